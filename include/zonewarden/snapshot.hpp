@@ -1,0 +1,110 @@
+#pragma once
+// A Snapshot is everything an audit observed, per server, as plain data: no sockets, no
+// verdicts. It serialises to JSON (`audit --save`) and is replayed by `audit --restore`.
+// Resource records are kept in presentation format, exactly as one line of a zone file.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonewarden/error.hpp"
+
+namespace zw {
+
+enum class Transport : std::uint8_t { udp, tcp };
+
+// How one query ended.
+enum class Outcome : std::uint8_t {
+  answered,      // a well-formed response matching the query (any RCODE)
+  timeout,       // nothing usable before the deadline, after every retry
+  unreachable,   // ICMP port/host unreachable, or TCP connection refused
+  network_error, // another socket error (detail says which)
+  malformed,     // bytes that do not parse as a DNS message
+  mismatched,    // a DNS message with the wrong ID or question (ignored, as a resolver would)
+  tcp_failed,    // the TCP connection was accepted but closed or reset before an answer
+};
+
+struct Exchange {
+  std::string qname;       // "example.com."
+  std::string qtype;       // "SOA"
+  Transport transport = Transport::udp;
+  Outcome outcome = Outcome::timeout;
+  std::string detail;      // why, for failures ("connection refused", "wrong ID 4711")
+  int rcode = -1;          // RCODE of the response, -1 without one
+  bool aa = false;
+  bool tc = false;
+  bool edns = false;       // the response carried an OPT record
+  double rtt_ms = 0.0;     // of the attempt that answered
+  int attempts = 0;
+  std::vector<std::string> answer;
+  std::vector<std::string> authority;
+  std::vector<std::string> additional;  // without the OPT pseudo-record
+};
+
+// One authoritative server address and everything it was asked.
+struct ServerProbe {
+  std::string name;     // "ns1.example.com."
+  std::string address;  // "192.0.2.1" or "2001:db8::1"
+  std::vector<Exchange> exchanges;
+};
+
+// A name server of the zone, wherever it was learnt from.
+struct NameServer {
+  std::string name;
+  bool at_parent = false;           // in the parent's referral NS set
+  bool at_child = false;            // in the zone's own apex NS set
+  bool from_user = false;           // given with --server NAME=ADDR
+  std::vector<std::string> glue;    // addresses in the parent's referral (additional section)
+  std::vector<std::string> addresses;  // addresses probed (glue, user-given, or resolved)
+  std::string resolution_error;     // why no address could be found, when none was
+};
+
+// What one server of the parent zone said about the delegation.
+struct ParentView {
+  std::string name;      // parent server name
+  std::string address;
+  Exchange referral;     // "<zone> NS" with DO: NS, glue, DS or its denial in authority
+  Exchange ds;           // "<zone> DS" with DO: the parent's signed answer
+};
+
+// One zone above the audited one (root first), as seen from one server: its DNSKEY RRset and
+// the DS RRset its parent publishes for it. Used to validate the chain down to the parent.
+struct AncestorZone {
+  std::string zone;
+  std::string server;    // "name/address" the DNSKEY answer came from
+  Exchange dnskey;
+  Exchange ds;           // from the parent of `zone`; empty (outcome timeout, no qname) for "."
+};
+
+struct ZoneSnapshot {
+  std::string zone;                        // "example.com."
+  std::string parent;                      // "com.", empty when the walk did not reach it
+  bool undelegated = false;                // audited with --server: no parent was asked
+  std::vector<AncestorZone> ancestors;     // root first, ending with the parent
+  std::vector<ParentView> parent_views;    // every parent server address
+  std::vector<NameServer> name_servers;
+  std::vector<ServerProbe> servers;        // every (name, address) probed
+  std::optional<std::vector<std::string>> expected_ds;  // --ds in undelegated mode
+  std::vector<std::string> walk_errors;    // why parts of the walk could not be done
+};
+
+struct Snapshot {
+  static constexpr int k_schema = 1;
+  std::string tool_version;
+  std::int64_t started_at = 0;   // unix seconds, when the walk began
+  std::int64_t finished_at = 0;
+  bool public_root_hints = true;           // walk started from the built-in IANA hints
+  std::vector<std::string> trust_anchor;   // DS/DNSKEY RRs in presentation format
+  std::vector<ZoneSnapshot> zones;
+};
+
+// JSON (de)serialisation. `snapshot_from_json` validates shape and types and names the first
+// offending member in its error.
+std::string snapshot_to_json(const Snapshot& snapshot);
+Result<Snapshot> snapshot_from_json(const std::string& text);
+
+std::string_view to_string(Transport transport) noexcept;
+std::string_view to_string(Outcome outcome) noexcept;
+
+} // namespace zw

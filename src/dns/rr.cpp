@@ -1,0 +1,290 @@
+#include "dns/rr.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+
+#include <fmt/format.h>
+
+#include "dns/ldns_handle.hpp"
+
+namespace zw::dns {
+
+std::string status_text(ldns_status status) {
+  std::string text = ldns_get_errorstr_by_id(status) ? ldns_get_errorstr_by_id(status) : "unknown ldns error";
+  if (!text.empty()) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return text;
+}
+
+void MallocFree::operator()(char* p) const noexcept { std::free(p); }  // NOLINT: ldns mallocs
+
+namespace {
+
+std::uint8_t lower(std::uint8_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
+}
+
+// Splits a wire name into label spans (without the root label). Tolerates malformed input by
+// stopping at the end of the buffer.
+std::vector<std::span<const std::uint8_t>> labels_of(std::span<const std::uint8_t> wire) {
+  std::vector<std::span<const std::uint8_t>> labels;
+  std::size_t pos = 0;
+  while (pos < wire.size()) {
+    const std::size_t len = wire[pos];
+    if (len == 0 || pos + 1 + len > wire.size()) {
+      break;
+    }
+    labels.push_back(wire.subspan(pos + 1, len));
+    pos += 1 + len;
+  }
+  return labels;
+}
+
+int compare_labels(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+  const std::size_t n = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint8_t ca = lower(a[i]);
+    const std::uint8_t cb = lower(b[i]);
+    if (ca != cb) {
+      return ca < cb ? -1 : 1;
+    }
+  }
+  if (a.size() == b.size()) {
+    return 0;
+  }
+  return a.size() < b.size() ? -1 : 1;
+}
+
+} // namespace
+
+Result<Rr> parse_rr(std::string_view text) {
+  const std::string line(text);
+  ldns_rr* raw = nullptr;
+  const ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), 0, nullptr, nullptr);
+  RrHandle rr(raw);
+  if (status != LDNS_STATUS_OK || !rr) {
+    return fail(fmt::format("{}: {}", line, status_text(status)));
+  }
+  Rr out;
+  const ldns_rdf* owner = ldns_rr_owner(rr.get());
+  out.owner.assign(ldns_rdf_data(owner), ldns_rdf_data(owner) + ldns_rdf_size(owner));
+  out.type = static_cast<std::uint16_t>(ldns_rr_get_type(rr.get()));
+  out.rclass = static_cast<std::uint16_t>(ldns_rr_get_class(rr.get()));
+  out.ttl = ldns_rr_ttl(rr.get());
+  BufferHandle buffer(ldns_buffer_new(512));
+  if (!buffer || ldns_rr_rdata2buffer_wire(buffer.get(), rr.get()) != LDNS_STATUS_OK) {
+    return fail(fmt::format("{}: cannot encode rdata", line));
+  }
+  const std::uint8_t* begin = ldns_buffer_begin(buffer.get());
+  out.rdata.assign(begin, begin + ldns_buffer_position(buffer.get()));
+  return out;
+}
+
+std::string to_text(const Rr& rr) {
+  Bytes wire = rr.owner;
+  const auto put16 = [&wire](std::uint16_t v) {
+    wire.push_back(static_cast<std::uint8_t>(v >> 8));
+    wire.push_back(static_cast<std::uint8_t>(v & 0xff));
+  };
+  put16(rr.type);
+  put16(rr.rclass);
+  put16(static_cast<std::uint16_t>(rr.ttl >> 16));
+  put16(static_cast<std::uint16_t>(rr.ttl & 0xffff));
+  put16(static_cast<std::uint16_t>(rr.rdata.size()));
+  wire.insert(wire.end(), rr.rdata.begin(), rr.rdata.end());
+  ldns_rr* raw = nullptr;
+  std::size_t pos = 0;
+  if (ldns_wire2rr(&raw, wire.data(), wire.size(), &pos, LDNS_SECTION_ANSWER) != LDNS_STATUS_OK) {
+    return fmt::format("{} {} (undecodable rdata)", name_to_text(rr.owner), type_to_text(rr.type));
+  }
+  RrHandle handle(raw);
+  CString str(ldns_rr2str(handle.get()));
+  std::string text = str ? str.get() : "";
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+std::string type_to_text(std::uint16_t type) {
+  CString str(ldns_rr_type2str(static_cast<ldns_rr_type>(type)));
+  return str ? std::string(str.get()) : fmt::format("TYPE{}", type);
+}
+
+std::uint16_t type_from_text(std::string_view text) noexcept {
+  const std::string name(text);
+  return static_cast<std::uint16_t>(ldns_get_rr_type_by_name(name.c_str()));
+}
+
+Result<Bytes> name_from_text(std::string_view text) {
+  std::string name(text);
+  if (name.empty()) {
+    return fail("empty domain name");
+  }
+  if (name.back() != '.') {
+    name.push_back('.');
+  }
+  ldns_rdf* raw = nullptr;
+  const ldns_status status = ldns_str2rdf_dname(&raw, name.c_str());
+  RdfHandle rdf(raw);
+  if (status != LDNS_STATUS_OK || !rdf) {
+    return fail(fmt::format("{}: not a domain name: {}", text, status_text(status)));
+  }
+  return Bytes(ldns_rdf_data(rdf.get()), ldns_rdf_data(rdf.get()) + ldns_rdf_size(rdf.get()));
+}
+
+std::string name_to_text(std::span<const std::uint8_t> wire) {
+  const auto labels = labels_of(wire);
+  if (labels.empty()) {
+    return ".";
+  }
+  std::string text;
+  for (const auto label : labels) {
+    for (const std::uint8_t c : label) {
+      if (c == '.' || c == '\\' || c == '(' || c == ')' || c == ';' || c == '"' || c == '$' || c == '@') {
+        text.push_back('\\');
+        text.push_back(static_cast<char>(c));
+      } else if (c <= 0x20 || c >= 0x7f) {
+        text += fmt::format("\\{:03d}", c);
+      } else {
+        text.push_back(static_cast<char>(c));
+      }
+    }
+    text.push_back('.');
+  }
+  return text;
+}
+
+Bytes lowercased(std::span<const std::uint8_t> wire) {
+  Bytes out(wire.begin(), wire.end());
+  std::size_t pos = 0;
+  while (pos < out.size() && out[pos] != 0) {
+    const std::size_t len = out[pos];
+    for (std::size_t i = pos + 1; i <= pos + len && i < out.size(); ++i) {
+      out[i] = lower(out[i]);
+    }
+    pos += 1 + len;
+  }
+  return out;
+}
+
+bool names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (lower(a[i]) != lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+unsigned label_count(std::span<const std::uint8_t> wire) noexcept {
+  unsigned count = 0;
+  std::size_t pos = 0;
+  while (pos < wire.size() && wire[pos] != 0) {
+    ++count;
+    pos += 1 + wire[pos];
+  }
+  return count;
+}
+
+bool is_subdomain(std::span<const std::uint8_t> name, std::span<const std::uint8_t> ancestor) noexcept {
+  const auto a = labels_of(name);
+  const auto b = labels_of(ancestor);
+  if (b.size() > a.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < b.size(); ++i) {
+    if (compare_labels(a[a.size() - 1 - i], b[b.size() - 1 - i]) != 0) {
+      return false;
+    }
+  }
+  return true;
+}
+
+int canonical_compare(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
+  const auto la = labels_of(a);
+  const auto lb = labels_of(b);
+  const std::size_t n = std::min(la.size(), lb.size());
+  for (std::size_t i = 1; i <= n; ++i) {
+    if (const int c = compare_labels(la[la.size() - i], lb[lb.size() - i]); c != 0) {
+      return c;
+    }
+  }
+  if (la.size() == lb.size()) {
+    return 0;
+  }
+  return la.size() < lb.size() ? -1 : 1;
+}
+
+Result<std::string> normalize_name(std::string_view text) {
+  if (text.empty()) {
+    return fail("empty domain name");
+  }
+  if (text == ".") {
+    return std::string(".");
+  }
+  std::string name;
+  name.reserve(text.size() + 1);
+  std::size_t label = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '.') {
+      if (label == 0) {
+        return fail(fmt::format("{}: not a domain name: empty label", text));
+      }
+      label = 0;
+      name.push_back('.');
+      continue;
+    }
+    const bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '*';
+    if (!ok) {
+      return fail(fmt::format("{}: not a domain name: character '{}'", text, c));
+    }
+    if (++label > 63) {
+      return fail(fmt::format("{}: not a domain name: label longer than 63 octets", text));
+    }
+    name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  }
+  if (name.back() != '.') {
+    name.push_back('.');
+  }
+  if (name.size() > 254) {
+    return fail(fmt::format("{}: not a domain name: longer than 255 octets", text));
+  }
+  return name;
+}
+
+bool name_is_at_or_below(std::string_view name, std::string_view ancestor) noexcept {
+  if (ancestor == ".") {
+    return true;
+  }
+  if (name.size() < ancestor.size()) {
+    return false;
+  }
+  const std::string_view tail = name.substr(name.size() - ancestor.size());
+  if (tail.size() != ancestor.size() ||
+      !std::equal(tail.begin(), tail.end(), ancestor.begin(), ancestor.end(),
+                  [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
+                                              std::tolower(static_cast<unsigned char>(y)); })) {
+    return false;
+  }
+  return name.size() == ancestor.size() || name[name.size() - ancestor.size() - 1] == '.';
+}
+
+std::string parent_name(std::string_view name) {
+  if (name == "." || name.empty()) {
+    return ".";
+  }
+  const std::size_t dot = name.find('.');
+  if (dot == std::string_view::npos || dot + 1 >= name.size()) {
+    return ".";
+  }
+  return std::string(name.substr(dot + 1));
+}
+
+} // namespace zw::dns
