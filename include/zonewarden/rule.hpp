@@ -50,9 +50,11 @@ class RuleContext;
 class FindingSink {
 public:
   virtual ~FindingSink() = default;
-  // Adds a finding. `finding.rule`, `severity` and `resolver` are filled from the rule's info
-  // unless the rule set them (a rule may raise severity, e.g. when every server is lame).
+  // Adds a finding; `rule`, `severity` and `resolver` are set from the rule's RuleInfo.
   virtual void add(Finding finding) = 0;
+  // Adds a finding whose `severity` and `resolver` the rule graded itself (a lame server is a
+  // warning while others answer, an error when none does); only `rule` is set.
+  virtual void add_graded(Finding finding) = 0;
 
   // Convenience: a finding at `location` with a formatted message.
   template <typename... Args>

@@ -1,0 +1,93 @@
+#pragma once
+// DNSSEC results for one audited zone, computed ONCE from its Snapshot; rules only read them.
+// Covers every RRSIG observed over the zone's RRsets (and over the zone's DS at the parent),
+// the DS -> DNSKEY links, and the chain of trust from the anchor down to the parent.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "zonewarden/snapshot.hpp"
+
+namespace zw::dnssec {
+
+// Cryptographic verdict on one signature, whatever its validity window.
+enum class CryptoStatus : std::uint8_t {
+  valid,
+  invalid,               // both verifiers agree the signature is bogus
+  disagreement,          // OpenSSL says bogus, Botan says valid: our trouble, not the zone's
+  no_key,                // no DNSKEY with this signer, key tag and algorithm was observed
+  unsupported_algorithm, // this build cannot verify the algorithm
+  malformed,             // the RRSIG or key could not be parsed
+};
+
+// One distinct RRSIG as observed, merged across every server that returned it.
+struct ObservedSignature {
+  std::string zone;         // zone whose data it signs (the parent for the zone's DS)
+  std::string owner;        // "example.com."
+  std::string type;         // covered type, "SOA"
+  std::uint16_t key_tag = 0;
+  std::uint8_t algorithm = 0;
+  std::string signer;
+  std::uint32_t inception = 0;   // raw RRSIG times (RFC 4034 §3.1.5)
+  std::uint32_t expiration = 0;
+  std::int64_t inception_abs = 0;   // unix seconds, resolved against "now" with serial arithmetic
+  std::int64_t expiration_abs = 0;
+  CryptoStatus crypto = CryptoStatus::malformed;
+  std::vector<std::string> servers;  // "name/address"
+};
+
+// Current validity of one RRset (owner, type) at one zone: are there signatures that work now?
+struct SignedRrset {
+  std::string zone;
+  std::string owner;
+  std::string type;
+  bool has_usable = false;   // at least one signature valid now and cryptographically good
+  std::int64_t best_expiration = 0;  // latest expiration among usable signatures
+  std::vector<std::string> servers;
+};
+
+struct DsRecord {
+  std::string text;
+  std::uint16_t key_tag = 0;
+  std::uint8_t algorithm = 0;
+  std::uint8_t digest_type = 0;
+  bool digest_supported = true;
+  bool matches_key = false;     // digest equals that of an observed DNSKEY (RFC 4034 §5.1.4)
+  std::vector<std::string> parent_servers;  // who published it ("--ds" in undelegated mode)
+};
+
+struct KeyRecord {
+  std::string text;
+  std::uint16_t key_tag = 0;
+  std::uint8_t algorithm = 0;
+  std::uint16_t flags = 0;
+  bool matched_by_ds = false;
+  bool signs_dnskey = false;    // an RRSIG over the DNSKEY RRset by this key was observed
+  std::vector<std::string> servers;
+};
+
+enum class ChainStatus : std::uint8_t { secure, insecure, bogus, indeterminate };
+
+struct ZoneDnssec {
+  std::vector<ObservedSignature> signatures;
+  std::vector<SignedRrset> rrsets;
+  std::vector<DsRecord> ds;              // union over the parent's servers (or --ds)
+  bool ds_known = false;                 // a parent server answered the DS query
+  std::vector<KeyRecord> keys;           // union over the zone's servers
+  bool dnskey_answered = false;          // some server answered the DNSKEY query authoritatively
+  bool any_rrsig = false;                // some server returned RRSIGs for the zone's data
+  ChainStatus above = ChainStatus::indeterminate;  // anchor -> ... -> parent's DS RRset
+  std::string above_reason;              // why not secure
+  std::vector<std::string> notes;        // analysis notes (unparsable records, ...)
+};
+
+// Computes the DNSSEC view of `zone`. `trust_anchor` holds DS/DNSKEY RRs for the root in
+// presentation format; `now` is unix seconds (injected, never read from the clock here).
+ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>& trust_anchor,
+                        std::int64_t now);
+
+std::string_view to_string(CryptoStatus status) noexcept;
+std::string_view to_string(ChainStatus status) noexcept;
+
+} // namespace zw::dnssec

@@ -1,0 +1,59 @@
+// dnssec/dnskey-not-signed-by-ds-key: the key the parent's DS points to does not sign the DNSKEY RRset.
+// User documentation: docs/rules/dnssec/dnskey-not-signed-by-ds-key.md
+#include <fmt/ranges.h>
+
+#include "rules/rule_support.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+class DnskeyNotSignedByDsKey final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
+    std::vector<std::string> ds_keys;
+    for (const ::zw::dnssec::KeyRecord& k : d.keys) {
+      if (!k.matched_by_ds) {
+        continue;
+      }
+      // A signature by the DS key that exists but is expired or bogus is that rule's finding
+      // (one root cause, one finding): here only a missing signature counts.
+      if (k.signs_dnskey) {
+        return;
+      }
+      ds_keys.push_back(fmt::format("{} (algorithm {})", k.key_tag, k.algorithm));
+    }
+    if (ds_keys.empty()) {
+      return;  // no DS-matched key: dnssec/ds-no-matching-dnskey or an insecure delegation
+    }
+    std::vector<std::string> signers;
+    for (const ::zw::dnssec::ObservedSignature& sig : d.signatures) {
+      if (sig.type == "DNSKEY" && sig.owner == ctx.zone_name()) {
+        signers.push_back(std::to_string(sig.key_tag));
+      }
+    }
+    std::sort(signers.begin(), signers.end());
+    signers.erase(std::unique(signers.begin(), signers.end()), signers.end());
+    Finding f;
+    f.location = at(ctx, "", ctx.zone_name(), "DNSKEY");
+    f.message = fmt::format("the DNSKEY RRset is not signed by the key the parent's DS names ({}); signed by [{}]",
+                            fmt::join(ds_keys, ", "), fmt::join(signers, ", "));
+    f.evidence.push_back("the chain of trust stops at the DS: every answer from the zone is bogus");
+    sink.add(std::move(f));
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/dnskey-not-signed-by-ds-key",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "The DNSKEY RRset is not signed by a key that a DS record at the parent names",
+      .reference = "RFC 4035 §5.2",
+      .impact = {Rcode::servfail, Ede::rrsigs_missing},
+      .inputs = Inputs::both};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_dnskey_not_signed_by_ds_key() { return std::make_unique<DnskeyNotSignedByDsKey>(); }
+} // namespace zw::rules::dnssec

@@ -1,0 +1,50 @@
+// dnssec/rrsig-expired: RRSIG expiration time is in the past.
+// User documentation: docs/rules/dnssec/rrsig-expired.md
+#include "rules/dnssec/sig_support.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+using namespace dnssec_support;
+
+class RrsigExpired final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
+      // RFC 4034 §3.1.5: times are compared with serial arithmetic (resolved in the analysis).
+      if (sig.expiration_abs >= ctx.now()) {
+        continue;
+      }
+      Finding f;
+      f.location = signature_location(ctx, sig);
+      f.servers = sig.servers;
+      f.message = fmt::format("signature over {} {} by {} expired at {} ({} ago)", sig.owner, sig.type, key_text(sig),
+                              utc(sig.expiration_abs), duration(ctx.now() - sig.expiration_abs));
+      if (rrset_has_usable_signature(ctx, sig)) {
+        // Another signature over the same RRset still validates: resolvers use that one.
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("another signature over this RRset is valid now");
+      } else {
+        f.severity = Severity::error;
+        f.resolver = k_info.impact;
+      }
+      sink.add_graded(std::move(f));
+    }
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/rrsig-expired",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "RRSIG expiration time is in the past",
+      .reference = "RFC 4035 §5.3.1",
+      .impact = {Rcode::servfail, Ede::signature_expired},
+      .inputs = Inputs::both};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_rrsig_expired() { return std::make_unique<RrsigExpired>(); }
+} // namespace zw::rules::dnssec

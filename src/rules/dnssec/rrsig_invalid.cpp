@@ -1,0 +1,51 @@
+// dnssec/rrsig-invalid: RRSIG does not verify with the key it names.
+// User documentation: docs/rules/dnssec/rrsig-invalid.md
+#include "rules/dnssec/sig_support.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+using namespace dnssec_support;
+
+class RrsigInvalid final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
+      // Only signatures inside their validity window: a resolver rejects the others on time first.
+      if (sig.crypto != ::zw::dnssec::CryptoStatus::invalid || sig.inception_abs > ctx.now() ||
+          sig.expiration_abs < ctx.now()) {
+        continue;
+      }
+      Finding f;
+      f.location = signature_location(ctx, sig);
+      f.servers = sig.servers;
+      f.message = fmt::format("signature over {} {} by {} does not verify (OpenSSL and Botan agree)", sig.owner,
+                              sig.type, key_text(sig));
+      if (rrset_has_usable_signature(ctx, sig)) {
+        // Another signature over the same RRset still validates: resolvers use that one.
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("another signature over this RRset is valid now");
+      } else {
+        f.severity = Severity::error;
+        f.resolver = k_info.impact;
+      }
+      sink.add_graded(std::move(f));
+    }
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/rrsig-invalid",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "RRSIG does not verify with the key it names",
+      .reference = "RFC 4035 §5.3.3",
+      .impact = {Rcode::servfail, Ede::dnssec_bogus},
+      .inputs = Inputs::both};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_rrsig_invalid() { return std::make_unique<RrsigInvalid>(); }
+} // namespace zw::rules::dnssec

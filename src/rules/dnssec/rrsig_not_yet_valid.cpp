@@ -1,0 +1,49 @@
+// dnssec/rrsig-not-yet-valid: RRSIG inception time is in the future.
+// User documentation: docs/rules/dnssec/rrsig-not-yet-valid.md
+#include "rules/dnssec/sig_support.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+using namespace dnssec_support;
+
+class RrsigNotYetValid final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
+      if (sig.inception_abs <= ctx.now() || sig.expiration_abs < ctx.now()) {
+        continue;  // an expired signature is reported as expired only
+      }
+      Finding f;
+      f.location = signature_location(ctx, sig);
+      f.servers = sig.servers;
+      f.message = fmt::format("signature over {} {} by {} is not valid before {} (in {})", sig.owner, sig.type,
+                              key_text(sig), utc(sig.inception_abs), duration(sig.inception_abs - ctx.now()));
+      if (rrset_has_usable_signature(ctx, sig)) {
+        // Another signature over the same RRset still validates: resolvers use that one.
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("another signature over this RRset is valid now");
+      } else {
+        f.severity = Severity::error;
+        f.resolver = k_info.impact;
+      }
+      sink.add_graded(std::move(f));
+    }
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/rrsig-not-yet-valid",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "RRSIG inception time is in the future",
+      .reference = "RFC 4035 §5.3.1",
+      .impact = {Rcode::servfail, Ede::signature_not_yet_valid},
+      .inputs = Inputs::both};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_rrsig_not_yet_valid() { return std::make_unique<RrsigNotYetValid>(); }
+} // namespace zw::rules::dnssec

@@ -1,0 +1,66 @@
+#include "zonewarden/finding.hpp"
+
+namespace zw {
+
+std::string_view to_string(Severity severity) noexcept {
+  switch (severity) {
+  case Severity::notice: return "notice";
+  case Severity::warning: return "warning";
+  case Severity::error: return "error";
+  }
+  return "error";
+}
+
+std::optional<Severity> severity_from_string(std::string_view text) noexcept {
+  for (const Severity s : {Severity::notice, Severity::warning, Severity::error}) {
+    if (to_string(s) == text) {
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view to_string(Rcode rcode) noexcept {
+  switch (rcode) {
+  case Rcode::none:
+  case Rcode::noerror: return "NOERROR";
+  case Rcode::servfail: return "SERVFAIL";
+  case Rcode::nxdomain: return "NXDOMAIN";
+  case Rcode::refused: return "REFUSED";
+  }
+  return "NOERROR";
+}
+
+std::optional<Rcode> rcode_from_string(std::string_view text) noexcept {
+  for (const Rcode r : {Rcode::noerror, Rcode::servfail, Rcode::nxdomain, Rcode::refused}) {
+    if (to_string(r) == text) {
+      return r;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view ede_text(Ede ede) noexcept {
+  switch (ede) {
+  case Ede::none: return "";
+  case Ede::other: return "Other Error";
+  case Ede::unsupported_dnskey_algorithm: return "Unsupported DNSKEY Algorithm";
+  case Ede::unsupported_ds_digest_type: return "Unsupported DS Digest Type";
+  case Ede::dnssec_indeterminate: return "DNSSEC Indeterminate";
+  case Ede::dnssec_bogus: return "DNSSEC Bogus";
+  case Ede::signature_expired: return "Signature Expired";
+  case Ede::signature_not_yet_valid: return "Signature Not Yet Valid";
+  case Ede::dnskey_missing: return "DNSKEY Missing";
+  case Ede::rrsigs_missing: return "RRSIGs Missing";
+  case Ede::no_zone_key_bit_set: return "No Zone Key Bit Set";
+  case Ede::nsec_missing: return "NSEC Missing";
+  case Ede::not_authoritative: return "Not Authoritative";
+  case Ede::not_supported: return "Not Supported";
+  case Ede::no_reachable_authority: return "No Reachable Authority";
+  case Ede::network_error: return "Network Error";
+  case Ede::invalid_data: return "Invalid Data";
+  }
+  return "";
+}
+
+} // namespace zw

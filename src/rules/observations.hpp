@@ -1,0 +1,54 @@
+#pragma once
+// What the servers of one zone did, summarised once per zone for every online rule:
+// one ServerState per (name server, address), plus name servers that had no address at all.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonewarden/snapshot.hpp"
+
+namespace zw::rules {
+
+enum class ServerStatus : std::uint8_t {
+  ok,                 // answers the SOA query authoritatively
+  unreachable,        // no usable answer over UDP (timeout, ICMP, garbage, wrong ID)
+  refused,            // RCODE REFUSED
+  servfail,           // RCODE SERVFAIL
+  not_authoritative,  // answers, but without AA or without the SOA (referral, other RCODE)
+  truncated_only,     // UDP answer truncated and TCP gives nothing: cannot deliver the answer
+};
+
+struct ServerState {
+  const ServerProbe* probe = nullptr;
+  std::string label;                 // "ns1.example.com./192.0.2.1"
+  ServerStatus status = ServerStatus::unreachable;
+  std::string detail;                // one line: what was seen
+  const Exchange* soa_udp = nullptr;
+  const Exchange* soa_tcp = nullptr;
+  bool tcp_ok = false;               // TCP SOA query answered
+  bool any_truncation = false;       // some UDP answer came back with TC=1
+  std::optional<std::uint32_t> serial;
+};
+
+struct ZoneObservations {
+  std::vector<ServerState> servers;
+  std::vector<const NameServer*> without_address;  // NS names no address was found for
+  bool any_server_ok = false;
+};
+
+ZoneObservations observe(const ZoneSnapshot& zone);
+
+// "name/address" as used in findings.
+std::string server_label(const std::string& name, const std::string& address);
+// The exchange of `probe` for `qtype` over `transport`, or nullptr. For UDP prefers the answer.
+const Exchange* find_exchange(const ServerProbe& probe, std::string_view qname, std::string_view qtype,
+                              Transport transport);
+// RRs of `section` whose owner is `owner` and type is `type` (presentation-format tokens).
+std::vector<std::string> records_of(const std::vector<std::string>& section, std::string_view owner,
+                                    std::string_view type);
+// Rdata part of a presentation-format RR ("a.b. 300 IN A 1.2.3.4" -> "1.2.3.4").
+std::string rdata_text(const std::string& rr);
+
+} // namespace zw::rules

@@ -1,0 +1,54 @@
+// protocol/tcp-unsupported: a name server answers over UDP but not over TCP.
+// User documentation: docs/rules/protocol/tcp-unsupported.md
+#include "rules/rule_support.hpp"
+
+namespace zw::rules::protocol {
+namespace {
+
+class TcpUnsupported final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    for (const ServerState& s : ctx.servers().servers) {
+      // RFC 7766 §5: TCP is mandatory for every authoritative server. Only servers that answer
+      // over UDP count here; a server that answers nothing at all is lame, not this.
+      const bool udp_answers = s.soa_udp != nullptr && s.soa_udp->outcome == Outcome::answered;
+      if (!udp_answers || s.tcp_ok) {
+        continue;
+      }
+      Finding f;
+      f.location = at(ctx, s.label, ctx.zone_name(), "SOA");
+      const std::string why = s.soa_tcp == nullptr
+                                  ? std::string("no TCP query was made")
+                                  : fmt::format("{}{}", to_string(s.soa_tcp->outcome),
+                                                s.soa_tcp->detail.empty() ? "" : " (" + s.soa_tcp->detail + ")");
+      f.message = fmt::format("{} answers over UDP but not over TCP: {}", s.label, why);
+      f.servers = {s.label};
+      if (s.any_truncation) {
+        // Answers that do not fit in UDP cannot be delivered at all.
+        f.severity = Severity::error;
+        f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
+        f.evidence.push_back("this server truncates UDP answers (TC=1), so those answers cannot be had");
+      } else {
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("answers larger than the UDP buffer (1232 octets) will fail");
+      }
+      sink.add_graded(std::move(f));
+    }
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "protocol/tcp-unsupported",
+      .severity = Severity::warning,
+      .stability = Stability::stable,
+      .summary = "A name server does not answer DNS over TCP",
+      .reference = "RFC 7766 §5, RFC 1123 §6.1.3.2",
+      .impact = {Rcode::servfail, Ede::no_reachable_authority},
+      .inputs = Inputs::live};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_tcp_unsupported() { return std::make_unique<TcpUnsupported>(); }
+} // namespace zw::rules::protocol

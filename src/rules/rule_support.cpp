@@ -1,0 +1,55 @@
+#include "rules/rule_support.hpp"
+
+#include <ctime>
+
+namespace zw::rules {
+
+std::string utc(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+std::string duration(std::int64_t seconds) {
+  const std::int64_t s = seconds < 0 ? -seconds : seconds;
+  if (s >= 86400) {
+    return fmt::format("{}d {}h", s / 86400, (s % 86400) / 3600);
+  }
+  if (s >= 3600) {
+    return fmt::format("{}h {}m", s / 3600, (s % 3600) / 60);
+  }
+  if (s >= 60) {
+    return fmt::format("{}m {}s", s / 60, s % 60);
+  }
+  return fmt::format("{}s", s);
+}
+
+ResolverImpact lame_impact(const RuleContext& ctx) noexcept {
+  if (ctx.servers().any_server_ok) {
+    return {Rcode::noerror, Ede::none};
+  }
+  return {Rcode::servfail, Ede::no_reachable_authority};
+}
+
+void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status, std::string_view what) {
+  const ZoneObservations& obs = ctx.servers();
+  for (const ServerState& s : obs.servers) {
+    if (s.status != status) {
+      continue;
+    }
+    Finding f;
+    f.location = at(ctx, s.label, ctx.zone_name(), "SOA");
+    f.message = fmt::format("{} {}: {}", s.label, what, s.detail);
+    f.servers = {s.label};
+    f.severity = obs.any_server_ok ? Severity::warning : Severity::error;
+    f.resolver = lame_impact(ctx);
+    if (!obs.any_server_ok) {
+      f.evidence.push_back("no server of the zone gives a usable answer: resolution fails");
+    }
+    sink.add_graded(std::move(f));
+  }
+}
+
+} // namespace zw::rules

@@ -1,0 +1,34 @@
+#pragma once
+// What every rule file includes: the interface, the context, and small shared helpers.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "rules/rule_context.hpp"
+#include "zonewarden/finding.hpp"
+#include "zonewarden/rule.hpp"
+
+namespace zw::rules {
+
+// A location in the audited zone.
+inline Location at(const RuleContext& ctx, std::string server, std::string owner, std::string type) {
+  return Location{ctx.zone_name(), std::move(server), std::move(owner), std::move(type)};
+}
+
+// Formats a unix time as RFC 3339 UTC ("2026-11-27T02:51:00Z").
+std::string utc(std::int64_t unix_seconds);
+// "3d 4h" / "5h 12m" / "42s": a span of time for messages.
+std::string duration(std::int64_t seconds);
+
+// Reports every server address whose state is `status` as one finding each. A lame server among
+// working ones is a warning and resolvers route around it; when no server of the zone works,
+// it is an error and resolution fails (SERVFAIL, EDE 22 "No Reachable Authority").
+void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status, std::string_view what);
+
+// The resolver impact and severity when every server is unusable vs. only some.
+ResolverImpact lame_impact(const RuleContext& ctx) noexcept;
+
+} // namespace zw::rules
