@@ -1,0 +1,62 @@
+#include "dns/rr_file.hpp"
+
+#include <cstdio>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "dns/ldns_handle.hpp"
+
+namespace zw::dns {
+
+namespace {
+struct FileClose {
+  void operator()(FILE* f) const noexcept { std::fclose(f); }
+};
+} // namespace
+
+Result<std::vector<std::string>> read_rr_file(const std::string& path) {
+  std::unique_ptr<FILE, FileClose> file(std::fopen(path.c_str(), "r"));
+  if (!file) {
+    return fail(fmt::format("{}: {}", path, std::strerror(errno)));
+  }
+  std::vector<std::string> out;
+  std::uint32_t default_ttl = 3600;
+  ldns_rdf* origin = nullptr;
+  ldns_rdf* prev = nullptr;
+  int line = 1;
+  const auto release = [&] {
+    if (origin != nullptr) {
+      ldns_rdf_deep_free(origin);
+    }
+    if (prev != nullptr) {
+      ldns_rdf_deep_free(prev);
+    }
+  };
+  while (std::feof(file.get()) == 0) {
+    ldns_rr* raw = nullptr;
+    const ldns_status status = ldns_rr_new_frm_fp_l(&raw, file.get(), &default_ttl, &origin, &prev, &line);
+    RrHandle rr(raw);
+    if (status == LDNS_STATUS_SYNTAX_EMPTY || status == LDNS_STATUS_SYNTAX_TTL ||
+        status == LDNS_STATUS_SYNTAX_ORIGIN || status == LDNS_STATUS_SYNTAX_INCLUDE) {
+      continue;
+    }
+    if (status != LDNS_STATUS_OK) {
+      if (std::feof(file.get()) != 0 && status == LDNS_STATUS_SYNTAX_ERR) {
+        break;
+      }
+      release();
+      return fail(fmt::format("{}:{}: {}", path, line, status_text(status)));
+    }
+    CString text(ldns_rr2str(rr.get()));
+    std::string s = text ? text.get() : "";
+    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
+      s.pop_back();
+    }
+    out.push_back(std::move(s));
+  }
+  release();
+  return out;
+}
+
+} // namespace zw::dns

@@ -1,0 +1,485 @@
+// DNSSEC analysis of one audited zone: every observed signature verified once (OpenSSL, Botan
+// asked again when OpenSSL rejects), DS -> DNSKEY links, and the chain of trust above the zone.
+
+#include "dnssec/zone_analysis.hpp"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include <fmt/format.h>
+
+#include "crypto/botan_verifier.hpp"
+#include "crypto/openssl_verifier.hpp"
+#include "dnssec/keys.hpp"
+#include "dnssec/rrsig.hpp"
+
+namespace zw::dnssec {
+
+std::string_view to_string(CryptoStatus status) noexcept {
+  switch (status) {
+  case CryptoStatus::valid: return "valid";
+  case CryptoStatus::invalid: return "invalid";
+  case CryptoStatus::disagreement: return "disagreement";
+  case CryptoStatus::no_key: return "no-key";
+  case CryptoStatus::unsupported_algorithm: return "unsupported-algorithm";
+  case CryptoStatus::malformed: return "malformed";
+  }
+  return "malformed";
+}
+
+std::string_view to_string(ChainStatus status) noexcept {
+  switch (status) {
+  case ChainStatus::secure: return "secure";
+  case ChainStatus::insecure: return "insecure";
+  case ChainStatus::bogus: return "bogus";
+  case ChainStatus::indeterminate: return "indeterminate";
+  }
+  return "indeterminate";
+}
+
+namespace {
+
+std::string lower_text(std::span<const std::uint8_t> wire) { return dns::name_to_text(dns::lowercased(wire)); }
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out += fmt::format("{:02x}", b);
+  }
+  return out;
+}
+
+// RRs parsed from presentation text; unparsable lines become notes, never crashes.
+std::vector<dns::Rr> parse_all(const std::vector<std::string>& lines, std::vector<std::string>& notes) {
+  std::vector<dns::Rr> out;
+  for (const std::string& line : lines) {
+    auto rr = dns::parse_rr(line);
+    if (rr) {
+      out.push_back(std::move(*rr));
+    } else {
+      notes.push_back(fmt::format("unparsable record ignored: {}", rr.error().message));
+    }
+  }
+  return out;
+}
+
+bool usable_answer(const Exchange& e) {
+  return e.outcome == Outcome::answered && !e.tc && e.rcode == 0;
+}
+
+struct RrsetKey {
+  std::string owner;  // lower-case text
+  std::uint16_t type;
+  auto operator<=>(const RrsetKey&) const = default;
+};
+
+// The DNSKEYs known per signer (lower-case owner text), each loaded once.
+class KeyPool {
+public:
+  void add(const dns::Rr& rr) {
+    if (rr.type != dns::rrtype::dnskey) {
+      return;
+    }
+    std::vector<dns::Rr>& keys = m_keys[lower_text(rr.owner)];
+    const bool known = std::any_of(keys.begin(), keys.end(), [&](const dns::Rr& k) { return k.rdata == rr.rdata; });
+    if (!known) {
+      keys.push_back(rr);
+    }
+  }
+  const std::vector<dns::Rr>& keys_of(const std::string& signer) const {
+    static const std::vector<dns::Rr> none;
+    const auto it = m_keys.find(signer);
+    return it == m_keys.end() ? none : it->second;
+  }
+
+private:
+  std::map<std::string, std::vector<dns::Rr>> m_keys;
+};
+
+// Verifies an RRSIG against every candidate key; OpenSSL first, Botan as second opinion when
+// OpenSSL rejects (a disagreement is kept apart: it is our trouble, not the zone's).
+CryptoStatus verify_with_pool(const dns::Rr& rrsig, const RrsigFields& fields, std::span<const dns::Rr> rrset,
+                              const KeyPool& pool, dns::Bytes& scratch) {
+  static const crypto::OpenSslVerifier openssl;
+  static const crypto::BotanVerifier botan;
+  bool any_candidate = false;
+  bool unsupported = false;
+  bool disagreement = false;
+  bool invalid = false;
+  for (const dns::Rr& key : pool.keys_of(lower_text(fields.signer))) {
+    if (key.rdata.size() < 4 || key.rdata[3] != fields.algorithm || key_tag(key.rdata) != fields.key_tag) {
+      continue;
+    }
+    any_candidate = true;
+    switch (verify_rrsig(rrsig, rrset, key, openssl, scratch)) {
+    case crypto::VerifyStatus::valid: return CryptoStatus::valid;
+    case crypto::VerifyStatus::unsupported_algorithm: unsupported = true; break;
+    case crypto::VerifyStatus::bad_key: break;
+    case crypto::VerifyStatus::invalid:
+      if (verify_rrsig(rrsig, rrset, key, botan, scratch) == crypto::VerifyStatus::valid) {
+        disagreement = true;
+      } else {
+        invalid = true;
+      }
+      break;
+    }
+  }
+  if (!any_candidate) {
+    return CryptoStatus::no_key;
+  }
+  if (disagreement) {
+    return CryptoStatus::disagreement;
+  }
+  if (invalid) {
+    return CryptoStatus::invalid;
+  }
+  return unsupported ? CryptoStatus::unsupported_algorithm : CryptoStatus::malformed;
+}
+
+// Collects and verifies every signature seen in the answers, merged across servers.
+class SignatureCollector {
+public:
+  SignatureCollector(const KeyPool& pool, std::int64_t now, std::vector<std::string>& notes)
+      : m_pool(&pool), m_now(now), m_notes(&notes) {}
+
+  // Adds the answer section of `e`, as received from `server`, for data of zone `zone`.
+  void add(const Exchange& e, const std::string& server, const std::string& zone) {
+    if (!usable_answer(e) || !e.aa) {
+      return;
+    }
+    std::map<RrsetKey, std::vector<dns::Rr>> rrsets;
+    std::map<RrsetKey, std::vector<dns::Rr>> sigs;
+    for (dns::Rr& rr : parse_all(e.answer, *m_notes)) {
+      const std::string owner = lower_text(rr.owner);
+      if (rr.type == dns::rrtype::rrsig) {
+        if (rr.rdata.size() >= 2) {
+          const auto covered = static_cast<std::uint16_t>((rr.rdata[0] << 8) | rr.rdata[1]);
+          sigs[{owner, covered}].push_back(std::move(rr));
+        }
+      } else {
+        rrsets[{owner, rr.type}].push_back(std::move(rr));
+      }
+    }
+    for (auto& [key, rrset] : rrsets) {
+      SignedRrset& summary = rrset_summary(zone, key);
+      add_unique(summary.servers, server);
+      const auto it = sigs.find(key);
+      if (it == sigs.end()) {
+        continue;
+      }
+      for (const dns::Rr& sig : it->second) {
+        add_signature(sig, rrset, server, zone, key, summary);
+      }
+    }
+  }
+
+  std::vector<ObservedSignature> take_signatures() { return std::move(m_signatures); }
+  std::vector<SignedRrset> take_rrsets() {
+    std::vector<SignedRrset> out;
+    for (auto& [key, r] : m_rrsets) {
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+private:
+  static void add_unique(std::vector<std::string>& list, const std::string& item) {
+    if (std::find(list.begin(), list.end(), item) == list.end()) {
+      list.push_back(item);
+    }
+  }
+
+  SignedRrset& rrset_summary(const std::string& zone, const RrsetKey& key) {
+    const std::string id = zone + '|' + key.owner + '|' + std::to_string(key.type);
+    auto [it, inserted] = m_rrsets.try_emplace(id);
+    if (inserted) {
+      it->second.zone = zone;
+      it->second.owner = key.owner;
+      it->second.type = dns::type_to_text(key.type);
+    }
+    return it->second;
+  }
+
+  void add_signature(const dns::Rr& sig, std::span<const dns::Rr> rrset, const std::string& server,
+                     const std::string& zone, const RrsetKey& key, SignedRrset& summary) {
+    // The same signature over the same data seen again at another server: verified once.
+    std::string id = hex(sig.rdata) + '|' + zone;
+    for (const dns::Rr& rr : rrset) {
+      id += '|' + hex(rr.rdata);
+    }
+    if (const auto found = m_index.find(id); found != m_index.end()) {
+      add_unique(m_signatures[found->second].servers, server);
+      return;
+    }
+    ObservedSignature out;
+    out.zone = zone;
+    out.owner = key.owner;
+    out.type = dns::type_to_text(key.type);
+    out.servers.push_back(server);
+    const auto fields = parse_rrsig(sig);
+    if (!fields) {
+      m_notes->push_back(fmt::format("malformed RRSIG over {} {}: {}", out.owner, out.type, fields.error().message));
+      out.crypto = CryptoStatus::malformed;
+    } else {
+      out.key_tag = fields->key_tag;
+      out.algorithm = fields->algorithm;
+      out.signer = lower_text(fields->signer);
+      out.inception = fields->inception;
+      out.expiration = fields->expiration;
+      out.inception_abs = absolute_time(fields->inception, m_now);
+      out.expiration_abs = absolute_time(fields->expiration, m_now);
+      out.crypto = verify_with_pool(sig, *fields, rrset, *m_pool, m_scratch);
+      const bool in_window = out.inception_abs <= m_now && m_now <= out.expiration_abs;
+      if (out.crypto == CryptoStatus::valid && in_window) {
+        summary.has_usable = true;
+        summary.best_expiration = std::max(summary.best_expiration, out.expiration_abs);
+      }
+    }
+    m_index.emplace(std::move(id), m_signatures.size());
+    m_signatures.push_back(std::move(out));
+  }
+
+  const KeyPool* m_pool;
+  std::int64_t m_now;
+  std::vector<std::string>* m_notes;
+  dns::Bytes m_scratch;
+  std::vector<ObservedSignature> m_signatures;
+  std::unordered_map<std::string, std::size_t> m_index;
+  std::map<std::string, SignedRrset> m_rrsets;
+};
+
+std::vector<dns::Rr> records(const std::vector<dns::Rr>& rrs, const std::string& owner, std::uint16_t type) {
+  std::vector<dns::Rr> out;
+  for (const dns::Rr& rr : rrs) {
+    if (rr.type == type && lower_text(rr.owner) == owner) {
+      out.push_back(rr);
+    }
+  }
+  return out;
+}
+
+// True when some RRSIG in `answer` over `rrset` (owner/type) is valid now, made by a key in
+// `trusted_keys`.
+bool rrset_validated(const std::vector<dns::Rr>& answer, const std::vector<dns::Rr>& rrset,
+                     const std::vector<dns::Rr>& trusted_keys, std::int64_t now, dns::Bytes& scratch) {
+  static const crypto::OpenSslVerifier openssl;
+  if (rrset.empty()) {
+    return false;
+  }
+  const std::string owner = lower_text(rrset.front().owner);
+  for (const dns::Rr& sig : records(answer, owner, dns::rrtype::rrsig)) {
+    const auto f = parse_rrsig(sig);
+    if (!f || f->type_covered != rrset.front().type) {
+      continue;
+    }
+    if (absolute_time(f->inception, now) > now || absolute_time(f->expiration, now) < now) {
+      continue;
+    }
+    for (const dns::Rr& key : trusted_keys) {
+      if (verify_rrsig(sig, rrset, key, openssl, scratch) == crypto::VerifyStatus::valid) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+// Walks anchor -> root DNSKEY -> DS -> ... -> the parent's DNSKEY RRset.
+void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::string>& anchor_text, std::int64_t now,
+                          ZoneDnssec& out) {
+  if (zone.undelegated || zone.ancestors.empty()) {
+    out.above = ChainStatus::indeterminate;
+    out.above_reason = zone.undelegated ? "undelegated test: no parent was asked" : "the walk did not reach the parent";
+    return;
+  }
+  std::vector<std::string> notes;
+  const std::vector<dns::Rr> anchor = parse_all(anchor_text, notes);
+  std::vector<dns::Rr> trusted_ds;
+  std::vector<dns::Rr> trusted_keys_given;
+  for (const dns::Rr& rr : anchor) {
+    (rr.type == dns::rrtype::ds ? trusted_ds : trusted_keys_given).push_back(rr);
+  }
+  if (trusted_ds.empty() && trusted_keys_given.empty()) {
+    out.above = ChainStatus::indeterminate;
+    out.above_reason = "no trust anchor";
+    return;
+  }
+  dns::Bytes scratch;
+  for (std::size_t i = 0; i < zone.ancestors.size(); ++i) {
+    const AncestorZone& a = zone.ancestors[i];
+    if (i > 0) {
+      // The DS RRset for this ancestor, from its parent, signed by the parent's trusted keys.
+      const std::vector<dns::Rr> ds_answer = parse_all(a.ds.answer, notes);
+      trusted_ds = records(ds_answer, a.zone, dns::rrtype::ds);
+      if (trusted_ds.empty()) {
+        out.above = ChainStatus::insecure;
+        out.above_reason = fmt::format("{} has no DS at its parent: the delegation is insecure", a.zone);
+        return;
+      }
+      trusted_keys_given.clear();
+    }
+    const std::vector<dns::Rr> answer = parse_all(a.dnskey.answer, notes);
+    const std::vector<dns::Rr> dnskeys = records(answer, a.zone, dns::rrtype::dnskey);
+    std::vector<dns::Rr> entry_keys;
+    for (const dns::Rr& key : dnskeys) {
+      const bool by_ds = std::any_of(trusted_ds.begin(), trusted_ds.end(),
+                                     [&](const dns::Rr& ds) { return ds_matches(ds, key); });
+      const bool given = std::any_of(trusted_keys_given.begin(), trusted_keys_given.end(),
+                                     [&](const dns::Rr& k) { return k.rdata == key.rdata; });
+      if (by_ds || given) {
+        entry_keys.push_back(key);
+      }
+    }
+    if (entry_keys.empty() || !rrset_validated(answer, dnskeys, entry_keys, now, scratch)) {
+      out.above = ChainStatus::bogus;
+      out.above_reason = fmt::format("the DNSKEY RRset of {} (from {}) is not validated by {}", a.zone, a.server,
+                                     i == 0 ? "the trust anchor" : "its DS");
+      return;
+    }
+    if (i + 1 < zone.ancestors.size()) {
+      const AncestorZone& next = zone.ancestors[i + 1];
+      const std::vector<dns::Rr> ds_answer = parse_all(next.ds.answer, notes);
+      const std::vector<dns::Rr> ds = records(ds_answer, next.zone, dns::rrtype::ds);
+      if (!ds.empty() && !rrset_validated(ds_answer, ds, dnskeys, now, scratch)) {
+        out.above = ChainStatus::bogus;
+        out.above_reason = fmt::format("the DS RRset of {} does not validate with the keys of {}", next.zone, a.zone);
+        return;
+      }
+    }
+  }
+  out.above = ChainStatus::secure;
+}
+
+} // namespace
+
+ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>& trust_anchor, std::int64_t now) {
+  ZoneDnssec out;
+  const std::string apex = zone.zone;
+  KeyPool pool;
+  for (const ServerProbe& probe : zone.servers) {
+    for (const Exchange& e : probe.exchanges) {
+      if (usable_answer(e) && e.aa && e.qtype == "DNSKEY") {
+        for (const dns::Rr& rr : records(parse_all(e.answer, out.notes), apex, dns::rrtype::dnskey)) {
+          pool.add(rr);
+        }
+      }
+    }
+  }
+  for (const AncestorZone& a : zone.ancestors) {
+    for (const dns::Rr& rr : records(parse_all(a.dnskey.answer, out.notes), a.zone, dns::rrtype::dnskey)) {
+      pool.add(rr);
+    }
+  }
+
+  SignatureCollector collector(pool, now, out.notes);
+  for (const ServerProbe& probe : zone.servers) {
+    const std::string label = fmt::format("{}/{}", probe.name, probe.address);
+    for (const Exchange& e : probe.exchanges) {
+      collector.add(e, label, apex);
+      out.any_rrsig = out.any_rrsig || std::any_of(e.answer.begin(), e.answer.end(), [](const std::string& rr) {
+                        return rr.find("\tRRSIG\t") != std::string::npos || rr.find(" RRSIG ") != std::string::npos;
+                      });
+      if (e.qtype == "DNSKEY" && e.outcome == Outcome::answered && e.aa && e.rcode == 0) {
+        out.dnskey_answered = true;
+      }
+    }
+  }
+  for (const ParentView& p : zone.parent_views) {
+    collector.add(p.ds, fmt::format("{}/{}", p.name, p.address), zone.parent);
+  }
+  out.signatures = collector.take_signatures();
+  out.rrsets = collector.take_rrsets();
+
+  // DS set: union over every parent server (or --ds in an undelegated test).
+  std::map<std::string, DsRecord> ds_by_rdata;
+  const auto add_ds = [&](const dns::Rr& rr, const std::string& source) {
+    DsRecord& d = ds_by_rdata[hex(rr.rdata)];
+    if (d.text.empty()) {
+      d.text = dns::to_text(rr);
+      if (const auto f = parse_ds(rr)) {
+        d.key_tag = f->key_tag;
+        d.algorithm = f->algorithm;
+        d.digest_type = f->digest_type;
+        d.digest_supported = (f->digest_type == 1 || f->digest_type == 2 || f->digest_type == 4) &&
+                             crypto::is_supported_algorithm(f->algorithm);
+      } else {
+        d.digest_supported = false;
+      }
+    }
+    if (std::find(d.parent_servers.begin(), d.parent_servers.end(), source) == d.parent_servers.end()) {
+      d.parent_servers.push_back(source);
+    }
+  };
+  if (zone.undelegated) {
+    if (zone.expected_ds) {
+      out.ds_known = true;
+      for (const dns::Rr& rr : parse_all(*zone.expected_ds, out.notes)) {
+        if (rr.type == dns::rrtype::ds) {
+          add_ds(rr, "--ds");
+        }
+      }
+    }
+  } else {
+    for (const ParentView& p : zone.parent_views) {
+      if (p.ds.outcome == Outcome::answered && (p.ds.rcode == 0 || p.ds.rcode == 3)) {
+        out.ds_known = true;
+      }
+      if (usable_answer(p.ds)) {
+        for (const dns::Rr& rr : records(parse_all(p.ds.answer, out.notes), apex, dns::rrtype::ds)) {
+          add_ds(rr, fmt::format("{}/{}", p.name, p.address));
+        }
+      }
+    }
+  }
+
+  // Keys: union over the zone's servers.
+  std::map<std::string, KeyRecord> keys_by_rdata;
+  for (const ServerProbe& probe : zone.servers) {
+    const std::string label = fmt::format("{}/{}", probe.name, probe.address);
+    for (const Exchange& e : probe.exchanges) {
+      if (!(usable_answer(e) && e.aa && e.qtype == "DNSKEY")) {
+        continue;
+      }
+      for (const dns::Rr& rr : records(parse_all(e.answer, out.notes), apex, dns::rrtype::dnskey)) {
+        KeyRecord& k = keys_by_rdata[hex(rr.rdata)];
+        if (k.text.empty()) {
+          k.text = dns::to_text(rr);
+          k.key_tag = key_tag(rr.rdata);
+          if (const auto f = parse_dnskey(rr)) {
+            k.algorithm = f->algorithm;
+            k.flags = f->flags;
+          }
+          for (auto& [ds_key, ds] : ds_by_rdata) {
+            const auto ds_rr = dns::parse_rr(ds.text);
+            if (ds_rr && ds_matches(*ds_rr, rr)) {
+              ds.matches_key = true;
+              k.matched_by_ds = true;
+            }
+          }
+        }
+        if (std::find(k.servers.begin(), k.servers.end(), label) == k.servers.end()) {
+          k.servers.push_back(label);
+        }
+      }
+    }
+  }
+  for (auto& [rdata, k] : keys_by_rdata) {
+    k.signs_dnskey = std::any_of(out.signatures.begin(), out.signatures.end(), [&](const ObservedSignature& s) {
+      return s.type == "DNSKEY" && s.owner == apex && s.key_tag == k.key_tag && s.algorithm == k.algorithm &&
+             s.crypto != CryptoStatus::no_key;
+    });
+    out.keys.push_back(std::move(k));
+  }
+  for (auto& [rdata, d] : ds_by_rdata) {
+    out.ds.push_back(std::move(d));
+  }
+  evaluate_chain_above(zone, trust_anchor, now, out);
+  std::sort(out.notes.begin(), out.notes.end());
+  out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
+  return out;
+}
+
+} // namespace zw::dnssec

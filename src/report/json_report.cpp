@@ -1,0 +1,82 @@
+// JSON reporter: DESIGN.md's contract, schema 1. Field names are a stable interface.
+
+#include <ctime>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "zonewarden/report.hpp"
+
+namespace zw {
+
+namespace {
+
+using nlohmann::json;
+
+std::string utc(std::int64_t unix_seconds) {
+  const std::time_t t = static_cast<std::time_t>(unix_seconds);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                     tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+json finding_json(const Finding& f) {
+  json out{{"rule", f.rule},
+           {"severity", to_string(f.severity)},
+           {"zone", f.location.zone},
+           {"server", f.location.server.empty() ? json(nullptr) : json(f.location.server)},
+           {"owner", f.location.owner},
+           {"type", f.location.type},
+           {"message", f.message},
+           {"servers", f.servers},
+           {"evidence", f.evidence}};
+  out["resolver"] = {{"rcode", to_string(f.resolver.rcode)},
+                     {"ede", f.resolver.ede == Ede::none ? json(nullptr) : json(static_cast<int>(f.resolver.ede))},
+                     {"ede_text", f.resolver.ede == Ede::none ? json(nullptr) : json(ede_text(f.resolver.ede))}};
+  return out;
+}
+
+json server_json(const ServerRow& s) {
+  return json{{"name", s.name},
+              {"address", s.address},
+              {"soa_serial", s.soa_serial ? json(*s.soa_serial) : json(nullptr)},
+              {"authoritative", s.authoritative},
+              {"rcode", s.rcode.empty() ? json(nullptr) : json(s.rcode)},
+              {"rtt_ms", s.rtt_ms ? json(*s.rtt_ms) : json(nullptr)},
+              {"udp", s.udp},
+              {"tcp", s.tcp}};
+}
+
+} // namespace
+
+std::string render_json(const AuditResult& result) {
+  json zones = json::array();
+  json totals{{"error", 0}, {"warning", 0}, {"notice", 0}};
+  for (const ZoneResult& z : result.zones) {
+    json servers = json::array();
+    for (const ServerRow& s : z.servers) {
+      servers.push_back(server_json(s));
+    }
+    json findings = json::array();
+    for (const Finding& f : z.findings) {
+      findings.push_back(finding_json(f));
+      totals[std::string(to_string(f.severity))] = totals[std::string(to_string(f.severity))].get<int>() + 1;
+    }
+    zones.push_back({{"zone", z.zone},
+                     {"chain", z.chain},
+                     {"servers", std::move(servers)},
+                     {"findings", std::move(findings)},
+                     {"notes", z.notes},
+                     {"earliest_expiration",
+                      z.earliest_expiration ? json(utc(*z.earliest_expiration)) : json(nullptr)}});
+  }
+  const json out{{"tool", result.tool},       {"version", result.version},
+                 {"schema", 1},               {"command", result.command},
+                 {"generated", utc(result.generated)}, {"now", utc(result.now)},
+                 {"elapsed_s", result.elapsed_s},      {"summary", totals},
+                 {"zones", std::move(zones)}};
+  return out.dump(2) + "\n";
+}
+
+} // namespace zw

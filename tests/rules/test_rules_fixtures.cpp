@@ -1,0 +1,102 @@
+// Walks every rule fixture: one SUBCASE per file, named <id>/<file>. A snapshot fixture
+// (`*.snapshot.json`, recorded from the lab with tests/lab/record_fixtures.py) is replayed
+// through the engine exactly as `audit --restore` does; its sibling `*.expect` lists one
+// "OWNER TYPE" per finding the rule under test must report, and the rule may report nothing
+// else. `quiet-*` fixtures have an empty expect file. "now" is the snapshot's own time, or a
+// `now: <UTC>` line in the expect file.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "util/time.hpp"
+#include "zonewarden/audit.hpp"
+#include "zonewarden/rule.hpp"
+#include "zonewarden/snapshot.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+struct Expectation {
+  std::vector<std::string> findings;  // "owner type"
+  std::optional<std::int64_t> now;
+};
+
+Expectation read_expect(const fs::path& p) {
+  Expectation e;
+  std::istringstream in(slurp(p));
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') {
+      continue;
+    }
+    if (line.rfind("now:", 0) == 0) {
+      const std::string value = line.substr(line.find_first_not_of(' ', 4));
+      e.now = zw::util::parse_time(value).value();
+      continue;
+    }
+    e.findings.push_back(line);
+  }
+  std::sort(e.findings.begin(), e.findings.end());
+  return e;
+}
+
+} // namespace
+
+TEST_CASE("rules::fixtures") {
+  const fs::path root = "tests/fixtures/rules";
+  REQUIRE(fs::is_directory(root));
+  std::vector<fs::path> files;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && name.size() > 14 && name.ends_with(".snapshot.json")) {
+      files.push_back(entry.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  REQUIRE_FALSE(files.empty());
+  for (const fs::path& file : files) {
+    const std::string id = fs::relative(file.parent_path(), root).string();
+    const std::string name = file.filename().string();
+    SUBCASE((id + "/" + name).c_str()) {
+      REQUIRE_MESSAGE(zw::find_rule(id) != nullptr, "fixture for unknown rule " << id);
+      const auto snapshot = zw::snapshot_from_json(slurp(file));
+      REQUIRE_MESSAGE(snapshot.has_value(), (snapshot ? "" : snapshot.error().message));
+      const fs::path expect_path = file.parent_path() / (name.substr(0, name.size() - 14) + ".expect");
+      REQUIRE_MESSAGE(fs::exists(expect_path), "missing " << expect_path.string());
+      const Expectation expect = read_expect(expect_path);
+      const bool quiet = name.rfind("quiet-", 0) == 0;
+      CHECK_MESSAGE(quiet == expect.findings.empty(), "quiet fixtures expect nothing, fires fixtures something");
+      zw::EngineOptions options;
+      options.now = expect.now.value_or(snapshot->started_at);
+      const zw::AuditResult result = zw::run_audit_rules(*snapshot, options);
+      std::vector<std::string> got;
+      for (const zw::ZoneResult& z : result.zones) {
+        for (const zw::Finding& f : z.findings) {
+          CHECK_MESSAGE(f.rule.rfind("internal/", 0) != 0, f.message);
+          if (f.rule == id) {
+            got.push_back(fmt::format("{} {}", f.location.owner, f.location.type));
+          }
+        }
+      }
+      std::sort(got.begin(), got.end());
+      got.erase(std::unique(got.begin(), got.end()), got.end());
+      std::vector<std::string> want = expect.findings;
+      want.erase(std::unique(want.begin(), want.end()), want.end());
+      CHECK_MESSAGE(got == want, fmt::format("want [{}] got [{}]", fmt::join(want, "; "), fmt::join(got, "; ")));
+    }
+  }
+}

@@ -1,0 +1,70 @@
+#include <doctest/doctest.h>
+
+#include "zonewarden/snapshot.hpp"
+
+using namespace zw;
+
+namespace {
+
+Snapshot sample() {
+  Snapshot s;
+  s.tool_version = "test";
+  s.started_at = 1795780800;
+  s.finished_at = 1795780801;
+  s.public_root_hints = false;
+  s.trust_anchor = {". 3600 IN DS 1 13 2 00"};
+  ZoneSnapshot z;
+  z.zone = "example.";
+  z.parent = ".";
+  Exchange e;
+  e.qname = "example.";
+  e.qtype = "SOA";
+  e.transport = Transport::tcp;
+  e.outcome = Outcome::answered;
+  e.rcode = 0;
+  e.aa = true;
+  e.rtt_ms = 1.5;
+  e.attempts = 1;
+  e.answer = {"example.\t300\tIN\tSOA\tns.example. h.example. 1 2 3 4 5"};
+  z.servers.push_back(ServerProbe{"ns.example.", "192.0.2.1", {e}});
+  NameServer ns;
+  ns.name = "ns.example.";
+  ns.at_parent = true;
+  ns.glue = {"192.0.2.1"};
+  ns.addresses = {"192.0.2.1"};
+  z.name_servers.push_back(ns);
+  z.parent_views.push_back(ParentView{"a.root.", "192.0.2.53", e, e});
+  z.ancestors.push_back(AncestorZone{".", "a.root./192.0.2.53", e, {}});
+  z.expected_ds = std::vector<std::string>{"example. 3600 IN DS 1 13 2 00"};
+  s.zones.push_back(z);
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("snapshot::round trip") {
+  const Snapshot s = sample();
+  const auto back = snapshot_from_json(snapshot_to_json(s));
+  REQUIRE(back.has_value());
+  CHECK(snapshot_to_json(*back) == snapshot_to_json(s));
+  REQUIRE(back->zones.size() == 1);
+  CHECK(back->zones[0].servers[0].exchanges[0].transport == Transport::tcp);
+  CHECK(back->zones[0].expected_ds.has_value());
+  CHECK(back->public_root_hints == false);
+}
+
+TEST_CASE("snapshot::bad input is an error naming the member") {
+  CHECK_FALSE(snapshot_from_json("").has_value());
+  CHECK_FALSE(snapshot_from_json("[]").has_value());
+  CHECK_FALSE(snapshot_from_json("{\"kind\": \"zonewarden-snapshot\"}").has_value());
+  std::string text = snapshot_to_json(sample());
+  const auto pos = text.find("\"answered\"");
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 10, "\"exploded\"");
+  const auto bad = snapshot_from_json(text);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message.find("outcome") != std::string::npos);
+  std::string truncated = snapshot_to_json(sample());
+  truncated.resize(truncated.size() / 2);
+  CHECK_FALSE(snapshot_from_json(truncated).has_value());
+}
