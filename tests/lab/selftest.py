@@ -1,0 +1,270 @@
+#!/usr/bin/python3
+"""Proves the lab's planted faults are real. Run inside the lab:
+
+    tests/lab/lab.py run -- python3 tests/lab/selftest.py [-v]
+
+For every scenario in $ZW_LAB_SCENARIOS it checks, with dig:
+  * the validating Unbound ($ZW_LAB_RESOLVER): `<zone> SOA +dnssec` gives the declared rcode and EDE
+    (or NOERROR, with AD exactly when the zone is signed and has a DS, when `resolver` is null);
+  * the parent (lab. servers): NS set, glue and DS presence as declared;
+  * every server address: answers as its declared behaviour says (authoritative with the declared
+    serial over UDP and TCP, REFUSED, SERVFAIL, no AA, ICMP refused, timeout, ...). The hostile
+    servers are checked with raw sockets, since dig only reports that it got no usable answer.
+Prints one line per scenario and `N passed, M failed`; exits 1 on any failure.
+"""
+
+import concurrent.futures
+import json
+import os
+import re
+import socket
+import struct
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True  # keep tests/lab free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import labdns  # noqa: E402
+
+TLD_SERVERS = ["127.53.0.3", "fd53::4"]
+# Unbound 1.17 sometimes keeps re-asking the TC-only server for minutes before it settles on the
+# healthy one (see README); its resolver check may time out without failing the scenario.
+RESOLVER_MAY_HANG = {"tc-no-tcp"}
+RESOLVER_ATTEMPTS = 3
+RESOLVER_TIME = 8
+
+
+def dig(*args, timeout=15):
+    argv = ["dig", "+nocookie"] + list(args)
+    try:
+        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"out": "", "rc": None, "status": None, "flags": set(), "ede": None, "answer": [], "authority": [],
+                "additional": [], "argv": argv}
+    out = p.stdout
+    m = re.search(r"status: (\w+)", out)
+    fl = re.search(r";; flags: ([a-z ]*);", out)
+    ede = re.search(r"; EDE: (\d+)", out)
+    sections, cur = {"ANSWER": [], "AUTHORITY": [], "ADDITIONAL": []}, None
+    for line in out.splitlines():
+        h = re.match(r";; (\w+) SECTION:", line)
+        if h:
+            cur = h.group(1) if h.group(1) in sections else None
+            continue
+        if not line.strip() or line.startswith(";"):
+            if not line.strip():
+                cur = None
+            continue
+        if cur:
+            sections[cur].append(line.split())
+    return {"out": out, "rc": p.returncode, "status": m.group(1) if m else None,
+            "flags": set(fl.group(1).split()) if fl else set(), "ede": int(ede.group(1)) if ede else None,
+            "answer": sections["ANSWER"], "authority": sections["AUTHORITY"], "additional": sections["ADDITIONAL"],
+            "argv": argv}
+
+
+def rrs(section, rtype, owner=None):
+    return [r for r in section if len(r) > 4 and r[3] == rtype and (owner is None or r[0].lower() == owner)]
+
+
+class Checker:
+    def __init__(self, zone):
+        self.zone, self.problems, self.checks, self.notes = zone, [], 0, []
+
+    def expect(self, cond, msg):
+        self.checks += 1
+        if not cond:
+            self.problems.append(msg)
+        return cond
+
+
+def check_resolver(c, sc, resolver):
+    want = sc["resolver"]
+    hang_ok = any(s["behaviour"] in RESOLVER_MAY_HANG for s in sc["servers"])
+    # With a silent or hostile server among the NS, Unbound may first spend its whole query budget
+    # on that server (it retries it several times); a client retry then gets the answer from the
+    # healthy one. So "resolves" is checked with up to RESOLVER_ATTEMPTS queries.
+    attempts = RESOLVER_ATTEMPTS if want is None else 1
+    for attempt in range(attempts):
+        r = dig("@" + resolver, sc["zone"], "SOA", "+dnssec", "+time=%d" % RESOLVER_TIME, "+tries=1", timeout=40)
+        if r["status"] is not None:
+            break
+    if r["status"] is None and hang_ok:
+        return  # tolerated, see RESOLVER_MAY_HANG
+    if want is None:
+        c.expect(r["status"] == "NOERROR", "resolver: status %s, want NOERROR" % r["status"])
+        want_ad = sc["signed"] and sc["ds_in_parent"]
+        c.expect(("ad" in r["flags"]) == want_ad, "resolver: AD %s, want %s" % ("ad" in r["flags"], want_ad))
+    else:
+        c.expect(r["status"] == want["rcode"], "resolver: status %s, want %s" % (r["status"], want["rcode"]))
+        if want.get("ede") is not None:
+            c.expect(r["ede"] == want["ede"], "resolver: EDE %s, want %s" % (r["ede"], want["ede"]))
+    if attempt and r["status"] is not None:
+        c.notes.append("resolver answered on attempt %d" % (attempt + 1))
+
+
+def check_parent(c, sc):
+    for tld in TLD_SERVERS:
+        r = dig("@" + tld, sc["zone"], "NS", "+norec", "+time=2", "+tries=1")
+        ns = sorted(x[4].lower() for x in rrs(r["authority"], "NS", sc["zone"]))
+        c.expect(ns == sorted(sc["parent_ns"]), "parent %s: NS %s, want %s" % (tld, ns, sc["parent_ns"]))
+        glue = sorted(x[4] for x in r["additional"] if len(x) > 4 and x[3] in ("A", "AAAA"))
+        want = sorted(a for s in sc["servers"] for a in s["parent_addresses"])
+        c.expect(glue == want, "parent %s: glue %s, want %s" % (tld, glue, want))
+        r = dig("@" + tld, sc["zone"], "DS", "+norec", "+dnssec", "+time=2", "+tries=1")
+        has_ds = bool(rrs(r["answer"], "DS", sc["zone"]))
+        c.expect(has_ds == sc["ds_in_parent"], "parent %s: DS present %s, want %s" % (tld, has_ds, sc["ds_in_parent"]))
+
+
+def check_auth(c, sc, srv, addr, tcp):
+    args = ["@" + addr, sc["zone"], "SOA", "+norec", "+dnssec", "+time=2", "+tries=1"] + (["+tcp"] if tcp else [])
+    r = dig(*args)
+    where = "%s %s/%s" % (srv["name"], addr, "tcp" if tcp else "udp")
+    if not c.expect(r["status"] == "NOERROR", "%s: status %s, want NOERROR" % (where, r["status"])):
+        return None
+    soa = rrs(r["answer"], "SOA", sc["zone"])
+    c.expect(len(soa) == 1 and int(soa[0][6]) == srv["serial"],
+             "%s: SOA serial %s, want %s" % (where, soa[0][6] if soa else None, srv["serial"]))
+    sigs = rrs(r["answer"], "RRSIG", sc["zone"])
+    c.expect(bool(sigs) == sc["signed"], "%s: RRSIG presence wrong" % where)
+    if sigs and sc.get("rrsig_window"):
+        w = sc["rrsig_window"]
+        c.expect(sigs[0][8] == w["expiration"] and sigs[0][9] == w["inception"],
+                 "%s: RRSIG SOA validity %s..%s, want %s..%s" % (where, sigs[0][9], sigs[0][8], w["inception"],
+                                                              w["expiration"]))
+    return r
+
+
+def raw(addr, zone, tcp, qid=0x4242, timeout=2.0):
+    try:
+        return labdns.query(addr, zone, "SOA", tcp=tcp, timeout=timeout, qid=qid)
+    except (OSError, socket.timeout) as e:
+        return e
+
+
+def check_server(c, sc, srv):
+    beh = srv["behaviour"]
+    for addr in srv["addresses"]:
+        where = "%s %s" % (srv["name"], addr)
+        if beh in ("healthy", "newer-serial"):
+            for tcp in (False, True):
+                r = check_auth(c, sc, srv, addr, tcp)
+                if r:
+                    c.expect("aa" in r["flags"], "%s: no AA bit" % where)
+        elif beh == "drop-tcp":
+            r = check_auth(c, sc, srv, addr, False)
+            if r:
+                c.expect("aa" in r["flags"], "%s: no AA bit" % where)
+            r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+tcp", "+time=1", "+tries=1")
+            c.expect(r["status"] is None and "timed out" in r["out"], "%s/tcp: want a TCP timeout" % where)
+        elif beh == "clear-aa":
+            for tcp in (False, True):
+                r = check_auth(c, sc, srv, addr, tcp)
+                if r:
+                    c.expect("aa" not in r["flags"], "%s: AA bit set, want clear" % where)
+        elif beh == "no-listener":
+            r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+time=2", "+tries=1")
+            c.expect("connection refused" in r["out"], "%s: want ICMP port unreachable (connection refused)" % where)
+        elif beh == "drop-all":
+            t0 = time.monotonic()
+            r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+time=1", "+tries=1")
+            c.expect(r["status"] is None and "timed out" in r["out"] and time.monotonic() - t0 >= 0.9,
+                     "%s: want a timeout" % where)
+        elif beh in ("no-zone", "broken-zone"):
+            want = "REFUSED" if beh == "no-zone" else "SERVFAIL"
+            for tcp in (False, True):
+                r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+time=2", "+tries=1", *(["+tcp"] if tcp else []))
+                c.expect(r["status"] == want and "aa" not in r["flags"],
+                         "%s: status %s flags %s, want %s without AA" % (where, r["status"], r["flags"], want))
+        elif beh == "garbage":
+            for tcp in (False, True):
+                reply = raw(addr, sc["zone"], tcp)
+                ok = isinstance(reply, bytes) and len(reply) > 0
+                if ok:
+                    try:
+                        h = labdns.parse_header(reply)
+                        q = labdns.parse_question(reply)
+                        ok = h["id"] != 0x4242 or not h["qr"] or not q or q[0] != sc["zone"]
+                    except ValueError:
+                        ok = True
+                c.expect(ok, "%s/%s: want bytes that are no answer to the query" % (where, "tcp" if tcp else "udp"))
+        elif beh == "wrong-id":
+            for tcp in (False, True):
+                reply = raw(addr, sc["zone"], tcp)
+                ok = isinstance(reply, bytes)
+                if ok:
+                    h, q = labdns.parse_header(reply), labdns.parse_question(reply)
+                    ok = h["qr"] and h["id"] != 0x4242 and q is not None and q[0] != sc["zone"]
+                c.expect(ok, "%s/%s: want a reply with wrong id and question" % (where, "tcp" if tcp else "udp"))
+        elif beh == "tc-no-tcp":
+            reply = raw(addr, sc["zone"], False)
+            ok = isinstance(reply, bytes)
+            if ok:
+                h, q = labdns.parse_header(reply), labdns.parse_question(reply)
+                ok = h["id"] == 0x4242 and h["tc"] and h["ancount"] == 0 and q and q[0] == sc["zone"]
+            c.expect(ok, "%s/udp: want TC=1 with an empty answer" % where)
+            reply = raw(addr, sc["zone"], True, timeout=3.0)
+            c.expect(not isinstance(reply, bytes) and not isinstance(reply, ConnectionRefusedError),
+                     "%s/tcp: want an accepted connection and no answer, got %r" % (where, reply))
+        else:
+            c.expect(False, "%s: unknown behaviour %s" % (where, beh))
+
+
+def check_child_ns(c, sc):
+    healthy = [s for s in sc["servers"] if s["behaviour"] in ("healthy", "newer-serial", "drop-tcp")]
+    if not healthy:
+        return
+    addr = healthy[0]["addresses"][0]
+    r = dig("@" + addr, sc["zone"], "NS", "+norec", "+time=2", "+tries=1")
+    ns = sorted(x[4].lower() for x in rrs(r["answer"], "NS", sc["zone"]))
+    c.expect(ns == sorted(sc["child_ns"]), "child NS %s, want %s" % (ns, sc["child_ns"]))
+    for s in sc["servers"]:
+        got = []
+        for t in ("A", "AAAA"):
+            r = dig("@" + addr, s["name"], t, "+norec", "+time=2", "+tries=1")
+            got += [x[4] for x in rrs(r["answer"], t, s["name"])]
+        c.expect(sorted(got) == sorted(s["child_addresses"] or got),
+                 "child addresses of %s: %s, want %s" % (s["name"], got, s["child_addresses"]))
+
+
+def check_scenario(sc, resolver):
+    c = Checker(sc["zone"])
+    try:
+        check_resolver(c, sc, resolver)
+        check_parent(c, sc)
+        check_child_ns(c, sc)
+        for srv in sc["servers"]:
+            check_server(c, sc, srv)
+    except Exception as e:  # a crash in a check is a failure, not a traceback for all
+        c.expect(False, "selftest error: %r" % e)
+    return c
+
+
+def main():
+    verbose = "-v" in sys.argv[1:]
+    for var in ("ZW_LAB_SCENARIOS", "ZW_LAB_RESOLVER"):
+        if var not in os.environ:
+            print("selftest: %s not set; run me with tests/lab/lab.py run -- python3 %s" % (var, sys.argv[0]))
+            return 2
+    with open(os.environ["ZW_LAB_SCENARIOS"]) as f:
+        scenarios = json.load(f)
+    t0 = time.monotonic()
+    with concurrent.futures.ThreadPoolExecutor(max_workers=6) as pool:
+        results = list(pool.map(lambda sc: check_scenario(sc, os.environ["ZW_LAB_RESOLVER"]), scenarios))
+    passed = failed = 0
+    for c in results:
+        if c.problems:
+            failed += 1
+            print("FAIL %s (%d checks): %s" % (c.zone, c.checks, "; ".join(c.problems)))
+        else:
+            passed += 1
+            print("PASS %s (%d checks)%s" % (c.zone, c.checks, "".join("; note: " + n for n in c.notes)))
+    if verbose:
+        print("selftest took %.1f s" % (time.monotonic() - t0))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
