@@ -211,7 +211,11 @@ private:
       id += '|' + hex(rr.rdata);
     }
     if (const auto found = m_index.find(id); found != m_index.end()) {
+      const ObservedSignature& seen = m_signatures[found->second];
       add_unique(m_signatures[found->second].servers, server);
+      if (seen.crypto == CryptoStatus::valid && seen.inception_abs <= m_now && m_now <= seen.expiration_abs) {
+        add_unique(summary.usable_servers, server);
+      }
       return;
     }
     ObservedSignature out;
@@ -236,6 +240,7 @@ private:
       if (out.crypto == CryptoStatus::valid && in_window) {
         summary.has_usable = true;
         summary.best_expiration = std::max(summary.best_expiration, out.expiration_abs);
+        add_unique(summary.usable_servers, server);
       }
     }
     m_index.emplace(std::move(id), m_signatures.size());
@@ -382,7 +387,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
       out.any_rrsig = out.any_rrsig || std::any_of(e.answer.begin(), e.answer.end(), [](const std::string& rr) {
                         return rr.find("\tRRSIG\t") != std::string::npos || rr.find(" RRSIG ") != std::string::npos;
                       });
-      if (e.qtype == "DNSKEY" && e.outcome == Outcome::answered && e.aa && e.rcode == 0) {
+      if (e.qtype == "DNSKEY" && usable_answer(e) && e.aa) {
         out.dnskey_answered = true;
       }
     }
@@ -477,6 +482,9 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
     out.ds.push_back(std::move(d));
   }
   evaluate_chain_above(zone, trust_anchor, now, out);
+  // An undetermined chain counts as validated: better to over-report than to hide a fault.
+  out.parent_validated = out.above != ChainStatus::insecure;
+  out.zone_validated = !out.ds.empty() && out.parent_validated;
   std::sort(out.notes.begin(), out.notes.end());
   out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
   return out;

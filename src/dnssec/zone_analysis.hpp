@@ -44,7 +44,8 @@ struct SignedRrset {
   std::string type;
   bool has_usable = false;   // at least one signature valid now and cryptographically good
   std::int64_t best_expiration = 0;  // latest expiration among usable signatures
-  std::vector<std::string> servers;
+  std::vector<std::string> servers;         // every server that served the RRset
+  std::vector<std::string> usable_servers;  // those that served it with a usable signature
 };
 
 struct DsRecord {
@@ -78,6 +79,10 @@ struct ZoneDnssec {
   bool dnskey_answered = false;          // some server answered the DNSKEY query authoritatively
   bool any_rrsig = false;                // some server returned RRSIGs for the zone's data
   ChainStatus above = ChainStatus::indeterminate;  // anchor -> ... -> parent's DS RRset
+  // Whether validating resolvers check the zone's own data (a DS at the parent, or --ds, and a
+  // chain above that is not insecure) and the parent's data (its DS RRset for the zone).
+  bool zone_validated = false;
+  bool parent_validated = false;
   std::string above_reason;              // why not secure
   std::vector<std::string> notes;        // analysis notes (unparsable records, ...)
 };

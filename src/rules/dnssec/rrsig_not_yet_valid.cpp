@@ -12,6 +12,9 @@ public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
+      if (sig.crypto == ::zw::dnssec::CryptoStatus::malformed && sig.expiration_abs == 0) {
+        continue;  // unparsable: no times to judge (the analysis notes it)
+      }
       if (sig.inception_abs <= ctx.now() || sig.expiration_abs < ctx.now()) {
         continue;  // an expired signature is reported as expired only
       }
@@ -20,15 +23,7 @@ public:
       f.servers = sig.servers;
       f.message = fmt::format("signature over {} {} by {} is not valid before {} (in {})", sig.owner, sig.type,
                               key_text(sig), utc(sig.inception_abs), duration(sig.inception_abs - ctx.now()));
-      if (rrset_has_usable_signature(ctx, sig)) {
-        // Another signature over the same RRset still validates: resolvers use that one.
-        f.severity = Severity::warning;
-        f.resolver = {Rcode::noerror, Ede::none};
-        f.evidence.push_back("another signature over this RRset is valid now");
-      } else {
-        f.severity = Severity::error;
-        f.resolver = k_info.impact;
-      }
+      grade_signature_fault(ctx, sig, k_info.impact, f);
       sink.add_graded(std::move(f));
     }
   }

@@ -1,6 +1,8 @@
 #pragma once
 // Shared by the signature rules: where a signature was seen and how bad its fault is.
 
+#include <algorithm>
+
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::dnssec_support {
@@ -12,15 +14,40 @@ inline Location signature_location(const RuleContext& ctx, const ::zw::dnssec::O
                   sig.owner, sig.type};
 }
 
-// Does the RRset this signature covers still have a signature that works now? Then this one
-// failing is a warning (resolvers use the other); otherwise validation fails: an error.
-inline bool rrset_has_usable_signature(const RuleContext& ctx, const ::zw::dnssec::ObservedSignature& sig) {
-  for (const ::zw::dnssec::SignedRrset& r : ctx.dnssec().rrsets) {
-    if (r.owner == sig.owner && r.type == sig.type && r.zone == sig.zone) {
-      return r.has_usable;
+// Grades a failing signature by what resolvers do with it:
+// - the zone (or, for the DS, the parent) is not validated by resolvers (no DS, insecure chain):
+//   a warning, resolution unaffected today;
+// - every server that served this signature also served another one over the same RRset that
+//   validates now: a warning, resolvers use that one;
+// - otherwise validation fails for resolvers that reach those servers: an error with `impact`.
+inline void grade_signature_fault(const RuleContext& ctx, const ::zw::dnssec::ObservedSignature& sig,
+                                  ResolverImpact impact, Finding& f) {
+  const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
+  const bool validated = sig.zone == ctx.zone_name() ? d.zone_validated : d.parent_validated;
+  if (!validated) {
+    f.severity = Severity::warning;
+    f.resolver = {Rcode::noerror, Ede::none};
+    f.evidence.push_back(fmt::format("validating resolvers treat {} as insecure (no DS at its parent or an insecure "
+                                     "chain above), so this breaks resolution only once a DS is published",
+                                     sig.zone));
+    return;
+  }
+  for (const ::zw::dnssec::SignedRrset& r : d.rrsets) {
+    if (r.owner != sig.owner || r.type != sig.type || r.zone != sig.zone) {
+      continue;
+    }
+    const bool covered = std::all_of(sig.servers.begin(), sig.servers.end(), [&](const std::string& s) {
+      return std::find(r.usable_servers.begin(), r.usable_servers.end(), s) != r.usable_servers.end();
+    });
+    if (covered) {
+      f.severity = Severity::warning;
+      f.resolver = {Rcode::noerror, Ede::none};
+      f.evidence.push_back("another signature over this RRset validates now at the same servers");
+      return;
     }
   }
-  return false;
+  f.severity = Severity::error;
+  f.resolver = impact;
 }
 
 inline std::string key_text(const ::zw::dnssec::ObservedSignature& sig) {
