@@ -11,6 +11,8 @@ class RrsigExpired final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
+    // One root cause, one finding: signatures by one key that fail the same way are one fault.
+    std::map<std::string, std::vector<const ::zw::dnssec::ObservedSignature*>> groups;
     for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
       if (sig.crypto == ::zw::dnssec::CryptoStatus::malformed && sig.expiration_abs == 0) {
         continue;  // unparsable: no times to judge (the analysis notes it)
@@ -19,13 +21,12 @@ public:
       if (sig.expiration_abs >= ctx.now()) {
         continue;
       }
-      Finding f;
-      f.location = signature_location(ctx, sig);
-      f.servers = sig.servers;
-      f.message = fmt::format("signature over {} {} by {} expired at {} ({} ago)", sig.owner, sig.type, key_text(sig),
-                              utc(sig.expiration_abs), duration(ctx.now() - sig.expiration_abs));
-      grade_signature_fault(ctx, sig, k_info.impact, f);
-      sink.add_graded(std::move(f));
+      groups[fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.expiration_abs)].push_back(&sig);
+    }
+    for (const auto& [key, group] : groups) {
+      const ::zw::dnssec::ObservedSignature& sig = *group.front();
+      report_group(ctx, sink, group, k_info.impact,
+                   fmt::format("signatures by {} expired at {} ({} ago)", key_text(sig), utc(sig.expiration_abs), duration(ctx.now() - sig.expiration_abs)));
     }
   }
 

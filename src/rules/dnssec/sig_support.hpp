@@ -2,6 +2,9 @@
 // Shared by the signature rules: where a signature was seen and how bad its fault is.
 
 #include <algorithm>
+#include <map>
+#include <tuple>
+#include <vector>
 
 #include "rules/rule_support.hpp"
 
@@ -48,6 +51,66 @@ inline void grade_signature_fault(const RuleContext& ctx, const ::zw::dnssec::Ob
   }
   f.severity = Severity::error;
   f.resolver = impact;
+}
+
+// Reports one group of failing signatures that share a root cause (one key, one signing run)
+// as ONE finding: located at the most telling RRset (apex SOA, DNSKEY, NS, then the first in
+// order), every affected RRset in the evidence, graded by the worst of its members.
+inline void report_group(const RuleContext& ctx, FindingSink& sink,
+                         const std::vector<const ::zw::dnssec::ObservedSignature*>& group, ResolverImpact impact,
+                         const std::string& headline) {
+  if (group.empty()) {
+    return;
+  }
+  const auto rank = [&](const ::zw::dnssec::ObservedSignature* s) {
+    const bool apex = s->owner == s->zone;
+    const int type_rank = s->type == "SOA" ? 0 : s->type == "DNSKEY" ? 1 : s->type == "NS" ? 2 : s->type == "DS" ? 3 : 4;
+    return std::tuple(apex ? 0 : 1, type_rank, s->owner, s->type);
+  };
+  std::vector<const ::zw::dnssec::ObservedSignature*> sorted = group;
+  std::sort(sorted.begin(), sorted.end(), [&](const auto* a, const auto* b) { return rank(a) < rank(b); });
+  Finding worst;
+  worst.severity = Severity::notice;
+  std::vector<std::string> rrsets;
+  Finding f;
+  for (const ::zw::dnssec::ObservedSignature* sig : sorted) {
+    Finding graded;
+    grade_signature_fault(ctx, *sig, impact, graded);
+    if (graded.severity > worst.severity || (graded.severity == worst.severity && worst.evidence.empty())) {
+      worst = graded;
+    }
+    const std::string rrset = fmt::format("{} {}", sig->owner, sig->type);
+    if (std::find(rrsets.begin(), rrsets.end(), rrset) == rrsets.end()) {
+      rrsets.push_back(rrset);
+    }
+    for (const std::string& server : sig->servers) {
+      if (std::find(f.servers.begin(), f.servers.end(), server) == f.servers.end()) {
+        f.servers.push_back(server);
+      }
+    }
+  }
+  const ::zw::dnssec::ObservedSignature& first = *sorted.front();
+  f.location = Location{first.zone, f.servers.size() == 1 ? f.servers.front() : "", first.owner, first.type};
+  f.severity = worst.severity;
+  f.resolver = worst.resolver;
+  const std::size_t shown = std::min<std::size_t>(rrsets.size(), 4);
+  std::string list;
+  for (std::size_t i = 0; i < shown; ++i) {
+    list += (i == 0 ? "" : ", ") + rrsets[i];
+  }
+  if (rrsets.size() > shown) {
+    list += fmt::format(" and {} more", rrsets.size() - shown);
+  }
+  f.message = fmt::format("{}: {}", headline, list);
+  f.evidence = worst.evidence;
+  if (rrsets.size() > 1) {
+    std::string all;
+    for (const std::string& r : rrsets) {
+      all += (all.empty() ? "" : "; ") + r;
+    }
+    f.evidence.push_back(fmt::format("{} RRsets affected: {}", rrsets.size(), all));
+  }
+  sink.add_graded(std::move(f));
 }
 
 inline std::string key_text(const ::zw::dnssec::ObservedSignature& sig) {

@@ -24,11 +24,15 @@ public:
                                                 s.soa_tcp->detail.empty() ? "" : " (" + s.soa_tcp->detail + ")");
       f.message = fmt::format("{} answers over UDP but not over TCP: {}", s.label, why);
       f.servers = {s.label};
-      if (s.any_truncation) {
-        // Answers that do not fit in UDP cannot be delivered at all.
+      if (s.any_truncation && !ctx.servers().any_server_ok) {
+        // Answers that do not fit in UDP cannot be had from any server of the zone.
         f.severity = Severity::error;
         f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
-        f.evidence.push_back("this server truncates UDP answers (TC=1), so those answers cannot be had");
+        f.evidence.push_back("this server truncates UDP answers (TC=1) and no server of the zone delivers them");
+      } else if (s.any_truncation) {
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("this server truncates UDP answers (TC=1); resolvers must fall back to another server");
       } else {
         f.severity = Severity::warning;
         f.resolver = {Rcode::noerror, Ede::none};

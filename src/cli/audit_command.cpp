@@ -1,0 +1,240 @@
+// `zonewarden audit ZONE...`: walk, probe, run the rules, report.
+
+#include "cli/audit_command.hpp"
+
+#include <chrono>
+#include <fstream>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/common.hpp"
+#include "dns/rr.hpp"
+#include "dns/rr_file.hpp"
+#include "probe/walker.hpp"
+#include "util/files.hpp"
+#include "util/ip.hpp"
+#include "util/time.hpp"
+
+namespace zw::cli {
+
+namespace {
+
+// IANA root trust anchors (https://data.iana.org/root-anchors/root-anchors.xml): KSK-2017 and
+// KSK-2024. Used only when the user gives no --trust-anchor.
+const std::vector<std::string> k_root_anchor = {
+    ". 172800 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D",
+    ". 172800 IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16",
+};
+
+struct AuditArgs {
+  std::vector<std::string> zones;
+  std::string zones_from;
+  std::string hints;
+  std::string trust_anchor;
+  std::vector<std::string> servers;
+  std::string ds;
+  std::string timeout = "2s";
+  int retries = 1;
+  std::string deadline = "120s";
+  std::string now;
+  std::string expiry_window = "3d";
+  std::string save;
+  std::string restore;
+  OutputOptions output;
+};
+
+Result<std::vector<std::string>> zone_list(const AuditArgs& args) {
+  std::vector<std::string> raw = args.zones;
+  if (!args.zones_from.empty()) {
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(args.zones_from));
+    std::size_t line_no = 0;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find('\n', start), text.size());
+      std::string line = text.substr(start, end - start);
+      ++line_no;
+      start = end + 1;
+      if (const std::size_t hash = line.find_first_of("#;"); hash != std::string::npos) {
+        line.erase(hash);
+      }
+      const std::size_t a = line.find_first_not_of(" \t\r");
+      if (a == std::string::npos) {
+        continue;
+      }
+      const std::size_t b = line.find_last_not_of(" \t\r");
+      raw.push_back(line.substr(a, b - a + 1));
+    }
+  }
+  std::vector<std::string> zones;
+  for (const std::string& z : raw) {
+    ZW_TRY_ASSIGN(std::string name, dns::normalize_name(z));
+    if (std::find(zones.begin(), zones.end(), name) == zones.end()) {
+      zones.push_back(std::move(name));
+    }
+  }
+  return zones;
+}
+
+Result<std::vector<std::string>> load_trust_anchor(const std::string& path) {
+  if (path.empty()) {
+    return k_root_anchor;
+  }
+  ZW_TRY_ASSIGN(std::vector<std::string> rrs, dns::read_rr_file(path));
+  if (rrs.empty()) {
+    return fail(fmt::format("{}: no DS or DNSKEY record", path));
+  }
+  for (const std::string& text : rrs) {
+    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(text));
+    if (rr.type != dns::rrtype::ds && rr.type != dns::rrtype::dnskey) {
+      return fail(fmt::format("{}: {} record in a trust anchor file (only DS and DNSKEY)", path,
+                              dns::type_to_text(rr.type)));
+    }
+    if (dns::name_to_text(rr.owner) != ".") {
+      return fail(fmt::format("{}: anchor for {}: the walk starts at the root, so the anchor must be for \".\"",
+                              path, dns::name_to_text(rr.owner)));
+    }
+  }
+  return rrs;
+}
+
+Result<std::vector<probe::UserServer>> user_servers(const std::vector<std::string>& specs) {
+  std::vector<probe::UserServer> out;
+  for (const std::string& spec : specs) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return fail(fmt::format("--server {}: expected NAME=ADDRESS", spec));
+    }
+    ZW_TRY_ASSIGN(std::string name, dns::normalize_name(spec.substr(0, eq)));
+    const auto address = util::normalize_ip(spec.substr(eq + 1));
+    if (!address) {
+      return fail(fmt::format("--server {}: {} is not an IP address", spec, spec.substr(eq + 1)));
+    }
+    out.push_back(probe::UserServer{std::move(name), *address});
+  }
+  return out;
+}
+
+Result<AuditResult> run(const AuditArgs& args) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  ZW_TRY(validate_output_options(args.output));
+  ZW_TRY_ASSIGN(const std::int64_t window, util::parse_duration_s(args.expiry_window));
+  std::optional<std::int64_t> now_override;
+  if (!args.now.empty()) {
+    ZW_TRY_ASSIGN(const std::int64_t now, util::parse_time(args.now));
+    now_override = now;
+  }
+  ZW_TRY_ASSIGN(const std::vector<std::string> zones, zone_list(args));
+
+  Snapshot snapshot;
+  if (!args.restore.empty()) {
+    // Replay: no network at all; "now" is when the snapshot was taken unless --now says otherwise.
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(args.restore));
+    auto restored = snapshot_from_json(text);
+    if (!restored) {
+      return fail(fmt::format("{}: {}", args.restore, restored.error().message));
+    }
+    snapshot = std::move(*restored);
+    if (!zones.empty()) {
+      std::erase_if(snapshot.zones, [&](const ZoneSnapshot& z) {
+        return std::find(zones.begin(), zones.end(), z.zone) == zones.end();
+      });
+      if (snapshot.zones.empty()) {
+        return fail(fmt::format("{}: none of the given zones is in the snapshot", args.restore));
+      }
+    }
+  } else {
+    if (zones.empty()) {
+      return fail("audit: no zone given (ZONE... or --zones-from FILE)");
+    }
+    probe::ProbeOptions options;
+    if (args.hints.empty()) {
+      options.root_hints = probe::builtin_root_hints();
+      options.public_hints = true;
+    } else {
+      ZW_TRY_ASSIGN(const std::string text, util::read_file(args.hints));
+      auto hints = probe::parse_root_hints(text);
+      if (!hints) {
+        return fail(fmt::format("{}: {}", args.hints, hints.error().message));
+      }
+      options.root_hints = std::move(*hints);
+      options.public_hints = false;
+    }
+    ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
+    ZW_TRY_ASSIGN(options.servers, user_servers(args.servers));
+    if (!args.ds.empty()) {
+      if (options.servers.empty()) {
+        return fail("--ds is for undelegated tests: give the servers with --server NAME=ADDRESS");
+      }
+      ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
+      options.expected_ds = std::move(ds);
+    }
+    ZW_TRY_ASSIGN(const std::int64_t timeout_ms, util::parse_duration_ms(args.timeout));
+    if (timeout_ms < 10 || timeout_ms > 60'000) {
+      return fail(fmt::format("--timeout {}: must be between 10ms and 60s", args.timeout));
+    }
+    if (args.retries < 0 || args.retries > 5) {
+      return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
+    }
+    ZW_TRY_ASSIGN(const std::int64_t deadline_ms, util::parse_duration_ms(args.deadline));
+    if (deadline_ms < 100) {
+      return fail(fmt::format("--deadline {}: too short", args.deadline));
+    }
+    options.timeout = std::chrono::milliseconds(timeout_ms);
+    options.retries = args.retries;
+    options.deadline = std::chrono::milliseconds(deadline_ms);
+    ZW_TRY_ASSIGN(snapshot, probe::audit_walk(zones, options));
+    snapshot.trust_anchor = anchor;
+    snapshot.tool_version = ZW_VERSION;
+    snapshot.public_root_hints = options.public_hints;
+  }
+  if (!args.save.empty()) {
+    ZW_TRY(util::write_file_atomically(args.save, snapshot_to_json(snapshot)));
+  }
+  EngineOptions engine;
+  engine.now = now_override.value_or(snapshot.started_at);
+  engine.expiry_window_s = window;
+  AuditResult result = run_audit_rules(snapshot, engine);
+  result.generated = std::chrono::duration_cast<std::chrono::seconds>(
+                         std::chrono::system_clock::now().time_since_epoch()).count();
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
+} // namespace
+
+std::function<int()> add_audit_command(CLI::App& app) {
+  auto args = std::make_shared<AuditArgs>();
+  CLI::App* cmd = app.add_subcommand("audit", "Walk the delegation of each zone and audit every authoritative server");
+  cmd->add_option("zones", args->zones, "Zones to audit (example.com)");
+  cmd->add_option("--zones-from", args->zones_from, "File with one zone per line (# comments)");
+  cmd->add_option("--hints", args->hints, "Root hints file (named.root format); default: built-in IANA hints");
+  cmd->add_option("--trust-anchor", args->trust_anchor,
+                  "Root trust anchor file (DS and/or DNSKEY RRs); default: built-in KSK-2017 and KSK-2024");
+  cmd->add_option("--server", args->servers, "Undelegated test: audit exactly NAME=ADDRESS (repeatable)");
+  cmd->add_option("--ds", args->ds, "Undelegated test: file with the DS records to expect");
+  cmd->add_option("--timeout", args->timeout, "Per-query timeout (2s, 500ms)")->capture_default_str();
+  cmd->add_option("--retries", args->retries, "Retries after a UDP timeout")->capture_default_str();
+  cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
+  cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
+  cmd->add_option("--expiry-window", args->expiry_window, "Warn when signatures expire within this span")
+      ->capture_default_str();
+  cmd->add_option("--save", args->save, "Write the observed snapshot as JSON to FILE");
+  cmd->add_option("--restore", args->restore, "Re-run the rules on a saved snapshot, without network");
+  cmd->add_option("--format", args->output.format, "Output format: text or json")->capture_default_str();
+  cmd->add_option("-o,--output", args->output.output, "Write the report to FILE (atomically)");
+  cmd->add_option("--fail-on", args->output.fail_on, "Exit 1 on findings at or above: error, warning, notice, never")
+      ->capture_default_str();
+  return [args, cmd]() -> int {
+    if (!cmd->parsed()) {
+      return -1;
+    }
+    auto result = run(*args);
+    if (!result) {
+      return report_error(result.error());
+    }
+    return emit(*result, args->output);
+  };
+}
+
+} // namespace zw::cli

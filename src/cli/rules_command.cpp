@@ -1,0 +1,50 @@
+// `zonewarden rules [ID]`: list every rule, or print one rule's documentation page.
+
+#include "cli/rules_command.hpp"
+
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "cli/common.hpp"
+#include "util/files.hpp"
+#include "zonewarden/rule.hpp"
+
+namespace zw::cli {
+
+std::function<int()> add_rules_command(CLI::App& app) {
+  auto id = std::make_shared<std::string>();
+  CLI::App* cmd = app.add_subcommand("rules", "List every rule, or show one rule's page");
+  cmd->add_option("id", *id, "Rule id (dnssec/rrsig-expired)");
+  return [id, cmd]() -> int {
+    if (!cmd->parsed()) {
+      return -1;
+    }
+    if (id->empty()) {
+      fmt::print("{:<40} {:<8} {:<28} {}\n", "RULE", "SEVERITY", "RESOLVER", "SUMMARY");
+      for (const auto& rule : all_rules()) {
+        const RuleInfo& info = rule->info();
+        const std::string impact =
+            info.impact.ede == Ede::none
+                ? std::string(to_string(info.impact.rcode))
+                : fmt::format("{} EDE {}", to_string(info.impact.rcode), static_cast<int>(info.impact.ede));
+        fmt::print("{:<40} {:<8} {:<28} {}\n", info.id, to_string(info.severity), impact, info.summary);
+      }
+      return k_exit_ok;
+    }
+    const Rule* rule = find_rule(*id);
+    if (rule == nullptr) {
+      return report_error(Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", *id)});
+    }
+    const RuleInfo& info = rule->info();
+    fmt::print("{}\n\nseverity: {}\nresolver: {}{}\nreference: {}\nsummary: {}\n", info.id, to_string(info.severity),
+               to_string(info.impact.rcode),
+               info.impact.ede == Ede::none ? "" : fmt::format(", EDE {} ({})", static_cast<int>(info.impact.ede),
+                                                               ede_text(info.impact.ede)),
+               info.reference, info.summary);
+    fmt::print("documentation: docs/rules/{}.md\n", info.id);
+    return k_exit_ok;
+  };
+}
+
+} // namespace zw::cli

@@ -1,0 +1,270 @@
+#include "probe/transport.hpp"
+
+#include <algorithm>
+#include <array>
+#include <random>
+#include <variant>
+#include <vector>
+
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <fmt/format.h>
+
+#include "dns/packet.hpp"
+
+namespace zw::probe {
+
+namespace {
+
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+constexpr auto k_no_throw = asio::experimental::as_tuple(asio::use_awaitable);
+
+// RFC 5452 §9.2: unpredictable IDs (the source port is the kernel's ephemeral choice).
+std::uint16_t random_id() {
+  thread_local std::mt19937 engine{std::random_device{}()};
+  return static_cast<std::uint16_t>(std::uniform_int_distribution<unsigned>(0, 0xffff)(engine));
+}
+
+Clock::time_point deadline_after(std::chrono::milliseconds timeout, Clock::time_point overall) {
+  const Clock::time_point now = Clock::now();
+  if (overall <= now) {
+    return now;
+  }
+  return (overall - now) < timeout ? overall : now + timeout;
+}
+
+double ms_since(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+bool is_unreachable(const std::error_code& ec) {
+  return ec == asio::error::connection_refused || ec == asio::error::host_unreachable ||
+         ec == asio::error::network_unreachable;
+}
+
+// Records a network failure; true when it was "unreachable".
+void record_error(Exchange& ex, const std::error_code& ec, std::string_view what) {
+  ex.outcome = is_unreachable(ec) ? Outcome::unreachable : Outcome::network_error;
+  ex.detail = fmt::format("{}: {}", what, ec.message());
+}
+
+void fill_answer(Exchange& ex, const dns::Message& m) {
+  ex.outcome = Outcome::answered;
+  ex.rcode = m.rcode;
+  ex.aa = m.aa;
+  ex.tc = m.tc;
+  ex.edns = m.has_opt;
+  ex.answer = m.answer;
+  ex.authority = m.authority;
+  ex.additional = m.additional;
+}
+
+void append_detail(std::string& detail, std::string_view note) {
+  if (!detail.empty()) {
+    detail += "; ";
+  }
+  detail += note;
+}
+
+Exchange start_exchange(const std::string& qname, const std::string& qtype, Transport transport) {
+  Exchange ex;
+  ex.qname = qname;
+  ex.qtype = qtype;
+  ex.transport = transport;
+  return ex;
+}
+
+// Validates the address and builds the query; on failure fills `ex` and returns nothing.
+std::optional<asio::ip::address> parse_address(Exchange& ex, const std::string& address) {
+  std::error_code ec;
+  asio::ip::address ip = asio::ip::make_address(address, ec);
+  if (ec) {
+    ex.outcome = Outcome::network_error;
+    ex.detail = fmt::format("{}: not an IP address", address);
+    return std::nullopt;
+  }
+  return ip;
+}
+
+} // namespace
+
+asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std::string qtype,
+                                    QueryOptions options) {
+  Exchange ex = start_exchange(qname, qtype, Transport::udp);
+  const std::optional<asio::ip::address> ip = parse_address(ex, address);
+  if (!ip) {
+    co_return ex;
+  }
+  const asio::ip::udp::endpoint endpoint(*ip, options.port);
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  std::vector<std::uint8_t> buffer(65535);
+  bool saw_garbage = false;
+  bool saw_mismatch = false;
+  std::string ignored;
+  const int attempts = std::max(1, options.retries + 1);
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    if (Clock::now() >= options.deadline) {
+      break;
+    }
+    ex.attempts = attempt;
+    const std::uint16_t id = random_id();
+    Result<dns::Bytes> query = dns::build_query(qname, qtype, id, dns::QueryFlags{.edns = options.edns});
+    if (!query) {
+      ex.outcome = Outcome::network_error;
+      ex.detail = query.error().message;
+      co_return ex;
+    }
+    // A fresh socket (and source port) per attempt; connected, so that ICMP port unreachable
+    // comes back as ECONNREFUSED and datagrams from other sources are dropped by the kernel.
+    asio::ip::udp::socket socket(executor);
+    std::error_code ec;
+    socket.open(endpoint.protocol(), ec);
+    if (!ec) {
+      socket.connect(endpoint, ec);
+    }
+    if (ec) {
+      record_error(ex, ec, "connect");
+      co_return ex;
+    }
+    const Clock::time_point sent = Clock::now();
+    const Clock::time_point attempt_deadline = deadline_after(options.timeout, options.deadline);
+    auto [send_ec, sent_bytes] = co_await socket.async_send(asio::buffer(*query), k_no_throw);
+    if (send_ec) {
+      record_error(ex, send_ec, "send");
+      co_return ex;
+    }
+    asio::steady_timer timer(executor);
+    while (Clock::now() < attempt_deadline) {
+      timer.expires_at(attempt_deadline);
+      std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got =
+          co_await (socket.async_receive(asio::buffer(buffer), k_no_throw) || timer.async_wait(k_no_throw));
+      if (got.index() == 1) {
+        break;  // this attempt's time is up
+      }
+      const auto [recv_ec, size] = std::get<0>(got);
+      if (recv_ec) {
+        record_error(ex, recv_ec, "receive");
+        ex.rtt_ms = ms_since(sent);
+        co_return ex;
+      }
+      dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
+      if (decoded.verdict == dns::Verdict::ok) {
+        fill_answer(ex, decoded.message);
+        ex.rtt_ms = ms_since(sent);
+        ex.detail = ignored.empty() ? std::string() : fmt::format("ignored: {}", ignored);
+        co_return ex;
+      }
+      (decoded.verdict == dns::Verdict::malformed ? saw_garbage : saw_mismatch) = true;
+      append_detail(ignored, decoded.detail);
+    }
+  }
+  ex.outcome = saw_garbage ? Outcome::malformed : saw_mismatch ? Outcome::mismatched : Outcome::timeout;
+  if (ex.outcome == Outcome::timeout) {
+    ex.detail = fmt::format("no response after {} attempt(s) of {} ms", ex.attempts, options.timeout.count());
+  } else {
+    ex.detail = fmt::format("ignored: {}", ignored);
+  }
+  co_return ex;
+}
+
+asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std::string qtype,
+                                    QueryOptions options) {
+  Exchange ex = start_exchange(qname, qtype, Transport::tcp);
+  ex.attempts = 1;
+  const std::optional<asio::ip::address> ip = parse_address(ex, address);
+  if (!ip) {
+    co_return ex;
+  }
+  const std::uint16_t id = random_id();
+  Result<dns::Bytes> query = dns::build_query(qname, qtype, id, dns::QueryFlags{.edns = options.edns});
+  if (!query) {
+    ex.outcome = Outcome::network_error;
+    ex.detail = query.error().message;
+    co_return ex;
+  }
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  asio::ip::tcp::socket socket(executor);
+  asio::steady_timer timer(executor);
+  const Clock::time_point start = Clock::now();
+
+  timer.expires_at(deadline_after(options.timeout, options.deadline));
+  std::variant<std::tuple<std::error_code>, std::tuple<std::error_code>> connected =
+      co_await (socket.async_connect(asio::ip::tcp::endpoint(*ip, options.port), k_no_throw) ||
+                timer.async_wait(k_no_throw));
+  if (connected.index() == 1) {
+    ex.outcome = Outcome::timeout;
+    ex.detail = fmt::format("no TCP connection within {} ms", options.timeout.count());
+    co_return ex;
+  }
+  if (const std::error_code ec = std::get<0>(std::get<0>(connected)); ec) {
+    record_error(ex, ec, "connect");
+    co_return ex;
+  }
+
+  // RFC 7766 §8: a two-byte length prefix; sent with the message in one write.
+  std::vector<std::uint8_t> out;
+  out.reserve(query->size() + 2);
+  out.push_back(static_cast<std::uint8_t>(query->size() >> 8));
+  out.push_back(static_cast<std::uint8_t>(query->size() & 0xff));
+  out.insert(out.end(), query->begin(), query->end());
+
+  timer.expires_at(deadline_after(options.timeout, options.deadline));
+  const auto stream_failed = [&ex](const std::error_code& ec, std::string_view what) {
+    if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+        ec == asio::error::connection_aborted) {
+      ex.outcome = Outcome::tcp_failed;
+      ex.detail = fmt::format("{}: connection closed ({})", what, ec.message());
+    } else {
+      record_error(ex, ec, what);
+    }
+  };
+  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> wrote =
+      co_await (asio::async_write(socket, asio::buffer(out), k_no_throw) || timer.async_wait(k_no_throw));
+  if (wrote.index() == 1) {
+    ex.outcome = Outcome::timeout;
+    ex.detail = "TCP write timed out";
+    co_return ex;
+  }
+  if (const std::error_code ec = std::get<0>(std::get<0>(wrote)); ec) {
+    stream_failed(ec, "write");
+    co_return ex;
+  }
+
+  std::array<std::uint8_t, 2> prefix{};
+  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got_prefix =
+      co_await (asio::async_read(socket, asio::buffer(prefix), k_no_throw) || timer.async_wait(k_no_throw));
+  if (got_prefix.index() == 1) {
+    ex.outcome = Outcome::timeout;
+    ex.detail = fmt::format("no TCP response within {} ms", options.timeout.count());
+    co_return ex;
+  }
+  if (const std::error_code ec = std::get<0>(std::get<0>(got_prefix)); ec) {
+    stream_failed(ec, "read length");
+    co_return ex;
+  }
+  const std::size_t length = (static_cast<std::size_t>(prefix[0]) << 8) | prefix[1];
+  std::vector<std::uint8_t> message(length);
+  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got =
+      co_await (asio::async_read(socket, asio::buffer(message), k_no_throw) || timer.async_wait(k_no_throw));
+  if (got.index() == 1) {
+    ex.outcome = Outcome::timeout;
+    ex.detail = fmt::format("TCP response incomplete after {} ms", options.timeout.count());
+    co_return ex;
+  }
+  if (const std::error_code ec = std::get<0>(std::get<0>(got)); ec) {
+    stream_failed(ec, "read message");
+    co_return ex;
+  }
+  ex.rtt_ms = ms_since(start);
+  const dns::Decoded decoded = dns::decode_response(message, id, qname, qtype);
+  if (decoded.verdict == dns::Verdict::ok) {
+    fill_answer(ex, decoded.message);
+  } else {
+    ex.outcome = decoded.verdict == dns::Verdict::malformed ? Outcome::malformed : Outcome::mismatched;
+    ex.detail = decoded.detail;
+  }
+  co_return ex;
+}
+
+} // namespace zw::probe

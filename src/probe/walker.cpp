@@ -1,0 +1,1191 @@
+#include "probe/walker.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <fmt/format.h>
+
+#include "dns/rr.hpp"
+#include "probe/transport.hpp"
+
+namespace zw::probe {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr auto k_no_throw = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr int k_max_referrals = 30;      // per descent
+constexpr int k_max_resolution_depth = 6;  // nested name-server address lookups
+constexpr int k_rcode_noerror = 0;
+constexpr int k_rcode_nxdomain = 3;
+
+// ---------------------------------------------------------------------------------------------
+// Reading presentation-format RR lines (as packet.cpp writes them: owner ttl class type rdata).
+
+struct RrLine {
+  std::string owner;  // normalised
+  std::string type;
+  std::string rdata;  // the rest of the line, single-spaced
+};
+
+std::optional<RrLine> split_rr(const std::string& line) {
+  std::istringstream in(line);
+  std::string owner;
+  std::string ttl;
+  std::string rclass;
+  RrLine rr;
+  if (!(in >> owner >> ttl >> rclass >> rr.type)) {
+    return std::nullopt;
+  }
+  Result<std::string> name = dns::normalize_name(owner);
+  if (!name) {
+    return std::nullopt;
+  }
+  rr.owner = std::move(*name);
+  std::string word;
+  while (in >> word) {
+    rr.rdata += rr.rdata.empty() ? word : " " + word;
+  }
+  return rr;
+}
+
+std::string normalized_or(const std::string& text) {
+  Result<std::string> name = dns::normalize_name(text);
+  return name ? *name : text;
+}
+
+bool names_below(std::string_view name, std::string_view ancestor) {
+  return name != ancestor && dns::name_is_at_or_below(name, ancestor);
+}
+
+// NS targets with owner `owner` in `section`.
+std::vector<std::string> ns_targets(const std::vector<std::string>& section, const std::string& owner) {
+  std::vector<std::string> names;
+  for (const std::string& line : section) {
+    const std::optional<RrLine> rr = split_rr(line);
+    if (rr && rr->type == "NS" && rr->owner == owner) {
+      const std::string target = normalized_or(rr->rdata);
+      if (std::find(names.begin(), names.end(), target) == names.end()) {
+        names.push_back(target);
+      }
+    }
+  }
+  return names;
+}
+
+// Owner of the first NS record in the authority section: where a referral points.
+std::optional<std::string> referral_owner(const Exchange& ex) {
+  for (const std::string& line : ex.authority) {
+    const std::optional<RrLine> rr = split_rr(line);
+    if (rr && rr->type == "NS") {
+      return rr->owner;
+    }
+  }
+  return std::nullopt;
+}
+
+// A/AAAA records for `names` in `section`, keeping only owners at or below `bailiwick`
+// (a resolver ignores out-of-bailiwick glue, RFC 2181 §5.4.1).
+std::map<std::string, std::vector<std::string>> glue_of(const std::vector<std::string>& section,
+                                                        const std::vector<std::string>& names,
+                                                        const std::string& bailiwick) {
+  std::map<std::string, std::vector<std::string>> glue;
+  for (const std::string& line : section) {
+    const std::optional<RrLine> rr = split_rr(line);
+    if (!rr || (rr->type != "A" && rr->type != "AAAA") ||
+        std::find(names.begin(), names.end(), rr->owner) == names.end() ||
+        !dns::name_is_at_or_below(rr->owner, bailiwick)) {
+      continue;
+    }
+    std::vector<std::string>& addresses = glue[rr->owner];
+    if (std::find(addresses.begin(), addresses.end(), rr->rdata) == addresses.end()) {
+      addresses.push_back(rr->rdata);
+    }
+  }
+  return glue;
+}
+
+bool is_referral(const Exchange& ex) {
+  return ex.outcome == Outcome::answered && ex.rcode == k_rcode_noerror && !ex.aa && referral_owner(ex);
+}
+
+// An answer a resolver can move on with: authoritative (NOERROR or NXDOMAIN) or a referral.
+bool is_useful(const Exchange& ex) {
+  return ex.outcome == Outcome::answered &&
+         ((ex.aa && (ex.rcode == k_rcode_noerror || ex.rcode == k_rcode_nxdomain)) || is_referral(ex));
+}
+
+bool is_authoritative_answer(const Exchange& ex) {
+  return ex.outcome == Outcome::answered && ex.aa &&
+         (ex.rcode == k_rcode_noerror || ex.rcode == k_rcode_nxdomain);
+}
+
+std::string short_summary(const Exchange& ex) {
+  if (ex.outcome == Outcome::answered) {
+    return fmt::format("rcode {}{}", ex.rcode, ex.aa ? " aa" : "");
+  }
+  return std::string(to_string(ex.outcome));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Coroutine plumbing: an event that many coroutines can wait for (a timer that never expires
+// on its own and is cancelled to wake them), bounded by the invocation deadline.
+
+template <typename T>
+struct Pending {
+  explicit Pending(const asio::any_io_executor& executor) : event(executor, Clock::time_point::max()) {}
+  std::optional<T> value;
+  asio::steady_timer event;
+  void set(T v) {
+    value = std::move(v);
+    event.cancel();
+  }
+};
+
+struct Addr {
+  std::string name;
+  std::string address;
+};
+
+// Runs tasks concurrently and waits until every one finished (or the deadline passed).
+template <typename T>
+struct Gather {
+  explicit Gather(const asio::any_io_executor& executor, std::size_t n)
+      : results(n), remaining(n), event(executor, Clock::time_point::max()) {}
+  std::vector<T> results;
+  std::size_t remaining;
+  asio::steady_timer event;
+};
+
+template <typename T>
+asio::awaitable<void> gather_one(std::shared_ptr<Gather<T>> state, std::size_t index, asio::awaitable<T> task) {
+  try {
+    state->results[index] = co_await std::move(task);
+  } catch (...) {  // NOLINT: a task's own bug must not stop the others; its slot stays default
+  }
+  if (--state->remaining == 0) {
+    state->event.cancel();
+  }
+}
+
+template <typename T>
+asio::awaitable<std::vector<T>> gather(std::vector<asio::awaitable<T>> tasks, Clock::time_point deadline) {
+  const asio::any_io_executor executor = co_await asio::this_coro::executor;
+  auto state = std::make_shared<Gather<T>>(executor, tasks.size());
+  state->event.expires_at(deadline);
+  for (std::size_t i = 0; i < tasks.size(); ++i) {
+    asio::co_spawn(executor, gather_one<T>(state, i, std::move(tasks[i])), asio::detached);
+  }
+  while (state->remaining > 0 && Clock::now() < deadline) {
+    co_await state->event.async_wait(k_no_throw);
+  }
+  co_return state->results;
+}
+
+// Bounds the queries in flight (each holds a socket: thousands of zones must not exhaust file
+// descriptors). A waiter gets its slot handed over by release(); waits end at the deadline.
+class Limiter {
+public:
+  Limiter(const asio::any_io_executor& executor, int slots) : m_executor(executor), m_free(slots) {}
+
+  // True when a slot was granted; false when the deadline passed first.
+  asio::awaitable<bool> acquire(Clock::time_point deadline) {
+    if (m_free > 0 && m_waiters.empty()) {
+      --m_free;
+      co_return true;
+    }
+    auto waiter = std::make_shared<Waiter>(m_executor, deadline);
+    m_waiters.push_back(waiter);
+    co_await waiter->timer.async_wait(k_no_throw);
+    if (!waiter->granted) {
+      std::erase(m_waiters, waiter);
+    }
+    co_return waiter->granted;
+  }
+  void release() {
+    if (m_stopped) {
+      return;  // the io_context is being torn down: wake nobody
+    }
+    if (!m_waiters.empty()) {
+      const std::shared_ptr<Waiter> next = m_waiters.front();
+      m_waiters.erase(m_waiters.begin());
+      next->granted = true;
+      next->timer.cancel();
+      return;
+    }
+    ++m_free;
+  }
+  void stop() { m_stopped = true; }
+
+private:
+  struct Waiter {
+    Waiter(const asio::any_io_executor& executor, Clock::time_point deadline) : timer(executor, deadline) {}
+    asio::steady_timer timer;
+    bool granted = false;
+  };
+  asio::any_io_executor m_executor;
+  int m_free;
+  bool m_stopped = false;
+  std::vector<std::shared_ptr<Waiter>> m_waiters;
+};
+
+constexpr int k_max_in_flight = 200;
+
+// Holds one Limiter slot for the life of a query.
+class Slot {
+public:
+  explicit Slot(std::shared_ptr<Limiter> limiter) : m_limiter(std::move(limiter)) {}
+  ~Slot() {
+    if (m_limiter) {
+      m_limiter->release();
+    }
+  }
+  Slot(const Slot&) = delete;
+  Slot& operator=(const Slot&) = delete;
+
+private:
+  std::shared_ptr<Limiter> m_limiter;
+};
+
+Exchange deadline_exchange(const std::string& qname, const std::string& qtype, Transport transport) {
+  Exchange ex;
+  ex.qname = qname;
+  ex.qtype = qtype;
+  ex.transport = transport;
+  ex.outcome = Outcome::timeout;
+  ex.detail = "audit deadline reached before the query could be sent";
+  return ex;
+}
+
+// A zone cut we know the name servers of.
+struct Cut {
+  std::string zone;
+  std::string parent;  // "" for the root
+  std::vector<std::string> ns_names;
+  std::map<std::string, std::vector<std::string>> glue;
+};
+
+struct RaceResult {
+  bool good = false;
+  Addr server;
+  Exchange exchange;       // the winner, or the most telling failure
+  std::string summary;     // what the others said, when none was good
+};
+
+struct Race {
+  explicit Race(const asio::any_io_executor& executor, std::size_t n)
+      : remaining(n), event(executor, Clock::time_point::max()) {}
+  std::optional<RaceResult> winner;
+  std::vector<std::pair<Addr, Exchange>> failures;
+  std::size_t remaining;
+  asio::steady_timer event;
+};
+
+struct Descent {
+  std::string error;      // non-empty: the walk could not go on
+  std::string level;      // the zone whose servers gave `answer`
+  Addr server;
+  Exchange answer;
+};
+
+struct AddrResult {
+  std::vector<std::string> addresses;
+  std::string error;
+};
+
+struct ServerAddresses {
+  std::vector<Addr> servers;
+  std::vector<std::string> errors;  // names that could not be resolved, with why
+};
+
+// ---------------------------------------------------------------------------------------------
+
+class Walker {
+public:
+  Walker(asio::io_context& io, const ProbeOptions& options, std::vector<ZoneSnapshot>& zones,
+         const std::vector<std::pair<std::string, std::string>>& hints, Clock::time_point deadline)
+      : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
+        m_limiter(std::make_shared<Limiter>(m_executor, k_max_in_flight)) {
+    Cut root;
+    root.zone = ".";
+    for (const auto& [name, address] : hints) {
+      if (std::find(root.ns_names.begin(), root.ns_names.end(), name) == root.ns_names.end()) {
+        root.ns_names.push_back(name);
+      }
+      root.glue[name].push_back(address);
+    }
+    m_cuts.emplace(".", std::move(root));
+  }
+
+  asio::awaitable<void> walk_zone(std::size_t zi);
+
+private:
+  QueryOptions query_options() const {
+    return QueryOptions{.timeout = m_options.timeout, .retries = m_options.retries, .edns = true,
+                        .port = m_options.port, .deadline = m_deadline};
+  }
+  ZoneSnapshot& zone(std::size_t zi) { return m_zones[zi]; }
+
+  asio::awaitable<Exchange> ask(Addr server, std::string qname, std::string qtype, Transport transport);
+  asio::awaitable<std::vector<Exchange>> ask_udp_then_tcp(Addr server, std::string qname, std::string qtype);
+  asio::awaitable<void> race_one(std::shared_ptr<Race> race, Addr server, std::string qname, std::string qtype,
+                                 bool (*good)(const Exchange&));
+  asio::awaitable<RaceResult> first_good(std::vector<Addr> servers, std::string qname, std::string qtype,
+                                         bool (*good)(const Exchange&));
+  const Cut& closest_cut(const std::string& name, bool proper) const;
+  asio::awaitable<ServerAddresses> cut_servers(std::string zone, std::string caller, int depth, bool all);
+  asio::awaitable<Descent> descend(std::string qname, std::string qtype, bool stop_at_qname_referral,
+                                   std::string caller, int depth);
+  bool would_cycle(const std::string& caller, const std::string& target) const;
+  asio::awaitable<AddrResult> resolve_name(std::string name, std::string caller, int depth);
+  asio::awaitable<void> resolve_task(std::string name, int depth, std::shared_ptr<Pending<AddrResult>> pending);
+  asio::awaitable<AddrResult> lookup(std::string name, std::string qtype, int depth);
+  asio::awaitable<AncestorZone> ancestor(std::string zone_name);
+  asio::awaitable<ParentView> parent_view(Addr server, std::string zone_name);
+  asio::awaitable<void> query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype, bool tcp);
+  asio::awaitable<void> probe_servers(std::size_t zi, std::vector<Addr> servers);
+  asio::awaitable<void> resolve_and_probe(std::size_t zi, std::vector<std::string> names);
+  void mark_child_names(std::size_t zi);
+  std::vector<std::string> in_zone_names(std::size_t zi) const;
+  NameServer& name_server(std::size_t zi, const std::string& name);
+  asio::awaitable<void> walk_undelegated(std::size_t zi);
+
+  asio::any_io_executor m_executor;
+  const ProbeOptions& m_options;
+  std::vector<ZoneSnapshot>& m_zones;
+  Clock::time_point m_deadline;
+  std::shared_ptr<Limiter> m_limiter;
+  std::map<std::string, Cut> m_cuts;
+  std::map<std::string, std::shared_ptr<Pending<AddrResult>>> m_addresses;
+  std::map<std::string, std::shared_ptr<Pending<AncestorZone>>> m_ancestors;
+  std::map<std::string, std::multiset<std::string>> m_waits_for;  // resolution task -> tasks it awaits
+  std::vector<std::set<std::pair<std::string, std::string>>> m_probed;  // per zone: (name, address)
+  friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
+};
+
+// One query, holding a Limiter slot while it is in flight.
+asio::awaitable<Exchange> Walker::ask(Addr server, std::string qname, std::string qtype, Transport transport) {
+  const std::shared_ptr<Limiter> limiter = m_limiter;
+  if (!co_await limiter->acquire(m_deadline)) {
+    co_return deadline_exchange(qname, qtype, transport);
+  }
+  const Slot slot(limiter);
+  if (transport == Transport::tcp) {
+    co_return co_await query_tcp(server.address, qname, qtype, query_options());
+  }
+  co_return co_await query_udp(server.address, qname, qtype, query_options());
+}
+
+// UDP first; on TC=1 the same over TCP (RFC 7766 §5). Returns one or two exchanges.
+asio::awaitable<std::vector<Exchange>> Walker::ask_udp_then_tcp(Addr server, std::string qname, std::string qtype) {
+  std::vector<Exchange> out;
+  out.push_back(co_await ask(server, qname, qtype, Transport::udp));
+  if (out.back().outcome == Outcome::answered && out.back().tc) {
+    out.push_back(co_await ask(server, qname, qtype, Transport::tcp));
+  }
+  co_return out;
+}
+
+asio::awaitable<void> Walker::race_one(std::shared_ptr<Race> race, Addr server, std::string qname,
+                                       std::string qtype, bool (*good)(const Exchange&)) {
+  std::vector<Exchange> got;
+  try {
+    got = co_await ask_udp_then_tcp(server, qname, qtype);
+  } catch (...) {  // NOLINT: recorded as a failure below
+  }
+  Exchange ex = got.empty() ? Exchange{} : got.back();
+  if (!race->winner && good(ex)) {
+    race->winner = RaceResult{.good = true, .server = server, .exchange = std::move(ex), .summary = {}};
+  } else {
+    race->failures.emplace_back(server, std::move(ex));
+  }
+  if (--race->remaining == 0 || race->winner) {
+    race->event.cancel();
+  }
+}
+
+// Asks every server at once and returns the first good answer; a silent server costs nothing
+// when another answers (the losers keep running and are discarded).
+asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::string qname, std::string qtype,
+                                               bool (*good)(const Exchange&)) {
+  auto race = std::make_shared<Race>(m_executor, servers.size());
+  race->event.expires_at(m_deadline);
+  for (const Addr& server : servers) {
+    asio::co_spawn(m_executor, race_one(race, server, qname, qtype, good), asio::detached);
+  }
+  while (!race->winner && race->remaining > 0 && Clock::now() < m_deadline) {
+    co_await race->event.async_wait(k_no_throw);
+  }
+  if (race->winner) {
+    co_return *race->winner;
+  }
+  RaceResult result;
+  std::vector<std::string> parts;
+  for (const auto& [server, ex] : race->failures) {
+    parts.push_back(fmt::format("{}/{}: {}", server.name, server.address, short_summary(ex)));
+    // The most telling failure: an answer beats a silence.
+    if (result.exchange.qname.empty() || (ex.outcome == Outcome::answered &&
+                                          result.exchange.outcome != Outcome::answered)) {
+      result.server = server;
+      result.exchange = ex;
+    }
+  }
+  if (race->remaining > 0) {
+    parts.push_back("audit deadline reached");
+  }
+  result.summary = fmt::format("{}", fmt::join(parts, ", "));
+  co_return result;
+}
+
+const Cut& Walker::closest_cut(const std::string& name, bool proper) const {
+  std::string current = proper ? dns::parent_name(name) : name;
+  if (proper && name == ".") {
+    return m_cuts.at(".");
+  }
+  while (true) {
+    if (const auto it = m_cuts.find(current); it != m_cuts.end()) {
+      return it->second;
+    }
+    if (current == ".") {
+      return m_cuts.at(".");
+    }
+    current = dns::parent_name(current);
+  }
+}
+
+// The addresses of a cut's name servers: glue first; names without glue are resolved when there
+// is no glue at all, or always when `all` (every server of the parent must be asked).
+asio::awaitable<ServerAddresses> Walker::cut_servers(std::string zone_name, std::string caller, int depth,
+                                                     bool all) {
+  ServerAddresses out;
+  const Cut cut = m_cuts.at(zone_name);  // a copy: the map may change while we wait
+  std::vector<std::string> unresolved;
+  for (const std::string& name : cut.ns_names) {
+    const auto it = cut.glue.find(name);
+    if (it == cut.glue.end() || it->second.empty()) {
+      unresolved.push_back(name);
+      continue;
+    }
+    for (const std::string& address : it->second) {
+      out.servers.push_back(Addr{name, address});
+    }
+  }
+  if (unresolved.empty() || (!all && !out.servers.empty())) {
+    co_return out;
+  }
+  std::vector<asio::awaitable<AddrResult>> tasks;
+  for (const std::string& name : unresolved) {
+    tasks.push_back(resolve_name(name, caller, depth + 1));
+  }
+  const std::vector<AddrResult> results = co_await gather(std::move(tasks), m_deadline);
+  for (std::size_t i = 0; i < unresolved.size(); ++i) {
+    for (const std::string& address : results[i].addresses) {
+      out.servers.push_back(Addr{unresolved[i], address});
+    }
+    if (results[i].addresses.empty()) {
+      out.errors.push_back(fmt::format("{}: {}", unresolved[i],
+                                       results[i].error.empty() ? "no address" : results[i].error));
+    }
+  }
+  co_return out;
+}
+
+// Iterative resolution (RFC 1034 §5.3.3) from the closest known cut: follows referrals that go
+// down towards `qname` until an authoritative answer, or (when `stop_at_qname_referral`) until
+// a referral for `qname` itself, which means the current level is its parent.
+asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, bool stop_at_qname_referral,
+                                         std::string caller, int depth) {
+  Descent out;
+  std::string level = closest_cut(qname, stop_at_qname_referral).zone;
+  for (int hop = 0; hop <= k_max_referrals; ++hop) {
+    const ServerAddresses servers = co_await cut_servers(level, caller, depth, false);
+    if (servers.servers.empty()) {
+      out.error = fmt::format("no address for any name server of {}{}{}", level, servers.errors.empty() ? "" : ": ",
+                              fmt::join(servers.errors, "; "));
+      co_return out;
+    }
+    const RaceResult race = co_await first_good(servers.servers, qname, qtype, &is_useful);
+    out.level = level;
+    out.server = race.server;
+    out.answer = race.exchange;
+    if (!race.good) {
+      out.error = fmt::format("no server of {} gave a usable answer to {} {}: {}", level, qname, qtype,
+                              race.summary);
+      co_return out;
+    }
+    if (race.exchange.aa) {
+      co_return out;
+    }
+    const std::string owner = *referral_owner(race.exchange);
+    if (stop_at_qname_referral && owner == qname) {
+      co_return out;
+    }
+    if (!names_below(owner, level) || !dns::name_is_at_or_below(qname, owner)) {
+      out.error = fmt::format("{}/{} referred {} {} to {}, which is not below {}", race.server.name,
+                              race.server.address, qname, qtype, owner, level);
+      co_return out;
+    }
+    if (!m_cuts.contains(owner)) {
+      Cut cut;
+      cut.zone = owner;
+      cut.parent = level;
+      cut.ns_names = ns_targets(race.exchange.authority, owner);
+      cut.glue = glue_of(race.exchange.additional, cut.ns_names, level);
+      m_cuts.emplace(owner, std::move(cut));
+    }
+    level = owner;
+  }
+  out.error = fmt::format("more than {} referrals for {} {}", k_max_referrals, qname, qtype);
+  co_return out;
+}
+
+// True when `caller` waiting for `target` would close a loop of resolutions waiting for each
+// other (a.example's servers named in b.example and the other way round, without glue).
+bool Walker::would_cycle(const std::string& caller, const std::string& target) const {
+  if (caller.empty()) {
+    return false;
+  }
+  std::vector<std::string> stack{target};
+  std::set<std::string> seen;
+  while (!stack.empty()) {
+    const std::string current = stack.back();
+    stack.pop_back();
+    if (current == caller) {
+      return true;
+    }
+    if (!seen.insert(current).second) {
+      continue;
+    }
+    if (const auto it = m_waits_for.find(current); it != m_waits_for.end()) {
+      stack.insert(stack.end(), it->second.begin(), it->second.end());
+    }
+  }
+  return false;
+}
+
+// Addresses of `name`, shared by every zone: the first caller starts the lookup, later ones wait.
+asio::awaitable<AddrResult> Walker::resolve_name(std::string name, std::string caller, int depth) {
+  if (depth > k_max_resolution_depth) {
+    co_return AddrResult{{}, fmt::format("resolution of {} nested too deep", name)};
+  }
+  std::shared_ptr<Pending<AddrResult>> pending;
+  if (const auto it = m_addresses.find(name); it != m_addresses.end()) {
+    pending = it->second;
+  } else {
+    pending = std::make_shared<Pending<AddrResult>>(m_executor);
+    m_addresses.emplace(name, pending);
+    asio::co_spawn(m_executor, resolve_task(name, depth, pending), asio::detached);
+  }
+  if (!pending->value && would_cycle(caller, name)) {
+    co_return AddrResult{{}, fmt::format("resolution of {} depends on itself", name)};
+  }
+  const auto edge = caller.empty() ? m_waits_for.end() : m_waits_for.emplace(caller, std::multiset<std::string>{}).first;
+  std::multiset<std::string>::iterator edge_item;
+  if (edge != m_waits_for.end()) {
+    edge_item = edge->second.insert(name);
+  }
+  while (!pending->value && Clock::now() < m_deadline) {
+    pending->event.expires_at(m_deadline);
+    co_await pending->event.async_wait(k_no_throw);
+  }
+  if (edge != m_waits_for.end()) {
+    edge->second.erase(edge_item);
+  }
+  if (!pending->value) {
+    co_return AddrResult{{}, "audit deadline reached"};
+  }
+  co_return *pending->value;
+}
+
+asio::awaitable<void> Walker::resolve_task(std::string name, int depth, std::shared_ptr<Pending<AddrResult>> pending) {
+  AddrResult result;
+  try {
+    std::vector<asio::awaitable<AddrResult>> tasks;
+    tasks.push_back(lookup(name, "A", depth));
+    tasks.push_back(lookup(name, "AAAA", depth));
+    const std::vector<AddrResult> found = co_await gather(std::move(tasks), m_deadline);
+    std::vector<std::string> errors;
+    for (const AddrResult& r : found) {
+      for (const std::string& address : r.addresses) {
+        if (std::find(result.addresses.begin(), result.addresses.end(), address) == result.addresses.end()) {
+          result.addresses.push_back(address);
+        }
+      }
+      if (!r.error.empty() && std::find(errors.begin(), errors.end(), r.error) == errors.end()) {
+        errors.push_back(r.error);
+      }
+    }
+    if (result.addresses.empty()) {
+      result.error = errors.empty() ? "no A or AAAA record" : fmt::format("{}", fmt::join(errors, "; "));
+    }
+  } catch (const std::exception& e) {
+    result.error = fmt::format("internal error resolving {}: {}", name, e.what());
+  }
+  pending->set(std::move(result));
+}
+
+// One address type of `name`, following a CNAME (RFC 1034 §3.6.2) through resolve_name.
+asio::awaitable<AddrResult> Walker::lookup(std::string name, std::string qtype, int depth) {
+  AddrResult out;
+  const Descent found = co_await descend(name, qtype, false, name, depth);
+  if (!found.error.empty()) {
+    out.error = found.error;
+    co_return out;
+  }
+  if (found.answer.rcode == k_rcode_nxdomain) {
+    out.error = fmt::format("{} does not exist (NXDOMAIN from {}/{})", name, found.server.name, found.server.address);
+    co_return out;
+  }
+  std::optional<std::string> cname;
+  for (const std::string& line : found.answer.answer) {
+    const std::optional<RrLine> rr = split_rr(line);
+    if (rr && rr->owner == name && rr->type == qtype) {
+      out.addresses.push_back(rr->rdata);
+    } else if (rr && rr->owner == name && rr->type == "CNAME") {
+      cname = normalized_or(rr->rdata);
+    }
+  }
+  if (out.addresses.empty() && cname) {
+    const AddrResult target = co_await resolve_name(*cname, name, depth + 1);
+    out = target;
+  }
+  co_return out;
+}
+
+// An ancestor's DNSKEY (from the first of its servers that answers) and its DS at its parent.
+asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
+  if (const auto it = m_ancestors.find(zone_name); it != m_ancestors.end()) {
+    const std::shared_ptr<Pending<AncestorZone>> pending = it->second;
+    while (!pending->value && Clock::now() < m_deadline) {
+      pending->event.expires_at(m_deadline);
+      co_await pending->event.async_wait(k_no_throw);
+    }
+    co_return pending->value.value_or(AncestorZone{.zone = zone_name, .server = {}, .dnskey = {}, .ds = {}});
+  }
+  auto pending = std::make_shared<Pending<AncestorZone>>(m_executor);
+  m_ancestors.emplace(zone_name, pending);
+  AncestorZone out;
+  out.zone = zone_name;
+  try {
+    const Cut cut = m_cuts.at(zone_name);
+    const ServerAddresses servers = co_await cut_servers(zone_name, "", 0, false);
+    const RaceResult keys = co_await first_good(servers.servers, zone_name, "DNSKEY", &is_authoritative_answer);
+    out.dnskey = keys.exchange;
+    if (!keys.exchange.qname.empty()) {
+      out.server = fmt::format("{}/{}", keys.server.name, keys.server.address);
+    } else {
+      out.dnskey.qname = zone_name;
+      out.dnskey.qtype = "DNSKEY";
+      out.dnskey.detail = "no server address";
+    }
+    if (!cut.parent.empty()) {
+      const ServerAddresses parents = co_await cut_servers(cut.parent, "", 0, false);
+      const RaceResult ds = co_await first_good(parents.servers, zone_name, "DS", &is_authoritative_answer);
+      out.ds = ds.exchange;
+      if (out.ds.qname.empty()) {
+        out.ds.qname = zone_name;
+        out.ds.qtype = "DS";
+        out.ds.detail = "no server address";
+      }
+    }
+  } catch (const std::exception& e) {
+    out.dnskey.detail = fmt::format("internal error: {}", e.what());
+  }
+  pending->set(out);
+  co_return out;
+}
+
+asio::awaitable<ParentView> Walker::parent_view(Addr server, std::string zone_name) {
+  ParentView view;
+  view.name = server.name;
+  view.address = server.address;
+  std::vector<asio::awaitable<std::vector<Exchange>>> tasks;
+  tasks.push_back(ask_udp_then_tcp(server, zone_name, "NS"));
+  tasks.push_back(ask_udp_then_tcp(server, zone_name, "DS"));
+  const std::vector<std::vector<Exchange>> got = co_await gather(std::move(tasks), m_deadline);
+  // After a truncated UDP answer the TCP one is the parent's full word, unless TCP failed.
+  const auto pick = [](const std::vector<Exchange>& exchanges) {
+    if (exchanges.empty()) {
+      return Exchange{};
+    }
+    return exchanges.back().outcome == Outcome::answered ? exchanges.back() : exchanges.front();
+  };
+  view.referral = pick(got[0]);
+  view.ds = pick(got[1]);
+  co_return view;
+}
+
+NameServer& Walker::name_server(std::size_t zi, const std::string& name) {
+  std::vector<NameServer>& list = zone(zi).name_servers;
+  for (NameServer& ns : list) {
+    if (ns.name == name) {
+      return ns;
+    }
+  }
+  NameServer ns;
+  ns.name = name;
+  list.push_back(std::move(ns));
+  return list.back();
+}
+
+std::vector<std::string> Walker::in_zone_names(std::size_t zi) const {
+  std::vector<std::string> names;
+  for (const NameServer& ns : m_zones[zi].name_servers) {
+    if (dns::name_is_at_or_below(ns.name, m_zones[zi].zone)) {
+      names.push_back(ns.name);
+    }
+  }
+  return names;
+}
+
+asio::awaitable<void> Walker::query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype,
+                                         bool tcp) {
+  Addr server{zone(zi).servers[si].name, zone(zi).servers[si].address};
+  std::vector<Exchange> got;
+  if (tcp) {
+    got.push_back(co_await ask(server, qname, qtype, Transport::tcp));
+  } else {
+    got = co_await ask_udp_then_tcp(server, qname, qtype);
+  }
+  // By index: other coroutines may grow `servers` while this one waited.
+  for (Exchange& ex : got) {
+    zone(zi).servers[si].exchanges.push_back(std::move(ex));
+  }
+}
+
+// Asks every (name, address) not asked yet: SOA, NS, DNSKEY, A/AAAA of the in-zone name server
+// names over UDP (TCP after TC=1), and SOA over TCP; all at once.
+asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> servers) {
+  const std::string apex = zone(zi).zone;
+  const std::vector<std::string> glue_names = in_zone_names(zi);
+  std::vector<std::size_t> indices;
+  for (const Addr& server : servers) {
+    if (!m_probed[zi].insert({server.name, server.address}).second) {
+      continue;
+    }
+    ServerProbe probe;
+    probe.name = server.name;
+    probe.address = server.address;
+    zone(zi).servers.push_back(std::move(probe));
+    indices.push_back(zone(zi).servers.size() - 1);
+  }
+  std::vector<asio::awaitable<void>> queries;
+  for (const std::size_t si : indices) {
+    for (const char* qtype : {"SOA", "NS", "DNSKEY"}) {
+      queries.push_back(query_into(zi, si, apex, qtype, false));
+    }
+    for (const std::string& name : glue_names) {
+      queries.push_back(query_into(zi, si, name, "A", false));
+      queries.push_back(query_into(zi, si, name, "AAAA", false));
+    }
+    queries.push_back(query_into(zi, si, apex, "SOA", true));
+  }
+  std::vector<asio::awaitable<bool>> wrapped;
+  wrapped.reserve(queries.size());
+  for (asio::awaitable<void>& q : queries) {
+    wrapped.push_back([](asio::awaitable<void> inner) -> asio::awaitable<bool> {
+      co_await std::move(inner);
+      co_return true;
+    }(std::move(q)));
+  }
+  co_await gather(std::move(wrapped), m_deadline);
+}
+
+// Finds addresses for `names` (resolving those without any) and probes them.
+asio::awaitable<void> Walker::resolve_and_probe(std::size_t zi, std::vector<std::string> names) {
+  std::vector<std::string> to_resolve;
+  for (const std::string& name : names) {
+    if (name_server(zi, name).addresses.empty()) {
+      to_resolve.push_back(name);
+    }
+  }
+  std::vector<asio::awaitable<AddrResult>> tasks;
+  for (const std::string& name : to_resolve) {
+    tasks.push_back(resolve_name(name, "", 0));
+  }
+  const std::vector<AddrResult> results = co_await gather(std::move(tasks), m_deadline);
+  for (std::size_t i = 0; i < to_resolve.size(); ++i) {
+    NameServer& ns = name_server(zi, to_resolve[i]);
+    ns.addresses = results[i].addresses;
+    ns.resolution_error = results[i].addresses.empty() ? results[i].error : std::string();
+  }
+  std::vector<Addr> servers;
+  for (const std::string& name : names) {
+    for (const std::string& address : name_server(zi, name).addresses) {
+      servers.push_back(Addr{name, address});
+    }
+  }
+  co_await probe_servers(zi, std::move(servers));
+}
+
+// RFC 1034 §4.2.2: the zone's own apex NS set; names there are at_child.
+void Walker::mark_child_names(std::size_t zi) {
+  ZoneSnapshot& zs = zone(zi);
+  std::vector<std::string> child;
+  for (const ServerProbe& probe : zs.servers) {
+    for (const Exchange& ex : probe.exchanges) {
+      if (ex.qtype == "NS" && ex.qname == zs.zone && ex.outcome == Outcome::answered && ex.aa &&
+          ex.rcode == k_rcode_noerror) {
+        for (const std::string& name : ns_targets(ex.answer, zs.zone)) {
+          if (std::find(child.begin(), child.end(), name) == child.end()) {
+            child.push_back(name);
+          }
+        }
+      }
+    }
+  }
+  for (const std::string& name : child) {
+    name_server(zi, name).at_child = true;
+  }
+}
+
+asio::awaitable<void> Walker::walk_undelegated(std::size_t zi) {
+  ZoneSnapshot& zs = zone(zi);
+  zs.undelegated = true;
+  zs.expected_ds = m_options.expected_ds;
+  std::vector<Addr> servers;
+  for (const UserServer& user : m_options.servers) {
+    const std::string name = normalized_or(user.name);
+    NameServer& ns = name_server(zi, name);
+    ns.from_user = true;
+    if (std::find(ns.addresses.begin(), ns.addresses.end(), user.address) == ns.addresses.end()) {
+      ns.addresses.push_back(user.address);
+    }
+    servers.push_back(Addr{name, user.address});
+  }
+  co_await probe_servers(zi, std::move(servers));
+  // Only names already known are marked: in undelegated mode exactly the given servers are
+  // probed, and a name the zone lists beyond them is left to the rules to compare.
+  std::set<std::string> known;
+  for (const NameServer& ns : zone(zi).name_servers) {
+    known.insert(ns.name);
+  }
+  mark_child_names(zi);
+  std::erase_if(zone(zi).name_servers, [&known](const NameServer& ns) { return !known.contains(ns.name); });
+}
+
+asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
+  if (!m_options.servers.empty()) {
+    co_await walk_undelegated(zi);
+    co_return;
+  }
+  const std::string apex = zone(zi).zone;
+  if (apex == ".") {
+    zone(zi).walk_errors.push_back("the root zone has no parent: only its servers from the hints are probed");
+    for (const std::string& name : m_cuts.at(".").ns_names) {
+      NameServer& ns = name_server(zi, name);
+      ns.at_parent = true;
+      ns.glue = m_cuts.at(".").glue.at(name);
+      ns.addresses = ns.glue;
+    }
+    std::vector<std::string> names = m_cuts.at(".").ns_names;
+    co_await resolve_and_probe(zi, names);
+    mark_child_names(zi);
+    co_return;
+  }
+
+  // 1. Down to the parent, from the closest cut already known.
+  const Descent found = co_await descend(apex, "NS", true, "", 0);
+  if (!found.error.empty()) {
+    zone(zi).walk_errors.push_back(found.error);
+    co_return;
+  }
+  const std::string parent = found.level;
+  zone(zi).parent = parent;
+
+  // 2. Ancestors (root first, ending with the parent), concurrently with everything below.
+  std::vector<std::string> path;
+  for (std::string z = parent; !z.empty(); z = m_cuts.at(z).parent) {
+    path.insert(path.begin(), z);
+  }
+  std::vector<asio::awaitable<AncestorZone>> ancestor_tasks;
+  for (const std::string& z : path) {
+    ancestor_tasks.push_back(ancestor(z));
+  }
+  auto ancestors_state = std::make_shared<std::vector<AncestorZone>>();
+  auto ancestors_done = std::make_shared<Pending<bool>>(m_executor);
+  asio::co_spawn(
+      m_executor,
+      [](Walker* self, std::vector<asio::awaitable<AncestorZone>> tasks, std::shared_ptr<std::vector<AncestorZone>> into,
+         std::shared_ptr<Pending<bool>> done) -> asio::awaitable<void> {
+        *into = co_await gather(std::move(tasks), self->m_deadline);
+        done->set(true);
+      }(this, std::move(ancestor_tasks), ancestors_state, ancestors_done),
+      asio::detached);
+
+  // 3. Every parent server at every address, concurrently with probing the servers named in
+  //    the referral that brought us here.
+  const ServerAddresses parents = co_await cut_servers(parent, "", 0, true);
+  for (const std::string& error : parents.errors) {
+    zone(zi).walk_errors.push_back(fmt::format("parent {} server {}", parent, error));
+  }
+  std::vector<asio::awaitable<ParentView>> view_tasks;
+  for (const Addr& server : parents.servers) {
+    view_tasks.push_back(parent_view(server, apex));
+  }
+  auto views_state = std::make_shared<std::vector<ParentView>>();
+  auto views_done = std::make_shared<Pending<bool>>(m_executor);
+  asio::co_spawn(
+      m_executor,
+      [](Walker* self, std::vector<asio::awaitable<ParentView>> tasks, std::shared_ptr<std::vector<ParentView>> into,
+         std::shared_ptr<Pending<bool>> done) -> asio::awaitable<void> {
+        *into = co_await gather(std::move(tasks), self->m_deadline);
+        done->set(true);
+      }(this, std::move(view_tasks), views_state, views_done),
+      asio::detached);
+
+  const auto absorb_referral = [this, zi, apex, parent](const Exchange& ex) {
+    // An authoritative parent that also serves the zone answers instead of referring.
+    std::vector<std::string> names = ns_targets(ex.authority, apex);
+    for (const std::string& n : ns_targets(ex.answer, apex)) {
+      if (std::find(names.begin(), names.end(), n) == names.end()) {
+        names.push_back(n);
+      }
+    }
+    const std::map<std::string, std::vector<std::string>> glue = glue_of(ex.additional, names, parent);
+    for (const std::string& n : names) {
+      NameServer& ns = name_server(zi, n);
+      ns.at_parent = true;
+      if (const auto it = glue.find(n); it != glue.end()) {
+        for (const std::string& address : it->second) {
+          if (std::find(ns.glue.begin(), ns.glue.end(), address) == ns.glue.end()) {
+            ns.glue.push_back(address);
+            ns.addresses.push_back(address);
+          }
+        }
+      }
+    }
+    return names;
+  };
+  std::vector<std::string> first_names = absorb_referral(found.answer);
+  if (first_names.empty()) {
+    // An authoritative NXDOMAIN or NODATA from the parent: nothing is delegated here.
+    zone(zi).walk_errors.push_back(fmt::format("{}/{} ({}) has no delegation for {}: {}", found.server.name,
+                                               found.server.address, parent, apex,
+                                               found.answer.rcode == k_rcode_nxdomain ? "NXDOMAIN" : "no NS records"));
+  }
+  co_await resolve_and_probe(zi, first_names);
+
+  // 4. Names only the zone itself lists, concurrently with what the other parent servers say.
+  mark_child_names(zi);
+  std::vector<std::string> child_only;
+  for (const NameServer& ns : zone(zi).name_servers) {
+    if (ns.at_child && !ns.at_parent) {
+      child_only.push_back(ns.name);
+    }
+  }
+  std::vector<asio::awaitable<bool>> rest;
+  rest.push_back([](Walker* self, std::size_t zi, std::vector<std::string> names) -> asio::awaitable<bool> {
+    co_await self->resolve_and_probe(zi, std::move(names));
+    co_return true;
+  }(this, zi, std::move(child_only)));
+  rest.push_back([](Walker* self, std::size_t zi, std::shared_ptr<Pending<bool>> done,
+                    std::shared_ptr<std::vector<ParentView>> views,
+                    std::function<std::vector<std::string>(const Exchange&)> absorb) -> asio::awaitable<bool> {
+    while (!done->value && Clock::now() < self->m_deadline) {
+      done->event.expires_at(self->m_deadline);
+      co_await done->event.async_wait(k_no_throw);
+    }
+    self->zone(zi).parent_views = *views;
+    std::vector<std::string> names;
+    for (const ParentView& view : self->zone(zi).parent_views) {
+      if (view.referral.outcome == Outcome::answered) {
+        for (const std::string& n : absorb(view.referral)) {
+          names.push_back(n);
+        }
+      }
+    }
+    co_await self->resolve_and_probe(zi, std::move(names));  // new names and new glue addresses only
+    co_return true;
+  }(this, zi, views_done, views_state, absorb_referral));
+  co_await gather(std::move(rest), m_deadline);
+  mark_child_names(zi);
+
+  while (!ancestors_done->value && Clock::now() < m_deadline) {
+    ancestors_done->event.expires_at(m_deadline);
+    co_await ancestors_done->event.async_wait(k_no_throw);
+  }
+  zone(zi).ancestors = *ancestors_state;
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+const std::vector<std::pair<std::string, std::string>>& builtin_root_hints() {
+  // https://www.internic.net/domain/named.root (b.root-servers.net renumbered 2023-11-27).
+  static const std::vector<std::pair<std::string, std::string>> hints = {
+      {"a.root-servers.net.", "198.41.0.4"},     {"a.root-servers.net.", "2001:503:ba3e::2:30"},
+      {"b.root-servers.net.", "170.247.170.2"},  {"b.root-servers.net.", "2801:1b8:10::b"},
+      {"c.root-servers.net.", "192.33.4.12"},    {"c.root-servers.net.", "2001:500:2::c"},
+      {"d.root-servers.net.", "199.7.91.13"},    {"d.root-servers.net.", "2001:500:2d::d"},
+      {"e.root-servers.net.", "192.203.230.10"}, {"e.root-servers.net.", "2001:500:a8::e"},
+      {"f.root-servers.net.", "192.5.5.241"},    {"f.root-servers.net.", "2001:500:2f::f"},
+      {"g.root-servers.net.", "192.112.36.4"},   {"g.root-servers.net.", "2001:500:12::d0d"},
+      {"h.root-servers.net.", "198.97.190.53"},  {"h.root-servers.net.", "2001:500:1::53"},
+      {"i.root-servers.net.", "192.36.148.17"},  {"i.root-servers.net.", "2001:7fe::53"},
+      {"j.root-servers.net.", "192.58.128.30"},  {"j.root-servers.net.", "2001:503:c27::2:30"},
+      {"k.root-servers.net.", "193.0.14.129"},   {"k.root-servers.net.", "2001:7fd::1"},
+      {"l.root-servers.net.", "199.7.83.42"},    {"l.root-servers.net.", "2001:500:9f::42"},
+      {"m.root-servers.net.", "202.12.27.33"},   {"m.root-servers.net.", "2001:dc3::35"},
+  };
+  return hints;
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> parse_root_hints(std::string_view named_root_text) {
+  std::vector<std::string> ns_names;
+  std::vector<std::pair<std::string, std::string>> addresses;
+  std::size_t line_no = 0;
+  std::size_t pos = 0;
+  while (pos <= named_root_text.size()) {
+    const std::size_t end = std::min(named_root_text.find('\n', pos), named_root_text.size());
+    std::string line(named_root_text.substr(pos, end - pos));
+    pos = end + 1;
+    ++line_no;
+    if (const std::size_t semi = line.find(';'); semi != std::string::npos) {
+      line.erase(semi);
+    }
+    std::istringstream in(line);
+    std::vector<std::string> words;
+    for (std::string w; in >> w;) {
+      words.push_back(w);
+    }
+    if (words.empty() || words[0].starts_with('$')) {
+      continue;
+    }
+    // owner [ttl] [class] type rdata, ttl and class in either order (RFC 1035 §5.1).
+    std::size_t i = 1;
+    for (int k = 0; k < 2 && i < words.size(); ++k) {
+      const std::string& w = words[i];
+      const bool is_ttl = !w.empty() && std::all_of(w.begin(), w.end(), [](char c) { return c >= '0' && c <= '9'; });
+      const bool is_class = w == "IN" || w == "in";
+      if (is_ttl || is_class) {
+        ++i;
+      }
+    }
+    if (i + 2 != words.size()) {
+      return fail(fmt::format("line {}: expected \"owner [ttl] [class] type rdata\"", line_no));
+    }
+    Result<std::string> owner = dns::normalize_name(words[0]);
+    if (!owner) {
+      return fail(fmt::format("line {}: {}", line_no, owner.error().message));
+    }
+    std::string type = words[i];
+    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    const std::string& rdata = words[i + 1];
+    if (type == "NS") {
+      if (*owner != ".") {
+        return fail(fmt::format("line {}: NS record for {}, root hints hold only the root's", line_no, *owner));
+      }
+      Result<std::string> target = dns::normalize_name(rdata);
+      if (!target) {
+        return fail(fmt::format("line {}: {}", line_no, target.error().message));
+      }
+      ns_names.push_back(*target);
+    } else if (type == "A" || type == "AAAA") {
+      std::error_code ec;
+      const asio::ip::address address = asio::ip::make_address(rdata, ec);
+      if (ec || (type == "A") != address.is_v4()) {
+        return fail(fmt::format("line {}: {} is not an {} address", line_no, rdata, type == "A" ? "IPv4" : "IPv6"));
+      }
+      addresses.emplace_back(*owner, address.to_string());
+    } else {
+      return fail(fmt::format("line {}: unexpected type {} in root hints", line_no, words[i]));
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> hints;
+  for (const auto& [name, address] : addresses) {
+    if (ns_names.empty() || std::find(ns_names.begin(), ns_names.end(), name) != ns_names.end()) {
+      hints.emplace_back(name, address);
+    }
+  }
+  if (hints.empty()) {
+    return fail("root hints: no address for any root server");
+  }
+  return hints;
+}
+
+Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOptions& options) {
+  Snapshot snapshot;
+  snapshot.public_root_hints = options.servers.empty() && options.public_hints;
+  snapshot.started_at = unix_now();
+  for (const std::string& name : zones) {
+    ZW_TRY_ASSIGN(std::string apex, dns::normalize_name(name));
+    ZoneSnapshot zs;
+    zs.zone = std::move(apex);
+    snapshot.zones.push_back(std::move(zs));
+  }
+  const std::vector<std::pair<std::string, std::string>>& hints =
+      options.root_hints.empty() ? builtin_root_hints() : options.root_hints;
+  if (options.timeout.count() <= 0 || options.retries < 0 || options.deadline.count() <= 0) {
+    return fail("probe options: timeout and deadline must be positive, retries not negative");
+  }
+  if (snapshot.zones.empty()) {
+    snapshot.finished_at = unix_now();
+    return snapshot;
+  }
+  try {
+    const Clock::time_point deadline = Clock::now() + options.deadline;
+    asio::io_context io(1);
+    // Declared after `io`, destroyed before it: coroutine frames still parked in `io` when the
+    // deadline stops it are destroyed by `io` and never touch the walker again.
+    Walker walker(io, options, snapshot.zones, hints, deadline);
+    walker.m_probed.resize(snapshot.zones.size());
+    std::vector<bool> finished(snapshot.zones.size(), false);
+    std::size_t remaining = snapshot.zones.size();
+    asio::steady_timer stopper(io, deadline);
+    for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
+      asio::co_spawn(io, walker.walk_zone(zi), [&, zi](const std::exception_ptr& error) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            snapshot.zones[zi].walk_errors.push_back(fmt::format("internal error: {}", e.what()));
+          } catch (...) {
+            snapshot.zones[zi].walk_errors.push_back("internal error");
+          }
+        }
+        finished[zi] = true;
+        if (--remaining == 0) {
+          stopper.cancel();
+          io.stop();  // race losers still waiting for silent servers are of no use now
+        }
+      });
+    }
+    stopper.async_wait([&](const std::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
+        if (!finished[zi]) {
+          snapshot.zones[zi].walk_errors.push_back("audit deadline reached");
+        }
+      }
+      io.stop();
+    });
+    io.run();
+    walker.m_limiter->stop();
+  } catch (const std::exception& e) {
+    return fail(fmt::format("walker: {}", e.what()));
+  }
+  for (ZoneSnapshot& zs : snapshot.zones) {
+    for (ServerProbe& probe : zs.servers) {
+      std::stable_sort(probe.exchanges.begin(), probe.exchanges.end(), [](const Exchange& a, const Exchange& b) {
+        return std::tie(a.qname, a.qtype, a.transport) < std::tie(b.qname, b.qtype, b.transport);
+      });
+    }
+  }
+  snapshot.finished_at = unix_now();
+  return snapshot;
+}
+
+} // namespace zw::probe

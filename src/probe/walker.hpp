@@ -1,0 +1,52 @@
+#pragma once
+// The delegation walker and prober: follows referrals from the root hints (or starts at servers
+// the user names) down to each audited zone, records what the parent and every ancestor say,
+// then asks every name server of the zone at every address. Produces a Snapshot: plain data,
+// no verdicts. All zones are audited concurrently on one io_context in the calling thread.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "zonewarden/error.hpp"
+#include "zonewarden/snapshot.hpp"
+
+namespace zw::probe {
+
+// A name server given with --server NAME=ADDR.
+struct UserServer {
+  std::string name;
+  std::string address;
+};
+
+struct ProbeOptions {
+  // (name, address) of the root servers to start from; empty means builtin_root_hints().
+  std::vector<std::pair<std::string, std::string>> root_hints;
+  bool public_hints = true;                       // the hints are the built-in IANA ones
+  std::chrono::milliseconds timeout{2000};        // per query attempt
+  int retries = 1;                                // extra UDP attempts after a silent one
+  std::chrono::milliseconds deadline{60000};      // the whole invocation
+  std::vector<UserServer> servers;                // undelegated mode: applies to every zone
+  std::optional<std::vector<std::string>> expected_ds;  // --ds RRs for undelegated mode
+  std::uint16_t port = 53;                        // destination port of every query (tests)
+};
+
+// Parses a root hints file in named.root format (RFC 1035 master-file lines: NS records for
+// "." and A/AAAA records of those names; comments and $-directives are skipped). Returns
+// (name, address) pairs, names normalised, in file order. The error names the line.
+Result<std::vector<std::pair<std::string, std::string>>> parse_root_hints(std::string_view named_root_text);
+
+// The IANA root servers a..m.root-servers.net, IPv4 and IPv6. Data only: tests never use it.
+const std::vector<std::pair<std::string, std::string>>& builtin_root_hints();
+
+// Walks to and probes every zone of `zones` (normalised names) and returns what was observed.
+// Fills everything but `trust_anchor` and `tool_version`. Faults of the zones and the network
+// are recorded in the snapshot (exchanges, walk_errors); an Error means the walk could not
+// start (bad arguments). Never throws; returns within `options.deadline` plus clean-up.
+Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOptions& options);
+
+} // namespace zw::probe

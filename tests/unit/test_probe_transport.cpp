@@ -1,0 +1,140 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "probe/transport.hpp"
+#include "test_probe_fakens.hpp"
+
+using namespace zw;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct Timed {
+  Exchange exchange;
+  std::chrono::milliseconds elapsed{};
+};
+
+Timed run(bool tcp, std::string address, std::uint16_t port, std::string qname, std::string qtype,
+          std::chrono::milliseconds timeout = 300ms, int retries = 1) {
+  asio::io_context io;
+  Timed out;
+  const auto start = std::chrono::steady_clock::now();
+  probe::QueryOptions options{.timeout = timeout, .retries = retries, .edns = true, .port = port, .deadline = {}};
+  options.deadline = std::chrono::steady_clock::time_point::max();
+  asio::co_spawn(io, tcp ? probe::query_tcp(address, qname, qtype, options) : probe::query_udp(address, qname, qtype, options),
+                 [&out](std::exception_ptr e, Exchange ex) {
+                   REQUIRE_FALSE(e);
+                   out.exchange = std::move(ex);
+                 });
+  io.run();
+  out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  return out;
+}
+
+test::Reply soa_reply() {
+  test::Reply r;
+  r.answer = {"example.com. 3600 IN SOA ns1.example.com. h.example.com. 2026010101 7200 3600 1209600 300"};
+  return r;
+}
+
+} // namespace
+
+TEST_CASE("probe::query_udp and query_tcp against fake servers") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+
+  SUBCASE("answered over UDP and TCP, IPv4 and IPv6") {
+    for (const std::string address : {"127.0.0.1", "::1"}) {
+      test::FakeServer server(address, 0, [](const test::Query& q) {
+        return std::vector<test::Bytes>{test::make_response(q, soa_reply())};
+      });
+      for (const bool tcp : {false, true}) {
+        const Timed t = run(tcp, address, server.port(), "example.com.", "SOA");
+        CHECK(t.exchange.outcome == Outcome::answered);
+        CHECK(t.exchange.aa);
+        CHECK(t.exchange.edns);
+        CHECK(t.exchange.rcode == 0);
+        CHECK(t.exchange.attempts == 1);
+        CHECK(t.exchange.transport == (tcp ? Transport::tcp : Transport::udp));
+        REQUIRE(t.exchange.answer.size() == 1);
+        CHECK(t.exchange.answer[0].find("2026010101") != std::string::npos);
+      }
+    }
+  }
+  SUBCASE("silent server: timeout after every attempt") {
+    test::FakeServer server("127.0.0.1", 0, test::silent(), false);
+    const Timed t = run(false, "127.0.0.1", server.port(), "example.com.", "SOA", 200ms, 1);
+    CHECK(t.exchange.outcome == Outcome::timeout);
+    CHECK(t.exchange.attempts == 2);
+    CHECK(t.elapsed >= 390ms);
+    CHECK(t.elapsed < 1000ms);
+    CHECK(server.queries() == 2);
+  }
+  SUBCASE("closed port: unreachable at once, no retry") {
+    std::uint16_t port = 0;
+    {
+      asio::io_context io;
+      asio::ip::udp::socket s(io, asio::ip::udp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+      port = s.local_endpoint().port();
+    }
+    const Timed udp = run(false, "127.0.0.1", port, "example.com.", "SOA", 1000ms, 3);
+    CHECK(udp.exchange.outcome == Outcome::unreachable);
+    CHECK(udp.exchange.attempts == 1);
+    CHECK(udp.elapsed < 500ms);
+    const Timed tcp = run(true, "127.0.0.1", port, "example.com.", "SOA", 1000ms);
+    CHECK(tcp.exchange.outcome == Outcome::unreachable);
+    CHECK(tcp.elapsed < 500ms);
+  }
+  SUBCASE("wrong ID, then garbage, then the right answer: answered") {
+    test::FakeServer server("127.0.0.1", 0, [](const test::Query& q) {
+      return std::vector<test::Bytes>{test::make_response(q, soa_reply(), static_cast<std::uint16_t>(q.id + 1)),
+                                      test::Bytes{0xde, 0xad}, test::make_response(q, soa_reply())};
+    });
+    const Timed t = run(false, "127.0.0.1", server.port(), "example.com.", "SOA");
+    CHECK(t.exchange.outcome == Outcome::answered);
+    CHECK(t.exchange.detail.find("wrong ID") != std::string::npos);
+  }
+  SUBCASE("only wrong answers: mismatched; garbage: malformed") {
+    test::FakeServer wrong("127.0.0.1", 0, [](const test::Query& q) {
+      return std::vector<test::Bytes>{test::make_response(q, soa_reply(), std::nullopt, "example.net.")};
+    });
+    const Timed m = run(false, "127.0.0.1", wrong.port(), "example.com.", "SOA", 150ms, 1);
+    CHECK(m.exchange.outcome == Outcome::mismatched);
+    CHECK(m.exchange.attempts == 2);
+    CHECK(m.elapsed < 1000ms);
+    test::FakeServer garbage("127.0.0.1", 0, [](const test::Query& q) {
+      return std::vector<test::Bytes>{test::make_response(q, soa_reply(), static_cast<std::uint16_t>(q.id ^ 1)),
+                                      test::Bytes(40, 0xff)};
+    });
+    const Timed g = run(false, "127.0.0.1", garbage.port(), "example.com.", "SOA", 150ms, 0);
+    CHECK(g.exchange.outcome == Outcome::malformed);
+    const Timed gt = run(true, "127.0.0.1", garbage.port(), "example.com.", "SOA", 150ms);
+    CHECK(gt.exchange.outcome == Outcome::mismatched);  // the first TCP message had the wrong ID
+  }
+  SUBCASE("TC=1 over UDP is an answer with tc set") {
+    test::FakeServer server("127.0.0.1", 0, [](const test::Query& q) {
+      test::Reply r;
+      r.tc = !q.tcp;
+      return std::vector<test::Bytes>{test::make_response(q, r)};
+    });
+    const Timed t = run(false, "127.0.0.1", server.port(), "example.com.", "SOA");
+    CHECK(t.exchange.outcome == Outcome::answered);
+    CHECK(t.exchange.tc);
+  }
+  SUBCASE("TCP closed without an answer: tcp_failed") {
+    test::FakeServer server("127.0.0.1", 0, [](const test::Query&) { return std::vector<test::Bytes>{test::Bytes{}}; });
+    const Timed t = run(true, "127.0.0.1", server.port(), "example.com.", "SOA");
+    CHECK(t.exchange.outcome == Outcome::tcp_failed);
+  }
+  SUBCASE("TCP accepted, never answered: timeout") {
+    asio::io_context io;
+    asio::ip::tcp::acceptor acceptor(io, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    const Timed t = run(true, "127.0.0.1", acceptor.local_endpoint().port(), "example.com.", "SOA", 200ms);
+    CHECK(t.exchange.outcome == Outcome::timeout);
+    CHECK(t.elapsed < 1000ms);
+  }
+  SUBCASE("not an address") {
+    const Timed t = run(false, "ns1.example.com", 53, "example.com.", "SOA");
+    CHECK(t.exchange.outcome == Outcome::network_error);
+  }
+}

@@ -1,0 +1,292 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+
+#include "probe/walker.hpp"
+#include "test_probe_fakens.hpp"
+
+using namespace zw;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uint16_t k_port = 5300;  // every fake server; the namespace is private
+const std::string k_key =
+    "257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
+const std::string k_ds_digest = "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE3490A6806D47F17A34C29E2C";
+
+std::string soa(const std::string& apex) {
+  return apex + " 3600 IN SOA ns." + (apex == "." ? std::string() : apex) + " h.invalid. 1 7200 3600 1209600 300";
+}
+
+test::Handler garbage() {
+  return [](const test::Query& q) {
+    return q.tcp ? std::vector<test::Bytes>{test::Bytes{}} : std::vector<test::Bytes>{test::Bytes(30, 0xee)};
+  };
+}
+
+test::Handler refused() {
+  return [](const test::Query& q) {
+    test::Reply r;
+    r.aa = false;
+    r.rcode = 5;
+    return std::vector<test::Bytes>{test::make_response(q, r)};
+  };
+}
+
+// A miniature hierarchy on 127.0.0.x:5300 (see the comments on each server).
+struct Lab {
+  std::vector<test::FakeZone> example{{"example.test.",
+                                       {soa("example.test."), "example.test. 3600 IN NS ns1.example.test.",
+                                        "example.test. 3600 IN NS ns.elsewhere.org.",
+                                        "example.test. 3600 IN NS ns3.example.test.",
+                                        "example.test. 3600 IN DNSKEY " + k_key,
+                                        "ns1.example.test. 3600 IN A 127.0.0.4",
+                                        "ns3.example.test. 3600 IN A 127.0.0.7"}}};
+  std::vector<std::unique_ptr<test::FakeServer>> servers;
+
+  Lab() {
+    const auto add = [this](const std::string& address, test::Handler handler) {
+      servers.push_back(std::make_unique<test::FakeServer>(address, k_port, std::move(handler)));
+    };
+    // The root: delegates test. (one of its two servers is silent) and org.
+    add("127.0.0.1", test::authoritative({{".",
+                                           {soa("."), ". 3600 IN NS a.root.test.", ". 3600 IN DNSKEY " + k_key,
+                                            "test. 3600 IN NS ns1.nic.test.", "test. 3600 IN NS ns2.nic.test.",
+                                            "test. 3600 IN DS 12345 13 2 " + k_ds_digest,
+                                            "ns1.nic.test. 3600 IN A 127.0.0.2", "ns2.nic.test. 3600 IN A 127.0.0.3",
+                                            "org. 3600 IN NS ns1.nic.org.", "ns1.nic.org. 3600 IN A 127.0.0.8"}}}));
+    add("127.0.0.2", test::authoritative({{"test.",
+                                           {soa("test."), "test. 3600 IN NS ns1.nic.test.",
+                                            "test. 3600 IN NS ns2.nic.test.", "test. 3600 IN DNSKEY " + k_key,
+                                            "ns1.nic.test. 3600 IN A 127.0.0.2", "ns2.nic.test. 3600 IN A 127.0.0.3",
+                                            // example.test.: glue for the in-bailiwick name only
+                                            "example.test. 3600 IN NS ns1.example.test.",
+                                            "example.test. 3600 IN NS ns.elsewhere.org.",
+                                            "example.test. 3600 IN DS 12345 13 2 " + k_ds_digest,
+                                            "ns1.example.test. 3600 IN A 127.0.0.4",
+                                            // lame.test.: its only server refuses
+                                            "lame.test. 3600 IN NS ns.lame.test.", "ns.lame.test. 3600 IN A 127.0.0.9",
+                                            // gone.test.: its server's name does not exist
+                                            "gone.test. 3600 IN NS ns.nowhere.org.",
+                                            // a.test. and b.test.: each served from a name in the other, no glue
+                                            "a.test. 3600 IN NS ns.b.test.", "b.test. 3600 IN NS ns.a.test."}}}));
+    add("127.0.0.3", test::silent());
+    add("127.0.0.4", test::authoritative(example));
+    add("127.0.0.5", test::authoritative(example));
+    add("127.0.0.7", garbage());
+    add("127.0.0.8", test::authoritative({{"org.",
+                                           {soa("org."), "org. 3600 IN NS ns1.nic.org.",
+                                            "ns1.nic.org. 3600 IN A 127.0.0.8",
+                                            "ns.elsewhere.org. 3600 IN A 127.0.0.5"}}}));
+    add("127.0.0.9", refused());
+  }
+};
+
+probe::ProbeOptions lab_options() {
+  probe::ProbeOptions options;
+  options.root_hints = {{"a.root.test.", "127.0.0.1"}};
+  options.public_hints = false;
+  options.timeout = 300ms;
+  options.retries = 1;
+  options.deadline = 20s;
+  options.port = k_port;
+  return options;
+}
+
+const ZoneSnapshot& find_zone(const Snapshot& s, const std::string& name) {
+  for (const ZoneSnapshot& z : s.zones) {
+    if (z.zone == name) {
+      return z;
+    }
+  }
+  FAIL("zone not in snapshot: " << name);
+  throw std::logic_error("unreachable");
+}
+
+const NameServer* find_ns(const ZoneSnapshot& z, const std::string& name) {
+  for (const NameServer& ns : z.name_servers) {
+    if (ns.name == name) {
+      return &ns;
+    }
+  }
+  return nullptr;
+}
+
+const ServerProbe* find_probe(const ZoneSnapshot& z, const std::string& address) {
+  for (const ServerProbe& p : z.servers) {
+    if (p.address == address) {
+      return &p;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("probe::parse_root_hints") {
+  const std::string text = R"(;       This file holds the information on root name servers
+; formerly NS.INTERNIC.NET
+$TTL 3600000
+.                        3600000      NS    A.ROOT-SERVERS.NET.
+A.ROOT-SERVERS.NET.      3600000      A     198.41.0.4
+A.ROOT-SERVERS.NET.      3600000      AAAA  2001:503:ba3e::2:30
+.                        3600000 IN   NS    B.ROOT-SERVERS.NET.
+B.ROOT-SERVERS.NET.      IN 3600000   A     170.247.170.2
+; End of file)";
+  const auto hints = probe::parse_root_hints(text);
+  REQUIRE(hints.has_value());
+  REQUIRE(hints->size() == 3);
+  CHECK((*hints)[0] == std::pair<std::string, std::string>{"a.root-servers.net.", "198.41.0.4"});
+  CHECK((*hints)[1].second == "2001:503:ba3e::2:30");
+  CHECK((*hints)[2].first == "b.root-servers.net.");
+
+  const auto bad_address = probe::parse_root_hints(". NS a.x.\na.x. A 2001:db8::1\n");
+  REQUIRE_FALSE(bad_address.has_value());
+  CHECK(bad_address.error().message.starts_with("line 2:"));
+  const auto bad_type = probe::parse_root_hints("\n\n. 1 IN MX 10 a.x.\n");
+  REQUIRE_FALSE(bad_type.has_value());
+  CHECK(bad_type.error().message.starts_with("line 3:"));
+  CHECK_FALSE(probe::parse_root_hints("a.x. A 192.0.2.1 extra\n").has_value());
+  CHECK_FALSE(probe::parse_root_hints("; nothing\n").has_value());
+  CHECK(probe::builtin_root_hints().size() == 26);
+}
+
+TEST_CASE("probe::audit_walk in a fake hierarchy") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  const auto start = std::chrono::steady_clock::now();
+  const Result<Snapshot> result =
+      probe::audit_walk({"example.test.", "lame.test.", "gone.test.", "a.test.", "nosuch.test."}, lab_options());
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  REQUIRE(result.has_value());
+  const Snapshot& s = *result;
+  CHECK_FALSE(s.public_root_hints);
+  CHECK(s.started_at > 0);
+  CHECK(s.finished_at >= s.started_at);
+  REQUIRE(s.zones.size() == 5);
+  // Silent servers are waited for concurrently: a few timeouts of 2 x 300 ms at most.
+  CHECK(elapsed < 4s);
+
+  const ZoneSnapshot& z = find_zone(s, "example.test.");
+  CHECK(z.parent == "test.");
+  CHECK_FALSE(z.undelegated);
+  CHECK(z.walk_errors.empty());
+  REQUIRE(z.ancestors.size() == 2);
+  CHECK(z.ancestors[0].zone == ".");
+  CHECK(z.ancestors[0].dnskey.outcome == Outcome::answered);
+  CHECK(z.ancestors[0].server == "a.root.test./127.0.0.1");
+  CHECK(z.ancestors[0].ds.qname.empty());
+  CHECK(z.ancestors[1].zone == "test.");
+  CHECK(z.ancestors[1].dnskey.outcome == Outcome::answered);
+  CHECK(z.ancestors[1].ds.outcome == Outcome::answered);
+  CHECK(z.ancestors[1].ds.answer.size() == 1);
+
+  REQUIRE(z.parent_views.size() == 2);
+  for (const ParentView& view : z.parent_views) {
+    if (view.address == "127.0.0.2") {
+      CHECK(view.referral.outcome == Outcome::answered);
+      CHECK(view.ds.outcome == Outcome::answered);
+      CHECK(view.ds.answer.size() == 1);
+    } else {
+      CHECK(view.address == "127.0.0.3");
+      CHECK(view.referral.outcome == Outcome::timeout);
+    }
+  }
+
+  const NameServer* ns1 = find_ns(z, "ns1.example.test.");
+  const NameServer* other = find_ns(z, "ns.elsewhere.org.");
+  const NameServer* ns3 = find_ns(z, "ns3.example.test.");
+  REQUIRE(ns1 != nullptr);
+  REQUIRE(other != nullptr);
+  REQUIRE(ns3 != nullptr);
+  CHECK(ns1->at_parent);
+  CHECK(ns1->at_child);
+  CHECK(ns1->glue == std::vector<std::string>{"127.0.0.4"});
+  CHECK(ns1->addresses == std::vector<std::string>{"127.0.0.4"});
+  CHECK(other->at_parent);
+  CHECK(other->glue.empty());
+  CHECK(other->addresses == std::vector<std::string>{"127.0.0.5"});
+  CHECK_FALSE(ns3->at_parent);
+  CHECK(ns3->at_child);
+  CHECK(ns3->addresses == std::vector<std::string>{"127.0.0.7"});
+
+  REQUIRE(z.servers.size() == 3);
+  const ServerProbe* p4 = find_probe(z, "127.0.0.4");
+  REQUIRE(p4 != nullptr);
+  int soa_udp = 0, soa_tcp = 0, glue_queries = 0;
+  for (const Exchange& ex : p4->exchanges) {
+    CHECK(ex.outcome == Outcome::answered);
+    soa_udp += ex.qtype == "SOA" && ex.transport == Transport::udp;
+    soa_tcp += ex.qtype == "SOA" && ex.transport == Transport::tcp;
+    glue_queries += ex.qname == "ns1.example.test." && (ex.qtype == "A" || ex.qtype == "AAAA");
+  }
+  CHECK(soa_udp == 1);
+  CHECK(soa_tcp == 1);
+  CHECK(glue_queries == 2);
+  const ServerProbe* p7 = find_probe(z, "127.0.0.7");
+  REQUIRE(p7 != nullptr);
+  for (const Exchange& ex : p7->exchanges) {
+    CHECK(ex.outcome == (ex.transport == Transport::tcp ? Outcome::tcp_failed : Outcome::malformed));
+  }
+
+  const ZoneSnapshot& lame = find_zone(s, "lame.test.");
+  CHECK(lame.parent == "test.");
+  REQUIRE(lame.servers.size() == 1);
+  CHECK(lame.servers[0].exchanges.front().rcode == 5);
+
+  const ZoneSnapshot& gone = find_zone(s, "gone.test.");
+  const NameServer* nowhere = find_ns(gone, "ns.nowhere.org.");
+  REQUIRE(nowhere != nullptr);
+  CHECK(nowhere->addresses.empty());
+  CHECK(nowhere->resolution_error.find("NXDOMAIN") != std::string::npos);
+  CHECK(gone.servers.empty());
+
+  const ZoneSnapshot& loop = find_zone(s, "a.test.");
+  const NameServer* loop_ns = find_ns(loop, "ns.b.test.");
+  REQUIRE(loop_ns != nullptr);
+  CHECK(loop_ns->addresses.empty());
+  CHECK_FALSE(loop_ns->resolution_error.empty());
+
+  // Not delegated: the parent answers authoritatively with NXDOMAIN; nothing to probe.
+  const ZoneSnapshot& nosuch = find_zone(s, "nosuch.test.");
+  CHECK(nosuch.parent == "test.");
+  CHECK(nosuch.name_servers.empty());
+  CHECK(nosuch.walk_errors.size() == 1);
+}
+
+TEST_CASE("probe::audit_walk undelegated") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  probe::ProbeOptions options = lab_options();
+  options.servers = {{"ns1.example.test", "127.0.0.4"}, {"ns.elsewhere.org.", "127.0.0.5"}};
+  options.expected_ds = std::vector<std::string>{"example.test. 3600 IN DS 12345 13 2 " + k_ds_digest};
+  const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+  REQUIRE(result.has_value());
+  const ZoneSnapshot& z = result->zones.at(0);
+  CHECK(z.undelegated);
+  CHECK(z.parent.empty());
+  CHECK(z.ancestors.empty());
+  CHECK(z.parent_views.empty());
+  CHECK(z.expected_ds.has_value());
+  REQUIRE(z.name_servers.size() == 2);
+  CHECK(z.name_servers[0].from_user);
+  CHECK(z.name_servers[0].at_child);
+  CHECK_FALSE(z.name_servers[0].at_parent);
+  CHECK(z.servers.size() == 2);
+}
+
+TEST_CASE("probe::audit_walk respects the overall deadline") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  test::FakeServer root("127.0.0.1", k_port, test::silent());
+  probe::ProbeOptions options = lab_options();
+  options.timeout = 2000ms;
+  options.deadline = 400ms;
+  const auto start = std::chrono::steady_clock::now();
+  const Result<Snapshot> result = probe::audit_walk({"example.test.", "other.test."}, options);
+  CHECK(std::chrono::steady_clock::now() - start < 1500ms);
+  REQUIRE(result.has_value());
+  for (const ZoneSnapshot& z : result->zones) {
+    CHECK_FALSE(z.walk_errors.empty());
+  }
+}
