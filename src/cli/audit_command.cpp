@@ -186,7 +186,9 @@ Result<AuditResult> run(const AuditArgs& args) {
     ZW_TRY_ASSIGN(snapshot, probe::audit_walk(zones, options));
     snapshot.trust_anchor = anchor;
     snapshot.tool_version = ZW_VERSION;
-    snapshot.public_root_hints = options.public_hints;
+    // Only a walk from the built-in public root is about the public DNS; an undelegated test
+    // (--server) walks nothing, and a user's --hints describe an internal or lab hierarchy.
+    snapshot.public_root_hints = options.public_hints && options.servers.empty();
   }
   if (!args.save.empty()) {
     ZW_TRY(util::write_file_atomically(args.save, snapshot_to_json(snapshot)));

@@ -1,5 +1,7 @@
 // protocol/tcp-unsupported: a name server answers over UDP but not over TCP.
 // User documentation: docs/rules/protocol/tcp-unsupported.md
+#include <algorithm>
+
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::protocol {
@@ -24,7 +26,10 @@ public:
                                                 s.soa_tcp->detail.empty() ? "" : " (" + s.soa_tcp->detail + ")");
       f.message = fmt::format("{} answers over UDP but not over TCP: {}", s.label, why);
       f.servers = {s.label};
-      if (s.any_truncation && !ctx.servers().any_server_ok) {
+      // Another server (not this one) must deliver the answers this one truncates.
+      const bool other_ok = std::any_of(ctx.servers().servers.begin(), ctx.servers().servers.end(),
+                                        [&](const ServerState& o) { return &o != &s && o.status == ServerStatus::ok; });
+      if (s.any_truncation && !other_ok) {
         // Answers that do not fit in UDP cannot be had from any server of the zone.
         f.severity = Severity::error;
         f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
