@@ -119,6 +119,14 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
                                         fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}});
     }
   }
+  // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
+  // as our own failure (exit status 2), with the walk's reason.
+  if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
+    result.findings.push_back(Finding{"internal/walk-incomplete", Severity::error,
+                                      Location{zone.zone, "", zone.zone, ""},
+                                      fmt::format("{}: could not audit: {}", zone.zone, zone.walk_errors.front()),
+                                      {}, zone.walk_errors, {}});
+  }
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
 }

@@ -418,7 +418,15 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
       d.parent_servers.push_back(source);
     }
   };
-  if (zone.undelegated) {
+  if (apex == ".") {
+    // The root has no parent: its "DS" is the trust anchor (DS records, or DNSKEYs taken as given).
+    out.ds_known = true;
+    for (const dns::Rr& rr : parse_all(trust_anchor, out.notes)) {
+      if (rr.type == dns::rrtype::ds) {
+        add_ds(rr, "trust anchor");
+      }
+    }
+  } else if (zone.undelegated) {
     if (zone.expected_ds) {
       out.ds_known = true;
       for (const dns::Rr& rr : parse_all(*zone.expected_ds, out.notes)) {
@@ -481,7 +489,11 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   for (auto& [rdata, d] : ds_by_rdata) {
     out.ds.push_back(std::move(d));
   }
-  evaluate_chain_above(zone, trust_anchor, now, out);
+  if (apex == ".") {
+    out.above = ChainStatus::secure;  // nothing above the root but the trust anchor itself
+  } else {
+    evaluate_chain_above(zone, trust_anchor, now, out);
+  }
   // An undetermined chain counts as validated: better to over-report than to hide a fault.
   out.parent_validated = out.above != ChainStatus::insecure;
   out.zone_validated = !out.ds.empty() && out.parent_validated;

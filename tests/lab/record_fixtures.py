@@ -23,7 +23,9 @@ import tempfile
 exe = sys.argv[1]
 root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "rules")
 scenarios = json.load(open(os.environ["ZW_LAB_SCENARIOS"]))
-zones = [s["zone"] for s in scenarios]
+# Names that are not zones: a name the parent denies, and a name inside a zone (no cut).
+NOT_DELEGATED = ["nonexistent.lab.", "www.healthy-nsec.lab."]
+zones = [s["zone"] for s in scenarios] + NOT_DELEGATED
 tmp = tempfile.mkdtemp()
 snap_path = os.path.join(tmp, "snap.json")
 out_path = os.path.join(tmp, "out.json")
@@ -69,6 +71,11 @@ for rule in rules:
             lines = [f"{f['owner']} {f['type']}" for f in findings[sc["zone"]] if f["rule"] == rule]
             write(rule, "fires", sc["zone"], single(sc["zone"]), lines)
     write(rule, "quiet", healthy, single(healthy), [])
+
+for zone in NOT_DELEGATED:
+    lines = [f"{f['owner']} {f['type']}" for f in findings[zone] if f["rule"] == "delegation/not-delegated"]
+    write("delegation/not-delegated", "fires", zone, single(zone), lines)
+write("delegation/not-delegated", "quiet", healthy, single(healthy), [])
 
 rule = "delegation/ns-address-not-public"
 marked = single(healthy, public_root_hints=True)
