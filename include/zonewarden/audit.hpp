@@ -23,6 +23,27 @@ struct ServerRow {
   std::string tcp;
 };
 
+// One zone of the chain of trust, root first, the audited zone last (for diagrams).
+struct ChainLink {
+  struct Ds {
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint8_t digest_type = 0;
+    bool matches_key = false;    // the digest matches a DNSKEY of the zone
+  };
+  struct Key {
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint16_t flags = 0;     // 257 KSK/SEP, 256 ZSK
+    bool matched_by_ds = false;
+    bool signs_dnskey = false;
+  };
+  std::string zone;
+  std::string status;            // "secure", "insecure", "bogus", "indeterminate"
+  std::vector<Ds> ds;
+  std::vector<Key> keys;
+};
+
 struct ZoneResult {
   std::string zone;
   std::string chain;          // "secure", "insecure", "bogus", "indeterminate"
@@ -30,6 +51,7 @@ struct ZoneResult {
   std::vector<Finding> findings;  // sorted: severity (worst first), rule, owner, type, server
   std::vector<std::string> notes; // walk and analysis notes for people
   std::optional<std::int64_t> earliest_expiration;  // earliest RRSIG expiration seen (unix s)
+  std::vector<ChainLink> chain_links;  // root first, this zone last; empty when not walked
 };
 
 struct AuditResult {
@@ -39,6 +61,8 @@ struct AuditResult {
   std::int64_t generated = 0; // unix seconds, when the result was made
   std::int64_t now = 0;       // the "now" the rules used
   double elapsed_s = 0.0;
+  std::string policy = "default";  // the policy profile the findings were graded with
+  std::vector<std::string> rules_run;  // ids of every rule that ran, sorted
   std::vector<ZoneResult> zones;
 };
 

@@ -104,6 +104,16 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   for (const rules::ServerState& s : observations.servers) {
     result.servers.push_back(make_row(s));
   }
+  for (const dnssec::ChainLinkInfo& link : analysis.chain) {
+    ChainLink out{link.zone, std::string(dnssec::to_string(link.status)), {}, {}};
+    for (const auto& d : link.ds) {
+      out.ds.push_back({d.key_tag, d.algorithm, d.digest_type, d.matches_key});
+    }
+    for (const auto& k : link.keys) {
+      out.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
+    }
+    result.chain_links.push_back(std::move(out));
+  }
   const RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options);
   for (const auto& rule : all_rules()) {
     const RuleInfo& info = rule->info();
@@ -140,6 +150,11 @@ AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& optio
   result.now = options.now;
   RuleOptions rule_options;
   rule_options.expiry_window_s = options.expiry_window_s;
+  for (const auto& rule : all_rules()) {
+    if (has_input(rule->info().inputs, Inputs::live)) {
+      result.rules_run.emplace_back(rule->info().id);
+    }
+  }
   for (const ZoneSnapshot& zone : snapshot.zones) {
     result.zones.push_back(audit_zone(snapshot, zone, options, rule_options));
   }

@@ -292,6 +292,46 @@ bool rrset_validated(const std::vector<dns::Rr>& answer, const std::vector<dns::
   return false;
 }
 
+// Summary of one link for reports: which DS match which keys, which keys sign the DNSKEY RRset.
+ChainLinkInfo summarise_link(const std::string& zone, const std::vector<dns::Rr>& ds,
+                             const std::vector<dns::Rr>& given_keys, const std::vector<dns::Rr>& answer) {
+  ChainLinkInfo link;
+  link.zone = zone;
+  const std::vector<dns::Rr> dnskeys = records(answer, zone, dns::rrtype::dnskey);
+  std::vector<RrsigFields> dnskey_sigs;
+  for (const dns::Rr& sig : records(answer, zone, dns::rrtype::rrsig)) {
+    if (auto f = parse_rrsig(sig); f && f->type_covered == dns::rrtype::dnskey) {
+      dnskey_sigs.push_back(std::move(*f));
+    }
+  }
+  for (const dns::Rr& d : ds) {
+    ChainLinkInfo::Ds out;
+    if (const auto f = parse_ds(d)) {
+      out.key_tag = f->key_tag;
+      out.algorithm = f->algorithm;
+      out.digest_type = f->digest_type;
+    }
+    out.matches_key = std::any_of(dnskeys.begin(), dnskeys.end(), [&](const dns::Rr& k) { return ds_matches(d, k); });
+    link.ds.push_back(out);
+  }
+  for (const dns::Rr& k : dnskeys) {
+    ChainLinkInfo::Key out;
+    out.key_tag = key_tag(k.rdata);
+    if (const auto f = parse_dnskey(k)) {
+      out.algorithm = f->algorithm;
+      out.flags = f->flags;
+    }
+    out.matched_by_ds = std::any_of(ds.begin(), ds.end(), [&](const dns::Rr& d) { return ds_matches(d, k); }) ||
+                        std::any_of(given_keys.begin(), given_keys.end(),
+                                    [&](const dns::Rr& g) { return g.rdata == k.rdata; });
+    out.signs_dnskey = std::any_of(dnskey_sigs.begin(), dnskey_sigs.end(), [&](const RrsigFields& f) {
+      return f.key_tag == out.key_tag && f.algorithm == out.algorithm;
+    });
+    link.keys.push_back(out);
+  }
+  return link;
+}
+
 // Walks anchor -> root DNSKEY -> DS -> ... -> the parent's DNSKEY RRset.
 void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::string>& anchor_text, std::int64_t now,
                           ZoneDnssec& out) {
@@ -320,6 +360,8 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
       const std::vector<dns::Rr> ds_answer = parse_all(a.ds.answer, notes);
       trusted_ds = records(ds_answer, a.zone, dns::rrtype::ds);
       if (trusted_ds.empty()) {
+        out.chain.push_back(summarise_link(a.zone, {}, {}, parse_all(a.dnskey.answer, notes)));
+        out.chain.back().status = ChainStatus::insecure;
         out.above = ChainStatus::insecure;
         out.above_reason = fmt::format("{} has no DS at its parent: the delegation is insecure", a.zone);
         return;
@@ -328,6 +370,8 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
     }
     const std::vector<dns::Rr> answer = parse_all(a.dnskey.answer, notes);
     const std::vector<dns::Rr> dnskeys = records(answer, a.zone, dns::rrtype::dnskey);
+    out.chain.push_back(summarise_link(a.zone, trusted_ds, trusted_keys_given, answer));
+    out.chain.back().status = ChainStatus::secure;  // until a check below says otherwise
     std::vector<dns::Rr> entry_keys;
     for (const dns::Rr& key : dnskeys) {
       const bool by_ds = std::any_of(trusted_ds.begin(), trusted_ds.end(),
@@ -339,6 +383,7 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
       }
     }
     if (entry_keys.empty() || !rrset_validated(answer, dnskeys, entry_keys, now, scratch)) {
+      out.chain.back().status = ChainStatus::bogus;
       out.above = ChainStatus::bogus;
       out.above_reason = fmt::format("the DNSKEY RRset of {} (from {}) is not validated by {}", a.zone, a.server,
                                      i == 0 ? "the trust anchor" : "its DS");
@@ -349,6 +394,7 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
       const std::vector<dns::Rr> ds_answer = parse_all(next.ds.answer, notes);
       const std::vector<dns::Rr> ds = records(ds_answer, next.zone, dns::rrtype::ds);
       if (!ds.empty() && !rrset_validated(ds_answer, ds, dnskeys, now, scratch)) {
+        out.chain.back().status = ChainStatus::bogus;
         out.above = ChainStatus::bogus;
         out.above_reason = fmt::format("the DS RRset of {} does not validate with the keys of {}", next.zone, a.zone);
         return;
@@ -356,6 +402,36 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
     }
   }
   out.above = ChainStatus::secure;
+}
+
+// The audited zone's own link, from the analysis (DS union over the parent's servers, keys union
+// over the zone's servers).
+ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
+  ChainLinkInfo link;
+  link.zone = apex;
+  for (const DsRecord& ds : d.ds) {
+    link.ds.push_back({ds.key_tag, ds.algorithm, ds.digest_type, ds.matches_key});
+  }
+  for (const KeyRecord& k : d.keys) {
+    link.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
+  }
+  if (d.above == ChainStatus::insecure || d.above == ChainStatus::bogus) {
+    link.status = d.above;
+  } else if (d.ds.empty()) {
+    link.status = d.ds_known ? ChainStatus::insecure : ChainStatus::indeterminate;
+  } else {
+    const bool entry = std::any_of(d.keys.begin(), d.keys.end(), [](const KeyRecord& k) {
+      return k.matched_by_ds && k.signs_dnskey;
+    });
+    const bool all_usable = std::all_of(d.rrsets.begin(), d.rrsets.end(), [&](const SignedRrset& r) {
+      return r.zone != apex || r.has_usable;
+    });
+    link.status = entry && all_usable && d.above == ChainStatus::secure ? ChainStatus::secure : ChainStatus::bogus;
+    if (d.above == ChainStatus::indeterminate && entry && all_usable) {
+      link.status = ChainStatus::indeterminate;
+    }
+  }
+  return link;
 }
 
 } // namespace
@@ -497,6 +573,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   // An undetermined chain counts as validated: better to over-report than to hide a fault.
   out.parent_validated = out.above != ChainStatus::insecure;
   out.zone_validated = !out.ds.empty() && out.parent_validated;
+  out.chain.push_back(zone_link(apex, out));
   std::sort(out.notes.begin(), out.notes.end());
   out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
   return out;

@@ -70,6 +70,28 @@ struct KeyRecord {
 
 enum class ChainStatus : std::uint8_t { secure, insecure, bogus, indeterminate };
 
+// One zone of the chain of trust (root first, the audited zone last): the DS its parent (or the
+// trust anchor) publishes for it, its DNSKEYs, and how the link validated.
+struct ChainLinkInfo {
+  struct Ds {
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint8_t digest_type = 0;
+    bool matches_key = false;
+  };
+  struct Key {
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint16_t flags = 0;
+    bool matched_by_ds = false;
+    bool signs_dnskey = false;  // an RRSIG over the DNSKEY RRset by this key was observed
+  };
+  std::string zone;
+  ChainStatus status = ChainStatus::indeterminate;
+  std::vector<Ds> ds;
+  std::vector<Key> keys;
+};
+
 struct ZoneDnssec {
   std::vector<ObservedSignature> signatures;
   std::vector<SignedRrset> rrsets;
@@ -85,6 +107,7 @@ struct ZoneDnssec {
   bool parent_validated = false;
   std::string above_reason;              // why not secure
   std::vector<std::string> notes;        // analysis notes (unparsable records, ...)
+  std::vector<ChainLinkInfo> chain;      // root first, ending with the audited zone
 };
 
 // Computes the DNSSEC view of `zone`. `trust_anchor` holds DS/DNSKEY RRs for the root in

@@ -63,7 +63,22 @@ std::string render_json(const AuditResult& result) {
       findings.push_back(finding_json(f));
       totals[std::string(to_string(f.severity))] = totals[std::string(to_string(f.severity))].get<int>() + 1;
     }
+    json chain = json::array();
+    for (const ChainLink& link : z.chain_links) {
+      json ds = json::array();
+      for (const ChainLink::Ds& d : link.ds) {
+        ds.push_back({{"key_tag", d.key_tag}, {"algorithm", d.algorithm}, {"digest_type", d.digest_type},
+                      {"matches_key", d.matches_key}});
+      }
+      json keys = json::array();
+      for (const ChainLink::Key& k : link.keys) {
+        keys.push_back({{"key_tag", k.key_tag}, {"algorithm", k.algorithm}, {"flags", k.flags},
+                        {"matched_by_ds", k.matched_by_ds}, {"signs_dnskey", k.signs_dnskey}});
+      }
+      chain.push_back({{"zone", link.zone}, {"status", link.status}, {"ds", std::move(ds)}, {"keys", std::move(keys)}});
+    }
     zones.push_back({{"zone", z.zone},
+                     {"chain_links", std::move(chain)},
                      {"chain", z.chain},
                      {"servers", std::move(servers)},
                      {"findings", std::move(findings)},
@@ -75,6 +90,7 @@ std::string render_json(const AuditResult& result) {
                  {"schema", 1},               {"command", result.command},
                  {"generated", utc(result.generated)}, {"now", utc(result.now)},
                  {"elapsed_s", result.elapsed_s},      {"summary", totals},
+                 {"policy", result.policy},            {"rules_run", result.rules_run},
                  {"zones", std::move(zones)}};
   return out.dump(2) + "\n";
 }
