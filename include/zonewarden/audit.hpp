@@ -75,7 +75,7 @@ struct EngineOptions {
 // `internal/rule-failed` finding and the other rules still run.
 AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& options);
 
-// Number of findings at or above `threshold` over all zones.
+// Number of findings at or above `threshold` over all zones, not counting suppressed ones.
 std::size_t count_at_or_above(const AuditResult& result, Severity threshold) noexcept;
 
 } // namespace zw

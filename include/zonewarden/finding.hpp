@@ -59,6 +59,9 @@ struct Finding {
   std::vector<std::string> servers;   // every "name/address" that showed this fault
   std::vector<std::string> evidence;  // consequences and observations, one line each
   ResolverImpact resolver;
+  // Why the finding does not count towards --fail-on: "baseline" (it was in the baseline) or
+  // "waived: <reason> (until <date>)". Empty when it counts. Reporters show it; they never drop it.
+  std::string suppressed;
 };
 
 std::string_view to_string(Severity severity) noexcept;

@@ -1,19 +1,44 @@
 #pragma once
-// Reporters turn an AuditResult into a format. They never decide severity.
+// Reporters turn an AuditResult into a format. They never decide severity, and every format is
+// rendered from the same list of findings.
 
+#include <span>
 #include <string>
+#include <string_view>
 
 #include "zonewarden/audit.hpp"
+#include "zonewarden/error.hpp"
 
 namespace zw {
 
-// DESIGN.md's stable JSON contract (schema 1).
-std::string render_json(const AuditResult& result);
-
-struct TextOptions {
-  bool colour = false;   // ANSI colours; the CLI sets it only when writing to a terminal
+struct RenderOptions {
+  bool colour = false;                 // text only: ANSI colours (the CLI sets it only on a TTY)
+  Severity fail_on = Severity::error;  // junit: a <failure> per finding at or above this
 };
-// The report a person reads on a terminal: per zone a server table and the findings.
+
+// Kept for the text reporter's callers.
+struct TextOptions {
+  bool colour = false;
+};
+
+// Every format name, in the order `--help` lists them: text json jsonl sarif junit md html.
+std::span<const std::string_view> report_formats() noexcept;
+// File extension for `--output-dir` ("junit" -> "junit.xml", "text" -> "txt").
+std::string_view format_extension(std::string_view format) noexcept;
+// Renders `result` in `format`; an unknown format is an Error naming it.
+Result<std::string> render(std::string_view format, const AuditResult& result, const RenderOptions& options);
+
+// One renderer per format (one file each in src/report/).
 std::string render_text(const AuditResult& result, const TextOptions& options);
+std::string render_json(const AuditResult& result);   // DESIGN.md's stable contract (schema 1)
+std::string render_jsonl(const AuditResult& result);  // one finding per line, streamable
+std::string render_sarif(const AuditResult& result);  // SARIF 2.1.0
+std::string render_junit(const AuditResult& result, Severity fail_on);
+std::string render_markdown(const AuditResult& result);  // fits a pull-request comment
+std::string render_html(const AuditResult& result);      // self-contained compliance report
+
+// Reads back what render_json wrote (`zonewarden report SAVED.json`); validates shape and names
+// the first offending member.
+Result<AuditResult> read_result_json(const std::string& text);
 
 } // namespace zw

@@ -165,7 +165,7 @@ std::size_t count_at_or_above(const AuditResult& result, Severity threshold) noe
   std::size_t n = 0;
   for (const ZoneResult& z : result.zones) {
     n += static_cast<std::size_t>(std::count_if(z.findings.begin(), z.findings.end(),
-                                                [threshold](const Finding& f) { return f.severity >= threshold; }));
+                                                [threshold](const Finding& f) { return f.severity >= threshold && f.suppressed.empty(); }));
   }
   return n;
 }
