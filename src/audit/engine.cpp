@@ -126,7 +126,7 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
     } catch (const std::exception& e) {
       result.findings.push_back(Finding{"internal/rule-failed", Severity::error,
                                         Location{zone.zone, "", zone.zone, ""},
-                                        fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}});
+                                        fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});
     }
   }
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
@@ -135,7 +135,7 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
     result.findings.push_back(Finding{"internal/walk-incomplete", Severity::error,
                                       Location{zone.zone, "", zone.zone, ""},
                                       fmt::format("{}: could not audit: {}", zone.zone, zone.walk_errors.front()),
-                                      {}, zone.walk_errors, {}});
+                                      {}, zone.walk_errors, {}, {}});
   }
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
