@@ -38,7 +38,7 @@ struct AuditArgs {
   int retries = 1;
   std::string deadline = "120s";
   std::string now;
-  std::string expiry_window = "3d";
+  std::string expiry_window;  // empty: the profile's threshold
   std::string save;
   std::string restore;
   OutputOptions output;
@@ -115,10 +115,12 @@ Result<std::vector<probe::UserServer>> user_servers(const std::vector<std::strin
   return out;
 }
 
-Result<AuditResult> run(const AuditArgs& args) {
+Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
-  ZW_TRY(validate_output_options(args.output));
-  ZW_TRY_ASSIGN(const std::int64_t window, util::parse_duration_s(args.expiry_window));
+  std::int64_t window = prepared.policy.expiry_window_s;
+  if (!args.expiry_window.empty()) {
+    ZW_TRY_ASSIGN(window, util::parse_duration_s(args.expiry_window));
+  }
   std::optional<std::int64_t> now_override;
   if (!args.now.empty()) {
     ZW_TRY_ASSIGN(const std::int64_t now, util::parse_time(args.now));
@@ -215,27 +217,29 @@ std::function<int()> add_audit_command(CLI::App& app) {
                   "Root trust anchor file (DS and/or DNSKEY RRs); default: built-in KSK-2017 and KSK-2024");
   cmd->add_option("--server", args->servers, "Undelegated test: audit exactly NAME=ADDRESS (repeatable)");
   cmd->add_option("--ds", args->ds, "Undelegated test: file with the DS records to expect");
-  cmd->add_option("--timeout", args->timeout, "Per-query timeout (2s, 500ms)")->capture_default_str();
-  cmd->add_option("--retries", args->retries, "Retries after a UDP timeout")->capture_default_str();
+  cmd->add_option("--timeout", args->timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
+  cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
   cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
   cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
-  cmd->add_option("--expiry-window", args->expiry_window, "Warn when signatures expire within this span")
-      ->capture_default_str();
+  cmd->add_option("--expiry-window", args->expiry_window,
+                  "Warn when signatures expire within this span (default: the profile's, 3d)");
   cmd->add_option("--save", args->save, "Write the observed snapshot as JSON to FILE");
   cmd->add_option("--restore", args->restore, "Re-run the rules on a saved snapshot, without network");
-  cmd->add_option("--format", args->output.format, "Output format: text or json")->capture_default_str();
-  cmd->add_option("-o,--output", args->output.output, "Write the report to FILE (atomically)");
-  cmd->add_option("--fail-on", args->output.fail_on, "Exit 1 on findings at or above: error, warning, notice, never")
-      ->capture_default_str();
+  add_output_options(*cmd, args->output);
   return [args, cmd]() -> int {
     if (!cmd->parsed()) {
       return -1;
     }
-    auto result = run(*args);
+    // Every argument and file is checked before the first packet is sent.
+    auto prepared = prepare(args->output);
+    if (!prepared) {
+      return report_error(prepared.error());
+    }
+    auto result = run(*args, *prepared);
     if (!result) {
       return report_error(result.error());
     }
-    return emit(*result, args->output);
+    return emit(*result, args->output, *prepared, result->now);
   };
 }
 

@@ -102,45 +102,50 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   bool saw_garbage = false;
   bool saw_mismatch = false;
   std::string ignored;
+  // One query, one timeout: the retries are retransmissions of the same message (same socket,
+  // same ID) spread evenly inside the timeout window, and an answer to any of them is accepted,
+  // as resolvers do. A silent server therefore costs exactly one timeout, whatever --retries.
   const int attempts = std::max(1, options.retries + 1);
-  for (int attempt = 1; attempt <= attempts; ++attempt) {
-    if (Clock::now() >= options.deadline) {
-      break;
-    }
+  const std::uint16_t id = random_id();
+  Result<dns::Bytes> query = dns::build_query(qname, qtype, id, dns::QueryFlags{.edns = options.edns});
+  if (!query) {
+    ex.outcome = Outcome::network_error;
+    ex.detail = query.error().message;
+    co_return ex;
+  }
+  // Connected, so that ICMP port unreachable comes back as ECONNREFUSED and datagrams from
+  // other sources are dropped by the kernel.
+  asio::ip::udp::socket socket(executor);
+  std::error_code ec;
+  socket.open(endpoint.protocol(), ec);
+  if (!ec) {
+    socket.connect(endpoint, ec);
+  }
+  if (ec) {
+    record_error(ex, ec, "connect");
+    co_return ex;
+  }
+  const Clock::time_point first_sent = Clock::now();
+  const Clock::time_point query_deadline = deadline_after(options.timeout, options.deadline);
+  const auto interval = options.timeout / attempts;
+  Clock::time_point sent = first_sent;
+  asio::steady_timer timer(executor);
+  for (int attempt = 1; attempt <= attempts && Clock::now() < query_deadline; ++attempt) {
     ex.attempts = attempt;
-    const std::uint16_t id = random_id();
-    Result<dns::Bytes> query = dns::build_query(qname, qtype, id, dns::QueryFlags{.edns = options.edns});
-    if (!query) {
-      ex.outcome = Outcome::network_error;
-      ex.detail = query.error().message;
-      co_return ex;
-    }
-    // A fresh socket (and source port) per attempt; connected, so that ICMP port unreachable
-    // comes back as ECONNREFUSED and datagrams from other sources are dropped by the kernel.
-    asio::ip::udp::socket socket(executor);
-    std::error_code ec;
-    socket.open(endpoint.protocol(), ec);
-    if (!ec) {
-      socket.connect(endpoint, ec);
-    }
-    if (ec) {
-      record_error(ex, ec, "connect");
-      co_return ex;
-    }
-    const Clock::time_point sent = Clock::now();
-    const Clock::time_point attempt_deadline = deadline_after(options.timeout, options.deadline);
+    sent = Clock::now();
     auto [send_ec, sent_bytes] = co_await socket.async_send(asio::buffer(*query), k_no_throw);
     if (send_ec) {
       record_error(ex, send_ec, "send");
       co_return ex;
     }
-    asio::steady_timer timer(executor);
-    while (Clock::now() < attempt_deadline) {
-      timer.expires_at(attempt_deadline);
+    const Clock::time_point listen_until =
+        attempt == attempts ? query_deadline : std::min(query_deadline, first_sent + interval * attempt);
+    while (Clock::now() < listen_until) {
+      timer.expires_at(listen_until);
       std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got =
           co_await (socket.async_receive(asio::buffer(buffer), k_no_throw) || timer.async_wait(k_no_throw));
       if (got.index() == 1) {
-        break;  // this attempt's time is up
+        break;  // time to retransmit, or the query's time is up
       }
       const auto [recv_ec, size] = std::get<0>(got);
       if (recv_ec) {
@@ -151,6 +156,7 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
       dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
       if (decoded.verdict == dns::Verdict::ok) {
         fill_answer(ex, decoded.message);
+        // Time since the datagram that most plausibly drew the answer was sent.
         ex.rtt_ms = ms_since(sent);
         ex.detail = ignored.empty() ? std::string() : fmt::format("ignored: {}", ignored);
         co_return ex;
@@ -161,7 +167,7 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   }
   ex.outcome = saw_garbage ? Outcome::malformed : saw_mismatch ? Outcome::mismatched : Outcome::timeout;
   if (ex.outcome == Outcome::timeout) {
-    ex.detail = fmt::format("no response after {} attempt(s) of {} ms", ex.attempts, options.timeout.count());
+    ex.detail = fmt::format("no response within {} ms ({} transmission(s))", options.timeout.count(), ex.attempts);
   } else {
     ex.detail = fmt::format("ignored: {}", ignored);
   }

@@ -14,8 +14,8 @@
 namespace zw::probe {
 
 struct QueryOptions {
-  std::chrono::milliseconds timeout{2000};  // per attempt (UDP) or per phase (TCP connect, answer)
-  int retries = 1;                          // UDP: extra attempts after a silent one
+  std::chrono::milliseconds timeout{2000};  // per query (UDP) or per phase (TCP connect, answer)
+  int retries = 1;                          // UDP: retransmissions spread inside `timeout`
   bool edns = true;                         // EDNS0 OPT with DO=1 and UDP size 1232
   std::uint16_t port = 53;
   // No wait ever extends past this point (the whole invocation's deadline).
@@ -23,7 +23,7 @@ struct QueryOptions {
 };
 
 // Asks `address` (IPv4 or IPv6 literal) `qname` `qtype` over UDP with a connected socket.
-// Within an attempt, datagrams that are not the response (wrong ID or question, garbage) are
+// The retries are retransmissions of the same message inside the one timeout. Datagrams that are not the response (wrong ID or question, garbage) are
 // ignored and noted in `detail`, as a resolver would. Outcome: answered when a matching
 // response arrives; unreachable at once on ICMP port/host unreachable (no retry); otherwise,
 // after every attempt, malformed if garbage came, mismatched if only wrong responses came,

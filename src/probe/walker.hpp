@@ -27,8 +27,8 @@ struct ProbeOptions {
   // (name, address) of the root servers to start from; empty means builtin_root_hints().
   std::vector<std::pair<std::string, std::string>> root_hints;
   bool public_hints = true;                       // the hints are the built-in IANA ones
-  std::chrono::milliseconds timeout{2000};        // per query attempt
-  int retries = 1;                                // extra UDP attempts after a silent one
+  std::chrono::milliseconds timeout{2000};        // per query: a silent server costs one timeout
+  int retries = 1;                                // UDP retransmissions inside the timeout
   std::chrono::milliseconds deadline{60000};      // the whole invocation
   std::vector<UserServer> servers;                // undelegated mode: applies to every zone
   std::optional<std::vector<std::string>> expected_ds;  // --ds RRs for undelegated mode

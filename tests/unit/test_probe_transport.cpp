@@ -65,8 +65,8 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
     test::FakeServer server("127.0.0.1", 0, test::silent(), false);
     const Timed t = run(false, "127.0.0.1", server.port(), "example.com.", "SOA", 200ms, 1);
     CHECK(t.exchange.outcome == Outcome::timeout);
-    CHECK(t.exchange.attempts == 2);
-    CHECK(t.elapsed >= 390ms);
+    CHECK(t.exchange.attempts == 2);  // retransmitted once inside the one timeout
+    CHECK(t.elapsed >= 190ms);
     CHECK(t.elapsed < 1000ms);
     CHECK(server.queries() == 2);
   }
