@@ -17,7 +17,9 @@ namespace zw {
 struct Policy {
   std::string name = "default";
   // Rule selection, applied in order: a glob ("dnssec/*", "delegation/lame-*") and whether it
-  // enables or disables the rules it matches. Rules not matched by any entry stay enabled.
+  // enables or disables the rules it matches; the last matching entry decides. Rules not matched
+  // by any entry stay enabled. A profile's `enable` list loads as ("*", false) followed by its
+  // globs, then `disable`'s.
   std::vector<std::pair<std::string, bool>> rules;
   // Severity overrides by exact rule id or glob; the last matching entry wins.
   std::vector<std::pair<std::string, Severity>> severities;
@@ -37,7 +39,16 @@ Result<Policy> load_policy(const std::string& name_or_path);
 bool rule_enabled(const Policy& policy, std::string_view id);
 
 // Drops the findings of disabled rules, applies severity overrides, records the policy name.
+// The tool's own findings (`internal/*`, `policy/*`) are never dropped or regraded. Removes the
+// disabled ids from `result.rules_run` and sorts each zone's findings again.
 void apply_policy(const Policy& policy, AuditResult& result);
+
+// Copies the thresholds of `policy` that the engine knows (today the expiry window) into
+// `options`, so the rules run with the profile's values.
+void apply_thresholds(const Policy& policy, EngineOptions& options);
+
+// Names of the bundled profiles ("default", "strict"), sorted.
+std::vector<std::string> bundled_profile_names();
 
 // A previous result (the JSON report) whose findings are known. Findings are matched on rule,
 // zone, server, owner and type, never on message text.
@@ -48,8 +59,11 @@ struct Baseline {
   };
   std::vector<Key> keys;  // sorted
 };
+// Reads the JSON report at `path` (render_json's format, schema 1). Members it does not need are
+// ignored; a missing or mistyped member it needs is an Error naming the file and the member.
 Result<Baseline> load_baseline(const std::string& path);
-// Marks findings present in `baseline` as suppressed ("baseline").
+// Marks findings present in `baseline` as suppressed ("baseline"); nothing is removed. A
+// finding that is already suppressed keeps its reason; the tool's own findings are never hidden.
 void apply_baseline(const Baseline& baseline, AuditResult& result);
 
 // An accepted finding: matched like a baseline entry (empty fields match anything), with a
@@ -60,7 +74,14 @@ struct Waiver {
   std::string reason;
   std::int64_t expires = 0;  // unix seconds
 };
+// Reads a waiver file: TOML (`[[waiver]]` tables) or YAML (a list under `waivers:`). `rule` is
+// an exact id or a glob; `reason` and `expires` ("2026-12-31" or RFC 3339) are required.
 Result<std::vector<Waiver>> load_waivers(const std::string& path);  // TOML or YAML
+// A waiver is active while `now` < `expires`. An active waiver marks the findings it matches
+// suppressed ("waived: <reason> (until <date>)"). An expired one suppresses nothing and adds a
+// `policy/waiver-expired` warning to the zone it names, or to every zone when it names none.
+// Zone and owner match case-insensitively with or without the final dot; `server` matches the
+// whole "name/address", the name alone or the address alone.
 void apply_waivers(const std::vector<Waiver>& waivers, std::int64_t now, AuditResult& result);
 
 } // namespace zw

@@ -3,6 +3,8 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
 
 #include <fmt/format.h>
 
@@ -16,29 +18,106 @@ int report_error(const Error& error) {
   return k_exit_error;
 }
 
-Result<void> validate_output_options(const OutputOptions& options) {
-  if (options.format != "text" && options.format != "json") {
-    return fail(fmt::format("--format {}: unknown format (use text or json)", options.format));
+void add_output_options(CLI::App& cmd, OutputOptions& options) {
+  std::string names;
+  for (const std::string_view f : report_formats()) {
+    names += (names.empty() ? "" : ", ") + std::string(f);
+  }
+  cmd.add_option("--format", options.format, "Output format(s), comma-separated: " + names)->capture_default_str();
+  cmd.add_option("-o,--output", options.output, "Write the report to FILE (atomically)");
+  cmd.add_option("--output-dir", options.output_dir, "Write every --format into DIR at once");
+  cmd.add_option("--fail-on", options.fail_on, "Exit 1 on findings at or above: error, warning, notice, never")
+      ->capture_default_str();
+  cmd.add_option("--profile", options.profile,
+                 "Policy profile: default, strict, or a TOML/YAML file (default: default; a saved result keeps its own)");
+  cmd.add_option("--baseline", options.baseline, "Previous JSON report: only new findings count");
+  cmd.add_option("--waivers", options.waivers, "Waiver file (TOML/YAML): accepted findings with reason and expiry");
+}
+
+Result<Prepared> prepare(const OutputOptions& options) {
+  Prepared out;
+  std::size_t start = 0;
+  while (start <= options.format.size()) {
+    const std::size_t comma = std::min(options.format.find(',', start), options.format.size());
+    std::string f = options.format.substr(start, comma - start);
+    start = comma + 1;
+    if (f.empty()) {
+      continue;
+    }
+    bool known = false;
+    for (const std::string_view k : report_formats()) {
+      known = known || k == f;
+    }
+    if (!known) {
+      return fail(fmt::format("--format {}: unknown format", f));
+    }
+    if (std::find(out.formats.begin(), out.formats.end(), f) == out.formats.end()) {
+      out.formats.push_back(std::move(f));
+    }
+  }
+  if (out.formats.empty()) {
+    return fail("--format: no format given");
+  }
+  if (!options.output.empty() && !options.output_dir.empty()) {
+    return fail("--output and --output-dir: give one of them");
+  }
+  if (out.formats.size() > 1 && options.output_dir.empty()) {
+    return fail(fmt::format("--format {}: several formats need --output-dir DIR", options.format));
+  }
+  if (!options.output_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(options.output_dir, ec);
+    if (ec || !std::filesystem::is_directory(options.output_dir)) {
+      return fail(fmt::format("--output-dir {}: {}", options.output_dir, ec ? ec.message() : "not a directory"));
+    }
   }
   if (options.fail_on != "never" && !severity_from_string(options.fail_on)) {
     return fail(fmt::format("--fail-on {}: use error, warning, notice or never", options.fail_on));
   }
-  return {};
+  out.profile_given = !options.profile.empty();
+  ZW_TRY_ASSIGN(out.policy, load_policy(out.profile_given ? options.profile : "default"));
+  if (!options.baseline.empty()) {
+    ZW_TRY_ASSIGN(Baseline baseline, load_baseline(options.baseline));
+    out.baseline = std::move(baseline);
+  }
+  if (!options.waivers.empty()) {
+    ZW_TRY_ASSIGN(out.waivers, load_waivers(options.waivers));
+  }
+  return out;
 }
 
-int emit(const AuditResult& result, const OutputOptions& options) {
-  std::string rendered;
-  if (options.format == "json") {
-    rendered = render_json(result);
-  } else {
-    const bool tty = options.output.empty() && ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
-    rendered = render_text(result, TextOptions{tty});
+int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
+         bool saved_result) {
+  // A fresh audit is always graded by a policy; a saved result keeps the one it was graded
+  // with unless --profile asks for another.
+  if (prepared.profile_given || !saved_result) {
+    apply_policy(prepared.policy, result);
   }
-  if (options.output.empty()) {
-    std::fwrite(rendered.data(), 1, rendered.size(), stdout);
-    std::fflush(stdout);
-  } else if (auto written = util::write_file_atomically(options.output, rendered); !written) {
-    return report_error(written.error());
+  apply_waivers(prepared.waivers, now, result);
+  if (prepared.baseline) {
+    apply_baseline(*prepared.baseline, result);
+  }
+  const Severity threshold = severity_from_string(options.fail_on).value_or(Severity::error);
+  for (const std::string& format : prepared.formats) {
+    RenderOptions render_options;
+    render_options.fail_on = threshold;
+    std::string path = options.output;
+    if (!options.output_dir.empty()) {
+      path = (std::filesystem::path(options.output_dir) / fmt::format("{}.{}", result.command, format_extension(format)))
+                 .string();
+    }
+    render_options.colour = path.empty() && format == "text" && ::isatty(STDOUT_FILENO) != 0 &&
+                            std::getenv("NO_COLOR") == nullptr;
+    auto rendered = render(format, result, render_options);
+    if (!rendered) {
+      return report_error(rendered.error());
+    }
+    if (path.empty()) {
+      std::fwrite(rendered->data(), 1, rendered->size(), stdout);
+      std::fflush(stdout);
+    } else if (auto written = util::write_file_atomically(path, *rendered); !written) {
+      return report_error(written.error());
+    }
   }
   for (const ZoneResult& z : result.zones) {
     for (const Finding& f : z.findings) {
@@ -51,7 +130,6 @@ int emit(const AuditResult& result, const OutputOptions& options) {
   if (options.fail_on == "never") {
     return k_exit_ok;
   }
-  const Severity threshold = severity_from_string(options.fail_on).value_or(Severity::error);
   return count_at_or_above(result, threshold) > 0 ? k_exit_findings : k_exit_ok;
 }
 

@@ -30,7 +30,9 @@ json finding_json(const Finding& f) {
            {"type", f.location.type},
            {"message", f.message},
            {"servers", f.servers},
-           {"evidence", f.evidence}};
+           {"evidence", f.evidence},
+           // Shown, never dropped: null when the finding counts towards --fail-on, else why not.
+           {"suppressed", f.suppressed.empty() ? json(nullptr) : json(f.suppressed)}};
   out["resolver"] = {{"rcode", to_string(f.resolver.rcode)},
                      {"ede", f.resolver.ede == Ede::none ? json(nullptr) : json(static_cast<int>(f.resolver.ede))},
                      {"ede_text", f.resolver.ede == Ede::none ? json(nullptr) : json(ede_text(f.resolver.ede))}};
@@ -92,7 +94,8 @@ std::string render_json(const AuditResult& result) {
                  {"elapsed_s", result.elapsed_s},      {"summary", totals},
                  {"policy", result.policy},            {"rules_run", result.rules_run},
                  {"zones", std::move(zones)}};
-  return out.dump(2) + "\n";
+  // Messages quote what servers sent; a byte that is not UTF-8 becomes U+FFFD instead of an exception.
+  return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 } // namespace zw

@@ -1,0 +1,234 @@
+// Policy profiles: which rules run, at which severity, with which thresholds. Read from TOML
+// or YAML through one schema (config_tree.hpp), applied to an AuditResult after the engine.
+
+#include <algorithm>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "audit/bundled_profiles.hpp"
+#include "audit/config_tree.hpp"
+#include "audit/finding_order.hpp"
+#include "util/time.hpp"
+#include "zonewarden/policy.hpp"
+#include "zonewarden/rule.hpp"
+
+namespace zw {
+
+namespace {
+
+using audit::ConfigNode;
+using audit::expect_kind;
+using audit::key_error;
+using Kind = ConfigNode::Kind;
+
+Result<std::vector<std::string>> rule_patterns(const ConfigNode& node, std::string_view file, const std::string& key) {
+  ZW_TRY(expect_kind(node, Kind::array, file, key));
+  if (node.array.empty()) {
+    return key_error(file, key, "empty list (leave the key out instead)");
+  }
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < node.array.size(); ++i) {
+    const std::string element_key = fmt::format("{}[{}]", key, i);
+    ZW_TRY(expect_kind(node.array[i], Kind::string, file, element_key));
+    if (const std::string why = audit::check_rule_pattern(node.array[i].text); !why.empty()) {
+      return key_error(file, element_key, why);
+    }
+    out.push_back(node.array[i].text);
+  }
+  return out;
+}
+
+Result<void> read_rules(const ConfigNode& node, std::string_view file, Policy& policy) {
+  ZW_TRY(expect_kind(node, Kind::table, file, "rules"));
+  std::vector<std::string> enable;
+  std::vector<std::string> disable;
+  for (const auto& [key, value] : node.table) {
+    if (key == "enable") {
+      ZW_TRY_ASSIGN(enable, rule_patterns(value, file, "rules.enable"));
+    } else if (key == "disable") {
+      ZW_TRY_ASSIGN(disable, rule_patterns(value, file, "rules.disable"));
+    } else {
+      return key_error(file, "rules." + key, "unknown key (expected enable or disable)");
+    }
+  }
+  // `enable` names the rules that run: everything else is switched off first. `disable` comes
+  // last, so it wins over `enable` whatever order the keys are written in.
+  if (!enable.empty()) {
+    policy.rules.emplace_back("*", false);
+  }
+  for (std::string& pattern : enable) {
+    policy.rules.emplace_back(std::move(pattern), true);
+  }
+  for (std::string& pattern : disable) {
+    policy.rules.emplace_back(std::move(pattern), false);
+  }
+  return {};
+}
+
+Result<void> read_severity(const ConfigNode& node, std::string_view file, Policy& policy) {
+  ZW_TRY(expect_kind(node, Kind::table, file, "severity"));
+  for (const auto& [pattern, value] : node.table) {
+    const std::string key = "severity." + pattern;
+    if (const std::string why = audit::check_rule_pattern(pattern); !why.empty()) {
+      return key_error(file, key, why);
+    }
+    ZW_TRY(expect_kind(value, Kind::string, file, key));
+    const std::optional<Severity> severity = severity_from_string(value.text);
+    if (!severity) {
+      return key_error(file, key, fmt::format("unknown severity \"{}\" (use error, warning or notice)", value.text));
+    }
+    policy.severities.emplace_back(pattern, *severity);
+  }
+  return {};
+}
+
+Result<std::int64_t> non_negative(const ConfigNode& node, std::string_view file, const std::string& key,
+                                  std::int64_t max) {
+  ZW_TRY(expect_kind(node, Kind::integer, file, key));
+  if (node.integer < 0) {
+    return key_error(file, key, fmt::format("{} is negative", node.integer));
+  }
+  if (node.integer > max) {
+    return key_error(file, key, fmt::format("{} is above the largest allowed value, {}", node.integer, max));
+  }
+  return node.integer;
+}
+
+Result<void> read_thresholds(const ConfigNode& node, std::string_view file, Policy& policy) {
+  ZW_TRY(expect_kind(node, Kind::table, file, "thresholds"));
+  for (const auto& [name, value] : node.table) {
+    const std::string key = "thresholds." + name;
+    if (name == "expiry_window") {
+      ZW_TRY(expect_kind(value, Kind::string, file, key));
+      if (value.text.starts_with('-')) {
+        return key_error(file, key, fmt::format("\"{}\" is negative", value.text));
+      }
+      const Result<std::int64_t> seconds = util::parse_duration_s(value.text);
+      if (!seconds) {
+        return key_error(file, key,
+                         fmt::format("\"{}\" is not a duration (a number with ms, s, m, h or d: \"7d\")", value.text));
+      }
+      policy.expiry_window_s = *seconds;
+    } else if (name == "allowed_algorithms") {
+      ZW_TRY(expect_kind(value, Kind::array, file, key));
+      policy.allowed_algorithms.clear();
+      for (std::size_t i = 0; i < value.array.size(); ++i) {
+        // RFC 4034 §2.1.3: the algorithm is an 8-bit field.
+        ZW_TRY_ASSIGN(const std::int64_t algorithm,
+                      non_negative(value.array[i], file, fmt::format("{}[{}]", key, i), 255));
+        policy.allowed_algorithms.push_back(static_cast<std::uint8_t>(algorithm));
+      }
+      std::sort(policy.allowed_algorithms.begin(), policy.allowed_algorithms.end());
+      policy.allowed_algorithms.erase(std::unique(policy.allowed_algorithms.begin(), policy.allowed_algorithms.end()),
+                                      policy.allowed_algorithms.end());
+    } else if (name == "min_rsa_bits") {
+      ZW_TRY_ASSIGN(const std::int64_t bits, non_negative(value, file, key, std::numeric_limits<unsigned>::max()));
+      policy.min_rsa_bits = static_cast<unsigned>(bits);
+    } else if (name == "max_nsec3_iterations") {
+      // RFC 5155 §3.1.3: the iterations field has 16 bits.
+      ZW_TRY_ASSIGN(const std::int64_t iterations, non_negative(value, file, key, 65535));
+      policy.max_nsec3_iterations = static_cast<unsigned>(iterations);
+    } else {
+      return key_error(
+          file, key, "unknown key (expected expiry_window, allowed_algorithms, min_rsa_bits or max_nsec3_iterations)");
+    }
+  }
+  return {};
+}
+
+Result<Policy> policy_from_tree(const ConfigNode& root, std::string_view file, std::string default_name) {
+  Policy policy;
+  policy.name = std::move(default_name);
+  for (const auto& [key, value] : root.table) {
+    if (key == "name") {
+      ZW_TRY(expect_kind(value, Kind::string, file, key));
+      if (value.text.empty()) {
+        return key_error(file, key, "empty name");
+      }
+      policy.name = value.text;
+    } else if (key == "rules") {
+      ZW_TRY(read_rules(value, file, policy));
+    } else if (key == "severity") {
+      ZW_TRY(read_severity(value, file, policy));
+    } else if (key == "thresholds") {
+      ZW_TRY(read_thresholds(value, file, policy));
+    } else {
+      return key_error(file, key, "unknown key (expected name, rules, severity or thresholds)");
+    }
+  }
+  return policy;
+}
+
+// The override for rule `id`, or nothing: the last matching entry wins.
+std::optional<Severity> severity_override(const Policy& policy, std::string_view id) {
+  std::optional<Severity> out;
+  for (const auto& [pattern, severity] : policy.severities) {
+    if (audit::glob_match(pattern, id)) {
+      out = severity;
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+std::vector<std::string> bundled_profile_names() {
+  std::vector<std::string> out;
+  for (const audit::BundledProfile& profile : audit::bundled_profiles()) {
+    out.emplace_back(profile.name);
+  }
+  return out;
+}
+
+Result<Policy> load_policy(const std::string& name_or_path) {
+  for (const audit::BundledProfile& profile : audit::bundled_profiles()) {
+    if (profile.name == name_or_path) {
+      const std::string file = fmt::format("profiles/{}.toml (bundled)", profile.name);
+      ZW_TRY_ASSIGN(const ConfigNode root, audit::parse_toml(profile.text, file));
+      return policy_from_tree(root, file, std::string(profile.name));
+    }
+  }
+  if (name_or_path.find('/') == std::string::npos && name_or_path.find('.') == std::string::npos) {
+    return fail(fmt::format("{}: no such profile (bundled: {}; or give a .toml or .yaml file)", name_or_path,
+                            fmt::join(bundled_profile_names(), ", ")));
+  }
+  ZW_TRY_ASSIGN(const ConfigNode root, audit::read_config_file(name_or_path));
+  return policy_from_tree(root, name_or_path, audit::file_stem(name_or_path));
+}
+
+bool rule_enabled(const Policy& policy, std::string_view id) {
+  if (audit::is_tool_finding(id)) {
+    return true;
+  }
+  bool enabled = true;
+  for (const auto& [pattern, enable] : policy.rules) {
+    if (audit::glob_match(pattern, id)) {
+      enabled = enable;
+    }
+  }
+  return enabled;
+}
+
+void apply_policy(const Policy& policy, AuditResult& result) {
+  result.policy = policy.name;
+  std::erase_if(result.rules_run, [&](const std::string& id) { return !rule_enabled(policy, id); });
+  for (ZoneResult& zone : result.zones) {
+    std::erase_if(zone.findings, [&](const Finding& f) { return !rule_enabled(policy, f.rule); });
+    for (Finding& finding : zone.findings) {
+      if (audit::is_tool_finding(finding.rule)) {
+        continue;
+      }
+      if (const std::optional<Severity> severity = severity_override(policy, finding.rule)) {
+        finding.severity = *severity;
+      }
+    }
+    audit::sort_findings(zone.findings);
+  }
+}
+
+void apply_thresholds(const Policy& policy, EngineOptions& options) {
+  options.expiry_window_s = policy.expiry_window_s;
+}
+
+} // namespace zw

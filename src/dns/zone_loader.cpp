@@ -1,0 +1,380 @@
+#include "dns/zone_loader.hpp"
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include <fmt/format.h>
+// libzscanner's header has no extern "C" guard of its own.
+extern "C" {
+#include <libzscanner/scanner.h>
+}
+
+namespace zw::dns {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// $INCLUDE nesting limit: deeper nesting is a mistake or a loop we failed to see.
+constexpr std::size_t k_max_include_depth = 16;
+// Parsed text is dropped from our resident set in steps of this size (see drop_parsed_text).
+constexpr std::ptrdiff_t k_release_step = std::ptrdiff_t{8} << 20;
+
+struct ScannerFree {
+  void operator()(zs_scanner_t* s) const noexcept {
+    zs_deinit(s);
+    std::free(s);  // NOLINT: allocated with malloc, as libzscanner's own code does
+  }
+};
+using ScannerHandle = std::unique_ptr<zs_scanner_t, ScannerFree>;
+
+std::string lower_first(std::string text) {
+  if (!text.empty()) {
+    text[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(text[0])));
+  }
+  return text;
+}
+
+std::string scanner_error(int code) {
+  const char* text = zs_strerror(code);
+  return lower_first(text != nullptr ? text : fmt::format("zone scanner error {}", code));
+}
+
+std::string class_text(std::uint16_t rclass) {
+  switch (rclass) {
+  case 3: return "CH";
+  case 4: return "HS";
+  case 254: return "NONE";
+  case 255: return "ANY";
+  default: return fmt::format("CLASS{}", rclass);
+  }
+}
+
+// One open file of the $INCLUDE stack.
+struct Frame {
+  ScannerHandle scanner;
+  std::uint16_t file = 0;
+  std::string display;   // name used in messages
+  fs::path real;         // canonical path, for loop detection
+  const char* map_begin = nullptr;  // the file text as mapped by the scanner
+  const char* map_end = nullptr;
+  const char* released = nullptr;   // text before this was dropped from memory
+};
+
+// Opens `path` in a new scanner with `origin` (presentation format) and the TTL default.
+// `display` names the file in messages; `where` is the "file:line: " prefix of errors about
+// opening it (empty for the main file).
+Result<ScannerHandle> open_scanner(const std::string& path, const std::string& display, const std::string& where,
+                                   const std::string& origin, std::uint32_t ttl) {
+  std::error_code ec;
+  const fs::file_status st = fs::status(path, ec);
+  if (ec) {
+    return fail(fmt::format("{}{}: {}", where, display, lower_first(ec.message())));
+  }
+  if (fs::is_directory(st)) {
+    return fail(fmt::format("{}{}: is a directory", where, display));
+  }
+  if (::access(path.c_str(), R_OK) != 0) {
+    return fail(fmt::format("{}{}: {}", where, display, lower_first(std::strerror(errno))));
+  }
+  auto* raw = static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t)));  // NOLINT: C struct
+  if (raw == nullptr) {
+    return fail(fmt::format("{}{}: out of memory", where, display));
+  }
+  std::memset(raw, 0, sizeof(zs_scanner_t));
+  ScannerHandle scanner(raw);
+  if (zs_init(scanner.get(), origin.c_str(), 1, ttl) != 0) {
+    return fail(fmt::format("{}origin {}: {}", where, origin, scanner_error(scanner->error.code)));
+  }
+  if (zs_set_input_file(scanner.get(), path.c_str()) != 0) {
+    return fail(fmt::format("{}{}: {}", where, display, scanner_error(scanner->error.code)));
+  }
+  return scanner;
+}
+
+Frame make_frame(ScannerHandle scanner, std::uint16_t file, std::string display, fs::path real) {
+  Frame frame;
+  frame.file = file;
+  frame.display = std::move(display);
+  frame.real = std::move(real);
+  if (scanner->input.mmaped) {
+    frame.map_begin = scanner->input.start;
+    frame.map_end = scanner->input.end;
+    frame.released = frame.map_begin;
+    ::madvise(const_cast<char*>(frame.map_begin), static_cast<std::size_t>(frame.map_end - frame.map_begin),
+              MADV_SEQUENTIAL);
+  }
+  frame.scanner = std::move(scanner);
+  return frame;
+}
+
+// The scanner maps the whole file; text already parsed is never read again, so it is dropped
+// from the resident set as we go (a private read-only file mapping simply refaults if touched).
+// Without this a zone's text would count in full against our peak memory.
+void drop_parsed_text(Frame& frame) {
+  const zs_scanner_t* s = frame.scanner.get();
+  if (frame.map_begin == nullptr || s->input.start != frame.map_begin) {
+    return;
+  }
+  const char* current = s->input.current;
+  if (current - frame.released < k_release_step) {
+    return;
+  }
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto upto = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(current) & ~(page - 1));
+  if (upto > frame.released) {
+    ::madvise(const_cast<char*>(frame.released), static_cast<std::size_t>(upto - frame.released), MADV_DONTNEED);
+    frame.released = upto;
+  }
+}
+
+// Where the next record starts: the scanner reports the line where a record ends, messages
+// want the line where it starts.
+struct RecordStart {
+  std::uint64_t line = 0;
+  const char* text = nullptr;  // its first character in the mapped file, or null
+};
+
+// Before a record is parsed the scanner sits at the end of the previous one, on line
+// `line_counter`: skip blank lines, comment lines and directive lines ($TTL, $ORIGIN) from
+// there, counting newlines.
+RecordStart next_record_start(const Frame& frame) {
+  const zs_scanner_t* s = frame.scanner.get();
+  RecordStart start{s->line_counter, nullptr};
+  const char* p = s->input.current;
+  if (frame.map_begin == nullptr || s->input.start != frame.map_begin || p < frame.map_begin || p > frame.map_end) {
+    return start;
+  }
+  const char* end = frame.map_end;
+  while (p < end) {
+    while (p < end && (*p == ' ' || *p == '\t' || *p == '\r')) {
+      ++p;
+    }
+    if (p == end) {
+      break;
+    }
+    if (*p == '\n') {
+      ++start.line;
+      ++p;
+      continue;
+    }
+    if (*p == ';' || *p == '$') {
+      p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      if (p == nullptr) {
+        break;
+      }
+      continue;
+    }
+    start.text = p;
+    break;
+  }
+  return start;
+}
+
+// libzscanner knows class IN only and reads any other class mnemonic as an unknown type. When
+// one of the first tokens of the record's line is a class, returns it for a clearer message.
+std::optional<std::string> class_token(const Frame& frame, const char* text) {
+  if (text == nullptr) {
+    return std::nullopt;
+  }
+  const char* end = frame.map_end;
+  const char* line_end = static_cast<const char*>(std::memchr(text, '\n', static_cast<std::size_t>(end - text)));
+  const std::string_view line(text, static_cast<std::size_t>((line_end != nullptr ? line_end : end) - text));
+  std::size_t pos = 0;
+  for (int token = 0; token < 4 && pos < line.size(); ++token) {
+    const std::size_t first = line.find_first_not_of(" \t\r", pos);
+    if (first == std::string_view::npos || line[first] == ';' || line[first] == '(') {
+      break;
+    }
+    const std::size_t last = std::min(line.find_first_of(" \t\r;(", first), line.size());
+    std::string word(line.substr(first, last - first));
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
+    if (word == "CH" || word == "CS" || word == "HS" || word == "ANY" || word == "NONE" ||
+        (word.starts_with("CLASS") && word.size() > 5 && word != "CLASS1" &&
+         word.find_first_not_of("0123456789", 5) == std::string::npos)) {
+      return word;
+    }
+    pos = last;
+  }
+  return std::nullopt;
+}
+
+// "example.com.zone", "db.example.com", "example.com.signed" -> "example.com."; empty when the
+// file name does not look like a domain name.
+std::string origin_from_file_name(const std::string& path) {
+  std::string name = fs::path(path).filename().string();
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const std::string_view suffix : {".signed", ".zone", ".db", ".txt"}) {
+      if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        name.resize(name.size() - suffix.size());
+        changed = true;
+      }
+    }
+  }
+  if (name.starts_with("db.") && name.size() > 3) {
+    name.erase(0, 3);
+  }
+  const Result<std::string> normal = normalize_name(name);
+  return normal ? *normal : std::string();
+}
+
+// Name of an $INCLUDE file for messages: relative to the including file as the user sees it.
+std::string include_display(const Frame& parent, const zs_scanner_t* s, const std::string& resolved) {
+  const std::string dir = s->path != nullptr ? std::string(s->path) + "/" : std::string();
+  if (!dir.empty() && resolved.starts_with(dir)) {
+    return (fs::path(parent.display).parent_path() / resolved.substr(dir.size())).string();
+  }
+  return resolved;
+}
+
+class Loader {
+public:
+  Loader(const std::string& path, const LoadOptions& options) : m_path(path), m_options(options) {}
+
+  Result<ZoneStore> run() {
+    std::string origin_text = ".";
+    Bytes origin_wire{0};
+    if (!m_options.origin.empty()) {
+      Result<Bytes> wire = name_from_text(m_options.origin);
+      if (!wire) {
+        return fail(fmt::format("origin {}", wire.error().message));
+      }
+      origin_wire = lowercased(*wire);
+      origin_text = name_to_text(origin_wire);
+    } else if (std::string guess = origin_from_file_name(m_path); !guess.empty()) {
+      origin_text = guess;
+      origin_wire = name_from_text(guess).value_or(Bytes{0});
+    }
+
+    std::error_code ec;
+    const std::uintmax_t size = fs::file_size(m_path, ec);
+    ZoneStoreBuilder builder(ec ? 0 : static_cast<std::size_t>(size));
+    m_builder = &builder;
+    ZW_TRY_ASSIGN(const std::uint16_t file, builder.add_file(m_path));
+    ZW_TRY_ASSIGN(ScannerHandle scanner, open_scanner(m_path, m_path, "", origin_text, m_options.default_ttl));
+    m_stack.push_back(make_frame(std::move(scanner), file, m_path, fs::weakly_canonical(m_path, ec)));
+
+    while (!m_stack.empty()) {
+      ZW_TRY(step());
+    }
+
+    if (builder.size() == 0) {
+      return fail(fmt::format("{}: no resource records", m_path));
+    }
+    if (m_soa_owner) {
+      if (!m_options.origin.empty() && !names_equal(*m_soa_owner, origin_wire)) {
+        return fail(fmt::format("{}: SOA owner {} is not the origin {}", m_soa_where, name_to_text(*m_soa_owner),
+                                name_to_text(origin_wire)));
+      }
+      if (m_options.origin.empty()) {
+        origin_wire = *m_soa_owner;
+      }
+    }
+    return std::move(builder).finish(origin_wire);
+  }
+
+private:
+  // Parses one item of the innermost file: a record, an $INCLUDE, the end of the file, or an
+  // error.
+  Result<void> step() {
+    Frame& frame = m_stack.back();
+    zs_scanner_t* s = frame.scanner.get();
+    const RecordStart start = next_record_start(frame);
+    const std::uint64_t start_line = start.line;
+    if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
+      return fail(fmt::format("{}:{}: {}", frame.display, s->line_counter, scanner_error(s->error.code)));
+    }
+    switch (s->state) {
+    case ZS_STATE_DATA: {
+      const auto line = static_cast<std::uint32_t>(std::min<std::uint64_t>(start_line, 0xffffffffU));
+      if (s->r_class != 1) {
+        return fail(fmt::format("{}:{}: class {} is not IN", frame.display, line, class_text(s->r_class)));
+      }
+      const std::span<const std::uint8_t> owner(s->r_owner, s->r_owner_length);
+      const Result<void> added = m_builder->add(owner, s->r_type, s->r_ttl, {s->r_data, s->r_data_length},
+                                                frame.file, line);
+      if (!added) {
+        return fail(fmt::format("{}:{}: {}", frame.display, line, added.error().message));
+      }
+      if (s->r_type == rrtype::soa && !m_soa_owner) {
+        m_soa_owner = lowercased(owner);
+        m_soa_where = fmt::format("{}:{}", frame.display, line);
+      }
+      drop_parsed_text(frame);
+      return {};
+    }
+    case ZS_STATE_ERROR:
+      if (s->error.code == ZS_UNSUPPORTED_TYPE && start_line == s->line_counter) {
+        if (const std::optional<std::string> rclass = class_token(frame, start.text)) {
+          return fail(fmt::format("{}:{}: class {} is not IN", frame.display, start_line, *rclass));
+        }
+      }
+      return fail(fmt::format("{}:{}: {}", frame.display, s->line_counter, scanner_error(s->error.code)));
+    case ZS_STATE_INCLUDE:
+      return include(frame);
+    case ZS_STATE_EOF:
+    case ZS_STATE_STOP:
+      m_stack.pop_back();
+      return {};
+    case ZS_STATE_NONE:
+      break;
+    }
+    return fail(fmt::format("{}:{}: zone scanner stopped unexpectedly", frame.display, s->line_counter));
+  }
+
+  Result<void> include(Frame& parent) {
+    const zs_scanner_t* s = parent.scanner.get();
+    const std::string where = fmt::format("{}:{}: ", parent.display, s->line_counter);
+    const std::string resolved(s->include_filename);
+    const std::string origin(reinterpret_cast<const char*>(s->buffer));
+    const std::string display = include_display(parent, s, resolved);
+    if (m_stack.size() >= k_max_include_depth) {
+      return fail(fmt::format("{}$INCLUDE {}: nested more than {} deep", where, display, k_max_include_depth));
+    }
+    std::error_code ec;
+    fs::path real = fs::canonical(resolved, ec);
+    if (ec) {
+      return fail(fmt::format("{}$INCLUDE {}: {}", where, display, lower_first(ec.message())));
+    }
+    for (const Frame& open : m_stack) {
+      if (open.real == real) {
+        return fail(fmt::format("{}$INCLUDE {}: include loop", where, display));
+      }
+    }
+    ZW_TRY_ASSIGN(const std::uint16_t file, m_builder->add_file(display));
+    Result<ScannerHandle> scanner = open_scanner(resolved, display, where + "$INCLUDE ", origin, s->default_ttl);
+    if (!scanner) {
+      return tl::unexpected<Error>(std::move(scanner).error());
+    }
+    m_stack.push_back(make_frame(std::move(*scanner), file, display, std::move(real)));
+    return {};
+  }
+
+  const std::string& m_path;
+  const LoadOptions& m_options;
+  ZoneStoreBuilder* m_builder = nullptr;
+  std::vector<Frame> m_stack;
+  std::optional<Bytes> m_soa_owner;
+  std::string m_soa_where;
+};
+
+} // namespace
+
+Result<ZoneStore> load_zone_file(const std::string& path, const LoadOptions& options) {
+  return Loader(path, options).run();
+}
+
+} // namespace zw::dns

@@ -1,0 +1,34 @@
+#pragma once
+// Loads a zone file (RFC 1035 §5 master file format) into a ZoneStore, streaming: records go
+// straight from Knot's libzscanner (wire-format owner and RDATA) into the store's arena, the
+// text is never held as a whole in our memory.
+
+#include <cstdint>
+#include <string>
+
+#include "dns/zone_store.hpp"
+#include "zonewarden/error.hpp"
+
+namespace zw::dns {
+
+struct LoadOptions {
+  // Zone apex ("example.com" or "example.com."). Empty: the owner of the first SOA record;
+  // relative names before the first $ORIGIN are then relative to a name guessed from the file
+  // name ("example.com.zone", "db.example.com", "example.com.signed" -> example.com.), else
+  // to the root (which is also the origin of a file without SOA). When given, the first SOA
+  // must be at this name.
+  std::string origin;
+  // TTL of records that give none before any $TTL directive.
+  std::uint32_t default_ttl = 3600;
+};
+
+// Loads the zone file at `path`, with $ORIGIN, $TTL and $INCLUDE (a relative $INCLUDE path is
+// relative to the including file's directory; nesting at most 16 deep, loops are refused),
+// relative names, multi-line records with parentheses and comments, and RFC 3597 generic
+// types. Exact duplicate RRs are dropped and counted (`ZoneStore::duplicates_dropped`).
+// Errors stop the load at the first problem; their message starts with `file:line:` where a
+// line applies (syntax, non-IN class, unopenable or looping $INCLUDE, SOA at the wrong name),
+// else with `path:` (missing, unreadable, a directory, empty of records).
+Result<ZoneStore> load_zone_file(const std::string& path, const LoadOptions& options = {});
+
+} // namespace zw::dns

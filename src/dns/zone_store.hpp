@@ -1,0 +1,311 @@
+#pragma once
+// A whole zone held in memory in wire format, sorted for DNSSEC work.
+//
+// Layout (why it is small): one contiguous byte arena holds every owner name (lowercased, stored
+// once per run of consecutive records with that owner) and, per RR, a 10-byte header (TTL,
+// source line, source file) followed by its uncompressed wire RDATA as given in the input. An
+// index of 16-byte entries (owner offset, type, record offset, RDLENGTH) is sorted in RFC 4034
+// §6.1 canonical owner order, then by type, then by canonical RDATA (§6.3), with exact
+// duplicates removed (RFC 2181 §5). Equal owners share one arena copy after sorting, so owner
+// identity is an integer comparison. RRsets, owner names and the RRSIGs covering one type are
+// contiguous runs of the index; views over them are two indices and a pointer, never a copy.
+//
+// All records are class IN (the loader rejects others). Owners are stored lowercased, as in
+// DNSSEC canonical form; RDATA keeps the case of the input (signed-data code canonicalises it).
+// Views and spans stay valid as long as the ZoneStore lives and is not moved-from.
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dns/rr.hpp"
+#include "zonewarden/error.hpp"
+
+namespace zw::dns {
+
+class ZoneStore;
+
+// Where a record came from: `file` as named in the input ("zones/a.zone", or the path of an
+// $INCLUDE file), `line` 1-based, the line where the record starts. `file` is empty when the
+// record was added with no registered file, `line` 0 when it was added with no line.
+struct SourceLocation {
+  std::string_view file;
+  std::uint32_t line = 0;
+
+  // "file:line".
+  std::string to_string() const;
+};
+
+// One RRset (or a contiguous part of one, see `ZoneStore::rrsigs_covering`): owner, type and
+// class shared by `size()` RRs in canonical RDATA order. Cheap to copy.
+class RrsetView {
+public:
+  RrsetView() = default;
+
+  // Lowercased wire-format owner.
+  std::span<const std::uint8_t> owner() const noexcept;
+  std::uint16_t type() const noexcept;
+  std::uint16_t rclass() const noexcept { return 1; }
+  // Number of RRs; 0 only for a default-constructed or "not found" view.
+  std::size_t size() const noexcept { return m_count; }
+  bool empty() const noexcept { return m_count == 0; }
+
+  // TTL of the first RR (in canonical order); 0 when empty.
+  std::uint32_t ttl() const noexcept;
+  // True when the RRs do not all have the same TTL (RFC 2181 §5.2 says they must).
+  bool ttls_differ() const noexcept;
+  // RDATA and TTL of RR `i` (`i < size()`), in canonical RDATA order.
+  std::span<const std::uint8_t> rdata(std::size_t i) const noexcept;
+  std::uint32_t ttl(std::size_t i) const noexcept;
+  SourceLocation location(std::size_t i) const noexcept;
+  // Location of the RR of this RRset that comes first in the input.
+  SourceLocation location() const noexcept;
+
+  // The RRs as self-contained `dns::Rr` values (owner lowercased, class IN).
+  std::vector<Rr> materialize() const;
+
+private:
+  friend class ZoneStore;
+  friend class NameView;
+  friend class RrsetIterator;
+  RrsetView(const ZoneStore* store, std::size_t first, std::size_t count) noexcept
+      : m_store(store), m_first(first), m_count(count) {}
+
+  const ZoneStore* m_store = nullptr;
+  std::size_t m_first = 0;
+  std::size_t m_count = 0;
+};
+
+// Iterates the RRsets of an index range, in canonical order. A C++20 forward iterator.
+class RrsetIterator {
+public:
+  using value_type = RrsetView;
+  using difference_type = std::ptrdiff_t;
+  using iterator_category = std::forward_iterator_tag;
+
+  RrsetIterator() = default;
+  RrsetView operator*() const noexcept { return RrsetView(m_store, m_pos, m_next - m_pos); }
+  RrsetIterator& operator++() noexcept;
+  RrsetIterator operator++(int) noexcept {
+    RrsetIterator old = *this;
+    ++*this;
+    return old;
+  }
+  bool operator==(const RrsetIterator& other) const noexcept { return m_pos == other.m_pos; }
+
+private:
+  friend class RrsetRange;
+  RrsetIterator(const ZoneStore* store, std::size_t pos, std::size_t end) noexcept;
+  const ZoneStore* m_store = nullptr;
+  std::size_t m_pos = 0;
+  std::size_t m_next = 0;  // end of the RRset at m_pos
+  std::size_t m_end = 0;   // end of the range
+};
+
+class RrsetRange {
+public:
+  RrsetIterator begin() const noexcept { return RrsetIterator(m_store, m_first, m_end); }
+  RrsetIterator end() const noexcept { return RrsetIterator(m_store, m_end, m_end); }
+
+private:
+  friend class ZoneStore;
+  friend class NameView;
+  RrsetRange(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
+      : m_store(store), m_first(first), m_end(end) {}
+  const ZoneStore* m_store;
+  std::size_t m_first;
+  std::size_t m_end;
+};
+
+// One owner name with all its RRsets (sorted by type), for NSEC/NSEC3 chain and type bitmap
+// checks. Cheap to copy.
+class NameView {
+public:
+  NameView() = default;
+
+  // Lowercased wire-format owner.
+  std::span<const std::uint8_t> owner() const noexcept;
+  RrsetRange rrsets() const noexcept { return RrsetRange(m_store, m_first, m_end); }
+  // Number of RRs at this owner, all types.
+  std::size_t rr_count() const noexcept { return m_end - m_first; }
+  // The RRset of `type`, if present.
+  std::optional<RrsetView> find(std::uint16_t type) const noexcept;
+  // The RRSIG RRs whose Type Covered is `type` (RFC 4034 §3.1.1), as a view of type RRSIG;
+  // empty when there are none. O(log n).
+  RrsetView rrsigs_covering(std::uint16_t type) const noexcept;
+  // Every type present, ascending (the set an NSEC type bitmap must list, RFC 4034 §4.1.2).
+  std::vector<std::uint16_t> types() const;
+
+private:
+  friend class ZoneStore;
+  friend class NameIterator;
+  NameView(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
+      : m_store(store), m_first(first), m_end(end) {}
+  const ZoneStore* m_store = nullptr;
+  std::size_t m_first = 0;
+  std::size_t m_end = 0;
+};
+
+// Iterates the distinct owner names in canonical order. A C++20 forward iterator.
+class NameIterator {
+public:
+  using value_type = NameView;
+  using difference_type = std::ptrdiff_t;
+  using iterator_category = std::forward_iterator_tag;
+
+  NameIterator() = default;
+  NameView operator*() const noexcept { return NameView(m_store, m_pos, m_next); }
+  NameIterator& operator++() noexcept;
+  NameIterator operator++(int) noexcept {
+    NameIterator old = *this;
+    ++*this;
+    return old;
+  }
+  bool operator==(const NameIterator& other) const noexcept { return m_pos == other.m_pos; }
+
+private:
+  friend class NameRange;
+  NameIterator(const ZoneStore* store, std::size_t pos) noexcept;
+  const ZoneStore* m_store = nullptr;
+  std::size_t m_pos = 0;
+  std::size_t m_next = 0;
+};
+
+class NameRange {
+public:
+  NameIterator begin() const noexcept { return NameIterator(m_store, 0); }
+  NameIterator end() const noexcept;
+
+private:
+  friend class ZoneStore;
+  explicit NameRange(const ZoneStore* store) noexcept : m_store(store) {}
+  const ZoneStore* m_store;
+};
+
+// Bytes held by a ZoneStore (used bytes; reserved but untouched capacity is address space only).
+struct MemoryUsage {
+  std::size_t arena_bytes = 0;  // owners, RR headers, RDATA
+  std::size_t index_bytes = 0;  // 16 bytes per RR
+  std::size_t total() const noexcept { return arena_bytes + index_bytes; }
+};
+
+// The zone. Built by ZoneStoreBuilder (usually through `load_zone_file`), immutable afterwards.
+// Move-only.
+class ZoneStore {
+public:
+  ZoneStore() = default;
+  ZoneStore(ZoneStore&&) noexcept = default;
+  ZoneStore& operator=(ZoneStore&&) noexcept = default;
+  ZoneStore(const ZoneStore&) = delete;
+  ZoneStore& operator=(const ZoneStore&) = delete;
+
+  // Lowercased wire-format zone apex.
+  std::span<const std::uint8_t> origin() const noexcept { return m_origin; }
+  // Number of RRs (duplicates removed), RRsets and distinct owner names.
+  std::size_t size() const noexcept { return m_index.size(); }
+  std::size_t rrset_count() const noexcept { return m_rrset_count; }
+  std::size_t name_count() const noexcept { return m_name_count; }
+  // RRs dropped because they repeated an earlier RR of the same owner, type and canonical RDATA
+  // (RFC 2181 §5); TTL is not compared.
+  std::size_t duplicates_dropped() const noexcept { return m_duplicates; }
+
+  // Every RRset, in canonical order (owner, then type).
+  RrsetRange rrsets() const noexcept { return RrsetRange(this, 0, m_index.size()); }
+  // Every distinct owner name, in canonical order.
+  NameRange names() const noexcept { return NameRange(this); }
+
+  // The owner `owner` (any case), if present. O(log n).
+  std::optional<NameView> find_name(std::span<const std::uint8_t> owner) const noexcept;
+  // The RRset (`owner`, `type`), if present. O(log n).
+  std::optional<RrsetView> find(std::span<const std::uint8_t> owner, std::uint16_t type) const noexcept;
+  // The RRSIGs at `owner` covering `type`; an empty view when there are none. O(log n).
+  RrsetView rrsigs_covering(std::span<const std::uint8_t> owner, std::uint16_t type) const noexcept;
+
+  // Same as `view.materialize()`.
+  std::vector<Rr> materialize(const RrsetView& view) const { return view.materialize(); }
+
+  MemoryUsage memory_usage() const noexcept;
+  // Source files, indexed by the file number of records (the main file first).
+  const std::vector<std::string>& files() const noexcept { return m_files; }
+
+private:
+  friend class ZoneStoreBuilder;
+  friend class RrsetView;
+  friend class RrsetIterator;
+  friend class NameView;
+  friend class NameIterator;
+  friend class NameRange;
+
+  // One index entry: word0 = owner arena offset (40 bits) | type (16) | spare (8);
+  // word1 = record arena offset (40) | RDLENGTH (16) | spare (8).
+  struct Entry {
+    std::uint64_t word0;
+    std::uint64_t word1;
+  };
+  static_assert(sizeof(Entry) == 16);
+
+  std::uint64_t owner_offset(std::size_t i) const noexcept { return m_index[i].word0 >> 24; }
+  std::uint16_t type_at(std::size_t i) const noexcept {
+    return static_cast<std::uint16_t>(m_index[i].word0 >> 8);
+  }
+  std::uint64_t record_offset(std::size_t i) const noexcept { return m_index[i].word1 >> 24; }
+  std::size_t rdlength_at(std::size_t i) const noexcept {
+    return static_cast<std::uint16_t>(m_index[i].word1 >> 8);
+  }
+  // Owner-and-type key: equal for the RRs of one RRset.
+  std::uint64_t rrset_key(std::size_t i) const noexcept { return m_index[i].word0 >> 8; }
+  std::span<const std::uint8_t> owner_at(std::size_t i) const noexcept;
+  std::span<const std::uint8_t> rdata_at(std::size_t i) const noexcept;
+  std::uint32_t ttl_at(std::size_t i) const noexcept;
+  SourceLocation location_at(std::size_t i) const noexcept;
+  std::size_t rrset_end(std::size_t i) const noexcept;  // first index after the RRset at i
+  std::size_t name_end(std::size_t i) const noexcept;   // first index after the owner at i
+  // First index whose owner is not canonically below `lower_owner` (lowercased wire).
+  std::size_t lower_bound(std::span<const std::uint8_t> lower_owner) const noexcept;
+
+  std::vector<std::uint8_t> m_arena;
+  std::vector<Entry> m_index;
+  Bytes m_origin;
+  std::vector<std::string> m_files;
+  std::size_t m_rrset_count = 0;
+  std::size_t m_name_count = 0;
+  std::size_t m_duplicates = 0;
+};
+
+// Accumulates records in any order, then sorts them into a ZoneStore. Used by the loader and
+// by tests that need a store without a file.
+class ZoneStoreBuilder {
+public:
+  // `expected_input_bytes`, when known (the zone file size), reserves address space up front so
+  // that the arena and index rarely move while growing.
+  explicit ZoneStoreBuilder(std::size_t expected_input_bytes = 0);
+
+  // Registers a source file and returns its number for `add`. At most 65535 files.
+  Result<std::uint16_t> add_file(std::string name);
+  // Appends one class-IN RR. `owner` is an uncompressed wire name (any case); `rdata` at most
+  // 65535 octets; `file` a number from `add_file` (or 0 with `line` 0 when there is no source).
+  // Fails on a malformed owner or oversized RDATA.
+  Result<void> add(std::span<const std::uint8_t> owner, std::uint16_t type, std::uint32_t ttl,
+                   std::span<const std::uint8_t> rdata, std::uint16_t file = 0, std::uint32_t line = 0);
+  // Same, from an Rr (its class is not checked).
+  Result<void> add(const Rr& rr, std::uint16_t file = 0, std::uint32_t line = 0) {
+    return add(rr.owner, rr.type, rr.ttl, rr.rdata, file, line);
+  }
+  // Number of RRs added so far (duplicates included).
+  std::size_t size() const noexcept { return m_store.m_index.size(); }
+
+  // Sorts, groups and removes duplicates. `origin` is the zone apex (any case).
+  ZoneStore finish(std::span<const std::uint8_t> origin) &&;
+
+private:
+  ZoneStore m_store;
+  std::vector<std::uint64_t> m_owner_runs;  // arena offset of each new owner, in input order
+  std::size_t m_last_owner_length = 0;
+};
+
+} // namespace zw::dns

@@ -1,0 +1,728 @@
+// HTML reporter: a self-contained compliance report for people (an auditor, a manager).
+//
+// One file, no external assets, no script: inline CSS and inline SVG only, so it opens offline
+// and prints to PDF (@media print: page breaks between zones, nothing sticky, colours that keep
+// their meaning in greyscale because every status is also written as text or drawn dashed).
+// Zone data is hostile input: every string from the result goes through html_escape(), and a
+// Content-Security-Policy forbids scripts and remote loads should an escape ever be missed.
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "report/html_markdown.hpp"
+#include "report/html_rule_docs.hpp"
+#include "report/html_svg.hpp"
+#include "util/time.hpp"
+#include "zonewarden/report.hpp"
+#include "zonewarden/rule.hpp"
+
+namespace zw {
+
+namespace {
+
+using detail::html_escape;
+
+// The window the timeline shades. The result does not record the policy's window, so this is
+// the engine's default (EngineOptions::expiry_window_s) and labelled as such.
+constexpr std::int64_t k_warning_window_s = 3 * 86400;
+
+constexpr std::string_view k_css = R"css(
+:root{--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--soft:#f6f8fa;--red:#cf222e;--red-bg:#ffebe9;
+--amber:#9a6700;--amber-bg:#fff8c5;--green:#1a7f37;--green-bg:#dafbe1;--blue:#0969da;--blue-bg:#ddf4ff}
+*{box-sizing:border-box}
+html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
+body{margin:0;color:var(--ink);background:#fff;font:14px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",
+"Liberation Sans",Arial,sans-serif}
+code,pre,.mono{font-family:ui-monospace,"DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,monospace;font-size:12.5px}
+code{background:var(--soft);border:1px solid #eaeef2;border-radius:4px;padding:0 4px;overflow-wrap:anywhere}
+pre{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow-x:auto;
+white-space:pre-wrap;overflow-wrap:anywhere}
+pre code{background:none;border:0;padding:0}
+a{color:var(--blue);text-decoration:none}a:hover{text-decoration:underline}
+.page{max-width:1240px;margin:0 auto;padding:0 28px 48px}
+header.report{background:#24292f;color:#fff;padding:26px 0 22px;margin-bottom:24px}
+header.report .page{padding-bottom:0}
+header.report h1{margin:0;font-size:26px;font-weight:650;letter-spacing:-.01em}
+header.report p{margin:6px 0 0;color:#d0d7de}
+header.report code{background:#32383f;border-color:#57606a;color:#fff}
+header.report .verdict{float:right;margin-top:2px;font-size:15px}
+h2{font-size:21px;margin:38px 0 12px;padding-bottom:6px;border-bottom:2px solid var(--ink)}
+h3{font-size:18px;margin:0}
+h4{font-size:15px;margin:22px 0 8px;color:var(--ink)}
+h5{font-size:14px;margin:0}
+nav.toc{background:var(--soft);border:1px solid var(--line);border-radius:8px;padding:10px 16px;font-size:13px}
+nav.toc ol{margin:0;padding:0;list-style:none;display:inline}
+nav.toc li{display:inline;margin-left:18px}
+nav.toc li{break-inside:avoid}
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:14px 0}
+.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:#fff}
+.card .n{font-size:26px;font-weight:700;line-height:1.1}
+.card .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
+.card.bad{border-color:var(--red);background:var(--red-bg)}.card.bad .n{color:var(--red)}
+.card.warn{border-color:#d4a72c;background:var(--amber-bg)}.card.warn .n{color:var(--amber)}
+.card.good{border-color:#4ac26b;background:var(--green-bg)}.card.good .n{color:var(--green)}
+dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:8px 0 0}
+dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
+table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:13px}
+th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
+thead th{background:var(--soft);font-weight:600}
+td.num{text-align:right;font-variant-numeric:tabular-nums}
+tbody tr:nth-child(even) td{background:#fbfcfd}
+.cell-bad{color:var(--red);font-weight:600}
+.nowrap{white-space:nowrap}
+table.overview th[scope=row]{font-weight:600;overflow-wrap:anywhere}
+.badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:11.5px;font-weight:700;
+letter-spacing:.03em;border:1px solid currentColor;white-space:nowrap;vertical-align:1px}
+.badge.pass{color:var(--green);background:var(--green-bg)}
+.badge.fail{color:var(--red);background:var(--red-bg);border-style:double;border-width:3px;padding:0 7px}
+.badge.partial{color:var(--amber);background:var(--amber-bg)}
+.badge.nc{color:var(--muted);background:var(--soft);border-style:dashed}
+.badge.secure{color:var(--green);background:#fff}.badge.bogus{color:var(--red);background:#fff;border-style:dashed}
+.badge.insecure,.badge.indeterminate,.badge.unknown{color:var(--muted);background:#fff;border-style:dotted}
+.sev{display:inline-block;min-width:74px;text-align:center;border-radius:4px;padding:1px 6px;font-size:11.5px;
+font-weight:700;letter-spacing:.04em;color:#fff}
+.sev.error{background:var(--red)}.sev.warning{background:#bf8700;color:#1f2328}.sev.notice{background:var(--blue)}
+.rules-list{margin:0;padding:0;list-style:none}
+.rules-list li{margin:1px 0;white-space:nowrap}
+.st{font-size:11px;color:var(--muted)}.st.bad{color:var(--red);font-weight:700}
+section.zone{border-top:1px solid var(--line);padding-top:18px;margin-top:26px}
+h2+section.zone{border-top:0;margin-top:0;padding-top:4px}
+.zone-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:10px}
+.zone-head h3{overflow-wrap:anywhere}
+.zone-head .counts{color:var(--muted);font-size:13px}
+.diagram{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff}
+.diagram svg{display:block;max-width:100%;height:auto}
+.diagram svg.chain{max-width:none}
+.legend{color:var(--muted);font-size:12px;margin:6px 0 0}
+.note{color:var(--muted);font-style:italic}
+article.finding{border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:6px;padding:10px 14px;
+margin:10px 0;break-inside:avoid}
+article.finding.error{border-left-color:var(--red)}
+article.finding.warning{border-left-color:#bf8700;border-left-style:double;border-left-width:7px}
+article.finding.notice{border-left-color:var(--blue);border-left-style:dotted}
+article.finding.suppressed{opacity:.78;background:repeating-linear-gradient(135deg,#fff,#fff 8px,#f6f8fa 8px,#f6f8fa 16px)}
+article.finding h5{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
+article.finding .msg{margin:6px 0;font-weight:500;overflow-wrap:anywhere}
+dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0;font-size:13px}
+dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
+ul.evidence{margin:2px 0;padding-left:18px}ul.evidence li{overflow-wrap:anywhere}
+.explain{margin-top:8px;padding:8px 12px;background:var(--soft);border-radius:6px;font-size:13px}
+.explain .label{font-weight:700;margin:6px 0 2px}
+.explain .label:first-child{margin-top:0}
+.explain p{margin:4px 0}
+.explain ul,.explain ol{margin:4px 0;padding-left:20px}
+.tag-suppressed{font-size:11px;font-weight:700;border:1px dashed var(--muted);color:var(--muted);border-radius:4px;
+padding:0 6px}
+article.rule-doc{border-top:1px solid var(--line);padding-top:10px;margin-top:18px}
+article.rule-doc h3{font-size:16px}
+article.rule-doc .md-h{margin-top:10px}
+table.md-table{width:auto;max-width:100%}
+.small{font-size:12px;color:var(--muted)}
+footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}
+@media print{
+  @page{size:A4;margin:14mm 12mm}
+  body{font-size:11px}
+  header.report h1{font-size:20px}
+  h2{font-size:17px;margin-top:18px}
+  .page{max-width:none;padding:0}
+  header.report{background:#fff;color:#000;border-bottom:3px solid #000;padding:0 0 8px}
+  header.report p{color:#333}
+  nav.toc{display:none}
+  *{position:static!important}
+  h2{break-after:avoid}h4{break-after:avoid}
+  section.zone{break-before:page;border-top:0}
+  #rules{break-before:page}
+  .diagram{overflow:visible;border:0;padding:0}
+  .diagram svg.chain{max-width:100%}
+  table,tr,article.finding,.diagram,figure{break-inside:avoid}
+  a{color:inherit}
+}
+)css";
+
+std::string time_text(std::int64_t unix_seconds) {
+  if (unix_seconds <= 0) {
+    return "unknown";
+  }
+  std::string s = util::format_utc(unix_seconds); // "2026-11-27T12:00:00Z"
+  if (s.size() == 20) {
+    s = s.substr(0, 10) + " " + s.substr(11, 8) + " UTC";
+  }
+  return s;
+}
+
+// The CSS class of a chain status; anything unexpected is "unknown".
+std::string_view chain_class(std::string_view status) {
+  for (const std::string_view known : {"secure", "insecure", "bogus", "indeterminate"}) {
+    if (status == known) {
+      return known;
+    }
+  }
+  return "unknown";
+}
+
+// The zone's own DNSSEC status: its link in the chain when walked (`chain` is the status of the
+// chain above the zone).
+std::string zone_status(const ZoneResult& z) {
+  if (!z.chain_links.empty() && !z.chain_links.back().status.empty()) {
+    return z.chain_links.back().status;
+  }
+  return z.chain.empty() ? "unknown" : z.chain;
+}
+
+bool counts_towards_fail(const Finding& f) {
+  return f.suppressed.empty();
+}
+
+bool zone_fails(const ZoneResult& z) {
+  return std::any_of(z.findings.begin(), z.findings.end(),
+                     [](const Finding& f) { return counts_towards_fail(f) && f.severity == Severity::error; });
+}
+
+std::string rule_anchor(std::string_view id) {
+  std::string out = "rule-";
+  for (const char c : id) {
+    out += (std::isalnum(static_cast<unsigned char>(c)) != 0)
+               ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+               : '-';
+  }
+  return out;
+}
+
+std::string impact_text(const ResolverImpact& impact) {
+  if (impact.rcode == Rcode::none) {
+    return "none: resolution is not affected";
+  }
+  std::string out(to_string(impact.rcode));
+  if (impact.ede != Ede::none) {
+    out += fmt::format(", EDE {} ({})", static_cast<int>(impact.ede), ede_text(impact.ede));
+  }
+  return out;
+}
+
+struct Counts {
+  std::array<std::size_t, 3> by_severity{}; // unsuppressed, indexed by Severity
+  std::size_t suppressed = 0;
+  void add(const Finding& f) {
+    if (counts_towards_fail(f)) {
+      ++by_severity[static_cast<std::size_t>(f.severity)];
+    } else {
+      ++suppressed;
+    }
+  }
+  std::size_t errors() const { return by_severity[2]; }
+  std::size_t warnings() const { return by_severity[1]; }
+  std::size_t notices() const { return by_severity[0]; }
+};
+
+Counts count(const ZoneResult& z) {
+  Counts c;
+  for (const Finding& f : z.findings) {
+    c.add(f);
+  }
+  return c;
+}
+
+// Links inside a rule page: another rule's page becomes an in-report anchor when that rule is
+// documented in this report; anything else (RFCs, files) is shown as text, keeping the report
+// free of external references.
+detail::LinkResolver rule_links(std::string_view from_id, const std::set<std::string>& documented) {
+  const std::string area(from_id.substr(0, from_id.find('/')));
+  return [area, &documented](std::string_view target) -> std::string {
+    if (!target.ends_with(".md") || target.find("://") != std::string_view::npos) {
+      return {};
+    }
+    std::string path(target.substr(0, target.size() - 3));
+    std::string id;
+    if (path.starts_with("../")) {
+      id = path.substr(3);
+    } else if (path.find('/') == std::string::npos) {
+      id = area + "/" + path;
+    } else {
+      id = path;
+    }
+    return documented.contains(id) ? "#" + rule_anchor(id) : std::string();
+  };
+}
+
+// ---- summary ------------------------------------------------------------------------------
+
+void summary(std::string& out, const AuditResult& r) {
+  Counts total;
+  std::size_t failed = 0;
+  for (const ZoneResult& z : r.zones) {
+    for (const Finding& f : z.findings) {
+      total.add(f);
+    }
+    failed += zone_fails(z) ? 1 : 0;
+  }
+  const std::size_t passed = r.zones.size() - failed;
+  out += "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n";
+  out += "<div class=\"cards\">";
+  const auto card = [&](std::string_view cls, std::size_t n, std::string_view label) {
+    out +=
+        fmt::format("<div class=\"card {}\"><div class=\"n\">{}</div><div class=\"l\">{}</div></div>", cls, n, label);
+  };
+  card("", r.zones.size(), "zones audited");
+  card(passed > 0 && failed == 0 ? "good" : "", passed, "zones pass");
+  card(failed > 0 ? "bad" : "", failed, "zones fail");
+  card(total.errors() > 0 ? "bad" : "", total.errors(), "errors");
+  card(total.warnings() > 0 ? "warn" : "", total.warnings(), "warnings");
+  card("", total.notices(), "notices");
+  card("", total.suppressed, "suppressed");
+  out += "</div>\n";
+  out += "<p class=\"small\">A zone fails when it has at least one finding at severity <strong>error</strong> that is "
+         "not suppressed (baseline or waiver). Counts by severity exclude suppressed findings.</p>\n";
+
+  out += "<dl class=\"meta\">";
+  const auto meta = [&](std::string_view k, const std::string& v) {
+    out += fmt::format("<dt>{}</dt><dd>{}</dd>", k, v);
+  };
+  meta("Generated", html_escape(time_text(r.generated)));
+  meta("Audit time (\u201cnow\u201d)",
+       html_escape(time_text(r.now)) + " <span class=\"small\">the instant signature validity was judged at</span>");
+  meta("Elapsed", fmt::format("{:.2f} s", r.elapsed_s));
+  meta("Tool", html_escape(r.tool) + " " + html_escape(r.version.empty() ? "(version unknown)" : r.version));
+  meta("Command", html_escape(r.command.empty() ? "-" : r.command));
+  meta("Policy", "<code>" + html_escape(r.policy) + "</code>");
+  meta("Rules run",
+       fmt::format("{} <span class=\"small\">(listed in the compliance table)</span>", r.rules_run.size()));
+  out += "</dl>\n";
+
+  // Zone overview. The suppressed column only when something is suppressed, to fit A4.
+  const bool any_suppressed = total.suppressed > 0;
+  out += fmt::format("<h4 id=\"overview\">Zones</h4>\n<table class=\"overview\"><thead><tr><th scope=\"col\">Zone</th>"
+                     "<th scope=\"col\">Result</th><th scope=\"col\">DNSSEC</th><th scope=\"col\">Errors</th>"
+                     "<th scope=\"col\">Warnings</th><th scope=\"col\">Notices</th>{}"
+                     "<th scope=\"col\">Earliest RRSIG expiry (UTC)</th></tr></thead><tbody>\n",
+                     any_suppressed ? "<th scope=\"col\">Suppressed</th>" : "");
+  for (std::size_t i = 0; i < r.zones.size(); ++i) {
+    const ZoneResult& z = r.zones[i];
+    const Counts c = count(z);
+    const bool fail = zone_fails(z);
+    std::string expiry = "<span class=\"note\">no signatures</span>";
+    if (z.earliest_expiration) {
+      const bool expired = *z.earliest_expiration < r.now;
+      const std::string stamp = util::format_utc(*z.earliest_expiration); // 2026-11-27T12:00:00Z
+      expiry = fmt::format("<span class=\"mono nowrap{}\">{}</span>{}", expired ? " cell-bad" : "",
+                           html_escape(stamp.size() == 20 ? stamp.substr(0, 10) + " " + stamp.substr(11, 5) : stamp),
+                           expired ? " <strong class=\"cell-bad\">expired</strong>" : "");
+    }
+    const std::string chain = zone_status(z);
+    out += fmt::format(
+        "<tr><th scope=\"row\"><a href=\"#zone-{}\" class=\"mono\">{}</a></th>"
+        "<td><span class=\"badge {}\">{}</span></td><td><span class=\"badge {}\">{}</span></td>"
+        "<td class=\"num{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{}<td>{}</td></tr>\n",
+        i, html_escape(z.zone), fail ? "fail" : "pass", fail ? "FAIL" : "PASS", html_escape(chain_class(chain)),
+        html_escape(chain), c.errors() > 0 ? " cell-bad" : "", c.errors(), c.warnings(), c.notices(),
+        any_suppressed ? fmt::format("<td class=\"num\">{}</td>", c.suppressed) : std::string(), expiry);
+  }
+  out += "</tbody></table>\n</section>\n";
+}
+
+// ---- compliance ---------------------------------------------------------------------------
+
+struct PolicyItem {
+  std::string_view name;
+  std::string_view reference;
+  std::vector<std::string_view> rules; // exact ids or "prefix*"
+};
+
+const std::vector<PolicyItem>& policy_items() {
+  static const std::vector<PolicyItem> items{
+      {"Core DNSSEC validation: signatures valid, DS matches a key that signs the DNSKEY RRset",
+       "RFC 9364",
+       {"dnssec/rrsig-*", "dnssec/ds-*", "dnssec/dnskey-not-signed-by-ds-key"}},
+      {"Algorithm recommendations", "RFC 8624 / IANA", {"dnssec/algorithm-deprecated", "dnssec/algorithm-coverage"}},
+      {"NSEC3 parameters (no extra iterations, no salt)", "RFC 9276", {"dnssec/nsec3-parameters"}},
+      {"Signature timing: re-signed before expiry",
+       "RFC 6781",
+       {"dnssec/rrsig-expiring-soon", "dnssec/rrsig-validity-below-soa-expire"}},
+      {"DNS over TCP", "RFC 7766", {"protocol/tcp-unsupported"}},
+      {"Name server diversity and consistency",
+       "RFC 2182",
+       {"delegation/lame-*", "delegation/ns-mismatch", "consistency/soa-serial"}},
+  };
+  return items;
+}
+
+enum class RuleState { ran, not_run, not_registered };
+
+struct ItemRule {
+  std::string id;
+  RuleState state;
+  std::size_t failing = 0; // unsuppressed findings at warning or above
+};
+
+void compliance(std::string& out, const AuditResult& r) {
+  const std::set<std::string> ran(r.rules_run.begin(), r.rules_run.end());
+  std::set<std::string> known(ran);
+  for (const std::unique_ptr<Rule>& rule : all_rules()) {
+    known.emplace(rule->info().id);
+  }
+  // A wildcard does not pull in an id that another item names exactly (rrsig-expiring-soon is
+  // timing, RFC 6781, not a failure of core validation).
+  std::set<std::string> named;
+  for (const PolicyItem& item : policy_items()) {
+    for (const std::string_view p : item.rules) {
+      if (!p.ends_with("*")) {
+        named.emplace(p);
+      }
+    }
+  }
+  std::map<std::string, std::size_t> failing;
+  std::map<std::string, std::set<std::size_t>> failing_zones;
+  for (std::size_t i = 0; i < r.zones.size(); ++i) {
+    for (const Finding& f : r.zones[i].findings) {
+      if (counts_towards_fail(f) && f.severity >= Severity::warning) {
+        ++failing[f.rule];
+        failing_zones[f.rule].insert(i);
+      }
+    }
+  }
+
+  out += "<section id=\"compliance\" aria-labelledby=\"compliance-h\"><h2 id=\"compliance-h\">Compliance</h2>\n";
+  out += "<p class=\"small\">An item <strong>fails</strong> when any finding of its rules is at warning or above and "
+         "not suppressed. It <strong>passes</strong> only when its rules ran; rules that are not implemented in this "
+         "version, or were not selected, are shown as <em>not checked</em>.</p>\n";
+  out += "<table><thead><tr><th scope=\"col\">Requirement</th><th scope=\"col\">Reference</th>"
+         "<th scope=\"col\">Result</th><th scope=\"col\">Rules</th><th scope=\"col\">Failing zones</th>"
+         "</tr></thead><tbody>\n";
+  for (const PolicyItem& item : policy_items()) {
+    std::vector<ItemRule> rules;
+    for (const std::string_view p : item.rules) {
+      if (p.ends_with("*")) {
+        const std::string_view prefix = p.substr(0, p.size() - 1);
+        bool any = false;
+        for (const std::string& id : known) {
+          if (id.starts_with(prefix) && !named.contains(id)) {
+            rules.push_back({id, ran.contains(id) ? RuleState::ran : RuleState::not_run});
+            any = true;
+          }
+        }
+        if (!any) {
+          rules.push_back({std::string(p), RuleState::not_registered});
+        }
+      } else {
+        const std::string id(p);
+        rules.push_back({id, ran.contains(id)           ? RuleState::ran
+                             : find_rule(id) != nullptr ? RuleState::not_run
+                                                        : RuleState::not_registered});
+      }
+    }
+    std::size_t ran_n = 0;
+    std::size_t fail_n = 0;
+    std::set<std::size_t> zones;
+    for (ItemRule& ir : rules) {
+      ran_n += ir.state == RuleState::ran ? 1 : 0;
+      if (failing.contains(ir.id)) {
+        ir.failing = failing[ir.id];
+        fail_n += ir.failing;
+        zones.insert(failing_zones[ir.id].begin(), failing_zones[ir.id].end());
+      }
+    }
+    std::string_view cls = "nc";
+    std::string_view verdict = "NOT CHECKED";
+    if (fail_n > 0) {
+      cls = "fail";
+      verdict = "FAIL";
+    } else if (ran_n == rules.size()) {
+      cls = "pass";
+      verdict = "PASS";
+    } else if (ran_n > 0) {
+      cls = "partial";
+      verdict = "PASS (PARTLY CHECKED)";
+    }
+    std::string list = "<ul class=\"rules-list\">";
+    for (const ItemRule& ir : rules) {
+      std::string state;
+      switch (ir.state) {
+      case RuleState::ran:
+        state = ir.failing > 0 ? fmt::format("<span class=\"st bad\">\u2717 {} finding{}</span>", ir.failing,
+                                             ir.failing == 1 ? "" : "s")
+                               : "<span class=\"st\">\u2713 ran</span>";
+        break;
+      case RuleState::not_run:
+        state = "<span class=\"st\">not checked (not selected)</span>";
+        break;
+      case RuleState::not_registered:
+        state = "<span class=\"st\">not checked (not implemented)</span>";
+        break;
+      }
+      list += "<li><code>" + html_escape(ir.id) + "</code> " + state + "</li>";
+    }
+    list += "</ul>";
+    std::string zl;
+    std::size_t shown = 0;
+    for (const std::size_t zi : zones) {
+      if (shown == 8) {
+        zl += fmt::format(" and {} more", zones.size() - shown);
+        break;
+      }
+      zl += fmt::format("{}<a href=\"#zone-{}\" class=\"mono\">{}</a>", shown == 0 ? "" : ", ", zi,
+                        html_escape(r.zones[zi].zone));
+      ++shown;
+    }
+    if (zones.empty()) {
+      zl = "<span class=\"note\">none</span>";
+    }
+    out += fmt::format("<tr><th scope=\"row\">{}</th><td>{}</td><td><span class=\"badge {}\">{}</span></td>"
+                       "<td>{}</td><td>{}</td></tr>\n",
+                       html_escape(item.name), html_escape(item.reference), cls, verdict, list, zl);
+  }
+  out += "</tbody></table>\n</section>\n";
+}
+
+// ---- per zone -----------------------------------------------------------------------------
+
+void servers(std::string& out, const ZoneResult& z) {
+  out += "<h4>Servers</h4>\n";
+  if (z.servers.empty()) {
+    out += "<p class=\"note\">No server was probed.</p>\n";
+    return;
+  }
+  out += "<table class=\"servers\"><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Address</th>"
+         "<th scope=\"col\">SOA serial</th><th scope=\"col\">AA</th><th scope=\"col\">RCODE</th>"
+         "<th scope=\"col\">RTT</th><th scope=\"col\">UDP</th><th scope=\"col\">TCP</th></tr></thead><tbody>\n";
+  const auto bad_unless = [](bool ok) { return ok ? "" : " class=\"cell-bad\""; };
+  for (const ServerRow& s : z.servers) {
+    out += fmt::format(
+        "<tr><td class=\"mono\">{}</td><td class=\"mono\">{}</td><td class=\"num\">{}</td><td{}>{}</td><td{}>{}</td>"
+        "<td class=\"num\">{}</td><td{}>{}</td><td{}>{}</td></tr>\n",
+        html_escape(s.name), html_escape(s.address), s.soa_serial ? std::to_string(*s.soa_serial) : "\u2013",
+        bad_unless(s.authoritative), s.authoritative ? "yes" : "no", bad_unless(s.rcode == "NOERROR"),
+        s.rcode.empty() ? "\u2013" : html_escape(s.rcode), s.rtt_ms ? fmt::format("{:.1f} ms", *s.rtt_ms) : "\u2013",
+        bad_unless(s.udp == "ok" || s.udp.empty()), s.udp.empty() ? "\u2013" : html_escape(s.udp),
+        bad_unless(s.tcp == "ok" || s.tcp.empty()), s.tcp.empty() ? "\u2013" : html_escape(s.tcp));
+  }
+  out += "</tbody></table>\n";
+}
+
+void chain(std::string& out, const ZoneResult& z, std::size_t index) {
+  out += "<h4>Chain of trust</h4>\n";
+  const std::string svg = detail::chain_svg(z, fmt::format("chain-{}", index));
+  if (svg.empty()) {
+    out += fmt::format("<p class=\"note\">No chain of trust to draw: the zone is {} (not walked from the root, "
+                       "unsigned or not delegated).</p>\n",
+                       html_escape(z.chain.empty() ? "of unknown status" : z.chain));
+    return;
+  }
+  out += "<figure class=\"diagram\" style=\"margin:0\">" + svg + "</figure>\n";
+  out += "<p class=\"legend\">Root first. Each box is a zone: its DS records (published by the parent) and its "
+         "DNSKEYs (KSK = flags 257, ZSK = flags 256). Arrows: a DS to the key it matches, a key to the DNSKEY RRset it "
+         "signs. Broken links are red, dashed and marked \u2717.</p>\n";
+}
+
+void finding(std::string& out, const Finding& f, const std::string& anchor, const std::set<std::string>& documented) {
+  const std::string_view sev = to_string(f.severity);
+  const bool suppressed = !f.suppressed.empty();
+  out += fmt::format("<article class=\"finding {}{}\" id=\"{}\">\n<h5><span class=\"sev {}\">{}</span> "
+                     "<code class=\"rule\">{}</code>{}</h5>\n",
+                     sev, suppressed ? " suppressed" : "", anchor, sev,
+                     sev == "error"     ? "\u2716 ERROR"
+                     : sev == "warning" ? "\u25b2 WARNING"
+                                        : "\u2139 NOTICE",
+                     html_escape(f.rule), suppressed ? " <span class=\"tag-suppressed\">SUPPRESSED</span>" : "");
+  out += "<p class=\"msg\">" + html_escape(f.message) + "</p>\n<dl class=\"facts\">";
+  std::vector<std::string> servers = f.servers;
+  if (servers.empty() && !f.location.server.empty()) {
+    servers.push_back(f.location.server);
+  }
+  std::string server_text;
+  for (const std::string& s : servers) {
+    server_text += (server_text.empty() ? "" : ", ") + ("<span class=\"mono\">" + html_escape(s) + "</span>");
+  }
+  out += "<dt>Server</dt><dd>" + (server_text.empty() ? std::string("all servers alike (zone data)") : server_text) +
+         "</dd>";
+  if (!f.location.owner.empty() || !f.location.type.empty()) {
+    out += "<dt>RRset</dt><dd class=\"mono\">" + html_escape(f.location.owner) + " " + html_escape(f.location.type) +
+           "</dd>";
+  }
+  out += "<dt>Resolver impact</dt><dd>" + html_escape(impact_text(f.resolver)) + "</dd>";
+  const Rule* rule = find_rule(f.rule);
+  if (rule != nullptr) {
+    const RuleInfo& info = rule->info();
+    out += fmt::format("<dt>Rule</dt><dd>{} <span class=\"small\">({}; default severity {})</span></dd>",
+                       html_escape(info.summary), html_escape(info.reference), to_string(info.severity));
+  }
+  out += "<dt>Suppressed</dt><dd>" +
+         (suppressed ? html_escape(f.suppressed) : std::string("no: counts towards the result")) + "</dd>";
+  if (!f.evidence.empty()) {
+    out += "<dt>Evidence</dt><dd><ul class=\"evidence\">";
+    for (const std::string& e : f.evidence) {
+      out += "<li>" + html_escape(e) + "</li>";
+    }
+    out += "</ul></dd>";
+  }
+  out += "</dl>\n";
+  const detail::RuleDoc* doc = detail::find_rule_doc(f.rule);
+  if (f.rule.starts_with("internal/")) {
+    // DESIGN.md: internal/* is the tool's own trouble, never the zone's.
+    out +=
+        "<div class=\"explain\"><p class=\"label\">What this means</p><p>zonewarden could not complete a check; "
+        "this is a fault of the tool, not of the zone, and the result is incomplete. Re-run the audit and report the "
+        "message if it persists.</p></div>\n";
+  } else if (doc != nullptr) {
+    const detail::LinkResolver links = rule_links(doc->id, documented);
+    out += "<div class=\"explain\">";
+    if (!doc->why.empty()) {
+      out += "<p class=\"label\">Why resolution breaks</p>" +
+             detail::markdown_to_html(detail::first_block(doc->why), links);
+    }
+    if (!doc->fix.empty()) {
+      out += "<p class=\"label\">How to fix</p>" + detail::markdown_to_html(detail::first_block(doc->fix), links);
+    }
+    out += fmt::format("<p class=\"small\">Full explanation and fixes per server software: "
+                       "<a href=\"#{}\">rule reference, {}</a></p>",
+                       rule_anchor(f.rule), html_escape(f.rule));
+    out += "</div>\n";
+  }
+  out += "</article>\n";
+}
+
+void zone_section(std::string& out, const AuditResult& r, std::size_t index, const std::set<std::string>& documented) {
+  const ZoneResult& z = r.zones[index];
+  const Counts c = count(z);
+  const bool fail = zone_fails(z);
+  const std::string chain_status = zone_status(z);
+  out += fmt::format("<section class=\"zone\" id=\"zone-{}\" aria-labelledby=\"zone-{}-h\">\n<div class=\"zone-head\">"
+                     "<h3 id=\"zone-{}-h\" class=\"mono\">{}</h3><span class=\"badge {}\">{}</span>"
+                     "<span class=\"badge {}\">DNSSEC: {}</span><span class=\"counts\">{} error(s), {} warning(s), "
+                     "{} notice(s){}</span></div>\n",
+                     index, index, index, html_escape(z.zone), fail ? "fail" : "pass", fail ? "FAIL" : "PASS",
+                     html_escape(chain_class(chain_status)), html_escape(chain_status), c.errors(), c.warnings(),
+                     c.notices(), c.suppressed > 0 ? fmt::format(", {} suppressed", c.suppressed) : std::string());
+  servers(out, z);
+  chain(out, z, index);
+  out += fmt::format("<h4>Findings ({})</h4>\n", z.findings.size());
+  if (z.findings.empty()) {
+    out += "<p class=\"note\">No findings.</p>\n";
+  }
+  for (std::size_t i = 0; i < z.findings.size(); ++i) {
+    finding(out, z.findings[i], fmt::format("zone-{}-f{}", index, i), documented);
+  }
+  if (!z.notes.empty()) {
+    out += "<h4>Notes</h4>\n<ul>";
+    for (const std::string& n : z.notes) {
+      out += "<li>" + html_escape(n) + "</li>";
+    }
+    out += "</ul>\n";
+  }
+  out += "</section>\n";
+}
+
+// ---- rule reference -----------------------------------------------------------------------
+
+void rule_reference(std::string& out, const std::set<std::string>& documented) {
+  out += "<section id=\"rules\" aria-labelledby=\"rules-h\"><h2 id=\"rules-h\">Rule reference</h2>\n";
+  if (documented.empty()) {
+    out += "<p class=\"note\">No rule raised a finding.</p>\n</section>\n";
+    return;
+  }
+  out += "<p class=\"small\">The documentation of every rule that raised a finding in this report "
+         "(docs/rules/&lt;id&gt;.md, embedded at build time).</p>\n";
+  for (const std::string& id : documented) {
+    const detail::RuleDoc* doc = detail::find_rule_doc(id);
+    const Rule* rule = find_rule(id);
+    out += fmt::format("<article class=\"rule-doc\" id=\"{}\"><h3 class=\"mono\">{}</h3>\n", rule_anchor(id),
+                       html_escape(id));
+    if (rule != nullptr) {
+      const RuleInfo& info = rule->info();
+      out += fmt::format("<p>{} <span class=\"small\">\u00b7 {} \u00b7 default severity {} \u00b7 resolver impact: {}"
+                         "</span></p>\n",
+                         html_escape(info.summary), html_escape(info.reference), to_string(info.severity),
+                         html_escape(impact_text(info.impact)));
+    }
+    if (doc == nullptr) {
+      out += "<p class=\"note\">No documentation page is embedded for this rule.</p>\n";
+    } else {
+      const detail::LinkResolver links = rule_links(id, documented);
+      out += "<h4>What it checks</h4>\n" + detail::markdown_to_html(doc->what, links);
+      out += "<h4>Why resolution breaks</h4>\n" + detail::markdown_to_html(doc->why, links);
+      out += "<h4>How to fix</h4>\n" + detail::markdown_to_html(doc->fix, links);
+    }
+    out += "</article>\n";
+  }
+  out += "</section>\n";
+}
+
+} // namespace
+
+std::string render_html(const AuditResult& result) {
+  std::set<std::string> documented; // rules with a finding: their pages go into the appendix
+  std::size_t failed = 0;
+  std::size_t findings = 0;
+  for (const ZoneResult& z : result.zones) {
+    for (const Finding& f : z.findings) {
+      documented.insert(f.rule);
+    }
+    findings += z.findings.size();
+    failed += zone_fails(z) ? 1 : 0;
+  }
+  const std::string title = fmt::format("zonewarden compliance report \u2013 {} zone{} \u2013 {}", result.zones.size(),
+                                        result.zones.size() == 1 ? "" : "s", time_text(result.generated));
+
+  std::string out;
+  out.reserve(64 * 1024 + result.zones.size() * 16 * 1024);
+  out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  // No script, no remote anything: even a missed escape could not run code or phone home.
+  out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+         "img-src data:\">\n";
+  out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  out += "<meta name=\"generator\" content=\"" + html_escape(result.tool + " " + result.version) + "\">\n";
+  out += "<title>" + html_escape(title) + "</title>\n<style>" + std::string(k_css) + "</style>\n</head>\n<body>\n";
+
+  out += "<header class=\"report\"><div class=\"page\">";
+  out += fmt::format("<span class=\"verdict\"><span class=\"badge {}\">{}</span></span>", failed > 0 ? "fail" : "pass",
+                     failed > 0 ? fmt::format("{} of {} zones FAIL", failed, result.zones.size())
+                                : std::string("all zones PASS"));
+  out += "<h1>DNSSEC and zone-health compliance report</h1>";
+  out += fmt::format("<p>{} zone{} \u00b7 {} finding{} \u00b7 policy <code>{}</code> \u00b7 generated {} by {} {}</p>",
+                     result.zones.size(), result.zones.size() == 1 ? "" : "s", findings, findings == 1 ? "" : "s",
+                     html_escape(result.policy), html_escape(time_text(result.generated)), html_escape(result.tool),
+                     html_escape(result.version));
+  out += "</div></header>\n<main class=\"page\">\n";
+
+  // The zone list is the overview table of the summary; the contents stay short for 1000 zones.
+  out += "<nav class=\"toc\" aria-label=\"Contents\"><strong>Contents</strong><ol>"
+         "<li><a href=\"#summary\">Summary</a> (<a href=\"#overview\">zone overview</a>)</li>"
+         "<li><a href=\"#compliance\">Compliance</a></li><li><a href=\"#expiry\">Signature expiry</a></li>"
+         "<li><a href=\"#zones\">Zones</a></li><li><a href=\"#rules\">Rule reference</a></li></ol></nav>\n";
+
+  summary(out, result);
+  compliance(out, result);
+
+  out += "<section id=\"expiry\" aria-labelledby=\"expiry-h\"><h2 id=\"expiry-h\">Signature expiry</h2>\n";
+  const std::string timeline = detail::expiry_timeline_svg(result, k_warning_window_s);
+  if (timeline.empty()) {
+    out += "<p class=\"note\">No zone served signatures, so there is nothing to expire.</p>\n";
+  } else {
+    out += "<figure class=\"diagram\" style=\"margin:0\">" + timeline + "</figure>\n";
+    out +=
+        "<p class=\"legend\">One bar per signed zone, from now to its earliest RRSIG expiration. Bars inside the "
+        "hatched warning window (default 3 d) are amber and dashed; expired signatures are drawn left of now, red and "
+        "hatched. Zones without signatures are omitted.</p>\n";
+  }
+  out += "</section>\n";
+
+  out += "<section id=\"zones\" aria-labelledby=\"zones-h\"><h2 id=\"zones-h\">Zones</h2>\n";
+  if (result.zones.empty()) {
+    out += "<p class=\"note\">No zone was audited.</p>\n";
+  }
+  for (std::size_t i = 0; i < result.zones.size(); ++i) {
+    zone_section(out, result, i, documented);
+  }
+  out += "</section>\n";
+  rule_reference(out, documented);
+  out += fmt::format("<footer>Generated by {} {} from the audit result; severities are the tool's, graded with policy "
+                     "<code>{}</code>. This file is self-contained and works offline.</footer>\n",
+                     html_escape(result.tool), html_escape(result.version), html_escape(result.policy));
+  out += "</main>\n</body>\n</html>\n";
+  return out;
+}
+
+} // namespace zw

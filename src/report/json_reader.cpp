@@ -1,0 +1,268 @@
+// Reads back what render_json wrote (`zonewarden report SAVED.json`). Every member is validated
+// and the first offending one is named by its path (`zones[3].findings[0].resolver.ede: wrong
+// type`): a hand-edited or truncated file is an Error, never a crash. Reading then rendering is
+// exact: render_json(read_result_json(render_json(r))) == render_json(r).
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "util/time.hpp"
+#include "zonewarden/report.hpp"
+
+namespace zw {
+
+namespace {
+
+using nlohmann::json;
+
+struct ShapeError {
+  std::string message;
+};
+
+// A position in the document; every access goes through here so that errors carry the path.
+class Cursor {
+public:
+  Cursor(const json& value, std::string path) : m_value(value), m_path(std::move(path)) {}
+
+  const json& value() const noexcept { return m_value; }
+  const std::string& path() const noexcept { return m_path; }
+
+  [[noreturn]] void fail_here(std::string_view what) const {
+    throw ShapeError{fmt::format("{}: {}", m_path.empty() ? "(document)" : m_path, what)};
+  }
+
+  Cursor member(const char* key) const {
+    if (!m_value.is_object()) {
+      fail_here("expected an object");
+    }
+    const auto it = m_value.find(key);
+    const std::string path = m_path.empty() ? std::string(key) : fmt::format("{}.{}", m_path, key);
+    if (it == m_value.end()) {
+      throw ShapeError{fmt::format("{}: missing", path)};
+    }
+    return Cursor(*it, path);
+  }
+  bool has(const char* key) const { return m_value.is_object() && m_value.contains(key); }
+
+  // The elements of an array member, each with its indexed path.
+  std::vector<Cursor> elements() const {
+    if (!m_value.is_array()) {
+      fail_here("expected an array");
+    }
+    std::vector<Cursor> out;
+    out.reserve(m_value.size());
+    for (std::size_t i = 0; i < m_value.size(); ++i) {
+      out.emplace_back(m_value[i], fmt::format("{}[{}]", m_path, i));
+    }
+    return out;
+  }
+
+  bool is_null() const noexcept { return m_value.is_null(); }
+
+  std::string string() const {
+    if (!m_value.is_string()) {
+      fail_here("wrong type, expected a string");
+    }
+    return m_value.get<std::string>();
+  }
+  // A string, or "" for null (members the writer emits as null when empty).
+  std::string string_or_null() const { return is_null() ? std::string() : string(); }
+
+  bool boolean() const {
+    if (!m_value.is_boolean()) {
+      fail_here("wrong type, expected true or false");
+    }
+    return m_value.get<bool>();
+  }
+  double number() const {
+    if (!m_value.is_number()) {
+      fail_here("wrong type, expected a number");
+    }
+    return m_value.get<double>();
+  }
+  // An integer within [lo, hi]; get<T>() alone would silently wrap 70000 into a uint16_t.
+  std::int64_t integer(std::int64_t lo, std::int64_t hi) const {
+    if (!m_value.is_number_integer()) {
+      fail_here("wrong type, expected an integer");
+    }
+    if (m_value.is_number_unsigned() && m_value.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) {
+      fail_here(fmt::format("out of range [{}, {}]", lo, hi));
+    }
+    const std::int64_t v = m_value.get<std::int64_t>();
+    if (v < lo || v > hi) {
+      fail_here(fmt::format("out of range [{}, {}]", lo, hi));
+    }
+    return v;
+  }
+  std::vector<std::string> strings() const {
+    std::vector<std::string> out;
+    for (const Cursor& c : elements()) {
+      out.push_back(c.string());
+    }
+    return out;
+  }
+  std::int64_t time() const {
+    const std::string text = string();
+    auto t = util::parse_time(text);
+    if (!t || text.size() != 20 || text.back() != 'Z') {
+      fail_here(fmt::format("\"{}\" is not an RFC 3339 UTC time like 2026-11-27T12:00:00Z", text));
+    }
+    return *t;
+  }
+
+private:
+  const json& m_value;
+  std::string m_path;
+};
+
+ChainLink chain_link_from(const Cursor& c) {
+  ChainLink link;
+  link.zone = c.member("zone").string();
+  link.status = c.member("status").string();
+  for (const Cursor& d : c.member("ds").elements()) {
+    ChainLink::Ds ds;
+    ds.key_tag = static_cast<std::uint16_t>(d.member("key_tag").integer(0, 65535));
+    ds.algorithm = static_cast<std::uint8_t>(d.member("algorithm").integer(0, 255));
+    ds.digest_type = static_cast<std::uint8_t>(d.member("digest_type").integer(0, 255));
+    ds.matches_key = d.member("matches_key").boolean();
+    link.ds.push_back(ds);
+  }
+  for (const Cursor& k : c.member("keys").elements()) {
+    ChainLink::Key key;
+    key.key_tag = static_cast<std::uint16_t>(k.member("key_tag").integer(0, 65535));
+    key.algorithm = static_cast<std::uint8_t>(k.member("algorithm").integer(0, 255));
+    key.flags = static_cast<std::uint16_t>(k.member("flags").integer(0, 65535));
+    key.matched_by_ds = k.member("matched_by_ds").boolean();
+    key.signs_dnskey = k.member("signs_dnskey").boolean();
+    link.keys.push_back(key);
+  }
+  return link;
+}
+
+ServerRow server_from(const Cursor& c) {
+  ServerRow s;
+  s.name = c.member("name").string();
+  s.address = c.member("address").string();
+  if (const Cursor serial = c.member("soa_serial"); !serial.is_null()) {
+    s.soa_serial = static_cast<std::uint32_t>(serial.integer(0, std::numeric_limits<std::uint32_t>::max()));
+  }
+  s.authoritative = c.member("authoritative").boolean();
+  s.rcode = c.member("rcode").string_or_null();
+  if (const Cursor rtt = c.member("rtt_ms"); !rtt.is_null()) {
+    s.rtt_ms = rtt.number();
+  }
+  s.udp = c.member("udp").string();
+  s.tcp = c.member("tcp").string();
+  return s;
+}
+
+Finding finding_from(const Cursor& c) {
+  Finding f;
+  f.rule = c.member("rule").string();
+  const Cursor severity = c.member("severity");
+  const std::optional<Severity> s = severity_from_string(severity.string());
+  if (!s) {
+    severity.fail_here(fmt::format("unknown severity \"{}\" (use error, warning, notice)", severity.string()));
+  }
+  f.severity = *s;
+  f.location.zone = c.member("zone").string();
+  f.location.server = c.member("server").string_or_null();
+  f.location.owner = c.member("owner").string();
+  f.location.type = c.member("type").string();
+  f.message = c.member("message").string();
+  f.servers = c.member("servers").strings();
+  f.evidence = c.member("evidence").strings();
+  // Results saved before suppressions existed have no member; they suppressed nothing.
+  if (c.has("suppressed")) {
+    f.suppressed = c.member("suppressed").string_or_null();
+  }
+  const Cursor resolver = c.member("resolver");
+  const Cursor rcode = resolver.member("rcode");
+  const std::optional<Rcode> r = rcode_from_string(rcode.string());
+  if (!r) {
+    rcode.fail_here(fmt::format("unknown rcode \"{}\"", rcode.string()));
+  }
+  f.resolver.rcode = *r;
+  if (const Cursor ede = resolver.member("ede"); !ede.is_null()) {
+    // RFC 8914 §5.2: a 16-bit INFO-CODE; the enum's storage holds the assigned range and more.
+    f.resolver.ede = static_cast<Ede>(ede.integer(0, std::numeric_limits<std::int16_t>::max()));
+  }
+  // `ede_text` is derived from `ede`: checked for shape, not stored.
+  if (const Cursor text = resolver.member("ede_text"); !text.is_null()) {
+    (void)text.string();
+  }
+  return f;
+}
+
+ZoneResult zone_from(const Cursor& c) {
+  ZoneResult z;
+  z.zone = c.member("zone").string();
+  z.chain = c.member("chain").string();
+  for (const Cursor& link : c.member("chain_links").elements()) {
+    z.chain_links.push_back(chain_link_from(link));
+  }
+  for (const Cursor& s : c.member("servers").elements()) {
+    z.servers.push_back(server_from(s));
+  }
+  for (const Cursor& f : c.member("findings").elements()) {
+    z.findings.push_back(finding_from(f));
+  }
+  z.notes = c.member("notes").strings();
+  if (const Cursor earliest = c.member("earliest_expiration"); !earliest.is_null()) {
+    z.earliest_expiration = earliest.time();
+  }
+  return z;
+}
+
+AuditResult result_from(const Cursor& root) {
+  if (!root.value().is_object()) {
+    root.fail_here("expected a JSON object (a result written by --format json)");
+  }
+  AuditResult r;
+  r.tool = root.member("tool").string();
+  const Cursor schema = root.member("schema");
+  if (schema.integer(0, std::numeric_limits<std::int64_t>::max()) != 1) {
+    schema.fail_here(fmt::format("unsupported schema {} (this version reads schema 1)", schema.value().dump()));
+  }
+  r.version = root.member("version").string();
+  r.command = root.member("command").string();
+  r.generated = root.member("generated").time();
+  r.now = root.member("now").time();
+  r.elapsed_s = root.member("elapsed_s").number();
+  // `summary` is derived from the findings and recomputed on output: checked for shape only.
+  const Cursor summary = root.member("summary");
+  for (const char* key : {"error", "warning", "notice"}) {
+    (void)summary.member(key).integer(0, std::numeric_limits<std::int64_t>::max());
+  }
+  r.policy = root.member("policy").string();
+  r.rules_run = root.member("rules_run").strings();
+  for (const Cursor& z : root.member("zones").elements()) {
+    r.zones.push_back(zone_from(z));
+  }
+  return r;
+}
+
+} // namespace
+
+Result<AuditResult> read_result_json(const std::string& text) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return fail(fmt::format("not JSON at byte {}: {}", e.byte, e.what()));
+  }
+  try {
+    return result_from(Cursor(doc, ""));
+  } catch (const ShapeError& e) {
+    return fail(e.message);
+  }
+}
+
+} // namespace zw

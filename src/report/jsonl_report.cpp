@@ -1,0 +1,37 @@
+// JSON Lines reporter: one finding per line, nothing else, so that `grep`, `jq -c` and log
+// shippers can stream it. Keys keep a fixed order (ordered_json), unlike the sorted JSON report.
+
+#include <nlohmann/json.hpp>
+
+#include "zonewarden/report.hpp"
+
+namespace zw {
+
+std::string render_jsonl(const AuditResult& result) {
+  using nlohmann::ordered_json;
+  std::string out;
+  for (const ZoneResult& z : result.zones) {
+    for (const Finding& f : z.findings) {
+      const ordered_json line{
+          {"rule", f.rule},
+          {"severity", to_string(f.severity)},
+          {"zone", f.location.zone},
+          {"server", f.location.server.empty() ? ordered_json(nullptr) : ordered_json(f.location.server)},
+          {"owner", f.location.owner},
+          {"type", f.location.type},
+          {"message", f.message},
+          {"resolver",
+           {{"rcode", to_string(f.resolver.rcode)},
+            {"ede",
+             f.resolver.ede == Ede::none ? ordered_json(nullptr) : ordered_json(static_cast<int>(f.resolver.ede))}}},
+          {"suppressed", f.suppressed.empty() ? ordered_json(nullptr) : ordered_json(f.suppressed)}};
+      // dump() escapes control characters, so a line never contains a raw newline; bytes that
+      // are not UTF-8 (servers send anything) become U+FFFD rather than an exception.
+      out += line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+      out += '\n';
+    }
+  }
+  return out;
+}
+
+} // namespace zw

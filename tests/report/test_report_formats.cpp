@@ -1,0 +1,371 @@
+// Reporters: every format renders the same findings. Inputs are saved results, so nothing here
+// depends on the clock; goldens under tests/report/golden/ (ZW_UPDATE_GOLDEN=1 rewrites them).
+// Runs with the project root as working directory.
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "zonewarden/report.hpp"
+#include "zonewarden/rule.hpp"
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* k_lab = "tests/report/lab-audit.json";
+constexpr const char* k_edge = "tests/report/edge-audit.json"; // suppressions, escaping, internal/*
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  REQUIRE_MESSAGE(in.good(), path << ": cannot read (run from the project root)");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+zw::AuditResult load(const std::string& path) {
+  zw::Result<zw::AuditResult> r = zw::read_result_json(slurp(path));
+  REQUIRE_MESSAGE(r.has_value(), path << ": " << (r ? "" : r.error().message));
+  return *r;
+}
+
+std::size_t finding_count(const zw::AuditResult& r) {
+  std::size_t n = 0;
+  for (const zw::ZoneResult& z : r.zones) {
+    n += z.findings.size();
+  }
+  return n;
+}
+
+std::size_t count_of(const std::string& haystack, const std::string& needle) {
+  std::size_t n = 0;
+  for (std::size_t pos = haystack.find(needle); pos != std::string::npos; pos = haystack.find(needle, pos + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    out.push_back(line);
+  }
+  return out;
+}
+
+// Findings as each format shows them.
+std::size_t json_findings(const std::string& text) {
+  std::size_t n = 0;
+  const json doc = json::parse(text);
+  for (const json& z : doc.at("zones")) {
+    n += z.at("findings").size();
+  }
+  return n;
+}
+std::size_t jsonl_findings(const std::string& text) {
+  std::size_t n = 0;
+  for (const std::string& line : lines_of(text)) {
+    CHECK(json::parse(line).is_object());
+    ++n;
+  }
+  return n;
+}
+std::size_t sarif_findings(const std::string& text) {
+  return json::parse(text).at("runs").at(0).at("results").size();
+}
+// <failure> elements plus <system-out> entries (each starts a line with "[severity] ").
+std::size_t junit_findings(const std::string& text) {
+  static const std::regex entry(R"(^(\s*<system-out>)?\[(error|warning|notice)\] )");
+  std::size_t n = count_of(text, "<failure ");
+  for (const std::string& line : lines_of(text)) {
+    n += std::regex_search(line, entry) ? 1 : 0;
+  }
+  return n;
+}
+std::size_t markdown_rows(const std::string& text) {
+  std::size_t n = 0;
+  for (const std::string& line : lines_of(text)) {
+    n += (line.rfind("| error |", 0) == 0 || line.rfind("| warning |", 0) == 0 || line.rfind("| notice |", 0) == 0);
+  }
+  return n;
+}
+
+std::string render(std::string_view format, const zw::AuditResult& r, zw::Severity fail_on = zw::Severity::error) {
+  zw::RenderOptions options;
+  options.fail_on = fail_on;
+  zw::Result<std::string> out = zw::render(format, r, options);
+  REQUIRE_MESSAGE(out.has_value(), format << ": " << (out ? "" : out.error().message));
+  return *out;
+}
+
+// SARIF lists every registered rule, so a golden of the whole file would change whenever anyone
+// adds a rule. The golden keeps the descriptors of the rules that ran and drops ruleIndex, after
+// checking that each ruleIndex points at its ruleId.
+std::string sarif_for_golden(const std::string& text, const zw::AuditResult& r) {
+  json doc = json::parse(text);
+  json& run = doc.at("runs").at(0);
+  const json& rules = run.at("tool").at("driver").at("rules");
+  for (json& result : run.at("results")) {
+    if (result.contains("ruleIndex")) {
+      CHECK(rules.at(result.at("ruleIndex").get<std::size_t>()).at("id") == result.at("ruleId"));
+      result.erase("ruleIndex");
+    }
+  }
+  json kept = json::array();
+  for (const json& d : rules) {
+    if (std::find(r.rules_run.begin(), r.rules_run.end(), d.at("id").get<std::string>()) != r.rules_run.end()) {
+      kept.push_back(d);
+    }
+  }
+  run.at("tool").at("driver").at("rules") = kept;
+  return doc.dump(2) + "\n";
+}
+
+void check_golden(const std::string& path, const std::string& actual) {
+  const char* update = std::getenv("ZW_UPDATE_GOLDEN");
+  if (update != nullptr && std::string(update) == "1") {
+    std::ofstream(path, std::ios::binary) << actual;
+    MESSAGE("rewrote " << path);
+    return;
+  }
+  const std::string expected = std::filesystem::exists(path) ? slurp(path) : std::string();
+  CHECK_MESSAGE(actual == expected, path << " differs from the rendered output; if the change is intended, "
+                                            "rerun with ZW_UPDATE_GOLDEN=1 and review the diff");
+}
+
+} // namespace
+
+TEST_SUITE("report") {
+
+  TEST_CASE("report::read_result_json round trip is exact") {
+    for (const std::string path : {k_lab, k_edge}) {
+      CAPTURE(path);
+      const zw::AuditResult r = load(path);
+      const std::string once = zw::render_json(r);
+      zw::Result<zw::AuditResult> again = zw::read_result_json(once);
+      REQUIRE(again.has_value());
+      CHECK(zw::render_json(*again) == once);
+    }
+    const zw::AuditResult lab = load(k_lab);
+    CHECK(lab.zones.size() == 25);
+    CHECK(finding_count(lab) == 29);
+    CHECK(lab.generated == 1795751643); // 2026-11-27T03:54:03Z
+    CHECK(lab.now == 1795751639);
+    const zw::AuditResult edge = load(k_edge);
+    REQUIRE(edge.zones.at(0).findings.size() == 4);
+    CHECK(edge.zones[0].findings[2].suppressed == "waived: lab fault <planned> (until 2027-01-01)");
+    CHECK(edge.zones[0].findings[0].resolver.ede == zw::Ede::signature_expired);
+    CHECK(edge.zones[0].servers[0].soa_serial == 4294967295U);
+    CHECK(!edge.zones[0].servers[1].rtt_ms.has_value());
+    CHECK(edge.zones[0].chain_links.at(1).ds.at(0).key_tag == 65535);
+  }
+
+  TEST_CASE("report::read_result_json names the offending member") {
+    const std::string good = zw::render_json(load(k_edge));
+    const auto error_of = [&](const std::string& from, const std::string& to) {
+      std::string text = good;
+      const std::size_t pos = text.find(from);
+      REQUIRE_MESSAGE(pos != std::string::npos, from);
+      text.replace(pos, from.size(), to);
+      zw::Result<zw::AuditResult> r = zw::read_result_json(text);
+      REQUIRE_FALSE(r.has_value());
+      return r.error().message;
+    };
+    CHECK(error_of("\"severity\": \"error\"", "\"severity\": \"fatal\"").rfind("zones[0].findings[0].severity:", 0) ==
+          0);
+    CHECK(error_of("\"severity\": \"error\"", "\"sev\": \"error\"") == "zones[0].findings[0].severity: missing");
+    CHECK(error_of("\"key_tag\": 65535", "\"key_tag\": 65536")
+              .rfind("zones[0].chain_links[1].ds[0].key_tag: out of range", 0) == 0);
+    CHECK(error_of("\"ede\": 7", "\"ede\": \"7\"").rfind("zones[0].findings[0].resolver.ede: wrong type", 0) == 0);
+    CHECK(error_of("\"now\": \"2026-11-27T12:00:00Z\"", "\"now\": \"yesterday\"").rfind("now:", 0) == 0);
+    CHECK(error_of("\"schema\": 1", "\"schema\": 2").rfind("schema: unsupported schema 2", 0) == 0);
+    CHECK(error_of("\"rtt_ms\": null", "\"rtt_ms\": \"fast\"").rfind("zones[0].servers[1].rtt_ms:", 0) == 0);
+    CHECK(zw::read_result_json("{\"tool\": ").error().message.rfind("not JSON", 0) == 0);
+    CHECK(zw::read_result_json("[]").error().message.rfind("(document): expected", 0) == 0);
+  }
+
+  TEST_CASE("report::render dispatches every format") {
+    const zw::AuditResult lab = load(k_lab);
+    std::vector<std::string> names;
+    for (const std::string_view f : zw::report_formats()) {
+      names.emplace_back(f);
+      CAPTURE(f);
+      CHECK_FALSE(render(f, lab).empty());
+    }
+    CHECK(names == std::vector<std::string>{"text", "json", "jsonl", "sarif", "junit", "md", "html"});
+    CHECK(render("json", lab) == zw::render_json(lab));
+    CHECK(render("text", lab) == zw::render_text(lab, zw::TextOptions{}));
+    CHECK(zw::format_extension("junit") == "junit.xml");
+    CHECK(zw::format_extension("text") == "txt");
+    CHECK(zw::format_extension("sarif") == "sarif");
+    CHECK(zw::format_extension("md") == "md");
+    zw::Result<std::string> unknown = zw::render("yaml", lab, zw::RenderOptions{});
+    REQUIRE_FALSE(unknown.has_value());
+    CHECK(unknown.error().message == "unknown format yaml (use text, json, jsonl, sarif, junit, md, html)");
+  }
+
+  TEST_CASE("report::every format shows every finding") {
+    for (const std::string path : {k_lab, k_edge}) {
+      const zw::AuditResult r = load(path);
+      const std::size_t n = finding_count(r);
+      CAPTURE(path);
+      CHECK(json_findings(render("json", r)) == n);
+      CHECK(jsonl_findings(render("jsonl", r)) == n);
+      CHECK(sarif_findings(render("sarif", r)) == n);
+      CHECK(markdown_rows(render("md", r)) == n);
+      for (const zw::Severity fail_on : {zw::Severity::notice, zw::Severity::warning, zw::Severity::error}) {
+        CAPTURE(zw::to_string(fail_on));
+        const std::string junit = render("junit", r, fail_on);
+        CHECK(junit_findings(junit) == n);
+        std::size_t failing = 0;
+        for (const zw::ZoneResult& z : r.zones) {
+          for (const zw::Finding& f : z.findings) {
+            failing += f.suppressed.empty() && f.severity >= fail_on ? 1 : 0;
+          }
+        }
+        CHECK(count_of(junit, "<failure ") == failing);
+        // a test case per rule that ran, in every zone; internal/rule-failed only where it occurred
+        CHECK(count_of(junit, "<testcase ") == r.zones.size() * r.rules_run.size() + (path == k_edge ? 1U : 0U));
+      }
+    }
+  }
+
+  TEST_CASE("report::goldens") {
+    for (const std::string name : {"lab", "edge"}) {
+      CAPTURE(name);
+      const zw::AuditResult r = load(std::string("tests/report/") + name + "-audit.json");
+      const std::string base = std::string("tests/report/golden/") + name;
+      check_golden(base + ".md", render("md", r));
+      check_golden(base + ".jsonl", render("jsonl", r));
+      check_golden(base + ".junit.xml", render("junit", r));
+      check_golden(base + ".sarif", sarif_for_golden(render("sarif", r), r));
+    }
+  }
+
+  TEST_CASE("report::sarif") {
+    const zw::AuditResult edge = load(k_edge);
+    const json doc = json::parse(render("sarif", edge));
+    CHECK(doc.at("version") == "2.1.0");
+    const json& run = doc.at("runs").at(0);
+    CHECK(run.at("tool").at("driver").at("rules").size() == zw::all_rules().size());
+    const json& results = run.at("results");
+    REQUIRE(results.size() == 4);
+    CHECK(results[0].at("level") == "error");
+    CHECK(results[0].at("properties").at("resolver").at("ede") == 7);
+    CHECK(results[0].at("locations")[0].at("physicalLocation").at("artifactLocation").at("uri") ==
+          "dns:edge.example?type=SOA");
+    CHECK(results[1].at("ruleId") == "internal/rule-failed");
+    CHECK_FALSE(results[1].contains("ruleIndex"));
+    CHECK(results[2].at("suppressions")[0].at("kind") == "external");
+    CHECK(results[2].at("suppressions")[0].at("justification") == "waived: lab fault <planned> (until 2027-01-01)");
+    CHECK(results[2].at("locations")[0].at("physicalLocation").at("artifactLocation").at("uri") ==
+          "dns://[2001:db8::53]/edge.example?type=SOA");
+    CHECK(results[3].at("level") == "note");
+    CHECK_FALSE(results[0].contains("suppressions"));
+    // an internal/* finding is the tool's own failure
+    CHECK(run.at("invocations")[0].at("executionSuccessful") == false);
+    CHECK(json::parse(render("sarif", load(k_lab))).at("runs")[0].at("invocations")[0].at("executionSuccessful") ==
+          true);
+    // fingerprints: stable and distinct per finding
+    std::set<std::string> prints;
+    for (const json& result : results) {
+      prints.insert(result.at("partialFingerprints").at("zonewardenFinding/v1").get<std::string>());
+    }
+    CHECK(prints.size() == results.size());
+    CHECK(render("sarif", edge) == render("sarif", edge));
+  }
+
+  TEST_CASE("report::junit escapes XML") {
+    const std::string junit = render("junit", load(k_edge));
+    CHECK(junit.find("<script>") == std::string::npos);
+    CHECK(junit.find("&lt;script&gt;alert(&apos;x&apos;)&lt;/script&gt; &amp; &quot;quoted&quot;") !=
+          std::string::npos);
+    CHECK(junit.find("a &lt; b &amp;&amp; c &gt; d") != std::string::npos);
+    CHECK(junit.find('\x07') == std::string::npos);
+    CHECK(junit.find("\\x07bell") != std::string::npos);
+    CHECK(junit.find("münchen ✓") != std::string::npos);
+    CHECK(junit.find("classname=\"pipe|tick`.example.\"") != std::string::npos);
+    // a suppressed finding is shown, not failed
+    CHECK(junit.find("suppressed: waived: lab fault &lt;planned&gt;") != std::string::npos);
+    // bytes that are not UTF-8 never reach the XML
+    zw::AuditResult bad = load(k_edge);
+    bad.zones[0].findings[0].message = std::string("bad \xff\xc0\x80 bytes \xed\xa0\x80 end");
+    const std::string out = render("junit", bad);
+    CHECK(out.find("bad \xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd bytes") != std::string::npos);
+    CHECK(out.find('\xff') == std::string::npos);
+    // and JSON-based formats do not throw on them either
+    CHECK_NOTHROW(render("json", bad));
+    CHECK_NOTHROW(render("jsonl", bad));
+    CHECK_NOTHROW(render("sarif", bad));
+  }
+
+  TEST_CASE("report::markdown escapes cells and stays under GitHub's limit") {
+    const std::string md = render("md", load(k_edge));
+    for (const std::string& line : lines_of(md)) {
+      if (line.rfind("| ", 0) == 0) {
+        // six unescaped pipes: five columns
+        std::size_t pipes = 0;
+        for (std::size_t i = 0; i < line.size(); ++i) {
+          pipes += line[i] == '|' && (i == 0 || line[i - 1] != '\\') ? 1 : 0;
+        }
+        CHECK_MESSAGE(pipes == 6, line);
+      }
+    }
+    CHECK(md.find("<script>") == std::string::npos);
+    CHECK(md.find("\\`ticked\\`") != std::string::npos);
+    CHECK(md.find("[dnssec/rrsig-expired](docs/rules/dnssec/rrsig-expired.md)") != std::string::npos);
+    CHECK(md.find("pipe\\|tick\\`.example.") != std::string::npos);
+    CHECK(md.find("**FAIL**") != std::string::npos);
+    CHECK(md.find('\x07') == std::string::npos);
+    CHECK(md.find("\\\\x07bell") != std::string::npos);
+
+    zw::AuditResult big = load(k_lab);
+    zw::ZoneResult& noisy =
+        *std::find_if(big.zones.begin(), big.zones.end(), [](const zw::ZoneResult& z) { return !z.findings.empty(); });
+    const zw::Finding model = noisy.findings.at(0);
+    for (int i = 0; i < 3000; ++i) {
+      zw::Finding f = model;
+      f.message = std::string(60, 'x') + std::to_string(i);
+      noisy.findings.push_back(f);
+    }
+    const std::string huge = render("md", big);
+    CHECK(huge.size() < 65536);
+    CHECK(huge.find("not shown") != std::string::npos);
+    const std::size_t total = finding_count(big);
+    const std::regex note(R"(\*\*(\d+) of (\d+) finding\(s\) not shown\*\*)");
+    std::smatch m;
+    REQUIRE(std::regex_search(huge, m, note));
+    CHECK(std::stoul(m[2]) == total);
+    CHECK(markdown_rows(huge) + std::stoul(m[1]) == total);
+  }
+
+  TEST_CASE("report::jsonl is one object per finding with fixed keys") {
+    const std::string out = render("jsonl", load(k_edge));
+    const std::vector<std::string> lines = lines_of(out);
+    REQUIRE(lines.size() == 4);
+    CHECK(lines[0].rfind(
+              "{\"rule\":\"dnssec/rrsig-expired\",\"severity\":\"error\",\"zone\":\"edge.example.\",\"server\":null,",
+              0) == 0);
+    std::vector<std::string> keys;
+    const nlohmann::ordered_json third = nlohmann::ordered_json::parse(lines[2]);
+    for (const auto& [key, value] : third.items()) {
+      keys.push_back(key);
+    }
+    CHECK(keys == std::vector<std::string>{"rule", "severity", "zone", "server", "owner", "type", "message", "resolver",
+                                           "suppressed"});
+    CHECK(json::parse(lines[3]).at("suppressed") == "baseline");
+  }
+
+} // TEST_SUITE

@@ -1,0 +1,265 @@
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "dns/zone_loader.hpp"
+
+using namespace zw::dns;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string k_dir = "tests/fixtures/zones/";
+
+Bytes name(const char* text) { return name_from_text(text).value(); }
+
+// The error message of loading `path`, or "" when it loads.
+std::string load_error(const std::string& path, const LoadOptions& options = {}) {
+  const zw::Result<ZoneStore> zone = load_zone_file(path, options);
+  return zone ? std::string() : zone.error().message;
+}
+
+// The message of a failed load, "" for a successful one (doctest evaluates *_MESSAGE text even
+// when the check passes, under -s).
+std::string error_text(const zw::Result<ZoneStore>& zone) { return zone ? std::string() : zone.error().message; }
+
+bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+
+// A fresh directory under the system temp directory, removed at scope exit.
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "zw-zone-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name, const std::string& content) const {
+    const fs::path p = path / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+};
+
+bool have(const char* tool) {
+  return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
+}
+
+std::string run(const std::string& command) {
+  std::string out;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe) != nullptr) {
+    out += buffer;
+  }
+  ::pclose(pipe);
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("dns::ZoneStore loads $ORIGIN, $TTL, $INCLUDE, relative names, multi-line SOA") {
+  const zw::Result<ZoneStore> zone = load_zone_file(k_dir + "basic.zone");
+  REQUIRE_MESSAGE(zone.has_value(), error_text(zone));
+  CHECK(name_to_text(zone->origin()) == "example.com.");
+  CHECK(zone->duplicates_dropped() == 2);
+  CHECK(zone->size() == 13);
+
+  const std::optional<RrsetView> soa = zone->find(name("example.com."), rrtype::soa);
+  REQUIRE(soa.has_value());
+  CHECK(soa->ttl() == 300);
+  CHECK(soa->location().line == 5);  // where the multi-line SOA starts
+  CHECK(soa->location().file == k_dir + "basic.zone");
+  CHECK(soa->location().to_string() == k_dir + "basic.zone:5");
+  CHECK(soa->rdata(0).size() == 17 + 24 + 20);  // ns1.Example.COM. + hostmaster.example.com. + 5 numbers
+
+  const std::optional<RrsetView> ns = zone->find(name("example.com."), rrtype::ns);
+  REQUIRE(ns.has_value());
+  CHECK(ns->size() == 1);  // line 12 repeats line 11
+  CHECK(ns->location().line == 11);
+
+  const std::optional<RrsetView> www = zone->find(name("www.example.com."), rrtype::a);
+  REQUIRE(www.has_value());
+  CHECK(www->size() == 2);
+  CHECK(www->ttls_differ());
+  CHECK(www->location().line == 14);
+  CHECK(zone->find(name("www.example.com."), rrtype::mx)->location().line == 17);  // owner omitted
+
+  const std::optional<RrsetView> mail = zone->find(name("mail.example.com."), rrtype::aaaa);
+  REQUIRE(mail.has_value());
+  CHECK(mail->ttl() == 60);  // $TTL 60
+  CHECK(zone->find(name("host.sub.example.com."), rrtype::a).has_value());  // $ORIGIN sub
+  CHECK(zone->find(name("after.example.com."), rrtype::txt)->location().line == 24);
+
+  // $INCLUDE relative to the including file, with the current origin and with an explicit one.
+  const std::optional<RrsetView> inc2 = zone->find(name("inc2.example.com."), rrtype::a);
+  REQUIRE(inc2.has_value());
+  CHECK(inc2->location().file == k_dir + "sub/hosts.inc");
+  CHECK(inc2->location().line == 3);
+  CHECK(zone->find(name("inc1.other.example.com."), rrtype::a).has_value());
+  CHECK(zone->files().size() == 3);
+}
+
+TEST_CASE("dns::ZoneStore origin: option, SOA, file name") {
+  LoadOptions options;
+  options.origin = "EXAMPLE";
+  const zw::Result<ZoneStore> zone = load_zone_file(k_dir + "canonical.zone", options);
+  REQUIRE(zone.has_value());
+  CHECK(name_to_text(zone->origin()) == "example.");
+  CHECK(zone->name_count() == 9);
+
+  // Relative names with no $ORIGIN and no option: relative to the name in the file name.
+  TempDir dir;
+  const std::string path = dir.file("example.net.zone", "@ 300 SOA ns hostmaster 1 2 3 4 5\nwww 300 A 192.0.2.1\n");
+  const zw::Result<ZoneStore> guessed = load_zone_file(path);
+  REQUIRE(guessed.has_value());
+  CHECK(name_to_text(guessed->origin()) == "example.net.");
+  CHECK(guessed->find(name("www.example.net."), rrtype::a).has_value());
+
+  options.origin = "example.";
+  CHECK(starts_with(load_error(k_dir + "bad/soa-elsewhere.zone", options), k_dir + "bad/soa-elsewhere.zone:2: "));
+  CHECK(load_error(k_dir + "bad/soa-elsewhere.zone").empty());
+  options.origin = "bad..name";
+  CHECK_FALSE(load_error(k_dir + "canonical.zone", options).empty());
+}
+
+TEST_CASE("dns::ZoneStore loaded RRSIGs are found by covered type") {
+  const zw::Result<ZoneStore> zone = load_zone_file(k_dir + "sigs.zone");
+  REQUIRE(zone.has_value());
+  CHECK(zone->rrsigs_covering(name("example."), rrtype::ns).size() == 2);
+  CHECK(zone->rrsigs_covering(name("example."), rrtype::nsec).size() == 1);
+  CHECK(zone->rrsigs_covering(name("example."), rrtype::txt).empty());
+  CHECK(zone->rrsigs_covering(name("ns.example."), rrtype::a).size() == 1);
+  CHECK(zone->find(name("example."), rrtype::txt)->ttls_differ());
+  const std::optional<NameView> apex = zone->find_name(name("example."));
+  REQUIRE(apex.has_value());
+  CHECK(apex->types() ==
+        std::vector<std::uint16_t>{rrtype::ns, rrtype::soa, rrtype::txt, rrtype::rrsig, rrtype::nsec});
+}
+
+TEST_CASE("dns::ZoneStore load errors name file:line") {
+  const auto check = [](const std::string& file, const std::string& where) {
+    const std::string message = load_error(k_dir + file);
+    CHECK_MESSAGE(starts_with(message, k_dir + where + ": "), file << ": " << message);
+  };
+  check("bad/syntax.zone", "bad/syntax.zone:4");
+  check("bad/class-ch.zone", "bad/class-ch.zone:5");
+  CHECK(load_error(k_dir + "bad/class-ch.zone").find("class CH") != std::string::npos);
+  check("bad/include-missing.zone", "bad/include-missing.zone:4");
+  check("bad/include-self.zone", "bad/include-self.zone:3");
+  check("bad/include-loop-a.zone", "bad/include-loop-b.zone:2");
+  check("bad/overlong-name.zone", "bad/overlong-name.zone:4");
+  check("bad/overlong-label.zone", "bad/overlong-label.zone:4");
+  check("bad/extra-paren.zone", "bad/extra-paren.zone:4");
+  check("bad/unclosed-paren.zone", "bad/unclosed-paren.zone:6");  // detected at the end of the file
+  check("bad/empty.zone", "bad/empty.zone");
+  CHECK(starts_with(load_error("tests/fixtures/zones"), "tests/fixtures/zones: "));
+  CHECK(starts_with(load_error("tests/fixtures/zones/none.zone"), "tests/fixtures/zones/none.zone: "));
+  CHECK_FALSE(load_error("/bin/sh").empty());
+}
+
+TEST_CASE("dns::ZoneStore never crashes on garbage") {
+  TempDir dir;
+  std::mt19937 rng(20240101);
+  const std::string valid = "$ORIGIN example.\n$TTL 300\n@ SOA ns hostmaster ( 1 2 3 4 5 )\n"
+                            "www A 192.0.2.1\n  TXT \"a;b\" ( \"c\" )\n$INCLUDE x.inc\nmx MX 10 www\n";
+  dir.file("x.inc", "inc AAAA 2001:db8::1\n");
+  for (int round = 0; round < 300; ++round) {
+    std::string content;
+    if (round < 100) {  // random bytes, NULs included
+      content.resize(rng() % 2000);
+      for (char& c : content) {
+        c = static_cast<char>(rng() & 0xff);
+      }
+    } else {  // a valid zone with a few bytes mutated, inserted or cut
+      content = valid;
+      for (int edits = 1 + static_cast<int>(rng() % 4); edits > 0; --edits) {
+        const std::size_t pos = rng() % content.size();
+        switch (rng() % 3) {
+        case 0: content[pos] = "();\\\"$@. \n\t\0az9"[rng() % 16]; break;
+        case 1: content.insert(pos, 1, static_cast<char>(rng() & 0xff)); break;
+        default: content.erase(pos, 1 + rng() % 8); break;
+        }
+        if (content.empty()) {
+          content = "(";
+        }
+      }
+    }
+    const std::string path = dir.file("garbage.zone", content);
+    const zw::Result<ZoneStore> zone = load_zone_file(path);
+    if (!zone) {
+      CHECK(starts_with(zone.error().message, path));
+    } else {
+      CHECK(zone->size() > 0);
+    }
+  }
+}
+
+TEST_CASE("dns::ZoneStore round trip of a zone signed by dnssec-signzone") {
+  if (!have("dnssec-keygen") || !have("dnssec-signzone")) {
+    MESSAGE("skipped: dnssec-keygen or dnssec-signzone not installed (bind9-utils)");
+    return;
+  }
+  TempDir dir;
+  dir.file("example.zone", R"($ORIGIN example.
+$TTL 3600
+@ SOA ns1 hostmaster ( 1 7200 3600 1209600 300 )
+  NS ns1
+  NS ns2.other.
+ns1 A 192.0.2.1
+www A 192.0.2.2
+    AAAA 2001:db8::2
+@ MX 10 mail
+mail A 192.0.2.3
+txt TXT "hello world" "two"
+alias CNAME www
+*.wild A 192.0.2.9
+child NS ns.child
+ns.child A 192.0.2.10
+child DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+)");
+  const std::string d = dir.path.string();
+  const std::string sign = "cd " + d + " && dnssec-keygen -q -a 13 -f KSK -K . example. >/dev/null 2>&1 && " +
+                           "dnssec-keygen -q -a 13 -K . example. >/dev/null 2>&1 && " +
+                           "dnssec-signzone -S -K . -o example. -O full -f signed example.zone >/dev/null 2>&1";
+  REQUIRE(std::system(sign.c_str()) == 0);
+  const std::string signed_path = d + "/signed";
+  // -O full writes one RR per line; everything else is a comment.
+  const std::size_t expected = std::stoul(run("grep -vcE '^(;|$)' " + signed_path));
+  REQUIRE(expected > 30);
+
+  const zw::Result<ZoneStore> zone = load_zone_file(signed_path);
+  REQUIRE_MESSAGE(zone.has_value(), error_text(zone));
+  CHECK(zone->size() == expected);
+  CHECK(zone->duplicates_dropped() == 0);
+  CHECK(name_to_text(zone->origin()) == "example.");
+  if (have("ldns-read-zone")) {
+    CHECK(zone->size() == std::stoul(run("ldns-read-zone " + signed_path + " | grep -vc '^;'")));
+  }
+
+  // Every authoritative RRset is signed; the NSEC chain visits every authoritative name.
+  std::size_t nsec_count = 0;
+  for (const NameView n : zone->names()) {
+    const bool delegation = n.find(rrtype::ns).has_value() && !names_equal(n.owner(), zone->origin());
+    const bool glue = is_subdomain(n.owner(), name("child.example.")) && !names_equal(n.owner(), name("child.example."));
+    for (const RrsetView r : n.rrsets()) {
+      if (r.type() == rrtype::rrsig || glue || (delegation && r.type() == rrtype::ns)) {
+        continue;
+      }
+      CHECK_MESSAGE(n.rrsigs_covering(r.type()).size() >= 1, name_to_text(r.owner()) << " " << type_to_text(r.type()));
+    }
+    nsec_count += n.find(rrtype::nsec).has_value() ? 1 : 0;
+  }
+  CHECK(nsec_count == zone->name_count() - 1);  // all names but the glue ns.child.example.
+  CHECK(zone->find(name("example."), rrtype::dnskey)->size() == 2);
+}
