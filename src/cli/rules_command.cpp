@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
+#include "report/html_rule_docs.hpp"
 #include "util/files.hpp"
 #include "zonewarden/rule.hpp"
 
@@ -42,7 +43,12 @@ std::function<int()> add_rules_command(CLI::App& app) {
                info.impact.ede == Ede::none ? "" : fmt::format(", EDE {} ({})", static_cast<int>(info.impact.ede),
                                                                ede_text(info.impact.ede)),
                info.reference, info.summary);
-    fmt::print("documentation: docs/rules/{}.md\n", info.id);
+    // The page's main sections are built into the binary (the same text the HTML report uses).
+    if (const detail::RuleDoc* doc = detail::find_rule_doc(info.id)) {
+      fmt::print("\n## What it checks\n\n{}\n\n## Why resolution breaks\n\n{}\n\n## How to fix\n\n{}\n", doc->what,
+                 doc->why, doc->fix);
+    }
+    fmt::print("\nfull page: docs/rules/{}.md\n", info.id);
     return k_exit_ok;
   };
 }

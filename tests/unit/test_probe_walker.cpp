@@ -125,20 +125,21 @@ const ServerProbe* find_probe(const ZoneSnapshot& z, const std::string& address)
 } // namespace
 
 TEST_CASE("probe::parse_root_hints") {
+  // named.root's layout with documentation addresses (RFC 5737, RFC 3849): parsing only.
   const std::string text = R"(;       This file holds the information on root name servers
 ; formerly NS.INTERNIC.NET
 $TTL 3600000
 .                        3600000      NS    A.ROOT-SERVERS.NET.
-A.ROOT-SERVERS.NET.      3600000      A     198.41.0.4
-A.ROOT-SERVERS.NET.      3600000      AAAA  2001:503:ba3e::2:30
+A.ROOT-SERVERS.NET.      3600000      A     192.0.2.4
+A.ROOT-SERVERS.NET.      3600000      AAAA  2001:db8:ba3e::2:30
 .                        3600000 IN   NS    B.ROOT-SERVERS.NET.
-B.ROOT-SERVERS.NET.      IN 3600000   A     170.247.170.2
+B.ROOT-SERVERS.NET.      IN 3600000   A     198.51.100.2
 ; End of file)";
   const auto hints = probe::parse_root_hints(text);
   REQUIRE(hints.has_value());
   REQUIRE(hints->size() == 3);
-  CHECK((*hints)[0] == std::pair<std::string, std::string>{"a.root-servers.net.", "198.41.0.4"});
-  CHECK((*hints)[1].second == "2001:503:ba3e::2:30");
+  CHECK((*hints)[0] == std::pair<std::string, std::string>{"a.root-servers.net.", "192.0.2.4"});
+  CHECK((*hints)[1].second == "2001:db8:ba3e::2:30");
   CHECK((*hints)[2].first == "b.root-servers.net.");
 
   const auto bad_address = probe::parse_root_hints(". NS a.x.\na.x. A 2001:db8::1\n");
