@@ -7,7 +7,7 @@ import re
 import sys
 
 ORDER = ["util", "dns", "crypto", "snapshot", "dnssec", "probe", "rules", "audit", "report", "cli"]
-THIRD_PARTY = ("ldns/", "openssl/", "botan/")
+THIRD_PARTY = ("ldns/", "openssl/", "botan/", "libzscanner/")
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 include_re = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)
 errors = []
