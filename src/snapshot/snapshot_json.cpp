@@ -110,14 +110,13 @@ private:
   std::string m_path;
 };
 
-Outcome outcome_from(const Reader& r, const std::string& text) {
+Outcome outcome_from(const std::string& text) {
   for (const Outcome o : k_outcomes) {
     if (to_string(o) == text) {
       return o;
     }
   }
   throw Reader::ShapeError{fmt::format("unknown outcome \"{}\"", text)};
-  (void)r;
 }
 
 Exchange exchange_from(const Reader& r, const json& j) {
@@ -129,7 +128,7 @@ Exchange exchange_from(const Reader& r, const json& j) {
     throw Reader::ShapeError{fmt::format("unknown transport \"{}\"", transport)};
   }
   e.transport = transport == "udp" ? Transport::udp : Transport::tcp;
-  e.outcome = outcome_from(r, r.get<std::string>(j, "outcome"));
+  e.outcome = outcome_from(r.get<std::string>(j, "outcome"));
   e.detail = r.get<std::string>(j, "detail");
   e.rcode = r.get<int>(j, "rcode");
   e.aa = r.get<bool>(j, "aa");
