@@ -33,19 +33,6 @@ private:
   std::vector<Finding>* m_out;
 };
 
-std::string rcode_text(int rcode) {
-  switch (rcode) {
-  case -1: return "";
-  case 0: return "NOERROR";
-  case 1: return "FORMERR";
-  case 2: return "SERVFAIL";
-  case 3: return "NXDOMAIN";
-  case 4: return "NOTIMP";
-  case 5: return "REFUSED";
-  default: return fmt::format("RCODE{}", rcode);
-  }
-}
-
 std::string transport_state(const Exchange* e) {
   if (e == nullptr) {
     return "-";
@@ -66,11 +53,11 @@ ServerRow make_row(const rules::ServerState& s) {
   const Exchange* e = s.soa_udp;
   if (e != nullptr && e->outcome == Outcome::answered) {
     row.authoritative = e->aa;
-    row.rcode = rcode_text(e->rcode);
+    row.rcode = rules::rcode_name(e->rcode);
     row.rtt_ms = e->rtt_ms;
   } else if (s.soa_tcp != nullptr && s.soa_tcp->outcome == Outcome::answered) {
     row.authoritative = s.soa_tcp->aa;
-    row.rcode = rcode_text(s.soa_tcp->rcode);
+    row.rcode = rules::rcode_name(s.soa_tcp->rcode);
     row.rtt_ms = s.soa_tcp->rtt_ms;
   }
   return row;

@@ -1,10 +1,9 @@
 // JSON reporter: DESIGN.md's contract, schema 1. Field names are a stable interface.
 
-#include <ctime>
-
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
 namespace zw {
@@ -12,14 +11,6 @@ namespace zw {
 namespace {
 
 using nlohmann::json;
-
-std::string utc(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 json finding_json(const Finding& f) {
   json out{{"rule", f.rule},
@@ -86,11 +77,11 @@ std::string render_json(const AuditResult& result) {
                      {"findings", std::move(findings)},
                      {"notes", z.notes},
                      {"earliest_expiration",
-                      z.earliest_expiration ? json(utc(*z.earliest_expiration)) : json(nullptr)}});
+                      z.earliest_expiration ? json(util::format_utc(*z.earliest_expiration)) : json(nullptr)}});
   }
   const json out{{"tool", result.tool},       {"version", result.version},
                  {"schema", 1},               {"command", result.command},
-                 {"generated", utc(result.generated)}, {"now", utc(result.now)},
+                 {"generated", util::format_utc(result.generated)}, {"now", util::format_utc(result.now)},
                  {"elapsed_s", result.elapsed_s},      {"summary", totals},
                  {"policy", result.policy},            {"rules_run", result.rules_run},
                  {"zones", std::move(zones)}};

@@ -45,18 +45,6 @@ std::string describe_failure(const Exchange& e) {
   return fmt::format("{} {} over {}: {}", e.qname, e.qtype, to_string(e.transport), what);
 }
 
-std::string rcode_name(int rcode) {
-  switch (rcode) {
-  case 0: return "NOERROR";
-  case 1: return "FORMERR";
-  case 2: return "SERVFAIL";
-  case 3: return "NXDOMAIN";
-  case 4: return "NOTIMP";
-  case 5: return "REFUSED";
-  default: return fmt::format("RCODE{}", rcode);
-  }
-}
-
 std::optional<std::uint32_t> soa_serial(const Exchange& e, std::string_view zone) {
   for (const std::string& rr : records_of(e.answer, zone, "SOA")) {
     std::istringstream in(rdata_text(rr));
@@ -72,6 +60,18 @@ std::optional<std::uint32_t> soa_serial(const Exchange& e, std::string_view zone
 }
 
 } // namespace
+
+std::string rcode_name(int rcode) {
+  switch (rcode) {
+  case 0: return "NOERROR";
+  case 1: return "FORMERR";
+  case 2: return "SERVFAIL";
+  case 3: return "NXDOMAIN";
+  case 4: return "NOTIMP";
+  case 5: return "REFUSED";
+  default: return fmt::format("RCODE{}", rcode);
+  }
+}
 
 std::string server_label(const std::string& name, const std::string& address) {
   return fmt::format("{}/{}", name, address);

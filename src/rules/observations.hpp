@@ -40,6 +40,8 @@ struct ZoneObservations {
 
 ZoneObservations observe(const ZoneSnapshot& zone);
 
+// RCODE mnemonic (RFC 1035 §4.1.1, RFC 6895): "NOERROR", "REFUSED", "RCODE23".
+std::string rcode_name(int rcode);
 // "name/address" as used in findings.
 std::string server_label(const std::string& name, const std::string& address);
 // The exchange of `probe` for `qtype` over `transport`, or nullptr. For UDP prefers the answer.

@@ -1,16 +1,6 @@
 #include "rules/rule_support.hpp"
 
-#include <ctime>
-
 namespace zw::rules {
-
-std::string utc(std::int64_t unix_seconds) {
-  const std::time_t t = static_cast<std::time_t>(unix_seconds);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return fmt::format("{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec);
-}
 
 std::string duration(std::int64_t seconds) {
   const std::int64_t s = seconds < 0 ? -seconds : seconds;

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "rules/rule_context.hpp"
+#include "util/time.hpp"
 #include "zonewarden/finding.hpp"
 #include "zonewarden/rule.hpp"
 
@@ -19,7 +20,7 @@ inline Location at(const RuleContext& ctx, std::string server, std::string owner
 }
 
 // Formats a unix time as RFC 3339 UTC ("2026-11-27T02:51:00Z").
-std::string utc(std::int64_t unix_seconds);
+inline std::string utc(std::int64_t unix_seconds) { return util::format_utc(unix_seconds); }
 // "3d 4h" / "5h 12m" / "42s": a span of time for messages.
 std::string duration(std::int64_t seconds);
 
