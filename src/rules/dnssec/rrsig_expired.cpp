@@ -6,28 +6,21 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
+using Sig = ::zw::dnssec::ObservedSignature;
 
 class RrsigExpired final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
-    // One root cause, one finding: signatures by one key that fail the same way are one fault.
-    std::map<std::string, std::vector<const ::zw::dnssec::ObservedSignature*>> groups;
-    for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
-      if (sig.crypto == ::zw::dnssec::CryptoStatus::malformed && sig.expiration_abs == 0) {
-        continue;  // unparsable: no times to judge (the analysis notes it)
-      }
-      // RFC 4034 §3.1.5: times are compared with serial arithmetic (resolved in the analysis).
-      if (sig.expiration_abs >= ctx.now()) {
-        continue;
-      }
-      groups[fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.expiration_abs)].push_back(&sig);
-    }
-    for (const auto& [key, group] : groups) {
-      const ::zw::dnssec::ObservedSignature& sig = *group.front();
-      report_group(ctx, sink, group, k_info.impact,
-                   fmt::format("signatures by {} expired at {} ({} ago)", key_text(sig), utc(sig.expiration_abs), duration(ctx.now() - sig.expiration_abs)));
-    }
+    // RFC 4034 §3.1.5: times are compared with serial arithmetic (resolved in the analysis).
+    // One finding per key and expiration instant: one signing run that was not renewed.
+    report_grouped(
+        ctx, sink, k_info.impact, [&](const Sig& sig) { return sig.expiration_abs < ctx.now(); },
+        [](const Sig& sig) { return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.expiration_abs); },
+        [&](const Sig& sig) {
+          return fmt::format("signatures by {} expired at {} ({} ago)", key_text(sig), utc(sig.expiration_abs),
+                             duration(ctx.now() - sig.expiration_abs));
+        });
   }
 
 private:

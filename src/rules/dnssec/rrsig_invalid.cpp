@@ -6,29 +6,24 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
+using Sig = ::zw::dnssec::ObservedSignature;
 
 class RrsigInvalid final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
-    // One root cause, one finding: signatures by one key that fail the same way are one fault.
-    std::map<std::string, std::vector<const ::zw::dnssec::ObservedSignature*>> groups;
-    for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
-      if (sig.crypto == ::zw::dnssec::CryptoStatus::malformed && sig.expiration_abs == 0) {
-        continue;  // unparsable: no times to judge (the analysis notes it)
-      }
-      // Only signatures inside their validity window: a resolver rejects the others on time first.
-      if (sig.crypto != ::zw::dnssec::CryptoStatus::invalid || sig.inception_abs > ctx.now() ||
-          sig.expiration_abs < ctx.now()) {
-        continue;
-      }
-      groups[fmt::format("{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm)].push_back(&sig);
-    }
-    for (const auto& [key, group] : groups) {
-      const ::zw::dnssec::ObservedSignature& sig = *group.front();
-      report_group(ctx, sink, group, k_info.impact,
-                   fmt::format("signatures by {} do not verify (OpenSSL and Botan agree)", key_text(sig)));
-    }
+    // Only signatures inside their validity window: a resolver rejects the others on time first.
+    // One finding per key: a bad key or a broken signer makes all its signatures fail.
+    report_grouped(
+        ctx, sink, k_info.impact,
+        [&](const Sig& sig) {
+          return sig.crypto == ::zw::dnssec::CryptoStatus::invalid && sig.inception_abs <= ctx.now() &&
+                 sig.expiration_abs >= ctx.now();
+        },
+        [](const Sig& sig) { return fmt::format("{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm); },
+        [](const Sig& sig) {
+          return fmt::format("signatures by {} do not verify (OpenSSL and Botan agree)", key_text(sig));
+        });
   }
 
 private:

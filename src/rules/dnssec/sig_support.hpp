@@ -113,6 +113,26 @@ inline void report_group(const RuleContext& ctx, FindingSink& sink,
   sink.add_graded(std::move(f));
 }
 
+// The shared shape of the signature rules: every parsed signature that `select` picks is put in
+// the group named by `group_key` (one root cause: one key failing the same way), and each group
+// becomes one finding whose message starts with `headline(first signature of the group)`.
+template <typename Select, typename GroupKey, typename Headline>
+void report_grouped(const RuleContext& ctx, FindingSink& sink, ResolverImpact impact, Select select,
+                    GroupKey group_key, Headline headline) {
+  std::map<std::string, std::vector<const ::zw::dnssec::ObservedSignature*>> groups;
+  for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
+    if (sig.crypto == ::zw::dnssec::CryptoStatus::malformed && sig.expiration_abs == 0) {
+      continue;  // unparsable: no times to judge (the analysis notes it)
+    }
+    if (select(sig)) {
+      groups[group_key(sig)].push_back(&sig);
+    }
+  }
+  for (const auto& [key, group] : groups) {
+    report_group(ctx, sink, group, impact, headline(*group.front()));
+  }
+}
+
 inline std::string key_text(const ::zw::dnssec::ObservedSignature& sig) {
   return fmt::format("key {} (algorithm {})", sig.key_tag, sig.algorithm);
 }
