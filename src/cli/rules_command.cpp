@@ -13,6 +13,18 @@
 
 namespace zw::cli {
 
+namespace {
+// What a rule reads: "live" (audit), "zone-file" (check) or "both".
+std::string_view inputs_text(Inputs inputs) noexcept {
+  switch (inputs) {
+  case Inputs::zone_file: return "zone-file";
+  case Inputs::live: return "live";
+  case Inputs::both: return "both";
+  }
+  return "?";
+}
+} // namespace
+
 std::function<int()> add_rules_command(CLI::App& app) {
   auto id = std::make_shared<std::string>();
   CLI::App* cmd = app.add_subcommand("rules", "List every rule, or show one rule's page");
@@ -22,14 +34,15 @@ std::function<int()> add_rules_command(CLI::App& app) {
       return -1;
     }
     if (id->empty()) {
-      fmt::print("{:<40} {:<8} {:<28} {}\n", "RULE", "SEVERITY", "RESOLVER", "SUMMARY");
+      fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", "RULE", "SEVERITY", "RESOLVER", "INPUTS", "SUMMARY");
       for (const auto& rule : all_rules()) {
         const RuleInfo& info = rule->info();
         const std::string impact =
             info.impact.ede == Ede::none
                 ? std::string(to_string(info.impact.rcode))
                 : fmt::format("{} EDE {}", to_string(info.impact.rcode), static_cast<int>(info.impact.ede));
-        fmt::print("{:<40} {:<8} {:<28} {}\n", info.id, to_string(info.severity), impact, info.summary);
+        fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", info.id, to_string(info.severity), impact, inputs_text(info.inputs),
+                   info.summary);
       }
       return k_exit_ok;
     }

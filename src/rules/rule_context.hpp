@@ -3,7 +3,11 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "dns/zone_layout.hpp"
+#include "dns/zone_store.hpp"
 #include "dnssec/zone_analysis.hpp"
 #include "rules/observations.hpp"
 #include "zonewarden/rule.hpp"
@@ -14,6 +18,17 @@ namespace zw {
 // Thresholds a policy can set. Defaults follow the issue tracker and DESIGN.md.
 struct RuleOptions {
   std::int64_t expiry_window_s = 3 * 86400;  // dnssec/rrsig-expiring-soon
+  std::vector<std::uint8_t> allowed_algorithms;  // empty: the IANA recommendations decide
+  unsigned min_rsa_bits = 2048;                  // dnssec/key-size-weak
+  unsigned max_nsec3_iterations = 0;             // dnssec/nsec3-parameters (RFC 9276 §3.1)
+};
+
+// What `check` adds: the zone file itself, loaded, and where its names stand.
+struct ZoneFileInput {
+  const dns::ZoneStore* store = nullptr;
+  const dns::ZoneLayout* layout = nullptr;
+  std::string path;        // as given on the command line
+  bool ds_given = false;   // --ds named DS records for this zone (ZoneDnssec::ds holds them)
 };
 
 class RuleContext {
@@ -23,8 +38,16 @@ public:
       : m_snapshot(&snapshot), m_zone(&zone), m_dnssec(&dnssec), m_observations(&observations), m_now(now),
         m_options(&options) {}
 
-  const std::string& zone_name() const noexcept { return m_zone->zone; }
-  // The live observations; every rule of this issue reads a live snapshot.
+  // A zone file (`check`): no snapshot, no servers.
+  RuleContext(std::string zone, const ZoneFileInput& file, const dnssec::ZoneDnssec& dnssec, std::int64_t now,
+              const RuleOptions& options)
+      : m_zone_name(std::move(zone)), m_dnssec(&dnssec), m_file(&file), m_now(now), m_options(&options) {}
+
+  const std::string& zone_name() const noexcept { return m_zone != nullptr ? m_zone->zone : m_zone_name; }
+  // The zone file, or nullptr in a live audit. Rules with Inputs::zone_file read it.
+  const ZoneFileInput* zone_file() const noexcept { return m_file; }
+  // The live observations. Only rules with Inputs::live may call live(), snapshot(), servers()
+  // and public_root_hints(): the engine runs the others on zone files, where there are none.
   const ZoneSnapshot& live() const noexcept { return *m_zone; }
   const Snapshot& snapshot() const noexcept { return *m_snapshot; }
   const dnssec::ZoneDnssec& dnssec() const noexcept { return *m_dnssec; }
@@ -36,12 +59,14 @@ public:
   bool public_root_hints() const noexcept { return m_snapshot->public_root_hints; }
 
 private:
-  const Snapshot* m_snapshot;
-  const ZoneSnapshot* m_zone;
-  const dnssec::ZoneDnssec* m_dnssec;
-  const rules::ZoneObservations* m_observations;
-  std::int64_t m_now;
-  const RuleOptions* m_options;
+  const Snapshot* m_snapshot = nullptr;
+  const ZoneSnapshot* m_zone = nullptr;
+  std::string m_zone_name;
+  const dnssec::ZoneDnssec* m_dnssec = nullptr;
+  const rules::ZoneObservations* m_observations = nullptr;
+  const ZoneFileInput* m_file = nullptr;
+  std::int64_t m_now = 0;
+  const RuleOptions* m_options = nullptr;
 };
 
 } // namespace zw
