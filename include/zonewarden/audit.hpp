@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "zonewarden/error.hpp"
 #include "zonewarden/finding.hpp"
+#include "zonewarden/rule.hpp"
 #include "zonewarden/snapshot.hpp"
 
 namespace zw {
@@ -69,11 +71,31 @@ struct AuditResult {
 struct EngineOptions {
   std::int64_t now = 0;                       // unix seconds
   std::int64_t expiry_window_s = 3 * 86400;
+  // Policy thresholds for the zone-file rules (see Policy).
+  std::vector<std::uint8_t> allowed_algorithms;
+  unsigned min_rsa_bits = 2048;
+  unsigned max_nsec3_iterations = 0;
+};
+
+// What `zonewarden check` knows besides the zone file.
+struct CheckOptions {
+  std::string origin;                   // zone apex; empty: the owner of the file's SOA
+  std::vector<std::string> ds_records;  // --ds, presentation format; each zone takes those at its apex
+  bool ds_given = false;
+  unsigned jobs = 0;                    // verification threads; 0: every core
 };
 
 // Runs every live rule on every zone of `snapshot`. Never throws: a rule that throws becomes an
 // `internal/rule-failed` finding and the other rules still run.
 AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& options);
+
+// Loads the zone file at `path`, verifies every signature and runs every zone-file rule on it.
+// An Error (exit status 2) when the file cannot be loaded: unreadable, or a syntax error, named
+// `file:line: reason`. The zone's findings are sorted like an audit's.
+Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& check, const EngineOptions& options);
+
+// Ids of the rules that read `inputs` (Inputs::live for audit, Inputs::zone_file for check), sorted.
+std::vector<std::string> rules_reading(Inputs inputs);
 
 // Number of findings at or above `threshold` over all zones, not counting suppressed ones.
 std::size_t count_at_or_above(const AuditResult& result, Severity threshold) noexcept;

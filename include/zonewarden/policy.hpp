@@ -43,8 +43,8 @@ bool rule_enabled(const Policy& policy, std::string_view id);
 // disabled ids from `result.rules_run` and sorts each zone's findings again.
 void apply_policy(const Policy& policy, AuditResult& result);
 
-// Copies the thresholds of `policy` that the engine knows (today the expiry window) into
-// `options`, so the rules run with the profile's values.
+// Copies the thresholds of `policy` (expiry window, allowed algorithms, minimum RSA size, maximum
+// NSEC3 iterations) into `options`, so the rules run with the profile's values.
 void apply_thresholds(const Policy& policy, EngineOptions& options);
 
 // Names of the bundled profiles ("default", "strict"), sorted.

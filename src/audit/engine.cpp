@@ -6,7 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "dns/rr.hpp"
+#include "dns/zone_layout.hpp"
+#include "dns/zone_loader.hpp"
 #include "dnssec/zone_analysis.hpp"
+#include "dnssec/zone_file_analysis.hpp"
 #include "rules/observations.hpp"
 #include "rules/rule_context.hpp"
 #include "zonewarden/audit.hpp"
@@ -71,6 +75,68 @@ bool finding_order(const Finding& a, const Finding& b) {
          std::tie(b.rule, b.location.owner, b.location.type, b.location.server, b.message);
 }
 
+// Runs every rule that reads `inputs` on `ctx`; a rule that throws becomes internal/rule-failed.
+void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& findings) {
+  for (const auto& rule : all_rules()) {
+    const RuleInfo& info = rule->info();
+    if (!has_input(info.inputs, inputs)) {
+      continue;
+    }
+    CollectingSink sink(info, findings);
+    try {
+      rule->check(ctx, sink);
+    } catch (const std::exception& e) {
+      findings.push_back(Finding{"internal/rule-failed", Severity::error,
+                                 Location{ctx.zone_name(), "", ctx.zone_name(), ""},
+                                 fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});
+    }
+  }
+}
+
+RuleOptions rule_options_from(const EngineOptions& options) {
+  RuleOptions r;
+  r.expiry_window_s = options.expiry_window_s;
+  r.allowed_algorithms = options.allowed_algorithms;
+  r.min_rsa_bits = options.min_rsa_bits;
+  r.max_nsec3_iterations = options.max_nsec3_iterations;
+  return r;
+}
+
+// The chain summary of ZoneResult from the analysis' links.
+void copy_chain(const dnssec::ZoneDnssec& analysis, ZoneResult& result) {
+  for (const dnssec::ChainLinkInfo& link : analysis.chain) {
+    ChainLink out{link.zone, std::string(dnssec::to_string(link.status)), {}, {}};
+    for (const auto& d : link.ds) {
+      out.ds.push_back({d.key_tag, d.algorithm, d.digest_type, d.matches_key});
+    }
+    for (const auto& k : link.keys) {
+      out.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
+    }
+    result.chain_links.push_back(std::move(out));
+  }
+}
+
+// internal/crypto-disagreement: OpenSSL rejected a signature that Botan accepts. Our trouble, not
+// the zone's; one finding per signature (there is normally none at all).
+void report_disagreements(const dnssec::ZoneDnssec& analysis, const std::string& zone, std::vector<Finding>& out) {
+  for (const dnssec::ObservedSignature& sig : analysis.signatures) {
+    if (sig.crypto != dnssec::CryptoStatus::disagreement) {
+      continue;
+    }
+    Finding f;
+    f.rule = "internal/crypto-disagreement";
+    f.severity = Severity::error;
+    f.location = Location{sig.zone.empty() ? zone : sig.zone, sig.servers.size() == 1 ? sig.servers.front() : "",
+                          sig.owner, sig.type};
+    f.message = fmt::format("OpenSSL rejects the RRSIG over {} {} by key {} (algorithm {}) but Botan accepts it",
+                            sig.owner, sig.type, sig.key_tag, sig.algorithm);
+    f.servers = sig.servers;
+    f.evidence.push_back("the signature is treated as not usable; the verdict is unconfirmed, so this is reported "
+                         "as zonewarden's trouble (exit status 2)");
+    out.push_back(std::move(f));
+  }
+}
+
 ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options,
                       const RuleOptions& rule_options) {
   ZoneResult result;
@@ -91,31 +157,10 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   for (const rules::ServerState& s : observations.servers) {
     result.servers.push_back(make_row(s));
   }
-  for (const dnssec::ChainLinkInfo& link : analysis.chain) {
-    ChainLink out{link.zone, std::string(dnssec::to_string(link.status)), {}, {}};
-    for (const auto& d : link.ds) {
-      out.ds.push_back({d.key_tag, d.algorithm, d.digest_type, d.matches_key});
-    }
-    for (const auto& k : link.keys) {
-      out.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
-    }
-    result.chain_links.push_back(std::move(out));
-  }
+  copy_chain(analysis, result);
   const RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options);
-  for (const auto& rule : all_rules()) {
-    const RuleInfo& info = rule->info();
-    if (!has_input(info.inputs, Inputs::live)) {
-      continue;
-    }
-    CollectingSink sink(info, result.findings);
-    try {
-      rule->check(ctx, sink);
-    } catch (const std::exception& e) {
-      result.findings.push_back(Finding{"internal/rule-failed", Severity::error,
-                                        Location{zone.zone, "", zone.zone, ""},
-                                        fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});
-    }
-  }
+  run_rules(ctx, Inputs::live, result.findings);
+  report_disagreements(analysis, zone.zone, result.findings);
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
   // as our own failure (exit status 2), with the walk's reason.
   if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
@@ -135,16 +180,76 @@ AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& optio
   result.version = ZW_VERSION;
   result.command = "audit";
   result.now = options.now;
-  RuleOptions rule_options;
-  rule_options.expiry_window_s = options.expiry_window_s;
-  for (const auto& rule : all_rules()) {
-    if (has_input(rule->info().inputs, Inputs::live)) {
-      result.rules_run.emplace_back(rule->info().id);
-    }
-  }
+  const RuleOptions rule_options = rule_options_from(options);
+  result.rules_run = rules_reading(Inputs::live);
   for (const ZoneSnapshot& zone : snapshot.zones) {
     result.zones.push_back(audit_zone(snapshot, zone, options, rule_options));
   }
+  return result;
+}
+
+std::vector<std::string> rules_reading(Inputs inputs) {
+  std::vector<std::string> ids;
+  for (const auto& rule : all_rules()) {
+    if (has_input(rule->info().inputs, inputs)) {
+      ids.emplace_back(rule->info().id);
+    }
+  }
+  return ids;
+}
+
+Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& check, const EngineOptions& options) {
+  dns::LoadOptions load;
+  load.origin = check.origin;
+  ZW_TRY_ASSIGN(const dns::ZoneStore store, dns::load_zone_file(path, load));
+  const dns::ZoneLayout layout = dns::ZoneLayout::compute(store);
+  const std::string apex = dns::name_to_text(store.origin());
+
+  dnssec::ZoneFileOptions analysis_options;
+  analysis_options.now = options.now;
+  analysis_options.keep_window_s = options.expiry_window_s;
+  analysis_options.ds_given = check.ds_given;
+  analysis_options.jobs = check.jobs;
+  for (const std::string& text : check.ds_records) {
+    // Each zone takes the DS records at its own apex; a DS file may hold several zones'.
+    const std::size_t end = text.find_first_of(" \t");
+    const auto owner = dns::normalize_name(text.substr(0, end));
+    if (owner && *owner == apex) {
+      analysis_options.ds_records.push_back(text);
+    }
+  }
+  if (check.ds_given && analysis_options.ds_records.empty()) {
+    return fail(fmt::format("--ds: no DS record for {} (the file's zone)", apex));
+  }
+  const dnssec::ZoneFileDnssec analysis = dnssec::analyse_zone_file(store, layout, analysis_options);
+
+  ZoneResult result;
+  result.zone = apex;
+  result.notes = analysis.dnssec.notes;
+  if (store.duplicates_dropped() > 0) {
+    result.notes.push_back(fmt::format("{} duplicate RRs ignored (RFC 2181 §5)", store.duplicates_dropped()));
+  }
+  const dnssec::ZoneFileStats& st = analysis.stats;
+  result.notes.push_back(fmt::format("{}: {} names, {} RRsets, {} RRs; {} RRSIGs verified on {} thread(s): {} valid, "
+                                     "{} invalid, {} without key, {} unsupported algorithm, {} malformed",
+                                     path, store.name_count(), store.rrset_count(), store.size(), st.rrsigs,
+                                     st.threads, st.valid, st.invalid, st.no_key, st.unsupported, st.malformed));
+  if (st.earliest_expiration != 0) {
+    result.earliest_expiration = st.earliest_expiration;
+  }
+  copy_chain(analysis.dnssec, result);
+  result.chain = result.chain_links.empty() ? std::string("indeterminate") : result.chain_links.back().status;
+
+  ZoneFileInput input;
+  input.store = &store;
+  input.layout = &layout;
+  input.path = path;
+  input.ds_given = check.ds_given;
+  const RuleOptions rule_options = rule_options_from(options);
+  const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
+  run_rules(ctx, Inputs::zone_file, result.findings);
+  report_disagreements(analysis.dnssec, apex, result.findings);
+  std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "cli/audit_command.hpp"
+#include "cli/check_command.hpp"
 #include "cli/common.hpp"
 #include "cli/report_command.hpp"
 #include "cli/rules_command.hpp"
@@ -16,8 +17,8 @@ int main(int argc, char** argv) {
     CLI::App app{"zonewarden: audit DNS zones the way a validating resolver will see them"};
     app.set_version_flag("--version", std::string("zonewarden ") + ZW_VERSION);
     app.require_subcommand(1);
-    const std::function<int()> commands[] = {zw::cli::add_audit_command(app), zw::cli::add_report_command(app),
-                                             zw::cli::add_rules_command(app)};
+    const std::function<int()> commands[] = {zw::cli::add_audit_command(app), zw::cli::add_check_command(app),
+                                             zw::cli::add_report_command(app), zw::cli::add_rules_command(app)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -240,60 +240,44 @@ void canonical_rdata(std::uint16_t type, std::span<const std::uint8_t> rdata, dn
   }
 }
 
-void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const dns::Rr& rrsig_rr, dns::Bytes& out) {
-  out.clear();
-  // RFC 4034 §3.1.8.1: RRSIG_RDATA without the signature, signer name in canonical form. The
-  // octets are taken from the RRSIG as received, which is what the signer hashed.
-  const std::size_t sig_prefix = k_rrsig_fixed + sig.signer.size();
-  if (rrsig_rr.rdata.size() >= sig_prefix) {
-    out.insert(out.end(), rrsig_rr.rdata.begin(), rrsig_rr.rdata.begin() + static_cast<std::ptrdiff_t>(sig_prefix));
-  } else {
-    put16(out, sig.type_covered);
-    out.push_back(sig.algorithm);
-    out.push_back(sig.labels);
-    put32(out, sig.original_ttl);
-    put32(out, sig.expiration);
-    put32(out, sig.inception);
-    put16(out, sig.key_tag);
-    out.insert(out.end(), sig.signer.begin(), sig.signer.end());
-  }
-  {
-    const std::span<std::uint8_t> header(out);
-    if (const std::optional<std::size_t> end = name_end(header, k_rrsig_fixed)) {
-      lowercase_name(header, k_rrsig_fixed, *end);
-    }
-  }
-  if (rrset.empty()) {
+namespace {
+
+// Appends owner | type | class | original TTL | RDLENGTH | canonical RDATA for each of the
+// `count` RRs (RDATA `rdata_at(i)`) in canonical order, duplicates once, after the RRSIG header
+// already in `out` (RFC 4034 §3.1.8.1, §6.2, §6.3).
+template <typename RdataAt>
+void append_records(unsigned labels, std::uint32_t original_ttl, std::span<const std::uint8_t> owner,
+                    std::uint16_t rtype, std::uint16_t rclass, std::size_t count, RdataAt rdata_at, dns::Bytes& out) {
+  if (count == 0) {
     return;
   }
   const std::size_t header_end = out.size();
 
   // The part every RR shares (§6.2): owner, type, class, original TTL (§3.1.8.1 item 3).
-  const dns::Rr& first = rrset.front();
-  put_owner(out, first.owner, sig.labels);
-  put16(out, first.type);
-  put16(out, first.rclass);
-  put32(out, sig.original_ttl);
+  put_owner(out, owner, labels);
+  put16(out, rtype);
+  put16(out, rclass);
+  put32(out, original_ttl);
   const std::size_t prefix_end = out.size();
 
   // Canonical RDATA of every RR; lowercased copies go after the prefix.
   std::array<Entry, k_inline_entries> inline_entries;
   std::vector<Entry> heap_entries;
-  std::span<Entry> entries(inline_entries.data(), std::min(rrset.size(), k_inline_entries));
-  if (rrset.size() > k_inline_entries) {
-    heap_entries.resize(rrset.size());
+  std::span<Entry> entries(inline_entries.data(), std::min(count, k_inline_entries));
+  if (count > k_inline_entries) {
+    heap_entries.resize(count);
     entries = heap_entries;
   }
-  const bool names = has_embedded_names(first.type);
-  for (std::size_t i = 0; i < rrset.size(); ++i) {
-    const dns::Bytes& rdata = rrset[i].rdata;
+  const bool names = has_embedded_names(rtype);
+  for (std::size_t i = 0; i < count; ++i) {
+    const std::span<const std::uint8_t> rdata = rdata_at(i);
     if (!names) {
       entries[i] = Entry{rdata.data(), 0, rdata.size()};
       continue;
     }
     const std::size_t offset = out.size();
     out.insert(out.end(), rdata.begin(), rdata.end());
-    lowercase_embedded_names(first.type, std::span<std::uint8_t>(out.data() + offset, rdata.size()));
+    lowercase_embedded_names(rtype, std::span<std::uint8_t>(out.data() + offset, rdata.size()));
     entries[i] = Entry{nullptr, offset, rdata.size()};
   }
 
@@ -324,6 +308,52 @@ void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const d
   // Drop the shared prefix and the lowercased copies that sat between header and records.
   out.erase(out.begin() + static_cast<std::ptrdiff_t>(header_end),
             out.begin() + static_cast<std::ptrdiff_t>(records_begin));
+}
+
+// Lowercases the signer name that starts at k_rrsig_fixed in the header at the start of `out`.
+void lowercase_signer(dns::Bytes& out) noexcept {
+  const std::span<std::uint8_t> header(out);
+  if (const std::optional<std::size_t> end = name_end(header, k_rrsig_fixed)) {
+    lowercase_name(header, k_rrsig_fixed, *end);
+  }
+}
+
+} // namespace
+
+void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const dns::Rr& rrsig_rr, dns::Bytes& out) {
+  out.clear();
+  // RFC 4034 §3.1.8.1: RRSIG_RDATA without the signature, signer name in canonical form. The
+  // octets are taken from the RRSIG as received, which is what the signer hashed.
+  const std::size_t sig_prefix = k_rrsig_fixed + sig.signer.size();
+  if (rrsig_rr.rdata.size() >= sig_prefix) {
+    out.insert(out.end(), rrsig_rr.rdata.begin(), rrsig_rr.rdata.begin() + static_cast<std::ptrdiff_t>(sig_prefix));
+  } else {
+    put16(out, sig.type_covered);
+    out.push_back(sig.algorithm);
+    out.push_back(sig.labels);
+    put32(out, sig.original_ttl);
+    put32(out, sig.expiration);
+    put32(out, sig.inception);
+    put16(out, sig.key_tag);
+    out.insert(out.end(), sig.signer.begin(), sig.signer.end());
+  }
+  lowercase_signer(out);
+  if (rrset.empty()) {
+    return;
+  }
+  const dns::Rr& first = rrset.front();
+  append_records(sig.labels, sig.original_ttl, first.owner, first.type, first.rclass, rrset.size(),
+                 [&](std::size_t i) { return std::span<const std::uint8_t>(rrset[i].rdata); }, out);
+}
+
+void signed_data(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rrsig_rdata,
+                 dns::Bytes& out) {
+  out.clear();
+  const std::size_t sig_prefix = k_rrsig_fixed + sig.signer.size();
+  out.insert(out.end(), rrsig_rdata.begin(), rrsig_rdata.begin() + static_cast<std::ptrdiff_t>(std::min(sig_prefix, rrsig_rdata.size())));
+  lowercase_signer(out);
+  append_records(sig.labels, sig.original_ttl, rrset.owner(), rrset.type(), rrset.rclass(), rrset.size(),
+                 [&](std::size_t i) { return rrset.rdata(i); }, out);
 }
 
 } // namespace zw::dnssec

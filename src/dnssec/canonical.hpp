@@ -5,6 +5,7 @@
 #include <span>
 
 #include "dns/rr.hpp"
+#include "dns/zone_store.hpp"
 #include "dnssec/rrsig.hpp"
 
 namespace zw::dnssec {
@@ -22,6 +23,12 @@ namespace zw::dnssec {
 // are used for all. `out` keeps its capacity: no allocation when it is large enough and the
 // RRset has at most 32 RRs.
 void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const dns::Rr& rrsig_rr, dns::Bytes& out);
+
+// The same over an RRset of a zone store (already lowercased owner, canonical RDATA order) with
+// the RRSIG given as parsed views into `rrsig_rdata`: the zone-file hot path, which allocates
+// nothing once `out` is large enough and the RRset has at most 32 RRs.
+void signed_data(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rrsig_rdata,
+                 dns::Bytes& out);
 
 // Replaces `out` with the canonical form of `rdata` of `type`: names embedded in it lowercased
 // for the types listed above; unchanged otherwise and when malformed.

@@ -42,6 +42,30 @@ std::string where(const dns::Rr& rr) {
 
 } // namespace
 
+std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> r) noexcept {
+  if (r.size() < k_rrsig_fixed + 1) {
+    return std::nullopt;
+  }
+  RrsigView f;
+  f.type_covered = get16(r, 0);
+  f.algorithm = r[2];
+  f.labels = r[3];
+  f.original_ttl = get32(r, 4);
+  f.expiration = get32(r, 8);
+  f.inception = get32(r, 12);
+  f.key_tag = get16(r, 16);
+  const std::size_t signer_length = name_length(r.subspan(k_rrsig_fixed));
+  if (signer_length == 0) {
+    return std::nullopt;
+  }
+  f.signer = r.subspan(k_rrsig_fixed, signer_length);
+  f.signature = r.subspan(k_rrsig_fixed + signer_length);
+  if (f.signature.empty()) {
+    return std::nullopt;
+  }
+  return f;
+}
+
 Result<RrsigFields> parse_rrsig(const dns::Rr& rr) {
   if (rr.type != dns::rrtype::rrsig) {
     return fail(fmt::format("{}: not an RRSIG", where(rr)));

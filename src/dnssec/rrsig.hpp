@@ -3,6 +3,7 @@
 // verification of one RRSIG over one RRset.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 
 #include "crypto/verifier.hpp"
@@ -24,6 +25,22 @@ struct RrsigFields {
   dns::Bytes signer;
   dns::Bytes signature;
 };
+
+// The same fields as views into an RRSIG RDATA, with no copies (the zone-file hot path).
+struct RrsigView {
+  std::uint16_t type_covered = 0;
+  std::uint8_t algorithm = 0;
+  std::uint8_t labels = 0;
+  std::uint32_t original_ttl = 0;
+  std::uint32_t expiration = 0;
+  std::uint32_t inception = 0;
+  std::uint16_t key_tag = 0;
+  std::span<const std::uint8_t> signer;
+  std::span<const std::uint8_t> signature;
+};
+
+// Parses RRSIG RDATA into views; nullopt under the same conditions as parse_rrsig fails.
+std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> rdata) noexcept;
 
 // Parses the RDATA of `rr`, which must be an RRSIG. Errors: another type, RDATA shorter than
 // the fixed fields, a signer name that is compressed, runs past the end or exceeds 255 octets,

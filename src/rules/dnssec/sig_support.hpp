@@ -42,7 +42,7 @@ inline void grade_signature_fault(const RuleContext& ctx, const ::zw::dnssec::Ob
     const bool covered = std::all_of(sig.servers.begin(), sig.servers.end(), [&](const std::string& s) {
       return std::find(r.usable_servers.begin(), r.usable_servers.end(), s) != r.usable_servers.end();
     });
-    if (covered) {
+    if (r.has_usable && covered) {
       f.severity = Severity::warning;
       f.resolver = {Rcode::noerror, Ede::none};
       f.evidence.push_back("another signature over this RRset validates now at the same servers");

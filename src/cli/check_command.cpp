@@ -1,0 +1,120 @@
+// `zonewarden check FILE...`: verify signed zone files before they are published.
+
+#include "cli/check_command.hpp"
+
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "cli/common.hpp"
+#include "dns/rr.hpp"
+#include "dns/rr_file.hpp"
+#include "util/time.hpp"
+
+namespace zw::cli {
+
+namespace {
+
+struct CheckArgs {
+  std::vector<std::string> files;
+  std::string origin;
+  std::string ds;
+  std::string now;
+  std::string expiry_window;  // empty: the profile's threshold
+  int jobs = 0;
+  OutputOptions output;
+};
+
+// DS records from a DS file (`dnssec-dsfromkey` output, a dsset- file, any RR file): only DS
+// lines count; anything else in it is an error, so a wrong file (a DNSKEY file, say) is caught.
+Result<std::vector<std::string>> load_ds(const std::string& path) {
+  ZW_TRY_ASSIGN(std::vector<std::string> rrs, dns::read_rr_file(path));
+  if (rrs.empty()) {
+    return fail(fmt::format("{}: no DS record", path));
+  }
+  for (const std::string& text : rrs) {
+    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(text));
+    if (rr.type != dns::rrtype::ds) {
+      return fail(fmt::format("{}: {} record in a DS file (only DS)", path, dns::type_to_text(rr.type)));
+    }
+  }
+  return rrs;
+}
+
+Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
+  const auto wall_start = std::chrono::steady_clock::now();
+  const std::int64_t wall_now =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  EngineOptions engine;
+  apply_thresholds(prepared.policy, engine);
+  engine.now = wall_now;
+  if (!args.now.empty()) {
+    ZW_TRY_ASSIGN(engine.now, util::parse_time(args.now));
+  }
+  if (!args.expiry_window.empty()) {
+    ZW_TRY_ASSIGN(engine.expiry_window_s, util::parse_duration_s(args.expiry_window));
+  }
+  if (args.files.empty()) {
+    return fail("check: no zone file given");
+  }
+  if (args.jobs < 0 || args.jobs > 1024) {
+    return fail(fmt::format("-j {}: must be between 0 (every core) and 1024", args.jobs));
+  }
+  if (!args.origin.empty() && args.files.size() > 1) {
+    return fail("--origin names the apex of one zone: give one file with it");
+  }
+  CheckOptions check;
+  check.jobs = static_cast<unsigned>(args.jobs);
+  if (!args.origin.empty()) {
+    ZW_TRY_ASSIGN(check.origin, dns::normalize_name(args.origin));
+  }
+  if (!args.ds.empty()) {
+    ZW_TRY_ASSIGN(check.ds_records, load_ds(args.ds));
+    check.ds_given = true;
+  }
+  AuditResult result;
+  result.version = ZW_VERSION;
+  result.command = "check";
+  result.now = engine.now;
+  result.rules_run = rules_reading(Inputs::zone_file);
+  for (const std::string& file : args.files) {
+    ZW_TRY_ASSIGN(ZoneResult zone, check_zone_file(file, check, engine));
+    result.zones.push_back(std::move(zone));
+  }
+  result.generated = wall_now;
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
+} // namespace
+
+std::function<int()> add_check_command(CLI::App& app) {
+  auto args = std::make_shared<CheckArgs>();
+  CLI::App* cmd = app.add_subcommand("check", "Verify signed zone files before they are published");
+  cmd->add_option("files", args->files, "Zone files (RFC 1035 master file format)")->required();
+  cmd->add_option("--origin", args->origin, "Zone apex (default: the owner of the file's SOA)");
+  cmd->add_option("--ds", args->ds, "File with the zone's DS records (dsset, dnssec-dsfromkey output)");
+  cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z, @unix)");
+  cmd->add_option("--expiry-window", args->expiry_window,
+                  "Warn when signatures expire within this span (default: the profile's, 3d)");
+  cmd->add_option("-j,--jobs", args->jobs, "Verification threads (default 0: every core)");
+  add_output_options(*cmd, args->output);
+  return [args, cmd]() -> int {
+    if (!cmd->parsed()) {
+      return -1;
+    }
+    auto prepared = prepare(args->output);
+    if (!prepared) {
+      return report_error(prepared.error());
+    }
+    auto result = run(*args, *prepared);
+    if (!result) {
+      return report_error(result.error());
+    }
+    return emit(*result, args->output, *prepared, result->now);
+  };
+}
+
+} // namespace zw::cli

@@ -1,0 +1,429 @@
+#include "dnssec/zone_file_analysis.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <map>
+#include <memory>
+#include <optional>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "crypto/dual_verifier.hpp"
+#include "crypto/verifier.hpp"
+#include "dnssec/canonical.hpp"
+#include "dnssec/keys.hpp"
+#include "dnssec/rrsig.hpp"
+
+namespace zw::dnssec {
+
+namespace {
+
+// Names are dealt to the threads in blocks of this many, round robin: neighbouring names have
+// similar RRsets, so every thread gets a similar share of the work without a shared queue.
+constexpr std::size_t k_block = 64;
+// Below this many names one thread is faster than starting more.
+constexpr std::size_t k_min_names_per_thread = 2048;
+
+// One DNSKEY of the apex, parsed and with its public key loaded once for every verification.
+struct ZoneKey {
+  dns::Rr rr;
+  std::uint16_t tag = 0;
+  std::uint8_t algorithm = 0;
+  std::uint16_t flags = 0;
+  std::uint8_t protocol = 0;
+  std::shared_ptr<const crypto::PublicKey> key;  // null when the key field does not load
+  std::string load_error;
+};
+
+std::vector<ZoneKey> load_zone_keys(const dns::ZoneStore& store, std::vector<std::string>& notes) {
+  std::vector<ZoneKey> keys;
+  const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey);
+  if (!dnskeys) {
+    return keys;
+  }
+  for (dns::Rr& rr : dnskeys->materialize()) {
+    ZoneKey k;
+    k.tag = key_tag(rr.rdata);
+    if (const auto f = parse_dnskey(rr)) {
+      k.algorithm = f->algorithm;
+      k.flags = f->flags;
+      k.protocol = f->protocol;
+      if (auto loaded = crypto::load_public_key(f->algorithm, f->public_key)) {
+        k.key = std::move(*loaded);
+      } else {
+        k.load_error = loaded.error().message;
+        notes.push_back(fmt::format("DNSKEY {} (algorithm {}): {}", k.tag, k.algorithm, k.load_error));
+      }
+    } else {
+      k.load_error = f.error().message;
+      notes.push_back(fmt::format("DNSKEY {}: {}", k.tag, k.load_error));
+    }
+    k.rr = std::move(rr);
+    keys.push_back(std::move(k));
+  }
+  return keys;
+}
+
+// What one verification thread found.
+struct Partial {
+  std::vector<ObservedSignature> kept;
+  std::vector<SignedRrset> rrsets;
+  ZoneFileStats stats;
+  std::vector<char> signs_dnskey;  // per zone key: an RRSIG over the apex DNSKEY RRset names it
+  std::exception_ptr failure;
+};
+
+class Verifier {
+public:
+  Verifier(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::vector<ZoneKey>& keys,
+           const ZoneFileOptions& options, std::int64_t keep_until)
+      : m_store(store), m_layout(layout), m_keys(keys), m_options(options), m_keep_until(keep_until),
+        m_apex_text(dns::name_to_text(store.origin())) {}
+
+  // Verifies the names dealt to thread `index` of `count`.
+  void run(unsigned index, unsigned count, Partial& out) const {
+    out.signs_dnskey.assign(m_keys.size(), 0);
+    dns::Bytes scratch;
+    scratch.reserve(4096);
+    std::size_t ordinal = 0;
+    const std::span<const dns::NameRole> roles = m_layout.roles();
+    for (const dns::NameView name : m_store.names()) {
+      const std::size_t i = ordinal++;
+      if ((i / k_block) % count != index) {
+        continue;
+      }
+      verify_name(name, roles[i], out, scratch);
+    }
+  }
+
+private:
+  static bool served_and_signed(dns::NameRole role, std::uint16_t type) noexcept {
+    switch (role) {
+    case dns::NameRole::apex:
+    case dns::NameRole::authoritative:
+      return true;
+    case dns::NameRole::delegation:  // RFC 4035 §2.2: only DS and NSEC/NSEC3 are signed there
+      return type == dns::rrtype::ds || type == dns::rrtype::nsec || type == dns::rrtype::nsec3;
+    default:
+      return false;
+    }
+  }
+
+  void verify_name(const dns::NameView& name, dns::NameRole role, Partial& out, dns::Bytes& scratch) const {
+    const bool apex = role == dns::NameRole::apex;
+    for (const dns::RrsetView rrset : name.rrsets()) {
+      if (rrset.type() == dns::rrtype::rrsig) {
+        continue;
+      }
+      const dns::RrsetView sigs = name.rrsigs_covering(rrset.type());
+      if (sigs.empty()) {
+        continue;
+      }
+      if (!served_and_signed(role, rrset.type())) {
+        out.stats.skipped += sigs.size();
+        continue;
+      }
+      bool any_failing = false;
+      bool any_usable = false;
+      std::int64_t best_expiration = 0;
+      for (std::size_t s = 0; s < sigs.size(); ++s) {
+        const Verdict v = verify_one(rrset, sigs.rdata(s), apex, out, scratch);
+        const bool time_ok = v.inception_abs <= m_options.now && m_options.now <= v.expiration_abs;
+        if (v.crypto == CryptoStatus::valid && time_ok) {
+          any_usable = true;
+          best_expiration = std::max(best_expiration, v.expiration_abs);
+        } else {
+          any_failing = true;
+        }
+      }
+      // Kept only when a rule may speak about the RRset: a failing signature, or validity that
+      // ends within the window (rrsig-expiring-soon reads best_expiration).
+      if (any_failing || (any_usable && best_expiration < m_keep_until)) {
+        SignedRrset r;
+        r.zone = m_apex_text;
+        r.owner = dns::name_to_text(rrset.owner());
+        r.type = dns::type_to_text(rrset.type());
+        r.has_usable = any_usable;
+        r.best_expiration = best_expiration;
+        out.rrsets.push_back(std::move(r));
+      }
+    }
+  }
+
+  struct Verdict {
+    CryptoStatus crypto = CryptoStatus::malformed;
+    std::int64_t inception_abs = 0;
+    std::int64_t expiration_abs = 0;
+  };
+
+  Verdict verify_one(const dns::RrsetView& rrset, std::span<const std::uint8_t> rdata, bool apex, Partial& out,
+                     dns::Bytes& scratch) const {
+    ++out.stats.rrsigs;
+    Verdict v;
+    const std::optional<RrsigView> sig = parse_rrsig_view(rdata);
+    if (!sig) {
+      ++out.stats.malformed;
+      keep(out, rrset, nullptr, v);
+      return v;
+    }
+    v.inception_abs = absolute_time(sig->inception, m_options.now);
+    v.expiration_abs = absolute_time(sig->expiration, m_options.now);
+    if (out.stats.earliest_expiration == 0 || v.expiration_abs < out.stats.earliest_expiration) {
+      out.stats.earliest_expiration = v.expiration_abs;
+    }
+    const bool dnskey_set = apex && rrset.type() == dns::rrtype::dnskey;
+    v.crypto = judge(*sig, rrset, rdata, dnskey_set, out, scratch);
+    switch (v.crypto) {
+    case CryptoStatus::valid: ++out.stats.valid; break;
+    case CryptoStatus::invalid: ++out.stats.invalid; break;
+    case CryptoStatus::disagreement: ++out.stats.disagreements; break;
+    case CryptoStatus::no_key: ++out.stats.no_key; break;
+    case CryptoStatus::unsupported_algorithm: ++out.stats.unsupported; break;
+    case CryptoStatus::malformed: ++out.stats.malformed; break;
+    }
+    const bool interesting = v.crypto != CryptoStatus::valid || v.expiration_abs < m_keep_until ||
+                             v.inception_abs > m_options.now || dnskey_set;
+    if (interesting) {
+      keep(out, rrset, &*sig, v);
+    }
+    return v;
+  }
+
+  // RFC 4035 §5.3.1 checks on the pair, then the cryptography with every candidate key.
+  CryptoStatus judge(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rdata,
+                     bool dnskey_set, Partial& out, dns::Bytes& scratch) const {
+    if (!dns::names_equal(sig.signer, m_store.origin())) {
+      return CryptoStatus::no_key;  // signed by another zone's key: this zone has no such key
+    }
+    if (sig.labels > dns::label_count(rrset.owner())) {
+      return CryptoStatus::invalid;
+    }
+    bool candidate = false;
+    bool disagreement = false;
+    bool unsupported = false;
+    bool bad_key = false;
+    for (std::size_t k = 0; k < m_keys.size(); ++k) {
+      const ZoneKey& key = m_keys[k];
+      if (key.tag != sig.key_tag || key.algorithm != sig.algorithm || key.protocol != 3 || (key.flags & 0x0100) == 0) {
+        continue;
+      }
+      candidate = true;
+      if (dnskey_set) {
+        out.signs_dnskey[k] = 1;
+      }
+      if (!crypto::is_supported_algorithm(sig.algorithm)) {
+        unsupported = true;
+        continue;
+      }
+      if (!key.key) {
+        bad_key = true;
+        continue;
+      }
+      signed_data(sig, rrset, rdata, scratch);
+      const crypto::DualResult r = crypto::verify_dual(sig.algorithm, *key.key, scratch, sig.signature);
+      if (r.status == crypto::VerifyStatus::valid) {
+        return CryptoStatus::valid;
+      }
+      if (r.status == crypto::VerifyStatus::unsupported_algorithm) {
+        unsupported = true;
+      } else if (r.status == crypto::VerifyStatus::bad_key) {
+        bad_key = true;
+      }
+      disagreement = disagreement || r.disagreement;
+    }
+    if (!candidate) {
+      return CryptoStatus::no_key;
+    }
+    if (disagreement) {
+      return CryptoStatus::disagreement;
+    }
+    if (unsupported) {
+      return CryptoStatus::unsupported_algorithm;
+    }
+    return bad_key ? CryptoStatus::malformed : CryptoStatus::invalid;
+  }
+
+  void keep(Partial& out, const dns::RrsetView& rrset, const RrsigView* sig, const Verdict& v) const {
+    ObservedSignature o;
+    o.zone = m_apex_text;
+    o.owner = dns::name_to_text(rrset.owner());
+    o.type = dns::type_to_text(rrset.type());
+    if (sig != nullptr) {
+      o.key_tag = sig->key_tag;
+      o.algorithm = sig->algorithm;
+      o.signer = dns::name_to_text(sig->signer);
+      o.inception = sig->inception;
+      o.expiration = sig->expiration;
+    }
+    o.inception_abs = v.inception_abs;
+    o.expiration_abs = v.expiration_abs;
+    o.crypto = v.crypto;
+    out.kept.push_back(std::move(o));
+  }
+
+  const dns::ZoneStore& m_store;
+  const dns::ZoneLayout& m_layout;
+  const std::vector<ZoneKey>& m_keys;
+  const ZoneFileOptions& m_options;
+  std::int64_t m_keep_until;
+  std::string m_apex_text;
+};
+
+// SOA EXPIRE of the apex SOA (RFC 1035 §3.3.13), 0 when absent or malformed.
+std::int64_t soa_expire(const dns::ZoneStore& store) {
+  const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
+  if (!soa) {
+    return 0;
+  }
+  const std::span<const std::uint8_t> r = soa->rdata(0);
+  std::size_t pos = 0;
+  for (int name = 0; name < 2; ++name) {
+    while (pos < r.size() && r[pos] != 0) {
+      pos += 1 + r[pos];
+    }
+    ++pos;
+  }
+  if (pos + 20 > r.size()) {
+    return 0;
+  }
+  const std::size_t at = pos + 12;  // SERIAL REFRESH RETRY, then EXPIRE
+  return (std::int64_t{r[at]} << 24) | (std::int64_t{r[at + 1]} << 16) | (std::int64_t{r[at + 2]} << 8) | r[at + 3];
+}
+
+// --ds records for this zone, with whether each matches an apex DNSKEY.
+void add_ds(const std::vector<std::string>& texts, const std::vector<ZoneKey>& keys, ZoneDnssec& out) {
+  for (const std::string& text : texts) {
+    const Result<dns::Rr> rr = dns::parse_rr(text);
+    if (!rr || rr->type != dns::rrtype::ds) {
+      out.notes.push_back(fmt::format("--ds: ignored {}", text));
+      continue;
+    }
+    DsRecord d;
+    d.text = dns::to_text(*rr);
+    if (const auto f = parse_ds(*rr)) {
+      d.key_tag = f->key_tag;
+      d.algorithm = f->algorithm;
+      d.digest_type = f->digest_type;
+      d.digest_supported = (f->digest_type == 1 || f->digest_type == 2 || f->digest_type == 4) &&
+                           crypto::is_supported_algorithm(f->algorithm);
+    } else {
+      d.digest_supported = false;
+    }
+    d.parent_servers.push_back("--ds");
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      if (ds_matches(*rr, keys[k].rr)) {
+        d.matches_key = true;
+        out.keys[k].matched_by_ds = true;
+      }
+    }
+    if (std::none_of(out.ds.begin(), out.ds.end(), [&](const DsRecord& e) { return e.text == d.text; })) {
+      out.ds.push_back(std::move(d));
+    }
+  }
+}
+
+} // namespace
+
+ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLayout& layout,
+                                 const ZoneFileOptions& options) {
+  ZoneFileDnssec result;
+  ZoneDnssec& out = result.dnssec;
+  const std::string apex = dns::name_to_text(store.origin());
+  const std::vector<ZoneKey> keys = load_zone_keys(store, out.notes);
+  for (const ZoneKey& k : keys) {
+    KeyRecord record;
+    record.text = dns::to_text(k.rr);
+    record.key_tag = k.tag;
+    record.algorithm = k.algorithm;
+    record.flags = k.flags;
+    out.keys.push_back(std::move(record));
+  }
+  out.dnskey_answered = true;  // the file is the zone: it "answers" for its DNSKEY RRset
+  out.ds_known = options.ds_given;
+  add_ds(options.ds_records, keys, out);
+
+  unsigned threads = options.jobs != 0 ? options.jobs : std::max(1U, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(
+      std::clamp<std::size_t>(store.name_count() / k_min_names_per_thread, 1, std::max(1U, threads)));
+  const std::int64_t keep_until = options.now + options.keep_window_s + soa_expire(store);
+  const Verifier verifier(store, layout, keys, options, keep_until);
+  std::vector<Partial> partials(threads);
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < threads; ++t) {
+      pool.emplace_back([&, t] {
+        try {
+          verifier.run(t, threads, partials[t]);
+        } catch (...) {
+          partials[t].failure = std::current_exception();
+        }
+      });
+    }
+    verifier.run(0, threads, partials[0]);
+  }
+  ZoneFileStats& stats = result.stats;
+  stats.threads = threads;
+  for (Partial& p : partials) {
+    if (p.failure) {
+      std::rethrow_exception(p.failure);
+    }
+    stats.rrsigs += p.stats.rrsigs;
+    stats.valid += p.stats.valid;
+    stats.invalid += p.stats.invalid;
+    stats.disagreements += p.stats.disagreements;
+    stats.no_key += p.stats.no_key;
+    stats.unsupported += p.stats.unsupported;
+    stats.malformed += p.stats.malformed;
+    stats.skipped += p.stats.skipped;
+    if (p.stats.earliest_expiration != 0 &&
+        (stats.earliest_expiration == 0 || p.stats.earliest_expiration < stats.earliest_expiration)) {
+      stats.earliest_expiration = p.stats.earliest_expiration;
+    }
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      out.keys[k].signs_dnskey = out.keys[k].signs_dnskey || p.signs_dnskey[k] != 0;
+    }
+    std::move(p.kept.begin(), p.kept.end(), std::back_inserter(out.signatures));
+    std::move(p.rrsets.begin(), p.rrsets.end(), std::back_inserter(out.rrsets));
+  }
+  // Deterministic order whatever the thread count: canonical order is not needed, only stability.
+  std::sort(out.signatures.begin(), out.signatures.end(), [](const ObservedSignature& a, const ObservedSignature& b) {
+    return std::tie(a.owner, a.type, a.key_tag, a.algorithm, a.expiration) <
+           std::tie(b.owner, b.type, b.key_tag, b.algorithm, b.expiration);
+  });
+  std::sort(out.rrsets.begin(), out.rrsets.end(), [](const SignedRrset& a, const SignedRrset& b) {
+    return std::tie(a.owner, a.type) < std::tie(b.owner, b.type);
+  });
+  out.any_rrsig = stats.rrsigs > 0;
+  // The file cannot tell what is above the zone. A pre-deploy check judges the zone as
+  // validators will once it is (or while it is) delegated with a DS.
+  out.above = ChainStatus::indeterminate;
+  out.zone_validated = true;
+  out.parent_validated = false;
+
+  ChainLinkInfo link;
+  link.zone = apex;
+  for (const DsRecord& ds : out.ds) {
+    link.ds.push_back({ds.key_tag, ds.algorithm, ds.digest_type, ds.matches_key});
+  }
+  for (const KeyRecord& k : out.keys) {
+    link.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
+  }
+  const bool entry = std::any_of(out.keys.begin(), out.keys.end(),
+                                 [](const KeyRecord& k) { return k.matched_by_ds && k.signs_dnskey; });
+  const bool all_usable =
+      std::all_of(out.rrsets.begin(), out.rrsets.end(), [](const SignedRrset& r) { return r.has_usable; });
+  if (!options.ds_given) {
+    link.status = ChainStatus::indeterminate;
+  } else if (out.ds.empty() || out.keys.empty()) {
+    link.status = ChainStatus::insecure;
+  } else {
+    link.status = entry && all_usable && stats.invalid == 0 ? ChainStatus::secure : ChainStatus::bogus;
+  }
+  out.chain.push_back(std::move(link));
+  std::sort(out.notes.begin(), out.notes.end());
+  out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
+  return result;
+}
+
+} // namespace zw::dnssec

@@ -1,0 +1,54 @@
+#pragma once
+// DNSSEC results for one zone FILE (`zonewarden check`), in the same ZoneDnssec form the live
+// audit produces, so the signature and DS rules judge both alike. Every RRSIG of the zone is
+// verified, on all cores; only the signatures a rule may report are kept as ObservedSignature
+// (a zone of millions of signatures costs counters, not strings).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "dns/zone_layout.hpp"
+#include "dns/zone_store.hpp"
+#include "dnssec/zone_analysis.hpp"
+
+namespace zw::dnssec {
+
+struct ZoneFileOptions {
+  std::int64_t now = 0;  // unix seconds: signature times are judged at this instant
+  // Signatures that expire before now + this are kept (for rrsig-expiring-soon and
+  // rrsig-validity-below-soa-expire); the analysis adds the SOA EXPIRE to it.
+  std::int64_t keep_window_s = 3 * 86400;
+  // DS records for the zone in presentation format (`--ds`), and whether any were given.
+  std::vector<std::string> ds_records;
+  bool ds_given = false;
+  unsigned jobs = 0;  // verification threads; 0: every core
+};
+
+// Counters over every RRSIG of the zone, kept or not.
+struct ZoneFileStats {
+  std::size_t rrsigs = 0;        // RRSIG RRs verified (those over data the zone serves)
+  std::size_t valid = 0;         // cryptographically valid (time not considered)
+  std::size_t invalid = 0;
+  std::size_t disagreements = 0;
+  std::size_t no_key = 0;
+  std::size_t unsupported = 0;
+  std::size_t malformed = 0;
+  std::size_t skipped = 0;       // RRSIGs over data no server answers with (glue, occluded)
+  std::int64_t earliest_expiration = 0;  // 0 when the zone has no RRSIG
+  unsigned threads = 0;
+};
+
+struct ZoneFileDnssec {
+  ZoneDnssec dnssec;
+  ZoneFileStats stats;
+};
+
+// Verifies every RRSIG of `store`. The zone's DNSKEYs are its apex DNSKEY RRset; the chain above
+// is not known from a file, so the zone counts as validated (a pre-deploy check assumes the zone
+// will be, or is, signed-and-delegated) and its ChainLinkInfo shows the --ds link when given.
+ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLayout& layout,
+                                 const ZoneFileOptions& options);
+
+} // namespace zw::dnssec
