@@ -82,6 +82,9 @@ struct CheckOptions {
   std::string origin;                   // zone apex; empty: the owner of the file's SOA
   std::vector<std::string> ds_records;  // --ds, presentation format; each zone takes those at its apex
   bool ds_given = false;
+  // An Error when --ds holds no DS for the zone (one file checked); else a note, and the zone is
+  // checked without DS (several files share one --ds file).
+  bool require_ds = true;
   unsigned jobs = 0;                    // verification threads; 0: every core
 };
 

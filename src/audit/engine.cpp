@@ -218,14 +218,20 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
       analysis_options.ds_records.push_back(text);
     }
   }
+  std::vector<std::string> notes;
   if (check.ds_given && analysis_options.ds_records.empty()) {
-    return fail(fmt::format("--ds: no DS record for {} (the file's zone)", apex));
+    if (check.require_ds) {
+      return fail(fmt::format("--ds: no DS record for {} (the file's zone)", apex));
+    }
+    analysis_options.ds_given = false;
+    notes.push_back(fmt::format("--ds holds no DS record for {}: checked without DS", apex));
   }
   const dnssec::ZoneFileDnssec analysis = dnssec::analyse_zone_file(store, layout, analysis_options);
 
   ZoneResult result;
   result.zone = apex;
   result.notes = analysis.dnssec.notes;
+  result.notes.insert(result.notes.end(), notes.begin(), notes.end());
   if (store.duplicates_dropped() > 0) {
     result.notes.push_back(fmt::format("{} duplicate RRs ignored (RFC 2181 §5)", store.duplicates_dropped()));
   }
@@ -244,7 +250,7 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   input.store = &store;
   input.layout = &layout;
   input.path = path;
-  input.ds_given = check.ds_given;
+  input.ds_given = analysis_options.ds_given;
   const RuleOptions rule_options = rule_options_from(options);
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
   run_rules(ctx, Inputs::zone_file, result.findings);

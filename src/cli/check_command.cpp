@@ -73,6 +73,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
   if (!args.ds.empty()) {
     ZW_TRY_ASSIGN(check.ds_records, load_ds(args.ds));
     check.ds_given = true;
+    check.require_ds = args.files.size() == 1;
   }
   AuditResult result;
   result.version = ZW_VERSION;

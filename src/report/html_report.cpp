@@ -596,7 +596,11 @@ void zone_section(std::string& out, const AuditResult& r, std::size_t index, con
                      index, index, index, html_escape(z.zone), fail ? "fail" : "pass", fail ? "FAIL" : "PASS",
                      html_escape(chain_class(chain_status)), html_escape(chain_status), c.errors(), c.warnings(),
                      c.notices(), c.suppressed > 0 ? fmt::format(", {} suppressed", c.suppressed) : std::string());
-  servers(out, z);
+  if (r.command == "check") {
+    out += "<p class=\"note\">Checked from the zone file: no server was asked.</p>\n";
+  } else {
+    servers(out, z);
+  }
   chain(out, z, index);
   out += fmt::format("<h4>Findings ({})</h4>\n", z.findings.size());
   if (z.findings.empty()) {

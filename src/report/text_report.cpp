@@ -55,8 +55,13 @@ std::string render_text(const AuditResult& result, const TextOptions& options) {
   std::string out;
   std::size_t counts[3] = {0, 0, 0};
   for (const ZoneResult& z : result.zones) {
-    out += fmt::format("{}{}{}  (chain of trust above: {})\n", p.bold, z.zone, p.reset, z.chain);
-    server_table(out, z, p);
+    if (result.command == "check") {
+      // A zone file: no servers; the chain shown is the zone's own DS link (with --ds).
+      out += fmt::format("{}{}{}  (zone file; DS link: {})\n", p.bold, z.zone, p.reset, z.chain);
+    } else {
+      out += fmt::format("{}{}{}  (chain of trust above: {})\n", p.bold, z.zone, p.reset, z.chain);
+      server_table(out, z, p);
+    }
     if (z.findings.empty()) {
       out += fmt::format("  {}no findings{}\n", p.dim, p.reset);
     }

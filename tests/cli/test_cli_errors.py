@@ -22,7 +22,41 @@ bad_anchor = os.path.join(tmp, "bad.anchor")
 with open(bad_anchor, "w") as f:
     f.write("example. 3600 IN A 192.0.2.1\n")
 
+# Zone files for `check`.
+def zone(name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+good_zone = zone("good.zone", "$ORIGIN example.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n")
+syntax_zone = zone("syntax.zone", "$ORIGIN example.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.999\n")
+class_zone = zone("class.zone", "$ORIGIN example.\n@ 300 CH SOA ns hm 1 2 3 4 5\n")
+include_zone = zone("include.zone", "$ORIGIN example.\n$INCLUDE include.zone\n")
+empty_zone = zone("empty.zone", "; nothing\n")
+binary_zone = zone("binary.zone", "\x00\x01\x02 garbage \xff\n(((\n")
+unbalanced_zone = zone("unbalanced.zone", "$ORIGIN example.\n@ 300 SOA ns hm ( 1 2 3 4 5\n")
+ds_other = zone("other.ds", "other. 300 IN DS 12345 13 2 " + "AB" * 32 + "\n")
+not_ds = zone("not.ds", "example. 300 IN DNSKEY 257 3 13 " + "A" * 88 + "\n")
+
 cases = [
+    ("check: no file", ["check"]),
+    ("check: missing file", ["check", os.path.join(tmp, "missing.zone")]),
+    ("check: a directory", ["check", tmp]),
+    ("check: syntax error", ["check", syntax_zone]),
+    ("check: class CH", ["check", class_zone]),
+    ("check: $INCLUDE loop", ["check", include_zone]),
+    ("check: no records", ["check", empty_zone]),
+    ("check: binary garbage", ["check", binary_zone]),
+    ("check: unbalanced parentheses", ["check", unbalanced_zone]),
+    ("check: SOA not at --origin", ["check", good_zone, "--origin", "other."]),
+    ("check: --ds missing", ["check", good_zone, "--ds", os.path.join(tmp, "none.ds")]),
+    ("check: --ds for another zone", ["check", good_zone, "--ds", ds_other]),
+    ("check: --ds with a DNSKEY", ["check", good_zone, "--ds", not_ds]),
+    ("check: bad now", ["check", good_zone, "--now", "soon"]),
+    ("check: bad jobs", ["check", good_zone, "-j", "-3"]),
+    ("check: bad format", ["check", good_zone, "--format", "pdf"]),
+    ("check: unwritable output", ["check", good_zone, "--output", os.path.join(tmp, "no", "such", "dir", "x.json")]),
     ("unknown flag", ["audit", "--bogus", "example."]),
     ("no command", []),
     ("no zone", ["audit", "--hints", hints]),
