@@ -35,6 +35,7 @@ enum class Ede : std::int16_t {
   no_reachable_authority = 22,
   network_error = 23,
   invalid_data = 24,
+  unsupported_nsec3_iterations = 27,  // RFC 9276 §3.2
 };
 
 // What a validating resolver answers because of a finding.

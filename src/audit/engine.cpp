@@ -9,6 +9,7 @@
 #include "dns/rr.hpp"
 #include "dns/zone_layout.hpp"
 #include "dns/zone_loader.hpp"
+#include "dnssec/denial.hpp"
 #include "dnssec/zone_analysis.hpp"
 #include "dnssec/zone_file_analysis.hpp"
 #include "rules/observations.hpp"
@@ -251,6 +252,8 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   input.layout = &layout;
   input.path = path;
   input.ds_given = analysis_options.ds_given;
+  const dnssec::DenialAnalysis denial = dnssec::analyse_denial(store, layout);  // once, for the four denial rules
+  input.denial = &denial;
   const RuleOptions rule_options = rule_options_from(options);
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
   run_rules(ctx, Inputs::zone_file, result.findings);

@@ -415,7 +415,9 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
       std::all_of(out.rrsets.begin(), out.rrsets.end(), [](const SignedRrset& r) { return r.has_usable; });
   if (!options.ds_given) {
     link.status = ChainStatus::indeterminate;
-  } else if (out.ds.empty() || out.keys.empty()) {
+  } else if (out.ds.empty() || out.keys.empty() ||
+             std::none_of(out.ds.begin(), out.ds.end(), [](const DsRecord& d) { return d.digest_supported; })) {
+    // RFC 4035 §5.2: a DS set with no supported algorithm and digest makes the zone insecure.
     link.status = ChainStatus::insecure;
   } else {
     link.status = entry && all_usable && stats.invalid == 0 ? ChainStatus::secure : ChainStatus::bogus;

@@ -59,6 +59,7 @@ std::string_view ede_text(Ede ede) noexcept {
   case Ede::no_reachable_authority: return "No Reachable Authority";
   case Ede::network_error: return "Network Error";
   case Ede::invalid_data: return "Invalid Data";
+  case Ede::unsupported_nsec3_iterations: return "Unsupported NSEC3 Iterations Value";
   }
   return "";
 }

@@ -8,6 +8,7 @@
 
 #include "dns/zone_layout.hpp"
 #include "dns/zone_store.hpp"
+#include "dnssec/denial.hpp"
 #include "dnssec/zone_analysis.hpp"
 #include "rules/observations.hpp"
 #include "zonewarden/rule.hpp"
@@ -29,6 +30,9 @@ struct ZoneFileInput {
   const dns::ZoneLayout* layout = nullptr;
   std::string path;        // as given on the command line
   bool ds_given = false;   // --ds named DS records for this zone (ZoneDnssec::ds holds them)
+  // NSEC/NSEC3 analysis of the zone, computed once by the engine (dnssec::analyse_denial);
+  // nullptr when the engine did not compute it (the denial rules then compute their own).
+  const dnssec::DenialAnalysis* denial = nullptr;
 };
 
 class RuleContext {

@@ -16,6 +16,9 @@ public:
     // (RFC 4034 §2.1.1, RFC 6781 §3.2.3) it names a Secure Entry Point key, so the SEP keys stand in
     // for the DS keys; a zone without any SEP key gives no presumption and no finding.
     const bool presumed = ctx.zone_file() != nullptr && !ctx.zone_file()->ds_given;
+    if (ctx.zone_file() != nullptr && !d.any_rrsig) {
+      return;  // a zone file that was never signed: dnssec/rrsig-missing says so once
+    }
     const auto names_key = [presumed](const ::zw::dnssec::KeyRecord& k) {
       if (!presumed) {
         return k.matched_by_ds;

@@ -1,0 +1,148 @@
+#pragma once
+// Shared by the four denial-of-existence rules (nsec-chain-broken, nsec-bitmap-mismatch,
+// nsec3-chain-broken, nsec3-parameters): the zone's DenialAnalysis, names and types as text,
+// and the per-rule cap of 50 findings, which builds no message for a finding it holds back.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "dns/rr.hpp"
+#include "dnssec/denial.hpp"
+#include "rules/rule_support.hpp"
+
+namespace zw::rules::denial_support {
+
+using Name = std::span<const std::uint8_t>;
+
+// At most this many individual findings per rule and zone; the rest become one summary finding.
+inline constexpr std::size_t k_max_findings = 50;
+
+// The denial analysis of a SIGNED zone file: the engine's, or one computed into `own` when the
+// engine gave none. nullptr when the rule has nothing to judge: a live audit, or an unsigned
+// zone (no DNSKEY at the apex), which needs no NSEC or NSEC3.
+inline const ::zw::dnssec::DenialAnalysis* denial_of(const RuleContext& ctx,
+                                                     std::optional<::zw::dnssec::DenialAnalysis>& own) {
+  const ZoneFileInput* file = ctx.zone_file();
+  if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
+    return nullptr;
+  }
+  if (!file->store->find(file->store->origin(), dns::rrtype::dnskey)) {
+    return nullptr;
+  }
+  if (file->denial != nullptr) {
+    return file->denial;
+  }
+  own.emplace(::zw::dnssec::analyse_denial(*file->store, *file->layout));
+  return &*own;
+}
+
+inline std::string text(Name name) { return dns::name_to_text(name); }
+
+// "A, AAAA and TXT".
+inline std::string join_types(const std::vector<std::uint16_t>& types) {
+  std::string out;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    out += i == 0 ? "" : i + 1 == types.size() ? " and " : ", ";
+    out += dns::type_to_text(types[i]);
+  }
+  return out;
+}
+
+// "b.example. and c.example." / "b.example., c.example., d.example. and 4 more".
+inline std::string join_sample(const ::zw::dnssec::NameSample& sample) {
+  std::string out;
+  for (std::size_t i = 0; i < sample.shown; ++i) {
+    out += i == 0 ? "" : (i + 1 == sample.shown && sample.total == sample.shown) ? " and " : ", ";
+    out += text(sample.names[i]);
+  }
+  if (sample.total > sample.shown) {
+    out += fmt::format(" and {} more", sample.total - sample.shown);
+  }
+  return out;
+}
+
+// "zones/example.zone:12: the NSEC record", the evidence line of a record; "" when `rrset` is
+// empty.
+inline std::string where(const dns::RrsetView& rrset, std::string_view what) {
+  if (rrset.empty()) {
+    return "";
+  }
+  return fmt::format("{}: {}", rrset.location().to_string(), what);
+}
+
+// Passes at most k_max_findings findings to the sink; the caller asks `room()` before building
+// a finding, and `finish` adds ONE finding that counts the rest, so nothing is dropped silently.
+class Capped {
+public:
+  Capped(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) noexcept
+      : m_ctx(ctx), m_sink(sink), m_info(info) {}
+
+  // True while individual findings are still reported; otherwise counts one held back at the
+  // default severity.
+  bool room() {
+    if (m_reported < k_max_findings) {
+      return true;
+    }
+    note_held_back(m_info.severity, m_info.impact);
+    return false;
+  }
+  // Same for a finding the rule grades itself as `severity` with `impact`.
+  bool room(Severity severity, ResolverImpact impact) {
+    if (m_reported < k_max_findings) {
+      return true;
+    }
+    note_held_back(severity, impact);
+    return false;
+  }
+
+  // Reports `finding` at the rule's default severity and impact.
+  void add(Finding finding) {
+    ++m_reported;
+    m_sink.add(std::move(finding));
+  }
+  // Reports a finding the rule graded itself.
+  void add_graded(Finding finding) {
+    ++m_reported;
+    m_sink.add_graded(std::move(finding));
+  }
+
+  // Adds the summary finding when findings were held back, at the zone apex with `type`;
+  // `what` names them in the plural ("NSEC chain faults").
+  void finish(std::string_view type, std::string_view what) {
+    if (m_more == 0) {
+      return;
+    }
+    Finding f;
+    f.location = at(m_ctx, "", m_ctx.zone_name(), std::string(type));
+    f.message = fmt::format("and {} more {} (only the first {} are reported one by one)", m_more, what, k_max_findings);
+    f.severity = m_worst;
+    f.resolver = m_worst_impact;
+    m_sink.add_graded(std::move(f));
+  }
+
+private:
+  void note_held_back(Severity severity, ResolverImpact impact) {
+    if (m_more == 0 || severity > m_worst) {
+      m_worst = severity;
+      m_worst_impact = impact;
+    }
+    ++m_more;
+  }
+
+  const RuleContext& m_ctx;
+  FindingSink& m_sink;
+  const RuleInfo& m_info;
+  std::size_t m_reported = 0;
+  std::size_t m_more = 0;
+  Severity m_worst = Severity::notice;
+  ResolverImpact m_worst_impact;
+};
+
+} // namespace zw::rules::denial_support

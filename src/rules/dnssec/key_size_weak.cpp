@@ -1,0 +1,62 @@
+// dnssec/key-size-weak: an RSA zone key with a modulus below the policy minimum.
+// User documentation: docs/rules/dnssec/key-size-weak.md
+#include "rules/dnssec/key_support.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+using namespace key_support;
+namespace reg = ::zw::dnssec;
+
+class KeySizeWeak final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const unsigned minimum = ctx.options().min_rsa_bits;
+    if (minimum == 0) {
+      return;
+    }
+    std::vector<Finding> out;
+    for (const ApexKey& k : apex_keys(ctx)) {
+      // A revoked key signs nothing validators use (RFC 5011 §3); a non-zone key signs no zone
+      // data (RFC 4034 §2.1.1). Neither weakens the zone.
+      if (!k.parsed || !k.zone_key() || k.revoked() || !is_rsa(k.algorithm())) {
+        continue;
+      }
+      const unsigned bits = reg::key_size_bits(k.algorithm(), k.fields.public_key);
+      if (bits == 0 || bits >= minimum) {
+        continue;  // 0: malformed, the analysis notes it
+      }
+      Finding f = finding(k_info, apex(ctx));
+      f.message = fmt::format("{} has a {}-bit RSA modulus, below the minimum of {} bits", describe(k), bits, minimum);
+      if (!k.source.empty()) {
+        f.evidence.push_back(fmt::format("DNSKEY at {}", k.source));
+      }
+      if (bits < 2048) {
+        f.evidence.push_back("NIST SP 800-131A has disallowed RSA signatures with moduli below 2048 bits since 2014 "
+                             "(RFC 6781 §3.4.2 discusses key sizes)");
+      }
+      out.push_back(std::move(f));
+    }
+    report_capped(ctx, sink, std::move(out), "weak RSA keys");
+  }
+
+private:
+  // The RSA algorithms a zone may still use: 5, 7, 8, 10 (RFC 3110, RFC 5155, RFC 5702).
+  static bool is_rsa(std::uint8_t algorithm) noexcept {
+    return algorithm == 5 || algorithm == 7 || algorithm == 8 || algorithm == 10;
+  }
+
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/key-size-weak",
+      .severity = Severity::warning,
+      .stability = Stability::stable,
+      .summary = "An RSA zone key is shorter than the policy minimum (2048 bits by default)",
+      .reference = "RFC 6781 §3.4.2",
+      .impact = {Rcode::noerror, Ede::none},
+      .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_key_size_weak() { return std::make_unique<KeySizeWeak>(); }
+} // namespace zw::rules::dnssec

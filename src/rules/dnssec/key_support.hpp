@@ -1,0 +1,138 @@
+#pragma once
+// Shared by the key and algorithm rules (algorithm-deprecated, algorithm-unsupported-here,
+// ds-algorithm-missing, key-revoked, key-size-weak, key-tag-collision): the apex DNSKEYs of a
+// zone file with their parsed fields and the file:line they come from.
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "dns/rr.hpp"
+#include "dns/zone_store.hpp"
+#include "dnssec/algorithm_registry.hpp"
+#include "dnssec/keys.hpp"
+#include "dnssec/rrsig.hpp"
+#include "rules/rule_support.hpp"
+
+namespace zw::rules::key_support {
+
+// One DNSKEY of the zone apex, as ZoneDnssec::keys lists it.
+struct ApexKey {
+  const ::zw::dnssec::KeyRecord* record = nullptr;
+  dns::Rr rr;                           // parsed from record->text; empty when that failed
+  ::zw::dnssec::DnskeyFields fields;    // valid when `parsed`
+  bool parsed = false;
+  std::string source;                   // "zone.db:12", or "" when not found in the store
+
+  std::uint16_t tag() const noexcept { return record->key_tag; }
+  std::uint8_t algorithm() const noexcept { return record->algorithm; }
+  // Zone Key flag (RFC 4034 §2.1.1): only such keys may sign the zone's data.
+  bool zone_key() const noexcept { return (record->flags & 0x0100) != 0; }
+  bool sep() const noexcept { return (record->flags & 0x0001) != 0; }
+  // REVOKE flag (RFC 5011 §3).
+  bool revoked() const noexcept { return (record->flags & 0x0080) != 0; }
+};
+
+// The apex DNSKEYs of the zone file, in ZoneDnssec::keys order. Empty in a live audit (no
+// zone_file()) and for an unsigned zone (no DNSKEY at the apex): key rules return quietly then.
+inline std::vector<ApexKey> apex_keys(const RuleContext& ctx) {
+  std::vector<ApexKey> keys;
+  const ZoneFileInput* file = ctx.zone_file();
+  if (file == nullptr || file->store == nullptr) {
+    return keys;
+  }
+  const dns::ZoneStore& store = *file->store;
+  const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey);
+  for (const ::zw::dnssec::KeyRecord& record : ctx.dnssec().keys) {
+    ApexKey k;
+    k.record = &record;
+    if (Result<dns::Rr> rr = dns::parse_rr(record.text)) {
+      k.rr = std::move(*rr);
+      if (const Result<::zw::dnssec::DnskeyFields> f = ::zw::dnssec::parse_dnskey(k.rr)) {
+        k.fields = *f;
+        k.parsed = true;
+      }
+      if (dnskeys) {
+        for (std::size_t i = 0; i < dnskeys->size(); ++i) {
+          const std::span<const std::uint8_t> rdata = dnskeys->rdata(i);
+          if (std::equal(rdata.begin(), rdata.end(), k.rr.rdata.begin(), k.rr.rdata.end())) {
+            k.source = dnskeys->location(i).to_string();
+            break;
+          }
+        }
+      }
+    }
+    keys.push_back(std::move(k));
+  }
+  return keys;
+}
+
+// "KSK", "ZSK" (by the SEP flag, RFC 4034 §2.1.1), or "non-zone key"; ", revoked" appended.
+inline std::string role(const ApexKey& key) {
+  std::string r = !key.zone_key() ? "non-zone key" : key.sep() ? "KSK" : "ZSK";
+  if (key.revoked()) {
+    r += ", revoked";
+  }
+  return r;
+}
+
+// "key 12345 (ECDSAP256SHA256, KSK)".
+inline std::string describe(const ApexKey& key) {
+  return fmt::format("key {} ({}, {})", key.tag(), ::zw::dnssec::algorithm_name(key.algorithm()), role(key));
+}
+
+// An evidence line naming where the key is: "key 12345 (ECDSAP256SHA256, KSK) at zone.db:12".
+inline std::string where(const ApexKey& key) {
+  return key.source.empty() ? describe(key) : fmt::format("{} at {}", describe(key), key.source);
+}
+
+// The finding location of the apex DNSKEY RRset (or of another apex RRset, `type`).
+inline Location apex(const RuleContext& ctx, std::string type = "DNSKEY") {
+  return at(ctx, "", ctx.zone_name(), std::move(type));
+}
+
+// A finding with the rule's default severity and resolver impact, ready for report_capped.
+inline Finding finding(const RuleInfo& info, Location location) {
+  Finding f;
+  f.location = std::move(location);
+  f.severity = info.severity;
+  f.resolver = info.impact;
+  return f;
+}
+
+// At most this many findings per rule and zone; the rest become one summary finding.
+inline constexpr std::size_t k_max_findings = 50;
+
+// Adds `findings` (each with its severity and resolver impact set) to `sink`, at most
+// k_max_findings of them, then ONE finding at the apex DNSKEY RRset saying how many more
+// `noun` there are, graded like the worst of them and listing their messages (a crafted DNSKEY
+// RRset can hold hundreds of keys; none is dropped silently).
+inline void report_capped(const RuleContext& ctx, FindingSink& sink, std::vector<Finding> findings,
+                          std::string_view noun) {
+  const std::size_t shown = std::min(findings.size(), k_max_findings);
+  for (std::size_t i = 0; i < shown; ++i) {
+    sink.add_graded(std::move(findings[i]));
+  }
+  if (findings.size() <= shown) {
+    return;
+  }
+  Finding rest;
+  rest.location = apex(ctx);
+  rest.severity = Severity::notice;
+  for (std::size_t i = shown; i < findings.size(); ++i) {
+    const Finding& f = findings[i];
+    if (i == shown || f.severity > rest.severity) {
+      rest.severity = f.severity;
+      rest.resolver = f.resolver;
+    }
+    rest.evidence.push_back(f.message);
+  }
+  rest.message = fmt::format("and {} more {} (only the first {} are reported one by one)", findings.size() - shown,
+                             noun, shown);
+  sink.add_graded(std::move(rest));
+}
+
+} // namespace zw::rules::key_support

@@ -1,0 +1,144 @@
+// dnssec/rrsig-ttl-mismatch: an RRset's TTL disagrees with its RRSIGs (Original TTL, validity).
+// User documentation: docs/rules/dnssec/rrsig-ttl-mismatch.md
+#include <map>
+#include <utility>
+
+#include "rules/dnssec/zone_signing.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+namespace zs = zone_signing;
+
+// An RRset whose TTL differs from the Original TTL of its signatures.
+struct OriginalTtlMismatch {
+  dns::RrsetView rrset;
+  std::uint32_t original_ttl = 0;
+  std::uint16_t key_tag = 0;
+};
+
+// RRsets whose TTL outlives the signature of one key that keeps them valid longest.
+struct OutlivedGroup {
+  zs::RrsetGroup rrsets;
+  std::int64_t earliest = 0;
+  std::uint32_t longest_ttl = 0;
+};
+
+class RrsigTtlMismatch final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ZoneFileInput* file = ctx.zone_file();
+    if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
+      return;
+    }
+    const dns::ZoneStore& store = *file->store;
+    const zs::ApexKeys keys = zs::ApexKeys::of(store);
+    if (!keys.zone_is_signed()) {
+      return;
+    }
+    const std::int64_t now = ctx.now();
+    const std::int64_t window = ctx.options().expiry_window_s;
+    const std::optional<std::uint32_t> expire = zs::soa_expire(store);
+    std::vector<OriginalTtlMismatch> mismatches;
+    mismatches.reserve(zs::k_finding_cap);
+    zs::CappedRrsets capped;
+    std::map<std::pair<std::uint16_t, std::uint8_t>, OutlivedGroup> outlived;
+    zs::for_each_rrset_to_sign(*file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
+      const std::uint32_t ttl = zs::max_ttl(rrset);
+      const bool uneven = rrset.ttls_differ();
+      bool mismatch = false;
+      OriginalTtlMismatch first;
+      bool usable = false;
+      std::int64_t best = 0;
+      std::uint16_t best_tag = 0;
+      std::uint8_t best_algorithm = 0;
+      zs::for_each_signature(name.rrsigs_covering(rrset.type()), [&](const ::zw::dnssec::RrsigView& sig) {
+        if (!keys.by_active_key(sig)) {
+          return; // cannot validate anyway: the signature analysis reports it
+        }
+        // RFC 4035 §2.2: the Original TTL (RFC 4034 §3.1.4) equals the TTL of the RRset. An
+        // RRset whose RRs disagree among themselves (RFC 2181 §5.2) is zone/ttl-mismatch's
+        // finding. The RRSIG RR's own TTL is not compared: signers lower it on purpose to the
+        // signature validity period when that is shorter than the TTL (dnssec-signzone does).
+        if (!mismatch && !uneven && ttl != sig.original_ttl) {
+          mismatch = true;
+          first = OriginalTtlMismatch{rrset, sig.original_ttl, sig.key_tag};
+        }
+        const std::int64_t inception = ::zw::dnssec::absolute_time(sig.inception, now);
+        const std::int64_t expiration = ::zw::dnssec::absolute_time(sig.expiration, now);
+        if (inception <= now && now <= expiration && (!usable || expiration > best)) {
+          usable = true;
+          best = expiration;
+          best_tag = sig.key_tag;
+          best_algorithm = sig.algorithm;
+        }
+      });
+      if (mismatch && capped.admit(rrset, store.origin())) {
+        mismatches.push_back(first);
+      }
+      // RFC 4035 §5.3.3: a validator caps the TTL of the data at the signature's expiration; a
+      // cache that does not validate keeps the full TTL and hands out the data after its last
+      // signature expired. Only RRsets whose best signature is outside the expiring-soon window
+      // (that rule's finding), not expired (rrsig-expired's) and not ending before the SOA
+      // EXPIRE (dnssec/rrsig-validity-below-soa-expire's, which tells of the TTL too): one root
+      // cause, a validity too short, one finding.
+      const std::int64_t remaining = best - now;
+      if (usable && remaining > window && (!expire || remaining >= static_cast<std::int64_t>(*expire)) &&
+          static_cast<std::int64_t>(ttl) > remaining) {
+        OutlivedGroup& g = outlived[{best_tag, best_algorithm}];
+        if (g.rrsets.empty() || best < g.earliest) {
+          g.earliest = best;
+        }
+        g.longest_ttl = std::max(g.longest_ttl, ttl);
+        g.rrsets.add(rrset, store.origin());
+      }
+    });
+    for (const OriginalTtlMismatch& m : mismatches) {
+      Finding f;
+      f.location = zs::location_of(ctx, m.rrset);
+      f.message = fmt::format("the {} RRset at {} has TTL {} but its RRSIG by key {} has Original TTL {}",
+                              dns::type_to_text(m.rrset.type()), dns::name_to_text(m.rrset.owner()), m.rrset.ttl(),
+                              m.key_tag, m.original_ttl);
+      f.evidence.push_back(zs::source_line(m.rrset));
+      f.evidence.push_back("the RRset was edited after signing: validating resolvers cap its TTL at the Original TTL "
+                           "(RFC 4035 §5.3.3), other caches keep the served TTL");
+      sink.add(std::move(f));
+    }
+    if (const zs::RrsetGroup& rest = capped.overflow(); !rest.empty()) {
+      Finding f;
+      f.location = zs::location_of(ctx, rest.telling());
+      f.message = fmt::format("and {} more RRsets whose TTL differs from the Original TTL of their RRSIG: {}",
+                              rest.size(), rest.list_text());
+      rest.add_evidence(f);
+      sink.add(std::move(f));
+    }
+    for (const auto& [key, g] : outlived) {
+      Finding f;
+      f.location = zs::location_of(ctx, g.rrsets.telling());
+      f.message = fmt::format("{} RRset(s) have a TTL (up to {}) longer than their signatures by key {} (algorithm {}) "
+                              "remain valid (from {}, {}): {}",
+                              g.rrsets.size(), duration(g.longest_ttl), key.first, zs::algorithm_text(key.second),
+                              duration(g.earliest - now), utc(g.earliest), g.rrsets.list_text());
+      f.evidence.push_back("caches that do not validate keep the data for its full TTL and hand it out after its "
+                           "signatures expired, or without them; validating resolvers cap the TTL at the expiration "
+                           "(RFC 4035 §5.3.3)");
+      g.rrsets.add_evidence(f);
+      sink.add(std::move(f));
+    }
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/rrsig-ttl-mismatch",
+      .severity = Severity::warning,
+      .stability = Stability::stable,
+      .summary = "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
+      .reference = "RFC 4035 §2.2",
+      .impact = {Rcode::noerror, Ede::none},
+      .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_rrsig_ttl_mismatch() { return std::make_unique<RrsigTtlMismatch>(); }
+} // namespace zw::rules::dnssec

@@ -1,0 +1,51 @@
+// zone/apex-ns-missing: the apex has no NS RRset.
+// User documentation: docs/rules/zone/apex-ns-missing.md
+#include "rules/zone/zone_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zone_support;
+
+class ApexNsMissing final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ZoneFileInput* file = zone_file(ctx);
+    if (file == nullptr) {
+      return;
+    }
+    const Name apex = file->store->origin();
+    const std::optional<dns::NameView> top = file->store->find_name(apex);
+    // An apex that owns nothing at all is one fault, reported by zone/soa-count (likely the
+    // wrong origin), not also here.
+    if (!top || top->find(dns::rrtype::ns)) {
+      return;
+    }
+    Finding f;
+    const std::string apex_text = text(apex);
+    f.location = at(ctx, "", apex_text, "NS");
+    f.message = fmt::format("no NS RRset at the apex {}: the zone does not name its own name servers", apex_text);
+    if (const std::optional<dns::RrsetView> soa = top->find(dns::rrtype::soa)) {
+      f.evidence.push_back(where(*soa) + " (the apex's SOA; its NS records belong next to it)");
+    }
+    f.evidence.push_back("BIND refuses to load the zone (\"has no NS records\"), so its servers and the "
+                         "secondaries that transfer from it answer SERVFAIL; Knot DNS and NSD load it and answer "
+                         "NS queries for the apex with no data");
+    sink.add(std::move(f));
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "zone/apex-ns-missing",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "The zone apex has no NS RRset",
+      .reference = "RFC 1034 §4.2.1, RFC 1035 §5.2",
+      .impact = {Rcode::servfail, Ede::no_reachable_authority},
+      .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_apex_ns_missing() { return std::make_unique<ApexNsMissing>(); }
+} // namespace zw::rules::zone

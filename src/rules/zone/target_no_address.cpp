@@ -1,0 +1,94 @@
+// zone/target-no-address: an MX exchange or SRV target in this zone's own data that has no
+// address record.
+// User documentation: docs/rules/zone/target-no-address.md
+#include "rules/zone/zone_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zone_support;
+
+class TargetNoAddress final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ZoneFileInput* file = zone_file(ctx);
+    if (file == nullptr) {
+      return;
+    }
+    const dns::ZoneStore& store = *file->store;
+    const dns::ZoneLayout& layout = *file->layout;
+    const Name apex = store.origin();
+
+    CappedSink out(ctx, sink, k_info);
+    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative) {
+        return;
+      }
+      for (const dns::RrsetView rrset : name.rrsets()) {
+        // NS targets are zone/glue-missing's. MX: RFC 1035 §3.3.9; SRV: RFC 2782.
+        const std::size_t offset = rrset.type() == dns::rrtype::mx ? 2 : rrset.type() == dns::rrtype::srv ? 6 : 0;
+        if (offset == 0) {
+          continue;
+        }
+        Finding f;
+        std::string hosts;
+        std::size_t count = 0;
+        bool all_absent = true;
+        for (std::size_t i = 0; i < rrset.size(); ++i) {
+          const std::optional<Name> target = rdata_name(rrset.rdata(i), offset);
+          // "." is a null MX (RFC 7505) or "no such service" (RFC 2782), not a host.
+          if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
+            continue;
+          }
+          const std::optional<dns::NameView> host = store.find_name(*target);
+          if (host && (host->find(dns::rrtype::a) || host->find(dns::rrtype::aaaa) ||
+                       host->find(dns::rrtype::cname))) {
+            continue;  // an alias is zone/target-cname's
+          }
+          // Below a delegation the child zone holds the address; below a DNAME it is an alias.
+          const dns::NameRole target_role = layout.role_of(*target);
+          if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
+            continue;
+          }
+          all_absent = all_absent && !host;
+          hosts += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target),
+                               host ? "no A or AAAA record" : "no such name in the zone");
+          ++count;
+          f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
+                                           type_text(rrset.type()), text(*target)));
+        }
+        if (count == 0) {
+          continue;
+        }
+        f.location = at(ctx, "", text(rrset.owner()), type_text(rrset.type()));
+        const bool mx = rrset.type() == dns::rrtype::mx;
+        f.message = fmt::format("{} {} names {}: {} cannot connect to {}", f.location.owner, f.location.type, hosts,
+                                mx ? "mail servers" : "clients of the service", count == 1 ? "it" : "them");
+        if (count == rrset.size()) {
+          f.evidence.push_back(mx ? "no exchanger of this MX RRset has an address: mail to this domain is not "
+                                    "delivered"
+                                  : "no target of this SRV RRset has an address: the service cannot be reached");
+        }
+        f.severity = k_info.severity;
+        f.resolver = all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
+        out.add_graded(std::move(f));
+      }
+    });
+    out.finish("MX or SRV RRsets whose targets have no address");
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "zone/target-no-address",
+      .severity = Severity::warning,
+      .stability = Stability::stable,
+      .summary = "An MX exchange or SRV target inside the zone has no A or AAAA record",
+      .reference = "RFC 5321 §5.1, RFC 2782",
+      .impact = {Rcode::nxdomain, Ede::none},
+      .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_target_no_address() { return std::make_unique<TargetNoAddress>(); }
+} // namespace zw::rules::zone

@@ -1,0 +1,55 @@
+// zone/wildcard-ns: an NS RRset at a wildcard owner ("*.example.test. NS ...").
+// User documentation: docs/rules/zone/wildcard-ns.md
+#include "rules/zone/zone_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zone_support;
+
+class WildcardNs final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ZoneFileInput* file = zone_file(ctx);
+    if (file == nullptr || file->layout->delegations().empty()) {
+      return;
+    }
+    CappedSink out(ctx, sink, k_info);
+    // Only delegations: an NS RRset below a cut is occluded (zone/occluded-data), and an apex
+    // NS RRset at a wildcard would need a zone named "*.something", which no parent delegates.
+    for (const dns::Bytes& cut : file->layout->delegations()) {
+      if (!is_wildcard(cut)) {
+        continue;
+      }
+      const std::optional<dns::RrsetView> ns = file->store->find(cut, dns::rrtype::ns);
+      if (!ns) {
+        continue;
+      }
+      Finding f;
+      f.location = at(ctx, "", text(cut), "NS");
+      f.message = fmt::format("{} is a wildcard owner with NS records: wildcards do not delegate, and the meaning "
+                              "of an NS RRset at a wildcard is undefined",
+                              f.location.owner);
+      f.evidence.push_back(where(*ns));
+      f.evidence.push_back("BIND refuses to load the zone (\"invalid NS owner name (wildcard)\"); Knot DNS and NSD "
+                           "load it, with answers below the wildcard that depend on the server software");
+      out.add(std::move(f));
+    }
+    out.finish("wildcard owners with NS records");
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "zone/wildcard-ns",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "A wildcard owner holds an NS RRset",
+      .reference = "RFC 4592 §4.2",
+      .impact = {Rcode::servfail, Ede::no_reachable_authority},
+      .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_wildcard_ns() { return std::make_unique<WildcardNs>(); }
+} // namespace zw::rules::zone

@@ -1,0 +1,203 @@
+#pragma once
+// Shared by the zone structure rules (src/rules/zone/): walking the names of a zone file with
+// their roles, names inside RDATA, file:line evidence, and the per-rule finding cap. Everything
+// here is allocation-free except where it builds text for a finding.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "dns/rr.hpp"
+#include "dns/zone_layout.hpp"
+#include "dns/zone_store.hpp"
+#include "rules/rule_support.hpp"
+
+namespace zw::rules::zone_support {
+
+using Name = std::span<const std::uint8_t>;
+
+// At most this many individual findings per rule and zone; the rest become one summary finding.
+inline constexpr std::size_t k_max_findings = 50;
+
+inline std::uint8_t lower(std::uint8_t c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c - 'A' + 'a') : c;
+}
+
+// Length of the uncompressed wire name at the start of `wire` (root label included), or 0 when
+// it is malformed: a compression pointer, a label running past the end, or over 255 octets.
+inline std::size_t wire_name_length(Name wire) noexcept {
+  std::size_t pos = 0;
+  while (pos < wire.size()) {
+    const std::size_t len = wire[pos];
+    if (len == 0) {
+      return pos + 1 <= 255 ? pos + 1 : 0;
+    }
+    if (len > 63 || pos + 1 + len >= wire.size()) {
+      return 0;
+    }
+    pos += 1 + len;
+  }
+  return 0;
+}
+
+// The name at `offset` in `rdata` (MX exchange at 2, NS at 0, SRV target at 6), if well formed.
+inline std::optional<Name> rdata_name(Name rdata, std::size_t offset) noexcept {
+  if (offset >= rdata.size()) {
+    return std::nullopt;
+  }
+  const Name rest = rdata.subspan(offset);
+  const std::size_t len = wire_name_length(rest);
+  if (len == 0) {
+    return std::nullopt;
+  }
+  return rest.first(len);
+}
+
+// Case-insensitive equality of two well-formed wire names.
+inline bool same_name(Name a, Name b) noexcept {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](std::uint8_t x, std::uint8_t y) {
+           return lower(x) == lower(y);
+         });
+}
+
+// True when `name` equals `ancestor` or lies below it (case-insensitive, well-formed names).
+// Unlike dns::is_subdomain it allocates nothing: it skips labels of `name` until the rest is
+// as long as `ancestor`, which keeps the comparison on a label boundary.
+inline bool at_or_below(Name name, Name ancestor) noexcept {
+  std::size_t pos = 0;
+  while (name.size() - pos > ancestor.size()) {
+    if (name[pos] == 0 || pos + 1 + name[pos] >= name.size()) {
+      return false;
+    }
+    pos += 1 + name[pos];
+  }
+  return name.size() - pos == ancestor.size() && same_name(name.subspan(pos), ancestor);
+}
+
+// Strictly below `ancestor`.
+inline bool below(Name name, Name ancestor) noexcept {
+  return name.size() > ancestor.size() && at_or_below(name, ancestor);
+}
+
+// A strict weak order on names that ignores case (byte order of the lowercased wire form, not
+// the canonical DNS order): enough for sorting and binary search.
+inline bool name_less(Name a, Name b) noexcept {
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
+                                      [](std::uint8_t x, std::uint8_t y) { return lower(x) < lower(y); });
+}
+
+// True for a wildcard owner: its first label is "*" (RFC 4592 §2.1.1).
+inline bool is_wildcard(Name name) noexcept { return name.size() >= 2 && name[0] == 1 && name[1] == '*'; }
+
+inline std::string text(Name name) { return dns::name_to_text(name); }
+inline std::string type_text(std::uint16_t type) { return dns::type_to_text(type); }
+
+// "zones/example.test.zone:12: www.example.test. A", the evidence line of an RRset.
+inline std::string where(const dns::RrsetView& rrset) {
+  return fmt::format("{}: {} {}", rrset.location().to_string(), text(rrset.owner()), type_text(rrset.type()));
+}
+
+// The type an RRSIG RR covers (RFC 4034 §3.1.1), 0 when its RDATA is too short.
+inline std::uint16_t covered_type(Name rrsig_rdata) noexcept {
+  return rrsig_rdata.size() < 2 ? 0 : static_cast<std::uint16_t>(rrsig_rdata[0] << 8 | rrsig_rdata[1]);
+}
+
+// "A, AAAA and TXT".
+inline std::string join_types(const std::vector<std::uint16_t>& types) {
+  std::string out;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    if (i > 0) {
+      out += i + 1 == types.size() ? " and " : ", ";
+    }
+    out += type_text(types[i]);
+  }
+  return out;
+}
+
+// Calls `fn(NameView, NameRole)` for every name of the zone file, in canonical order.
+template <typename Fn>
+void for_each_name(const ZoneFileInput& file, Fn&& fn) {
+  const std::span<const dns::NameRole> roles = file.layout->roles();
+  std::size_t i = 0;
+  for (const dns::NameView name : file.store->names()) {
+    fn(name, i < roles.size() ? roles[i] : dns::NameRole::out_of_zone);
+    ++i;
+  }
+}
+
+// The zone file input when the rule can run: `check` mode with a store and its layout.
+inline const ZoneFileInput* zone_file(const RuleContext& ctx) noexcept {
+  const ZoneFileInput* file = ctx.zone_file();
+  return file != nullptr && file->store != nullptr && file->layout != nullptr ? file : nullptr;
+}
+
+// Passes at most k_max_findings findings on to the sink and counts the rest; `finish` then adds
+// ONE finding that says how many more there were, graded like the worst of them, so nothing is
+// dropped silently.
+class CappedSink {
+public:
+  CappedSink(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) noexcept
+      : m_ctx(ctx), m_sink(sink), m_info(info) {}
+
+  // A finding with the rule's default severity and impact.
+  void add(Finding finding) {
+    finding.severity = m_info.severity;
+    finding.resolver = m_info.impact;
+    add_graded(std::move(finding));
+  }
+
+  // A finding the rule graded itself.
+  void add_graded(Finding finding) {
+    if (m_reported < k_max_findings) {
+      ++m_reported;
+      m_sink.add_graded(std::move(finding));
+      return;
+    }
+    if (m_more == 0 || finding.severity > m_worst.severity) {
+      m_worst.severity = finding.severity;
+      m_worst.resolver = finding.resolver;
+    }
+    if (m_examples.size() < 5) {
+      m_examples.push_back(finding.location.owner + " " + finding.location.type);
+    }
+    ++m_more;
+  }
+
+  // Adds the summary finding, if any was held back. `what` names the findings in the plural
+  // ("names with occluded data").
+  void finish(std::string_view what) {
+    if (m_more == 0) {
+      return;
+    }
+    Finding f;
+    f.location = at(m_ctx, "", m_ctx.zone_name(), "");
+    f.message = fmt::format("and {} more {} (only the first {} are reported one by one)", m_more, what,
+                            k_max_findings);
+    std::string examples;
+    for (const std::string& e : m_examples) {
+      examples += (examples.empty() ? "" : "; ") + e;
+    }
+    f.evidence.push_back(fmt::format("the next ones: {}{}", examples, m_more > m_examples.size() ? "; ..." : ""));
+    f.severity = m_worst.severity;
+    f.resolver = m_worst.resolver;
+    m_sink.add_graded(std::move(f));
+  }
+
+private:
+  const RuleContext& m_ctx;
+  FindingSink& m_sink;
+  const RuleInfo& m_info;
+  std::size_t m_reported = 0;
+  std::size_t m_more = 0;
+  Finding m_worst;
+  std::vector<std::string> m_examples;
+};
+
+} // namespace zw::rules::zone_support
