@@ -76,7 +76,7 @@ class Key:
 
     @property
     def dnskey_line(self) -> str:
-        for line in self.path.with_suffix(".key").read_text().splitlines():
+        for line in pathlib.Path(str(self.path) + ".key").read_text().splitlines():
             if line and not line.startswith(";"):
                 return line
         raise RuntimeError(f"no DNSKEY in {self.path}.key")
