@@ -6,6 +6,7 @@
 #      default four 100k-name zones: ECDSA P-256 + NSEC, ECDSA P-256 + NSEC3 (no salt, 0 extra
 #              iterations, RFC 9276), RSASHA256-2048 + NSEC, Ed25519 + NSEC
 #      full    default + a 1M-name ECDSA P-256 + NSEC zone
+#      large   the 1M-name zone alone
 # Each zone comes from bench/load/gen_zone.py (A, AAAA, MX, TXT, CNAME, delegations with glue and
 # DS), is signed once by dnssec-signzone (KSK + ZSK, -O full: one RR per line, fixed validity
 # 2025-01-01..2035-01-01) and cached in $ZW_BENCH_DIR (default /tmp/zw-bench-check) by size,
@@ -63,7 +64,8 @@ case $set_name in
   default) zones=(100000:ecdsa:nsec 100000:ecdsa:nsec3 100000:rsa:nsec 100000:ed25519:nsec) ;;
   full)    zones=(100000:ecdsa:nsec 100000:ecdsa:nsec3 100000:rsa:nsec 100000:ed25519:nsec
                   1000000:ecdsa:nsec) ;;
-  *) echo "bench/check: unknown SET '$set_name' (quick, default, full)" >&2; exit 2 ;;
+  large)   zones=(1000000:ecdsa:nsec) ;;
+  *) echo "bench/check: unknown SET '$set_name' (quick, default, full, large)" >&2; exit 2 ;;
 esac
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/check: RUNS must be a positive integer" >&2; exit 2; }
 [[ -n $py ]] || skip "python3 missing"
