@@ -1,4 +1,4 @@
-// The signature-completeness helpers (src/rules/dnssec/zone_signing.hpp) and the four rules that
+// The signature-completeness helpers (src/rules/zone_signing.hpp) and the four rules that
 // use them, on zones built in memory: which RRsets must be signed, the apex keys, SOA EXPIRE,
 // the cap on findings, and where each rule stops.
 
@@ -11,7 +11,7 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_store.hpp"
 #include "dnssec/keys.hpp"
-#include "rules/dnssec/zone_signing.hpp"
+#include "rules/zone_signing.hpp"
 #include "rules/rule_context.hpp"
 #include "zonewarden/rule.hpp"
 

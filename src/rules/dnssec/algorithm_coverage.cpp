@@ -2,7 +2,7 @@
 // User documentation: docs/rules/dnssec/algorithm-coverage.md
 #include <bitset>
 
-#include "rules/dnssec/zone_signing.hpp"
+#include "rules/zone_signing.hpp"
 
 namespace zw::rules::dnssec {
 namespace {

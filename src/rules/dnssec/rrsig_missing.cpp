@@ -1,6 +1,6 @@
 // dnssec/rrsig-missing: an RRset that must be signed has no RRSIG at all.
 // User documentation: docs/rules/dnssec/rrsig-missing.md
-#include "rules/dnssec/zone_signing.hpp"
+#include "rules/zone_signing.hpp"
 
 namespace zw::rules::dnssec {
 namespace {

@@ -3,7 +3,7 @@
 #include <map>
 #include <utility>
 
-#include "rules/dnssec/zone_signing.hpp"
+#include "rules/zone_signing.hpp"
 
 namespace zw::rules::dnssec {
 namespace {

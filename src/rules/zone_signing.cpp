@@ -1,4 +1,4 @@
-#include "rules/dnssec/zone_signing.hpp"
+#include "rules/zone_signing.hpp"
 
 #include <algorithm>
 
