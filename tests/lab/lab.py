@@ -34,7 +34,7 @@ import labdns  # noqa: E402
 
 DAY = 86400
 TOOLS = ["unshare", "ip", "nsd", "knotd", "named", "unbound", "nft", "dnssec-keygen",
-         "dnssec-signzone", "dnssec-dsfromkey"]
+         "dnssec-signzone", "dnssec-dsfromkey", "ldns-signzone"]
 READY_DEADLINE = float(os.environ.get("ZW_LAB_READY_TIMEOUT", "10"))  # seconds for every server to answer
 STOP_DEADLINE = 3.0       # seconds between SIGTERM and SIGKILL
 INNER_MARK = "_inner"
@@ -139,6 +139,39 @@ SCENARIOS = [
              note="ns2: UDP always TC=1 with no answer; TCP accepted but never answered"),
     Scenario("private-addr", [], [NS("ns1", "knot"), NS("ns2", "bind")], alg=15,
              note="healthy; private addresses are normal in the lab (ns-address-not-public needs public hints)"),
+    # One scenario per DNSSEC failure class (appended: rows are numbered by position).
+    Scenario("zsk-missing", ["dnssec/rrsig-key-missing"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             keys="ksk+zsk", fault=("zsk-unpublished", {}), resolver=servfail(9),
+             note="data signed by a ZSK that the DNSKEY RRset does not hold; the KSK signs the DNSKEY RRset"),
+    Scenario("rrsig-alg-mismatch", ["dnssec/rrsig-key-missing"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             fault=("edit-rrsig", {"covered": "data", "field": "algorithm", "value": 8}), resolver=servfail(9),
+             note="every RRSIG but DNSKEY's says algorithm 8; the zone has keys of algorithm 13 only"),
+    Scenario("rrsig-wrong-signer", ["dnssec/rrsig-invalid"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             fault=("edit-rrsig", {"covered": "SOA", "field": "signer", "value": "lab."}), resolver=servfail(9),
+             note="signer name of the apex SOA RRSIG replaced by lab."),
+    Scenario("not-zone-key", ["dnssec/rrsig-key-unusable"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             keys="ksk+zsk", fault=("zsk-not-zone-key", {}), resolver=servfail(11),
+             note="the data-signing key has flags 0 (Zone Key bit clear); the KSK (257, DS) signs the DNSKEY RRset"),
+    Scenario("www-unsigned", ["dnssec/rrsig-missing"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             fault=("drop-rrsig", {"owner": "www", "types": ["A", "AAAA"]}),
+             note="RRSIGs over www A and www AAAA deleted after signing"),
+    Scenario("ttl-above-original", ["dnssec/rrsig-ttl-mismatch"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             fault=("raise-ttl", {"owner": "www", "type": "A", "ttl": 3600}),
+             note="TTL of www A raised to 3600 after signing; its RRSIG says Original TTL 300"),
+    Scenario("ds-stale", ["dnssec/ds-stale"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             fault=("ds-extra", {"alg": 13}),
+             note="parent DS: the current KSK's plus one of an old KSK (13) that the DNSKEY set no longer holds"),
+    Scenario("ds-alg-unused", ["dnssec/ds-stale"], [NS("ns1", "nsd"), NS("ns2", "knot")],
+             fault=("ds-extra", {"alg": 8}),
+             note="parent DS: the correct one plus one of an RSASHA256 key (8); the zone is signed with 13 only"),
+    Scenario("nsec-gap", ["dnssec/nsec-chain-broken", "dnssec/denial-proof-invalid"],
+             [NS("ns1", "nsd"), NS("ns2", "knot")], fault=("drop-nsec", {"owner": "www"}),
+             note="the NSEC of www (and its RRSIG) deleted: names after www have no NXDOMAIN proof (NSD and Knot)"),
+    Scenario("nsec3-iter-high", ["dnssec/nsec3-parameters"], [NS("ns1", "knot"), NS("ns2", "nsd")],
+             denial="nsec3", fault=("nsec3-params", {"iterations": 200, "salt": "5a57"}),
+             note="NSEC3 with 200 iterations and salt 5a57 (ldns-signzone: dnssec-signzone stops at 150)"),
+    Scenario("dnskey-differs", ["consistency/dnskey-set"], [NS("ns1", "knot"), NS("ns2", "nsd", "extra-dnskey")],
+             note="ns2 serves a copy whose DNSKEY set also holds a pre-published ZSK; both copies validate"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -152,6 +185,7 @@ SERVER_FAULTS = {
     "no-zone":      {"serve": "nothing"},
     "broken-zone":  {"serve": "broken"},
     "newer-serial": {"serve": "newer-serial", "instance_suffix": "-b"},
+    "extra-dnskey": {"serve": "extra-dnskey", "instance_suffix": "-b"},
     "clear-aa":     {"fake": "relay"},
     "garbage":      {"fake": "garbage"},
     "wrong-id":     {"fake": "wrong-id"},
@@ -188,6 +222,52 @@ def fault_dnskey_zsk_only(zb):
     zb.dnskey_signers = "zsk"
 
 
+def fault_zsk_unpublished(zb):
+    # dnssec-signzone signs with a key named on its command line even when the zone does not
+    # publish it; the ZSK's signature over the DNSKEY RRset is dropped, so only the KSK signs it.
+    zb.publish_zsk, zb.dnskey_signers = False, "ksk"
+
+
+def fault_zsk_not_zone_key(zb):
+    # The ZSK's .key file is edited to flags 0 before signing (dnssec-signzone accepts it and
+    # signs with the key tag of the edited key); only the KSK signs the DNSKEY RRset.
+    zb.zsk_flags, zb.dnskey_signers = 0, "ksk"
+
+
+def fault_edit_rrsig(zb, covered, field, value):
+    zb.post_sign.append(lambda text: edit_rrs(text, lambda t: rrsig_set(t, zb.zone, covered, field, value),
+                                              "edit-rrsig %s %s" % (covered, field)))
+
+
+def fault_drop_rrsig(zb, owner, types):
+    name = "%s.%s" % (owner, zb.zone)
+    zb.post_sign.append(lambda text: edit_rrs(
+        text, lambda t: None if t[0].lower() == name and t[3] == "RRSIG" and t[4] in types else t,
+        "drop-rrsig %s" % name))
+
+
+def fault_raise_ttl(zb, owner, type, ttl):
+    name = "%s.%s" % (owner, zb.zone)
+    zb.post_sign.append(lambda text: edit_rrs(
+        text, lambda t: [t[0], str(ttl)] + t[2:] if t[0].lower() == name and t[3] == type else t,
+        "raise-ttl %s %s" % (name, type)))
+
+
+def fault_ds_extra(zb, alg):
+    zb.extra_ds_alg = alg
+
+
+def fault_drop_nsec(zb, owner):
+    name = "%s.%s" % (owner, zb.zone)
+    zb.post_sign.append(lambda text: edit_rrs(
+        text, lambda t: None if t[0].lower() == name and (t[3] == "NSEC" or t[3:5] == ["RRSIG", "NSEC"]) else t,
+        "drop-nsec %s" % name))
+
+
+def fault_nsec3_params(zb, iterations, salt):
+    zb.nsec3 = (iterations, salt)
+
+
 ZONE_FAULTS = {
     "ns-sets": fault_ns_sets,
     "glue-differs": fault_glue_differs,
@@ -196,6 +276,14 @@ ZONE_FAULTS = {
     "ds-other-key": fault_ds_other_key,
     "serve-unsigned": fault_serve_unsigned,
     "dnskey-zsk-only": fault_dnskey_zsk_only,
+    "zsk-unpublished": fault_zsk_unpublished,
+    "zsk-not-zone-key": fault_zsk_not_zone_key,
+    "edit-rrsig": fault_edit_rrsig,
+    "drop-rrsig": fault_drop_rrsig,
+    "raise-ttl": fault_raise_ttl,
+    "ds-extra": fault_ds_extra,
+    "drop-nsec": fault_drop_nsec,
+    "nsec3-params": fault_nsec3_params,
 }
 
 # --------------------------------------------------------------------------------------------
@@ -247,6 +335,47 @@ def ds_text(keybase):
     return run(["dnssec-dsfromkey", "-2", keybase + ".key"])
 
 
+def key_tag_of(keybase):
+    t = dnskey_text(keybase).split()
+    k = t.index("DNSKEY")
+    return labdns.key_tag(t[k + 1], t[k + 2], t[k + 3], " ".join(t[k + 4:]))
+
+
+def edit_rrs(text, fn, what):
+    """Post-signing edit of a zone file in `-O full` form (one RR per line: owner ttl class type
+    rdata). `fn(tokens)` returns the tokens to write, or None to drop the record. Raises when
+    nothing changed, so a fault never silently fails to be planted."""
+    out, changed = [], 0
+    for line in text.splitlines():
+        tok = line.split()
+        if len(tok) < 4 or line.startswith((";", "$")):
+            out.append(line)
+            continue
+        new = fn(tok)
+        if new != tok:
+            changed += 1
+        if new is not None:
+            out.append(" ".join(new) if new != tok else line)
+    if not changed:
+        raise LabError("%s: no record changed" % what)
+    return "\n".join(out) + "\n"
+
+
+RRSIG_FIELDS = {"algorithm": 5, "signer": 11}
+
+
+def rrsig_set(tok, zone, covered, field, value):
+    """Sets `field` of an RRSIG over `covered`: a type at the apex, or "data" (every RRSIG but DNSKEY's)."""
+    if tok[3] != "RRSIG":
+        return tok
+    if covered == "data" and tok[4] == "DNSKEY":
+        return tok
+    if covered != "data" and (tok[4] != covered or tok[0].lower() != zone):
+        return tok
+    k = RRSIG_FIELDS[field]
+    return tok[:k] + [str(value)] + tok[k + 1:]
+
+
 def corrupt_rrsig(text, zone, covered):
     """Flips bytes in the signature field of the RRSIG at the apex that covers `covered`."""
     out, done = [], False
@@ -283,7 +412,10 @@ class ZoneBuild:
         self.post_sign = []
         self.ds_key = "signing" if sc.alg else None
         self.serve_signed = bool(sc.alg)
-        self.dnskey_signers = "normal"
+        self.dnskey_signers = "normal"   # "zsk": ZSK alone; "ksk": the ZSK's signature is dropped
+        self.publish_zsk, self.zsk_flags = True, 256
+        self.extra_ds_alg = None          # a DS of a key (this algorithm) that the zone does not have
+        self.nsec3 = (0, "-")             # iterations, salt
         self.serial = int(now)
         name, params = sc.fault
         if name:
@@ -323,9 +455,21 @@ class ZoneBuild:
         else:
             self.ksk = self.zsk = keygen(self.keydir, self.zone, alg, True)
         self.other = keygen(os.path.join(self.keydir, "unused"), self.zone, alg, True) if self.ds_key == "other" else None
+        if self.extra_ds_alg:
+            self.extra_ds = keygen(os.path.join(self.keydir, "old"), self.zone, self.extra_ds_alg, True)
+        if self.zsk_flags != 256:
+            with open(self.zsk + ".key") as f:
+                text = f.read()
+            if " DNSKEY 256 " not in text:
+                raise LabError("%s: no flags 256 in %s.key" % (self.zone, self.zsk))
+            with open(self.zsk + ".key", "w") as f:
+                f.write(text.replace(" DNSKEY 256 ", " DNSKEY %d " % self.zsk_flags))
+        if "extra-dnskey" in {ns.behaviour for ns in self.sc.servers}:
+            # A pre-published key (no private key where the signer looks) in one server's copy only.
+            self.standby = keygen(os.path.join(self.keydir, "standby"), self.zone, alg, False)
 
-    def sign(self, serial, out):
-        plain = self.text(serial)
+    def sign(self, serial, out, extra_dnskeys=()):
+        plain = self.text(serial) + "".join(dnskey_text(k) for k in extra_dnskeys)
         if not self.serve_signed:
             return write(out, plain)
         sc = self.sc
@@ -340,19 +484,32 @@ class ZoneBuild:
                 shutil.copy(self.zsk + suffix, keydir)
         else:
             keys = [self.ksk] if self.ksk == self.zsk else [self.ksk, self.zsk]
-            plain += "".join(dnskey_text(k) for k in keys)
+            plain += "".join(dnskey_text(k) for k in keys if self.publish_zsk or k != self.zsk)
             signkeys, keydir = keys, self.keydir
             extra = ["-z"] if self.ksk == self.zsk else []
         src = write(out + ".in", plain)
         inc, exp = self.window
+        if sc.denial == "nsec3" and self.nsec3[0] > 150:
+            # dnssec-signzone refuses more than 150 iterations; ldns-signzone does not.
+            iterations, salt = self.nsec3
+            run(["ldns-signzone", "-n", "-t", str(iterations), "-s", salt, "-i", utc(self.now + inc),
+                 "-e", utc(self.now + exp), "-o", self.zone, "-f", out, src] + signkeys, cwd=keydir)
+            return self.post_edit(out)
         argv = ["dnssec-signzone", "-P", "-O", "full", "-j", "0", "-K", keydir,
                 "-s", utc(self.now + inc), "-e", utc(self.now + exp), "-o", self.zone, "-f", out] + extra
         if sc.denial == "nsec3":
-            argv += ["-3", "-", "-H", "0"]
+            argv += ["-3", self.nsec3[1], "-H", str(self.nsec3[0])]
         argv += [src] + [os.path.join(keydir, os.path.basename(k)) + ".key" for k in signkeys]
         run(argv, cwd=keydir)
+        return self.post_edit(out)
+
+    def post_edit(self, out):
         with open(out) as f:
             text = f.read()
+        if self.dnskey_signers == "ksk" and self.ksk != self.zsk:
+            tag = str(key_tag_of(self.zsk))
+            text = edit_rrs(text, lambda t: None if t[3:5] == ["RRSIG", "DNSKEY"] and t[10] == tag else t,
+                            "%s: drop the ZSK's RRSIG DNSKEY" % self.zone)
         for fn in self.post_sign:
             text = fn(text)
         return write(out, text)
@@ -364,6 +521,9 @@ class ZoneBuild:
         behaviours = {ns.behaviour for ns in self.sc.servers}
         if "newer-serial" in behaviours:
             self.files["newer-serial"] = self.sign(self.serial + 1, os.path.join(zdir, self.zone + "newer-serial.zone"))
+        if "extra-dnskey" in behaviours:
+            self.files["extra-dnskey"] = self.sign(self.serial, os.path.join(zdir, self.zone + "extra-dnskey.zone"),
+                                                   extra_dnskeys=[self.standby])
         if "broken-zone" in behaviours:
             # A syntax error: BIND refuses to load the zone and answers SERVFAIL for it.
             self.files["broken"] = write(os.path.join(zdir, self.zone + "broken.zone"),
@@ -372,6 +532,8 @@ class ZoneBuild:
             self.ds = ds_text(self.ksk)
         elif self.ds_key == "other":
             self.ds = ds_text(self.other)
+        if self.extra_ds_alg:
+            self.ds += ds_text(self.extra_ds)
 
     def parent_records(self):
         lines = ["%s 300 IN NS %s" % (self.zone, self.fqdn(l)) for l in self.parent_ns]
@@ -660,7 +822,8 @@ def assemble(workdir):
                 if sc.zone in instances[ns.software + "-a"].zones:
                     raise LabError("%s: %s-a must not serve the zone it refuses" % (sc.zone, ns.software))
         scen_json.append({"zone": sc.zone, "expect": sc.expect, "resolver": sc.resolver, "servers": servers,
-                          "note": sc.note, "signed": zb.serve_signed, "ds_in_parent": bool(zb.ds),
+                          "note": sc.note, "fault": dict(sc.fault[1], name=sc.fault[0]) if sc.fault[0] else None,
+                          "signed": zb.serve_signed, "ds_in_parent": bool(zb.ds),
                           "algorithm": sc.alg, "denial": sc.denial if zb.serve_signed else None,
                           "rrsig_window": {"inception": utc(zb.now + zb.window[0]),
                                            "expiration": utc(zb.now + zb.window[1])} if zb.serve_signed else None,

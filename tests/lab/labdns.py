@@ -4,6 +4,7 @@ Only what the lab needs: build a query, read a header and the first question,
 and send one query over UDP or TCP with a deadline. Not a general DNS library.
 """
 
+import base64
 import socket
 import struct
 import time
@@ -110,3 +111,12 @@ def query(addr, name, qtype="SOA", tcp=False, timeout=1.0, qid=None, rd=False, d
         s.connect((addr, port))
         s.send(msg)
         return s.recv(65535)
+
+
+def key_tag(flags, protocol, algorithm, key_b64):
+    """RFC 4034 Appendix B key tag of a DNSKEY given in presentation form (base64 may hold spaces)."""
+    rdata = struct.pack("!HBB", int(flags), int(protocol), int(algorithm)) + base64.b64decode("".join(key_b64.split()))
+    acc = 0
+    for i, b in enumerate(rdata):
+        acc += b << 8 if i % 2 == 0 else b
+    return (acc + (acc >> 16)) & 0xFFFF

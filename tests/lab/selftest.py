@@ -7,6 +7,8 @@ For every scenario in $ZW_LAB_SCENARIOS it checks, with dig:
   * the validating Unbound ($ZW_LAB_RESOLVER): `<zone> SOA +dnssec` gives the declared rcode and EDE
     (or NOERROR, with AD exactly when the zone is signed and has a DS, when `resolver` is null);
   * the parent (lab. servers): NS set, glue and DS presence as declared;
+  * the zone-wide fault (`fault` in scenarios.json), on the wire of a healthy server: keys, RRSIG
+    fields, TTLs, DS set, NSEC chain and NSEC3 parameters are what the fault says they are;
   * every server address: answers as its declared behaviour says (authoritative with the declared
     serial over UDP and TCP, REFUSED, SERVFAIL, no AA, ICMP refused, timeout, ...). The hostile
     servers are checked with raw sockets, since dig only reports that it got no usable answer.
@@ -147,11 +149,13 @@ def check_server(c, sc, srv):
     beh = srv["behaviour"]
     for addr in srv["addresses"]:
         where = "%s %s" % (srv["name"], addr)
-        if beh in ("healthy", "newer-serial"):
+        if beh in ("healthy", "newer-serial", "extra-dnskey"):
             for tcp in (False, True):
                 r = check_auth(c, sc, srv, addr, tcp)
                 if r:
                     c.expect("aa" in r["flags"], "%s: no AA bit" % where)
+            if beh == "extra-dnskey":
+                check_extra_dnskey(c, sc, srv, addr)
         elif beh == "drop-tcp":
             r = check_auth(c, sc, srv, addr, False)
             if r:
@@ -211,8 +215,138 @@ def check_server(c, sc, srv):
             c.expect(False, "%s: unknown behaviour %s" % (where, beh))
 
 
+def auth(addr, name, rtype):
+    return dig("@" + addr, name, rtype, "+norec", "+dnssec", "+time=2", "+tries=1")
+
+
+def dnskeys(addr, zone):
+    """({key tag: (flags, algorithm)}, [RRSIG DNSKEY tokens]) as `addr` serves them."""
+    r = auth(addr, zone, "DNSKEY")
+    keys = {labdns.key_tag(k[4], k[5], k[6], "".join(k[7:])): (int(k[4]), int(k[6]))
+            for k in rrs(r["answer"], "DNSKEY", zone)}
+    return keys, rrsigs(r, zone, "DNSKEY")
+
+
+def rrsigs(r, owner, covered):
+    """RRSIGs over `covered` at `owner` in the answer (dig tokens: 5 algorithm, 7 original TTL, 10 key tag, 11 signer)."""
+    return [x for x in rrs(r["answer"], "RRSIG", owner) if x[4] == covered]
+
+
+def healthy_addr(sc):
+    for s in sc["servers"]:
+        if s["behaviour"] == "healthy":
+            return s["addresses"][0]
+    return None
+
+
+def canonical(name):
+    return list(reversed(name.lower().rstrip(".").split(".")))
+
+
+def covers(nsec, name):
+    """True when the NSEC record (dig tokens) proves that `name` does not exist (RFC 4034 §6.1 order)."""
+    owner, nxt, n = canonical(nsec[0]), canonical(nsec[4]), canonical(name)
+    if owner < nxt:
+        return owner < n < nxt
+    return n > owner or n < nxt   # the last NSEC wraps to the apex
+
+
+def check_extra_dnskey(c, sc, srv, addr):
+    """A server with `extra-dnskey` serves one DNSKEY (flags 256) more than the healthy servers."""
+    base = healthy_addr(sc)
+    mine, _ = dnskeys(addr, sc["zone"])
+    theirs, _ = dnskeys(base, sc["zone"])
+    extra = set(mine) - set(theirs)
+    c.expect(set(theirs) < set(mine) and len(extra) == 1 and all(mine[t][0] == 256 for t in extra),
+             "%s %s: DNSKEY tags %s, want those of %s %s plus one ZSK"
+             % (srv["name"], addr, sorted(mine), base, sorted(theirs)))
+
+
+def check_zone_fault(c, sc):
+    """Proves the zone-wide fault on the wire of the zone's first healthy server."""
+    f, z, addr = sc.get("fault"), sc["zone"], healthy_addr(sc)
+    if not f or not addr:
+        return
+    name, www = f["name"], "www." + z
+    keys, dnskey_sigs = dnskeys(addr, z)
+    algs = {v[1] for v in keys.values()}
+    soa_sigs = rrsigs(auth(addr, z, "SOA"), z, "SOA")
+    if name == "zsk-unpublished":
+        c.expect(keys and all(v[0] == 257 for v in keys.values()), "DNSKEY flags %s, want the KSK only" % keys)
+        c.expect(soa_sigs and all(int(x[10]) not in keys for x in soa_sigs),
+                 "SOA RRSIG key tag %s, want one not in DNSKEY %s" % ([x[10] for x in soa_sigs], sorted(keys)))
+        c.expect(dnskey_sigs and all(int(x[10]) in keys for x in dnskey_sigs),
+                 "RRSIG DNSKEY tags %s, want the KSK's only" % [x[10] for x in dnskey_sigs])
+    elif name == "zsk-not-zone-key":
+        c.expect(soa_sigs and all(keys.get(int(x[10]), (None,))[0] == 0 for x in soa_sigs),
+                 "SOA RRSIG key tag %s, want the DNSKEY with flags 0 (%s)" % ([x[10] for x in soa_sigs], keys))
+        c.expect(dnskey_sigs and all(keys.get(int(x[10]), (0,))[0] == 257 for x in dnskey_sigs),
+                 "RRSIG DNSKEY tags %s, want the KSK's (257) only" % [x[10] for x in dnskey_sigs])
+        r = dig("@" + TLD_SERVERS[0], z, "DS", "+norec", "+time=2", "+tries=1")
+        ds = [int(x[4]) for x in rrs(r["answer"], "DS", z)]
+        c.expect(ds and all(keys.get(t, (0,))[0] == 257 for t in ds), "DS tags %s, want the KSK's" % ds)
+    elif name == "edit-rrsig":
+        k, want = {"algorithm": 5, "signer": 11}[f["field"]], str(f["value"])
+        c.expect(soa_sigs and all(x[k].lower() == want for x in soa_sigs),
+                 "SOA RRSIG %s %s, want %s" % (f["field"], [x[k] for x in soa_sigs], want))
+        if f["covered"] == "data":
+            a_sigs = rrsigs(auth(addr, www, "A"), www, "A")
+            c.expect(a_sigs and all(x[k].lower() == want for x in a_sigs),
+                     "www A RRSIG %s %s, want %s" % (f["field"], [x[k] for x in a_sigs], want))
+        if f["field"] == "algorithm":
+            c.expect(keys and int(want) not in algs, "DNSKEY algorithms %s, want none of %s" % (algs, want))
+            c.expect(dnskey_sigs and all(int(x[5]) in algs for x in dnskey_sigs), "RRSIG DNSKEY algorithm changed too")
+        else:
+            ns_sigs = rrsigs(auth(addr, z, "NS"), z, "NS")
+            c.expect(ns_sigs and all(x[11].lower() == z for x in ns_sigs), "NS RRSIG signer changed too")
+    elif name == "drop-rrsig":
+        owner = "%s.%s" % (f["owner"], z)
+        for t in f["types"]:
+            r = auth(addr, owner, t)
+            c.expect(rrs(r["answer"], t, owner) and not rrs(r["answer"], "RRSIG", owner),
+                     "%s %s: want the records without RRSIG" % (owner, t))
+        c.expect(bool(soa_sigs), "SOA RRSIG missing too")
+    elif name == "raise-ttl":
+        owner = "%s.%s" % (f["owner"], z)
+        r = auth(addr, owner, f["type"])
+        data, sigs = rrs(r["answer"], f["type"], owner), rrsigs(r, owner, f["type"])
+        c.expect(data and sigs and all(int(x[1]) == f["ttl"] > int(sigs[0][7]) for x in data),
+                 "%s %s: TTL %s, RRSIG Original TTL %s; want TTL %s above it"
+                 % (owner, f["type"], [x[1] for x in data], [x[7] for x in sigs], f["ttl"]))
+    elif name == "ds-extra":
+        r = dig("@" + TLD_SERVERS[0], z, "DS", "+norec", "+time=2", "+tries=1")
+        ds = [(int(x[4]), int(x[5])) for x in rrs(r["answer"], "DS", z)]
+        matching = [d for d in ds if keys.get(d[0], (0, 0))[1] == d[1]]
+        stale = [d for d in ds if d not in matching]
+        c.expect(len(ds) == 2 and len(matching) == 1 and len(stale) == 1 and stale[0][1] == f["alg"],
+                 "DS (tag, alg) %s, DNSKEY %s: want one matching DS and one of algorithm %s matching no key"
+                 % (ds, keys, f["alg"]))
+        if f["alg"] != sc["algorithm"]:
+            c.expect(keys and f["alg"] not in algs, "DNSKEY algorithms %s, want none of %s" % (algs, f["alg"]))
+    elif name == "drop-nsec":
+        owner, nx = "%s.%s" % (f["owner"], z), "zw-nx-test." + z
+        r = auth(addr, owner, "NSEC")
+        c.expect(r["status"] == "NOERROR" and not rrs(r["answer"], "NSEC"), "%s still has an NSEC record" % owner)
+        r = auth(addr, "ns1." + z, "NSEC")
+        c.expect(bool(rrs(r["answer"], "NSEC")), "ns1.%s has no NSEC record either" % z)
+        r = auth(addr, nx, "A")
+        proof = rrs(r["authority"], "NSEC")
+        c.expect(r["status"] == "NXDOMAIN" and not any(covers(x, nx) for x in proof),
+                 "%s: status %s, NSEC %s; want NXDOMAIN with no NSEC covering the name"
+                 % (nx, r["status"], [(x[0], x[4]) for x in proof]))
+    elif name == "nsec3-params":
+        r = auth(addr, z, "NSEC3PARAM")
+        p = rrs(r["answer"], "NSEC3PARAM", z)
+        c.expect(p and int(p[0][6]) == f["iterations"] and p[0][7].lower() == f["salt"].lower(),
+                 "NSEC3PARAM %s, want %s iterations, salt %s" % (p and p[0][4:], f["iterations"], f["salt"]))
+        r = auth(addr, "zw-nx-test." + z, "A")
+        n3 = rrs(r["authority"], "NSEC3")
+        c.expect(r["status"] == "NXDOMAIN" and n3 and all(int(x[6]) == f["iterations"] for x in n3),
+                 "NXDOMAIN proof: NSEC3 iterations %s, want %s" % ([x[6] for x in n3], f["iterations"]))
+
+
 def check_child_ns(c, sc):
-    healthy = [s for s in sc["servers"] if s["behaviour"] in ("healthy", "newer-serial", "drop-tcp")]
+    healthy = [s for s in sc["servers"] if s["behaviour"] in ("healthy", "newer-serial", "drop-tcp", "extra-dnskey")]
     if not healthy:
         return
     addr = healthy[0]["addresses"][0]
@@ -234,6 +368,7 @@ def check_scenario(sc, resolver):
         check_resolver(c, sc, resolver)
         check_parent(c, sc)
         check_child_ns(c, sc)
+        check_zone_fault(c, sc)
         for srv in sc["servers"]:
             check_server(c, sc, srv)
     except Exception as e:  # a crash in a check is a failure, not a traceback for all
