@@ -1,0 +1,232 @@
+#!/usr/bin/python3
+"""The lab's validating Unbound as referee of zonewarden's resolver predictions. Run inside a
+fresh lab (Unbound's cache must not have seen the scenario zones yet):
+
+    tests/lab/lab.py run -- python3 tests/lab/test_referee.py build/src/cli/zonewarden
+                                                              [--output OUT.json] [--timeout SECONDS]
+
+For every scenario of $ZW_LAB_SCENARIOS it asks Unbound ($ZW_LAB_RESOLVER, `ede: yes`), in this
+order, `<zone> SOA`, `www.<zone> A`, `zw-nx-test.<zone> A` (a name that does not exist) and
+`<zone> NULL` (apex NODATA), and records RCODE and EDE. The SOA goes first: Unbound's EDE for a
+later query can come from its cache of an earlier failure (EDE 6 "marked as invalid because of a
+previous validation failure") instead of the root cause. Meanwhile it runs zonewarden ONCE:
+
+    ZONEWARDEN audit Z1 Z2 ... --hints $ZW_LAB_HINTS --trust-anchor $ZW_LAB_ANCHOR
+               --name www.Z1 --name www.Z2 ... --format json --output OUT.json
+
+(a binary that rejects --name is run again without it, and the output says so). Then it compares,
+per zone, a finding's `resolver` prediction with what Unbound answered:
+
+  * `<zone> SOA`, against the findings at the apex (owner the zone or null, type SOA, DNSKEY, DS
+    or null). SERVFAIL: one of them with severity "error" must predict rcode SERVFAIL and
+    Unbound's EDE (when the apex has no error finding, the zone's first error finding is taken).
+    Any other answer: none of them may predict SERVFAIL.
+  * `www.<zone> A`, the same way against the findings about www.<zone> (type A or null). A
+    SERVFAIL here while the SOA failed too is the apex failure seen again, already compared.
+
+The expectations are Unbound's live answers, never zonewarden's output. The other two queries
+are printed (INFO) but not compared. Prints one line per comparison and `N passed, M failed`.
+Exit 0 all passed, 1 any failed (zonewarden failing or timing out fails every comparison),
+77 when the lab is not there (not run inside lab.py, or its resolver does not answer).
+"""
+
+import argparse
+import concurrent.futures
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # keep tests/lab free of __pycache__
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from selftest import RESOLVER_ATTEMPTS, RESOLVER_MAY_HANG, RESOLVER_TIME, dig  # noqa: E402
+
+APEX_TYPES = (None, "", "SOA", "DNSKEY", "DS")
+SKIP = 77
+
+
+def norm(name):
+    n = (name or "").strip().lower()
+    return n if n.endswith(".") else n + "."
+
+
+def queries(zone):
+    """(label, qname, qtype) in the order they are asked; the SOA first (see the docstring)."""
+    return [("SOA", zone, "SOA"), ("www A", "www." + zone, "A"),
+            ("nx A", "zw-nx-test." + zone, "A"), ("apex NULL", zone, "TYPE10")]
+
+
+def ask(resolver, qname, qtype, attempts):
+    """Unbound's answer as {"rcode", "ede", "ad", "attempt"}; rcode None when it never answered.
+    Retried only when there is no answer at all, as selftest does."""
+    for attempt in range(1, attempts + 1):
+        r = dig("@" + resolver, qname, qtype, "+dnssec", "+time=%d" % RESOLVER_TIME, "+tries=1", timeout=40)
+        if r["status"] is not None:
+            return {"rcode": r["status"], "ede": r["ede"], "ad": "ad" in r["flags"], "attempt": attempt}
+    return {"rcode": None, "ede": None, "ad": False, "attempt": attempts}
+
+
+def ask_zone(resolver, sc):
+    return [(label, qname, qtype, ask(resolver, qname, qtype, RESOLVER_ATTEMPTS))
+            for label, qname, qtype in queries(sc["zone"])]
+
+
+def show_answer(a):
+    if a["rcode"] is None:
+        return "no answer"
+    s = a["rcode"] + (" EDE %d" % a["ede"] if a["ede"] is not None else "") + (" AD" if a["ad"] else "")
+    return s + (" (attempt %d)" % a["attempt"] if a["attempt"] > 1 else "")
+
+
+def prediction(f):
+    r = f.get("resolver") or {}
+    return r.get("rcode"), r.get("ede")
+
+
+def show_finding(f):
+    rcode, ede = prediction(f)
+    return "%s(%s) at %s %s predicts %s%s" % (f.get("rule"), f.get("severity"), f.get("owner"), f.get("type"),
+                                              rcode, "" if ede is None else " EDE %s" % ede)
+
+
+def about_apex(f, zone):
+    return norm(f.get("owner") or zone) == zone and f.get("type") in APEX_TYPES
+
+
+def about_name(f, name, qtype):
+    return norm(f.get("owner") or "") == name and f.get("type") in (None, "", qtype)
+
+
+def compare(answer, concerned, findings):
+    """Returns (ok, reason): does zonewarden's prediction agree with Unbound's `answer`?"""
+    if answer["rcode"] == "SERVFAIL":
+        errors = [f for f in concerned if f.get("severity") == "error"]
+        if not errors:
+            errors = [f for f in findings if f.get("severity") == "error"][:1]
+        if not errors:
+            return False, "no error finding"
+        for f in errors:
+            if prediction(f) == ("SERVFAIL", answer["ede"]):
+                return True, show_finding(f)
+        return False, "; ".join(show_finding(f) for f in errors)
+    wrong = [f for f in concerned if prediction(f)[0] == "SERVFAIL"]
+    if wrong:
+        return False, "; ".join(show_finding(f) for f in wrong)
+    return True, "no finding predicts SERVFAIL"
+
+
+def run_zonewarden(argv, timeout):
+    """Returns (CompletedProcess or None, error text)."""
+    try:
+        return subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=timeout), ""
+    except FileNotFoundError:
+        return None, "binary not found: " + argv[0]
+    except PermissionError:
+        return None, "binary not executable: " + argv[0]
+    except subprocess.TimeoutExpired:
+        return None, "timed out after %.0f s" % timeout
+
+
+def audit(binary, scenarios, out, timeout):
+    """Runs zonewarden once over every scenario zone; returns ({zone: findings}, error text, notes)."""
+    zones = [sc["zone"] for sc in scenarios]
+    base = [binary, "audit"] + zones + ["--hints", os.environ["ZW_LAB_HINTS"],
+                                        "--trust-anchor", os.environ["ZW_LAB_ANCHOR"]]
+    names = [a for z in zones for a in ("--name", "www." + z)]
+    tail = ["--format", "json", "--output", out]
+    notes = []
+    p, err = run_zonewarden(base + names + tail, timeout)
+    if p is not None and p.returncode == 2 and "--name" in (p.stderr or ""):
+        said = (p.stderr or "").strip().splitlines()[-1]
+        notes.append("this zonewarden rejects --name (%s); ran without it" % said[:said.find("--name") + 6])
+        p, err = run_zonewarden(base + tail, timeout)
+    if p is None:
+        return None, err, notes
+    if p.returncode not in (0, 1):
+        return None, "exit status %d: %s" % (p.returncode, (p.stderr or "").strip()[-2000:]), notes
+    try:
+        with open(out) as f:
+            report = json.load(f)
+    except (OSError, ValueError) as e:
+        return None, "cannot read %s: %s" % (out, e), notes
+    if not isinstance(report, dict) or not isinstance(report.get("zones"), list):
+        return None, "%s has no \"zones\" list" % out, notes
+    by_zone = {}
+    for entry in report["zones"]:
+        if isinstance(entry, dict) and isinstance(entry.get("zone"), str) and isinstance(entry.get("findings"), list):
+            by_zone[norm(entry["zone"])] = [f for f in entry["findings"] if isinstance(f, dict)]
+    return by_zone, "", notes
+
+
+def main():
+    ap = argparse.ArgumentParser(description="Unbound as referee of zonewarden's resolver predictions")
+    ap.add_argument("zonewarden", help="path of the zonewarden binary")
+    ap.add_argument("--output", metavar="OUT.json", help="the JSON report (default: a temporary file)")
+    ap.add_argument("--timeout", type=float, default=200.0,
+                    help="seconds before zonewarden is killed (default 200, inside meson's 300)")
+    args = ap.parse_args()
+
+    need = ("ZW_LAB_SCENARIOS", "ZW_LAB_HINTS", "ZW_LAB_ANCHOR", "ZW_LAB_RESOLVER")
+    missing = [v for v in need if v not in os.environ]
+    if missing:
+        print("test_referee: skipped: %s not set; run me with tests/lab/lab.py run -- python3 %s ZONEWARDEN"
+              % (", ".join(missing), sys.argv[0]))
+        return SKIP
+    resolver = os.environ["ZW_LAB_RESOLVER"]
+    if ask(resolver, ".", "SOA", 2)["rcode"] != "NOERROR":
+        print("test_referee: skipped: the lab's resolver %s does not resolve '. SOA'" % resolver)
+        return SKIP
+    with open(os.environ["ZW_LAB_SCENARIOS"]) as f:
+        scenarios = json.load(f)
+    binary = os.path.abspath(args.zonewarden) if os.sep in args.zonewarden else args.zonewarden
+    out = os.path.abspath(args.output) if args.output else os.path.join(
+        tempfile.mkdtemp(prefix="zw-referee-", dir=os.environ.get("LAB_DIR")), "audit.json")
+    if os.path.exists(out):
+        os.remove(out)
+
+    # zonewarden asks the servers directly, never Unbound: both run at once.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=7) as pool:
+        zw = pool.submit(audit, binary, scenarios, out, args.timeout)
+        answers = list(pool.map(lambda sc: ask_zone(resolver, sc), scenarios))
+        by_zone, err, notes = zw.result()
+    for n in notes:
+        print("note: " + n)
+
+    passed = failed = 0
+    for sc, asked in zip(scenarios, answers):
+        zone = norm(sc["zone"])
+        hang_ok = any(s["behaviour"] in RESOLVER_MAY_HANG for s in sc["servers"])
+        for label, qname, qtype, a in asked[2:]:
+            print("INFO %s %s: unbound %s (not compared)" % (qname, qtype.replace("TYPE10", "NULL"), show_answer(a)))
+        findings = by_zone.get(zone) if by_zone is not None else None
+        soa = asked[0][3]
+        for label, qname, qtype, a in asked[:2]:
+            where = "%s %s: unbound %s" % (qname, qtype, show_answer(a))
+            if a["rcode"] is None:
+                if hang_ok:
+                    print("SKIP %s (tolerated: %s)" % (where, "a server that never answers over TCP"))
+                    continue
+                failed += 1
+                print("FAIL %s: the resolver did not answer" % where)
+                continue
+            if label == "www A" and a["rcode"] == "SERVFAIL" and soa["rcode"] == "SERVFAIL":
+                print("SKIP %s (the apex failure again, compared at the SOA)" % where)
+                continue
+            if findings is None:
+                failed += 1
+                print("FAIL %s: zonewarden: %s" % (where, err or "zone missing from the JSON output"))
+                continue
+            if label == "SOA":
+                concerned = [f for f in findings if about_apex(f, zone)]
+            else:
+                concerned = [f for f in findings if about_name(f, norm(qname), qtype)]
+            ok, reason = compare(a, concerned, findings)
+            passed, failed = passed + ok, failed + (not ok)
+            print("%s %s: %s" % ("PASS" if ok else "FAIL", where, reason))
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
