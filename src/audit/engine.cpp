@@ -14,6 +14,7 @@
 #include "dnssec/zone_file_analysis.hpp"
 #include "rules/observations.hpp"
 #include "rules/rule_context.hpp"
+#include "rules/verdicts.hpp"
 #include "zonewarden/audit.hpp"
 
 namespace zw {
@@ -121,7 +122,7 @@ void copy_chain(const dnssec::ZoneDnssec& analysis, ZoneResult& result) {
 // the zone's; one finding per signature (there is normally none at all).
 void report_disagreements(const dnssec::ZoneDnssec& analysis, const std::string& zone, std::vector<Finding>& out) {
   for (const dnssec::ObservedSignature& sig : analysis.signatures) {
-    if (sig.crypto != dnssec::CryptoStatus::disagreement) {
+    if (sig.status != dnssec::SigStatus::disagreement) {
       continue;
     }
     Finding f;
@@ -136,6 +137,43 @@ void report_disagreements(const dnssec::ZoneDnssec& analysis, const std::string&
                          "as zonewarden's trouble (exit status 2)");
     out.push_back(std::move(f));
   }
+}
+
+// Never a bogus verdict with a clean report (DESIGN.md, "Verdicts"): every RRset the validator
+// found bogus must have an error finding by the rule that reports its reason (rules::rule_for) or
+// by a rule of the DS -> DNSKEY link, the root cause of everything below it; and a chain link
+// shown as bogus must come with some error. Otherwise our rules missed a case: that is our bug,
+// reported as internal/unreported-bogus (exit status 2), never a silent pass.
+void check_verdicts_reported(const dnssec::ZoneDnssec& analysis, std::vector<Finding>& findings) {
+  const auto has_error = [&](auto&& pred) {
+    return std::any_of(findings.begin(), findings.end(),
+                       [&](const Finding& f) { return f.severity == Severity::error && pred(f); });
+  };
+  std::vector<std::string> unexplained;
+  for (const dnssec::SignedRrset& r : analysis.rrsets) {
+    if (r.security != dnssec::ChainStatus::bogus) {
+      continue;
+    }
+    const std::string_view rule = rules::rule_for(r);
+    if (!has_error([&](const Finding& f) { return f.rule == rule || rules::is_key_set_rule(f.rule); })) {
+      unexplained.push_back(fmt::format("{} {} ({}, expected {})", r.owner, r.type, dnssec::to_string(r.reason), rule));
+    }
+  }
+  const bool link_bogus = !analysis.chain.empty() && analysis.chain.back().status == dnssec::ChainStatus::bogus;
+  if (link_bogus && !has_error([](const Finding&) { return true; })) {
+    unexplained.push_back(fmt::format("the chain of trust of {} is bogus", analysis.zone));
+  }
+  if (unexplained.empty()) {
+    return;
+  }
+  Finding f;
+  f.rule = "internal/unreported-bogus";
+  f.severity = Severity::error;
+  f.location = Location{analysis.zone, "", analysis.zone, ""};
+  f.message = fmt::format("{} bogus verdict(s) of the validator have no error finding (a zonewarden bug): {}",
+                          unexplained.size(), unexplained.front());
+  f.evidence = std::move(unexplained);
+  findings.push_back(std::move(f));
 }
 
 ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options,
@@ -162,6 +200,7 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   const RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options);
   run_rules(ctx, Inputs::live, result.findings);
   report_disagreements(analysis, zone.zone, result.findings);
+  check_verdicts_reported(analysis, result.findings);
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
   // as our own failure (exit status 2), with the walk's reason.
   if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
@@ -258,6 +297,7 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
   run_rules(ctx, Inputs::zone_file, result.findings);
   report_disagreements(analysis.dnssec, apex, result.findings);
+  check_verdicts_reported(analysis.dnssec, result.findings);
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
 }

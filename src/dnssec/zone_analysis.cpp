@@ -12,22 +12,11 @@
 
 #include "crypto/botan_verifier.hpp"
 #include "crypto/openssl_verifier.hpp"
+#include "dnssec/canonical.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
 
 namespace zw::dnssec {
-
-std::string_view to_string(CryptoStatus status) noexcept {
-  switch (status) {
-  case CryptoStatus::valid: return "valid";
-  case CryptoStatus::invalid: return "invalid";
-  case CryptoStatus::disagreement: return "disagreement";
-  case CryptoStatus::no_key: return "no-key";
-  case CryptoStatus::unsupported_algorithm: return "unsupported-algorithm";
-  case CryptoStatus::malformed: return "malformed";
-  }
-  return "malformed";
-}
 
 std::string_view to_string(ChainStatus status) noexcept {
   switch (status) {
@@ -76,74 +65,33 @@ struct RrsetKey {
   auto operator<=>(const RrsetKey&) const = default;
 };
 
-// The DNSKEYs known per signer (lower-case owner text), each loaded once.
-class KeyPool {
-public:
-  void add(const dns::Rr& rr) {
-    if (rr.type != dns::rrtype::dnskey) {
-      return;
-    }
-    std::vector<dns::Rr>& keys = m_keys[lower_text(rr.owner)];
-    const bool known = std::any_of(keys.begin(), keys.end(), [&](const dns::Rr& k) { return k.rdata == rr.rdata; });
-    if (!known) {
-      keys.push_back(rr);
-    }
+// The DNSKEY RRset of a zone, from every answer that carries it: one KeyRing per zone.
+KeyRing ring_of(const std::string& zone, const std::vector<dns::Rr>& dnskeys) {
+  std::vector<dns::Bytes> rdata;
+  for (const dns::Rr& rr : dnskeys) {
+    rdata.push_back(rr.rdata);
   }
-  const std::vector<dns::Rr>& keys_of(const std::string& signer) const {
-    static const std::vector<dns::Rr> none;
-    const auto it = m_keys.find(signer);
-    return it == m_keys.end() ? none : it->second;
-  }
+  const Result<dns::Bytes> apex = dns::name_from_text(zone);
+  return KeyRing(apex ? std::span<const std::uint8_t>(*apex) : std::span<const std::uint8_t>(), rdata);
+}
 
-private:
-  std::map<std::string, std::vector<dns::Rr>> m_keys;
-};
-
-// Verifies an RRSIG against every candidate key; OpenSSL first, Botan as second opinion when
-// OpenSSL rejects (a disagreement is kept apart: it is our trouble, not the zone's).
-CryptoStatus verify_with_pool(const dns::Rr& rrsig, const RrsigFields& fields, std::span<const dns::Rr> rrset,
-                              const KeyPool& pool, dns::Bytes& scratch) {
-  static const crypto::OpenSslVerifier openssl;
-  static const crypto::BotanVerifier botan;
-  bool any_candidate = false;
-  bool unsupported = false;
-  bool disagreement = false;
-  bool invalid = false;
-  for (const dns::Rr& key : pool.keys_of(lower_text(fields.signer))) {
-    if (key.rdata.size() < 4 || key.rdata[3] != fields.algorithm || key_tag(key.rdata) != fields.key_tag) {
-      continue;
-    }
-    any_candidate = true;
-    switch (verify_rrsig(rrsig, rrset, key, openssl, scratch)) {
-    case crypto::VerifyStatus::valid: return CryptoStatus::valid;
-    case crypto::VerifyStatus::unsupported_algorithm: unsupported = true; break;
-    case crypto::VerifyStatus::bad_key: break;
-    case crypto::VerifyStatus::invalid:
-      if (verify_rrsig(rrsig, rrset, key, botan, scratch) == crypto::VerifyStatus::valid) {
-        disagreement = true;
-      } else {
-        invalid = true;
-      }
-      break;
-    }
+// Judges one RRSIG RR over `rrset` with the keys of `ring` (validator.hpp).
+SignatureJudgement judge(const dns::Rr& sig, std::span<const dns::Rr> rrset, const KeyRing& ring, std::int64_t now,
+                         dns::Bytes& scratch) {
+  const std::optional<RrsigView> view = parse_rrsig_view(sig.rdata);
+  const Result<RrsigFields> fields = parse_rrsig(sig);
+  if (!view || !fields || rrset.empty()) {
+    return malformed_signature();
   }
-  if (!any_candidate) {
-    return CryptoStatus::no_key;
-  }
-  if (disagreement) {
-    return CryptoStatus::disagreement;
-  }
-  if (invalid) {
-    return CryptoStatus::invalid;
-  }
-  return unsupported ? CryptoStatus::unsupported_algorithm : CryptoStatus::malformed;
+  return judge_signature(*view, rrset.front().owner, ring, now, scratch,
+                         [&](dns::Bytes& out) { signed_data(*fields, rrset, sig, out); });
 }
 
 // Collects and verifies every signature seen in the answers, merged across servers.
 class SignatureCollector {
 public:
-  SignatureCollector(const KeyPool& pool, std::int64_t now, std::vector<std::string>& notes)
-      : m_pool(&pool), m_now(now), m_notes(&notes) {}
+  SignatureCollector(const std::map<std::string, KeyRing>& rings, std::int64_t now, std::vector<std::string>& notes)
+      : m_rings(&rings), m_now(now), m_notes(&notes) {}
 
   // Adds the answer section of `e`, as received from `server`, for data of zone `zone`.
   void add(const Exchange& e, const std::string& server, const std::string& zone) {
@@ -164,10 +112,21 @@ public:
       }
     }
     for (auto& [key, rrset] : rrsets) {
+      if (!dns::name_is_at_or_below(key.owner, zone)) {
+        continue;  // a CNAME target or other data outside the zone: judged with its own zone
+      }
+      const auto it = sigs.find(key);
+      if (it != sigs.end() && std::all_of(it->second.begin(), it->second.end(), [&](const dns::Rr& sig) {
+            return signed_by_child(sig, zone);
+          })) {
+        continue;  // data of a zone below this one, served by the same server
+      }
       SignedRrset& summary = rrset_summary(zone, key);
       add_unique(summary.servers, server);
-      const auto it = sigs.find(key);
       if (it == sigs.end()) {
+        if (!summary.has_usable && summary.reason == SigStatus::valid) {
+          summary.reason = SigStatus::missing;
+        }
         continue;
       }
       for (const dns::Rr& sig : it->second) {
@@ -186,6 +145,16 @@ public:
   }
 
 private:
+  // True when the signer of `sig` is a zone strictly below `zone`.
+  static bool signed_by_child(const dns::Rr& sig, const std::string& zone) {
+    const std::optional<RrsigView> v = parse_rrsig_view(sig.rdata);
+    if (!v) {
+      return false;
+    }
+    const std::string signer = lower_text(v->signer);
+    return signer != zone && dns::name_is_at_or_below(signer, zone);
+  }
+
   static void add_unique(std::vector<std::string>& list, const std::string& item) {
     if (std::find(list.begin(), list.end(), item) == list.end()) {
       list.push_back(item);
@@ -213,9 +182,7 @@ private:
     if (const auto found = m_index.find(id); found != m_index.end()) {
       const ObservedSignature& seen = m_signatures[found->second];
       add_unique(m_signatures[found->second].servers, server);
-      if (seen.crypto == CryptoStatus::valid && seen.inception_abs <= m_now && m_now <= seen.expiration_abs) {
-        add_unique(summary.usable_servers, server);
-      }
+      note(summary, seen.status, seen.expiration_abs, server);
       return;
     }
     ObservedSignature out;
@@ -226,28 +193,38 @@ private:
     const auto fields = parse_rrsig(sig);
     if (!fields) {
       m_notes->push_back(fmt::format("malformed RRSIG over {} {}: {}", out.owner, out.type, fields.error().message));
-      out.crypto = CryptoStatus::malformed;
+      out.status = SigStatus::malformed;
     } else {
       out.key_tag = fields->key_tag;
       out.algorithm = fields->algorithm;
       out.signer = lower_text(fields->signer);
       out.inception = fields->inception;
       out.expiration = fields->expiration;
-      out.inception_abs = absolute_time(fields->inception, m_now);
-      out.expiration_abs = absolute_time(fields->expiration, m_now);
-      out.crypto = verify_with_pool(sig, *fields, rrset, *m_pool, m_scratch);
-      const bool in_window = out.inception_abs <= m_now && m_now <= out.expiration_abs;
-      if (out.crypto == CryptoStatus::valid && in_window) {
-        summary.has_usable = true;
-        summary.best_expiration = std::max(summary.best_expiration, out.expiration_abs);
-        add_unique(summary.usable_servers, server);
-      }
+      static const KeyRing no_keys;
+      const auto ring = m_rings->find(zone);
+      const SignatureJudgement j = judge(sig, rrset, ring == m_rings->end() ? no_keys : ring->second, m_now, m_scratch);
+      out.inception_abs = j.inception_abs;
+      out.expiration_abs = j.expiration_abs;
+      out.status = j.status;
     }
+    note(summary, out.status, out.expiration_abs, server);
     m_index.emplace(std::move(id), m_signatures.size());
     m_signatures.push_back(std::move(out));
   }
 
-  const KeyPool* m_pool;
+  // Adds what one signature says to the verdict of its RRset.
+  static void note(SignedRrset& summary, SigStatus status, std::int64_t expiration, const std::string& server) {
+    if (status == SigStatus::valid) {
+      summary.has_usable = true;
+      summary.reason = SigStatus::valid;
+      summary.best_expiration = std::max(summary.best_expiration, expiration);
+      add_unique(summary.usable_servers, server);
+    } else if (!summary.has_usable) {
+      summary.reason = status;
+    }
+  }
+
+  const std::map<std::string, KeyRing>* m_rings;
   std::int64_t m_now;
   std::vector<std::string>* m_notes;
   dns::Bytes m_scratch;
@@ -266,27 +243,22 @@ std::vector<dns::Rr> records(const std::vector<dns::Rr>& rrs, const std::string&
   return out;
 }
 
-// True when some RRSIG in `answer` over `rrset` (owner/type) is valid now, made by a key in
-// `trusted_keys`.
-bool rrset_validated(const std::vector<dns::Rr>& answer, const std::vector<dns::Rr>& rrset,
+// True when some RRSIG in `answer` over `rrset` (owner/type) is valid now by a key in
+// `trusted_keys` of zone `zone`: the same judgement as every other signature (judge_signature,
+// OpenSSL and Botan).
+bool rrset_validated(const std::string& zone, const std::vector<dns::Rr>& answer, const std::vector<dns::Rr>& rrset,
                      const std::vector<dns::Rr>& trusted_keys, std::int64_t now, dns::Bytes& scratch) {
-  static const crypto::OpenSslVerifier openssl;
   if (rrset.empty()) {
     return false;
   }
+  const KeyRing ring = ring_of(zone, trusted_keys);
   const std::string owner = lower_text(rrset.front().owner);
   for (const dns::Rr& sig : records(answer, owner, dns::rrtype::rrsig)) {
-    const auto f = parse_rrsig(sig);
-    if (!f || f->type_covered != rrset.front().type) {
+    if (sig.rdata.size() < 2 || ((sig.rdata[0] << 8) | sig.rdata[1]) != rrset.front().type) {
       continue;
     }
-    if (absolute_time(f->inception, now) > now || absolute_time(f->expiration, now) < now) {
-      continue;
-    }
-    for (const dns::Rr& key : trusted_keys) {
-      if (verify_rrsig(sig, rrset, key, openssl, scratch) == crypto::VerifyStatus::valid) {
-        return true;
-      }
+    if (judge(sig, rrset, ring, now, scratch).status == SigStatus::valid) {
+      return true;
     }
   }
   return false;
@@ -382,7 +354,7 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
         entry_keys.push_back(key);
       }
     }
-    if (entry_keys.empty() || !rrset_validated(answer, dnskeys, entry_keys, now, scratch)) {
+    if (entry_keys.empty() || !rrset_validated(a.zone, answer, dnskeys, entry_keys, now, scratch)) {
       out.chain.back().status = ChainStatus::bogus;
       out.above = ChainStatus::bogus;
       out.above_reason = fmt::format("the DNSKEY RRset of {} (from {}) is not validated by {}", a.zone, a.server,
@@ -393,7 +365,7 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
       const AncestorZone& next = zone.ancestors[i + 1];
       const std::vector<dns::Rr> ds_answer = parse_all(next.ds.answer, notes);
       const std::vector<dns::Rr> ds = records(ds_answer, next.zone, dns::rrtype::ds);
-      if (!ds.empty() && !rrset_validated(ds_answer, ds, dnskeys, now, scratch)) {
+      if (!ds.empty() && !rrset_validated(a.zone, ds_answer, ds, dnskeys, now, scratch)) {
         out.chain.back().status = ChainStatus::bogus;
         out.above = ChainStatus::bogus;
         out.above_reason = fmt::format("the DS RRset of {} does not validate with the keys of {}", next.zone, a.zone);
@@ -436,26 +408,55 @@ ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
 
 } // namespace
 
+bool names_a_zone_key(SigStatus status) noexcept {
+  return status != SigStatus::key_missing && status != SigStatus::wrong_signer && status != SigStatus::malformed &&
+         status != SigStatus::missing;
+}
+
+void settle_security(ZoneDnssec& d) {
+  for (SignedRrset& r : d.rrsets) {
+    const bool own = r.zone == d.zone;
+    // An unknown chain counts as validated (zone_validated): better to over-report than to hide.
+    const bool validated = own ? d.zone_validated : d.parent_validated;
+    if (!validated) {
+      r.security = ChainStatus::insecure;
+    } else if (!r.has_usable) {
+      // A signature this build cannot check (or one the two verifiers disagree on) leaves the
+      // verdict open; anything else without a usable signature is bogus.
+      const bool open = r.reason == SigStatus::unsupported_algorithm || r.reason == SigStatus::disagreement;
+      r.security = open ? ChainStatus::indeterminate : ChainStatus::bogus;
+    } else {
+      r.security = d.above == ChainStatus::secure ? ChainStatus::secure : ChainStatus::indeterminate;
+    }
+  }
+}
+
 ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>& trust_anchor, std::int64_t now) {
   ZoneDnssec out;
   const std::string apex = zone.zone;
-  KeyPool pool;
+  out.zone = apex;
+  // The keys each signature is judged against: the zone's DNSKEY RRset as every server answered
+  // it (a key on any server counts), and each ancestor's for the signatures of its data.
+  std::map<std::string, std::vector<dns::Rr>> dnskeys;
   for (const ServerProbe& probe : zone.servers) {
     for (const Exchange& e : probe.exchanges) {
       if (usable_answer(e) && e.aa && e.qtype == "DNSKEY") {
-        for (const dns::Rr& rr : records(parse_all(e.answer, out.notes), apex, dns::rrtype::dnskey)) {
-          pool.add(rr);
+        for (dns::Rr& rr : records(parse_all(e.answer, out.notes), apex, dns::rrtype::dnskey)) {
+          dnskeys[apex].push_back(std::move(rr));
         }
       }
     }
   }
   for (const AncestorZone& a : zone.ancestors) {
-    for (const dns::Rr& rr : records(parse_all(a.dnskey.answer, out.notes), a.zone, dns::rrtype::dnskey)) {
-      pool.add(rr);
+    for (dns::Rr& rr : records(parse_all(a.dnskey.answer, out.notes), a.zone, dns::rrtype::dnskey)) {
+      dnskeys[a.zone].push_back(std::move(rr));
     }
   }
-
-  SignatureCollector collector(pool, now, out.notes);
+  std::map<std::string, KeyRing> rings;
+  for (const auto& [name, keys] : dnskeys) {
+    rings.emplace(name, ring_of(name, keys));
+  }
+  SignatureCollector collector(rings, now, out.notes);
   for (const ServerProbe& probe : zone.servers) {
     const std::string label = fmt::format("{}/{}", probe.name, probe.address);
     for (const Exchange& e : probe.exchanges) {
@@ -558,7 +559,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   for (auto& [rdata, k] : keys_by_rdata) {
     k.signs_dnskey = std::any_of(out.signatures.begin(), out.signatures.end(), [&](const ObservedSignature& s) {
       return s.type == "DNSKEY" && s.owner == apex && s.key_tag == k.key_tag && s.algorithm == k.algorithm &&
-             s.crypto != CryptoStatus::no_key;
+             names_a_zone_key(s.status);
     });
     out.keys.push_back(std::move(k));
   }
@@ -573,6 +574,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   // An undetermined chain counts as validated: better to over-report than to hide a fault.
   out.parent_validated = out.above != ChainStatus::insecure;
   out.zone_validated = !out.ds.empty() && out.parent_validated;
+  settle_security(out);
   out.chain.push_back(zone_link(apex, out));
   std::sort(out.notes.begin(), out.notes.end());
   out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());

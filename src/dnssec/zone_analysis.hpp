@@ -7,19 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "dnssec/validator.hpp"
 #include "zonewarden/snapshot.hpp"
 
 namespace zw::dnssec {
-
-// Cryptographic verdict on one signature, whatever its validity window.
-enum class CryptoStatus : std::uint8_t {
-  valid,
-  invalid,               // both verifiers agree the signature is bogus
-  disagreement,          // OpenSSL says bogus, Botan says valid: our trouble, not the zone's
-  no_key,                // no DNSKEY with this signer, key tag and algorithm was observed
-  unsupported_algorithm, // this build cannot verify the algorithm
-  malformed,             // the RRSIG or key could not be parsed
-};
 
 // One distinct RRSIG as observed, merged across every server that returned it.
 struct ObservedSignature {
@@ -33,16 +24,26 @@ struct ObservedSignature {
   std::uint32_t expiration = 0;
   std::int64_t inception_abs = 0;   // unix seconds, resolved against "now" with serial arithmetic
   std::int64_t expiration_abs = 0;
-  CryptoStatus crypto = CryptoStatus::malformed;
+  SigStatus status = SigStatus::malformed;  // judge_signature's verdict at "now"
   std::vector<std::string> servers;  // "name/address"
+  std::string source;                // zone files: "file:line" of the RRSIG
 };
 
-// Current validity of one RRset (owner, type) at one zone: are there signatures that work now?
+enum class ChainStatus : std::uint8_t { secure, insecure, bogus, indeterminate };
+
+// The verdict on one RRset (owner, type) of one zone, as a validating resolver gives it: secure
+// when a signature is valid now by a key of the zone; else bogus (a DS makes the zone signed),
+// insecure (no DS, or an insecure chain above) or indeterminate (the chain above is unknown).
 struct SignedRrset {
   std::string zone;
   std::string owner;
   std::string type;
   bool has_usable = false;   // at least one signature valid now and cryptographically good
+  ChainStatus security = ChainStatus::indeterminate;
+  // Why no signature is usable (has_usable false): `missing` when there is none, else the status
+  // of the last failing signature (the one whose reason Unbound reports).
+  SigStatus reason = SigStatus::valid;
+  std::string source;  // zone files: "file:line" of the RRset
   std::int64_t best_expiration = 0;  // latest expiration among usable signatures
   std::vector<std::string> servers;         // every server that served the RRset
   std::vector<std::string> usable_servers;  // those that served it with a usable signature
@@ -68,8 +69,6 @@ struct KeyRecord {
   std::vector<std::string> servers;
 };
 
-enum class ChainStatus : std::uint8_t { secure, insecure, bogus, indeterminate };
-
 // One zone of the chain of trust (root first, the audited zone last): the DS its parent (or the
 // trust anchor) publishes for it, its DNSKEYs, and how the link validated.
 struct ChainLinkInfo {
@@ -93,6 +92,7 @@ struct ChainLinkInfo {
 };
 
 struct ZoneDnssec {
+  std::string zone;                      // the apex, "example.com."
   std::vector<ObservedSignature> signatures;
   std::vector<SignedRrset> rrsets;
   std::vector<DsRecord> ds;              // union over the parent's servers (or --ds)
@@ -115,7 +115,14 @@ struct ZoneDnssec {
 ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>& trust_anchor,
                         std::int64_t now);
 
-std::string_view to_string(CryptoStatus status) noexcept;
 std::string_view to_string(ChainStatus status) noexcept;
+
+// True when a signature with `status` names a key of the zone's DNSKEY RRset (signer, tag and
+// algorithm match one), whatever else is wrong with it.
+bool names_a_zone_key(SigStatus status) noexcept;
+
+// Sets SignedRrset::security of every RRset of `d` from its signatures and whether resolvers
+// validate the zone (or, for the DS RRset, its parent).
+void settle_security(ZoneDnssec& d);
 
 } // namespace zw::dnssec

@@ -25,44 +25,22 @@ constexpr std::size_t k_block = 64;
 // Below this many names one thread is faster than starting more.
 constexpr std::size_t k_min_names_per_thread = 2048;
 
-// One DNSKEY of the apex, parsed and with its public key loaded once for every verification.
-struct ZoneKey {
-  dns::Rr rr;
-  std::uint16_t tag = 0;
-  std::uint8_t algorithm = 0;
-  std::uint16_t flags = 0;
-  std::uint8_t protocol = 0;
-  std::shared_ptr<const crypto::PublicKey> key;  // null when the key field does not load
-  std::string load_error;
-};
-
-std::vector<ZoneKey> load_zone_keys(const dns::ZoneStore& store, std::vector<std::string>& notes) {
-  std::vector<ZoneKey> keys;
-  const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey);
-  if (!dnskeys) {
-    return keys;
-  }
-  for (dns::Rr& rr : dnskeys->materialize()) {
-    ZoneKey k;
-    k.tag = key_tag(rr.rdata);
-    if (const auto f = parse_dnskey(rr)) {
-      k.algorithm = f->algorithm;
-      k.flags = f->flags;
-      k.protocol = f->protocol;
-      if (auto loaded = crypto::load_public_key(f->algorithm, f->public_key)) {
-        k.key = std::move(*loaded);
-      } else {
-        k.load_error = loaded.error().message;
-        notes.push_back(fmt::format("DNSKEY {} (algorithm {}): {}", k.tag, k.algorithm, k.load_error));
-      }
-    } else {
-      k.load_error = f.error().message;
-      notes.push_back(fmt::format("DNSKEY {}: {}", k.tag, k.load_error));
+// The apex DNSKEY RRset, every key parsed and loaded once (validator.hpp).
+KeyRing load_zone_keys(const dns::ZoneStore& store, std::vector<std::string>& notes) {
+  std::vector<dns::Bytes> rdata;
+  if (const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey)) {
+    for (std::size_t i = 0; i < dnskeys->size(); ++i) {
+      const std::span<const std::uint8_t> r = dnskeys->rdata(i);
+      rdata.emplace_back(r.begin(), r.end());
     }
-    k.rr = std::move(rr);
-    keys.push_back(std::move(k));
   }
-  return keys;
+  KeyRing ring(store.origin(), rdata);
+  for (const KeyRing::Key& k : ring.keys()) {
+    if (!k.load_error.empty()) {
+      notes.push_back(fmt::format("DNSKEY {} (algorithm {}): {}", k.tag, k.algorithm, k.load_error));
+    }
+  }
+  return ring;
 }
 
 // What one verification thread found.
@@ -76,14 +54,14 @@ struct Partial {
 
 class Verifier {
 public:
-  Verifier(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::vector<ZoneKey>& keys,
+  Verifier(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const KeyRing& keys,
            const ZoneFileOptions& options, std::int64_t keep_until)
       : m_store(store), m_layout(layout), m_keys(keys), m_options(options), m_keep_until(keep_until),
         m_apex_text(dns::name_to_text(store.origin())) {}
 
   // Verifies the names dealt to thread `index` of `count`.
   void run(unsigned index, unsigned count, Partial& out) const {
-    out.signs_dnskey.assign(m_keys.size(), 0);
+    out.signs_dnskey.assign(m_keys.keys().size(), 0);
     dns::Bytes scratch;
     scratch.reserve(4096);
     std::size_t ordinal = 0;
@@ -126,15 +104,16 @@ private:
       }
       bool any_failing = false;
       bool any_usable = false;
+      SigStatus reason = SigStatus::valid;
       std::int64_t best_expiration = 0;
       for (std::size_t s = 0; s < sigs.size(); ++s) {
-        const Verdict v = verify_one(rrset, sigs.rdata(s), apex, out, scratch);
-        const bool time_ok = v.inception_abs <= m_options.now && m_options.now <= v.expiration_abs;
-        if (v.crypto == CryptoStatus::valid && time_ok) {
+        const SignatureJudgement j = verify_one(rrset, sigs, s, apex, out, scratch);
+        if (j.status == SigStatus::valid) {
           any_usable = true;
-          best_expiration = std::max(best_expiration, v.expiration_abs);
+          best_expiration = std::max(best_expiration, j.expiration_abs);
         } else {
           any_failing = true;
+          reason = j.status;
         }
       }
       // Kept only when a rule may speak about the RRset: a failing signature, or validity that
@@ -145,106 +124,59 @@ private:
         r.owner = dns::name_to_text(rrset.owner());
         r.type = dns::type_to_text(rrset.type());
         r.has_usable = any_usable;
+        r.reason = any_usable ? SigStatus::valid : reason;
         r.best_expiration = best_expiration;
+        r.source = rrset.location().to_string();
         out.rrsets.push_back(std::move(r));
       }
     }
   }
 
-  struct Verdict {
-    CryptoStatus crypto = CryptoStatus::malformed;
-    std::int64_t inception_abs = 0;
-    std::int64_t expiration_abs = 0;
-  };
-
-  Verdict verify_one(const dns::RrsetView& rrset, std::span<const std::uint8_t> rdata, bool apex, Partial& out,
-                     dns::Bytes& scratch) const {
+  SignatureJudgement verify_one(const dns::RrsetView& rrset, const dns::RrsetView& sigs, std::size_t s, bool apex,
+                                Partial& out, dns::Bytes& scratch) const {
     ++out.stats.rrsigs;
-    Verdict v;
+    const std::span<const std::uint8_t> rdata = sigs.rdata(s);
     const std::optional<RrsigView> sig = parse_rrsig_view(rdata);
     if (!sig) {
       ++out.stats.malformed;
-      keep(out, rrset, nullptr, v);
-      return v;
+      const SignatureJudgement j = malformed_signature();
+      keep(out, rrset, nullptr, j, sigs.location(s));
+      return j;
     }
-    v.inception_abs = absolute_time(sig->inception, m_options.now);
-    v.expiration_abs = absolute_time(sig->expiration, m_options.now);
-    if (out.stats.earliest_expiration == 0 || v.expiration_abs < out.stats.earliest_expiration) {
-      out.stats.earliest_expiration = v.expiration_abs;
+    const SignatureJudgement j = judge_signature(*sig, rrset.owner(), m_keys, m_options.now, scratch,
+                                                 [&](dns::Bytes& data) { signed_data(*sig, rrset, rdata, data); });
+    if (out.stats.earliest_expiration == 0 || j.expiration_abs < out.stats.earliest_expiration) {
+      out.stats.earliest_expiration = j.expiration_abs;
     }
     const bool dnskey_set = apex && rrset.type() == dns::rrtype::dnskey;
-    v.crypto = judge(*sig, rrset, rdata, dnskey_set, out, scratch);
-    switch (v.crypto) {
-    case CryptoStatus::valid: ++out.stats.valid; break;
-    case CryptoStatus::invalid: ++out.stats.invalid; break;
-    case CryptoStatus::disagreement: ++out.stats.disagreements; break;
-    case CryptoStatus::no_key: ++out.stats.no_key; break;
-    case CryptoStatus::unsupported_algorithm: ++out.stats.unsupported; break;
-    case CryptoStatus::malformed: ++out.stats.malformed; break;
+    if (dnskey_set && j.key >= 0 && names_a_zone_key(j.status)) {
+      out.signs_dnskey[static_cast<std::size_t>(j.key)] = 1;
     }
-    const bool interesting = v.crypto != CryptoStatus::valid || v.expiration_abs < m_keep_until ||
-                             v.inception_abs > m_options.now || dnskey_set;
+    switch (j.status) {
+    case SigStatus::valid: ++out.stats.valid; break;
+    case SigStatus::invalid:
+    case SigStatus::wrong_signer:
+    case SigStatus::labels_invalid: ++out.stats.invalid; break;
+    case SigStatus::disagreement: ++out.stats.disagreements; break;
+    case SigStatus::key_missing:
+    case SigStatus::key_not_zone_key:
+    case SigStatus::key_unusable:
+    case SigStatus::key_revoked: ++out.stats.no_key; break;
+    case SigStatus::unsupported_algorithm: ++out.stats.unsupported; break;
+    case SigStatus::malformed:
+    case SigStatus::missing: ++out.stats.malformed; break;
+    case SigStatus::expired:
+    case SigStatus::not_yet_valid: ++out.stats.out_of_window; break;
+    }
+    const bool interesting = j.status != SigStatus::valid || j.expiration_abs < m_keep_until || dnskey_set;
     if (interesting) {
-      keep(out, rrset, &*sig, v);
+      keep(out, rrset, &*sig, j, sigs.location(s));
     }
-    return v;
+    return j;
   }
 
-  // RFC 4035 §5.3.1 checks on the pair, then the cryptography with every candidate key.
-  CryptoStatus judge(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rdata,
-                     bool dnskey_set, Partial& out, dns::Bytes& scratch) const {
-    if (!dns::names_equal(sig.signer, m_store.origin())) {
-      return CryptoStatus::no_key;  // signed by another zone's key: this zone has no such key
-    }
-    if (sig.labels > dns::label_count(rrset.owner())) {
-      return CryptoStatus::invalid;
-    }
-    bool candidate = false;
-    bool disagreement = false;
-    bool unsupported = false;
-    bool bad_key = false;
-    for (std::size_t k = 0; k < m_keys.size(); ++k) {
-      const ZoneKey& key = m_keys[k];
-      if (key.tag != sig.key_tag || key.algorithm != sig.algorithm || key.protocol != 3 || (key.flags & 0x0100) == 0) {
-        continue;
-      }
-      candidate = true;
-      if (dnskey_set) {
-        out.signs_dnskey[k] = 1;
-      }
-      if (!crypto::is_supported_algorithm(sig.algorithm)) {
-        unsupported = true;
-        continue;
-      }
-      if (!key.key) {
-        bad_key = true;
-        continue;
-      }
-      signed_data(sig, rrset, rdata, scratch);
-      const crypto::DualResult r = crypto::verify_dual(sig.algorithm, *key.key, scratch, sig.signature);
-      if (r.status == crypto::VerifyStatus::valid) {
-        return CryptoStatus::valid;
-      }
-      if (r.status == crypto::VerifyStatus::unsupported_algorithm) {
-        unsupported = true;
-      } else if (r.status == crypto::VerifyStatus::bad_key) {
-        bad_key = true;
-      }
-      disagreement = disagreement || r.disagreement;
-    }
-    if (!candidate) {
-      return CryptoStatus::no_key;
-    }
-    if (disagreement) {
-      return CryptoStatus::disagreement;
-    }
-    if (unsupported) {
-      return CryptoStatus::unsupported_algorithm;
-    }
-    return bad_key ? CryptoStatus::malformed : CryptoStatus::invalid;
-  }
-
-  void keep(Partial& out, const dns::RrsetView& rrset, const RrsigView* sig, const Verdict& v) const {
+  void keep(Partial& out, const dns::RrsetView& rrset, const RrsigView* sig, const SignatureJudgement& j,
+            const dns::SourceLocation& where) const {
     ObservedSignature o;
     o.zone = m_apex_text;
     o.owner = dns::name_to_text(rrset.owner());
@@ -256,15 +188,16 @@ private:
       o.inception = sig->inception;
       o.expiration = sig->expiration;
     }
-    o.inception_abs = v.inception_abs;
-    o.expiration_abs = v.expiration_abs;
-    o.crypto = v.crypto;
+    o.inception_abs = j.inception_abs;
+    o.expiration_abs = j.expiration_abs;
+    o.status = j.status;
+    o.source = where.to_string();
     out.kept.push_back(std::move(o));
   }
 
   const dns::ZoneStore& m_store;
   const dns::ZoneLayout& m_layout;
-  const std::vector<ZoneKey>& m_keys;
+  const KeyRing& m_keys;
   const ZoneFileOptions& m_options;
   std::int64_t m_keep_until;
   std::string m_apex_text;
@@ -292,7 +225,7 @@ std::int64_t soa_expire(const dns::ZoneStore& store) {
 }
 
 // --ds records for this zone, with whether each matches an apex DNSKEY.
-void add_ds(const std::vector<std::string>& texts, const std::vector<ZoneKey>& keys, ZoneDnssec& out) {
+void add_ds(const std::vector<std::string>& texts, const std::vector<dns::Rr>& keys, ZoneDnssec& out) {
   for (const std::string& text : texts) {
     const Result<dns::Rr> rr = dns::parse_rr(text);
     if (!rr || rr->type != dns::rrtype::ds) {
@@ -312,7 +245,7 @@ void add_ds(const std::vector<std::string>& texts, const std::vector<ZoneKey>& k
     }
     d.parent_servers.push_back("--ds");
     for (std::size_t k = 0; k < keys.size(); ++k) {
-      if (ds_matches(*rr, keys[k].rr)) {
+      if (ds_matches(*rr, keys[k])) {
         d.matches_key = true;
         out.keys[k].matched_by_ds = true;
       }
@@ -330,15 +263,25 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
   ZoneFileDnssec result;
   ZoneDnssec& out = result.dnssec;
   const std::string apex = dns::name_to_text(store.origin());
-  const std::vector<ZoneKey> keys = load_zone_keys(store, out.notes);
-  for (const ZoneKey& k : keys) {
+  const KeyRing ring = load_zone_keys(store, out.notes);
+  std::vector<dns::Rr> keys;  // the same keys as RRs, in ring order
+  for (const KeyRing::Key& k : ring.keys()) {
+    dns::Rr rr;
+    rr.owner.assign(store.origin().begin(), store.origin().end());
+    rr.type = dns::rrtype::dnskey;
+    rr.rdata = k.rdata;
+    if (const std::optional<dns::RrsetView> set = store.find(store.origin(), dns::rrtype::dnskey)) {
+      rr.ttl = set->ttl();
+    }
     KeyRecord record;
-    record.text = dns::to_text(k.rr);
+    record.text = dns::to_text(rr);
     record.key_tag = k.tag;
     record.algorithm = k.algorithm;
     record.flags = k.flags;
     out.keys.push_back(std::move(record));
+    keys.push_back(std::move(rr));
   }
+  out.zone = apex;
   out.dnskey_answered = true;  // the file is the zone: it "answers" for its DNSKEY RRset
   out.ds_known = options.ds_given;
   add_ds(options.ds_records, keys, out);
@@ -347,7 +290,7 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
   threads = static_cast<unsigned>(
       std::clamp<std::size_t>(store.name_count() / k_min_names_per_thread, 1, std::max(1U, threads)));
   const std::int64_t keep_until = options.now + options.keep_window_s + soa_expire(store);
-  const Verifier verifier(store, layout, keys, options, keep_until);
+  const Verifier verifier(store, layout, ring, options, keep_until);
   std::vector<Partial> partials(threads);
   {
     std::vector<std::jthread> pool;
@@ -373,6 +316,7 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
     stats.invalid += p.stats.invalid;
     stats.disagreements += p.stats.disagreements;
     stats.no_key += p.stats.no_key;
+    stats.out_of_window += p.stats.out_of_window;
     stats.unsupported += p.stats.unsupported;
     stats.malformed += p.stats.malformed;
     stats.skipped += p.stats.skipped;
@@ -422,6 +366,10 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
   } else {
     link.status = entry && all_usable && stats.invalid == 0 ? ChainStatus::secure : ChainStatus::bogus;
   }
+  if (link.status == ChainStatus::insecure) {
+    out.zone_validated = false;  // resolvers will not validate the zone: faults are warnings
+  }
+  settle_security(out);
   out.chain.push_back(std::move(link));
   std::sort(out.notes.begin(), out.notes.end());
   out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());

@@ -29,10 +29,11 @@ struct ZoneFileOptions {
 // Counters over every RRSIG of the zone, kept or not.
 struct ZoneFileStats {
   std::size_t rrsigs = 0;        // RRSIG RRs verified (those over data the zone serves)
-  std::size_t valid = 0;         // cryptographically valid (time not considered)
-  std::size_t invalid = 0;
+  std::size_t valid = 0;         // usable now: every check of judge_signature passed
+  std::size_t invalid = 0;       // bad cryptography, signer or Labels field
   std::size_t disagreements = 0;
-  std::size_t no_key = 0;
+  std::size_t no_key = 0;        // the key it names is absent from the DNSKEY RRset or may not sign data
+  std::size_t out_of_window = 0; // expired or not yet valid (the cryptography is not checked then)
   std::size_t unsupported = 0;
   std::size_t malformed = 0;
   std::size_t skipped = 0;       // RRSIGs over data no server answers with (glue, occluded)

@@ -2,7 +2,8 @@
 // (`*.snapshot.json`, recorded from the lab with tests/lab/record_fixtures.py) is replayed
 // through the engine exactly as `audit --restore` does; its sibling `*.expect` lists one
 // "OWNER TYPE" per finding the rule under test must report, and the rule may report nothing
-// else. `quiet-*` fixtures have an empty expect file. "now" is the snapshot's own time, or a
+// else; no other rule may report anything but the "also: RULE OWNER TYPE" lines of the expect
+// file. `quiet-*` fixtures have an empty expect file. "now" is the snapshot's own time, or a
 // `now: <UTC>` line in the expect file.
 
 #include <doctest/doctest.h>
@@ -32,7 +33,8 @@ std::string slurp(const fs::path& p) {
 }
 
 struct Expectation {
-  std::vector<std::string> findings;  // "owner type"
+  std::vector<std::string> findings;  // "owner type" of the rule under test
+  std::vector<std::string> also;      // "rule owner type" of findings other rules must report
   std::optional<std::int64_t> now;
 };
 
@@ -41,6 +43,10 @@ Expectation read_expect(const fs::path& p) {
   std::istringstream in(slurp(p));
   for (std::string line; std::getline(in, line);) {
     if (line.empty() || line[0] == '#') {
+      continue;
+    }
+    if (line.rfind("also:", 0) == 0) {
+      e.also.push_back(line.substr(line.find_first_not_of(' ', 5)));
       continue;
     }
     if (line.rfind("now:", 0) == 0) {
@@ -84,14 +90,23 @@ TEST_CASE("rules::fixtures") {
       options.now = expect.now.value_or(snapshot->started_at);
       const zw::AuditResult result = zw::run_audit_rules(*snapshot, options);
       std::vector<std::string> got;
+      std::vector<std::string> others;  // what every other rule reported: must be exactly `also`
       for (const zw::ZoneResult& z : result.zones) {
         for (const zw::Finding& f : z.findings) {
           CHECK_MESSAGE(f.rule.rfind("internal/", 0) != 0, f.message);
           if (f.rule == id) {
             got.push_back(fmt::format("{} {}", f.location.owner, f.location.type));
+          } else {
+            others.push_back(fmt::format("{} {} {}", f.rule, f.location.owner, f.location.type));
           }
         }
       }
+      std::sort(others.begin(), others.end());
+      others.erase(std::unique(others.begin(), others.end()), others.end());
+      std::vector<std::string> also = expect.also;
+      std::sort(also.begin(), also.end());
+      CHECK_MESSAGE(others == also, fmt::format("other rules: want [{}] got [{}]", fmt::join(also, "; "),
+                                                fmt::join(others, "; ")));
       std::sort(got.begin(), got.end());
       got.erase(std::unique(got.begin(), got.end()), got.end());
       std::vector<std::string> want = expect.findings;

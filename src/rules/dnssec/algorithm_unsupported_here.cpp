@@ -37,7 +37,7 @@ public:
     // algorithm exists but this build has no verifier for it; such a signature is neither valid
     // nor invalid here (and never dnssec/rrsig-invalid).
     for (const reg::ObservedSignature& sig : ctx.dnssec().signatures) {
-      if (sig.crypto != reg::CryptoStatus::unsupported_algorithm) {
+      if (sig.status != reg::SigStatus::unsupported_algorithm) {
         continue;
       }
       Group& g = groups[sig.algorithm];

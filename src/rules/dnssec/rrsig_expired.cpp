@@ -1,6 +1,7 @@
 // dnssec/rrsig-expired: RRSIG expiration time is in the past.
 // User documentation: docs/rules/dnssec/rrsig-expired.md
 #include "rules/dnssec/sig_support.hpp"
+#include "rules/verdicts.hpp"
 
 namespace zw::rules::dnssec {
 namespace {
@@ -15,7 +16,7 @@ public:
     // RFC 4034 §3.1.5: times are compared with serial arithmetic (resolved in the analysis).
     // One finding per key and expiration instant: one signing run that was not renewed.
     report_grouped(
-        ctx, sink, k_info.impact, [&](const Sig& sig) { return sig.expiration_abs < ctx.now(); },
+        ctx, sink, k_info.impact, [&](const Sig& sig) { return rule_for(sig.status) == k_info.id; },
         [](const Sig& sig) { return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.expiration_abs); },
         [&](const Sig& sig) {
           return fmt::format("signatures by {} expired at {} ({} ago)", key_text(sig), utc(sig.expiration_abs),

@@ -1,6 +1,7 @@
 // dnssec/rrsig-invalid: RRSIG does not verify with the key it names.
 // User documentation: docs/rules/dnssec/rrsig-invalid.md
 #include "rules/dnssec/sig_support.hpp"
+#include "rules/verdicts.hpp"
 
 namespace zw::rules::dnssec {
 namespace {
@@ -14,16 +15,26 @@ public:
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // Only signatures inside their validity window: a resolver rejects the others on time first.
     // One finding per key: a bad key or a broken signer makes all its signatures fail.
-    report_grouped(
-        ctx, sink, k_info.impact,
-        [&](const Sig& sig) {
-          return sig.crypto == ::zw::dnssec::CryptoStatus::invalid && sig.inception_abs <= ctx.now() &&
-                 sig.expiration_abs >= ctx.now();
-        },
-        [](const Sig& sig) { return fmt::format("{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm); },
-        [](const Sig& sig) {
-          return fmt::format("signatures by {} do not verify (OpenSSL and Botan agree)", key_text(sig));
-        });
+    for (const ::zw::dnssec::SigStatus status :
+         {::zw::dnssec::SigStatus::invalid, ::zw::dnssec::SigStatus::wrong_signer,
+          ::zw::dnssec::SigStatus::labels_invalid, ::zw::dnssec::SigStatus::malformed}) {
+      report_grouped(
+          ctx, sink, impact_of(status), [&](const Sig& sig) { return sig.status == status; },
+          [](const Sig& sig) { return fmt::format("{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm); },
+          [](const Sig& sig) {
+            switch (sig.status) {
+            case ::zw::dnssec::SigStatus::wrong_signer:
+              return fmt::format("signatures by {} name signer {}, not the zone {} that holds the data",
+                                 key_text(sig), sig.signer, sig.zone);
+            case ::zw::dnssec::SigStatus::labels_invalid:
+              return fmt::format("signatures by {} claim more labels than their owner has", key_text(sig));
+            case ::zw::dnssec::SigStatus::malformed:
+              return std::string("RRSIG records that do not parse");
+            default:
+              return fmt::format("signatures by {} do not verify (OpenSSL and Botan agree)", key_text(sig));
+            }
+          });
+    }
   }
 
 private:

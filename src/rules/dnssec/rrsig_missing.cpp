@@ -1,5 +1,6 @@
 // dnssec/rrsig-missing: an RRset that must be signed has no RRSIG at all.
 // User documentation: docs/rules/dnssec/rrsig-missing.md
+#include "rules/verdicts.hpp"
 #include "rules/zone_signing.hpp"
 
 namespace zw::rules::dnssec {
@@ -12,7 +13,11 @@ public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
-    if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
+    if (file == nullptr) {
+      check_answers(ctx, sink);
+      return;
+    }
+    if (file->store == nullptr || file->layout == nullptr) {
       return;
     }
     const dns::ZoneStore& store = *file->store;
@@ -72,6 +77,43 @@ public:
   }
 
 private:
+  // A live audit: every RRset a server answered with, without an RRSIG, in a zone that publishes
+  // DNSKEYs (an unsigned zone with a DS is dnssec/ds-but-unsigned; an apex DNSKEY RRset without
+  // signatures is dnssec/dnskey-not-signed-by-ds-key).
+  void check_answers(const RuleContext& ctx, FindingSink& sink) const {
+    const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
+    std::size_t reported = 0;
+    for (const ::zw::dnssec::SignedRrset& r : d.rrsets) {
+      if (rule_for(r) != k_info.id || r.has_usable || (r.zone == d.zone && d.keys.empty())) {
+        continue;
+      }
+      if (++reported > zs::k_finding_cap) {
+        continue;
+      }
+      Finding f;
+      f.location = Location{r.zone, r.servers.size() == 1 ? r.servers.front() : "", r.owner, r.type};
+      f.servers = r.servers;
+      f.message = fmt::format("{} {} is served without an RRSIG", r.owner, r.type);
+      if (r.security == ::zw::dnssec::ChainStatus::insecure) {
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("validating resolvers treat the zone as insecure (no DS), so this breaks resolution "
+                             "only once a DS is published");
+      } else {
+        f.severity = Severity::error;
+        f.resolver = k_info.impact;
+        f.evidence.push_back("validating resolvers answer SERVFAIL for it");
+      }
+      sink.add_graded(std::move(f));
+    }
+    if (reported > zs::k_finding_cap) {
+      Finding f;
+      f.location = Location{d.zone, "", d.zone, "SOA"};
+      f.message = fmt::format("and {} more RRsets are served without an RRSIG", reported - zs::k_finding_cap);
+      sink.add(std::move(f));
+    }
+  }
+
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-missing",
       .severity = Severity::error,
@@ -79,7 +121,7 @@ private:
       .summary = "An RRset that must be signed has no RRSIG",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::both};
 };
 
 } // namespace

@@ -1,6 +1,7 @@
 // dnssec/rrsig-not-yet-valid: RRSIG inception time is in the future.
 // User documentation: docs/rules/dnssec/rrsig-not-yet-valid.md
 #include "rules/dnssec/sig_support.hpp"
+#include "rules/verdicts.hpp"
 
 namespace zw::rules::dnssec {
 namespace {
@@ -15,7 +16,7 @@ public:
     // An expired signature is reported as expired only. One finding per key and inception.
     report_grouped(
         ctx, sink, k_info.impact,
-        [&](const Sig& sig) { return sig.inception_abs > ctx.now() && sig.expiration_abs >= ctx.now(); },
+        [&](const Sig& sig) { return rule_for(sig.status) == k_info.id; },
         [](const Sig& sig) { return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.inception_abs); },
         [&](const Sig& sig) {
           return fmt::format("signatures by {} are not valid before {} (in {})", key_text(sig), utc(sig.inception_abs),

@@ -121,9 +121,6 @@ void report_grouped(const RuleContext& ctx, FindingSink& sink, ResolverImpact im
                     GroupKey group_key, Headline headline) {
   std::map<std::string, std::vector<const ::zw::dnssec::ObservedSignature*>> groups;
   for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
-    if (sig.crypto == ::zw::dnssec::CryptoStatus::malformed && sig.expiration_abs == 0) {
-      continue;  // unparsable: no times to judge (the analysis notes it)
-    }
     if (select(sig)) {
       groups[group_key(sig)].push_back(&sig);
     }

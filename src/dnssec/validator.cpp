@@ -1,0 +1,151 @@
+#include "dnssec/validator.hpp"
+
+#include <algorithm>
+
+#include "dnssec/keys.hpp"
+
+namespace zw::dnssec {
+
+std::string_view to_string(SigStatus status) noexcept {
+  switch (status) {
+  case SigStatus::valid: return "valid";
+  case SigStatus::missing: return "missing";
+  case SigStatus::key_missing: return "key-missing";
+  case SigStatus::key_not_zone_key: return "key-not-zone-key";
+  case SigStatus::key_unusable: return "key-unusable";
+  case SigStatus::key_revoked: return "key-revoked";
+  case SigStatus::wrong_signer: return "wrong-signer";
+  case SigStatus::labels_invalid: return "labels-invalid";
+  case SigStatus::not_yet_valid: return "not-yet-valid";
+  case SigStatus::expired: return "expired";
+  case SigStatus::invalid: return "invalid";
+  case SigStatus::disagreement: return "disagreement";
+  case SigStatus::unsupported_algorithm: return "unsupported-algorithm";
+  case SigStatus::malformed: return "malformed";
+  }
+  return "malformed";
+}
+
+KeyRing::KeyRing(std::span<const std::uint8_t> apex, std::span<const dns::Bytes> dnskeys) : m_apex(dns::lowercased(apex)) {
+  for (const dns::Bytes& rdata : dnskeys) {
+    if (std::any_of(m_keys.begin(), m_keys.end(), [&](const Key& k) { return k.rdata == rdata; })) {
+      continue;
+    }
+    Key k;
+    k.rdata = rdata;
+    k.tag = key_tag(rdata);
+    if (rdata.size() < 4) {
+      k.load_error = "DNSKEY RDATA shorter than 4 octets";
+    } else {
+      k.flags = static_cast<std::uint16_t>((rdata[0] << 8) | rdata[1]);
+      k.protocol = rdata[2];
+      k.algorithm = rdata[3];
+      const std::span<const std::uint8_t> field = std::span<const std::uint8_t>(rdata).subspan(4);
+      if (field.empty()) {
+        k.load_error = "empty public key";
+      } else if (auto loaded = crypto::load_public_key(k.algorithm, field)) {
+        k.key = std::move(*loaded);
+      } else {
+        k.load_error = loaded.error().message;
+      }
+    }
+    m_keys.push_back(std::move(k));
+  }
+}
+
+namespace detail {
+
+bool usable_candidate(const RrsigView& sig, const KeyRing::Key& k) noexcept {
+  return k.tag == sig.key_tag && k.algorithm == sig.algorithm && k.zone_key() && k.protocol == 3 && !k.revoked();
+}
+
+SigStatus more_telling(SigStatus a, SigStatus b) noexcept {
+  const auto rank = [](SigStatus s) {
+    switch (s) {
+    case SigStatus::disagreement: return 4;
+    case SigStatus::invalid: return 3;
+    case SigStatus::unsupported_algorithm: return 2;
+    default: return 1;
+    }
+  };
+  return rank(b) > rank(a) ? b : a;
+}
+
+SignatureJudgement judge_before_crypto(const RrsigView& sig, std::span<const std::uint8_t> owner, const KeyRing& ring,
+                                       std::int64_t now) noexcept {
+  SignatureJudgement j;
+  j.inception_abs = absolute_time(sig.inception, now);
+  j.expiration_abs = absolute_time(sig.expiration, now);
+  // RFC 4035 §5.3.1: the signer is the zone that holds the RRset; its DNSKEY RRset is the only
+  // place a validator looks for the key.
+  if (!dns::names_equal(sig.signer, ring.apex())) {
+    j.status = SigStatus::wrong_signer;
+    return j;
+  }
+  const std::span<const KeyRing::Key> keys = ring.keys();
+  int first_candidate = -1;
+  int first_usable = -1;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const KeyRing::Key& k = keys[i];
+    if (k.tag != sig.key_tag || k.algorithm != sig.algorithm) {
+      continue;
+    }
+    if (first_candidate < 0) {
+      first_candidate = static_cast<int>(i);
+    }
+    if (usable_candidate(sig, k)) {
+      first_usable = static_cast<int>(i);
+      break;
+    }
+  }
+  if (first_candidate < 0) {
+    j.status = SigStatus::key_missing;
+    return j;
+  }
+  j.key = first_usable >= 0 ? first_usable : first_candidate;
+  if (first_usable < 0) {
+    const KeyRing::Key& k = keys[static_cast<std::size_t>(first_candidate)];
+    j.status = !k.zone_key() ? SigStatus::key_not_zone_key
+               : k.revoked() ? SigStatus::key_revoked
+                             : SigStatus::key_unusable;  // protocol other than 3 (RFC 4034 §2.1.2)
+    return j;
+  }
+  if (sig.labels > dns::label_count(owner)) {
+    j.status = SigStatus::labels_invalid;
+    return j;
+  }
+  if (j.inception_abs > now) {
+    j.status = SigStatus::not_yet_valid;
+    return j;
+  }
+  if (j.expiration_abs < now) {
+    j.status = SigStatus::expired;
+    return j;
+  }
+  j.status = SigStatus::valid;
+  return j;
+}
+
+SigStatus judge_crypto(const RrsigView& sig, const KeyRing::Key& k, std::span<const std::uint8_t> data) {
+  if (!crypto::is_supported_algorithm(sig.algorithm)) {
+    return SigStatus::unsupported_algorithm;
+  }
+  if (!k.key) {
+    return SigStatus::key_unusable;
+  }
+  const crypto::DualResult r = crypto::verify_dual(sig.algorithm, *k.key, data, sig.signature);
+  if (r.disagreement) {
+    return SigStatus::disagreement;
+  }
+  switch (r.status) {
+  case crypto::VerifyStatus::valid: return SigStatus::valid;
+  case crypto::VerifyStatus::invalid: return SigStatus::invalid;
+  case crypto::VerifyStatus::unsupported_algorithm: return SigStatus::unsupported_algorithm;
+  case crypto::VerifyStatus::bad_key: return SigStatus::key_unusable;
+  }
+  return SigStatus::invalid;
+}
+
+} // namespace detail
+
+} // namespace zw::dnssec

@@ -1,0 +1,50 @@
+// dnssec/rrsig-key-unusable: an RRSIG names a key of the zone that may not validate data.
+// User documentation: docs/rules/dnssec/rrsig-key-unusable.md
+#include "rules/dnssec/sig_support.hpp"
+#include "rules/verdicts.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+using namespace dnssec_support;
+using Sig = ::zw::dnssec::ObservedSignature;
+using ::zw::dnssec::SigStatus;
+
+class RrsigKeyUnusable final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    // One finding per key and reason; each reason has the resolver impact Unbound gives it.
+    for (const SigStatus status : {SigStatus::key_not_zone_key, SigStatus::key_revoked, SigStatus::key_unusable}) {
+      report_grouped(
+          ctx, sink, impact_of(status), [&](const Sig& sig) { return sig.status == status; },
+          [](const Sig& sig) { return fmt::format("{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm); },
+          [&](const Sig& sig) { return fmt::format("signatures by {} {}", key_text(sig), why(status)); });
+    }
+  }
+
+private:
+  static std::string_view why(SigStatus status) {
+    switch (status) {
+    case SigStatus::key_not_zone_key:
+      return "cannot validate: the key lacks the Zone Key flag (RFC 4034 §2.1.1)";
+    case SigStatus::key_revoked:
+      return "cannot validate: the key carries the REVOKE flag (RFC 5011 §2.1)";
+    default:
+      return "cannot validate: the key's protocol field is not 3 or its public key does not load (RFC 4034 §2.1)";
+    }
+  }
+
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/rrsig-key-unusable",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "RRSIG names a DNSKEY of the zone that may not validate data (no Zone Key flag, revoked, bad key)",
+      .reference = "RFC 4034 §2.1.1, RFC 5011 §2.1",
+      .impact = {Rcode::servfail, Ede::no_zone_key_bit_set},
+      .inputs = Inputs::both};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_rrsig_key_unusable() { return std::make_unique<RrsigKeyUnusable>(); }
+} // namespace zw::rules::dnssec
