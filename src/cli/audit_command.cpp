@@ -33,6 +33,7 @@ struct AuditArgs {
   std::string hints;
   std::string trust_anchor;
   std::vector<std::string> servers;
+  std::vector<std::string> names;  // --name NAME[/TYPE]
   std::string ds;
   std::string timeout = "2s";
   int retries = 1;
@@ -129,6 +130,9 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   ZW_TRY_ASSIGN(const std::vector<std::string> zones, zone_list(args));
 
   Snapshot snapshot;
+  if (!args.restore.empty() && !args.names.empty()) {
+    return fail("--name asks the servers, so it needs a live audit, not --restore");
+  }
   if (!args.restore.empty()) {
     // Replay: no network at all; "now" is when the snapshot was taken unless --now says otherwise.
     ZW_TRY_ASSIGN(const std::string text, util::read_file(args.restore));
@@ -164,6 +168,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     }
     ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
     ZW_TRY_ASSIGN(options.servers, user_servers(args.servers));
+    ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
     if (!args.ds.empty()) {
       if (options.servers.empty()) {
         return fail("--ds is for undelegated tests: give the servers with --server NAME=ADDRESS");
@@ -216,6 +221,9 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--trust-anchor", args->trust_anchor,
                   "Root trust anchor file (DS and/or DNSKEY RRs); default: built-in KSK-2017 and KSK-2024");
   cmd->add_option("--server", args->servers, "Undelegated test: audit exactly NAME=ADDRESS (repeatable)");
+  cmd->add_option("--name", args->names,
+                  "Also ask every server of the zone NAME is in for NAME, of TYPE or else A and AAAA "
+                  "(NAME[/TYPE], repeatable)");
   cmd->add_option("--ds", args->ds, "Undelegated test: file with the DS records to expect");
   cmd->add_option("--timeout", args->timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();

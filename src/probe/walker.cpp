@@ -14,6 +14,7 @@
 
 #include "dns/rr.hpp"
 #include "probe/transport.hpp"
+#include "snapshot/probe_queries.hpp"
 
 namespace zw::probe {
 
@@ -110,6 +111,12 @@ std::map<std::string, std::vector<std::string>> glue_of(const std::vector<std::s
     }
   }
   return glue;
+}
+
+// The awaitable<bool> form of a task, for gather().
+asio::awaitable<bool> finished(asio::awaitable<void> inner) {
+  co_await std::move(inner);
+  co_return true;
 }
 
 bool is_referral(const Exchange& ex) {
@@ -310,9 +317,11 @@ struct ServerAddresses {
 class Walker {
 public:
   Walker(asio::io_context& io, const ProbeOptions& options, std::vector<ZoneSnapshot>& zones,
-         const std::vector<std::pair<std::string, std::string>>& hints, Clock::time_point deadline)
+         const std::vector<std::pair<std::string, std::string>>& hints, Clock::time_point deadline,
+         std::int64_t started_at)
       : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
-        m_limiter(std::make_shared<Limiter>(m_executor, k_max_in_flight)) {
+        m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, k_max_in_flight)),
+        m_nodata_names(zones.size()), m_nodata_asked(zones.size()) {
     Cut root;
     root.zone = ".";
     for (const auto& [name, address] : hints) {
@@ -351,6 +360,8 @@ private:
   asio::awaitable<ParentView> parent_view(Addr server, std::string zone_name);
   asio::awaitable<void> query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype, bool tcp);
   asio::awaitable<void> probe_servers(std::size_t zi, std::vector<Addr> servers);
+  std::vector<std::pair<std::string, std::string>> depth_queries(std::size_t zi);
+  asio::awaitable<void> probe_nodata_below_apex(std::size_t zi);
   asio::awaitable<void> resolve_and_probe(std::size_t zi, std::vector<std::string> names);
   void mark_child_names(std::size_t zi);
   std::vector<std::string> in_zone_names(std::size_t zi) const;
@@ -361,12 +372,15 @@ private:
   const ProbeOptions& m_options;
   std::vector<ZoneSnapshot>& m_zones;
   Clock::time_point m_deadline;
+  std::int64_t m_started_at;  // Snapshot::started_at: names the NXDOMAIN denial probe
   std::shared_ptr<Limiter> m_limiter;
   std::map<std::string, Cut> m_cuts;
   std::map<std::string, std::shared_ptr<Pending<AddrResult>>> m_addresses;
   std::map<std::string, std::shared_ptr<Pending<AncestorZone>>> m_ancestors;
   std::map<std::string, std::multiset<std::string>> m_waits_for;  // resolution task -> tasks it awaits
   std::vector<std::set<std::pair<std::string, std::string>>> m_probed;  // per zone: (name, address)
+  std::vector<std::string> m_nodata_names;            // per zone: the below-apex NODATA probe name
+  std::vector<std::set<std::size_t>> m_nodata_asked;  // per zone: servers asked that name
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
 };
 
@@ -760,8 +774,41 @@ asio::awaitable<void> Walker::query_into(std::size_t zi, std::size_t si, std::st
   }
 }
 
-// Asks every (name, address) not asked yet: SOA, NS, DNSKEY, A/AAAA of the in-zone name server
-// names over UDP (TCP after TC=1), and SOA over TCP; all at once.
+// The queries below and beside the apex, for the DNSSEC analysis, as (qname, qtype) pairs:
+// - CDS, CDNSKEY (RFC 7344 §4, RFC 8078) and NSEC3PARAM (RFC 5155 §4) at the apex, to compare
+//   across servers;
+// - denial probes whose authority sections carry the NSEC/NSEC3 proofs and their RRSIGs
+//   (RFC 4035 §3.1.3): a name that does not exist (NXDOMAIN, §3.1.3.2), and type NULL at the apex
+//   and at the first in-zone name server name, names that exist and own no NULL (NODATA,
+//   §3.1.3.1). The name server name is chosen once per zone, so every server is asked the same;
+// - the --name queries of this zone, unless already asked.
+std::vector<std::pair<std::string, std::string>> Walker::depth_queries(std::size_t zi) {
+  const std::string apex = zone(zi).zone;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const char* qtype : {"CDS", "CDNSKEY", "NSEC3PARAM"}) {
+    out.emplace_back(apex, qtype);
+  }
+  if (const std::optional<std::string> name = snapshot::denial_probe_name(apex, m_started_at)) {
+    out.emplace_back(*name, snapshot::k_nxdomain_probe_qtype);
+  }
+  out.emplace_back(apex, snapshot::k_nodata_probe_qtype);
+  if (m_nodata_names[zi].empty()) {
+    for (const std::string& name : in_zone_names(zi)) {
+      // The smallest name, so that the choice does not depend on which parent answered first.
+      if (name != apex && (m_nodata_names[zi].empty() || name < m_nodata_names[zi])) {
+        m_nodata_names[zi] = name;
+      }
+    }
+  }
+  if (!m_nodata_names[zi].empty()) {
+    out.emplace_back(m_nodata_names[zi], snapshot::k_nodata_probe_qtype);
+  }
+  return out;
+}
+
+// Asks every (name, address) not asked yet, over UDP (TCP after TC=1), all at once: SOA, NS,
+// DNSKEY and the A/AAAA of the in-zone name server names, and SOA over TCP, which decide the
+// server's state and are sent first; then the depth_queries and the --name queries.
 asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> servers) {
   const std::string apex = zone(zi).zone;
   const std::vector<std::string> glue_names = in_zone_names(zi);
@@ -776,26 +823,73 @@ asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> se
     zone(zi).servers.push_back(std::move(probe));
     indices.push_back(zone(zi).servers.size() - 1);
   }
+  if (indices.empty()) {
+    co_return;
+  }
+  std::set<std::pair<std::string, std::string>> planned;
   std::vector<asio::awaitable<void>> queries;
   for (const std::size_t si : indices) {
     for (const char* qtype : {"SOA", "NS", "DNSKEY"}) {
       queries.push_back(query_into(zi, si, apex, qtype, false));
+      planned.emplace(apex, qtype);
     }
     for (const std::string& name : glue_names) {
       queries.push_back(query_into(zi, si, name, "A", false));
       queries.push_back(query_into(zi, si, name, "AAAA", false));
+      planned.emplace(name, "A");
+      planned.emplace(name, "AAAA");
     }
     queries.push_back(query_into(zi, si, apex, "SOA", true));
+  }
+  // The limiter serves in order: under load the queries that decide a server's state go first.
+  std::vector<std::pair<std::string, std::string>> extra;
+  for (auto& query : depth_queries(zi)) {
+    if (planned.insert(query).second) {
+      extra.push_back(std::move(query));
+    }
+  }
+  for (const NameQuery& q : m_options.name_queries) {
+    if (q.zone == apex && planned.emplace(q.qname, q.qtype).second) {
+      extra.emplace_back(q.qname, q.qtype);
+    }
+  }
+  for (const std::size_t si : indices) {
+    for (const auto& [qname, qtype] : extra) {
+      if (qname == m_nodata_names[zi] && qtype == snapshot::k_nodata_probe_qtype) {
+        m_nodata_asked[zi].insert(si);
+      }
+      queries.push_back(query_into(zi, si, qname, qtype, false));
+    }
   }
   std::vector<asio::awaitable<bool>> wrapped;
   wrapped.reserve(queries.size());
   for (asio::awaitable<void>& q : queries) {
-    wrapped.push_back([](asio::awaitable<void> inner) -> asio::awaitable<bool> {
-      co_await std::move(inner);
-      co_return true;
-    }(std::move(q)));
+    wrapped.push_back(finished(std::move(q)));
   }
   co_await gather(std::move(wrapped), m_deadline);
+}
+
+// The below-apex NODATA probe for the servers probed before any in-zone name server name was
+// known (a zone whose parent lists only out-of-zone names), once the zone's own NS set is in.
+asio::awaitable<void> Walker::probe_nodata_below_apex(std::size_t zi) {
+  if (m_nodata_names[zi].empty()) {
+    for (const std::string& name : in_zone_names(zi)) {
+      if (name != zone(zi).zone && (m_nodata_names[zi].empty() || name < m_nodata_names[zi])) {
+        m_nodata_names[zi] = name;
+      }
+    }
+  }
+  const std::string name = m_nodata_names[zi];
+  if (name.empty() || Clock::now() >= m_deadline) {
+    co_return;
+  }
+  std::vector<asio::awaitable<bool>> tasks;
+  for (std::size_t si = 0; si < zone(zi).servers.size(); ++si) {
+    if (m_nodata_asked[zi].insert(si).second) {
+      tasks.push_back(finished(query_into(zi, si, name, std::string(snapshot::k_nodata_probe_qtype), false)));
+    }
+  }
+  co_await gather(std::move(tasks), m_deadline);
 }
 
 // Finds addresses for `names` (resolving those without any) and probes them.
@@ -868,6 +962,7 @@ asio::awaitable<void> Walker::walk_undelegated(std::size_t zi) {
     known.insert(ns.name);
   }
   mark_child_names(zi);
+  co_await probe_nodata_below_apex(zi);
   std::erase_if(zone(zi).name_servers, [&known](const NameServer& ns) { return !known.contains(ns.name); });
 }
 
@@ -888,6 +983,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     std::vector<std::string> names = m_cuts.at(".").ns_names;
     co_await resolve_and_probe(zi, names);
     mark_child_names(zi);
+    co_await probe_nodata_below_apex(zi);
     co_return;
   }
 
@@ -1007,6 +1103,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   }(this, zi, views_done, views_state, absorb_referral));
   co_await gather(std::move(rest), m_deadline);
   mark_child_names(zi);
+  co_await probe_nodata_below_apex(zi);
 
   while (!ancestors_done->value && Clock::now() < m_deadline) {
     ancestors_done->event.expires_at(m_deadline);
@@ -1114,6 +1211,71 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_root_hints(std::s
   return hints;
 }
 
+Result<std::vector<NameQuery>> plan_name_queries(const std::vector<std::string>& zones,
+                                                 const std::vector<std::string>& specs) {
+  std::vector<NameQuery> out;
+  for (const std::string& spec : specs) {
+    const std::size_t slash = spec.rfind('/');
+    const std::string name_text = spec.substr(0, slash);
+    if (name_text.empty()) {
+      return fail(fmt::format("--name {}: no name given (NAME or NAME/TYPE)", spec));
+    }
+    Result<std::string> name = dns::normalize_name(name_text);
+    if (!name) {
+      return fail(fmt::format("--name {}", name.error().message));
+    }
+    std::vector<std::string> qtypes;
+    if (slash == std::string::npos) {
+      qtypes = {"A", "AAAA"};
+    } else {
+      const std::string type_text = spec.substr(slash + 1);
+      if (type_text.empty()) {
+        return fail(fmt::format("--name {}: no type after '/' (a mnemonic such as AAAA, or TYPEnnn)", spec));
+      }
+      std::uint32_t code = 0;
+      const bool numeric = type_text.size() > 4 && (type_text.starts_with("TYPE") || type_text.starts_with("type"));
+      if (numeric) {
+        // RFC 3597 §5: TYPE and a decimal number; ldns would wrap a number above 65535.
+        const std::string digits = type_text.substr(4);
+        if (digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+            (code = static_cast<std::uint32_t>(std::stoul(digits))) == 0 || code > 65535) {
+          return fail(fmt::format("--name {}: {} is not a type (TYPEnnn takes a number from 1 to 65535)", spec, type_text));
+        }
+      } else {
+        code = dns::type_from_text(type_text);
+        if (code == 0) {
+          return fail(fmt::format("--name {}: unknown type {} (a mnemonic such as AAAA, or TYPEnnn)", spec, type_text));
+        }
+      }
+      // RFC 6895 §3.1: OPT (41) and the meta-types and QTYPEs 128-254 (TKEY, TSIG, IXFR, AXFR,
+      // MAILB, MAILA) are not data an authoritative server answers to a plain query.
+      if (code == dns::rrtype::opt || (code >= 128 && code <= 254)) {
+        return fail(fmt::format("--name {}: {} is a meta-type or transfer type, not a type to query", spec,
+                                dns::type_to_text(static_cast<std::uint16_t>(code))));
+      }
+      qtypes = {dns::type_to_text(static_cast<std::uint16_t>(code))};
+    }
+    const std::string* owner = nullptr;
+    for (const std::string& zone : zones) {
+      if (dns::name_is_at_or_below(*name, zone) && (owner == nullptr || zone.size() > owner->size())) {
+        owner = &zone;
+      }
+    }
+    if (owner == nullptr) {
+      return fail(fmt::format("--name {}: {} is not at or below any audited zone", spec, *name));
+    }
+    for (const std::string& qtype : qtypes) {
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const NameQuery& q) {
+        return q.qname == *name && q.qtype == qtype;
+      });
+      if (!seen) {
+        out.push_back(NameQuery{.zone = *owner, .qname = *name, .qtype = qtype});
+      }
+    }
+  }
+  return out;
+}
+
 Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOptions& options) {
   Snapshot snapshot;
   snapshot.public_root_hints = options.servers.empty() && options.public_hints;
@@ -1129,6 +1291,11 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
   if (options.timeout.count() <= 0 || options.retries < 0 || options.deadline.count() <= 0) {
     return fail("probe options: timeout and deadline must be positive, retries not negative");
   }
+  for (const NameQuery& q : options.name_queries) {
+    if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(), [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {
+      return fail(fmt::format("probe options: {} {} is for {}, which is not audited", q.qname, q.qtype, q.zone));
+    }
+  }
   if (snapshot.zones.empty()) {
     snapshot.finished_at = unix_now();
     return snapshot;
@@ -1138,7 +1305,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     asio::io_context io(1);
     // Declared after `io`, destroyed before it: coroutine frames still parked in `io` when the
     // deadline stops it are destroyed by `io` and never touch the walker again.
-    Walker walker(io, options, snapshot.zones, hints, deadline);
+    Walker walker(io, options, snapshot.zones, hints, deadline, snapshot.started_at);
     walker.m_probed.resize(snapshot.zones.size());
     std::vector<bool> finished(snapshot.zones.size(), false);
     std::size_t remaining = snapshot.zones.size();

@@ -23,6 +23,14 @@ struct UserServer {
   std::string address;
 };
 
+// A query asked of every server address of one audited zone beyond the built-in ones
+// (`audit --name`). Built by plan_name_queries.
+struct NameQuery {
+  std::string zone;   // the audited zone whose servers are asked, normalised
+  std::string qname;  // normalised
+  std::string qtype;  // mnemonic ("AAAA"), or "TYPEnnn" for a type without one
+};
+
 struct ProbeOptions {
   // (name, address) of the root servers to start from; empty means builtin_root_hints().
   std::vector<std::pair<std::string, std::string>> root_hints;
@@ -33,7 +41,16 @@ struct ProbeOptions {
   std::vector<UserServer> servers;                // undelegated mode: applies to every zone
   std::optional<std::vector<std::string>> expected_ds;  // --ds RRs for undelegated mode
   std::uint16_t port = 53;                        // destination port of every query (tests)
+  std::vector<NameQuery> name_queries;            // --name: extra queries, each to one zone's servers
 };
+
+// Turns `audit --name` values ("NAME" or "NAME/TYPE") into queries for the servers of `zones`
+// (normalised): NAME is normalised and belongs to the longest zone it is at or below; TYPE is a
+// mnemonic or TYPEnnn (case-insensitive, 1..65535, no meta-type such as OPT, AXFR or TSIG);
+// without a type, A and AAAA are asked. Duplicates are dropped. The error is one line naming
+// the offending value.
+Result<std::vector<NameQuery>> plan_name_queries(const std::vector<std::string>& zones,
+                                                 const std::vector<std::string>& specs);
 
 // Parses a root hints file in named.root format (RFC 1035 master-file lines: NS records for
 // "." and A/AAAA records of those names; comments and $-directives are skipped). Returns
@@ -44,6 +61,11 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_root_hints(std::s
 const std::vector<std::pair<std::string, std::string>>& builtin_root_hints();
 
 // Walks to and probes every zone of `zones` (normalised names) and returns what was observed.
+// Every server address of a zone is asked, with DO=1 over UDP (TCP after TC=1): SOA, NS and
+// DNSKEY at the apex (and SOA over TCP), A and AAAA of the in-zone name server names, CDS,
+// CDNSKEY and NSEC3PARAM at the apex, three denial probes (snapshot/probe_queries.hpp: the
+// non-existent `denial_probe_name` type A, the apex type NULL, and the first in-zone name
+// server name below the apex type NULL) and the `options.name_queries` of that zone.
 // Fills everything but `trust_anchor` and `tool_version`. Faults of the zones and the network
 // are recorded in the snapshot (exchanges, walk_errors); an Error means the walk could not
 // start (bad arguments). Never throws; returns within `options.deadline` plus clean-up.

@@ -59,6 +59,25 @@ std::optional<std::uint32_t> soa_serial(const Exchange& e, std::string_view zone
   return std::nullopt;
 }
 
+// The queries a server's state and grading rest on: SOA, NS and DNSKEY at the apex and the
+// addresses of the zone's name servers. The prober also asks deeper questions (denial probes
+// answered NXDOMAIN or NODATA on purpose, CDS, CDNSKEY, NSEC3PARAM, audit --name) for the
+// DNSSEC analysis; their answers, truncated or not, say nothing about the server's health.
+bool grades_server(const Exchange& e, const ZoneSnapshot& zone) {
+  if (iequals(e.qname, zone.zone)) {
+    return iequals(e.qtype, "SOA") || iequals(e.qtype, "NS") || iequals(e.qtype, "DNSKEY");
+  }
+  if (!iequals(e.qtype, "A") && !iequals(e.qtype, "AAAA")) {
+    return false;
+  }
+  for (const NameServer& ns : zone.name_servers) {
+    if (iequals(ns.name, e.qname)) {
+      return true;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 std::string rcode_name(int rcode) {
@@ -120,7 +139,9 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
     s.soa_tcp = find_exchange(probe, zone.zone, "SOA", Transport::tcp);
     s.tcp_ok = s.soa_tcp != nullptr && s.soa_tcp->outcome == Outcome::answered;
     for (const Exchange& e : probe.exchanges) {
-      s.any_truncation = s.any_truncation || (e.transport == Transport::udp && e.outcome == Outcome::answered && e.tc);
+      if (grades_server(e, zone)) {
+        s.any_truncation = s.any_truncation || (e.transport == Transport::udp && e.outcome == Outcome::answered && e.tc);
+      }
     }
     // The UDP answer decides, as it does for a resolver; TCP stands in only after truncation.
     const Exchange* answer = s.soa_udp;

@@ -74,9 +74,21 @@ cases = [
     ("missing snapshot", ["audit", "--restore", os.path.join(tmp, "none.json")]),
     ("unknown rule", ["rules", "no/such-rule"]),
     ("ds without servers", ["audit", "example.", "--hints", hints, "--ds", bad_anchor]),
+    ("--name not a domain name", ["audit", "example.", "--hints", hints, "--name", "www..example."], "--name"),
+    ("--name empty", ["audit", "example.", "--hints", hints, "--name", ""], "--name"),
+    ("--name without a name", ["audit", "example.", "--hints", hints, "--name", "/AAAA"], "--name"),
+    ("--name empty type", ["audit", "example.", "--hints", hints, "--name", "www.example./"], "--name"),
+    ("--name unknown type", ["audit", "example.", "--hints", hints, "--name", "www.example./BOGUS"], "--name"),
+    ("--name type number too big", ["audit", "example.", "--hints", hints, "--name", "www.example./TYPE70000"], "--name"),
+    ("--name type number zero", ["audit", "example.", "--hints", hints, "--name", "www.example./TYPE0"], "--name"),
+    ("--name meta-type", ["audit", "example.", "--hints", hints, "--name", "www.example./AXFR"], "--name"),
+    ("--name OPT", ["audit", "example.", "--hints", hints, "--name", "www.example./OPT"], "--name"),
+    ("--name outside every zone", ["audit", "example.", "other.", "--hints", hints, "--name", "www.elsewhere."], "--name"),
+    ("--name above the zone", ["audit", "sub.example.", "--hints", hints, "--name", "example./SOA"], "--name"),
+    ("--name with --restore", ["audit", "--restore", garbage, "--name", "www.example."], "--name"),
 ]
 passed = failed = 0
-for name, args in cases:
+for name, args, *context in cases:
     try:
         p = subprocess.run([exe] + args, capture_output=True, text=True, timeout=20)
     except subprocess.TimeoutExpired:
@@ -85,6 +97,8 @@ for name, args in cases:
         continue
     lines = [l for l in p.stderr.splitlines() if l.strip()]
     ok = p.returncode == 2 and len(lines) == 1 and not p.stdout.strip()
+    # The message names the option at fault, so the user knows which value to fix.
+    ok = ok and all(c in lines[0] for c in context)
     print(f"{'PASS' if ok else 'FAIL'} {name}: exit {p.returncode}, stderr {lines!r}")
     passed += ok
     failed += not ok

@@ -222,8 +222,11 @@ private:
 // (NS records below an apex, with the glue found among the records), DS answered by the
 // parent, NODATA and NXDOMAIN otherwise.
 struct FakeZone {
+  FakeZone(std::string apex_, std::vector<std::string> records_, std::vector<std::string> denial_ = {})
+      : apex(std::move(apex_)), records(std::move(records_)), denial(std::move(denial_)) {}
   std::string apex;
   std::vector<std::string> records;
+  std::vector<std::string> denial;  // added to the authority section of every NXDOMAIN and NODATA
 };
 
 inline std::vector<std::string> words_of(const std::string& line) {
@@ -287,6 +290,7 @@ inline Reply authoritative_reply(const std::vector<FakeZone>& zones, const Query
   r.answer = records(q.qname, q.qtype);
   if (r.answer.empty()) {
     r.authority = records(zone->apex, "SOA");
+    r.authority.insert(r.authority.end(), zone->denial.begin(), zone->denial.end());
     r.rcode = records(q.qname, "").empty() ? 3 : 0;
   }
   return r;

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "probe/walker.hpp"
+#include "snapshot/probe_queries.hpp"
 #include "test_probe_fakens.hpp"
 
 using namespace zw;
@@ -42,7 +43,11 @@ struct Lab {
                                         "example.test. 3600 IN NS ns3.example.test.",
                                         "example.test. 3600 IN DNSKEY " + k_key,
                                         "ns1.example.test. 3600 IN A 127.0.0.4",
-                                        "ns3.example.test. 3600 IN A 127.0.0.7"}}};
+                                        "ns3.example.test. 3600 IN A 127.0.0.7"},
+                                       // the denial proof every NXDOMAIN and NODATA answer carries
+                                       {"example.test. 300 IN NSEC ns1.example.test. NS SOA RRSIG NSEC DNSKEY",
+                                        "example.test. 300 IN RRSIG NSEC 13 2 300 20300101000000 20200101000000 "
+                                        "12345 example.test. " + k_key.substr(9)}}};
   std::vector<std::unique_ptr<test::FakeServer>> servers;
 
   Lab() {
@@ -122,7 +127,77 @@ const ServerProbe* find_probe(const ZoneSnapshot& z, const std::string& address)
   return nullptr;
 }
 
+// The exchanges of `probe` for `qname` `qtype` (any transport).
+std::vector<const Exchange*> exchanges_for(const ServerProbe& probe, const std::string& qname, const std::string& qtype) {
+  std::vector<const Exchange*> out;
+  for (const Exchange& ex : probe.exchanges) {
+    if (ex.qname == qname && ex.qtype == qtype) {
+      out.push_back(&ex);
+    }
+  }
+  return out;
+}
+
+bool has_type(const std::vector<std::string>& section, const std::string& type) {
+  return std::any_of(section.begin(), section.end(), [&](const std::string& line) {
+    const std::vector<std::string> w = test::words_of(line);
+    return w.size() > 3 && w[3] == type;
+  });
+}
+
 } // namespace
+
+TEST_CASE("snapshot::denial_probe_label") {
+  const std::string label = snapshot::denial_probe_label("example.test.", 1764806400);
+  CHECK(label.size() == 15);
+  CHECK(label.starts_with("zw-"));
+  CHECK(std::all_of(label.begin() + 3, label.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }));
+  // The same zone in the same run: the same label (every server, and --restore); otherwise not.
+  CHECK(snapshot::denial_probe_label("example.test.", 1764806400) == label);
+  CHECK(snapshot::denial_probe_label("example.test.", 1764806401) != label);
+  CHECK(snapshot::denial_probe_label("other.test.", 1764806400) != label);
+  // Pinned: a saved snapshot must keep naming its probe with a later build.
+  // (FNV-1a 64 of "example.test.|0", first 48 bits)
+  CHECK(snapshot::denial_probe_label("example.test.", 0) == "zw-e0bcf3295aab");
+  CHECK(snapshot::denial_probe_name("example.test.", 7) == snapshot::denial_probe_label("example.test.", 7) + ".example.test.");
+  CHECK(snapshot::denial_probe_name(".", 7) == snapshot::denial_probe_label(".", 7) + ".");
+  std::string deep;
+  while (deep.size() < 240) {
+    deep += "abcdefghi.";
+  }
+  CHECK_FALSE(snapshot::denial_probe_name(deep, 7).has_value());
+}
+
+TEST_CASE("probe::plan_name_queries") {
+  const std::vector<std::string> zones{"example.test.", "sub.example.test.", "other.test."};
+  const auto plan = probe::plan_name_queries(
+      zones, {"WWW.Example.Test", "host.sub.example.test/mx", "sub.example.test/NS", "x.other.test./TYPE65280",
+              "x.other.test/type16", "www.example.test./A"});
+  REQUIRE(plan.has_value());
+  REQUIRE(plan->size() == 6);  // the last one repeats the first
+  const auto is = [](const probe::NameQuery& q, const char* zone, const char* qname, const char* qtype) {
+    return q.zone == zone && q.qname == qname && q.qtype == qtype;
+  };
+  CHECK(is((*plan)[0], "example.test.", "www.example.test.", "A"));
+  CHECK(is((*plan)[1], "example.test.", "www.example.test.", "AAAA"));
+  // The longest audited zone the name is at or below, its apex included.
+  CHECK(is((*plan)[2], "sub.example.test.", "host.sub.example.test.", "MX"));
+  CHECK(is((*plan)[3], "sub.example.test.", "sub.example.test.", "NS"));
+  CHECK(is((*plan)[4], "other.test.", "x.other.test.", "TYPE65280"));
+  CHECK(is((*plan)[5], "other.test.", "x.other.test.", "TXT"));
+  CHECK(probe::plan_name_queries(zones, {"test./SOA"}).error().message.starts_with("--name test./SOA:"));
+  for (const char* bad : {"", "/A", "www..example.test", "www.example.test/", "www.example.test/BOGUS",
+                          "www.example.test/TYPE0", "www.example.test/TYPE65536", "www.example.test/TYPE1x",
+                          "www.example.test/AXFR", "www.example.test/OPT", "www.example.test/TSIG", "elsewhere.org"}) {
+    const auto r = probe::plan_name_queries(zones, {bad});
+    CHECK_MESSAGE(!r.has_value(), bad);
+    if (!r.has_value()) {
+      CHECK(r.error().message.starts_with("--name"));
+      CHECK(r.error().message.find('\n') == std::string::npos);
+    }
+  }
+  CHECK(probe::plan_name_queries(zones, {}).value().empty());
+}
 
 TEST_CASE("probe::parse_root_hints") {
   // named.root's layout with documentation addresses (RFC 5737, RFC 3849): parsing only.
@@ -157,8 +232,10 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
   ZW_REQUIRE_PRIVATE_NETNS();
   Lab lab;
   const auto start = std::chrono::steady_clock::now();
-  const Result<Snapshot> result =
-      probe::audit_walk({"example.test.", "lame.test.", "gone.test.", "a.test.", "nosuch.test."}, lab_options());
+  const std::vector<std::string> zones{"example.test.", "lame.test.", "gone.test.", "a.test.", "nosuch.test."};
+  probe::ProbeOptions options = lab_options();
+  options.name_queries = probe::plan_name_queries(zones, {"www.example.test", "host.lame.test/TXT"}).value();
+  const Result<Snapshot> result = probe::audit_walk(zones, options);
   const auto elapsed = std::chrono::steady_clock::now() - start;
   REQUIRE(result.has_value());
   const Snapshot& s = *result;
@@ -225,6 +302,33 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
   CHECK(soa_udp == 1);
   CHECK(soa_tcp == 1);
   CHECK(glue_queries == 2);
+  // Below the apex, at every address, each asked once over UDP with its authority section kept.
+  const std::string nx_name = snapshot::denial_probe_name("example.test.", s.started_at).value();
+  for (const ServerProbe& p : z.servers) {
+    CAPTURE(p.address);
+    for (const auto& [qname, qtype] : std::vector<std::pair<std::string, std::string>>{
+             {nx_name, "A"}, {"example.test.", "NULL"}, {"ns1.example.test.", "NULL"}, {"example.test.", "CDS"},
+             {"example.test.", "CDNSKEY"}, {"example.test.", "NSEC3PARAM"}, {"www.example.test.", "A"},
+             {"www.example.test.", "AAAA"}}) {
+      CAPTURE(qname);
+      CAPTURE(qtype);
+      const std::vector<const Exchange*> got = exchanges_for(p, qname, qtype);
+      REQUIRE(got.size() == 1);
+      CHECK(got[0]->transport == Transport::udp);
+      if (p.address == "127.0.0.7") {
+        continue;  // garbage: malformed, checked below
+      }
+      CHECK(got[0]->outcome == Outcome::answered);
+      CHECK(got[0]->aa);
+      CHECK(got[0]->answer.empty());
+      CHECK(got[0]->rcode == (qname == nx_name || qname == "www.example.test." ? 3 : 0));
+      CHECK(has_type(got[0]->authority, "SOA"));
+      CHECK(has_type(got[0]->authority, "NSEC"));
+      CHECK(has_type(got[0]->authority, "RRSIG"));
+    }
+    CHECK(exchanges_for(p, "host.lame.test.", "TXT").empty());
+  }
+  CHECK(nx_name.starts_with("zw-"));
   const ServerProbe* p7 = find_probe(z, "127.0.0.7");
   REQUIRE(p7 != nullptr);
   for (const Exchange& ex : p7->exchanges) {
@@ -235,6 +339,12 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
   CHECK(lame.parent == "test.");
   REQUIRE(lame.servers.size() == 1);
   CHECK(lame.servers[0].exchanges.front().rcode == 5);
+  // --name picks the zone the name is in: only lame.test.'s server is asked host.lame.test.
+  CHECK(exchanges_for(lame.servers[0], "host.lame.test.", "TXT").size() == 1);
+  CHECK(exchanges_for(lame.servers[0], "www.example.test.", "A").empty());
+  CHECK(exchanges_for(lame.servers[0], snapshot::denial_probe_name("lame.test.", s.started_at).value(), "A").size() == 1);
+  // Its only name server name is in the zone and lies below the apex: the NODATA probe's name.
+  CHECK(exchanges_for(lame.servers[0], "ns.lame.test.", "NULL").size() == 1);
 
   const ZoneSnapshot& gone = find_zone(s, "gone.test.");
   const NameServer* nowhere = find_ns(gone, "ns.nowhere.org.");
@@ -275,6 +385,29 @@ TEST_CASE("probe::audit_walk undelegated") {
   CHECK(z.name_servers[0].at_child);
   CHECK_FALSE(z.name_servers[0].at_parent);
   CHECK(z.servers.size() == 2);
+  for (const ServerProbe& p : z.servers) {
+    CHECK(exchanges_for(p, "ns1.example.test.", "NULL").size() == 1);
+    CHECK(exchanges_for(p, "example.test.", "NULL").size() == 1);
+  }
+}
+
+TEST_CASE("probe::audit_walk finds the NODATA probe name in the zone's own NS set") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  probe::ProbeOptions options = lab_options();
+  // The one server given is out of the zone: the in-zone names come from the apex NS answer,
+  // and the smallest of them (ns1 before ns3) is asked afterwards.
+  options.servers = {{"ns.elsewhere.org.", "127.0.0.5"}};
+  const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+  REQUIRE(result.has_value());
+  const ZoneSnapshot& z = result->zones.at(0);
+  REQUIRE(z.servers.size() == 1);
+  const std::vector<const Exchange*> got = exchanges_for(z.servers[0], "ns1.example.test.", "NULL");
+  REQUIRE(got.size() == 1);
+  CHECK(got[0]->outcome == Outcome::answered);
+  CHECK(got[0]->rcode == 0);
+  CHECK(has_type(got[0]->authority, "NSEC"));
+  CHECK(exchanges_for(z.servers[0], "ns3.example.test.", "NULL").empty());
 }
 
 TEST_CASE("probe::audit_walk respects the overall deadline") {
