@@ -11,6 +11,7 @@ Prints one line per failure and "N passed, M failed".
 import argparse
 import concurrent.futures
 import importlib
+import json
 import pathlib
 import subprocess
 import sys
@@ -61,6 +62,23 @@ def evaluate(kit, c):
             problems.append(f"{c.rule}: severity {found[0]['severity'] if found else '-'}, expected {c.severity}")
         if c.severity == "error" and result.exit_code != 1:
             problems.append(f"exit {result.exit_code}, expected 1 for an error")
+    if c.kind in ("fires", "quiet"):
+        problems += others(c, result)
+    return problems
+
+
+def others(c, result):
+    """Every finding of a rule other than c.rule must be declared in c.also (each declared one
+    must be there): one planted fault, one root cause, no finding nobody expected."""
+    problems = []
+    for f in result.all_findings():
+        if f["rule"] == c.rule or any(zonekit.finding_matches(f, *a) for a in c.also):
+            continue
+        shown = {k: f[k] for k in ("rule", "severity", "owner", "type", "message", "evidence") if k in f}
+        problems.append(f"unexpected {f['rule']} {f['severity']}: {json.dumps(shown, ensure_ascii=False)}")
+    for a in c.also:
+        if not any(zonekit.finding_matches(f, *a) for f in result.all_findings()):
+            problems.append(f"also {a[0]} at {a[1]} {a[2]} did not fire; got: {result.summary()}")
     return problems
 
 

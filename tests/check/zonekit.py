@@ -67,6 +67,16 @@ def utc(ts: int) -> str:
     return time.strftime("%Y%m%d%H%M%S", time.gmtime(ts))
 
 
+def key_tag_of(dnskey_line: str) -> int:
+    """RFC 4034 App. B key tag of a DNSKEY record in presentation form (algorithm 1 not handled)."""
+    f = dnskey_line.split()
+    i = f.index("DNSKEY")
+    rdata = (int(f[i + 1]).to_bytes(2, "big") + bytes([int(f[i + 2]), int(f[i + 3])])
+             + base64.b64decode("".join(f[i + 4:])))
+    ac = sum(b if j & 1 else b << 8 for j, b in enumerate(rdata))
+    return (ac + ((ac >> 16) & 0xFFFF)) & 0xFFFF
+
+
 @dataclass
 class Key:
     path: pathlib.Path   # K<origin>+<alg>+<tag> (without .key / .private)
@@ -239,20 +249,41 @@ class Kit:
         m = re.search(r"\+(\d+)\+(\d+)$", stem.name)
         return Key(stem, int(m.group(2)), int(m.group(1)), key.ksk)
 
+    def with_flags(self, key: Key, flags: int) -> Key:
+        """A copy of `key` whose .key file says `flags` instead (as a hand edit would), e.g. 0: no
+        Zone Key flag. dnssec-signzone signs with it under the key tag of the edited key."""
+        d = key.path.parent.with_name(key.path.parent.name + f"_flags{flags}")
+        with self._lock:
+            if not d.exists():
+                shutil.copytree(key.path.parent, d)
+                k = d / (key.path.name + ".key")
+                text = k.read_text()
+                edited = re.sub(r"(\sDNSKEY\s+)\d+(\s)", rf"\g<1>{flags}\g<2>", text, count=1)
+                if edited == text and f" DNSKEY {flags} " not in text:
+                    raise RuntimeError(f"no DNSKEY flags in {k}")
+                k.write_text(edited)
+        stem = d / key.path.name
+        copy = Key(stem, 0, key.algorithm, key.ksk)
+        copy.tag = key_tag_of(copy.dnskey_line)
+        return copy
+
     # ---- signing
     def signed(self, origin: str = "example.test.", body: str = BASE_BODY, algorithm: str = "ECDSAP256SHA256",
                keys: list[Key] | None = None, nsec3: tuple[str, int, bool] | None = None,
                start: int | None = None, end: int | None = None, extra: list[str] | None = None,
-               bits: int | None = None) -> SignedZone:
+               bits: int | None = None, publish: list[Key] | None = None) -> SignedZone:
         """Signs `body` for `origin` with a KSK and a ZSK of `algorithm` (or exactly `keys`).
         nsec3 = (salt or "-", iterations, opt_out). start/end are unix times (default: now-1h,
-        now+30d, as BIND does)."""
+        now+30d, as BIND does). `publish`: the keys whose DNSKEY goes into the zone (default: all
+        of `keys`); dnssec-signzone also signs with a key it does not publish."""
         if keys is None:
             keys = [self.key(origin, algorithm, ksk=True, bits=bits), self.key(origin, algorithm, ksk=False, bits=bits)]
+        if publish is None:
+            publish = keys
         case = self.fresh_path("unsigned.zone").parent
         unsigned = case / "unsigned.zone"
         text = f"$ORIGIN {origin}\n" + body
-        for k in keys:
+        for k in publish:
             text += f"$INCLUDE {k.path}.key\n"
         unsigned.write_text(text)
         out = case / "signed.zone"
@@ -305,18 +336,33 @@ class Case:
     fn: object           # fn(kit) -> Result
     where: list = field(default_factory=list)   # [(owner, type)] the rule must name (fires)
     severity: str | None = None                  # required severity of those findings (fires)
+    also: list = field(default_factory=list)    # [(rule, owner, type)] other rules' findings that must be there
 
 
 CASES: list[Case] = []
 
 
-def case(rule: str, kind: str, where=None, severity: str | None = None):
+def case(rule: str, kind: str, where=None, severity: str | None = None, also=None):
     """Registers fn(kit) -> Result as a case. `fires`: the rule reports, at each (owner, type) of
     `where` (and with `severity` when given). `quiet`: the rule reports nothing. `healthy`
-    (rule ""): no warning and no error from any rule."""
+    (rule ""): no warning and no error from any rule.
+
+    In `fires` and `quiet` cases no OTHER rule may report anything (notices included) but the
+    findings listed in `also` as (rule, owner, type), each of which must be there; owner or type
+    None matches any. A fault has one root cause: list a second finding only when the RFCs make
+    it a second, correct finding, with a comment saying why."""
     assert kind in ("fires", "quiet", "healthy")
+    also = list(also or [])
+    assert kind != "healthy" or not also
+    for a in also:
+        assert len(a) == 3 and a[0] != rule, f"also entry {a!r}: (other rule, owner, type)"
 
     def register(fn):
-        CASES.append(Case(rule, kind, fn.__name__, fn, list(where or []), severity))
+        CASES.append(Case(rule, kind, fn.__name__, fn, list(where or []), severity, also))
         return fn
     return register
+
+
+def finding_matches(f: dict, rule: str, owner: str | None, rtype: str | None) -> bool:
+    return (f["rule"] == rule and (owner is None or f.get("owner", "").lower() == owner.lower())
+            and (rtype is None or f.get("type", "") == rtype))
