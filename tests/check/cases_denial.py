@@ -79,7 +79,9 @@ def nsec_dropped(kit):
     return only_one(kit.check(z), "dnssec/nsec-chain-broken")
 
 
-@case("dnssec/nsec-chain-broken", "fires", where=[("mail.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-chain-broken", "fires", where=[("mail.example.test.", "NSEC")], severity="error",
+      # The added A RRset is authoritative data without an RRSIG (RFC 4035 §2.2).
+      also=[("dnssec/rrsig-missing", "new.example.test.", "A")])
 def nsec_name_added_after_signing(kit):
     # new.example.test. falls between mail and ns1: mail's NSEC skips it. ONE finding about the
     # gap, not also "new has no NSEC".
@@ -88,21 +90,29 @@ def nsec_name_added_after_signing(kit):
     return only_one(kit.check(z), "dnssec/nsec-chain-broken")
 
 
-@case("dnssec/nsec-chain-broken", "fires", where=[("ns1.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-chain-broken", "fires", where=[("ns1.example.test.", "NSEC")], severity="error",
+      # The RRSIG covers the old RDATA: the edited NSEC does not verify (RFC 4034 §3.1.8.1).
+      also=[("dnssec/rrsig-invalid", "ns1.example.test.", "NSEC")])
 def nsec_next_name_changed(kit):
     z = kit.signed(ORIGIN)
     set_rdata(z, "ns1.example.test.", "NSEC", "ns3.example.test. A AAAA RRSIG NSEC")
     return only_one(kit.check(z), "dnssec/nsec-chain-broken")
 
 
-@case("dnssec/nsec-chain-broken", "fires", where=[("www.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-chain-broken", "fires", where=[("www.example.test.", "NSEC")], severity="error",
+      # The RRSIG covers the old RDATA: the edited NSEC does not verify (RFC 4034 §3.1.8.1).
+      also=[("dnssec/rrsig-invalid", "www.example.test.", "NSEC")])
 def nsec_chain_not_closed(kit):
     z = kit.signed(ORIGIN)
     set_rdata(z, "www.example.test.", "NSEC", "ftp.example.test. A AAAA RRSIG NSEC")
     return only_one(kit.check(z), "dnssec/nsec-chain-broken")
 
 
-@case("dnssec/nsec-chain-broken", "fires", where=[("ns.sub.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-chain-broken", "fires", where=[("ns.sub.example.test.", "NSEC")], severity="error",
+      # An NSEC at a name that holds only glue (RFC 4034 §4.1.1 / RFC 4035 §2.3: MUST NOT); both rule
+      # pages claim it (nsec-chain-broken: "an NSEC where none belongs", occluded-data: "NSEC
+      # records over glue", a warning).
+      also=[("zone/occluded-data", "ns.sub.example.test.", "NSEC")])
 def nsec_at_glue(kit):
     z = kit.signed(ORIGIN)
     z.add("ns.sub.example.test. 300 IN NSEC *.wild.example.test. A RRSIG NSEC")
@@ -134,7 +144,10 @@ def nsec_many_missing_capped(kit):
     return result
 
 
-@case("dnssec/nsec-chain-broken", "quiet")
+@case("dnssec/nsec-chain-broken", "quiet",
+      # ns2.sub is below the cut but no NS record names it, so it is not glue (RFC 9471 §2.1):
+      # occluded data, an error of zone/occluded-data. The NSEC chain rightly skips it.
+      also=[("zone/occluded-data", "ns2.sub.example.test.", "A")])
 def nsec_glue_added(kit):
     # Near miss: glue added below a delegation after signing needs no NSEC.
     z = kit.signed(ORIGIN)
@@ -154,14 +167,18 @@ def nsec_unsigned_zone(kit):
 
 # ---- dnssec/nsec-bitmap-mismatch ----------------------------------------------------------------
 
-@case("dnssec/nsec-bitmap-mismatch", "fires", where=[("www.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-bitmap-mismatch", "fires", where=[("www.example.test.", "NSEC")], severity="error",
+      # The RRSIG covers the old bitmap: the edited NSEC does not verify.
+      also=[("dnssec/rrsig-invalid", "www.example.test.", "NSEC")])
 def bitmap_type_removed(kit):
     z = kit.signed(ORIGIN)
     set_rdata(z, "www.example.test.", "NSEC", "example.test. A RRSIG NSEC")  # AAAA left out
     return only_one(kit.check(z), "dnssec/nsec-bitmap-mismatch")
 
 
-@case("dnssec/nsec-bitmap-mismatch", "fires", where=[("mail.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-bitmap-mismatch", "fires", where=[("mail.example.test.", "NSEC")], severity="error",
+      # The RRSIG covers the old bitmap: the edited NSEC does not verify.
+      also=[("dnssec/rrsig-invalid", "mail.example.test.", "NSEC")])
 def bitmap_type_added(kit):
     z = kit.signed(ORIGIN)
     set_rdata(z, "mail.example.test.", "NSEC", "ns1.example.test. A MX RRSIG NSEC")
@@ -176,7 +193,10 @@ def bitmap_record_deleted(kit):
     return only_one(kit.check(z), "dnssec/nsec-bitmap-mismatch")
 
 
-@case("dnssec/nsec-bitmap-mismatch", "fires", where=[("sub.example.test.", "NSEC")], severity="error")
+@case("dnssec/nsec-bitmap-mismatch", "fires", where=[("sub.example.test.", "NSEC")], severity="error",
+      # The RRSIG covers the old bitmap; and no NS record names sub.example.test., so its A record
+      # is not glue but occluded data beside the delegation NS (RFC 1034 §4.2.1, RFC 9471 §2.1).
+      also=[("dnssec/rrsig-invalid", "sub.example.test.", "NSEC"), ("zone/occluded-data", "sub.example.test.", "A")])
 def bitmap_glue_listed_at_delegation(kit):
     z = kit.signed(ORIGIN)
     z.add("sub.example.test. 3600 IN A 192.0.2.56")
@@ -184,7 +204,9 @@ def bitmap_glue_listed_at_delegation(kit):
     return only_one(kit.check(z), "dnssec/nsec-bitmap-mismatch")
 
 
-@case("dnssec/nsec-bitmap-mismatch", "fires", where=[(hashed_owner("www.example.test."), "NSEC3")], severity="error")
+@case("dnssec/nsec-bitmap-mismatch", "fires", where=[(hashed_owner("www.example.test."), "NSEC3")], severity="error",
+      # The RRSIG covers the old bitmap: the edited NSEC3 does not verify.
+      also=[("dnssec/rrsig-invalid", hashed_owner("www.example.test."), "NSEC3")])
 def bitmap_nsec3_type_removed(kit):
     z = kit.signed(ORIGIN, nsec3=NSEC3)
     owner = hashed_owner("www.example.test.")
@@ -196,7 +218,10 @@ def bitmap_nsec3_type_removed(kit):
     return result
 
 
-@case("dnssec/nsec-bitmap-mismatch", "quiet")
+@case("dnssec/nsec-bitmap-mismatch", "quiet",
+      # No NS record names sub.example.test., so its A record is not glue but occluded data
+      # beside the delegation NS (RFC 1034 §4.2.1, RFC 9471 §2.1): zone/occluded-data, an error.
+      also=[("zone/occluded-data", "sub.example.test.", "A")])
 def bitmap_glue_at_delegation_not_listed(kit):
     # Near miss: an address at the delegation owner is glue, and its NSEC rightly omits it.
     z = kit.signed(ORIGIN)
@@ -233,7 +258,9 @@ def _cover_of(z, name):
     return (before[-1] if before else ring[-1]) + "." + ORIGIN
 
 
-@case("dnssec/nsec3-chain-broken", "fires", severity="error")
+@case("dnssec/nsec3-chain-broken", "fires", severity="error",
+      # The added A RRset is authoritative data without an RRSIG (RFC 4035 §2.2).
+      also=[("dnssec/rrsig-missing", "new.example.test.", "A")])
 def nsec3_name_added_after_signing(kit):
     # The NSEC3 whose span covers hash(new) skips it: ONE finding there, not also "no NSEC3".
     z = _name_added(kit)
@@ -244,7 +271,9 @@ def nsec3_name_added_after_signing(kit):
     return result
 
 
-@case("dnssec/nsec3-chain-broken", "fires", where=[(hashed_owner("mail.example.test."), "NSEC3")], severity="error")
+@case("dnssec/nsec3-chain-broken", "fires", where=[(hashed_owner("mail.example.test."), "NSEC3")], severity="error",
+      # The RRSIG covers the old next hash: the edited NSEC3 does not verify.
+      also=[("dnssec/rrsig-invalid", hashed_owner("mail.example.test."), "NSEC3")])
 def nsec3_next_hash_changed(kit):
     z = kit.signed(ORIGIN, nsec3=NSEC3)
     owner = hashed_owner("mail.example.test.")
@@ -254,7 +283,9 @@ def nsec3_next_hash_changed(kit):
     return only_one(kit.check(z), "dnssec/nsec3-chain-broken")
 
 
-@case("dnssec/nsec3-chain-broken", "fires", where=[(hashed_owner("gone.example.test."), "NSEC3")], severity="error")
+@case("dnssec/nsec3-chain-broken", "fires", where=[(hashed_owner("gone.example.test."), "NSEC3")], severity="error",
+      # The copy is made without an RRSIG: an unsigned NSEC3 RRset (RFC 4035 §2.2, RFC 5155 §7.1).
+      also=[("dnssec/rrsig-missing", hashed_owner("gone.example.test."), "NSEC3")])
 def nsec3_stray(kit):
     # An NSEC3 left from a removed name (a copy of www's under the hash of gone.example.test.).
     z = kit.signed(ORIGIN, nsec3=NSEC3)
@@ -263,7 +294,10 @@ def nsec3_stray(kit):
     return only_one(kit.check(z), "dnssec/nsec3-chain-broken")
 
 
-@case("dnssec/nsec3-chain-broken", "fires", severity="error")
+@case("dnssec/nsec3-chain-broken", "fires", severity="error",
+      # Every NSEC3 had its Flags field edited after signing: their RRSIGs no longer verify (one
+      # finding for the one signing key).
+      also=[("dnssec/rrsig-invalid", None, "NSEC3")])
 def nsec3_insecure_delegation_without_opt_out(kit):
     # Signed with Opt-Out (insecure has no NSEC3), then the Opt-Out flags cleared: the NSEC3
     # covering insecure's hash now denies the delegation. One finding, at that NSEC3.
@@ -283,7 +317,9 @@ def nsec3_opt_out_omits_insecure_delegation(kit):
     return kit.check(kit.signed(ORIGIN, nsec3=NSEC3_OPT_OUT))
 
 
-@case("dnssec/nsec3-chain-broken", "quiet")
+@case("dnssec/nsec3-chain-broken", "quiet",
+      # Salt and 10 iterations go against RFC 9276 §3.1: nsec3-parameters' warning, as intended.
+      also=[("dnssec/nsec3-parameters", "example.test.", "NSEC3PARAM")])
 def nsec3_salted_chain(kit):
     # A salted, iterated chain is complete: only nsec3-parameters has something to say.
     return kit.check(kit.signed(ORIGIN, nsec3=("AABBCCDD", 10, False)))
@@ -310,7 +346,9 @@ def nsec3param_removed(kit):
     return must_not(result, "dnssec/nsec-bitmap-mismatch")  # the apex NSEC3 still lists NSEC3PARAM
 
 
-@case("dnssec/nsec3-parameters", "fires", where=[("example.test.", "NSEC3PARAM")], severity="error")
+@case("dnssec/nsec3-parameters", "fires", where=[("example.test.", "NSEC3PARAM")], severity="error",
+      # The RRSIG covers the old NSEC3PARAM: the edited one does not verify.
+      also=[("dnssec/rrsig-invalid", "example.test.", "NSEC3PARAM")])
 def nsec3param_other_salt(kit):
     z = kit.signed(ORIGIN, nsec3=NSEC3)
     set_rdata(z, ORIGIN, "NSEC3PARAM", "1 0 0 0102")

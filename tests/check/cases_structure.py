@@ -51,7 +51,9 @@ def healthy_signed_structure(kit):
 
 # ---- zone/soa-count -----------------------------------------------------------------------------
 
-@case("zone/soa-count", "fires", where=[("example.test.", "SOA")], severity="error")
+@case("zone/soa-count", "fires", where=[("example.test.", "SOA")], severity="error",
+      # The apex SOA RRset now holds two records; its RRSIG covers one (RFC 4034 §3.1.8.1).
+      also=[("dnssec/rrsig-invalid", "example.test.", "SOA")])
 def soa_twice_at_apex(kit):
     # dnssec-signzone refuses two SOAs ("multiple RRs of singleton type"): add it after signing.
     z = kit.signed(ORIGIN)
@@ -60,7 +62,11 @@ def soa_twice_at_apex(kit):
     return must_not(only_one(kit.check(z), "zone/soa-count"), "zone/ttl-mismatch")
 
 
-@case("zone/soa-count", "fires", where=[("x.example.test.", "SOA")], severity="error")
+@case("zone/soa-count", "fires", where=[("x.example.test.", "SOA")], severity="error",
+      # No NS at x, so no cut: x.example.test. is a new authoritative name added after signing,
+      # without an NSEC (RFC 4035 §2.3) and without an RRSIG (RFC 4035 §2.2).
+      also=[("dnssec/nsec-chain-broken", "www.example.test.", "NSEC"),
+            ("dnssec/rrsig-missing", "x.example.test.", "SOA")])
 def soa_below_apex(kit):
     z = kit.signed(ORIGIN)
     z.add("x.example.test. 300 IN SOA ns1.example.test. hostmaster.example.test. 1 7200 3600 1209600 300")
@@ -97,7 +103,11 @@ def apex_with_one_ns(kit):
 
 # ---- zone/cname-and-other-data -----------------------------------------------------------------
 
-@case("zone/cname-and-other-data", "fires", where=[("ftp.example.test.", "CNAME")], severity="error")
+@case("zone/cname-and-other-data", "fires", where=[("ftp.example.test.", "CNAME")], severity="error",
+      # The TXT is added after signing: ftp's NSEC bitmap omits it (RFC 4035 §2.3) and it has
+      # no RRSIG (RFC 4035 §2.2).
+      also=[("dnssec/nsec-bitmap-mismatch", "ftp.example.test.", "NSEC"),
+            ("dnssec/rrsig-missing", "ftp.example.test.", "TXT")])
 def cname_beside_txt(kit):
     # dnssec-signzone refuses "CNAME and other data": add the TXT after signing.
     z = kit.signed(ORIGIN)
@@ -105,7 +115,9 @@ def cname_beside_txt(kit):
     return only_one(kit.check(z), "zone/cname-and-other-data")
 
 
-@case("zone/cname-and-other-data", "fires", where=[("ftp.example.test.", "CNAME")], severity="error")
+@case("zone/cname-and-other-data", "fires", where=[("ftp.example.test.", "CNAME")], severity="error",
+      # The CNAME RRset now holds two records; its RRSIG covers one (RFC 4034 §3.1.8.1).
+      also=[("dnssec/rrsig-invalid", "ftp.example.test.", "CNAME")])
 def two_cnames(kit):
     z = kit.signed(ORIGIN)
     z.add("ftp.example.test. 3600 IN CNAME mail.example.test.")
@@ -267,7 +279,10 @@ def absolute_names_inside_the_zone(kit):
 
 # ---- zone/wildcard-ns ---------------------------------------------------------------------------
 
-@case("zone/wildcard-ns", "fires", where=[("*.customers.example.test.", "NS")], severity="error")
+@case("zone/wildcard-ns", "fires", where=[("*.customers.example.test.", "NS")], severity="error",
+      # Added after signing: a delegation point needs an NSEC (RFC 4035 §2.3), and the NSEC of
+      # a.b.c skips *.customers, the next name in canonical order (RFC 4034 §6.1).
+      also=[("dnssec/nsec-chain-broken", "a.b.c.example.test.", "NSEC")])
 def wildcard_delegation(kit):
     # dnssec-signzone refuses it ("invalid NS owner name (wildcard)"): add it after signing.
     z = kit.signed(ORIGIN)
