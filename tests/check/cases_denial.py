@@ -109,7 +109,7 @@ def nsec_chain_not_closed(kit):
 
 
 @case("dnssec/nsec-chain-broken", "fires", where=[("ns.sub.example.test.", "NSEC")], severity="error",
-      # An NSEC at a name that holds only glue (RFC 4034 §4.1.1 / RFC 4035 §2.3: MUST NOT); both rule
+      # An NSEC at a name that holds only glue (RFC 4035 §2.3: MUST NOT); both rule
       # pages claim it (nsec-chain-broken: "an NSEC where none belongs", occluded-data: "NSEC
       # records over glue", a warning).
       also=[("zone/occluded-data", "ns.sub.example.test.", "NSEC")])
@@ -145,7 +145,7 @@ def nsec_many_missing_capped(kit):
 
 
 @case("dnssec/nsec-chain-broken", "quiet",
-      # ns2.sub is below the cut but no NS record names it, so it is not glue (RFC 9471 §2.1):
+      # ns2.sub is below the cut but no NS record names it, so it is not glue (RFC 9499 §7):
       # occluded data, an error of zone/occluded-data. The NSEC chain rightly skips it.
       also=[("zone/occluded-data", "ns2.sub.example.test.", "A")])
 def nsec_glue_added(kit):
@@ -195,7 +195,7 @@ def bitmap_record_deleted(kit):
 
 @case("dnssec/nsec-bitmap-mismatch", "fires", where=[("sub.example.test.", "NSEC")], severity="error",
       # The RRSIG covers the old bitmap; and no NS record names sub.example.test., so its A record
-      # is not glue but occluded data beside the delegation NS (RFC 1034 §4.2.1, RFC 9471 §2.1).
+      # is not glue but occluded data beside the delegation NS (RFC 1034 §4.2.1, RFC 9499 §7).
       also=[("dnssec/rrsig-invalid", "sub.example.test.", "NSEC"), ("zone/occluded-data", "sub.example.test.", "A")])
 def bitmap_glue_listed_at_delegation(kit):
     z = kit.signed(ORIGIN)
@@ -220,7 +220,7 @@ def bitmap_nsec3_type_removed(kit):
 
 @case("dnssec/nsec-bitmap-mismatch", "quiet",
       # No NS record names sub.example.test., so its A record is not glue but occluded data
-      # beside the delegation NS (RFC 1034 §4.2.1, RFC 9471 §2.1): zone/occluded-data, an error.
+      # beside the delegation NS (RFC 1034 §4.2.1, RFC 9499 §7): zone/occluded-data, an error.
       also=[("zone/occluded-data", "sub.example.test.", "A")])
 def bitmap_glue_at_delegation_not_listed(kit):
     # Near miss: an address at the delegation owner is glue, and its NSEC rightly omits it.
@@ -284,7 +284,7 @@ def nsec3_next_hash_changed(kit):
 
 
 @case("dnssec/nsec3-chain-broken", "fires", where=[(hashed_owner("gone.example.test."), "NSEC3")], severity="error",
-      # The copy is made without an RRSIG: an unsigned NSEC3 RRset (RFC 4035 §2.2, RFC 5155 §7.1).
+      # The copy is made without an RRSIG: an unsigned authoritative NSEC3 RRset (RFC 4035 §2.2).
       also=[("dnssec/rrsig-missing", hashed_owner("gone.example.test."), "NSEC3")])
 def nsec3_stray(kit):
     # An NSEC3 left from a removed name (a copy of www's under the hash of gone.example.test.).
