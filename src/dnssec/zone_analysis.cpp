@@ -13,6 +13,7 @@
 #include "crypto/botan_verifier.hpp"
 #include "crypto/openssl_verifier.hpp"
 #include "dnssec/canonical.hpp"
+#include "dnssec/denial_proof.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
 
@@ -95,19 +96,37 @@ public:
 
   // Adds the answer section of `e`, as received from `server`, for data of zone `zone`.
   void add(const Exchange& e, const std::string& server, const std::string& zone) {
-    if (!usable_answer(e) || !e.aa) {
+    if (e.outcome != Outcome::answered || e.tc || !e.aa) {
       return;
     }
+    if (e.rcode == 0) {
+      add_section(e.answer, server, zone, false);
+    }
+    if (e.rcode == 0 || e.rcode == 3) {
+      // The NSEC/NSEC3 records of a denial are zone data like any other: their signatures are
+      // judged here, the proof they make by check_denials.
+      add_section(e.authority, server, zone, true);
+    }
+  }
+
+  // Adds the RRsets of one section (only NSEC and NSEC3 when `denial_only`) with their RRSIGs.
+  void add_section(const std::vector<std::string>& section, const std::string& server, const std::string& zone,
+                   bool denial_only) {
     std::map<RrsetKey, std::vector<dns::Rr>> rrsets;
     std::map<RrsetKey, std::vector<dns::Rr>> sigs;
-    for (dns::Rr& rr : parse_all(e.answer, *m_notes)) {
+    const auto wanted = [denial_only](std::uint16_t type) {
+      return !denial_only || type == dns::rrtype::nsec || type == dns::rrtype::nsec3;
+    };
+    for (dns::Rr& rr : parse_all(section, *m_notes)) {
       const std::string owner = lower_text(rr.owner);
       if (rr.type == dns::rrtype::rrsig) {
         if (rr.rdata.size() >= 2) {
           const auto covered = static_cast<std::uint16_t>((rr.rdata[0] << 8) | rr.rdata[1]);
-          sigs[{owner, covered}].push_back(std::move(rr));
+          if (wanted(covered)) {
+            sigs[{owner, covered}].push_back(std::move(rr));
+          }
         }
-      } else {
+      } else if (wanted(rr.type)) {
         rrsets[{owner, rr.type}].push_back(std::move(rr));
       }
     }
@@ -406,6 +425,100 @@ ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
   return link;
 }
 
+// The NSEC/NSEC3 records of a section (with `sigs`, the Labels field of the RRSIGs over the answer
+// RRset at `qname`, for wildcard detection).
+std::vector<dns::Rr> denial_records(const std::vector<dns::Rr>& section) {
+  std::vector<dns::Rr> out;
+  for (const dns::Rr& rr : section) {
+    if (rr.type == dns::rrtype::nsec || rr.type == dns::rrtype::nsec3) {
+      out.push_back(rr);
+    }
+  }
+  return out;
+}
+
+// Checks the proof behind every denial (and wildcard answer) the zone's servers gave, as a
+// validator does (RFC 4035 §5.4, RFC 5155 §8). Only for a zone that publishes DNSKEYs: an
+// unsigned zone proves nothing. Proofs that hash NSEC3 more than Unbound's limit are left to
+// dnssec/nsec3-parameters (validators treat them as insecure, RFC 9276 §3.2).
+void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
+  if (out.keys.empty()) {
+    return;
+  }
+  const Result<dns::Bytes> apex = dns::name_from_text(zone.zone);
+  if (!apex) {
+    return;
+  }
+  std::map<std::string, DenialCheck> found;  // qname|qtype|fault
+  std::vector<std::string> ignored;
+  for (const ServerProbe& probe : zone.servers) {
+    const std::string label = fmt::format("{}/{}", probe.name, probe.address);
+    for (const Exchange& e : probe.exchanges) {
+      if (e.outcome != Outcome::answered || e.tc || !e.aa || (e.rcode != 0 && e.rcode != 3) ||
+          !dns::name_is_at_or_below(e.qname, zone.zone)) {
+        continue;
+      }
+      const Result<dns::Bytes> qname = dns::name_from_text(e.qname);
+      const std::uint16_t qtype = dns::type_from_text(e.qtype);
+      if (!qname || qtype == 0) {
+        continue;
+      }
+      const std::vector<dns::Rr> answer = parse_all(e.answer, ignored);
+      ResponseKind kind = ResponseKind::nxdomain;
+      unsigned wildcard_labels = 0;
+      if (e.rcode == 0) {
+        bool answered = false;
+        for (const dns::Rr& rr : answer) {
+          if (!dns::names_equal(rr.owner, *qname)) {
+            continue;
+          }
+          if (rr.type == qtype || rr.type == dns::rrtype::cname) {
+            answered = true;
+          }
+          const std::optional<RrsigView> sig =
+              rr.type == dns::rrtype::rrsig ? parse_rrsig_view(rr.rdata) : std::nullopt;
+          if (sig && (sig->type_covered == qtype || sig->type_covered == dns::rrtype::cname) &&
+              sig->labels < dns::label_count(rr.owner)) {
+            wildcard_labels = sig->labels;  // RFC 4035 §5.3.4: synthesised from a wildcard
+          }
+        }
+        if (answered && wildcard_labels == 0) {
+          continue;  // a plain answer: nothing denied
+        }
+        kind = answered ? ResponseKind::wildcard_answer : ResponseKind::nodata;
+      }
+      ++out.denials_checked;
+      const std::vector<dns::Rr> records = denial_records(parse_all(e.authority, ignored));
+      ProofResult r = check_denial_proof(*qname, qtype, kind, *apex, records, wildcard_labels);
+      if (!r.ok() && kind == ResponseKind::nodata) {
+        // NODATA may come from a wildcard that lacks the type (RFC 4035 §3.1.3.4).
+        const ProofResult w = check_denial_proof(*qname, qtype, ResponseKind::wildcard_nodata, *apex, records);
+        if (w.ok()) {
+          r = w;
+        }
+      }
+      if (r.ok() || r.fault == ProofFault::too_many_iterations || r.fault == ProofFault::unsupported_hash) {
+        continue;
+      }
+      const std::string key = fmt::format("{}|{}|{}", e.qname, e.qtype, to_string(r.fault));
+      DenialCheck& d = found[key];
+      if (d.qname.empty()) {
+        d.qname = e.qname;
+        d.qtype = e.qtype;
+        d.kind = std::string(to_string(kind));
+        d.fault = std::string(to_string(r.fault));
+        d.detail = r.detail;
+      }
+      if (std::find(d.servers.begin(), d.servers.end(), label) == d.servers.end()) {
+        d.servers.push_back(label);
+      }
+    }
+  }
+  for (auto& [key, d] : found) {
+    out.denials.push_back(std::move(d));
+  }
+}
+
 } // namespace
 
 bool names_a_zone_key(SigStatus status) noexcept {
@@ -574,6 +687,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   // An undetermined chain counts as validated: better to over-report than to hide a fault.
   out.parent_validated = out.above != ChainStatus::insecure;
   out.zone_validated = !out.ds.empty() && out.parent_validated;
+  check_denials(zone, out);
   settle_security(out);
   out.chain.push_back(zone_link(apex, out));
   std::sort(out.notes.begin(), out.notes.end());

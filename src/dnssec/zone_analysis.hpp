@@ -91,6 +91,18 @@ struct ChainLinkInfo {
   std::vector<Key> keys;
 };
 
+// A denial of existence (NXDOMAIN, NODATA, or the proof behind a wildcard answer) that one or more
+// servers gave and whose NSEC/NSEC3 records do not prove it (dnssec/denial_proof.hpp). The
+// signatures over those records are judged like every other signature (`signatures`).
+struct DenialCheck {
+  std::string qname;
+  std::string qtype;
+  std::string kind;       // "nxdomain", "nodata", "wildcard-answer", "wildcard-nodata"
+  std::string fault;      // ProofFault as text, "qname-not-covered"
+  std::string detail;     // which record fails to prove what
+  std::vector<std::string> servers;
+};
+
 struct ZoneDnssec {
   std::string zone;                      // the apex, "example.com."
   std::vector<ObservedSignature> signatures;
@@ -107,6 +119,8 @@ struct ZoneDnssec {
   bool parent_validated = false;
   std::string above_reason;              // why not secure
   std::vector<std::string> notes;        // analysis notes (unparsable records, ...)
+  std::vector<DenialCheck> denials;      // denials whose proof fails (signed zones only)
+  std::size_t denials_checked = 0;       // denial responses examined
   std::vector<ChainLinkInfo> chain;      // root first, ending with the audited zone
 };
 

@@ -59,9 +59,14 @@ constexpr ResolverImpact impact_of(dnssec::SigStatus status) noexcept {
 
 // The rule that reports the RRset `r` when it is bogus. A DNSKEY RRset at the apex with no
 // signature at all is the chain's fault (no key the DS names signs it), not a missing RRSIG.
+// A DNSKEY RRset signed only by a revoked key is dnssec/key-revoked's (RFC 5011 §2.1).
 inline std::string_view rule_for(const dnssec::SignedRrset& r) noexcept {
-  if (r.reason == dnssec::SigStatus::missing && r.type == "DNSKEY" && r.owner == r.zone) {
+  const bool apex_dnskey = r.type == "DNSKEY" && r.owner == r.zone;
+  if (apex_dnskey && r.reason == dnssec::SigStatus::missing) {
     return "dnssec/dnskey-not-signed-by-ds-key";
+  }
+  if (apex_dnskey && r.reason == dnssec::SigStatus::key_revoked) {
+    return "dnssec/key-revoked";
   }
   return rule_for(r.reason);
 }

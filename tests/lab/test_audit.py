@@ -81,6 +81,9 @@ def main():
     argv = [binary, "audit"] + [sc["zone"] for sc in scenarios] + [
         "--hints", os.environ["ZW_LAB_HINTS"], "--trust-anchor", os.environ["ZW_LAB_ANCHOR"],
         "--format", "json", "--output", out]
+    # Every zone's www name too: the faults below the apex (www-unsigned, ttl-above-original).
+    for sc in scenarios:
+        argv += ["--name", "www." + sc["zone"]]
     if args.save:
         argv += ["--save", os.path.abspath(args.save)]
     print("running: " + " ".join(argv), flush=True)

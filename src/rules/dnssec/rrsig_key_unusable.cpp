@@ -17,13 +17,19 @@ public:
     // One finding per key and reason; each reason has the resolver impact Unbound gives it.
     for (const SigStatus status : {SigStatus::key_not_zone_key, SigStatus::key_revoked, SigStatus::key_unusable}) {
       report_grouped(
-          ctx, sink, impact_of(status), [&](const Sig& sig) { return sig.status == status; },
+          ctx, sink, impact_of(status), [&](const Sig& sig) { return sig.status == status && !revocation(sig); },
           [](const Sig& sig) { return fmt::format("{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm); },
           [&](const Sig& sig) { return fmt::format("signatures by {} {}", key_text(sig), why(status)); });
     }
   }
 
 private:
+  // RFC 5011 §2.1: a revoked key signs the DNSKEY RRset to publish its revocation. That
+  // signature is expected and validates nothing; dnssec/key-revoked reports the revoked key.
+  static bool revocation(const Sig& sig) {
+    return sig.status == SigStatus::key_revoked && sig.type == "DNSKEY" && sig.owner == sig.zone;
+  }
+
   static std::string_view why(SigStatus status) {
     switch (status) {
     case SigStatus::key_not_zone_key:

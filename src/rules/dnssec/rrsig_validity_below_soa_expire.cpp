@@ -28,6 +28,18 @@ struct Best {
   std::int64_t expiration = 0;
 };
 
+// On a tie in expiration, which signature the finding names, whatever the order of the RRSIGs or
+// of the key tags: the SEP key's (KSK) over the apex DNSKEY RRset, a non-SEP key's (ZSK) over
+// everything else, as each key's own signing schedule is what must be fixed.
+bool preferred(const zs::ApexKeys& keys, const dns::RrsetView& rrset, std::uint16_t candidate, std::uint16_t current) {
+  const auto sep = [&](std::uint16_t tag) {
+    return std::any_of(keys.keys().begin(), keys.keys().end(),
+                       [&](const zs::ApexKey& k) { return k.tag == tag && (k.flags & 0x0001) != 0; });
+  };
+  const bool want_sep = rrset.type() == dns::rrtype::dnskey;
+  return sep(candidate) == want_sep && sep(current) != want_sep;
+}
+
 class RrsigValidityBelowSoaExpire final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
@@ -67,7 +79,8 @@ public:
           }
           ++count;
           *slot = Best{sig.algorithm, sig.key_tag, expiration};
-        } else if (expiration > slot->expiration) {
+        } else if (expiration > slot->expiration ||
+                   (expiration == slot->expiration && preferred(keys, rrset, sig.key_tag, slot->key_tag))) {
           *slot = Best{sig.algorithm, sig.key_tag, expiration};
         }
       });

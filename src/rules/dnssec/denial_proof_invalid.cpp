@@ -1,0 +1,50 @@
+// dnssec/denial-proof-invalid: a server denies a name or type with NSEC/NSEC3 records that do
+// not prove it.
+// User documentation: docs/rules/dnssec/denial-proof-invalid.md
+#include <fmt/ranges.h>
+
+#include "rules/rule_support.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+class DenialProofInvalid final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
+    for (const ::zw::dnssec::DenialCheck& c : d.denials) {
+      Finding f;
+      f.location = at(ctx, c.servers.size() == 1 ? c.servers.front() : "", c.qname, c.qtype);
+      f.servers = c.servers;
+      f.message = fmt::format("the {} answer for {} {} is not proven by its NSEC/NSEC3 records ({}): {}", c.kind,
+                              c.qname, c.qtype, c.fault, c.detail);
+      if (d.zone_validated) {
+        f.severity = Severity::error;
+        f.resolver = k_info.impact;
+        f.evidence.push_back("validating resolvers reject the denial: SERVFAIL instead of NXDOMAIN or an empty "
+                             "answer, for every name the same records fail to cover");
+      } else {
+        f.severity = Severity::warning;
+        f.resolver = {Rcode::noerror, Ede::none};
+        f.evidence.push_back("validating resolvers treat the zone as insecure (no DS), so this breaks resolution "
+                             "only once a DS is published");
+      }
+      sink.add_graded(std::move(f));
+    }
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/denial-proof-invalid",
+      .severity = Severity::error,
+      .stability = Stability::stable,
+      .summary = "A denial of existence (NXDOMAIN, NODATA, wildcard) is not proven by its NSEC/NSEC3 records",
+      .reference = "RFC 4035 §5.4, RFC 5155 §8",
+      .impact = {Rcode::servfail, Ede::dnssec_bogus},
+      .inputs = Inputs::live};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_denial_proof_invalid() { return std::make_unique<DenialProofInvalid>(); }
+} // namespace zw::rules::dnssec
