@@ -25,13 +25,11 @@ import zonekit  # noqa: E402
 
 def zone_file_rules(zonewarden):
     out = subprocess.run([zonewarden, "rules"], capture_output=True, text=True, check=True).stdout.splitlines()
-    header = out[0].split()
-    col = header.index("INPUTS")
+    col = out[0].index("INPUTS")  # the RESOLVER column has spaces ("SERVFAIL EDE 7"): cut by position
     rules = []
     for line in out[1:]:
-        f = line.split()
-        if len(f) > col and f[col] in ("zone-file", "both"):
-            rules.append(f[0])
+        if line[col:].split()[:1] in (["zone-file"], ["both"]):
+            rules.append(line.split()[0])
     return rules
 
 
