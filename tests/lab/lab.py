@@ -34,7 +34,7 @@ import labdns  # noqa: E402
 
 DAY = 86400
 TOOLS = ["unshare", "ip", "nsd", "knotd", "named", "unbound", "nft", "dnssec-keygen",
-         "dnssec-signzone", "dnssec-dsfromkey", "ldns-signzone"]
+         "dnssec-signzone", "dnssec-dsfromkey", "dnssec-revoke", "ldns-signzone"]
 READY_DEADLINE = float(os.environ.get("ZW_LAB_READY_TIMEOUT", "10"))  # seconds for every server to answer
 STOP_DEADLINE = 3.0       # seconds between SIGTERM and SIGKILL
 INNER_MARK = "_inner"
@@ -69,11 +69,11 @@ class NS:
 
 class Scenario:
     def __init__(self, name, expect, servers, alg=13, keys="csk", denial="nsec", fault=None,
-                 resolver=None, note=""):
+                 resolver=None, note="", bits=None):
         self.name, self.zone = name, name + ".lab."
         self.expect, self.servers, self.alg, self.keys, self.denial = expect, servers, alg, keys, denial
         self.fault = fault or (None, {})
-        self.resolver, self.note = resolver, note
+        self.resolver, self.note, self.bits = resolver, note, bits
 
 
 def servfail(ede):
@@ -174,6 +174,13 @@ SCENARIOS = [
              note="NSEC3 with 200 iterations and salt 5a57 (ldns-signzone: dnssec-signzone stops at 150)"),
     Scenario("dnskey-differs", ["consistency/dnskey-set"], [NS("ns1", "knot"), NS("ns2", "nsd", "extra-dnskey")],
              note="ns2 serves a copy whose DNSKEY set also holds a pre-published ZSK; both copies validate"),
+    Scenario("alg-deprecated", ["dnssec/algorithm-deprecated"], [NS("ns1", "nsd"), NS("ns2", "knot")], alg=5,
+             note="signed RSASHA1 (algorithm 5, 2048 bits): RFC 9904 says MUST NOT sign; resolvers still validate"),
+    Scenario("rsa-1024", ["dnssec/key-size-weak"], [NS("ns1", "nsd"), NS("ns2", "knot")], alg=8, bits=1024,
+             note="signed RSASHA256 with 1024-bit keys: below the 2048-bit minimum; resolvers validate"),
+    Scenario("ksk-revoked", ["dnssec/key-revoked"], [NS("ns1", "nsd"), NS("ns2", "knot")], keys="ksk+zsk",
+             fault=("revoked-ksk", {}),
+             note="a second KSK, revoked (RFC 5011), published and signing the DNSKEY RRset beside the DS key"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -270,7 +277,12 @@ def fault_nsec3_params(zb, iterations, salt):
     zb.nsec3 = (iterations, salt)
 
 
+def fault_revoked_ksk(zb):
+    zb.revoked_ksk = True
+
+
 ZONE_FAULTS = {
+    "revoked-ksk": fault_revoked_ksk,
     "ns-sets": fault_ns_sets,
     "glue-differs": fault_glue_differs,
     "sign-window": fault_sign_window,
@@ -319,12 +331,16 @@ def utc(ts):
     return time.strftime("%Y%m%d%H%M%S", time.gmtime(ts))
 
 
-ALG_ARGS = {8: ["-a", "RSASHA256", "-b", "2048"], 13: ["-a", "ECDSAP256SHA256"], 15: ["-a", "ED25519"]}
+ALG_ARGS = {5: ["-a", "RSASHA1", "-b", "2048"], 8: ["-a", "RSASHA256", "-b", "2048"], 13: ["-a", "ECDSAP256SHA256"],
+            15: ["-a", "ED25519"]}
 
 
-def keygen(keydir, zone, alg, ksk):
+def keygen(keydir, zone, alg, ksk, bits=None):
     os.makedirs(keydir, exist_ok=True)
-    argv = ["dnssec-keygen", "-q", "-K", keydir] + ALG_ARGS[alg] + (["-f", "KSK"] if ksk else []) + [zone]
+    args = list(ALG_ARGS[alg])
+    if bits:
+        args[args.index("-b") + 1] = str(bits)
+    argv = ["dnssec-keygen", "-q", "-K", keydir] + args + (["-f", "KSK"] if ksk else []) + [zone]
     return os.path.join(keydir, run(argv).strip())
 
 
@@ -414,6 +430,7 @@ class ZoneBuild:
         self.post_sign = []
         self.ds_key = "signing" if sc.alg else None
         self.serve_signed = bool(sc.alg)
+        self.revoked_ksk = None
         self.dnskey_signers = "normal"   # "zsk": ZSK alone; "ksk": the ZSK's signature is dropped
         self.publish_zsk, self.zsk_flags = True, 256
         self.extra_ds_alg = None          # a DS of a key (this algorithm) that the zone does not have
@@ -452,10 +469,23 @@ class ZoneBuild:
         if not self.sc.alg:
             return
         alg = self.sc.alg
+        bits = self.sc.bits
         if self.sc.keys == "ksk+zsk":
-            self.ksk, self.zsk = keygen(self.keydir, self.zone, alg, True), keygen(self.keydir, self.zone, alg, False)
+            self.ksk = keygen(self.keydir, self.zone, alg, True, bits)
+            self.zsk = keygen(self.keydir, self.zone, alg, False, bits)
         else:
-            self.ksk = self.zsk = keygen(self.keydir, self.zone, alg, True)
+            self.ksk = self.zsk = keygen(self.keydir, self.zone, alg, True, bits)
+        if self.revoked_ksk:
+            # A second KSK, revoked with dnssec-revoke (RFC 5011 §2.1: it still signs the DNSKEY
+            # RRset to publish its revocation); published and given to the signer.
+            before = keygen(os.path.join(self.keydir, "revoked"), self.zone, alg, True, bits)
+            run(["dnssec-revoke", "-r", "-K", os.path.dirname(before), before + ".key"])
+            revoked = [f[:-4] for f in os.listdir(os.path.dirname(before)) if f.endswith(".key")]
+            if len(revoked) != 1:
+                raise LabError("%s: dnssec-revoke left %s" % (self.zone, revoked))
+            for suffix in (".key", ".private"):  # beside the other keys, where the signer looks
+                shutil.move(os.path.join(os.path.dirname(before), revoked[0] + suffix), self.keydir)
+            self.revoked_ksk = os.path.join(self.keydir, revoked[0])
         self.other = keygen(os.path.join(self.keydir, "unused"), self.zone, alg, True) if self.ds_key == "other" else None
         if self.extra_ds_alg:
             self.extra_ds = keygen(os.path.join(self.keydir, "old"), self.zone, self.extra_ds_alg, True)
@@ -488,6 +518,9 @@ class ZoneBuild:
             keys = [self.ksk] if self.ksk == self.zsk else [self.ksk, self.zsk]
             plain += "".join(dnskey_text(k) for k in keys if self.publish_zsk or k != self.zsk)
             signkeys, keydir = keys, self.keydir
+            if self.revoked_ksk:
+                plain += dnskey_text(self.revoked_ksk)
+                signkeys = keys + [self.revoked_ksk]
             extra = ["-z"] if self.ksk == self.zsk else []
         src = write(out + ".in", plain)
         inc, exp = self.window

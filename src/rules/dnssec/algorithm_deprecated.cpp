@@ -39,7 +39,7 @@ public:
         out.push_back(registry_finding(ctx, algorithm, group));
       }
     }
-    if (ctx.zone_file()->ds_given) {
+    if (ds_known(ctx)) {
       digest_findings(ctx, out);
     }
     report_capped(ctx, sink, std::move(out), "deprecated algorithms or digest types");
@@ -125,11 +125,15 @@ private:
         names.push_back(fmt::format("{} (algorithm {})", d->key_tag, d->algorithm));
       }
       Finding f = finding(k_info, apex(ctx, "DS"));
-      f.message = fmt::format("the --ds set uses digest type {}, which the IANA registry marks {} for DNSSEC "
+      f.message = fmt::format("the DS set uses digest type {}, which the IANA registry marks {} for DNSSEC "
                               "delegation: DS {}",
                               reg::digest_text(digest), reg::to_string(info.use_delegation), fmt::join(names, ", "));
-      f.servers.push_back("--ds");
       for (const reg::DsRecord* d : group) {
+        for (const std::string& server : d->parent_servers) {
+          if (std::find(f.servers.begin(), f.servers.end(), server) == f.servers.end()) {
+            f.servers.push_back(server);  // "--ds" for a zone file
+          }
+        }
         f.evidence.push_back(d->text);
         // The same key with an acceptable digest too: the fix is only to drop this one.
         const bool twin = std::any_of(ds.begin(), ds.end(), [&](const reg::DsRecord& o) {
@@ -153,7 +157,7 @@ private:
       .summary = "Zone keys or DS digests use an algorithm the IANA registry (or the policy) says not to use",
       .reference = "RFC 9904 §3",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::both};
 };
 
 } // namespace

@@ -15,7 +15,7 @@ public:
     const std::vector<ApexKey> keys = apex_keys(ctx);
     // RFC 5011 §3: a validator uses a revoked key for nothing but checking the revocation itself,
     // so a DS that matches only revoked keys leads nowhere.
-    const bool ds_given = ctx.zone_file() != nullptr && ctx.zone_file()->ds_given;
+    const bool ds_given = ds_known(ctx);
     const bool ds_reaches_live_key = std::any_of(keys.begin(), keys.end(), [](const ApexKey& k) {
       return k.record->matched_by_ds && !k.revoked();
     });
@@ -80,7 +80,7 @@ private:
       .summary = "A DNSKEY at the apex has the REVOKE flag set",
       .reference = "RFC 5011 §3",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::both};
 };
 
 } // namespace

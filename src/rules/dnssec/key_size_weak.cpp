@@ -54,7 +54,7 @@ private:
       .summary = "An RSA zone key is shorter than the policy minimum (2048 bits by default)",
       .reference = "RFC 6781 §3.4.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::both};
 };
 
 } // namespace

@@ -36,16 +36,15 @@ struct ApexKey {
   bool revoked() const noexcept { return (record->flags & 0x0080) != 0; }
 };
 
-// The apex DNSKEYs of the zone file, in ZoneDnssec::keys order. Empty in a live audit (no
-// zone_file()) and for an unsigned zone (no DNSKEY at the apex): key rules return quietly then.
+// The apex DNSKEYs of the zone, in ZoneDnssec::keys order: the file's, or the union of what the
+// zone's servers answered in a live audit (`source` is then empty). Empty for an unsigned zone:
+// key rules return quietly then.
 inline std::vector<ApexKey> apex_keys(const RuleContext& ctx) {
   std::vector<ApexKey> keys;
   const ZoneFileInput* file = ctx.zone_file();
-  if (file == nullptr || file->store == nullptr) {
-    return keys;
-  }
-  const dns::ZoneStore& store = *file->store;
-  const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey);
+  const dns::ZoneStore* store = file != nullptr ? file->store : nullptr;
+  const std::optional<dns::RrsetView> dnskeys =
+      store != nullptr ? store->find(store->origin(), dns::rrtype::dnskey) : std::nullopt;
   for (const ::zw::dnssec::KeyRecord& record : ctx.dnssec().keys) {
     ApexKey k;
     k.record = &record;
@@ -68,6 +67,12 @@ inline std::vector<ApexKey> apex_keys(const RuleContext& ctx) {
     keys.push_back(std::move(k));
   }
   return keys;
+}
+
+// True when the parent's DS set is known: `--ds` for a zone file, the parent's answer live.
+inline bool ds_known(const RuleContext& ctx) {
+  const ZoneFileInput* file = ctx.zone_file();
+  return file != nullptr ? file->ds_given : ctx.dnssec().ds_known && !ctx.dnssec().ds.empty();
 }
 
 // "KSK", "ZSK" (by the SEP flag, RFC 4034 §2.1.1), or "non-zone key"; ", revoked" appended.
