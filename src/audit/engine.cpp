@@ -293,6 +293,11 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   input.ds_given = analysis_options.ds_given;
   const dnssec::DenialAnalysis denial = dnssec::analyse_denial(store, layout);  // once, for the four denial rules
   input.denial = &denial;
+  if (denial.nsec3_not_hashed != 0) {
+    result.notes.push_back(fmt::format("the NSEC3 chain was not verified: {} iterations is above the {} zonewarden "
+                                       "hashes (no validator hashes that many, RFC 9276 §3.2)",
+                                       denial.nsec3_not_hashed, dnssec::k_max_hashed_iterations));
+  }
   const RuleOptions rule_options = rule_options_from(options);
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
   run_rules(ctx, Inputs::zone_file, result.findings);

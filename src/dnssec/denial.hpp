@@ -25,6 +25,11 @@ namespace zw::dnssec {
 // Which denial records the zone holds. `mixed`: both NSEC and NSEC3 (or NSEC3PARAM) records.
 enum class DenialMechanism : std::uint8_t { none, nsec, nsec3, mixed };
 
+// Above this many additional iterations the NSEC3 chain of a zone file is not hashed: every
+// validator stops earlier (RFC 9276 §3.2; RFC 5155 §10.3 allowed at most 2,500, for 4096-bit
+// keys), and the cost grows with names x iterations.
+inline constexpr std::uint16_t k_max_hashed_iterations = 2500;
+
 // An NSEC3 hash (RFC 5155 §5). Only SHA-1 (hash algorithm 1, 20 octets) is defined.
 using Nsec3Hash = std::array<std::uint8_t, 20>;
 
@@ -197,6 +202,7 @@ struct DenialAnalysis {
   // most NSEC3 records use, else the NSEC3PARAM's. nullopt when there is no NSEC3 at all.
   std::optional<Nsec3Params> chain;
   std::size_t chain_records = 0;   // NSEC3 records with the chain's parameters
+  std::uint16_t nsec3_not_hashed = 0;  // the chain's iterations when above k_max_hashed_iterations
   std::size_t opt_out_records = 0; // of those, with the Opt-Out flag
   dns::RrsetView nsec3param;       // the apex NSEC3PARAM RRset (empty when none)
   dns::RrsetView first_nsec3;      // the first NSEC3 RRset in canonical order (empty when none)

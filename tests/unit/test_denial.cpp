@@ -307,6 +307,27 @@ TEST_CASE("dnssec::analyse_denial NSEC3 chain") {
     CHECK(a.d.chain->iterations == 10);
     CHECK(dnssec::to_text(*a.d.chain) == "SHA-1, 10 iterations, salt aabbccdd");
   }
+  SUBCASE("above k_max_hashed_iterations the chain is not hashed: bounded work, no chain verdict") {
+    // 65,535 iterations for every name of a large zone would take hours; RFC 9276 §3.2 lets
+    // validators stop far earlier. The records still describe a chain (its parameters are
+    // known, so dnssec/nsec3-parameters reports them), but no name is hashed.
+    Nsec3Zone z;
+    z.params.iterations = 65535;
+    const Analysed a = analyse(z.lines());
+    REQUIRE(a.d.chain);
+    CHECK(a.d.chain->iterations == 65535);
+    CHECK(a.d.nsec3_not_hashed == 65535);
+    CHECK_FALSE(a.d.nsec3_checked);
+    CHECK(a.d.nsec3.empty());
+  }
+  SUBCASE("at k_max_hashed_iterations the chain is still hashed") {
+    Nsec3Zone z;
+    z.params.iterations = dnssec::k_max_hashed_iterations;
+    const Analysed a = analyse(z.lines());
+    CHECK(a.d.nsec3_not_hashed == 0);
+    CHECK(a.d.nsec3_checked);
+    CHECK(a.d.nsec3.empty());
+  }
   SUBCASE("a record dropped with the ring left pointing at it: one missing name") {
     Nsec3Zone z;
     auto lines = z.lines();
