@@ -1,7 +1,12 @@
 // dnssec/rrsig-ttl-mismatch: an RRset's TTL disagrees with its RRSIGs (Original TTL, validity).
 // User documentation: docs/rules/dnssec/rrsig-ttl-mismatch.md
+#include <algorithm>
 #include <map>
+#include <set>
+#include <tuple>
 #include <utility>
+
+#include <fmt/ranges.h>
 
 #include "rules/zone_signing.hpp"
 
@@ -24,12 +29,26 @@ struct OutlivedGroup {
   std::uint32_t longest_ttl = 0;
 };
 
+// Live: an RRset served with a TTL above the Original TTL of an RRSIG over it, keyed by owner,
+// type, served TTL, Original TTL and key tag; the servers that served it so.
+using LiveKey = std::tuple<std::string, std::uint16_t, std::uint32_t, std::uint32_t, std::uint16_t>;
+
+// The RRSIGs and the RRsets of one section of one answer.
+struct SectionRrsets {
+  std::map<std::pair<std::string, std::uint16_t>, std::uint32_t> ttl;  // largest TTL of the RRset
+  std::vector<std::pair<std::string, ::zw::dnssec::RrsigFields>> rrsigs;
+};
+
 class RrsigTtlMismatch final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
-    if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
+    if (file == nullptr) {
+      check_live(ctx, sink);
+      return;
+    }
+    if (file->store == nullptr || file->layout == nullptr) {
       return;
     }
     const dns::ZoneStore& store = *file->store;
@@ -129,6 +148,105 @@ public:
   }
 
 private:
+  // RFC 4035 §2.2 and §5.3.3 on the wire: an authoritative server serves each RRset with the TTL
+  // of the zone, which the signer copied into the Original TTL. A served TTL ABOVE it is the
+  // fault that changes what caches do (a lower one is what every cache hands out); resolvers
+  // should cache the smaller, but Unbound 1.17 passes the served TTL through (tests/lab/README.md).
+  static void check_live(const RuleContext& ctx, FindingSink& sink) {
+    const Result<dns::Bytes> apex = dns::name_from_text(ctx.zone_name());
+    if (!apex) {
+      return;
+    }
+    // Only signatures by an active key of the zone count, as on files: others cannot validate
+    // and the signature rules report them.
+    std::set<std::pair<std::uint16_t, std::uint8_t>> active;
+    for (const ::zw::dnssec::KeyRecord& k : ctx.dnssec().keys) {
+      if ((k.flags & 0x0100) != 0 && (k.flags & 0x0080) == 0) {
+        active.insert({k.key_tag, k.algorithm});
+      }
+    }
+    std::map<LiveKey, std::vector<std::string>> found;
+    for (const ServerProbe& probe : ctx.live().servers) {
+      const std::string label = server_label(probe.name, probe.address);
+      for (const Exchange& e : probe.exchanges) {
+        if (e.outcome != Outcome::answered || !e.aa || (e.rcode != 0 && e.rcode != 3)) {
+          continue;
+        }
+        for (const std::vector<std::string>* section : {&e.answer, &e.authority}) {
+          const SectionRrsets rrsets = read_section(*section, *apex);
+          for (const auto& [owner, sig] : rrsets.rrsigs) {
+            const auto it = rrsets.ttl.find({owner, sig.type_covered});
+            if (it == rrsets.ttl.end() || it->second <= sig.original_ttl ||
+                !dns::names_equal(sig.signer, *apex) || !active.contains({sig.key_tag, sig.algorithm})) {
+              continue;
+            }
+            std::vector<std::string>& servers =
+                found[LiveKey{owner, sig.type_covered, it->second, sig.original_ttl, sig.key_tag}];
+            if (std::find(servers.begin(), servers.end(), label) == servers.end()) {
+              servers.push_back(label);
+            }
+          }
+        }
+      }
+    }
+    // One finding per RRset: the first key's Original TTL, every server that served it so.
+    std::set<std::pair<std::string, std::uint16_t>> reported;
+    std::size_t more = 0;
+    std::vector<std::string> more_names;
+    for (const auto& [key, servers] : found) {
+      const auto& [owner, type, ttl, original, tag] = key;
+      if (!reported.insert({owner, type}).second) {
+        continue;
+      }
+      if (reported.size() > zs::k_finding_cap) {
+        ++more;
+        if (more_names.size() < 5) {
+          more_names.push_back(fmt::format("{} {}", owner, dns::type_to_text(type)));
+        }
+        continue;
+      }
+      Finding f;
+      f.location = at(ctx, servers.size() == 1 ? servers.front() : "", owner, dns::type_to_text(type));
+      f.message = fmt::format("the {} RRset at {} is served with TTL {} but its RRSIG by key {} has Original TTL {}",
+                              dns::type_to_text(type), owner, ttl, tag, original);
+      f.servers = servers;
+      f.evidence.push_back(fmt::format("served so by {}", fmt::join(servers, ", ")));
+      f.evidence.push_back(fmt::format(
+          "RFC 4035 §5.3.3: validating resolvers should cache it for at most {} s; Unbound 1.17 was measured to "
+          "pass the served TTL {} through, and caches that do not validate keep it {} s",
+          original, ttl, ttl));
+      sink.add(std::move(f));
+    }
+    if (more > 0) {
+      Finding f;
+      f.location = at(ctx, "", ctx.zone_name(), "");
+      f.message = fmt::format("and {} more RRsets served with a TTL above the Original TTL of their RRSIG: {}{}", more,
+                              fmt::join(more_names, ", "), more > more_names.size() ? ", ..." : "");
+      sink.add(std::move(f));
+    }
+  }
+
+  // The RRsets (largest TTL each) and RRSIGs of one section, at or below the apex.
+  static SectionRrsets read_section(const std::vector<std::string>& section, const dns::Bytes& apex) {
+    SectionRrsets out;
+    for (const std::string& text : section) {
+      const Result<dns::Rr> rr = dns::parse_rr(text);
+      if (!rr || !dns::is_subdomain(rr->owner, apex)) {
+        continue;
+      }
+      std::string owner = dns::name_to_text(dns::lowercased(rr->owner));
+      if (rr->type == dns::rrtype::rrsig) {
+        if (Result<::zw::dnssec::RrsigFields> sig = ::zw::dnssec::parse_rrsig(*rr)) {
+          out.rrsigs.emplace_back(std::move(owner), std::move(*sig));
+        }
+        continue;
+      }
+      std::uint32_t& ttl = out.ttl[{std::move(owner), rr->type}];
+      ttl = std::max(ttl, rr->ttl);
+    }
+    return out;
+  }
+
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-ttl-mismatch",
       .severity = Severity::warning,
@@ -136,7 +254,7 @@ private:
       .summary = "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::both};
 };
 
 } // namespace
