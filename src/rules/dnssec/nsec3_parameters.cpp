@@ -189,12 +189,12 @@ private:
     return what;
   }
 
-  // Files and live alike. Above the validators' limit the zone's denials lose their protection:
-  // an error, but resolvers still answer (insecurely, no SERVFAIL: measured with Unbound 1.17);
-  // below it, a warning (work without benefit).
+  // Files and live alike, a warning either way (error means SERVFAIL or a zone servers refuse):
+  // above the validators' limit the zone's denials lose their protection but resolvers still
+  // answer (insecurely, no SERVFAIL: measured with Unbound 1.17); below it, work without benefit.
   static void grade_hash_cost(Finding& out, const Nsec3Params& p, const std::string& what, unsigned max) {
     if (p.iterations > k_validator_limit) {
-      out.severity = Severity::error;
+      out.severity = Severity::warning;
       out.resolver = k_unaffected;
       out.message = fmt::format("the NSEC3 chain uses {}: above {} iterations validators treat the zone's denials as "
                                 "insecure (RFC 9276 §3.2)",
