@@ -7,7 +7,8 @@
 Everything runs inside a fresh network namespace (`unshare --net`) that has only `lo`; no packet
 can leave it. Keys and zones are generated and signed at start with times relative to now. CMD
 runs with LAB_DIR, ZW_LAB_HINTS, ZW_LAB_ANCHOR, ZW_LAB_SCENARIOS, ZW_LAB_RESOLVER (Unbound),
-ZW_LAB_RESOLVER_BIND and ZW_LAB_RESOLVER_KRESD in its environment; every server is stopped afterwards and lab.py exits with CMD's status.
+ZW_LAB_RESOLVER_BIND and ZW_LAB_RESOLVER_KRESD in its environment; every server is stopped
+afterwards and lab.py exits with CMD's status.
 Exit 77: prerequisites missing (meson: skipped). Exit 2: the lab itself could not start.
 
 The scenario table (SCENARIOS) is the one place to add a fault scenario: see README.md.
