@@ -6,8 +6,9 @@
 
 Everything runs inside a fresh network namespace (`unshare --net`) that has only `lo`; no packet
 can leave it. Keys and zones are generated and signed at start with times relative to now. CMD
-runs with LAB_DIR, ZW_LAB_HINTS, ZW_LAB_ANCHOR, ZW_LAB_SCENARIOS, ZW_LAB_RESOLVER in its
-environment; every server is stopped afterwards and lab.py exits with CMD's status.
+runs with LAB_DIR, ZW_LAB_HINTS, ZW_LAB_ANCHOR, ZW_LAB_SCENARIOS, ZW_LAB_RESOLVER (Unbound),
+ZW_LAB_RESOLVER_BIND and ZW_LAB_RESOLVER_KRESD in its environment; every server is stopped
+afterwards and lab.py exits with CMD's status.
 Exit 77: prerequisites missing (meson: skipped). Exit 2: the lab itself could not start.
 
 The scenario table (SCENARIOS) is the one place to add a fault scenario: see README.md.
@@ -33,7 +34,7 @@ sys.path.insert(0, HERE)
 import labdns  # noqa: E402
 
 DAY = 86400
-TOOLS = ["unshare", "ip", "nsd", "knotd", "named", "unbound", "nft", "dnssec-keygen",
+TOOLS = ["unshare", "ip", "nsd", "knotd", "named", "unbound", "kresd", "nft", "dnssec-keygen",
          "dnssec-signzone", "dnssec-dsfromkey", "dnssec-revoke", "ldns-signzone"]
 READY_DEADLINE = float(os.environ.get("ZW_LAB_READY_TIMEOUT", "10"))  # seconds for every server to answer
 STOP_DEADLINE = 3.0       # seconds between SIGTERM and SIGKILL
@@ -48,7 +49,11 @@ ROOT_SERVERS = [("a.root-servers.lab.", "127.53.0.1", "fd53::1", "nsd-root"),
                 ("b.root-servers.lab.", "127.53.0.2", "fd53::2", "knot-root")]
 TLD_SERVERS = [("ns1.nic.lab.", "127.53.0.3", "fd53::3", "nsd-tld"),
                ("ns2.nic.lab.", "127.53.0.4", "fd53::4", "knot-tld")]
-RESOLVER = ("127.53.0.250", "fd53::250")
+RESOLVER = ("127.53.0.250", "fd53::250")        # validating Unbound
+RESOLVER_BIND = ("127.53.0.251", "fd53::251")   # validating BIND 9 (named, recursion yes)
+RESOLVER_KRESD = ("127.53.0.252", "fd53::252")  # validating Knot Resolver (kresd)
+# name, addresses: every validating resolver the lab runs; wait_ready waits for each.
+RESOLVERS = [("unbound", RESOLVER), ("bind-resolver", RESOLVER_BIND), ("kresd", RESOLVER_KRESD)]
 
 
 def scenario_addrs(i, host):
@@ -690,6 +695,46 @@ def unbound_conf(d, hints, anchor):
     return "\n".join(s) + "\n"
 
 
+def bind_resolver_conf(d, hints, anchor):
+    """A validating BIND 9 resolver: the lab's root hints, the root DS as a static trust anchor
+    (not the built-in key: dnssec-validation yes, not auto)."""
+    tas = []
+    with open(anchor) as f:
+        for t in (line.split() for line in f):
+            if "DS" in t:  # owner [ttl] [class] DS tag alg digest-type digest...
+                i = t.index("DS")
+                tas.append('  . static-ds %s "%s";' % (" ".join(t[i + 1:i + 4]), "".join(t[i + 4:])))
+    s = ["options {", '  directory "%s";' % d, '  pid-file "%s/named.pid";' % d,
+         '  session-keyfile "%s/session.key";' % d, '  managed-keys-directory "%s";' % d,
+         "  listen-on port 53 { %s; };" % RESOLVER_BIND[0], "  listen-on-v6 port 53 { %s; };" % RESOLVER_BIND[1],
+         "  recursion yes;", "  allow-query { any; };", "  allow-recursion { any; };",
+         "  allow-query-cache { any; };", "  dnssec-validation yes;", "  notify no;",
+         "  allow-transfer { none; };", "  automatic-interface-scan no;", "  max-cache-size 64m;",
+         "  prefetch 0;", '  version "lab";', "};",
+         "controls { };",
+         "trust-anchors {"] + tas + ["};",
+         'zone "." { type hint; file "%s"; };' % hints,
+         "logging {", '  channel f { file "%s/named.log"; severity info; print-time yes; };' % d,
+         "  category default { f; };", "  category lame-servers { f; };", "  category dnssec { f; };",
+         "  category resolver { f; };", "};"]
+    return "\n".join(s) + "\n"
+
+
+def kresd_conf(d, hints, anchor):
+    """A validating Knot Resolver 5: the lab's root hints and trust anchor (the packaged root key
+    is removed), its own cache, and ALLOW_LOCAL: kresd otherwise skips name server addresses in
+    127.0.0.0/8, which is where the lab's servers are."""
+    s = ["net.listen('%s', 53, { kind = 'dns' })" % RESOLVER_KRESD[0],
+         "net.listen('%s', 53, { kind = 'dns' })" % RESOLVER_KRESD[1],
+         "modules.load('hints > iterate')",
+         "hints.root_file('%s')" % hints,
+         "trust_anchors.remove('.')",
+         "trust_anchors.add_file('%s', true)" % anchor,
+         "cache.open(64 * MB, 'lmdb://%s/cache')" % d,
+         "policy.add(policy.all(policy.FLAGS('ALLOW_LOCAL')))"]
+    return "\n".join(s) + "\n"
+
+
 def server_argv(inst, conf):
     return {"nsd": ["nsd", "-d", "-c", conf],
             "knot": ["knotd", "-c", conf],
@@ -872,10 +917,12 @@ def assemble(workdir):
             fi.add_addrs(f["addresses"])
     all_addrs = [a for i in instances.values() for a in i.addrs]
     all_addrs += [a for zb in children for ns in zb.sc.servers for a in zb.all_addrs(ns.label)]
-    all_addrs += list(RESOLVER)
+    all_addrs += [a for _, addrs in RESOLVERS for a in addrs]
     scen_path = write(os.path.join(workdir, "scenarios.json"), json.dumps(scen_json, indent=2) + "\n")
     env = {"LAB_DIR": workdir, "ZW_LAB_HINTS": hints_path, "ZW_LAB_ANCHOR": anchor_path,
-           "ZW_LAB_SCENARIOS": scen_path, "ZW_LAB_RESOLVER": RESOLVER[0], "ZW_LAB_RESOLVER6": RESOLVER[1]}
+           "ZW_LAB_SCENARIOS": scen_path, "ZW_LAB_RESOLVER": RESOLVER[0], "ZW_LAB_RESOLVER6": RESOLVER[1],
+           "ZW_LAB_RESOLVER_BIND": RESOLVER_BIND[0], "ZW_LAB_RESOLVER_BIND6": RESOLVER_BIND[1],
+           "ZW_LAB_RESOLVER_KRESD": RESOLVER_KRESD[0], "ZW_LAB_RESOLVER_KRESD6": RESOLVER_KRESD[1]}
     return instances, nft, list(dict.fromkeys(all_addrs)), probes, env
 
 
@@ -892,6 +939,14 @@ def start_servers(sup, workdir, instances, env):
     d = os.path.join(workdir, "srv", "unbound")
     conf = write(os.path.join(d, "unbound.conf"), unbound_conf(d, env["ZW_LAB_HINTS"], env["ZW_LAB_ANCHOR"]))
     sup.start("unbound", ["unbound", "-d", "-c", conf], os.path.join(d, "stdout.log"))
+    d = os.path.join(workdir, "srv", "bind-resolver")
+    os.makedirs(d, exist_ok=True)
+    conf = write(os.path.join(d, "named.conf"), bind_resolver_conf(d, env["ZW_LAB_HINTS"], env["ZW_LAB_ANCHOR"]))
+    sup.start("bind-resolver", ["named", "-f", "-n", "1", "-c", conf], os.path.join(d, "stdout.log"))
+    d = os.path.join(workdir, "srv", "kresd")
+    os.makedirs(d, exist_ok=True)
+    conf = write(os.path.join(d, "kresd.conf"), kresd_conf(d, env["ZW_LAB_HINTS"], env["ZW_LAB_ANCHOR"]))
+    sup.start("kresd", ["kresd", "-n", "-c", conf, d], os.path.join(d, "stdout.log"))
 
 
 def probe_ok(addr, zone, want):
@@ -920,18 +975,24 @@ def wait_ready(sup, probes, deadline):
         if time.monotonic() > deadline:
             raise LabError("servers not ready in time: " + ", ".join("%s %s (%s)" % p for p in pending[:10]))
         time.sleep(0.05)
-    # The resolver: it must resolve the root SOA through the lab hierarchy, validated.
-    while True:
+    # The resolvers: each must resolve the root SOA through the lab hierarchy, validated (AD).
+    pending = list(RESOLVERS)
+    while pending:
         sup.check_alive()
-        try:
-            h = labdns.parse_header(labdns.query(RESOLVER[0], ".", "SOA", rd=True, timeout=1.0))
-            if h["rcode"] == 0 and h["ancount"] > 0:
-                return
-        except (OSError, ValueError):
-            pass
+        pending = [r for r in pending if not resolver_ok(r[1][0])]
+        if not pending:
+            return
         if time.monotonic() > deadline:
-            raise LabError("unbound did not resolve '. SOA' in time")
+            raise LabError("%s did not resolve '. SOA' validated in time" % ", ".join(n for n, _ in pending))
         time.sleep(0.05)
+
+
+def resolver_ok(addr):
+    try:
+        h = labdns.parse_header(labdns.query(addr, ".", "SOA", rd=True, do=True, timeout=1.0))
+    except (OSError, ValueError):
+        return False
+    return h["rcode"] == 0 and h["ancount"] > 0 and h["ad"]
 
 
 class Interrupted(Exception):

@@ -67,6 +67,7 @@ def parse_header(msg):
     qid, flags, qd, an, ns, ar = struct.unpack("!HHHHHH", msg[:12])
     return {"id": qid, "qr": bool(flags & 0x8000), "opcode": (flags >> 11) & 0xF, "aa": bool(flags & 0x0400),
             "tc": bool(flags & 0x0200), "rd": bool(flags & 0x0100), "ra": bool(flags & 0x0080),
+            "ad": bool(flags & 0x0020), "cd": bool(flags & 0x0010),
             "rcode": flags & 0xF, "qdcount": qd, "ancount": an, "nscount": ns, "arcount": ar}
 
 

@@ -25,7 +25,8 @@ per zone, a finding's `resolver` prediction with what Unbound answered:
     SERVFAIL here while the SOA failed too is the apex failure seen again, already compared.
 
 The expectations are Unbound's live answers, never zonewarden's output. The other two queries
-are printed (INFO) but not compared. Prints one line per comparison and `N passed, M failed`.
+are printed (INFO) but not compared, and so are the four answers of the lab's BIND
+($ZW_LAB_RESOLVER_BIND) and Knot Resolver ($ZW_LAB_RESOLVER_KRESD), asked the same way (docs/resolvers.md). Prints one line per comparison and `N passed, M failed`.
 Exit 0 all passed, 1 any failed (zonewarden failing or timing out fails every comparison),
 77 when the lab is not there (not run inside lab.py, or its resolver does not answer).
 """
@@ -43,6 +44,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from selftest import RESOLVER_ATTEMPTS, RESOLVER_MAY_HANG, RESOLVER_TIME, dig  # noqa: E402
 
 APEX_TYPES = (None, "", "SOA", "DNSKEY", "DS")
+OTHER_RESOLVERS = [("bind", "ZW_LAB_RESOLVER_BIND"), ("kresd", "ZW_LAB_RESOLVER_KRESD")]  # printed only
 SKIP = 77
 
 
@@ -185,17 +187,23 @@ def main():
     if os.path.exists(out):
         os.remove(out)
 
-    # zonewarden asks the servers directly, never Unbound: both run at once.
-    with concurrent.futures.ThreadPoolExecutor(max_workers=7) as pool:
+    # zonewarden asks the servers directly, never a resolver: all run at once.
+    others = [(n, os.environ[v]) for n, v in OTHER_RESOLVERS if os.environ.get(v)]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=7 + 4 * len(others)) as pool:
         zw = pool.submit(audit, binary, scenarios, out, args.timeout)
+        more = {n: pool.map(lambda sc, a=a: ask_zone(a, sc), scenarios) for n, a in others}
         answers = list(pool.map(lambda sc: ask_zone(resolver, sc), scenarios))
+        more = {n: list(m) for n, m in more.items()}
         by_zone, err, notes = zw.result()
     for n in notes:
         print("note: " + n)
 
     passed = failed = 0
-    for sc, asked in zip(scenarios, answers):
+    for k, (sc, asked) in enumerate(zip(scenarios, answers)):
         zone = norm(sc["zone"])
+        for n, _ in others:
+            for label, qname, qtype, a in more[n][k]:
+                print("INFO %s %s: %s %s (not compared)" % (qname, qtype.replace("TYPE10", "NULL"), n, show_answer(a)))
         hang_ok = any(s["behaviour"] in RESOLVER_MAY_HANG for s in sc["servers"])
         for label, qname, qtype, a in asked[2:]:
             print("INFO %s %s: unbound %s (not compared)" % (qname, qtype.replace("TYPE10", "NULL"), show_answer(a)))
