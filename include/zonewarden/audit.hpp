@@ -75,6 +75,7 @@ struct EngineOptions {
   std::vector<std::uint8_t> allowed_algorithms;
   unsigned min_rsa_bits = 2048;
   unsigned max_nsec3_iterations = 0;
+  ResolverModel resolver_model = ResolverModel::unbound;  // whose answers findings predict
 };
 
 // What `zonewarden check` knows besides the zone file.

@@ -38,6 +38,14 @@ enum class Ede : std::int16_t {
   unsupported_nsec3_iterations = 27,  // RFC 9276 §3.2
 };
 
+// The validating resolver whose answers the findings predict (docs/resolvers.md has what each
+// one, as shipped in Debian 12, answers for every lab scenario): Unbound 1.17 (the default),
+// BIND 9.18, Knot Resolver 5.6.
+enum class ResolverModel : std::uint8_t { unbound, bind, knot_resolver };
+
+std::string_view to_string(ResolverModel model) noexcept;
+std::optional<ResolverModel> resolver_model_from_string(std::string_view text) noexcept;
+
 // What a validating resolver answers because of a finding.
 struct ResolverImpact {
   Rcode rcode = Rcode::none;

@@ -77,6 +77,14 @@ bool finding_order(const Finding& a, const Finding& b) {
          std::tie(b.rule, b.location.owner, b.location.type, b.location.server, b.message);
 }
 
+// Restates every finding's resolver impact for the resolver the user asked about (Unbound unless
+// --resolver-model says otherwise).
+void apply_resolver_model(ResolverModel model, std::vector<Finding>& findings) {
+  for (Finding& f : findings) {
+    f.resolver = rules::impact_for_model(model, f.rule, f.resolver);
+  }
+}
+
 // Runs every rule that reads `inputs` on `ctx`; a rule that throws becomes internal/rule-failed.
 void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& findings) {
   for (const auto& rule : all_rules()) {
@@ -101,6 +109,7 @@ RuleOptions rule_options_from(const EngineOptions& options) {
   r.allowed_algorithms = options.allowed_algorithms;
   r.min_rsa_bits = options.min_rsa_bits;
   r.max_nsec3_iterations = options.max_nsec3_iterations;
+  r.resolver_model = options.resolver_model;
   return r;
 }
 
@@ -201,6 +210,7 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   run_rules(ctx, Inputs::live, result.findings);
   report_disagreements(analysis, zone.zone, result.findings);
   check_verdicts_reported(analysis, result.findings);
+  apply_resolver_model(options.resolver_model, result.findings);
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
   // as our own failure (exit status 2), with the walk's reason.
   if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
@@ -303,6 +313,7 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   run_rules(ctx, Inputs::zone_file, result.findings);
   report_disagreements(analysis.dnssec, apex, result.findings);
   check_verdicts_reported(analysis.dnssec, result.findings);
+  apply_resolver_model(options.resolver_model, result.findings);
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
 }

@@ -40,6 +40,7 @@ struct AuditArgs {
   std::string deadline = "120s";
   std::string now;
   std::string expiry_window;  // empty: the profile's threshold
+  std::string resolver_model;
   std::string save;
   std::string restore;
   OutputOptions output;
@@ -127,6 +128,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     ZW_TRY_ASSIGN(const std::int64_t now, util::parse_time(args.now));
     now_override = now;
   }
+  ZW_TRY_ASSIGN(const ResolverModel model, parse_resolver_model(args.resolver_model));
   ZW_TRY_ASSIGN(const std::vector<std::string> zones, zone_list(args));
 
   Snapshot snapshot;
@@ -201,8 +203,10 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     ZW_TRY(util::write_file_atomically(args.save, snapshot_to_json(snapshot)));
   }
   EngineOptions engine;
+  apply_thresholds(prepared.policy, engine);  // the key and NSEC3 rules judge live audits too
   engine.now = now_override.value_or(snapshot.started_at);
   engine.expiry_window_s = window;
+  engine.resolver_model = model;
   AuditResult result = run_audit_rules(snapshot, engine);
   result.generated = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch()).count();
@@ -231,6 +235,7 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
   cmd->add_option("--expiry-window", args->expiry_window,
                   "Warn when signatures expire within this span (default: the profile's, 3d)");
+  add_resolver_model_option(*cmd, args->resolver_model);
   cmd->add_option("--save", args->save, "Write the observed snapshot as JSON to FILE");
   cmd->add_option("--restore", args->restore, "Re-run the rules on a saved snapshot, without network");
   add_output_options(*cmd, args->output);

@@ -23,6 +23,7 @@ struct CheckArgs {
   std::string ds;
   std::string now;
   std::string expiry_window;  // empty: the profile's threshold
+  std::string resolver_model;
   int jobs = 0;
   OutputOptions output;
 };
@@ -56,6 +57,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
   if (!args.expiry_window.empty()) {
     ZW_TRY_ASSIGN(engine.expiry_window_s, util::parse_duration_s(args.expiry_window));
   }
+  ZW_TRY_ASSIGN(engine.resolver_model, parse_resolver_model(args.resolver_model));
   if (args.files.empty()) {
     return fail("check: no zone file given");
   }
@@ -101,6 +103,7 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--expiry-window", args->expiry_window,
                   "Warn when signatures expire within this span (default: the profile's, 3d)");
   cmd->add_option("-j,--jobs", args->jobs, "Verification threads (default 0: every core)");
+  add_resolver_model_option(*cmd, args->resolver_model);
   add_output_options(*cmd, args->output);
   return [args, cmd]() -> int {
     if (!cmd->parsed()) {

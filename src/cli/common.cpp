@@ -13,6 +13,21 @@
 
 namespace zw::cli {
 
+void add_resolver_model_option(CLI::App& cmd, std::string& model) {
+  cmd.add_option("--resolver-model", model,
+                 "Whose answers the findings predict: unbound (default), bind, knot-resolver (docs/resolvers.md)");
+}
+
+Result<ResolverModel> parse_resolver_model(const std::string& text) {
+  if (text.empty()) {
+    return ResolverModel::unbound;
+  }
+  if (const std::optional<ResolverModel> m = resolver_model_from_string(text)) {
+    return *m;
+  }
+  return fail(fmt::format("--resolver-model {}: expected unbound, bind or knot-resolver", text.substr(0, 80)));
+}
+
 int report_error(const Error& error) {
   fmt::print(stderr, "zonewarden: {}\n", error.message);
   return k_exit_error;

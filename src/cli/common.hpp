@@ -30,6 +30,11 @@ struct OutputOptions {
   std::string waivers;
 };
 
+// Registers --resolver-model (unbound | bind | knot-resolver) into `model`.
+void add_resolver_model_option(CLI::App& cmd, std::string& model);
+// The model named by `text` ("" is Unbound); an Error naming the accepted values otherwise.
+Result<ResolverModel> parse_resolver_model(const std::string& text);
+
 // Registers --format, -o/--output, --output-dir, --fail-on, --profile, --baseline, --waivers.
 void add_output_options(CLI::App& cmd, OutputOptions& options);
 

@@ -31,6 +31,24 @@ std::string_view to_string(Rcode rcode) noexcept {
   return "NOERROR";
 }
 
+std::string_view to_string(ResolverModel model) noexcept {
+  switch (model) {
+  case ResolverModel::unbound: return "unbound";
+  case ResolverModel::bind: return "bind";
+  case ResolverModel::knot_resolver: return "knot-resolver";
+  }
+  return "unbound";
+}
+
+std::optional<ResolverModel> resolver_model_from_string(std::string_view text) noexcept {
+  for (const ResolverModel m : {ResolverModel::unbound, ResolverModel::bind, ResolverModel::knot_resolver}) {
+    if (text == to_string(m)) {
+      return m;
+    }
+  }
+  return std::nullopt;
+}
+
 std::optional<Rcode> rcode_from_string(std::string_view text) noexcept {
   for (const Rcode r : {Rcode::noerror, Rcode::servfail, Rcode::nxdomain, Rcode::refused}) {
     if (to_string(r) == text) {

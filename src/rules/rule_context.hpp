@@ -22,6 +22,7 @@ struct RuleOptions {
   std::vector<std::uint8_t> allowed_algorithms;  // empty: the IANA recommendations decide
   unsigned min_rsa_bits = 2048;                  // dnssec/key-size-weak
   unsigned max_nsec3_iterations = 0;             // dnssec/nsec3-parameters (RFC 9276 §3.1)
+  ResolverModel resolver_model = ResolverModel::unbound;  // whose answers findings predict
 };
 
 // What `check` adds: the zone file itself, loaded, and where its names stand.

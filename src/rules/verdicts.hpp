@@ -3,6 +3,7 @@
 // resolver answers because of it. One exhaustive switch per question, without `default`, so a new
 // SigStatus that maps to no rule does not compile (-Werror=switch).
 
+#include <cstdint>
 #include <string_view>
 
 #include "dnssec/zone_analysis.hpp"
@@ -69,6 +70,42 @@ inline std::string_view rule_for(const dnssec::SignedRrset& r) noexcept {
     return "dnssec/key-revoked";
   }
   return rule_for(r.reason);
+}
+
+// What `model` answers for a finding of `rule` for which Unbound answers `unbound` (every rule's
+// RuleInfo and grading speak Unbound's language). Measured in the lab for every scenario
+// (docs/resolvers.md): BIND 9.18 sends no EDE with its SERVFAILs; Knot Resolver 5.6 sends EDE 7,
+// 8 and 10 like Unbound, EDE 12 for a missing DNSKEY RRset or a broken denial, and EDE 6 for
+// every other DNSSEC failure. Faults outside DNSSEC were not measured for them: Unbound's stays.
+constexpr ResolverImpact impact_for_model(ResolverModel model, std::string_view rule, ResolverImpact unbound) noexcept {
+  if (unbound.rcode != Rcode::servfail) {
+    return unbound;
+  }
+  switch (model) {
+  case ResolverModel::unbound: return unbound;
+  case ResolverModel::bind: return {Rcode::servfail, Ede::none};
+  case ResolverModel::knot_resolver:
+    if (!rule.starts_with("dnssec/")) {
+      return unbound;
+    }
+    if (rule == "dnssec/rrsig-expired" || rule == "dnssec/rrsig-not-yet-valid" || rule == "dnssec/rrsig-missing") {
+      return unbound;
+    }
+    if (rule == "dnssec/ds-but-unsigned" || rule == "dnssec/denial-proof-invalid") {
+      return {Rcode::servfail, Ede::nsec_missing};
+    }
+    return {Rcode::servfail, Ede::dnssec_bogus};
+  }
+  return unbound;
+}
+
+// Unbound's tolerance for signature times (val-sig-skew-min/-max, measured in the lab): a
+// signature stays usable until this many seconds after its expiration and from this many before
+// its inception: a tenth of its validity period, at least one hour, at most one day. BIND and
+// Knot Resolver tolerate nothing.
+constexpr std::int64_t unbound_skew(std::int64_t inception, std::int64_t expiration) noexcept {
+  const std::int64_t tenth = (expiration - inception) / 10;
+  return tenth < 3600 ? 3600 : tenth > 86400 ? 86400 : tenth;
 }
 
 // Rules whose finding is the root cause of every bogus RRset of a zone: the DS -> DNSKEY link.

@@ -14,6 +14,7 @@ import pathlib
 from zonekit import BASE_BODY, case
 
 O = "example.test."
+DAY = 86400
 
 
 def ksk_zsk(kit, origin=O, algorithm="ECDSAP256SHA256"):
@@ -194,3 +195,38 @@ def ds_same_key_two_digests(kit):
     ksk, zsk = ksk_zsk(kit)
     ds = cat_ds(kit, kit.ds_file(ksk, "SHA-256"), kit.ds_file(ksk, "SHA-384"))
     return kit.check(kit.signed(O, keys=[ksk, zsk]), "--ds", str(ds))
+
+
+# ---- --resolver-model: what each resolver answers (docs/resolvers.md, measured in the lab) -------
+
+@case("dnssec/rrsig-expired", "fires", where=[(O, "SOA")], severity="error")
+def expired_within_unbound_skew(kit):
+    # Expired 2 hours ago after 30 days of validity: Unbound tolerates a tenth of the validity,
+    # at most one day (val-sig-skew-max), so it still validates: predicted NOERROR. BIND and Knot
+    # Resolver tolerate nothing: it is an error all the same.
+    z = kit.signed(O, start=kit.now - 30 * DAY, end=kit.now - 2 * 3600)
+    return impact(kit.check(z), "dnssec/rrsig-expired", "NOERROR", None)
+
+
+@case("dnssec/rrsig-expired", "fires", where=[(O, "SOA")], severity="error")
+def expired_within_unbound_skew_for_bind(kit):
+    # The same zone judged for BIND 9.18: SERVFAIL, and BIND sends no EDE.
+    z = kit.signed(O, start=kit.now - 30 * DAY, end=kit.now - 2 * 3600)
+    return impact(kit.check(z, "--resolver-model", "bind"), "dnssec/rrsig-expired", "SERVFAIL", None)
+
+
+@case("dnssec/rrsig-expired", "fires", where=[(O, "SOA")], severity="error")
+def expired_beyond_unbound_skew(kit):
+    # Expired 2 days ago: beyond Unbound's one-day tolerance, EDE 7 (lab scenario rrsig-expired).
+    z = kit.signed(O, start=kit.now - 30 * DAY, end=kit.now - 2 * DAY)
+    return impact(kit.check(z), "dnssec/rrsig-expired", "SERVFAIL", 7)
+
+
+@case("dnssec/rrsig-key-missing", "fires", where=[(O, "SOA")], severity="error")
+def zsk_not_published_for_knot_resolver(kit):
+    # Knot Resolver 5.6 answers EDE 6 (DNSSEC Bogus) where Unbound answers EDE 9 (lab: zsk-missing).
+    ksk, zsk = ksk_zsk(kit)
+    z = kit.signed(O, keys=[ksk, zsk], publish=[ksk])
+    drop_dnskey_signature(z, zsk)
+    return impact(kit.check(z, "--ds", str(kit.ds_file(ksk)), "--resolver-model", "knot-resolver"),
+                  "dnssec/rrsig-key-missing", "SERVFAIL", 6)
