@@ -378,6 +378,7 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
       out.above = ChainStatus::bogus;
       out.above_reason = fmt::format("the DNSKEY RRset of {} (from {}) is not validated by {}", a.zone, a.server,
                                      i == 0 ? "the trust anchor" : "its DS");
+      out.above_fault = {a.zone, a.zone, "DNSKEY", a.server};
       return;
     }
     if (i + 1 < zone.ancestors.size()) {
@@ -388,6 +389,7 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
         out.chain.back().status = ChainStatus::bogus;
         out.above = ChainStatus::bogus;
         out.above_reason = fmt::format("the DS RRset of {} does not validate with the keys of {}", next.zone, a.zone);
+        out.above_fault = {a.zone, next.zone, "DS", ""};
         return;
       }
     }

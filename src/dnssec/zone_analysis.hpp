@@ -118,6 +118,14 @@ struct ZoneDnssec {
   bool zone_validated = false;
   bool parent_validated = false;
   std::string above_reason;              // why not secure
+  // Where the chain above broke when `above` is bogus: the ancestor zone whose data failed, the
+  // RRset (its DNSKEY RRset, or the DS RRset it publishes for the next zone down) and the server.
+  struct AboveFault {
+    std::string zone;
+    std::string owner;
+    std::string type;
+    std::string server;
+  } above_fault;
   std::vector<std::string> notes;        // analysis notes (unparsable records, ...)
   std::vector<DenialCheck> denials;      // denials whose proof fails (signed zones only)
   std::size_t denials_checked = 0;       // denial responses examined

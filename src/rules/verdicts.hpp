@@ -111,7 +111,7 @@ constexpr std::int64_t unbound_skew(std::int64_t inception, std::int64_t expirat
 // Rules whose finding is the root cause of every bogus RRset of a zone: the DS -> DNSKEY link.
 constexpr bool is_key_set_rule(std::string_view id) noexcept {
   return id == "dnssec/ds-no-matching-dnskey" || id == "dnssec/ds-but-unsigned" ||
-         id == "dnssec/dnskey-not-signed-by-ds-key";
+         id == "dnssec/dnskey-not-signed-by-ds-key" || id == "dnssec/chain-above-bogus";
 }
 
 } // namespace zw::rules
