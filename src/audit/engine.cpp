@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <exception>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -211,6 +212,16 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   report_disagreements(analysis, zone.zone, result.findings);
   check_verdicts_reported(analysis, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);
+  // Our own failures during the walk (an exception in the prober) are never the zone's fault:
+  // each is internal/probe-failed, and the run exits 2; what was observed is still judged.
+  for (const std::string& error : zone.walk_errors) {
+    if (error.rfind("internal error", 0) == 0) {
+      result.findings.push_back(Finding{"internal/probe-failed", Severity::error, Location{zone.zone, "", zone.zone, ""},
+                                        fmt::format("{}: the prober failed (a zonewarden bug): {}", zone.zone, error),
+                                        {}, {"the observations of this zone are incomplete; findings about its "
+                                             "servers may be missing or wrong"}, {}, {}});
+    }
+  }
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
   // as our own failure (exit status 2), with the walk's reason.
   if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
@@ -276,7 +287,22 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
     analysis_options.ds_given = false;
     notes.push_back(fmt::format("--ds holds no DS record for {}: checked without DS", apex));
   }
-  const dnssec::ZoneFileDnssec analysis = dnssec::analyse_zone_file(store, layout, analysis_options);
+  // A failure of ours while verifying (a worker thread's exception) is reported as such, with a
+  // report still written, never as a crash or a fault of the zone.
+  std::optional<dnssec::ZoneFileDnssec> verified;
+  try {
+    verified.emplace(dnssec::analyse_zone_file(store, layout, analysis_options));
+  } catch (const std::exception& e) {
+    ZoneResult failed;
+    failed.zone = apex;
+    failed.chain = "indeterminate";
+    failed.findings.push_back(Finding{"internal/analysis-failed", Severity::error, Location{apex, "", apex, ""},
+                                      fmt::format("{}: verifying the signatures of {} failed (a zonewarden bug): {}",
+                                                  apex, path, e.what()),
+                                      {}, {"nothing about the zone was judged"}, {}, {}});
+    return failed;
+  }
+  const dnssec::ZoneFileDnssec& analysis = *verified;
 
   ZoneResult result;
   result.zone = apex;

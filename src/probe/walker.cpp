@@ -169,13 +169,17 @@ struct Gather {
   std::vector<T> results;
   std::size_t remaining;
   asio::steady_timer event;
+  std::exception_ptr failure;  // the first task that threw: our bug, rethrown by gather()
 };
 
 template <typename T>
 asio::awaitable<void> gather_one(std::shared_ptr<Gather<T>> state, std::size_t index, asio::awaitable<T> task) {
   try {
     state->results[index] = co_await std::move(task);
-  } catch (...) {  // NOLINT: a task's own bug must not stop the others; its slot stays default
+  } catch (...) {  // NOLINT: kept, and rethrown once the others are done (never an observation)
+    if (!state->failure) {
+      state->failure = std::current_exception();
+    }
   }
   if (--state->remaining == 0) {
     state->event.cancel();
@@ -192,6 +196,11 @@ asio::awaitable<std::vector<T>> gather(std::vector<asio::awaitable<T>> tasks, Cl
   }
   while (state->remaining > 0 && Clock::now() < deadline) {
     co_await state->event.async_wait(k_no_throw);
+  }
+  if (state->failure) {
+    // Our own bug, not the zone's: it ends this zone's walk with "internal error: ..." in its
+    // walk errors (audit_walk), which the engine reports as internal/probe-failed (exit 2).
+    std::rethrow_exception(state->failure);
   }
   co_return state->results;
 }
@@ -293,6 +302,7 @@ struct Race {
   std::vector<std::pair<Addr, Exchange>> failures;
   std::size_t remaining;
   asio::steady_timer event;
+  std::exception_ptr failure;  // a racer that threw: our bug, rethrown by first_good()
 };
 
 struct Descent {
@@ -379,6 +389,7 @@ private:
   std::map<std::string, std::shared_ptr<Pending<AncestorZone>>> m_ancestors;
   std::map<std::string, std::multiset<std::string>> m_waits_for;  // resolution task -> tasks it awaits
   std::vector<std::set<std::pair<std::string, std::string>>> m_probed;  // per zone: (name, address)
+  std::vector<std::string> m_internal_errors;         // our own failures, for every zone's walk errors
   std::vector<std::string> m_nodata_names;            // per zone: the below-apex NODATA probe name
   std::vector<std::set<std::size_t>> m_nodata_asked;  // per zone: servers asked that name
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
@@ -412,7 +423,14 @@ asio::awaitable<void> Walker::race_one(std::shared_ptr<Race> race, Addr server, 
   std::vector<Exchange> got;
   try {
     got = co_await ask_udp_then_tcp(server, qname, qtype);
-  } catch (...) {  // NOLINT: recorded as a failure below
+  } catch (...) {  // NOLINT: our bug, never an observation of the server (no fake timeout)
+    if (!race->failure) {
+      race->failure = std::current_exception();
+    }
+    if (--race->remaining == 0 || race->winner) {
+      race->event.cancel();
+    }
+    co_return;
   }
   Exchange ex = got.empty() ? Exchange{} : got.back();
   if (!race->winner && good(ex)) {
@@ -436,6 +454,9 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
   }
   while (!race->winner && race->remaining > 0 && Clock::now() < m_deadline) {
     co_await race->event.async_wait(k_no_throw);
+  }
+  if (race->failure) {
+    std::rethrow_exception(race->failure);  // see gather(): internal error, not a server fault
   }
   if (race->winner) {
     co_return *race->winner;
@@ -641,6 +662,7 @@ asio::awaitable<void> Walker::resolve_task(std::string name, int depth, std::sha
     }
   } catch (const std::exception& e) {
     result.error = fmt::format("internal error resolving {}: {}", name, e.what());
+    m_internal_errors.push_back(result.error);
   }
   pending->set(std::move(result));
 }
@@ -711,6 +733,7 @@ asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
     }
   } catch (const std::exception& e) {
     out.dnskey.detail = fmt::format("internal error: {}", e.what());
+    m_internal_errors.push_back(fmt::format("internal error asking {} for its DNSKEY RRset: {}", zone_name, e.what()));
   }
   pending->set(out);
   co_return out;
@@ -1341,6 +1364,16 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     });
     io.run();
     walker.m_limiter->stop();
+    // Our own failures are never observations of a server: every zone says the walk had them
+    // (the engine reports internal/probe-failed, exit status 2).
+    for (const std::string& error : walker.m_internal_errors) {
+      for (ZoneSnapshot& z : snapshot.zones) {
+        const std::string text = error.rfind("internal error", 0) == 0 ? error : "internal error: " + error;
+        if (std::find(z.walk_errors.begin(), z.walk_errors.end(), text) == z.walk_errors.end()) {
+          z.walk_errors.push_back(text);
+        }
+      }
+    }
   } catch (const std::exception& e) {
     return fail(fmt::format("walker: {}", e.what()));
   }

@@ -6,6 +6,7 @@
 #include <doctest/doctest.h>
 
 #include "rules/verdicts.hpp"
+#include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
 
 namespace {
@@ -94,4 +95,22 @@ TEST_CASE("rules::unbound_skew: a tenth of the validity period, one hour to one 
   CHECK(unbound_skew(0, 30 * 86400) == 86400);  // capped at val-sig-skew-max
   CHECK(unbound_skew(0, 5 * 3600) == 3600);     // raised to val-sig-skew-min
   CHECK(unbound_skew(0, 2 * 86400) == 17280);
+}
+
+TEST_CASE("audit: the prober's own failure is internal/probe-failed, never a fault of the zone") {
+  zw::Snapshot snapshot;
+  zw::ZoneSnapshot zone;
+  zone.zone = "example.test.";
+  zone.walk_errors = {"internal error asking example.test. for its DNSKEY RRset: boom"};
+  snapshot.zones.push_back(zone);
+  zw::EngineOptions options;
+  options.now = 1'800'000'000;
+  const zw::AuditResult result = zw::run_audit_rules(snapshot, options);
+  REQUIRE(result.zones.size() == 1);
+  bool internal = false;
+  for (const zw::Finding& f : result.zones[0].findings) {
+    CHECK_MESSAGE(f.rule.rfind("delegation/", 0) != 0, f.rule);  // no server blamed for our bug
+    internal = internal || f.rule == "internal/probe-failed";
+  }
+  CHECK(internal);
 }
