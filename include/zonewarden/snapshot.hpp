@@ -40,6 +40,8 @@ struct Exchange {
   std::vector<std::string> answer;
   std::vector<std::string> authority;
   std::vector<std::string> additional;  // without the OPT pseudo-record
+  // Why the response is malformed under RFC 6891 (several OPT records, ...); empty when fine.
+  std::vector<std::string> edns_faults;
 };
 
 // One authoritative server address and everything it was asked.

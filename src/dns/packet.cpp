@@ -48,6 +48,94 @@ std::vector<std::string> section_text(const ldns_rr_list* list) {
   return lines;
 }
 
+// Skips the (possibly compressed) name at `pos`; false when it runs past the message.
+bool skip_name(std::span<const std::uint8_t> w, std::size_t& pos) noexcept {
+  for (int labels = 0; labels < 128 && pos < w.size(); ++labels) {
+    const std::uint8_t len = w[pos];
+    if ((len & 0xC0) == 0xC0) {
+      pos += 2;
+      return pos <= w.size();
+    }
+    if (len == 0) {
+      ++pos;
+      return true;
+    }
+    pos += 1 + len;
+  }
+  return false;
+}
+
+std::uint16_t get16(std::span<const std::uint8_t> w, std::size_t pos) noexcept {
+  return static_cast<std::uint16_t>((w[pos] << 8) | w[pos + 1]);
+}
+
+// RFC 6891 §6.1.1: "If a query message with more than one OPT RR is received, a FORMERR
+// (RCODE=1) MUST be returned"; the OPT owner MUST be the root, it belongs in the additional
+// section, and its options must fit its RDATA (§6.1.2). Resolvers treat a response that breaks
+// these as malformed. Walks the raw message (ldns keeps only one OPT and hides the rest). A
+// message too short to walk is ldns's to reject.
+std::vector<std::string> edns_faults(std::span<const std::uint8_t> w) {
+  std::vector<std::string> faults;
+  if (w.size() < 12) {
+    return faults;
+  }
+  std::size_t pos = 12;
+  const std::uint16_t qdcount = get16(w, 4);
+  const std::uint16_t counts[3] = {get16(w, 6), get16(w, 8), get16(w, 10)};
+  for (std::uint16_t q = 0; q < qdcount; ++q) {
+    if (!skip_name(w, pos) || (pos += 4) > w.size()) {
+      return faults;
+    }
+  }
+  static constexpr std::string_view k_section[3] = {"answer", "authority", "additional"};
+  unsigned opts = 0;
+  for (int section = 0; section < 3; ++section) {
+    for (std::uint16_t n = 0; n < counts[section]; ++n) {
+      const bool root_owner = pos < w.size() && w[pos] == 0;
+      if (!skip_name(w, pos) || pos + 10 > w.size()) {
+        return faults;
+      }
+      const std::uint16_t type = get16(w, pos);
+      const std::uint8_t version = w[pos + 5];
+      const std::size_t rdlength = get16(w, pos + 8);
+      const std::size_t rdata = pos + 10;
+      if (rdata + rdlength > w.size()) {
+        return faults;
+      }
+      pos = rdata + rdlength;
+      if (type != LDNS_RR_TYPE_OPT) {
+        continue;
+      }
+      ++opts;
+      if (section != 2) {
+        faults.push_back(fmt::format("an OPT record in the {} section", k_section[section]));
+      }
+      if (!root_owner) {
+        faults.push_back("an OPT record whose owner is not the root");
+      }
+      if (version != 0) {
+        faults.push_back(fmt::format("EDNS version {} in a response to a version 0 query", version));
+      }
+      for (std::size_t o = rdata; o < rdata + rdlength;) {
+        if (o + 4 > rdata + rdlength) {
+          faults.push_back("a truncated EDNS option header in the OPT RDATA");
+          break;
+        }
+        const std::size_t length = get16(w, o + 2);
+        if (o + 4 + length > rdata + rdlength) {
+          faults.push_back(fmt::format("EDNS option {} of length {} overruns the OPT RDATA", get16(w, o), length));
+          break;
+        }
+        o += 4 + length;
+      }
+    }
+  }
+  if (opts > 1) {
+    faults.insert(faults.begin(), fmt::format("{} OPT records (RFC 6891 §6.1.1 allows one)", opts));
+  }
+  return faults;
+}
+
 } // namespace
 
 Result<Bytes> build_query(std::string_view qname, std::string_view qtype, std::uint16_t id,
@@ -117,6 +205,7 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
     m.qtype = static_cast<std::uint16_t>(ldns_rr_get_type(q));
     m.qclass = static_cast<std::uint16_t>(ldns_rr_get_class(q));
   }
+  m.edns_faults = edns_faults(wire);
   m.answer = section_text(ldns_pkt_answer(pkt.get()));
   m.authority = section_text(ldns_pkt_authority(pkt.get()));
   m.additional = section_text(ldns_pkt_additional(pkt.get()));

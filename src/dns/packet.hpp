@@ -42,6 +42,10 @@ struct Message {
   std::vector<std::string> answer;     // one presentation-format RR per line, no newline
   std::vector<std::string> authority;
   std::vector<std::string> additional; // without the OPT pseudo-RR
+  // What makes the message malformed under RFC 6891 §6.1.1 (one line each): more than one OPT
+  // RR, an OPT outside the additional section or with an owner other than the root, an option
+  // that overruns the OPT RDATA, an EDNS version we did not send. Resolvers drop such messages.
+  std::vector<std::string> edns_faults;
 };
 
 // Parses any bytes as a DNS message. Never throws and never crashes on hostile input; fails

@@ -56,8 +56,9 @@ std::vector<dns::Rr> parse_all(const std::vector<std::string>& lines, std::vecto
   return out;
 }
 
+// A response resolvers drop as malformed (RFC 6891 §6.1.1) contributes no data.
 bool usable_answer(const Exchange& e) {
-  return e.outcome == Outcome::answered && !e.tc && e.rcode == 0;
+  return e.outcome == Outcome::answered && !e.tc && e.rcode == 0 && e.edns_faults.empty();
 }
 
 struct RrsetKey {
@@ -96,7 +97,7 @@ public:
 
   // Adds the answer section of `e`, as received from `server`, for data of zone `zone`.
   void add(const Exchange& e, const std::string& server, const std::string& zone) {
-    if (e.outcome != Outcome::answered || e.tc || !e.aa) {
+    if (e.outcome != Outcome::answered || e.tc || !e.aa || !e.edns_faults.empty()) {
       return;
     }
     if (e.rcode == 0) {
@@ -456,7 +457,7 @@ void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
   for (const ServerProbe& probe : zone.servers) {
     const std::string label = fmt::format("{}/{}", probe.name, probe.address);
     for (const Exchange& e : probe.exchanges) {
-      if (e.outcome != Outcome::answered || e.tc || !e.aa || (e.rcode != 0 && e.rcode != 3) ||
+      if (e.outcome != Outcome::answered || e.tc || !e.aa || !e.edns_faults.empty() || (e.rcode != 0 && e.rcode != 3) ||
           !dns::name_is_at_or_below(e.qname, zone.zone)) {
         continue;
       }

@@ -58,6 +58,7 @@ void fill_answer(Exchange& ex, const dns::Message& m) {
   ex.answer = m.answer;
   ex.authority = m.authority;
   ex.additional = m.additional;
+  ex.edns_faults = m.edns_faults;
 }
 
 void append_detail(std::string& detail, std::string_view note) {

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 namespace zw::rules {
 
@@ -162,6 +163,10 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
     } else if (answer->outcome != Outcome::answered) {
       s.status = ServerStatus::unreachable;
       s.detail = describe_failure(*answer);
+    } else if (!answer->edns_faults.empty()) {
+      // Before the RCODE: a bogus OPT record carries bogus extended RCODE bits too.
+      s.status = ServerStatus::malformed;
+      s.detail = fmt::format("{} SOA: {}", zone.zone, fmt::join(answer->edns_faults, "; "));
     } else if (answer->rcode == 5) {
       s.status = ServerStatus::refused;
       s.detail = fmt::format("{} SOA: REFUSED", zone.zone);

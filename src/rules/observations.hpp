@@ -18,6 +18,7 @@ enum class ServerStatus : std::uint8_t {
   servfail,           // RCODE SERVFAIL
   not_authoritative,  // answers, but without AA or without the SOA (referral, other RCODE)
   truncated_only,     // UDP answer truncated and TCP gives nothing: cannot deliver the answer
+  malformed,          // answers that resolvers drop as malformed (RFC 6891 §6.1.1: several OPT, ...)
 };
 
 struct ServerState {

@@ -39,7 +39,7 @@ json to_json(const Exchange& e) {
               {"outcome", to_string(e.outcome)}, {"detail", e.detail}, {"rcode", e.rcode},
               {"aa", e.aa},             {"tc", e.tc},               {"edns", e.edns},
               {"rtt_ms", e.rtt_ms},     {"attempts", e.attempts},   {"answer", e.answer},
-              {"authority", e.authority}, {"additional", e.additional}};
+              {"authority", e.authority}, {"additional", e.additional}, {"edns_faults", e.edns_faults}};
 }
 
 json to_json(const NameServer& ns) {
@@ -139,6 +139,9 @@ Exchange exchange_from(const Reader& r, const json& j) {
   e.answer = r.get<std::vector<std::string>>(j, "answer");
   e.authority = r.get<std::vector<std::string>>(j, "authority");
   e.additional = r.get<std::vector<std::string>>(j, "additional");
+  if (j.contains("edns_faults")) {  // absent in snapshots saved before it existed
+    e.edns_faults = r.get<std::vector<std::string>>(j, "edns_faults");
+  }
   return e;
 }
 

@@ -9,6 +9,9 @@ Modes, each answering on UDP and TCP port 53 of every listed address:
   garbage    answers every query with random bytes (whose first two bytes never equal the query id)
   wrong-id   answers with a well-formed reply carrying a wrong message id and a wrong question
   tc-no-tcp  UDP: TC=1 and an empty answer; TCP: accepts connections, never answers
+  two-opt    forwards to `upstream` like relay (AA kept) and appends a second OPT record (payload 0,
+             extended RCODE 0xFF, EDNS version 255, an option whose length runs past the RDATA):
+             a message RFC 6891 §6.1.1 makes malformed
 """
 
 import json
@@ -34,6 +37,17 @@ def clear_aa(reply):
     if len(reply) < 4:
         return reply
     return reply[:2] + bytes([reply[2] & ~0x04 & 0xFF]) + reply[3:]
+
+
+def add_second_opt(reply):
+    """Appends an OPT RR to the additional section: owner root, CLASS (payload) 0, TTL with
+    extended RCODE 0xFF and version 255, RDATA of 4 octets holding an option header that
+    claims 100 octets of data."""
+    if len(reply) < 12:
+        return reply
+    arcount = struct.unpack("!H", reply[10:12])[0]
+    opt = b"\x00" + struct.pack("!HHIH", 41, 0, 0xFFFF0000, 4) + struct.pack("!HH", 10, 100)
+    return reply[:10] + struct.pack("!H", arcount + 1) + reply[12:] + opt
 
 
 def garbage_for(query):
@@ -93,6 +107,8 @@ def answer(spec, query, tcp):
     mode = spec["mode"]
     if mode == "relay":
         return clear_aa(forward(spec["upstream"], query, tcp))
+    if mode == "two-opt":
+        return add_second_opt(forward(spec["upstream"], query, tcp))
     if mode == "garbage":
         return garbage_for(query)
     if mode == "wrong-id":

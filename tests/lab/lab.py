@@ -186,6 +186,8 @@ SCENARIOS = [
     Scenario("ksk-revoked", ["dnssec/key-revoked"], [NS("ns1", "nsd"), NS("ns2", "knot")], keys="ksk+zsk",
              fault=("revoked-ksk", {}),
              note="a second KSK, revoked (RFC 5011), published and signing the DNSKEY RRset beside the DS key"),
+    Scenario("hostile-two-opt", ["protocol/malformed-response"], [NS("ns1", "knot"), NS("ns2", "hostile", "two-opt")],
+             note="ns2 relays ns1's answers with a second, bogus OPT record appended (RFC 6891 §6.1.1: malformed)"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -201,6 +203,7 @@ SERVER_FAULTS = {
     "newer-serial": {"serve": "newer-serial", "instance_suffix": "-b"},
     "extra-dnskey": {"serve": "extra-dnskey", "instance_suffix": "-b"},
     "clear-aa":     {"fake": "relay"},
+    "two-opt":      {"fake": "two-opt"},
     "garbage":      {"fake": "garbage"},
     "wrong-id":     {"fake": "wrong-id"},
     "tc-no-tcp":    {"fake": "tc-no-tcp"},
@@ -892,7 +895,7 @@ def assemble(workdir):
                             "child_addresses": zb.child_addrs(ns.label) if ns.label in zb.child_ns else [],
                             "serial": zb.serial + (1 if ns.behaviour == "newer-serial" else 0)})
         for f in fakes:
-            if f["zone"] == zb.zone and f["mode"] == "relay":
+            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt"):
                 if not healthy_addr:
                     raise LabError("%s: a relay needs a healthy server to forward to" % zb.zone)
                 f["upstream"] = healthy_addr

@@ -167,6 +167,14 @@ def check_server(c, sc, srv):
                 r = check_auth(c, sc, srv, addr, tcp)
                 if r:
                     c.expect("aa" not in r["flags"], "%s: AA bit set, want clear" % where)
+        elif beh == "two-opt":
+            # The relayed answer with fakens's bogus OPT RR appended (version 255, an overrunning
+            # option); zonewarden's queries carry EDNS, so their answers hold two OPT records.
+            bogus = bytes.fromhex("00" "0029" "0000" "ffff0000" "0004" "000a0064")
+            for tcp in (False, True):
+                reply = raw(addr, sc["zone"], tcp)
+                ok = isinstance(reply, bytes) and reply.endswith(bogus)
+                c.expect(ok, "%s/%s: want the relayed reply with the bogus OPT appended" % (where, "tcp" if tcp else "udp"))
         elif beh == "no-listener":
             r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+time=2", "+tries=1")
             c.expect("connection refused" in r["out"], "%s: want ICMP port unreachable (connection refused)" % where)

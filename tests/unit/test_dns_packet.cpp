@@ -122,3 +122,31 @@ TEST_CASE("dns::parse_message never crashes on hostile bytes") {
            d.verdict == dns::Verdict::mismatched));
   }
 }
+
+TEST_CASE("dns::parse_message reports what RFC 6891 §6.1.1 makes malformed") {
+  // A response to example. SOA with no answer and ARCOUNT 2: two OPT records, the second with
+  // EDNS version 255 and an option claiming 100 octets in 4 octets of RDATA.
+  const zw::dns::Bytes wire = {
+      0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,  // header
+      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x06, 0x00, 0x01,         // question
+      0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,        // OPT 1232, DO
+      0x00, 0x00, 0x29, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x04,        // OPT v255
+      0x00, 0x0a, 0x00, 0x64};
+  const auto m = zw::dns::parse_message(wire);
+  REQUIRE(m.has_value());
+  REQUIRE(m->edns_faults.size() == 3);
+  CHECK(m->edns_faults[0].find("2 OPT records") != std::string::npos);
+  CHECK(m->edns_faults[1].find("version 255") != std::string::npos);
+  CHECK(m->edns_faults[2].find("overruns") != std::string::npos);
+}
+
+TEST_CASE("dns::parse_message: one well-formed OPT is no fault") {
+  const zw::dns::Bytes wire = {
+      0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
+      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x06, 0x00, 0x01,
+      0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x04, 0x00, 0x0a, 0x00, 0x00};
+  const auto m = zw::dns::parse_message(wire);
+  REQUIRE(m.has_value());
+  CHECK(m->has_opt);
+  CHECK(m->edns_faults.empty());
+}
