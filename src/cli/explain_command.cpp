@@ -234,8 +234,19 @@ std::vector<std::string> zone_servers(const Leg& leg, const std::string& zone) {
   return out;
 }
 
+// The zone's DNSKEY RRset validates, and a key that a DS names signs it.
+bool dnskey_secure(const dnssec::ZoneDnssec& d) {
+  const bool entry = std::any_of(d.keys.begin(), d.keys.end(), [](const dnssec::KeyRecord& k) {
+    return k.matched_by_ds && k.signs_dnskey;
+  });
+  const bool valid = std::any_of(d.rrsets.begin(), d.rrsets.end(), [&d](const dnssec::SignedRrset& r) {
+    return r.zone == d.zone && r.owner == d.zone && r.type == "DNSKEY" && r.security == dnssec::ChainStatus::secure;
+  });
+  return entry && valid;
+}
+
 struct Decided {
-  const Finding* finding = nullptr;
+  std::optional<Finding> finding;  // a copy: the leg's audit it comes from is gone by the end
   std::size_t link = 0;  // index in Explanation::chain
 };
 
@@ -326,40 +337,49 @@ Result<Explanation> explain(const ExplainArgs& args) {
       if (!shown_zones.insert(link.zone).second) {
         continue;
       }
+      const bool own = link.zone == r.zone;
+      // The audited zone's chain link is bogus as soon as any RRset of the zone is; for this
+      // name only the DS -> DNSKEY link counts: a DNSKEY RRset that validates through a key the
+      // DS names is a secure link, whatever else of the zone is bogus (RFC 4035 §5.2).
+      std::string status = link.status;
+      if (own && status == "bogus" && leg.analysis.above == dnssec::ChainStatus::secure && dnskey_secure(leg.analysis)) {
+        status = "secure";
+      }
       ExplainLink out;
       out.kind = "zone";
       out.name = link.zone;
       out.depth = zone_depth;
-      out.status = link.status;
-      out.reason = zone_reason(link, i == 0 ? "" : r.chain_links[i - 1].zone, i == 0);
+      out.status = status;
+      ChainLink shown = link;
+      shown.status = status;
+      out.reason = zone_reason(shown, i == 0 ? "" : r.chain_links[i - 1].zone, i == 0);
       out.servers = zone_servers(leg, link.zone);
       if (link.zone == r.zone && out.status != "bogus" && !r.servers.empty() &&
           std::none_of(r.servers.begin(), r.servers.end(), [](const ServerRow& s) { return s.authoritative; })) {
         out.reason += "; no server of the zone answers authoritatively";
       }
       e.chain.push_back(std::move(out));
-      const bool own = link.zone == r.zone;
-      if (!decided && (link.status == "bogus" || own)) {
+      if (!decided && (status == "bogus" || own)) {
         // The first bogus link from the top decides; below the zone's own link, a failure of
         // the zone as a whole (every server lame, ...) decides as well.
         const Finding* f = zone_link_finding(r);
-        if (f == nullptr && link.status == "bogus") {
+        if (f == nullptr && status == "bogus") {
           f = std::find_if(r.findings.begin(), r.findings.end(), is_servfail_error) != r.findings.end()
                   ? &*std::find_if(r.findings.begin(), r.findings.end(), is_servfail_error)
                   : nullptr;
         }
         if (f != nullptr) {
-          decided = Decided{f, e.chain.size() - 1};
+          decided = Decided{*f, e.chain.size() - 1};
           e.chain.back().rules.push_back(f->rule);
           if (e.chain.back().status != "bogus") {
             e.chain.back().status = status_of(*f);
           }
           e.chain.back().reason = fmt::format("{}: {}", f->rule, f->message);
           add_finding(e, *f);
-        } else if (link.status == "bogus") {
+        } else if (status == "bogus") {
           e.notes.push_back(fmt::format("{}: the chain of trust is bogus and no finding of {} says why", link.zone,
                                         r.zone));
-          decided = Decided{nullptr, e.chain.size() - 1};
+          decided = Decided{std::nullopt, e.chain.size() - 1};
         }
       }
     }
@@ -422,8 +442,27 @@ Result<Explanation> explain(const ExplainArgs& args) {
     }
     e.chain.push_back(rr);
     if (!decided) {
-      if (const Finding* f = rrset_finding(r, qname, e.type, answer.alias_owner, answer.alias_type)) {
-        decided = Decided{f, e.chain.size() - 1};
+      const Finding* f = rrset_finding(r, qname, e.type, answer.alias_owner, answer.alias_type);
+      if (f == nullptr) {
+        // One finding covers every RRset bogus for one reason, located at the first of them
+        // (the others are in its evidence): find it by the rule that reports this RRset's reason.
+        const std::string owner = answer.next.empty() ? qname : answer.alias_owner;
+        const std::string type = answer.next.empty() ? e.type : answer.alias_type;
+        for (const dnssec::SignedRrset& s : leg.analysis.rrsets) {
+          if (s.owner != owner || s.type != type || s.security != dnssec::ChainStatus::bogus) {
+            continue;
+          }
+          const std::string_view rule = rules::rule_for(s);
+          const auto it = std::find_if(r.findings.begin(), r.findings.end(), [&](const Finding& g) {
+            return is_servfail_error(g) && (g.rule == rule || rules::is_key_set_rule(g.rule));
+          });
+          if (it != r.findings.end()) {
+            f = &*it;
+          }
+        }
+      }
+      if (f != nullptr) {
+        decided = Decided{*f, e.chain.size() - 1};
         e.chain.back().rules.push_back(f->rule);
         e.chain.back().status = status_of(*f);
         e.chain.back().reason = fmt::format("{}: {}", f->rule, f->message);
@@ -452,7 +491,7 @@ Result<Explanation> explain(const ExplainArgs& args) {
     qname = answer.next;
   }
   if (decided) {
-    if (decided->finding != nullptr) {
+    if (decided->finding) {
       e.rcode = decided->finding->resolver.rcode;
       e.ede = decided->finding->resolver.ede;
       e.status = status_of(*decided->finding);

@@ -1386,6 +1386,19 @@ namespace {
 // The zone an authoritative answer to `qname` comes from (see find_zone); `level` when the
 // records do not say.
 std::string zone_of_answer(const Exchange& ex, const std::string& qname, const std::string& level) {
+  // The zone is at or below the one whose servers answered: a signer or SOA owner above it
+  // (a signature naming the parent, RFC 4035 §5.3.1) is the data's fault, not the zone.
+  const auto plausible = [&](const std::string& zone) {
+    return dns::name_is_at_or_below(qname, zone) && (level.empty() || dns::name_is_at_or_below(zone, level));
+  };
+  for (const auto* section : {&ex.answer, &ex.authority}) {
+    for (const std::string& line : *section) {
+      const std::optional<RrLine> rr = split_rr(line);
+      if (rr && rr->type == "SOA" && plausible(rr->owner) && (section == &ex.authority || rr->owner == qname)) {
+        return rr->owner;
+      }
+    }
+  }
   for (const std::string& line : ex.answer) {
     const std::optional<RrLine> rr = split_rr(line);
     if (rr && rr->owner == qname && rr->type == "RRSIG") {
@@ -1396,17 +1409,8 @@ std::string zone_of_answer(const Exchange& ex, const std::string& qname, const s
       for (std::string w; in >> w;) {
         words.push_back(w);
       }
-      if (words.size() > 7 && dns::name_is_at_or_below(qname, normalized_or(words[7]))) {
+      if (words.size() > 7 && plausible(normalized_or(words[7]))) {
         return normalized_or(words[7]);
-      }
-    }
-  }
-  for (const auto* section : {&ex.answer, &ex.authority}) {
-    for (const std::string& line : *section) {
-      const std::optional<RrLine> rr = split_rr(line);
-      if (rr && rr->type == "SOA" && dns::name_is_at_or_below(qname, rr->owner) &&
-          (section == &ex.authority || rr->owner == qname)) {
-        return rr->owner;
       }
     }
   }

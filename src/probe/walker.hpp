@@ -81,9 +81,9 @@ struct ZoneOfName {
 
 // Follows referrals from the root hints towards `qname` (normalised) of type `qtype` (a
 // mnemonic) until a server answers authoritatively (RFC 1034 §5.3.3), or, in undelegated mode
-// (`options.servers`), asks those servers. The zone is the signer of the RRSIGs over the answer,
-// else the owner of the SOA in the answer (qname is an apex) or in the authority section (a
-// denial, RFC 2308 §3), else the zone whose servers answered. When the servers of a zone on the
+// (`options.servers`), asks those servers. The zone is the owner of the SOA in the answer (qname
+// is an apex) or in the authority section (a denial, RFC 2308 §3), else the signer of the RRSIGs
+// over the answer, else the zone whose servers answered; never above the latter. When the servers of a zone on the
 // way do not answer, that zone is returned with `unanswered` set. An Error (one line) when the
 // root servers do not answer, or the referrals went astray. Never throws; returns within
 // `options.deadline`.

@@ -12,7 +12,10 @@ it runs, for each of those questions (a pool of --jobs workers, default 4):
     ZONEWARDEN explain NAME TYPE --hints $ZW_LAB_HINTS --trust-anchor $ZW_LAB_ANCHOR --format json
 
 and holds explain's answer to Unbound's: for SERVFAIL, `rcode` and `ede` must both match; for
-any other answer, `rcode` must. The expectations are Unbound's live answers, never zonewarden's
+any other answer, `rcode` must. One allowance, for Unbound's cache: a `www.<zone> A` SERVFAIL
+with EDE 6 after the zone's SOA failed with another EDE is that failure seen again ("marked as
+invalid because of a previous validation failure"); explain must then give the SOA's EDE, the
+root cause. The expectations are Unbound's live answers, never zonewarden's
 output. Prints one line per comparison (with the rules explain names) and `N passed, M failed`.
 Exit 0 all passed, 1 any failed, 77 when the lab is not there.
 """
@@ -116,8 +119,17 @@ def main():
             print("FAIL %s: the resolver did not answer" % where)
             continue
         ok = agree(a, out)
+        note = ""
+        soa = answers[scenarios.index(sc)][0]
+        if (not ok and qtype == "A" and a["rcode"] == "SERVFAIL" and a["ede"] == 6 and soa["rcode"] == "SERVFAIL"
+                and soa["ede"] != 6 and agree(soa, out)):
+            # Unbound marks the zone's key invalid after the SOA failed and answers later questions
+            # with EDE 6 "because of a previous validation failure" (checked: asked first, the www
+            # question gets the SOA's EDE). explain names the root cause, as for the SOA.
+            ok = True
+            note = " (Unbound's EDE 6 is its cached failure of the SOA, EDE %d)" % soa["ede"]
         passed, failed = passed + ok, failed + (not ok)
-        print("%s %s" % ("PASS" if ok else "FAIL", where))
+        print("%s %s%s" % ("PASS" if ok else "FAIL", where, note))
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
