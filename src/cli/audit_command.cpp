@@ -20,13 +20,6 @@ namespace zw::cli {
 
 namespace {
 
-// IANA root trust anchors (https://data.iana.org/root-anchors/root-anchors.xml): KSK-2017 and
-// KSK-2024. Used only when the user gives no --trust-anchor.
-const std::vector<std::string> k_root_anchor = {
-    ". 172800 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D",
-    ". 172800 IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16",
-};
-
 struct AuditArgs {
   std::vector<std::string> zones;
   std::string zones_from;
@@ -78,45 +71,6 @@ Result<std::vector<std::string>> zone_list(const AuditArgs& args) {
   return zones;
 }
 
-Result<std::vector<std::string>> load_trust_anchor(const std::string& path) {
-  if (path.empty()) {
-    return k_root_anchor;
-  }
-  ZW_TRY_ASSIGN(std::vector<std::string> rrs, dns::read_rr_file(path));
-  if (rrs.empty()) {
-    return fail(fmt::format("{}: no DS or DNSKEY record", path));
-  }
-  for (const std::string& text : rrs) {
-    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(text));
-    if (rr.type != dns::rrtype::ds && rr.type != dns::rrtype::dnskey) {
-      return fail(fmt::format("{}: {} record in a trust anchor file (only DS and DNSKEY)", path,
-                              dns::type_to_text(rr.type)));
-    }
-    if (dns::name_to_text(rr.owner) != ".") {
-      return fail(fmt::format("{}: anchor for {}: the walk starts at the root, so the anchor must be for \".\"",
-                              path, dns::name_to_text(rr.owner)));
-    }
-  }
-  return rrs;
-}
-
-Result<std::vector<probe::UserServer>> user_servers(const std::vector<std::string>& specs) {
-  std::vector<probe::UserServer> out;
-  for (const std::string& spec : specs) {
-    const std::size_t eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      return fail(fmt::format("--server {}: expected NAME=ADDRESS", spec));
-    }
-    ZW_TRY_ASSIGN(std::string name, dns::normalize_name(spec.substr(0, eq)));
-    const auto address = util::normalize_ip(spec.substr(eq + 1));
-    if (!address) {
-      return fail(fmt::format("--server {}: {} is not an IP address", spec, spec.substr(eq + 1)));
-    }
-    out.push_back(probe::UserServer{std::move(name), *address});
-  }
-  return out;
-}
-
 Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::int64_t window = prepared.policy.expiry_window_s;
@@ -155,21 +109,9 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     if (zones.empty()) {
       return fail("audit: no zone given (ZONE... or --zones-from FILE)");
     }
-    probe::ProbeOptions options;
-    if (args.hints.empty()) {
-      options.root_hints = probe::builtin_root_hints();
-      options.public_hints = true;
-    } else {
-      ZW_TRY_ASSIGN(const std::string text, util::read_file(args.hints));
-      auto hints = probe::parse_root_hints(text);
-      if (!hints) {
-        return fail(fmt::format("{}: {}", args.hints, hints.error().message));
-      }
-      options.root_hints = std::move(*hints);
-      options.public_hints = false;
-    }
+    ZW_TRY_ASSIGN(probe::ProbeOptions options,
+                  probe_options(NetworkArgs{args.hints, args.servers, args.timeout, args.retries, args.deadline}));
     ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
-    ZW_TRY_ASSIGN(options.servers, user_servers(args.servers));
     ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
     if (!args.ds.empty()) {
       if (options.servers.empty()) {
@@ -178,20 +120,6 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
       options.expected_ds = std::move(ds);
     }
-    ZW_TRY_ASSIGN(const std::int64_t timeout_ms, util::parse_duration_ms(args.timeout));
-    if (timeout_ms < 10 || timeout_ms > 60'000) {
-      return fail(fmt::format("--timeout {}: must be between 10ms and 60s", args.timeout));
-    }
-    if (args.retries < 0 || args.retries > 5) {
-      return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
-    }
-    ZW_TRY_ASSIGN(const std::int64_t deadline_ms, util::parse_duration_ms(args.deadline));
-    if (deadline_ms < 100) {
-      return fail(fmt::format("--deadline {}: too short", args.deadline));
-    }
-    options.timeout = std::chrono::milliseconds(timeout_ms);
-    options.retries = args.retries;
-    options.deadline = std::chrono::milliseconds(deadline_ms);
     ZW_TRY_ASSIGN(snapshot, probe::audit_walk(zones, options));
     snapshot.trust_anchor = anchor;
     snapshot.tool_version = ZW_VERSION;

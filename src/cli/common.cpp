@@ -2,13 +2,18 @@
 
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 
 #include <fmt/format.h>
 
+#include "dns/rr.hpp"
+#include "dns/rr_file.hpp"
 #include "util/files.hpp"
+#include "util/ip.hpp"
+#include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
 namespace zw::cli {
@@ -26,6 +31,88 @@ Result<ResolverModel> parse_resolver_model(const std::string& text) {
     return *m;
   }
   return fail(fmt::format("--resolver-model {}: expected unbound, bind or knot-resolver", text.substr(0, 80)));
+}
+
+namespace {
+
+Result<std::vector<probe::UserServer>> user_servers(const std::vector<std::string>& specs) {
+  std::vector<probe::UserServer> out;
+  for (const std::string& spec : specs) {
+    const std::size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
+      return fail(fmt::format("--server {}: expected NAME=ADDRESS", spec));
+    }
+    ZW_TRY_ASSIGN(std::string name, dns::normalize_name(spec.substr(0, eq)));
+    const auto address = util::normalize_ip(spec.substr(eq + 1));
+    if (!address) {
+      return fail(fmt::format("--server {}: {} is not an IP address", spec, spec.substr(eq + 1)));
+    }
+    out.push_back(probe::UserServer{std::move(name), *address});
+  }
+  return out;
+}
+
+// IANA root trust anchors (https://data.iana.org/root-anchors/root-anchors.xml): KSK-2017 and
+// KSK-2024. Used only when the user gives no --trust-anchor.
+const std::vector<std::string> k_root_anchor = {
+    ". 172800 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D",
+    ". 172800 IN DS 38696 8 2 683D2D0ACB8C9B712A1948B27F741219298D0A450D612C483AF444A4C0FB2B16",
+};
+
+} // namespace
+
+Result<std::vector<std::string>> load_trust_anchor(const std::string& path) {
+  if (path.empty()) {
+    return k_root_anchor;
+  }
+  ZW_TRY_ASSIGN(std::vector<std::string> rrs, dns::read_rr_file(path));
+  if (rrs.empty()) {
+    return fail(fmt::format("{}: no DS or DNSKEY record", path));
+  }
+  for (const std::string& text : rrs) {
+    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(text));
+    if (rr.type != dns::rrtype::ds && rr.type != dns::rrtype::dnskey) {
+      return fail(fmt::format("{}: {} record in a trust anchor file (only DS and DNSKEY)", path,
+                              dns::type_to_text(rr.type)));
+    }
+    if (dns::name_to_text(rr.owner) != ".") {
+      return fail(fmt::format("{}: anchor for {}: the walk starts at the root, so the anchor must be for \".\"",
+                              path, dns::name_to_text(rr.owner)));
+    }
+  }
+  return rrs;
+}
+
+Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
+  probe::ProbeOptions options;
+  if (args.hints.empty()) {
+    options.root_hints = probe::builtin_root_hints();
+    options.public_hints = true;
+  } else {
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(args.hints));
+    auto hints = probe::parse_root_hints(text);
+    if (!hints) {
+      return fail(fmt::format("{}: {}", args.hints, hints.error().message));
+    }
+    options.root_hints = std::move(*hints);
+    options.public_hints = false;
+  }
+  ZW_TRY_ASSIGN(options.servers, user_servers(args.servers));
+  ZW_TRY_ASSIGN(const std::int64_t timeout_ms, util::parse_duration_ms(args.timeout));
+  if (timeout_ms < 10 || timeout_ms > 60'000) {
+    return fail(fmt::format("--timeout {}: must be between 10ms and 60s", args.timeout));
+  }
+  if (args.retries < 0 || args.retries > 5) {
+    return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
+  }
+  ZW_TRY_ASSIGN(const std::int64_t deadline_ms, util::parse_duration_ms(args.deadline));
+  if (deadline_ms < 100) {
+    return fail(fmt::format("--deadline {}: too short", args.deadline));
+  }
+  options.timeout = std::chrono::milliseconds(timeout_ms);
+  options.retries = args.retries;
+  options.deadline = std::chrono::milliseconds(deadline_ms);
+  return options;
 }
 
 int report_error(const Error& error) {

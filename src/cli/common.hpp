@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "probe/walker.hpp"
 #include "zonewarden/audit.hpp"
 #include "zonewarden/error.hpp"
 #include "zonewarden/policy.hpp"
@@ -53,5 +54,22 @@ Result<Prepared> prepare(const OutputOptions& options);
 // regraded only when --profile was given.
 int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
          bool saved_result = false);
+
+// The network options of the commands that ask servers (audit, explain), as given.
+struct NetworkArgs {
+  std::string hints;                 // --hints FILE; empty: the built-in IANA root hints
+  std::vector<std::string> servers;  // --server NAME=ADDRESS (undelegated)
+  std::string timeout = "2s";
+  int retries = 1;
+  std::string deadline = "120s";
+};
+
+// Checks `args` and turns them into probe options (root hints read and parsed); the error names
+// the offending option or file.
+Result<probe::ProbeOptions> probe_options(const NetworkArgs& args);
+
+// The root trust anchor: the DS/DNSKEY records of `path` (all owned by "."), or the built-in
+// IANA KSK-2017 and KSK-2024 DS records when `path` is empty.
+Result<std::vector<std::string>> load_trust_anchor(const std::string& path);
 
 } // namespace zw::cli

@@ -9,6 +9,7 @@
 #include "cli/audit_command.hpp"
 #include "cli/check_command.hpp"
 #include "cli/common.hpp"
+#include "cli/explain_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/rules_command.hpp"
 
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", std::string("zonewarden ") + ZW_VERSION);
     app.require_subcommand(1);
     const std::function<int()> commands[] = {zw::cli::add_audit_command(app), zw::cli::add_check_command(app),
+                                             zw::cli::add_explain_command(app),
                                              zw::cli::add_report_command(app), zw::cli::add_rules_command(app)};
     try {
       app.parse(argc, argv);

@@ -307,6 +307,7 @@ struct Race {
 
 struct Descent {
   std::string error;      // non-empty: the walk could not go on
+  bool unanswered = false;  // the error: no server of `level` answered usefully (or has no address)
   std::string level;      // the zone whose servers gave `answer`
   Addr server;
   Exchange answer;
@@ -344,6 +345,8 @@ public:
   }
 
   asio::awaitable<void> walk_zone(std::size_t zi);
+  // find_zone's search: the descent from the root, or the user's servers asked directly.
+  asio::awaitable<Descent> locate(std::string qname, std::string qtype);
 
 private:
   QueryOptions query_options() const {
@@ -393,6 +396,7 @@ private:
   std::vector<std::string> m_nodata_names;            // per zone: the below-apex NODATA probe name
   std::vector<std::set<std::size_t>> m_nodata_asked;  // per zone: servers asked that name
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
+  friend Result<ZoneOfName> zw::probe::find_zone(const std::string&, const std::string&, const ProbeOptions&);
 };
 
 // One query, holding a Limiter slot while it is in flight.
@@ -542,6 +546,8 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
   for (int hop = 0; hop <= k_max_referrals; ++hop) {
     const ServerAddresses servers = co_await cut_servers(level, caller, depth, false);
     if (servers.servers.empty()) {
+      out.level = level;
+      out.unanswered = true;
       out.error = fmt::format("no address for any name server of {}{}{}", level, servers.errors.empty() ? "" : ": ",
                               fmt::join(servers.errors, "; "));
       co_return out;
@@ -551,6 +557,7 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
     out.server = race.server;
     out.answer = race.exchange;
     if (!race.good) {
+      out.unanswered = true;
       out.error = fmt::format("no server of {} gave a usable answer to {} {}: {}", level, qname, qtype,
                               race.summary);
       co_return out;
@@ -1135,6 +1142,25 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   zone(zi).ancestors = *ancestors_state;
 }
 
+asio::awaitable<Descent> Walker::locate(std::string qname, std::string qtype) {
+  if (m_options.servers.empty()) {
+    co_return co_await descend(std::move(qname), std::move(qtype), false, "", 0);
+  }
+  // Undelegated: the user's servers are the zone's; no parent is asked.
+  std::vector<Addr> servers;
+  for (const UserServer& s : m_options.servers) {
+    servers.push_back(Addr{normalized_or(s.name), s.address});
+  }
+  const RaceResult race = co_await first_good(servers, qname, qtype, &is_authoritative_answer);
+  Descent out;
+  out.server = race.server;
+  out.answer = race.exchange;
+  if (!race.good) {
+    out.error = fmt::format("no --server answered {} {} authoritatively: {}", qname, qtype, race.summary);
+  }
+  co_return out;
+}
+
 std::int64_t unix_now() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
@@ -1386,6 +1412,109 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
   }
   snapshot.finished_at = unix_now();
   return snapshot;
+}
+
+namespace {
+
+// The zone an authoritative answer to `qname` comes from (see find_zone); `level` when the
+// records do not say.
+std::string zone_of_answer(const Exchange& ex, const std::string& qname, const std::string& level) {
+  // The zone is at or below the one whose servers answered: a signer or SOA owner above it
+  // (a signature naming the parent, RFC 4035 §5.3.1) is the data's fault, not the zone.
+  const auto plausible = [&](const std::string& zone) {
+    return dns::name_is_at_or_below(qname, zone) && (level.empty() || dns::name_is_at_or_below(zone, level));
+  };
+  for (const auto* section : {&ex.answer, &ex.authority}) {
+    for (const std::string& line : *section) {
+      const std::optional<RrLine> rr = split_rr(line);
+      if (rr && rr->type == "SOA" && plausible(rr->owner) && (section == &ex.authority || rr->owner == qname)) {
+        return rr->owner;
+      }
+    }
+  }
+  for (const std::string& line : ex.answer) {
+    const std::optional<RrLine> rr = split_rr(line);
+    if (rr && rr->owner == qname && rr->type == "RRSIG") {
+      // RFC 4034 §3.2: type covered, algorithm, labels, original TTL, expiration, inception,
+      // key tag, signer's name.
+      std::istringstream in(rr->rdata);
+      std::vector<std::string> words;
+      for (std::string w; in >> w;) {
+        words.push_back(w);
+      }
+      if (words.size() > 7 && plausible(normalized_or(words[7]))) {
+        return normalized_or(words[7]);
+      }
+    }
+  }
+  return level;
+}
+
+} // namespace
+
+Result<ZoneOfName> find_zone(const std::string& qname, const std::string& qtype, const ProbeOptions& options) {
+  if (options.timeout.count() <= 0 || options.retries < 0 || options.deadline.count() <= 0) {
+    return fail("probe options: timeout and deadline must be positive, retries not negative");
+  }
+  const std::vector<std::pair<std::string, std::string>>& hints =
+      options.root_hints.empty() ? builtin_root_hints() : options.root_hints;
+  std::vector<ZoneSnapshot> none;
+  Descent found;
+  try {
+    const Clock::time_point deadline = Clock::now() + options.deadline;
+    asio::io_context io(1);
+    Walker walker(io, options, none, hints, deadline, unix_now());
+    bool done = false;
+    asio::steady_timer stopper(io, deadline);
+    asio::co_spawn(io, walker.locate(qname, qtype), [&](const std::exception_ptr& error, Descent result) {
+      found = std::move(result);
+      if (error) {
+        try {
+          std::rethrow_exception(error);
+        } catch (const std::exception& e) {
+          found.error = fmt::format("internal error: {}", e.what());
+        } catch (...) {
+          found.error = "internal error";
+        }
+      }
+      done = true;
+      stopper.cancel();
+      io.stop();
+    });
+    stopper.async_wait([&](const std::error_code& ec) {
+      if (!ec) {
+        io.stop();
+      }
+    });
+    io.run();
+    walker.m_limiter->stop();
+    if (!done) {
+      return fail(fmt::format("{} {}: deadline reached while following referrals", qname, qtype));
+    }
+  } catch (const std::exception& e) {
+    return fail(fmt::format("walker: {}", e.what()));
+  }
+  ZoneOfName out;
+  if (!found.error.empty()) {
+    // A zone none of whose servers answers is still the zone that holds the name: its audit
+    // says why (RFC 8914 §4.23). Anything else (no referral, a referral astray) is an Error.
+    if (!found.unanswered || found.level.empty() || found.level == "." || !options.servers.empty()) {
+      return fail(found.error);
+    }
+    out.zone = found.level;
+    out.unanswered = found.error;
+    out.server = found.server.name.empty() ? "" : fmt::format("{}/{}", found.server.name, found.server.address);
+    out.answer = std::move(found.answer);
+    return out;
+  }
+  out.zone = zone_of_answer(found.answer, qname, found.level);
+  if (out.zone.empty()) {
+    return fail(fmt::format("{} {}: the servers' answer does not say which zone holds the name (no SOA, no RRSIG)",
+                            qname, qtype));
+  }
+  out.server = fmt::format("{}/{}", found.server.name, found.server.address);
+  out.answer = std::move(found.answer);
+  return out;
 }
 
 } // namespace zw::probe

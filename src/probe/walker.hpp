@@ -71,4 +71,22 @@ const std::vector<std::pair<std::string, std::string>>& builtin_root_hints();
 // start (bad arguments). Never throws; returns within `options.deadline` plus clean-up.
 Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOptions& options);
 
+// Where a name lives: the closest enclosing zone cut of a name, as a resolver finds it.
+struct ZoneOfName {
+  std::string zone;    // the apex of the zone that holds the name, normalised
+  std::string server;  // "name/address" of the server whose answer decided it
+  Exchange answer;     // that server's answer to (qname, qtype)
+  std::string unanswered;  // non-empty: no server of `zone` answered usefully; why (then `answer` is the most telling failure)
+};
+
+// Follows referrals from the root hints towards `qname` (normalised) of type `qtype` (a
+// mnemonic) until a server answers authoritatively (RFC 1034 §5.3.3), or, in undelegated mode
+// (`options.servers`), asks those servers. The zone is the owner of the SOA in the answer (qname
+// is an apex) or in the authority section (a denial, RFC 2308 §3), else the signer of the RRSIGs
+// over the answer, else the zone whose servers answered; never above the latter. When the servers of a zone on the
+// way do not answer, that zone is returned with `unanswered` set. An Error (one line) when the
+// root servers do not answer, or the referrals went astray. Never throws; returns within
+// `options.deadline`.
+Result<ZoneOfName> find_zone(const std::string& qname, const std::string& qtype, const ProbeOptions& options);
+
 } // namespace zw::probe

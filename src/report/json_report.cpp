@@ -3,16 +3,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/finding_json.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
 namespace zw {
 
-namespace {
-
 using nlohmann::json;
 
-json finding_json(const Finding& f) {
+nlohmann::json detail::finding_json(const Finding& f) {
   json out{{"rule", f.rule},
            {"severity", to_string(f.severity)},
            {"zone", f.location.zone},
@@ -29,6 +28,8 @@ json finding_json(const Finding& f) {
                      {"ede_text", f.resolver.ede == Ede::none ? json(nullptr) : json(ede_text(f.resolver.ede))}};
   return out;
 }
+
+namespace {
 
 json server_json(const ServerRow& s) {
   return json{{"name", s.name},
@@ -53,7 +54,7 @@ std::string render_json(const AuditResult& result) {
     }
     json findings = json::array();
     for (const Finding& f : z.findings) {
-      findings.push_back(finding_json(f));
+      findings.push_back(detail::finding_json(f));
       totals[std::string(to_string(f.severity))] = totals[std::string(to_string(f.severity))].get<int>() + 1;
     }
     json chain = json::array();

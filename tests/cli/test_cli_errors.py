@@ -86,6 +86,18 @@ cases = [
     ("--name outside every zone", ["audit", "example.", "other.", "--hints", hints, "--name", "www.elsewhere."], "--name"),
     ("--name above the zone", ["audit", "sub.example.", "--hints", hints, "--name", "example./SOA"], "--name"),
     ("--name with --restore", ["audit", "--restore", garbage, "--name", "www.example."], "--name"),
+    ("explain: no name", ["explain", "--hints", hints]),
+    ("explain: not a domain name", ["explain", "www..example.", "--hints", hints], "www..example."),
+    ("explain: unknown type", ["explain", "www.example.", "BOGUS", "--hints", hints], "BOGUS"),
+    ("explain: type number too big", ["explain", "www.example.", "TYPE70000", "--hints", hints], "TYPE70000"),
+    ("explain: meta-type", ["explain", "www.example.", "AXFR", "--hints", hints], "AXFR"),
+    ("explain: too many arguments", ["explain", "www.example.", "A", "AAAA", "--hints", hints]),
+    ("explain: bad format", ["explain", "www.example.", "--hints", hints, "--format", "sarif"], "--format"),
+    ("explain: unreadable hints", ["explain", "www.example.", "--hints", os.path.join(tmp, "missing.hints")]),
+    ("explain: anchor with other records", ["explain", "www.example.", "--hints", hints, "--trust-anchor", bad_anchor]),
+    ("explain: bad timeout", ["explain", "www.example.", "--hints", hints, "--timeout", "soon"]),
+    ("explain: bad server", ["explain", "www.example.", "--server", "ns1.example=not-an-ip"], "--server"),
+    ("explain: bad now", ["explain", "www.example.", "--hints", hints, "--now", "tomorrow"]),
 ]
 passed = failed = 0
 for name, args, *context in cases:
