@@ -287,4 +287,19 @@ std::string parent_name(std::string_view name) {
   return std::string(name.substr(dot + 1));
 }
 
+std::size_t wire_name_length(std::span<const std::uint8_t> data) noexcept {
+  std::size_t pos = 0;
+  while (pos < data.size()) {
+    const std::uint8_t len = data[pos];
+    if (len == 0) {
+      return pos + 1 <= 255 ? pos + 1 : 0;
+    }
+    if (len > 63) {
+      return 0;
+    }
+    pos += 1 + len;
+  }
+  return 0;
+}
+
 } // namespace zw::dns

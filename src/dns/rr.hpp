@@ -46,6 +46,10 @@ Result<Bytes> name_from_text(std::string_view text);  // absolute; a missing fin
 std::string name_to_text(std::span<const std::uint8_t> wire);  // "example.com.", lower case kept
 Bytes lowercased(std::span<const std::uint8_t> wire);
 bool names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept;
+// Length of the uncompressed wire name at the start of `data` (its final root label included),
+// or 0 when it is malformed: truncated, a label over 63 octets or a compression pointer, or
+// longer than 255 octets (RFC 1035 §3.1).
+std::size_t wire_name_length(std::span<const std::uint8_t> data) noexcept;
 // Number of labels, not counting the root label (RFC 4034 §3.1.3: "." is 0).
 unsigned label_count(std::span<const std::uint8_t> wire) noexcept;
 // True when `name` equals `ancestor` or lies below it (case-insensitive).

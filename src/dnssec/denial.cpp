@@ -21,23 +21,6 @@ constexpr char k_base32hex[] = "0123456789abcdefghijklmnopqrstuv";
 
 std::uint8_t lower(std::uint8_t c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + 32) : c; }
 
-// Length of the uncompressed wire name at the start of `data`, or 0 when it is malformed
-// (truncated, a compression pointer, longer than 255 octets).
-std::size_t wire_name_length(Name data) noexcept {
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    const std::uint8_t len = data[pos];
-    if (len == 0) {
-      return pos + 1 <= 255 ? pos + 1 : 0;
-    }
-    if (len > 63) {
-      return 0;
-    }
-    pos += 1 + len;
-  }
-  return 0;
-}
-
 // RFC 4034 §6.1 canonical order of two well-formed wire names, case-insensitive, without
 // allocating (dns::canonical_compare builds label vectors; this runs once per name).
 int compare_names(Name a, Name b) noexcept {
@@ -338,7 +321,7 @@ void check_nsec_chain(const dns::ZoneStore& store, const dns::ZoneLayout& layout
       out.nsec.push_back(f);
     }
     const Name rdata = record.rdata(0);
-    const std::size_t next_len = wire_name_length(rdata);
+    const std::size_t next_len = dns::wire_name_length(rdata);
     if (next_len == 0) {
       NsecFault f;
       f.kind = NsecFaultKind::malformed;

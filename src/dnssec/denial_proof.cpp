@@ -15,22 +15,6 @@ namespace {
 namespace rrtype = dns::rrtype;
 using Name = std::span<const std::uint8_t>;
 
-// Length of the uncompressed wire name at the start of `data`, 0 when malformed.
-std::size_t wire_name_length(Name data) noexcept {
-  std::size_t pos = 0;
-  while (pos < data.size()) {
-    const std::uint8_t len = data[pos];
-    if (len == 0) {
-      return pos + 1 <= 255 ? pos + 1 : 0;
-    }
-    if (len > 63) {
-      return 0;
-    }
-    pos += 1 + len;
-  }
-  return 0;
-}
-
 // `name` without its `n` leftmost labels (a view: no allocation).
 Name skip_labels(Name name, unsigned n) noexcept {
   std::size_t pos = 0;
@@ -125,8 +109,8 @@ public:
       }
       NsecRecord rec;
       rec.owner = rr.owner;
-      const std::size_t next_len = wire_name_length(rr.rdata);
-      if (wire_name_length(rr.owner) != rr.owner.size() || next_len == 0 ||
+      const std::size_t next_len = dns::wire_name_length(rr.rdata);
+      if (dns::wire_name_length(rr.owner) != rr.owner.size() || next_len == 0 ||
           !parse_type_bitmap(Name(rr.rdata).subspan(next_len), rec.types)) {
         return fail(ProofFault::malformed, fmt::format("NSEC at {}: RDATA does not parse", text(rr.owner)));
       }
@@ -414,7 +398,7 @@ public:
         continue;
       }
       const Name owner = rr.owner;
-      if (wire_name_length(owner) != owner.size() || owner.size() < 2) {
+      if (dns::wire_name_length(owner) != owner.size() || owner.size() < 2) {
         return fail(ProofFault::malformed, fmt::format("NSEC3 owner {} is not a name", text(owner)));
       }
       // RFC 5155 §7.1 / §8.3: the owner is one hash label directly below the apex.
@@ -731,8 +715,8 @@ private:
 ProofResult check_denial_proof(std::span<const std::uint8_t> qname, std::uint16_t qtype, ResponseKind kind,
                                std::span<const std::uint8_t> zone, std::span<const dns::Rr> records,
                                unsigned wildcard_labels, unsigned max_iterations) {
-  if (qname.empty() || zone.empty() || wire_name_length(qname) != qname.size() ||
-      wire_name_length(zone) != zone.size()) {
+  if (qname.empty() || zone.empty() || dns::wire_name_length(qname) != qname.size() ||
+      dns::wire_name_length(zone) != zone.size()) {
     return fail(ProofFault::malformed, "the qname or zone is not an uncompressed wire name");
   }
   if (!at_or_below(qname, zone)) {
