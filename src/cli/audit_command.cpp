@@ -15,6 +15,7 @@
 #include "util/files.hpp"
 #include "util/ip.hpp"
 #include "util/time.hpp"
+#include "util/text.hpp"
 
 namespace zw::cli {
 
@@ -103,12 +104,13 @@ Result<std::vector<probe::UserServer>> user_servers(const std::vector<std::strin
   for (const std::string& spec : specs) {
     const std::size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      return fail(fmt::format("--server {}: expected NAME=ADDRESS", spec));
+      return fail(fmt::format("--server {}: expected NAME=ADDRESS", util::quote_input(spec)));
     }
     ZW_TRY_ASSIGN(std::string name, dns::normalize_name(spec.substr(0, eq)));
     const auto address = util::normalize_ip(spec.substr(eq + 1));
     if (!address) {
-      return fail(fmt::format("--server {}: {} is not an IP address", spec, spec.substr(eq + 1)));
+      return fail(fmt::format("--server {}: {} is not an IP address", util::quote_input(spec),
+                              util::quote_input(spec.substr(eq + 1))));
     }
     out.push_back(probe::UserServer{std::move(name), *address});
   }
@@ -119,11 +121,11 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::int64_t window = prepared.policy.expiry_window_s;
   if (!args.expiry_window.empty()) {
-    ZW_TRY_ASSIGN(window, util::parse_duration_s(args.expiry_window));
+    ZW_TRY_ASSIGN(window, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
   }
   std::optional<std::int64_t> now_override;
   if (!args.now.empty()) {
-    ZW_TRY_ASSIGN(const std::int64_t now, util::parse_time(args.now));
+    ZW_TRY_ASSIGN(const std::int64_t now, in_context("--now", util::parse_time(args.now)));
     now_override = now;
   }
   ZW_TRY_ASSIGN(const std::vector<std::string> zones, zone_list(args));
@@ -157,7 +159,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       ZW_TRY_ASSIGN(const std::string text, util::read_file(args.hints));
       auto hints = probe::parse_root_hints(text);
       if (!hints) {
-        return fail(fmt::format("{}: {}", args.hints, hints.error().message));
+        return fail(fmt::format("{}: {}", args.hints, util::quote_input(hints.error().message, 240)));
       }
       options.root_hints = std::move(*hints);
       options.public_hints = false;
@@ -171,16 +173,16 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
       options.expected_ds = std::move(ds);
     }
-    ZW_TRY_ASSIGN(const std::int64_t timeout_ms, util::parse_duration_ms(args.timeout));
+    ZW_TRY_ASSIGN(const std::int64_t timeout_ms, in_context("--timeout", util::parse_duration_ms(args.timeout)));
     if (timeout_ms < 10 || timeout_ms > 60'000) {
-      return fail(fmt::format("--timeout {}: must be between 10ms and 60s", args.timeout));
+      return fail(fmt::format("--timeout {}: must be between 10ms and 60s", util::quote_input(args.timeout)));
     }
     if (args.retries < 0 || args.retries > 5) {
       return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
     }
-    ZW_TRY_ASSIGN(const std::int64_t deadline_ms, util::parse_duration_ms(args.deadline));
-    if (deadline_ms < 100) {
-      return fail(fmt::format("--deadline {}: too short", args.deadline));
+    ZW_TRY_ASSIGN(const std::int64_t deadline_ms, in_context("--deadline", util::parse_duration_ms(args.deadline)));
+    if (deadline_ms < 100 || deadline_ms > 7 * 86'400'000) {
+      return fail(fmt::format("--deadline {}: must be between 100ms and 7d", util::quote_input(args.deadline)));
     }
     options.timeout = std::chrono::milliseconds(timeout_ms);
     options.retries = args.retries;

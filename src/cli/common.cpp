@@ -1,6 +1,9 @@
 #include "cli/common.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdio>
 #include <cstdlib>
@@ -10,12 +13,36 @@
 
 #include "util/files.hpp"
 #include "zonewarden/report.hpp"
+#include "util/text.hpp"
 
 namespace zw::cli {
 
+namespace {
+// Longest error line printed: room for a path, a quoted input and the reason.
+constexpr std::size_t k_max_error_chars = 1000;
+} // namespace
+
 int report_error(const Error& error) {
-  fmt::print(stderr, "zonewarden: {}\n", error.message);
+  // The messages quote their input capped already (util::quote_input); this is the backstop
+  // that keeps any message one line of bounded length.
+  fmt::print(stderr, "zonewarden: {}\n", util::quote_input(error.message, k_max_error_chars));
   return k_exit_error;
+}
+
+Result<void> finish_stdout() {
+  return util::write_stdout({});
+}
+
+void guard_standard_descriptors() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      // open() returns the lowest free descriptor: this one. Read-only, so writes to it fail.
+      const int taken = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (taken != fd && taken >= 0) {
+        ::close(taken);
+      }
+    }
+  }
 }
 
 void add_output_options(CLI::App& cmd, OutputOptions& options) {
@@ -49,7 +76,7 @@ Result<Prepared> prepare(const OutputOptions& options) {
       known = known || k == f;
     }
     if (!known) {
-      return fail(fmt::format("--format {}: unknown format", f));
+      return fail(fmt::format("--format {}: unknown format", util::quote_input(f)));
     }
     if (std::find(out.formats.begin(), out.formats.end(), f) == out.formats.end()) {
       out.formats.push_back(std::move(f));
@@ -62,7 +89,7 @@ Result<Prepared> prepare(const OutputOptions& options) {
     return fail("--output and --output-dir: give one of them");
   }
   if (out.formats.size() > 1 && options.output_dir.empty()) {
-    return fail(fmt::format("--format {}: several formats need --output-dir DIR", options.format));
+    return fail(fmt::format("--format {}: several formats need --output-dir DIR", util::quote_input(options.format)));
   }
   if (!options.output_dir.empty()) {
     std::error_code ec;
@@ -72,7 +99,7 @@ Result<Prepared> prepare(const OutputOptions& options) {
     }
   }
   if (options.fail_on != "never" && !severity_from_string(options.fail_on)) {
-    return fail(fmt::format("--fail-on {}: use error, warning, notice or never", options.fail_on));
+    return fail(fmt::format("--fail-on {}: use error, warning, notice or never", util::quote_input(options.fail_on)));
   }
   out.profile_given = !options.profile.empty();
   ZW_TRY_ASSIGN(out.policy, load_policy(out.profile_given ? options.profile : "default"));
@@ -98,6 +125,11 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     apply_baseline(*prepared.baseline, result);
   }
   const Severity threshold = severity_from_string(options.fail_on).value_or(Severity::error);
+  // Every format is rendered first and every file written to a temporary beside its target;
+  // only when all are on disk are they renamed into place, so a failure (a full disk, an
+  // unwritable file) leaves every earlier report as it was.
+  std::vector<util::FileToWrite> files;
+  std::string to_stdout;
   for (const std::string& format : prepared.formats) {
     RenderOptions render_options;
     render_options.fail_on = threshold;
@@ -113,9 +145,16 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
       return report_error(rendered.error());
     }
     if (path.empty()) {
-      std::fwrite(rendered->data(), 1, rendered->size(), stdout);
-      std::fflush(stdout);
-    } else if (auto written = util::write_file_atomically(path, *rendered); !written) {
+      to_stdout += *rendered;
+    } else {
+      files.push_back(util::FileToWrite{std::move(path), std::move(*rendered)});
+    }
+  }
+  if (auto written = util::write_files_atomically(files); !written) {
+    return report_error(written.error());
+  }
+  if (!to_stdout.empty()) {
+    if (auto written = util::write_stdout(to_stdout); !written) {
       return report_error(written.error());
     }
   }
