@@ -240,6 +240,24 @@ for name, args in [("rules >&-", ["rules"]), ("check --format json >&-", ["check
     lines = [l for l in p.stderr.splitlines() if l.strip()]
     record(name, p.returncode == 2 and len(lines) == 1, f"exit {p.returncode}, stderr {lines!r}")
 
+# A full disk (ENOSPC) while writing the second of two reports: the first keeps its old
+# content. Needs a private mount namespace for a small tmpfs; skipped where there is none.
+small = os.path.join(tmp, "small")
+os.mkdir(small)
+script = ('mount -t tmpfs -o size=64k tmpfs "$SMALL" || exit 77; printf OLD > "$SMALL/check.json"; '
+          'head -c 40960 /dev/zero > "$SMALL/filler"; "$@"; status=$?; '
+          'printf "\\n%s\\n" "$(cat "$SMALL/check.json")"; exit $status')
+signed_zone = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "crypto", "alg13.zone")
+enospc = subprocess.run(["unshare", "-m", "sh", "-c", script, "sh", exe, "check", signed_zone,
+                         "--format", "json,html", "--output-dir", small],
+                        capture_output=True, text=True, timeout=20, env={**os.environ, "SMALL": small})
+if enospc.returncode == 77 or ("unshare" in enospc.stderr and "ermission" in enospc.stderr):
+    print("SKIP check: --output-dir on a full disk: no private mount namespace")
+else:
+    lines = [l for l in enospc.stderr.splitlines() if l.strip()]
+    record("check: --output-dir on a full disk", enospc.returncode == 2 and len(lines) == 1 and
+           enospc.stdout.rstrip().endswith("\nOLD"), f"exit {enospc.returncode}, stderr {lines!r}")
+
 print(f"{passed} passed, {failed} failed")
 shutil.rmtree(tmp, ignore_errors=True)
 sys.exit(1 if failed else 0)
