@@ -8,6 +8,8 @@
 
 #include "audit/finding_order.hpp"
 #include "util/files.hpp"
+#include "util/json_text.hpp"
+#include "util/text.hpp"
 #include "zonewarden/policy.hpp"
 
 namespace zw {
@@ -43,18 +45,17 @@ Baseline::Key key_of(const Finding& finding) {
 
 Result<Baseline> load_baseline(const std::string& path) {
   ZW_TRY_ASSIGN(const std::string text, util::read_file(path));
-  json report;
-  try {
-    report = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return fail(fmt::format("{}: not a JSON report: {}", path, e.what()));
+  auto parsed = util::parse_json(text);
+  if (!parsed) {
+    return fail(fmt::format("{}: not a JSON report: {}", path, parsed.error().message));
   }
+  const json report = std::move(*parsed);
   if (!report.is_object()) {
     return fail(fmt::format("{}: not a zonewarden JSON report (expected an object, got {})", path, report.type_name()));
   }
   ZW_TRY_ASSIGN(const std::string tool, string_member(report, "tool", path, "tool"));
   if (tool != "zonewarden") {
-    return fail(fmt::format("{}: key tool: \"{}\", not a zonewarden JSON report", path, tool));
+    return fail(fmt::format("{}: key tool: \"{}\", not a zonewarden JSON report", path, util::quote_input(tool)));
   }
   ZW_TRY_ASSIGN(const json* schema, member(report, "schema", json::value_t::number_integer, path, "schema"));
   if (schema->get<std::int64_t>() != 1) {

@@ -11,17 +11,40 @@
 #include <yaml-cpp/yaml.h>
 
 #include "util/files.hpp"
+#include "util/text.hpp"
 #include "zonewarden/rule.hpp"
 
 namespace zw::audit {
 
 namespace {
 
+// A policy or waiver file is a few hundred values. YAML aliases let a few hundred bytes stand
+// for billions of them ("billion laughs"), each expanded again as the tree is copied out, so
+// the copy counts the values it makes and how deep it is, and stops at these limits.
+constexpr std::size_t k_max_config_values = 100'000;
+constexpr std::size_t k_max_config_depth = 64;
+
+struct Budget {
+  std::size_t values = 0;
+};
+
+// An Error once the tree is too large or too deep; `where` locates the value in the file.
+Result<void> spend(Budget& budget, std::size_t depth, std::string_view file, std::string_view where) {
+  if (++budget.values > k_max_config_values) {
+    return fail(fmt::format("{}: more than {} values (YAML aliases expanding?)", file, k_max_config_values));
+  }
+  if (depth > k_max_config_depth) {
+    return fail(fmt::format("{}: nested deeper than {} levels", where, k_max_config_depth));
+  }
+  return {};
+}
+
 // ---- TOML -------------------------------------------------------------------------------------
 
-ConfigNode from_toml(const toml::node& node);
+Result<ConfigNode> from_toml(const toml::node& node, Budget& budget, std::size_t depth, const std::string& file);
 
-ConfigNode from_toml_table(const toml::table& table) {
+Result<ConfigNode> from_toml_table(const toml::table& table, Budget& budget, std::size_t depth,
+                                   const std::string& file) {
   // toml::table is a sorted map; put the keys back in the order they were written. Keys of
   // one table never share a position, so the order is total.
   std::vector<std::pair<const toml::key*, const toml::node*>> entries;
@@ -36,7 +59,8 @@ ConfigNode from_toml_table(const toml::table& table) {
   ConfigNode out;
   out.kind = ConfigNode::Kind::table;
   for (const auto& [key, value] : entries) {
-    out.table.emplace_back(std::string(key->str()), from_toml(*value));
+    ZW_TRY_ASSIGN(ConfigNode child, from_toml(*value, budget, depth + 1, file));
+    out.table.emplace_back(std::string(key->str()), std::move(child));
   }
   return out;
 }
@@ -49,15 +73,18 @@ std::string toml_time_text(const toml::time& t) {
   return fmt::format("{:02d}:{:02d}:{:02d}", t.hour, t.minute, t.second);
 }
 
-ConfigNode from_toml(const toml::node& node) {
+Result<ConfigNode> from_toml(const toml::node& node, Budget& budget, std::size_t depth, const std::string& file) {
+  const toml::source_position pos = node.source().begin;
+  ZW_TRY(spend(budget, depth, file, fmt::format("{}:{}:{}", file, pos.line, pos.column)));
   ConfigNode out;
   switch (node.type()) {
   case toml::node_type::table:
-    return from_toml_table(*node.as_table());
+    return from_toml_table(*node.as_table(), budget, depth, file);
   case toml::node_type::array:
     out.kind = ConfigNode::Kind::array;
     for (const toml::node& element : *node.as_array()) {
-      out.array.push_back(from_toml(element));
+      ZW_TRY_ASSIGN(ConfigNode child, from_toml(element, budget, depth + 1, file));
+      out.array.push_back(std::move(child));
     }
     break;
   case toml::node_type::string:
@@ -157,11 +184,13 @@ bool plain_float(std::string_view s) {
 }
 
 // `path` is the key path of `node` ("severity", "waivers[2]"), for messages.
-Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, const std::string& path) {
+Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, const std::string& path, Budget& budget,
+                             std::size_t depth) {
   const auto where = [&]() {
     const YAML::Mark mark = node.Mark();
     return mark.is_null() ? file : fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
   };
+  ZW_TRY(spend(budget, depth, file, where()));
   ConfigNode out;
   switch (node.Type()) {
   case YAML::NodeType::Undefined:
@@ -177,10 +206,10 @@ Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, co
       const std::string key = entry.first.Scalar();
       const std::string child = path.empty() ? key : fmt::format("{}.{}", path, key);
       if (!seen.insert(key).second) {
-        return fail(
-            fmt::format("{}: key {}: appears twice (again on line {})", file, child, entry.first.Mark().line + 1));
+        return fail(fmt::format("{}: key {}: appears twice (again on line {})", file, util::quote_input(child),
+                                entry.first.Mark().line + 1));
       }
-      ZW_TRY_ASSIGN(ConfigNode value, from_yaml(entry.second, file, child));
+      ZW_TRY_ASSIGN(ConfigNode value, from_yaml(entry.second, file, child, budget, depth + 1));
       out.table.emplace_back(key, std::move(value));
     }
     return out;
@@ -188,7 +217,8 @@ Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, co
   case YAML::NodeType::Sequence:
     out.kind = ConfigNode::Kind::array;
     for (const YAML::Node& element : node) {
-      ZW_TRY_ASSIGN(ConfigNode value, from_yaml(element, file, fmt::format("{}[{}]", path, out.array.size())));
+      ZW_TRY_ASSIGN(ConfigNode value,
+                    from_yaml(element, file, fmt::format("{}[{}]", path, out.array.size()), budget, depth + 1));
       out.array.push_back(std::move(value));
     }
     return out;
@@ -213,7 +243,8 @@ Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, co
     const char* begin = text.data() + (text.front() == '+' ? 1 : 0);
     const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), out.integer);
     if (ec != std::errc() || end != text.data() + text.size()) {
-      return fail(fmt::format("{}: key {}: integer {} out of range", file, path, text));
+      return fail(fmt::format("{}: key {}: integer {} out of range", file, util::quote_input(path),
+                              util::quote_input(text)));
     }
   } else if (plain_float(text)) {
     out.kind = ConfigNode::Kind::floating;
@@ -257,7 +288,8 @@ std::string_view kind_name(ConfigNode::Kind kind) noexcept {
 }
 
 tl::unexpected<Error> key_error(std::string_view file, std::string_view key, std::string_view why) {
-  return fail(fmt::format("{}: key {}: {}", file, key, why));
+  // Keys and the values quoted in `why` come from the file: capped, so a message stays a line.
+  return fail(fmt::format("{}: key {}: {}", file, util::quote_input(key), util::quote_input(why, 240)));
 }
 
 Result<void> expect_kind(const ConfigNode& node, ConfigNode::Kind kind, std::string_view file, std::string_view key) {
@@ -270,23 +302,26 @@ Result<void> expect_kind(const ConfigNode& node, ConfigNode::Kind kind, std::str
 Result<ConfigNode> parse_toml(std::string_view text, const std::string& file) {
   try {
     const toml::table table = toml::parse(text, file);
-    return from_toml_table(table);
+    Budget budget;
+    return from_toml_table(table, budget, 0, file);
   } catch (const toml::parse_error& e) {
     return fail(fmt::format("{}:{}:{}: {}", file, e.source().begin.line, e.source().begin.column,
-                            lower_first(e.description())));
+                            util::quote_input(lower_first(e.description()), 240)));
   }
 }
 
 Result<ConfigNode> parse_yaml(std::string_view text, const std::string& file) {
   try {
     const YAML::Node root = YAML::Load(std::string(text));
-    ZW_TRY_ASSIGN(ConfigNode tree, from_yaml(root, file, ""));
+    Budget budget;
+    ZW_TRY_ASSIGN(ConfigNode tree, from_yaml(root, file, "", budget, 0));
     if (tree.kind == ConfigNode::Kind::null) {
       tree.kind = ConfigNode::Kind::table; // an empty document, like an empty TOML file
     }
     return tree;
   } catch (const YAML::Exception& e) {
-    return fail(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1, lower_first(e.msg)));
+    return fail(fmt::format("{}:{}:{}: {}", file, e.mark.line + 1, e.mark.column + 1,
+                            util::quote_input(lower_first(e.msg), 240)));
   }
 }
 
@@ -351,14 +386,16 @@ std::string check_rule_pattern(std::string_view pattern) {
     return "empty rule pattern";
   }
   if (!is_glob(pattern)) {
-    return find_rule(pattern) != nullptr ? "" : fmt::format("unknown rule {} (zonewarden rules lists them)", pattern);
+    return find_rule(pattern) != nullptr
+               ? ""
+               : fmt::format("unknown rule {} (zonewarden rules lists them)", util::quote_input(pattern));
   }
   for (const auto& rule : all_rules()) {
     if (glob_match(pattern, rule->info().id)) {
       return "";
     }
   }
-  return fmt::format("{} matches no rule (zonewarden rules lists them)", pattern);
+  return fmt::format("{} matches no rule (zonewarden rules lists them)", util::quote_input(pattern));
 }
 
 } // namespace zw::audit

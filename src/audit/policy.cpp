@@ -12,6 +12,7 @@
 #include "util/time.hpp"
 #include "zonewarden/policy.hpp"
 #include "zonewarden/rule.hpp"
+#include "util/text.hpp"
 
 namespace zw {
 
@@ -190,7 +191,8 @@ Result<Policy> load_policy(const std::string& name_or_path) {
     }
   }
   if (name_or_path.find('/') == std::string::npos && name_or_path.find('.') == std::string::npos) {
-    return fail(fmt::format("{}: no such profile (bundled: {}; or give a .toml or .yaml file)", name_or_path,
+    return fail(fmt::format("{}: no such profile (bundled: {}; or give a .toml or .yaml file)",
+                            util::quote_input(name_or_path),
                             fmt::join(bundled_profile_names(), ", ")));
   }
   ZW_TRY_ASSIGN(const ConfigNode root, audit::read_config_file(name_or_path));

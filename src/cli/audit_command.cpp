@@ -15,6 +15,7 @@
 #include "util/files.hpp"
 #include "util/ip.hpp"
 #include "util/time.hpp"
+#include "util/text.hpp"
 
 namespace zw::cli {
 
@@ -75,11 +76,11 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::int64_t window = prepared.policy.expiry_window_s;
   if (!args.expiry_window.empty()) {
-    ZW_TRY_ASSIGN(window, util::parse_duration_s(args.expiry_window));
+    ZW_TRY_ASSIGN(window, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
   }
   std::optional<std::int64_t> now_override;
   if (!args.now.empty()) {
-    ZW_TRY_ASSIGN(const std::int64_t now, util::parse_time(args.now));
+    ZW_TRY_ASSIGN(const std::int64_t now, in_context("--now", util::parse_time(args.now)));
     now_override = now;
   }
   ZW_TRY_ASSIGN(const ResolverModel model, parse_resolver_model(args.resolver_model));

@@ -1,8 +1,11 @@
 #include "cli/common.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -15,6 +18,7 @@
 #include "util/ip.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
+#include "util/text.hpp"
 
 namespace zw::cli {
 
@@ -30,7 +34,7 @@ Result<ResolverModel> parse_resolver_model(const std::string& text) {
   if (const std::optional<ResolverModel> m = resolver_model_from_string(text)) {
     return *m;
   }
-  return fail(fmt::format("--resolver-model {}: expected unbound, bind or knot-resolver", text.substr(0, 80)));
+  return fail(fmt::format("--resolver-model {}: expected unbound, bind or knot-resolver", util::quote_input(text)));
 }
 
 namespace {
@@ -40,12 +44,13 @@ Result<std::vector<probe::UserServer>> user_servers(const std::vector<std::strin
   for (const std::string& spec : specs) {
     const std::size_t eq = spec.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == spec.size()) {
-      return fail(fmt::format("--server {}: expected NAME=ADDRESS", spec));
+      return fail(fmt::format("--server {}: expected NAME=ADDRESS", util::quote_input(spec)));
     }
     ZW_TRY_ASSIGN(std::string name, dns::normalize_name(spec.substr(0, eq)));
     const auto address = util::normalize_ip(spec.substr(eq + 1));
     if (!address) {
-      return fail(fmt::format("--server {}: {} is not an IP address", spec, spec.substr(eq + 1)));
+      return fail(fmt::format("--server {}: {} is not an IP address", util::quote_input(spec),
+                              util::quote_input(spec.substr(eq + 1))));
     }
     out.push_back(probe::UserServer{std::move(name), *address});
   }
@@ -92,22 +97,22 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
     ZW_TRY_ASSIGN(const std::string text, util::read_file(args.hints));
     auto hints = probe::parse_root_hints(text);
     if (!hints) {
-      return fail(fmt::format("{}: {}", args.hints, hints.error().message));
+      return fail(fmt::format("{}: {}", args.hints, util::quote_input(hints.error().message, 240)));
     }
     options.root_hints = std::move(*hints);
     options.public_hints = false;
   }
   ZW_TRY_ASSIGN(options.servers, user_servers(args.servers));
-  ZW_TRY_ASSIGN(const std::int64_t timeout_ms, util::parse_duration_ms(args.timeout));
+  ZW_TRY_ASSIGN(const std::int64_t timeout_ms, in_context("--timeout", util::parse_duration_ms(args.timeout)));
   if (timeout_ms < 10 || timeout_ms > 60'000) {
-    return fail(fmt::format("--timeout {}: must be between 10ms and 60s", args.timeout));
+    return fail(fmt::format("--timeout {}: must be between 10ms and 60s", util::quote_input(args.timeout)));
   }
   if (args.retries < 0 || args.retries > 5) {
     return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
   }
-  ZW_TRY_ASSIGN(const std::int64_t deadline_ms, util::parse_duration_ms(args.deadline));
-  if (deadline_ms < 100) {
-    return fail(fmt::format("--deadline {}: too short", args.deadline));
+  ZW_TRY_ASSIGN(const std::int64_t deadline_ms, in_context("--deadline", util::parse_duration_ms(args.deadline)));
+  if (deadline_ms < 100 || deadline_ms > 7 * 86'400'000) {
+    return fail(fmt::format("--deadline {}: must be between 100ms and 7d", util::quote_input(args.deadline)));
   }
   options.timeout = std::chrono::milliseconds(timeout_ms);
   options.retries = args.retries;
@@ -115,9 +120,32 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
   return options;
 }
 
+namespace {
+// Longest error line printed: room for a path, a quoted input and the reason.
+constexpr std::size_t k_max_error_chars = 1000;
+} // namespace
+
 int report_error(const Error& error) {
-  fmt::print(stderr, "zonewarden: {}\n", error.message);
+  // The messages quote their input capped already (util::quote_input); this is the backstop
+  // that keeps any message one line of bounded length.
+  fmt::print(stderr, "zonewarden: {}\n", util::quote_input(error.message, k_max_error_chars));
   return k_exit_error;
+}
+
+Result<void> finish_stdout() {
+  return util::write_stdout({});
+}
+
+void guard_standard_descriptors() {
+  for (const int fd : {STDIN_FILENO, STDOUT_FILENO, STDERR_FILENO}) {
+    if (::fcntl(fd, F_GETFD) == -1 && errno == EBADF) {
+      // open() returns the lowest free descriptor: this one. Read-only, so writes to it fail.
+      const int taken = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+      if (taken != fd && taken >= 0) {
+        ::close(taken);
+      }
+    }
+  }
 }
 
 void add_output_options(CLI::App& cmd, OutputOptions& options) {
@@ -151,7 +179,7 @@ Result<Prepared> prepare(const OutputOptions& options) {
       known = known || k == f;
     }
     if (!known) {
-      return fail(fmt::format("--format {}: unknown format", f));
+      return fail(fmt::format("--format {}: unknown format", util::quote_input(f)));
     }
     if (std::find(out.formats.begin(), out.formats.end(), f) == out.formats.end()) {
       out.formats.push_back(std::move(f));
@@ -164,7 +192,7 @@ Result<Prepared> prepare(const OutputOptions& options) {
     return fail("--output and --output-dir: give one of them");
   }
   if (out.formats.size() > 1 && options.output_dir.empty()) {
-    return fail(fmt::format("--format {}: several formats need --output-dir DIR", options.format));
+    return fail(fmt::format("--format {}: several formats need --output-dir DIR", util::quote_input(options.format)));
   }
   if (!options.output_dir.empty()) {
     std::error_code ec;
@@ -174,7 +202,7 @@ Result<Prepared> prepare(const OutputOptions& options) {
     }
   }
   if (options.fail_on != "never" && !severity_from_string(options.fail_on)) {
-    return fail(fmt::format("--fail-on {}: use error, warning, notice or never", options.fail_on));
+    return fail(fmt::format("--fail-on {}: use error, warning, notice or never", util::quote_input(options.fail_on)));
   }
   out.profile_given = !options.profile.empty();
   ZW_TRY_ASSIGN(out.policy, load_policy(out.profile_given ? options.profile : "default"));
@@ -200,6 +228,11 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     apply_baseline(*prepared.baseline, result);
   }
   const Severity threshold = severity_from_string(options.fail_on).value_or(Severity::error);
+  // Every format is rendered first and every file written to a temporary beside its target;
+  // only when all are on disk are they renamed into place, so a failure (a full disk, an
+  // unwritable file) leaves every earlier report as it was.
+  std::vector<util::FileToWrite> files;
+  std::string to_stdout;
   for (const std::string& format : prepared.formats) {
     RenderOptions render_options;
     render_options.fail_on = threshold;
@@ -215,9 +248,16 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
       return report_error(rendered.error());
     }
     if (path.empty()) {
-      std::fwrite(rendered->data(), 1, rendered->size(), stdout);
-      std::fflush(stdout);
-    } else if (auto written = util::write_file_atomically(path, *rendered); !written) {
+      to_stdout += *rendered;
+    } else {
+      files.push_back(util::FileToWrite{std::move(path), std::move(*rendered)});
+    }
+  }
+  if (auto written = util::write_files_atomically(files); !written) {
+    return report_error(written.error());
+  }
+  if (!to_stdout.empty()) {
+    if (auto written = util::write_stdout(to_stdout); !written) {
       return report_error(written.error());
     }
   }

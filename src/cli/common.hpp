@@ -2,6 +2,7 @@
 // What every command shares: exit codes, output and policy options, one-line errors.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -18,8 +19,27 @@ inline constexpr int k_exit_ok = 0;
 inline constexpr int k_exit_findings = 1;
 inline constexpr int k_exit_error = 2;
 
-// Prints "zonewarden: <message>" on stderr; returns k_exit_error.
+// `result`, its error prefixed with `context` ("--now 2026-02-31: not a valid date"): the
+// option comes first in the message, as STYLE.md §7 asks.
+template <typename T>
+Result<T> in_context(std::string_view context, Result<T> result) {
+  if (!result) {
+    return fail(std::string(context) + " " + result.error().message);
+  }
+  return result;
+}
+
+// Prints "zonewarden: <message>" on stderr (one line, length capped); returns k_exit_error.
 int report_error(const Error& error);
+
+// Flushes standard output; an Error "standard output: <reason>" when anything written to it
+// was lost (a full disk, /dev/full, a closed descriptor). main() calls it before exiting.
+Result<void> finish_stdout();
+
+// Makes sure descriptors 0, 1 and 2 are open before anything else is: a closed one would be
+// taken by the next file we open, and a report meant for stdout would land in it. A closed
+// standard output is filled with a read-only /dev/null, so writing the report fails loudly.
+void guard_standard_descriptors();
 
 struct OutputOptions {
   std::string format = "text";   // one format, or several separated by commas (with --output-dir)
@@ -49,8 +69,8 @@ struct Prepared {
 };
 Result<Prepared> prepare(const OutputOptions& options);
 
-// Applies policy, waivers and baseline to `result`, renders every format, writes each file
-// atomically (or stdout), and returns the exit status. A `saved_result` (already graded) is
+// Applies policy, waivers and baseline to `result`, renders every format, writes all files
+// atomically together (all replaced or none) or to stdout, and returns the exit status. A `saved_result` (already graded) is
 // regraded only when --profile was given.
 int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
          bool saved_result = false);

@@ -293,7 +293,7 @@ Result<Explanation> explain(const ExplainArgs& args) {
   }
   std::optional<std::int64_t> now;
   if (!args.now.empty()) {
-    ZW_TRY_ASSIGN(const std::int64_t t, util::parse_time(args.now));
+    ZW_TRY_ASSIGN(const std::int64_t t, in_context("--now", util::parse_time(args.now)));
     now = t;
   }
   ZW_TRY_ASSIGN(const probe::ProbeOptions options, probe_options(args.network));
@@ -547,8 +547,9 @@ std::function<int()> add_explain_command(CLI::App& app) {
     const std::string text =
         args->format == "json" ? render_explain_json(*explained) : render_explain_text(*explained, colour);
     if (args->output.empty()) {
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      std::fflush(stdout);
+      if (auto written = util::write_stdout(text); !written) {
+        return report_error(written.error());  // a full or closed stdout is exit 2, never silent
+      }
     } else if (auto written = util::write_file_atomically(args->output, text); !written) {
       return report_error(written.error());
     }

@@ -11,6 +11,7 @@
 
 #include "cli/common.hpp"
 #include "util/files.hpp"
+#include "util/json_text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/snapshot.hpp"
@@ -29,7 +30,11 @@ struct ReportArgs {
 Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool& saved_result) {
   ZW_TRY_ASSIGN(const std::string text, util::read_file(args.input));
   // A snapshot carries "kind": "zonewarden-snapshot"; a report carries "tool": "zonewarden".
-  const nlohmann::json probe = nlohmann::json::parse(text, nullptr, false);
+  auto parsed = util::parse_json(text);
+  if (!parsed) {
+    return fail(fmt::format("{}: {}", args.input, parsed.error().message));
+  }
+  const nlohmann::json& probe = *parsed;
   if (probe.is_object() && probe.value("kind", "") == "zonewarden-snapshot") {
     auto snapshot = snapshot_from_json(text);
     if (!snapshot) {
@@ -38,11 +43,11 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
     EngineOptions engine;
     engine.now = snapshot->started_at;
     if (!args.now.empty()) {
-      ZW_TRY_ASSIGN(engine.now, util::parse_time(args.now));
+      ZW_TRY_ASSIGN(engine.now, in_context("--now", util::parse_time(args.now)));
     }
     engine.expiry_window_s = prepared.policy.expiry_window_s;
     if (!args.expiry_window.empty()) {
-      ZW_TRY_ASSIGN(engine.expiry_window_s, util::parse_duration_s(args.expiry_window));
+      ZW_TRY_ASSIGN(engine.expiry_window_s, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
     }
     saved_result = false;
     AuditResult result = run_audit_rules(*snapshot, engine);

@@ -10,6 +10,7 @@
 #include "report/html_rule_docs.hpp"
 #include "util/files.hpp"
 #include "zonewarden/rule.hpp"
+#include "util/text.hpp"
 
 namespace zw::cli {
 
@@ -48,7 +49,7 @@ std::function<int()> add_rules_command(CLI::App& app) {
     }
     const Rule* rule = find_rule(*id);
     if (rule == nullptr) {
-      return report_error(Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", *id)});
+      return report_error(Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
     }
     const RuleInfo& info = rule->info();
     fmt::print("{}\n\nseverity: {}\nresolver: {}{}\nreference: {}\nsummary: {}\n", info.id, to_string(info.severity),

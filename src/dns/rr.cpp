@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "dns/ldns_handle.hpp"
+#include "util/text.hpp"
 
 namespace zw::dns {
 
@@ -65,7 +66,7 @@ Result<Rr> parse_rr(std::string_view text) {
   const ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), 0, nullptr, nullptr);
   RrHandle rr(raw);
   if (status != LDNS_STATUS_OK || !rr) {
-    return fail(fmt::format("{}: {}", line, status_text(status)));
+    return fail(fmt::format("{}: {}", util::quote_input(line), status_text(status)));
   }
   Rr out;
   const ldns_rdf* owner = ldns_rr_owner(rr.get());
@@ -75,7 +76,7 @@ Result<Rr> parse_rr(std::string_view text) {
   out.ttl = ldns_rr_ttl(rr.get());
   BufferHandle buffer(ldns_buffer_new(512));
   if (!buffer || ldns_rr_rdata2buffer_wire(buffer.get(), rr.get()) != LDNS_STATUS_OK) {
-    return fail(fmt::format("{}: cannot encode rdata", line));
+    return fail(fmt::format("{}: cannot encode rdata", util::quote_input(line)));
   }
   const std::uint8_t* begin = ldns_buffer_begin(buffer.get());
   out.rdata.assign(begin, begin + ldns_buffer_position(buffer.get()));
@@ -130,7 +131,7 @@ Result<Bytes> name_from_text(std::string_view text) {
   const ldns_status status = ldns_str2rdf_dname(&raw, name.c_str());
   RdfHandle rdf(raw);
   if (status != LDNS_STATUS_OK || !rdf) {
-    return fail(fmt::format("{}: not a domain name: {}", text, status_text(status)));
+    return fail(fmt::format("{}: not a domain name: {}", util::quote_input(text), status_text(status)));
   }
   return Bytes(ldns_rdf_data(rdf.get()), ldns_rdf_data(rdf.get()) + ldns_rdf_size(rdf.get()));
 }
@@ -235,7 +236,7 @@ Result<std::string> normalize_name(std::string_view text) {
     const char c = text[i];
     if (c == '.') {
       if (label == 0) {
-        return fail(fmt::format("{}: not a domain name: empty label", text));
+        return fail(fmt::format("{}: not a domain name: empty label", util::quote_input(text)));
       }
       label = 0;
       name.push_back('.');
@@ -243,10 +244,11 @@ Result<std::string> normalize_name(std::string_view text) {
     }
     const bool ok = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '-' || c == '_' || c == '*';
     if (!ok) {
-      return fail(fmt::format("{}: not a domain name: character '{}'", text, c));
+      return fail(fmt::format("{}: not a domain name: character '{}'", util::quote_input(text),
+                              util::quote_input(std::string_view(&c, 1))));
     }
     if (++label > 63) {
-      return fail(fmt::format("{}: not a domain name: label longer than 63 octets", text));
+      return fail(fmt::format("{}: not a domain name: label longer than 63 octets", util::quote_input(text)));
     }
     name.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
   }
@@ -254,7 +256,7 @@ Result<std::string> normalize_name(std::string_view text) {
     name.push_back('.');
   }
   if (name.size() > 254) {
-    return fail(fmt::format("{}: not a domain name: longer than 255 octets", text));
+    return fail(fmt::format("{}: not a domain name: longer than 255 octets", util::quote_input(text)));
   }
   return name;
 }

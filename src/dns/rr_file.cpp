@@ -1,11 +1,14 @@
 #include "dns/rr_file.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <memory>
 
 #include <fmt/format.h>
 
 #include "dns/ldns_handle.hpp"
+#include "util/files.hpp"
 
 namespace zw::dns {
 
@@ -16,11 +19,17 @@ struct FileClose {
 } // namespace
 
 Result<std::vector<std::string>> read_rr_file(const std::string& path) {
-  std::unique_ptr<FILE, FileClose> file(std::fopen(path.c_str(), "r"));
+  // Read through the one checked reader (a directory, FIFO, device or huge file is refused
+  // before reading), then parsed from memory: ldns reads from a FILE*.
+  ZW_TRY_ASSIGN(std::string text, util::read_file(path, util::k_max_small_file_bytes));
+  std::vector<std::string> out;
+  if (text.empty()) {
+    return out;
+  }
+  std::unique_ptr<FILE, FileClose> file(fmemopen(text.data(), text.size(), "r"));
   if (!file) {
     return fail(fmt::format("{}: {}", path, std::strerror(errno)));
   }
-  std::vector<std::string> out;
   std::uint32_t default_ttl = 3600;
   ldns_rdf* origin = nullptr;
   ldns_rdf* prev = nullptr;

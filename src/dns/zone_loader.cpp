@@ -15,6 +15,9 @@
 #include <vector>
 
 #include <fmt/format.h>
+
+#include "util/files.hpp"
+#include "util/text.hpp"
 // libzscanner's header has no extern "C" guard of its own.
 extern "C" {
 #include <libzscanner/scanner.h>
@@ -28,8 +31,12 @@ namespace fs = std::filesystem;
 
 // $INCLUDE nesting limit: deeper nesting is a mistake or a loop we failed to see.
 constexpr std::size_t k_max_include_depth = 16;
+// $INCLUDE lines in one zone, nested or not: each opens and maps a file.
+constexpr std::size_t k_max_includes = 4096;
 // Parsed text is dropped from our resident set in steps of this size (see drop_parsed_text).
 constexpr std::ptrdiff_t k_release_step = std::ptrdiff_t{8} << 20;
+// A class mnemonic is looked for among the first tokens of a line: this much of it is enough.
+constexpr std::size_t k_max_class_scan = 256;
 
 struct ScannerFree {
   void operator()(zs_scanner_t* s) const noexcept {
@@ -77,13 +84,10 @@ struct Frame {
 // opening it (empty for the main file).
 Result<ScannerHandle> open_scanner(const std::string& path, const std::string& display, const std::string& where,
                                    const std::string& origin, std::uint32_t ttl) {
-  std::error_code ec;
-  const fs::file_status st = fs::status(path, ec);
-  if (ec) {
-    return fail(fmt::format("{}{}: {}", where, display, lower_first(ec.message())));
-  }
-  if (fs::is_directory(st)) {
-    return fail(fmt::format("{}{}: is a directory", where, display));
+  // A directory, FIFO, device or oversized file is refused before the scanner opens it (it
+  // would map /dev/zero or block on a FIFO).
+  if (auto checked = util::check_input_file(path, util::k_max_zone_file_bytes, display); !checked) {
+    return fail(where + checked.error().message);
   }
   if (::access(path.c_str(), R_OK) != 0) {
     return fail(fmt::format("{}{}: {}", where, display, lower_first(std::strerror(errno))));
@@ -143,17 +147,28 @@ void drop_parsed_text(Frame& frame) {
 // want the line where it starts.
 struct RecordStart {
   std::uint64_t line = 0;
-  const char* text = nullptr;  // its first character in the mapped file, or null
+  // Its first character, as an offset into the mapped file; npos when unknown.
+  std::size_t offset = std::string::npos;
+  // A copy of its line when it is the file's last, unterminated line: the scanner parses that
+  // line only after appending a newline of its own, and unmaps the file before doing so, so
+  // the mapped text must not be read afterwards.
+  std::string last_line;
 };
+
+// True while `frame`'s file is still mapped: every read of the mapped text checks this first.
+bool still_mapped(const Frame& frame) {
+  const zs_scanner_t* s = frame.scanner.get();
+  return frame.map_begin != nullptr && s->input.start == frame.map_begin && s->input.end == frame.map_end;
+}
 
 // Before a record is parsed the scanner sits at the end of the previous one, on line
 // `line_counter`: skip blank lines, comment lines and directive lines ($TTL, $ORIGIN) from
 // there, counting newlines.
 RecordStart next_record_start(const Frame& frame) {
   const zs_scanner_t* s = frame.scanner.get();
-  RecordStart start{s->line_counter, nullptr};
+  RecordStart start{s->line_counter, std::string::npos, {}};
   const char* p = s->input.current;
-  if (frame.map_begin == nullptr || s->input.start != frame.map_begin || p < frame.map_begin || p > frame.map_end) {
+  if (!still_mapped(frame) || p < frame.map_begin || p > frame.map_end) {
     return start;
   }
   const char* end = frame.map_end;
@@ -176,21 +191,40 @@ RecordStart next_record_start(const Frame& frame) {
       }
       continue;
     }
-    start.text = p;
+    start.offset = static_cast<std::size_t>(p - frame.map_begin);
+    if (std::memchr(p, '\n', static_cast<std::size_t>(end - p)) == nullptr) {
+      start.last_line.assign(p, std::min<std::size_t>(static_cast<std::size_t>(end - p), k_max_class_scan));
+    }
     break;
   }
   return start;
 }
 
-// libzscanner knows class IN only and reads any other class mnemonic as an unknown type. When
-// one of the first tokens of the record's line is a class, returns it for a clearer message.
-std::optional<std::string> class_token(const Frame& frame, const char* text) {
-  if (text == nullptr) {
+// The text of the record's first line, bounded by the buffer it lives in: the mapped file
+// while it is still mapped, else the copy of the last line; nullopt when neither is there.
+std::optional<std::string_view> record_line(const Frame& frame, const RecordStart& start) {
+  if (start.offset == std::string::npos) {
     return std::nullopt;
   }
-  const char* end = frame.map_end;
-  const char* line_end = static_cast<const char*>(std::memchr(text, '\n', static_cast<std::size_t>(end - text)));
-  const std::string_view line(text, static_cast<std::size_t>((line_end != nullptr ? line_end : end) - text));
+  if (still_mapped(frame)) {
+    const auto size = static_cast<std::size_t>(frame.map_end - frame.map_begin);
+    if (start.offset >= size) {
+      return std::nullopt;
+    }
+    const char* text = frame.map_begin + start.offset;
+    const std::size_t rest = std::min(size - start.offset, k_max_class_scan);
+    const char* line_end = static_cast<const char*>(std::memchr(text, '\n', rest));
+    return std::string_view(text, line_end != nullptr ? static_cast<std::size_t>(line_end - text) : rest);
+  }
+  if (!start.last_line.empty()) {
+    return std::string_view(start.last_line);
+  }
+  return std::nullopt;
+}
+
+// libzscanner knows class IN only and reads any other class mnemonic as an unknown type. When
+// one of the first tokens of the record's `line` is a class, returns it for a clearer message.
+std::optional<std::string> class_token(std::string_view line) {
   std::size_t pos = 0;
   for (int token = 0; token < 4 && pos < line.size(); ++token) {
     const std::size_t first = line.find_first_not_of(" \t\r", pos);
@@ -202,7 +236,7 @@ std::optional<std::string> class_token(const Frame& frame, const char* text) {
     std::transform(word.begin(), word.end(), word.begin(),
                    [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); });
     if (word == "CH" || word == "CS" || word == "HS" || word == "ANY" || word == "NONE" ||
-        (word.starts_with("CLASS") && word.size() > 5 && word != "CLASS1" &&
+        (word.starts_with("CLASS") && word.size() > 5 && word.size() <= 10 && word != "CLASS1" &&
          word.find_first_not_of("0123456789", 5) == std::string::npos)) {
       return word;
     }
@@ -294,6 +328,13 @@ private:
     zs_scanner_t* s = frame.scanner.get();
     const RecordStart start = next_record_start(frame);
     const std::uint64_t start_line = start.line;
+    // libzscanner copies its Ragel call stack (ZS_RAGEL_STACK_SIZE entries) into a local array
+    // of parse() and trusts `top`: never let it parse with a full stack (see the
+    // ZS_STATE_INCLUDE case for how it filled up).
+    const int top_before = s->top;
+    if (top_before < 0 || top_before >= ZS_RAGEL_STACK_SIZE - 1) {
+      return fail(fmt::format("{}:{}: zone scanner state exhausted", frame.display, s->line_counter));
+    }
     if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
       return fail(fmt::format("{}:{}: {}", frame.display, s->line_counter, scanner_error(s->error.code)));
     }
@@ -318,12 +359,22 @@ private:
     }
     case ZS_STATE_ERROR:
       if (s->error.code == ZS_UNSUPPORTED_TYPE && start_line == s->line_counter) {
-        if (const std::optional<std::string> rclass = class_token(frame, start.text)) {
-          return fail(fmt::format("{}:{}: class {} is not IN", frame.display, start_line, *rclass));
+        if (const std::optional<std::string_view> line = record_line(frame, start)) {
+          if (const std::optional<std::string> rclass = class_token(*line)) {
+            return fail(fmt::format("{}:{}: class {} is not IN", frame.display, start_line, *rclass));
+          }
         }
       }
       return fail(fmt::format("{}:{}: {}", frame.display, s->line_counter, scanner_error(s->error.code)));
     case ZS_STATE_INCLUDE:
+      // libzscanner 3.2 stops inside a called sub-machine when it hands an $INCLUDE to us
+      // (process.automatic off) and never returns from it: every $INCLUDE leaves one entry on
+      // its 16-entry stack, and the 17th overflowed a stack array in parse() ("stack
+      // smashing detected"). A directive is complete here and the scanner is back at the start
+      // of a line, so the stack is what it was before the directive.
+      if (s->top > top_before) {
+        s->top = top_before;
+      }
       return include(frame);
     case ZS_STATE_EOF:
     case ZS_STATE_STOP:
@@ -338,20 +389,26 @@ private:
   Result<void> include(Frame& parent) {
     const zs_scanner_t* s = parent.scanner.get();
     const std::string where = fmt::format("{}:{}: ", parent.display, s->line_counter);
-    const std::string resolved(s->include_filename);
-    const std::string origin(reinterpret_cast<const char*>(s->buffer));
-    const std::string display = include_display(parent, s, resolved);
     if (m_stack.size() >= k_max_include_depth) {
-      return fail(fmt::format("{}$INCLUDE {}: nested more than {} deep", where, display, k_max_include_depth));
+      return fail(fmt::format("{}$INCLUDE nested deeper than {}", where, k_max_include_depth));
     }
+    if (++m_includes > k_max_includes) {
+      return fail(fmt::format("{}$INCLUDE: more than {} in one zone", where, k_max_includes));
+    }
+    // Both are NUL-terminated C strings inside fixed arrays of the scanner: never read past them.
+    const std::string resolved(s->include_filename, ::strnlen(s->include_filename, sizeof(s->include_filename)));
+    const auto* origin_text = reinterpret_cast<const char*>(s->buffer);
+    const std::string origin(origin_text, ::strnlen(origin_text, sizeof(s->buffer)));
+    const std::string display = include_display(parent, s, resolved);
+    const std::string quoted = util::quote_input(display, 200);
     std::error_code ec;
     fs::path real = fs::canonical(resolved, ec);
     if (ec) {
-      return fail(fmt::format("{}$INCLUDE {}: {}", where, display, lower_first(ec.message())));
+      return fail(fmt::format("{}$INCLUDE {}: {}", where, quoted, lower_first(ec.message())));
     }
     for (const Frame& open : m_stack) {
       if (open.real == real) {
-        return fail(fmt::format("{}$INCLUDE {}: include loop", where, display));
+        return fail(fmt::format("{}$INCLUDE {}: include loop", where, quoted));
       }
     }
     ZW_TRY_ASSIGN(const std::uint16_t file, m_builder->add_file(display));
@@ -369,6 +426,7 @@ private:
   std::vector<Frame> m_stack;
   std::optional<Bytes> m_soa_owner;
   std::string m_soa_where;
+  std::size_t m_includes = 0;
 };
 
 } // namespace

@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_text.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
@@ -112,7 +114,7 @@ public:
     const std::string text = string();
     auto t = util::parse_time(text);
     if (!t || text.size() != 20 || text.back() != 'Z') {
-      fail_here(fmt::format("\"{}\" is not an RFC 3339 UTC time like 2026-11-27T12:00:00Z", text));
+      fail_here(fmt::format("\"{}\" is not an RFC 3339 UTC time like 2026-11-27T12:00:00Z", util::quote_input(text)));
     }
     return *t;
   }
@@ -169,7 +171,8 @@ Finding finding_from(const Cursor& c) {
   const Cursor severity = c.member("severity");
   const std::optional<Severity> s = severity_from_string(severity.string());
   if (!s) {
-    severity.fail_here(fmt::format("unknown severity \"{}\" (use error, warning, notice)", severity.string()));
+    severity.fail_here(
+        fmt::format("unknown severity \"{}\" (use error, warning, notice)", util::quote_input(severity.string())));
   }
   f.severity = *s;
   f.location.zone = c.member("zone").string();
@@ -187,7 +190,7 @@ Finding finding_from(const Cursor& c) {
   const Cursor rcode = resolver.member("rcode");
   const std::optional<Rcode> r = rcode_from_string(rcode.string());
   if (!r) {
-    rcode.fail_here(fmt::format("unknown rcode \"{}\"", rcode.string()));
+    rcode.fail_here(fmt::format("unknown rcode \"{}\"", util::quote_input(rcode.string())));
   }
   f.resolver.rcode = *r;
   if (const Cursor ede = resolver.member("ede"); !ede.is_null()) {
@@ -252,12 +255,8 @@ AuditResult result_from(const Cursor& root) {
 } // namespace
 
 Result<AuditResult> read_result_json(const std::string& text) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    return fail(fmt::format("not JSON at byte {}: {}", e.byte, e.what()));
-  }
+  // Parse errors, and numbers no double holds (1e400), come back naming the byte or member.
+  ZW_TRY_ASSIGN(const json doc, util::parse_json(text));
   try {
     return result_from(Cursor(doc, ""));
   } catch (const ShapeError& e) {

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "util/json_text.hpp"
 #include "zonewarden/snapshot.hpp"
 
 namespace zw {
@@ -222,10 +223,7 @@ std::string snapshot_to_json(const Snapshot& snapshot) {
 }
 
 Result<Snapshot> snapshot_from_json(const std::string& text) {
-  const json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) {
-    return fail("not valid JSON");
-  }
+  ZW_TRY_ASSIGN(const json doc, util::parse_json(text));
   try {
     const Reader r("snapshot");
     if (r.get<std::string>(doc, "kind") != "zonewarden-snapshot") {

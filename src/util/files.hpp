@@ -1,18 +1,50 @@
 #pragma once
-// Reading and writing whole files. Writes are atomic: a reader never sees half a file.
+// Reading and writing whole files. Every file we read goes through here, so that a directory,
+// a FIFO, a device or an oversized file is refused before the first byte is read. Writes are
+// atomic: a reader never sees half a file.
 
+#include <cstdint>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "zonewarden/error.hpp"
 
 namespace zw::util {
 
-// The whole content of `path`; the error names the path and the reason.
-Result<std::string> read_file(const std::string& path);
+// Size limits, checked before reading. Generous: they stop /dev/zero and runaway files, not
+// real inputs.
+inline constexpr std::uint64_t k_max_zone_file_bytes = std::uint64_t{4} << 30;   // 4 GiB
+inline constexpr std::uint64_t k_max_small_file_bytes = std::uint64_t{64} << 20; // 64 MiB
+
+// Checks that `path` is a regular file of at most `max_bytes` bytes and returns its size.
+// Errors name `display` (or `path` when empty): `PATH: is a directory`, `PATH: not a regular
+// file` (FIFO, device, socket), `PATH: 5.0 GiB, over the 4.0 GiB limit`, or the errno text.
+Result<std::uint64_t> check_input_file(const std::string& path, std::uint64_t max_bytes,
+                                       std::string_view display = {});
+
+// The whole content of `path`, which must pass check_input_file with `max_bytes`; the file is
+// checked again on the open descriptor, and reading stops at the limit even if it grows.
+Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes = k_max_small_file_bytes);
 
 // Writes `content` to `path`. A regular file is written beside it under a temporary name,
 // flushed and renamed over it, so it is never left half-written; a device or FIFO
 // (`/dev/null`, `/dev/stdout`) is written directly.
 Result<void> write_file_atomically(const std::string& path, const std::string& content);
+
+// Several files that must all be replaced or none: every content is written to a temporary
+// file beside its target and flushed first; only when all of them are on disk are they
+// renamed into place. On any failure every temporary file is removed and every existing
+// target is left as it was. Targets that are not regular files (a device) are written
+// directly, after all the others are safely on disk.
+struct FileToWrite {
+  std::string path;
+  std::string content;
+};
+Result<void> write_files_atomically(const std::vector<FileToWrite>& files);
+
+// Writes `content` to standard output and flushes it; a failed write or flush (a full disk,
+// a closed pipe, /dev/full) is an Error "standard output: <reason>".
+Result<void> write_stdout(std::string_view content);
 
 } // namespace zw::util

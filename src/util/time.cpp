@@ -3,14 +3,24 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
-#include <cmath>
 #include <ctime>
+#include <limits>
 
 #include <fmt/format.h>
+
+#include "util/text.hpp"
 
 namespace zw::util {
 
 namespace {
+
+// Accepted instants: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, what the four-digit year
+// of the text forms can say; `@unix` is held to the same range.
+constexpr std::int64_t k_min_time = -62135596800;
+constexpr std::int64_t k_max_time = 253402300799;
+// Longest duration: 100 years, far beyond any timeout, deadline or expiry window, and far
+// from overflowing milliseconds (or nanoseconds, where a clock adds it) in 64 bits.
+constexpr std::int64_t k_max_duration_ms = std::int64_t{100} * 366 * 86'400'000;
 
 bool all_digits(std::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
@@ -22,18 +32,33 @@ int number(std::string_view s) {
   return v;
 }
 
+bool leap_year(int y) {
+  return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int days_in_month(int y, int m) {
+  static constexpr int k_days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap_year(y) ? 29 : k_days[m - 1];
+}
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil):
+// exact, no time zone, no normalisation of impossible dates (those are rejected before).
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
 Result<std::int64_t> from_fields(std::string_view text, int y, int mo, int d, int h, int mi, int s) {
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
-    return fail(fmt::format("{}: not a valid date and time", text));
+  // Strict: 2026-02-31 or 25:00 is a typo, never silently moved to another instant. A leap
+  // second (:60) is not accepted either: Unix time has no name for it.
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) {
+    return fail(fmt::format("{}: not a valid date and time", quote_input(text)));
   }
-  std::tm tm{};
-  tm.tm_year = y - 1900;
-  tm.tm_mon = mo - 1;
-  tm.tm_mday = d;
-  tm.tm_hour = h;
-  tm.tm_min = mi;
-  tm.tm_sec = s;
-  return static_cast<std::int64_t>(timegm(&tm));
+  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
 }
 
 } // namespace
@@ -41,7 +66,10 @@ Result<std::int64_t> from_fields(std::string_view text, int y, int mo, int d, in
 Result<std::int64_t> parse_time(std::string_view text) {
   if (!text.empty() && text.front() == '@' && all_digits(text.substr(1))) {
     std::int64_t v = 0;
-    std::from_chars(text.data() + 1, text.data() + text.size(), v);
+    const auto [end, ec] = std::from_chars(text.data() + 1, text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v > k_max_time) {
+      return fail(fmt::format("{}: out of range (at most @{}, 9999-12-31T23:59:59Z)", quote_input(text), k_max_time));
+    }
     return v;
   }
   if (text.size() == 14 && all_digits(text)) {
@@ -63,7 +91,8 @@ Result<std::int64_t> parse_time(std::string_view text) {
       return from_fields(text, y, mo, d, number(text.substr(11, 2)), number(text.substr(14, 2)), number(text.substr(17, 2)));
     }
   }
-  return fail(fmt::format("{}: not a time (use 2026-11-27T12:00:00Z, 20261127120000 or @unixseconds)", text));
+  return fail(fmt::format("{}: not a time (use 2026-11-27T12:00:00Z, 20261127120000 or @unixseconds)",
+                          quote_input(text)));
 }
 
 std::string format_utc(std::int64_t unix_seconds) {
@@ -75,40 +104,62 @@ std::string format_utc(std::int64_t unix_seconds) {
 }
 
 Result<std::int64_t> parse_duration_ms(std::string_view text) {
+  // NUMBER[.FRACTION][UNIT], read as integers: no exponent, sign, inf or nan, and every step
+  // checked against the limit, so nothing can overflow or round into range.
   std::size_t split = 0;
-  while (split < text.size() && (std::isdigit(static_cast<unsigned char>(text[split])) || text[split] == '.')) {
+  while (split < text.size() && std::isdigit(static_cast<unsigned char>(text[split]))) {
     ++split;
   }
-  const std::string number_part(text.substr(0, split));
-  const std::string_view unit = text.substr(split);
-  double value = 0;
-  try {
-    std::size_t used = 0;
-    value = std::stod(number_part, &used);
-    if (used != number_part.size()) {
-      throw std::invalid_argument("trailing");
+  const std::string_view whole = text.substr(0, split);
+  std::string_view fraction;
+  if (split < text.size() && text[split] == '.') {
+    const std::size_t begin = ++split;
+    while (split < text.size() && std::isdigit(static_cast<unsigned char>(text[split]))) {
+      ++split;
     }
-  } catch (const std::exception&) {
-    return fail(fmt::format("{}: not a duration (use 2s, 500ms, 3d, 12h, 90m)", text));
+    fraction = text.substr(begin, split - begin);
   }
-  double factor = 1000.0;
+  const std::string_view unit = text.substr(split);
+  if (whole.empty() && fraction.empty()) {
+    return fail(fmt::format("{}: not a duration (use 2s, 500ms, 3d, 12h, 90m)", quote_input(text)));
+  }
+  std::int64_t factor = 1000;
   if (unit == "ms") {
-    factor = 1.0;
+    factor = 1;
   } else if (unit.empty() || unit == "s") {
-    factor = 1000.0;
+    factor = 1000;
   } else if (unit == "m") {
-    factor = 60'000.0;
+    factor = 60'000;
   } else if (unit == "h") {
-    factor = 3'600'000.0;
+    factor = 3'600'000;
   } else if (unit == "d") {
-    factor = 86'400'000.0;
+    factor = 86'400'000;
   } else {
-    return fail(fmt::format("{}: unknown unit \"{}\" (use ms, s, m, h, d)", text, unit));
+    return fail(fmt::format("{}: unknown unit \"{}\" (use ms, s, m, h, d)", quote_input(text), quote_input(unit, 20)));
   }
-  if (!std::isfinite(value) || value < 0 || value * factor > 1e15) {
-    return fail(fmt::format("{}: duration out of range", text));
+  const auto out_of_range = [&] {
+    return fail(fmt::format("{}: duration out of range (at most 100 years)", quote_input(text)));
+  };
+  std::int64_t ms = 0;
+  for (const char c : whole) {
+    ms = ms * 10 + (c - '0') * factor;
+    if (ms > k_max_duration_ms) {
+      return out_of_range();
+    }
   }
-  return static_cast<std::int64_t>(value * factor);
+  // The fraction, rounded down to whole milliseconds. Nine digits are more precision than a
+  // millisecond needs even for days, and keep digits * factor well inside 64 bits.
+  std::int64_t numerator = 0;
+  std::int64_t denominator = 1;
+  for (const char c : fraction.substr(0, 9)) {
+    numerator = numerator * 10 + (c - '0');
+    denominator *= 10;
+  }
+  ms += numerator * factor / denominator;
+  if (ms > k_max_duration_ms) {
+    return out_of_range();
+  }
+  return ms;
 }
 
 Result<std::int64_t> parse_duration_s(std::string_view text) {

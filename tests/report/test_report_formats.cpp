@@ -194,6 +194,9 @@ TEST_SUITE("report") {
     CHECK(error_of("\"rtt_ms\": null", "\"rtt_ms\": \"fast\"").rfind("zones[0].servers[1].rtt_ms:", 0) == 0);
     CHECK(zw::read_result_json("{\"tool\": ").error().message.rfind("not JSON", 0) == 0);
     CHECK(zw::read_result_json("[]").error().message.rfind("(document): expected", 0) == 0);
+    // A number no double holds is named like any other bad member, not an internal error.
+    CHECK(error_of("\"rtt_ms\": null", "\"rtt_ms\": 1e400") == "zones[0].servers[1].rtt_ms: number out of range");
+    CHECK(error_of("\"schema\": 1", "\"schema\": 1e400") == "schema: number out of range");
   }
 
   TEST_CASE("report::render dispatches every format") {

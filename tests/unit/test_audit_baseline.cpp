@@ -165,3 +165,12 @@ TEST_CASE("audit::load_baseline errors") {
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().message.find("/nonexistent/baseline.json") != std::string::npos);
 }
+
+TEST_CASE("audit::load_baseline names the file and the member of a number out of range") {
+  TempDir dir;
+  const std::string path = dir.write("huge.json", R"({"tool": "zonewarden", "schema": 1, "elapsed_s": 1e400, "zones": []})");
+  const Result<Baseline> baseline = load_baseline(path);
+  REQUIRE_FALSE(baseline.has_value());
+  CHECK(baseline.error().message.rfind(path + ": ", 0) == 0);
+  CHECK(baseline.error().message.find("elapsed_s: number out of range") != std::string::npos);
+}

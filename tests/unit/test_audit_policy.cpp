@@ -4,6 +4,7 @@
 #include <vector>
 
 #include <doctest/doctest.h>
+#include <fmt/format.h>
 
 #include "audit/bundled_profiles.hpp"
 #include "audit/config_tree.hpp"
@@ -342,4 +343,34 @@ TEST_CASE("audit::count_at_or_above ignores suppressed findings") {
   CHECK(count_at_or_above(result, Severity::error) == 1);
   CHECK(count_at_or_above(result, Severity::notice) == 1);
   CHECK(result.zones[0].findings.size() == 3); // suppressed, not removed
+}
+
+TEST_CASE("audit::parse_yaml bounds alias expansion, size and depth") {
+  // Billion laughs: 300 bytes that expand to 10^9 values through aliases.
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  const std::string names = "abcdefghi";
+  for (std::size_t i = 1; i < names.size(); ++i) {
+    const char prev = names[i - 1];
+    laughs += fmt::format("{0}: &{0} [*{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}, *{1}]\n", names[i], prev);
+  }
+  const Result<audit::ConfigNode> expanded = audit::parse_yaml(laughs, "laughs.yaml");
+  REQUIRE_FALSE(expanded.has_value());
+  CHECK(expanded.error().message.rfind("laughs.yaml: more than ", 0) == 0);
+  // Deep nesting, in both syntaxes.
+  const Result<audit::ConfigNode> deep = audit::parse_yaml("a: " + std::string(200, '[') + std::string(200, ']'), "deep.yaml");
+  REQUIRE_FALSE(deep.has_value());
+  CHECK(deep.error().message.rfind("deep.yaml", 0) == 0);
+  const Result<audit::ConfigNode> deep_toml = audit::parse_toml("a = " + std::string(200, '[') + std::string(200, ']'), "deep.toml");
+  REQUIRE_FALSE(deep_toml.has_value());
+  CHECK(deep_toml.error().message.rfind("deep.toml", 0) == 0);
+  // A moderate use of aliases is still fine.
+  CHECK(audit::parse_yaml("a: &a [1, 2]\nb: *a\n", "ok.yaml").has_value());
+}
+
+TEST_CASE("audit::load_policy caps the input it quotes") {
+  TempDir dir;
+  const std::string path = dir.write("long.yaml", std::string(100000, 'k') + ": 1\n");
+  const Result<Policy> policy = load_policy(path);
+  REQUIRE_FALSE(policy.has_value());
+  CHECK(policy.error().message.size() < path.size() + 400);
 }

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <sys/stat.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -262,4 +264,48 @@ child DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab
   }
   CHECK(nsec_count == zone->name_count() - 1);  // all names but the glue ns.child.example.
   CHECK(zone->find(name("example."), rrtype::dnskey)->size() == 2);
+}
+
+TEST_CASE("dns::ZoneStore hostile input: errors stay inside the text, $INCLUDE is bounded") {
+  TempDir dir;
+  // A class on the last, unterminated line: libzscanner unmaps the file before parsing that
+  // line, and the message was built from the unmapped text (SIGSEGV).
+  const std::string last = dir.file("last.zone", "$ORIGIN example.\n$TTL 300\n@ 300 CH SOA ns hm 1 2 3 4 5");
+  CHECK(load_error(last) == last + ":3: class CH is not IN");
+  const std::string last_garbage = dir.file("last-garbage.zone", "$ORIGIN example.\n@ 300 IN SOA ns hm 1 2 3 4 5\nx 3 IN BOGUS");
+  CHECK(starts_with(load_error(last_garbage), last_garbage + ":3: "));
+
+  // Sequential $INCLUDEs: the 17th overflowed libzscanner's stack ("stack smashing detected").
+  dir.file("leaf.inc", "www A 192.0.2.2\n");
+  std::string many = "$ORIGIN example.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n";
+  for (int i = 0; i < 40; ++i) {
+    many += "$INCLUDE leaf.inc\n";
+  }
+  many += "last A 192.0.2.9\n";
+  const zw::Result<ZoneStore> zone = load_zone_file(dir.file("many.zone", many));
+  REQUIRE_MESSAGE(zone.has_value(), error_text(zone));
+
+  // Nested too deep: a clear error at the include that goes one level too far.
+  for (int i = 1; i <= 20; ++i) {
+    dir.file("n" + std::to_string(i) + ".inc",
+             i < 20 ? "$INCLUDE n" + std::to_string(i + 1) + ".inc\n" : std::string("deep A 192.0.2.3\n"));
+  }
+  const std::string nested = dir.file("nested.zone", "$ORIGIN example.\n@ 300 SOA ns hm 1 2 3 4 5\n$INCLUDE n1.inc\n");
+  CHECK(load_error(nested).find("$INCLUDE nested deeper than 16") != std::string::npos);
+
+  // More $INCLUDE lines than any zone has.
+  std::string flood = "$ORIGIN example.\n@ 300 SOA ns hm 1 2 3 4 5\n";
+  for (int i = 0; i < 5000; ++i) {
+    flood += "$INCLUDE leaf.inc\n";
+  }
+  CHECK(load_error(dir.file("flood.zone", flood)).find("$INCLUDE: more than") != std::string::npos);
+
+  // Not regular files: refused before the scanner maps or blocks on them.
+  CHECK(load_error("/dev/zero") == "/dev/zero: not a regular file");
+  const std::string zero = dir.file("zero.zone", "$ORIGIN example.\n@ 300 SOA ns hm 1 2 3 4 5\n$INCLUDE /dev/zero\n");
+  CHECK(load_error(zero) == zero + ":3: $INCLUDE /dev/zero: not a regular file");
+  const std::string fifo = (dir.path / "fifo.zone").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(load_error(fifo) == fifo + ": not a regular file");
+  CHECK(load_error(dir.path.string()) == dir.path.string() + ": is a directory");
 }

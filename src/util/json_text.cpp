@@ -1,0 +1,97 @@
+#include "util/json_text.hpp"
+
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "util/text.hpp"
+
+namespace zw::util {
+
+namespace {
+
+using nlohmann::json;
+
+// Where the parser is, kept from its callback events, so that an error thrown from inside the
+// parser (a number overflow) can still be named by its member path.
+class PathTracker {
+public:
+  struct TooDeep {};
+
+  bool on_event(int depth, json::parse_event_t event, const json& parsed) {
+    switch (event) {
+    case json::parse_event_t::object_start:
+    case json::parse_event_t::array_start:
+      if (depth >= k_max_json_depth) {
+        throw TooDeep{};
+      }
+      m_frames.push_back(Frame{event == json::parse_event_t::array_start, 0, {}});
+      break;
+    case json::parse_event_t::object_end:
+    case json::parse_event_t::array_end:
+      if (!m_frames.empty()) {
+        m_frames.pop_back();
+      }
+      element_done();
+      break;
+    case json::parse_event_t::key:
+      if (!m_frames.empty() && parsed.is_string()) {
+        m_frames.back().key = parsed.get<std::string>();
+      }
+      break;
+    case json::parse_event_t::value:
+      element_done();
+      break;
+    }
+    return true;
+  }
+
+  std::string path() const {
+    std::string out;
+    for (const Frame& f : m_frames) {
+      if (f.array) {
+        out += fmt::format("[{}]", f.index);
+      } else {
+        out += (out.empty() ? "" : ".") + quote_input(f.key, 40);
+      }
+    }
+    return out.empty() ? "(document)" : out;
+  }
+
+private:
+  struct Frame {
+    bool array = false;
+    std::size_t index = 0;  // array: elements completed so far, i.e. the current one's index
+    std::string key;        // object: the member being read
+  };
+  void element_done() {
+    if (!m_frames.empty() && m_frames.back().array) {
+      ++m_frames.back().index;
+    }
+  }
+  std::vector<Frame> m_frames;
+};
+
+} // namespace
+
+Result<json> parse_json(std::string_view text) {
+  PathTracker tracker;
+  try {
+    return json::parse(text, [&tracker](int depth, json::parse_event_t event, json& parsed) {
+      return tracker.on_event(depth, event, parsed);
+    });
+  } catch (const PathTracker::TooDeep&) {
+    return fail(fmt::format("{}: nested deeper than {} levels", tracker.path(), k_max_json_depth));
+  } catch (const json::parse_error& e) {
+    // what() ends with the token last read, which may be a megabyte-long string: capped.
+    return fail(fmt::format("not JSON at byte {}: {}", e.byte, quote_input(e.what(), 160)));
+  } catch (const json::out_of_range&) {
+    // nlohmann's 406: a number literal no double can hold (1e400).
+    return fail(fmt::format("{}: number out of range", tracker.path()));
+  } catch (const json::exception& e) {
+    return fail(fmt::format("{}: {}", tracker.path(), quote_input(e.what(), 160)));
+  }
+}
+
+} // namespace zw::util

@@ -1,0 +1,45 @@
+#include "util/text.hpp"
+
+#include <algorithm>
+
+namespace zw::util {
+
+std::string quote_input(std::string_view text, std::size_t max_chars) {
+  std::string out;
+  out.reserve(std::min(text.size(), max_chars * 4 + 3));
+  std::size_t chars = 0;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    if (chars == max_chars) {
+      out += "…";
+      return out;
+    }
+    const auto c = static_cast<unsigned char>(text[i]);
+    // Length of the UTF-8 sequence starting here; a stray byte counts as one character.
+    std::size_t len = 1;
+    if (c >= 0xf0 && c < 0xf8) {
+      len = 4;
+    } else if (c >= 0xe0) {
+      len = c < 0xf0 ? 3 : 1;
+    } else if (c >= 0xc0) {
+      len = 2;
+    }
+    bool valid = i + len <= text.size();
+    for (std::size_t k = 1; valid && k < len; ++k) {
+      valid = (static_cast<unsigned char>(text[i + k]) & 0xc0) == 0x80;
+    }
+    if (!valid) {
+      len = 1;
+    }
+    if (len == 1 && (c < 0x20 || c == 0x7f || c >= 0x80)) {
+      out += '?';
+    } else {
+      out.append(text.substr(i, len));
+    }
+    i += len;
+    ++chars;
+  }
+  return out;
+}
+
+} // namespace zw::util

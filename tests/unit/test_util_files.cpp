@@ -1,0 +1,125 @@
+#include <doctest/doctest.h>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "util/files.hpp"
+#include "util/json_text.hpp"
+#include "util/text.hpp"
+
+using namespace zw::util;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "zw-files-XXXXXX").string();
+    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
+    path = pattern;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string file(const std::string& name, const std::string& content) const {
+    const fs::path p = path / name;
+    std::ofstream(p, std::ios::binary) << content;
+    return p.string();
+  }
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string error_of(const zw::Result<std::string>& r) { return r ? std::string("(no error)") : r.error().message; }
+
+} // namespace
+
+TEST_CASE("util::read_file refuses what is not a regular file, before reading") {
+  TempDir dir;
+  const std::string plain = dir.file("a.txt", "hello\n");
+  CHECK(read_file(plain).value() == "hello\n");
+  CHECK(read_file(dir.file("empty.txt", "")).value().empty());
+  CHECK(error_of(read_file(dir.path.string())) == dir.path.string() + ": is a directory");
+  CHECK(error_of(read_file("/dev/zero")) == "/dev/zero: not a regular file");
+  CHECK(error_of(read_file("/dev/null")) == "/dev/null: not a regular file");
+  const std::string fifo = (dir.path / "fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  CHECK(error_of(read_file(fifo)) == fifo + ": not a regular file");  // and it did not block
+  CHECK(error_of(read_file((dir.path / "missing").string())).find(": no such file") != std::string::npos);
+  // The size limit is checked on the file's size, not by reading it.
+  const std::string big = dir.file("big.txt", std::string(5000, 'x'));
+  CHECK(read_file(big, 5000).value().size() == 5000);
+  CHECK(error_of(read_file(big, 4999)).rfind(big + ": 5000 bytes, over the 4999 bytes limit", 0) == 0);
+  CHECK(check_input_file(big, 4999, "shown").error().message.rfind("shown: ", 0) == 0);
+  CHECK(check_input_file(big, 5000).value() == 5000);
+}
+
+TEST_CASE("util::write_files_atomically replaces all or none") {
+  TempDir dir;
+  const std::string a = dir.file("a.json", "OLD-A");
+  const std::string b = dir.file("b.sarif", "OLD-B");
+  REQUIRE(write_files_atomically({{a, "NEW-A"}, {b, "NEW-B"}}).has_value());
+  CHECK(slurp(a) == "NEW-A");
+  CHECK(slurp(b) == "NEW-B");
+  // The second target cannot be written: the first keeps its old content.
+  const std::string blocked = (dir.path / "c.html").string();
+  fs::create_directory(blocked);
+  const zw::Result<void> failed = write_files_atomically({{a, "NEWER-A"}, {blocked, "C"}});
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().message == blocked + ": is a directory");
+  CHECK(slurp(a) == "NEW-A");
+  // A target whose directory is missing fails before anything is renamed, and leaves no
+  // temporary files behind.
+  const std::string lost = (dir.path / "no" / "d.txt").string();
+  REQUIRE_FALSE(write_files_atomically({{a, "NEWER-A"}, {lost, "D"}}).has_value());
+  CHECK(slurp(a) == "NEW-A");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path)) {
+    ++entries;
+  }
+  CHECK(entries == 3);  // a.json, b.sarif, c.html/
+  // A device is written in place (and /dev/full fails loudly).
+  CHECK(write_files_atomically({{"/dev/null", "x"}}).has_value());
+  CHECK_FALSE(write_files_atomically({{"/dev/full", "x"}}).has_value());
+}
+
+TEST_CASE("util::quote_input caps echoed input") {
+  CHECK(quote_input("example.com") == "example.com");
+  CHECK(quote_input(std::string(100, 'x')) == std::string(80, 'x') + "…");
+  CHECK(quote_input(std::string(80, 'x')) == std::string(80, 'x'));
+  CHECK(quote_input("a\nb\tc\x7f") == "a?b?c?");
+  CHECK(quote_input("caf\xc3\xa9", 4) == "caf\xc3\xa9");
+  CHECK(quote_input("\xc3\xa9\xc3\xa9\xc3\xa9", 2) == "\xc3\xa9\xc3\xa9…");
+  CHECK(quote_input("\xff\xc3") == "??");
+}
+
+TEST_CASE("util::parse_json names the member of a number out of range") {
+  CHECK(parse_json(R"({"a": [1, {"b": 2.5}]})").has_value());
+  const auto error = [](const std::string& text) {
+    const zw::Result<nlohmann::json> r = parse_json(text);
+    REQUIRE_FALSE(r.has_value());
+    return r.error().message;
+  };
+  CHECK(error(R"({"zones": [{"servers": [{}, {"rtt_ms": 1e400}]}]})") ==
+        "zones[0].servers[1].rtt_ms: number out of range");
+  CHECK(error(R"({"a": 1, "elapsed_s": -1e999})") == "elapsed_s: number out of range");
+  CHECK(error("[1, 2, 1e400]") == "[2]: number out of range");
+  CHECK(error("1e400") == "(document): number out of range");
+  CHECK(error("{\"a\": NaN}").rfind("not JSON at byte ", 0) == 0);
+  CHECK(error(std::string(1000, '[') + std::string(1000, ']')).find("nested deeper than") != std::string::npos);
+  // A syntax error after a megabyte-long token is still one short line.
+  CHECK(error("[\"" + std::string(1 << 20, 'x')).size() < 300);
+}
