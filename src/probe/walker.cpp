@@ -466,9 +466,17 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
     co_return *race->winner;
   }
   RaceResult result;
-  std::vector<std::string> parts;
+  // Grouped by what went wrong, a few servers named per group: a reason stays one readable line
+  // even when all 26 root server addresses failed alike.
+  constexpr std::size_t k_named = 3;
+  std::vector<std::pair<std::string, std::vector<std::string>>> by_reason;
   for (const auto& [server, ex] : race->failures) {
-    parts.push_back(fmt::format("{}/{}: {}", server.name, server.address, short_summary(ex)));
+    const std::string reason = short_summary(ex);
+    auto group = std::find_if(by_reason.begin(), by_reason.end(), [&](const auto& g) { return g.first == reason; });
+    if (group == by_reason.end()) {
+      group = by_reason.insert(by_reason.end(), {reason, {}});
+    }
+    group->second.push_back(fmt::format("{}/{}", server.name, server.address));
     // The most telling failure: an answer beats a silence.
     if (result.exchange.qname.empty() || (ex.outcome == Outcome::answered &&
                                           result.exchange.outcome != Outcome::answered)) {
@@ -476,10 +484,19 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
       result.exchange = ex;
     }
   }
+  std::vector<std::string> parts;
+  for (const auto& [reason, servers] : by_reason) {
+    const std::size_t named = std::min(servers.size(), k_named);
+    std::string who = fmt::format("{}", fmt::join(servers.begin(), servers.begin() + static_cast<std::ptrdiff_t>(named), ", "));
+    if (servers.size() > named) {
+      who += fmt::format(" and {} more", servers.size() - named);
+    }
+    parts.push_back(fmt::format("{}: {}", who, reason));
+  }
   if (race->remaining > 0) {
     parts.push_back("audit deadline reached");
   }
-  result.summary = fmt::format("{}", fmt::join(parts, ", "));
+  result.summary = fmt::format("{}", fmt::join(parts, "; "));
   co_return result;
 }
 
