@@ -32,6 +32,7 @@ struct AuditArgs {
   std::string timeout = "2s";
   int retries = 1;
   std::string deadline = "120s";
+  int max_in_flight = 200;
   std::string now;
   std::string expiry_window;  // empty: the profile's threshold
   std::string resolver_model;
@@ -111,7 +112,8 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       return fail("audit: no zone given (ZONE... or --zones-from FILE)");
     }
     ZW_TRY_ASSIGN(probe::ProbeOptions options,
-                  probe_options(NetworkArgs{args.hints, args.servers, args.timeout, args.retries, args.deadline}));
+                  probe_options(NetworkArgs{args.hints, args.servers, args.timeout, args.retries, args.deadline,
+                                            args.max_in_flight}));
     ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
     ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
     if (!args.ds.empty()) {
@@ -161,6 +163,8 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--timeout", args->timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
   cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
+  cmd->add_option("--max-in-flight", args->max_in_flight, "Queries in flight at once, all zones together (1-10000)")
+      ->capture_default_str();
   cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
   cmd->add_option("--expiry-window", args->expiry_window,
                   "Warn when signatures expire within this span (default: the profile's, 3d)");

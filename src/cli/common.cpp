@@ -107,6 +107,10 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
   if (timeout_ms < 10 || timeout_ms > 60'000) {
     return fail(fmt::format("--timeout {}: must be between 10ms and 60s", util::quote_input(args.timeout)));
   }
+  if (args.max_in_flight < 1 || args.max_in_flight > 10'000) {
+    return fail(fmt::format("--max-in-flight {}: must be between 1 and 10000", args.max_in_flight));
+  }
+  options.max_in_flight = args.max_in_flight;
   if (args.retries < 0 || args.retries > 5) {
     return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
   }

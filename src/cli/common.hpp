@@ -82,6 +82,7 @@ struct NetworkArgs {
   std::string timeout = "2s";
   int retries = 1;
   std::string deadline = "120s";
+  int max_in_flight = 200;           // --max-in-flight: queries in flight at once
 };
 
 // Checks `args` and turns them into probe options (root hints read and parsed); the error names

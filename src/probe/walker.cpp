@@ -252,7 +252,6 @@ private:
   std::vector<std::shared_ptr<Waiter>> m_waiters;
 };
 
-constexpr int k_max_in_flight = 200;
 
 // Holds one Limiter slot for the life of a query.
 class Slot {
@@ -331,7 +330,7 @@ public:
          const std::vector<std::pair<std::string, std::string>>& hints, Clock::time_point deadline,
          std::int64_t started_at)
       : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
-        m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, k_max_in_flight)),
+        m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, options.max_in_flight)),
         m_nodata_names(zones.size()), m_nodata_asked(zones.size()) {
     Cut root;
     root.zone = ".";

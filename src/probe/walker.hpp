@@ -41,6 +41,7 @@ struct ProbeOptions {
   std::vector<UserServer> servers;                // undelegated mode: applies to every zone
   std::optional<std::vector<std::string>> expected_ds;  // --ds RRs for undelegated mode
   std::uint16_t port = 53;                        // destination port of every query (tests)
+  int max_in_flight = 200;                        // queries in flight at once, all zones together
   std::vector<NameQuery> name_queries;            // --name: extra queries, each to one zone's servers
 };
 

@@ -76,6 +76,8 @@ cases = [
     ("missing snapshot", ["audit", "--restore", os.path.join(tmp, "none.json")]),
     ("unknown rule", ["rules", "no/such-rule"]),
     ("ds without servers", ["audit", "example.", "--hints", hints, "--ds", bad_anchor]),
+    ("--max-in-flight 0", ["audit", "example.", "--hints", hints, "--max-in-flight", "0"], "--max-in-flight"),
+    ("--max-in-flight too many", ["audit", "example.", "--hints", hints, "--max-in-flight", "100000"], "--max-in-flight"),
     ("--name not a domain name", ["audit", "example.", "--hints", hints, "--name", "www..example."], "--name"),
     ("--name empty", ["audit", "example.", "--hints", hints, "--name", ""], "--name"),
     ("--name without a name", ["audit", "example.", "--hints", hints, "--name", "/AAAA"], "--name"),
