@@ -98,6 +98,24 @@ struct NsecRecord {
   }
 };
 
+// The proof `kind` calls for, from an NsecProof or an Nsec3Proof (both name their proofs alike).
+template <typename Proof>
+ProofResult prove(Proof& proof, ResponseKind kind, unsigned wildcard_labels) {
+  switch (kind) {
+  case ResponseKind::nxdomain:
+    return proof.nxdomain();
+  case ResponseKind::nodata:
+    return proof.nodata();
+  case ResponseKind::wildcard_answer:
+    return proof.wildcard_answer(wildcard_labels);
+  case ResponseKind::wildcard_nodata:
+    return proof.wildcard_nodata(wildcard_labels);
+  case ResponseKind::referral_no_ds:
+    return proof.referral();
+  }
+  return fail(ProofFault::malformed, "unknown response kind");
+}
+
 class NsecProof {
 public:
   NsecProof(Name qname, std::uint16_t qtype, Name zone) : m_qname(qname), m_qtype(qtype), m_zone(zone) {}
@@ -124,23 +142,10 @@ public:
     return std::nullopt;
   }
 
-  ProofResult check(ResponseKind kind, unsigned wildcard_labels) {
-    switch (kind) {
-    case ResponseKind::nxdomain:
-      return nxdomain();
-    case ResponseKind::nodata:
-      return nodata();
-    case ResponseKind::wildcard_answer:
-      return wildcard_answer(wildcard_labels);
-    case ResponseKind::wildcard_nodata:
-      return wildcard_nodata(wildcard_labels);
-    case ResponseKind::referral_no_ds:
-      return referral();
-    }
-    return fail(ProofFault::malformed, "unknown response kind");
-  }
+  ProofResult check(ResponseKind kind, unsigned wildcard_labels) { return prove(*this, kind, wildcard_labels); }
 
 private:
+  template <typename Proof> friend ProofResult prove(Proof&, ResponseKind, unsigned);
   const NsecRecord* matching(Name name) const noexcept {
     for (const NsecRecord& rec : m_records) {
       if (dns::names_equal(rec.owner, name)) {
@@ -447,27 +452,13 @@ public:
   }
 
   ProofResult check(ResponseKind kind, unsigned wildcard_labels) {
-    ProofResult r = dispatch(kind, wildcard_labels);
+    ProofResult r = prove(*this, kind, wildcard_labels);
     r.iterations = m_params->iterations;
     return r;
   }
 
 private:
-  ProofResult dispatch(ResponseKind kind, unsigned wildcard_labels) {
-    switch (kind) {
-    case ResponseKind::nxdomain:
-      return nxdomain();
-    case ResponseKind::nodata:
-      return nodata();
-    case ResponseKind::wildcard_answer:
-      return wildcard_answer(wildcard_labels);
-    case ResponseKind::wildcard_nodata:
-      return wildcard_nodata(wildcard_labels);
-    case ResponseKind::referral_no_ds:
-      return referral();
-    }
-    return fail(ProofFault::malformed, "unknown response kind");
-  }
+  template <typename Proof> friend ProofResult prove(Proof&, ResponseKind, unsigned);
 
   // IH(salt, name, iterations) (RFC 5155 §5). The hasher only fails on an unknown algorithm,
   // excluded by load(), or a digest failure, reported as no match.
