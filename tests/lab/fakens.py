@@ -12,6 +12,8 @@ Modes, each answering on UDP and TCP port 53 of every listed address:
   two-opt    forwards to `upstream` like relay (AA kept) and appends a second OPT record (payload 0,
              extended RCODE 0xFF, EDNS version 255, an option whose length runs past the RDATA):
              a message RFC 6891 §6.1.1 makes malformed
+  opt-not-root forwards to `upstream` and rewrites the owner of the reply's OPT record from the
+             root to "z." (RFC 6891 §6.1.2: the OPT owner MUST be the root)
 """
 
 import json
@@ -48,6 +50,15 @@ def add_second_opt(reply):
     arcount = struct.unpack("!H", reply[10:12])[0]
     opt = b"\x00" + struct.pack("!HHIH", 41, 0, 0xFFFF0000, 4) + struct.pack("!HH", 10, 100)
     return reply[:10] + struct.pack("!H", arcount + 1) + reply[12:] + opt
+
+
+def opt_owner_not_root(reply):
+    """Rewrites the OPT record of `reply` (the last RR of the additional section, as NSD and Knot
+    place it) to have the owner "z." instead of the root: one label more, RDLENGTH unchanged."""
+    at = reply.rfind(b"\x00\x00\x29")  # root owner, TYPE 41
+    if at < 12:
+        return reply
+    return reply[:at] + b"\x01z\x00" + reply[at + 1:]
 
 
 def garbage_for(query):
@@ -109,6 +120,8 @@ def answer(spec, query, tcp):
         return clear_aa(forward(spec["upstream"], query, tcp))
     if mode == "two-opt":
         return add_second_opt(forward(spec["upstream"], query, tcp))
+    if mode == "opt-not-root":
+        return opt_owner_not_root(forward(spec["upstream"], query, tcp))
     if mode == "garbage":
         return garbage_for(query)
     if mode == "wrong-id":

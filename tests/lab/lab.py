@@ -188,6 +188,9 @@ SCENARIOS = [
              note="a second KSK, revoked (RFC 5011), published and signing the DNSKEY RRset beside the DS key"),
     Scenario("hostile-two-opt", ["protocol/malformed-response"], [NS("ns1", "knot"), NS("ns2", "hostile", "two-opt")],
              note="ns2 relays ns1's answers with a second, bogus OPT record appended (RFC 6891 §6.1.1: malformed)"),
+    Scenario("hostile-opt-owner", ["protocol/malformed-response"],
+             [NS("ns1", "nsd"), NS("ns2", "hostile", "opt-not-root")],
+             note="ns2 relays ns1's answers with the OPT record's owner rewritten to z. (RFC 6891 §6.1.2)"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -204,6 +207,7 @@ SERVER_FAULTS = {
     "extra-dnskey": {"serve": "extra-dnskey", "instance_suffix": "-b"},
     "clear-aa":     {"fake": "relay"},
     "two-opt":      {"fake": "two-opt"},
+    "opt-not-root": {"fake": "opt-not-root"},
     "garbage":      {"fake": "garbage"},
     "wrong-id":     {"fake": "wrong-id"},
     "tc-no-tcp":    {"fake": "tc-no-tcp"},
@@ -895,7 +899,7 @@ def assemble(workdir):
                             "child_addresses": zb.child_addrs(ns.label) if ns.label in zb.child_ns else [],
                             "serial": zb.serial + (1 if ns.behaviour == "newer-serial" else 0)})
         for f in fakes:
-            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt"):
+            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt", "opt-not-root"):
                 if not healthy_addr:
                     raise LabError("%s: a relay needs a healthy server to forward to" % zb.zone)
                 f["upstream"] = healthy_addr

@@ -175,6 +175,13 @@ def check_server(c, sc, srv):
                 reply = raw(addr, sc["zone"], tcp)
                 ok = isinstance(reply, bytes) and reply.endswith(bogus)
                 c.expect(ok, "%s/%s: want the relayed reply with the bogus OPT appended" % (where, "tcp" if tcp else "udp"))
+        elif beh == "opt-not-root":
+            # labdns queries carry EDNS: the relayed reply's OPT record must come back owned by
+            # "z." (label 1 'z', root, then TYPE 41) instead of the root.
+            for tcp in (False, True):
+                reply = raw(addr, sc["zone"], tcp)
+                ok = isinstance(reply, bytes) and b"\x01z\x00\x00\x29" in reply
+                c.expect(ok, "%s/%s: want the OPT record owned by z." % (where, "tcp" if tcp else "udp"))
         elif beh == "no-listener":
             r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+time=2", "+tries=1")
             c.expect("connection refused" in r["out"], "%s: want ICMP port unreachable (connection refused)" % where)
