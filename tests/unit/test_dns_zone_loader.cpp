@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include "test_temp_dir.hpp"
+
 #include <sys/stat.h>
 
 #include <cstdio>
@@ -33,24 +35,7 @@ std::string error_text(const zw::Result<ZoneStore>& zone) { return zone ? std::s
 
 bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
 
-// A fresh directory under the system temp directory, removed at scope exit.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "zw-zone-XXXXXX").string();
-    REQUIRE(::mkdtemp(pattern.data()) != nullptr);
-    path = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string file(const std::string& name, const std::string& content) const {
-    const fs::path p = path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p.string();
-  }
-};
+using zw::test::TempDir;
 
 bool have(const char* tool) {
   return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0;
