@@ -51,6 +51,22 @@ const Exchange* find_exchange(const ServerProbe& probe, std::string_view qname, 
 // RRs of `section` whose owner is `owner` and type is `type` (presentation-format tokens).
 std::vector<std::string> records_of(const std::vector<std::string>& section, std::string_view owner,
                                     std::string_view type);
+// Calls `fn(label, section)` for the answer and the authority section of every authoritative
+// NOERROR or NXDOMAIN response from the zone's servers, `label` the server's "name/address": the
+// data a resolver would take from them (live rules that read RRsets and their RRSIGs).
+template <typename Fn> void for_each_authoritative_section(const ZoneSnapshot& zone, Fn&& fn) {
+  for (const ServerProbe& probe : zone.servers) {
+    const std::string label = server_label(probe.name, probe.address);
+    for (const Exchange& e : probe.exchanges) {
+      if (e.outcome != Outcome::answered || !e.aa || (e.rcode != 0 && e.rcode != 3)) {
+        continue;
+      }
+      fn(label, e.answer);
+      fn(label, e.authority);
+    }
+  }
+}
+
 // Rdata part of a presentation-format RR ("a.b. 300 IN A 1.2.3.4" -> "1.2.3.4").
 std::string rdata_text(const std::string& rr);
 

@@ -232,43 +232,35 @@ private:
         v.push_back(label);
       }
     };
-    for (const ServerProbe& probe : ctx.live().servers) {
-      const std::string label = server_label(probe.name, probe.address);
-      for (const Exchange& e : probe.exchanges) {
-        if (e.outcome != Outcome::answered || !e.aa || (e.rcode != 0 && e.rcode != 3)) {
+    for_each_authoritative_section(ctx.live(), [&](const std::string& label, const std::vector<std::string>& section) {
+      for (const std::string& text : section) {
+        const Result<dns::Rr> rr = dns::parse_rr(text);
+        if (!rr || !dns::is_subdomain(rr->owner, *apex)) {
           continue;
         }
-        for (const std::vector<std::string>* section : {&e.answer, &e.authority}) {
-          for (const std::string& text : *section) {
-            const Result<dns::Rr> rr = dns::parse_rr(text);
-            if (!rr || !dns::is_subdomain(rr->owner, *apex)) {
-              continue;
-            }
-            if (rr->type == dns::rrtype::nsec3param && dns::names_equal(rr->owner, *apex)) {
-              if (const std::optional<Nsec3Params> p = ::zw::dnssec::parse_nsec3param(rr->rdata); p && p->flags == 0) {
-                params.emplace(key_of(*p), *p);
-                add(param_servers[key_of(*p)], label);
+        if (rr->type == dns::rrtype::nsec3param && dns::names_equal(rr->owner, *apex)) {
+          if (const std::optional<Nsec3Params> p = ::zw::dnssec::parse_nsec3param(rr->rdata); p && p->flags == 0) {
+            params.emplace(key_of(*p), *p);
+            add(param_servers[key_of(*p)], label);
+          }
+        } else if (rr->type == dns::rrtype::nsec3) {
+          if (const std::optional<::zw::dnssec::Nsec3Rdata> n = ::zw::dnssec::parse_nsec3(rr->rdata)) {
+            Nsec3Params p = n->params;
+            params.emplace(key_of(p), p);
+            add(chain_servers[key_of(p)], label);
+            const dns::Bytes owner = dns::lowercased(rr->owner);
+            if ((p.flags & 0x01) != 0) {
+              opt_out.insert(owner);
+              if (opt_out_owner.empty()) {
+                opt_out_owner = dns::name_to_text(owner);
               }
-            } else if (rr->type == dns::rrtype::nsec3) {
-              if (const std::optional<::zw::dnssec::Nsec3Rdata> n = ::zw::dnssec::parse_nsec3(rr->rdata)) {
-                Nsec3Params p = n->params;
-                params.emplace(key_of(p), p);
-                add(chain_servers[key_of(p)], label);
-                const dns::Bytes owner = dns::lowercased(rr->owner);
-                if ((p.flags & 0x01) != 0) {
-                  opt_out.insert(owner);
-                  if (opt_out_owner.empty()) {
-                    opt_out_owner = dns::name_to_text(owner);
-                  }
-                } else {
-                  no_opt_out.insert(owner);
-                }
-              }
+            } else {
+              no_opt_out.insert(owner);
             }
           }
         }
       }
-    }
+    });
     for (const auto& [key, p] : params) {
       const std::string what = cost_text(p, max);
       if (what.empty()) {

@@ -166,29 +166,21 @@ private:
       }
     }
     std::map<LiveKey, std::vector<std::string>> found;
-    for (const ServerProbe& probe : ctx.live().servers) {
-      const std::string label = server_label(probe.name, probe.address);
-      for (const Exchange& e : probe.exchanges) {
-        if (e.outcome != Outcome::answered || !e.aa || (e.rcode != 0 && e.rcode != 3)) {
+    for_each_authoritative_section(ctx.live(), [&](const std::string& label, const std::vector<std::string>& section) {
+      const SectionRrsets rrsets = read_section(section, *apex);
+      for (const auto& [owner, sig] : rrsets.rrsigs) {
+        const auto it = rrsets.ttl.find({owner, sig.type_covered});
+        if (it == rrsets.ttl.end() || it->second <= sig.original_ttl ||
+            !dns::names_equal(sig.signer, *apex) || !active.contains({sig.key_tag, sig.algorithm})) {
           continue;
         }
-        for (const std::vector<std::string>* section : {&e.answer, &e.authority}) {
-          const SectionRrsets rrsets = read_section(*section, *apex);
-          for (const auto& [owner, sig] : rrsets.rrsigs) {
-            const auto it = rrsets.ttl.find({owner, sig.type_covered});
-            if (it == rrsets.ttl.end() || it->second <= sig.original_ttl ||
-                !dns::names_equal(sig.signer, *apex) || !active.contains({sig.key_tag, sig.algorithm})) {
-              continue;
-            }
-            std::vector<std::string>& servers =
-                found[LiveKey{owner, sig.type_covered, it->second, sig.original_ttl, sig.key_tag}];
-            if (std::find(servers.begin(), servers.end(), label) == servers.end()) {
-              servers.push_back(label);
-            }
-          }
+        std::vector<std::string>& servers =
+            found[LiveKey{owner, sig.type_covered, it->second, sig.original_ttl, sig.key_tag}];
+        if (std::find(servers.begin(), servers.end(), label) == servers.end()) {
+          servers.push_back(label);
         }
       }
-    }
+    });
     // One finding per RRset: the first key's Original TTL, every server that served it so.
     std::set<std::pair<std::string, std::uint16_t>> reported;
     std::size_t more = 0;
