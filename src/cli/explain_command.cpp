@@ -408,6 +408,10 @@ Result<Explanation> explain(const ExplainArgs& args) {
       }
       return std::nullopt;
     };
+    // The RRsets whose verdict is this answer's: the data (or the alias), or, for a denial, the
+    // SOA and NSEC/NSEC3 RRsets of the authority section (RFC 4035 §5.4: a bogus one makes the
+    // denial bogus, whatever the proof says).
+    std::vector<std::pair<std::string, std::string>> evidence;
     if (answer.exchange == nullptr) {
       rr.kind = "rrset";
       rr.status = "indeterminate";
@@ -424,7 +428,17 @@ Result<Explanation> explain(const ExplainArgs& args) {
         rr.kind = "denial";
         rr.status = rr_status;
         rr.reason = nx ? "NXDOMAIN: the name does not exist" : "NODATA: the name exists, without records of this type";
-        if (rr_status == "secure") {
+        for (const std::string& line : answer.exchange->authority) {
+          const auto t = split(line);
+          if (t && t->type != "RRSIG" &&
+              std::find(evidence.begin(), evidence.end(), std::pair{t->owner, t->type}) == evidence.end()) {
+            evidence.emplace_back(t->owner, t->type);
+            if (verdict_of(t->owner, t->type) == "bogus") {
+              rr.status = "bogus";
+            }
+          }
+        }
+        if (rr_status == "secure" && rr.status == "secure") {
           rr.reason += leg.analysis.denials.empty() ? ", and the NSEC/NSEC3 proof holds"
                                                     : ", but some denial proof of the zone fails";
         }
@@ -446,10 +460,13 @@ Result<Explanation> explain(const ExplainArgs& args) {
       if (f == nullptr) {
         // One finding covers every RRset bogus for one reason, located at the first of them
         // (the others are in its evidence): find it by the rule that reports this RRset's reason.
-        const std::string owner = answer.next.empty() ? qname : answer.alias_owner;
-        const std::string type = answer.next.empty() ? e.type : answer.alias_type;
+        if (evidence.empty()) {
+          evidence.emplace_back(answer.next.empty() ? qname : answer.alias_owner,
+                                answer.next.empty() ? e.type : answer.alias_type);
+        }
         for (const dnssec::SignedRrset& s : leg.analysis.rrsets) {
-          if (s.owner != owner || s.type != type || s.security != dnssec::ChainStatus::bogus) {
+          if (f != nullptr || s.security != dnssec::ChainStatus::bogus ||
+              std::find(evidence.begin(), evidence.end(), std::pair{s.owner, s.type}) == evidence.end()) {
             continue;
           }
           const std::string_view rule = rules::rule_for(s);
@@ -505,6 +522,13 @@ Result<Explanation> explain(const ExplainArgs& args) {
       e.ede = Ede::dnssec_bogus;
       e.status = "bogus";
     }
+  } else if (final_status == "bogus") {
+    // A bogus answer is a SERVFAIL even when no finding names its cause (the engine reports
+    // that as internal/unreported-bogus); never print a bogus NOERROR.
+    e.rcode = Rcode::servfail;
+    e.ede = Ede::dnssec_bogus;
+    e.status = final_status;
+    e.notes.push_back(fmt::format("{} {} is bogus and no finding says why", e.name, e.type));
   } else {
     e.rcode = final_rcode;
     e.status = final_status;
