@@ -179,7 +179,23 @@ private:
       return fail(ProofFault::wrong_zone,
                   fmt::format("{} is covered only by an NSEC at a zone cut or DNAME above it", text(name)));
     }
-    return fail(fault, fmt::format("no NSEC covers {}", text(name)));
+    ProofResult r = fail(fault, fmt::format("no NSEC covers {}", text(name)));
+    // The returned record closest before `name`; a next name between the two is a chain gap.
+    const NsecRecord* before = nullptr;
+    for (const NsecRecord& rec : m_records) {
+      if (dns::canonical_compare(rec.owner, name) < 0 &&
+          (before == nullptr || dns::canonical_compare(before->owner, rec.owner) < 0)) {
+        before = &rec;
+      }
+    }
+    if (before != nullptr && dns::canonical_compare(before->owner, before->next) < 0 &&
+        dns::canonical_compare(before->next, name) < 0) {
+      r.gap_owner = text(before->owner);
+      r.gap_next = text(before->next);
+      r.detail += fmt::format("; the NSEC at {} points to {}, which has no NSEC on this server", r.gap_owner,
+                              r.gap_next);
+    }
+    return r;
   }
 
   // The wildcard *.<ce> must not exist: no NSEC matches it and one covers it (RFC 4035 §3.1.3.2).
@@ -501,6 +517,36 @@ private:
     return nullptr;
   }
 
+  // A failure to cover hash `h`; with the chain gap when the returned record closest before
+  // `h` stops short of it (ProofResult::gap_owner).
+  ProofResult not_covered(ProofFault fault, std::string detail, const Nsec3Hash& h) const {
+    ProofResult r = fail(fault, std::move(detail));
+    // The closest record before `h` in the ring of hashes: the greatest hash below it, or, when
+    // there is none, the last record of the chain (the greatest hash), which wraps around.
+    const Nsec3Record* before = nullptr;
+    const Nsec3Record* last = nullptr;
+    for (const Nsec3Record& rec : m_records) {
+      if (rec.hash < h && (before == nullptr || before->hash < rec.hash)) {
+        before = &rec;
+      }
+      if (last == nullptr || last->hash < rec.hash) {
+        last = &rec;
+      }
+    }
+    before = before != nullptr ? before : last;
+    // Going round the ring from the record's hash, its next hash comes before `h`.
+    const auto stops_short = [&h](const Nsec3Record& rec) {
+      return rec.hash < h ? rec.hash < rec.next && rec.next < h : rec.hash < rec.next || rec.next < h;
+    };
+    if (before != nullptr && before->hash != h && stops_short(*before)) {
+      r.gap_owner = text(before->owner);
+      r.gap_next = fmt::format("{}.{}", base32hex(before->next), text(m_zone));
+      r.detail += fmt::format("; the NSEC3 at {} points to {}, which has no NSEC3 on this server", r.gap_owner,
+                              r.gap_next);
+    }
+    return r;
+  }
+
   std::string what(const Nsec3Record& rec, Name name) const {
     return fmt::format("the NSEC3 at {} (for {})", text(rec.owner), text(name));
   }
@@ -537,9 +583,10 @@ private:
     Nsec3Hash h{};
     out.cover = covering(next_closer, h);
     if (out.cover == nullptr) {
-      return fail(ProofFault::qname_not_covered,
-                  fmt::format("closest encloser {}; no NSEC3 covers the next closer {} (hash {})", text(ce_name),
-                              text(next_closer), base32hex(h)));
+      return not_covered(ProofFault::qname_not_covered,
+                         fmt::format("closest encloser {}; no NSEC3 covers the next closer {} (hash {})",
+                                     text(ce_name), text(next_closer), base32hex(h)),
+                         h);
     }
     ProofResult r;
     r.opt_out = out.cover->opt_out;
@@ -572,8 +619,8 @@ private:
     }
     Nsec3Hash h{};
     if (covering(m_wildcard, h) == nullptr) {
-      return fail(ProofFault::wildcard_not_denied,
-                  fmt::format("no NSEC3 covers {} (hash {})", text(m_wildcard), base32hex(h)));
+      return not_covered(ProofFault::wildcard_not_denied,
+                         fmt::format("no NSEC3 covers {} (hash {})", text(m_wildcard), base32hex(h)), h);
     }
     return std::nullopt;
   }
@@ -627,8 +674,9 @@ private:
     Nsec3Hash h{};
     const Nsec3Record* cover = covering(next_closer, h);
     if (cover == nullptr) {
-      return fail(ProofFault::qname_not_covered,
-                  fmt::format("no NSEC3 covers the next closer {} (hash {})", text(next_closer), base32hex(h)));
+      return not_covered(ProofFault::qname_not_covered,
+                         fmt::format("no NSEC3 covers the next closer {} (hash {})", text(next_closer), base32hex(h)),
+                         h);
     }
     ProofResult r;
     r.opt_out = cover->opt_out;

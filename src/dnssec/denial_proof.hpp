@@ -62,6 +62,13 @@ struct ProofResult {
   bool opt_out = false;
   std::uint16_t iterations = 0; // NSEC3 iterations seen (0 for NSEC)
   std::string detail;           // one line for people: which record, which name; empty when fine
+  // Set when a name is not covered because the record that precedes it (the returned record
+  // with the greatest owner, or owner hash, before it) stops short: its next name lies strictly
+  // between its owner and the name, without wrapping. A server answers with the record that
+  // precedes the name in its chain, so that next name has no NSEC (NSEC3) record on the
+  // server: its chain is broken there (RFC 4035 §2.3, RFC 5155 §7.1).
+  std::string gap_owner;        // the record that stops short, presentation form
+  std::string gap_next;         // its next name; NSEC3: "<next hashed owner>.<zone>"
 
   bool ok() const noexcept { return fault == ProofFault::none; }
 };

@@ -511,6 +511,15 @@ void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
         d.kind = std::string(to_string(kind));
         d.fault = std::string(to_string(r.fault));
         d.detail = r.detail;
+        if (!r.gap_next.empty()) {
+          d.gap_type = std::any_of(records.begin(), records.end(), [](const dns::Rr& rr) {
+                         return rr.type == dns::rrtype::nsec3;
+                       })
+                           ? "NSEC3"
+                           : "NSEC";
+          d.gap_owner = r.gap_owner;
+          d.gap_next = r.gap_next;
+        }
       }
       if (std::find(d.servers.begin(), d.servers.end(), label) == d.servers.end()) {
         d.servers.push_back(label);

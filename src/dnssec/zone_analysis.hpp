@@ -101,6 +101,12 @@ struct DenialCheck {
   std::string fault;      // ProofFault as text, "qname-not-covered"
   std::string detail;     // which record fails to prove what
   std::vector<std::string> servers;
+  // The chain gap that explains the failure, when there is one (ProofResult::gap_owner): the
+  // record type ("NSEC" or "NSEC3"), the record that stops short and the name it points to,
+  // which has no record of that type on `servers`.
+  std::string gap_type;
+  std::string gap_owner;
+  std::string gap_next;
 };
 
 struct ZoneDnssec {

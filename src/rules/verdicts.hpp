@@ -91,7 +91,8 @@ constexpr ResolverImpact impact_for_model(ResolverModel model, std::string_view 
     if (rule == "dnssec/rrsig-expired" || rule == "dnssec/rrsig-not-yet-valid" || rule == "dnssec/rrsig-missing") {
       return unbound;
     }
-    if (rule == "dnssec/ds-but-unsigned" || rule == "dnssec/denial-proof-invalid") {
+    if (rule == "dnssec/ds-but-unsigned" || rule == "dnssec/denial-proof-invalid" ||
+        rule == "dnssec/nsec-chain-broken" || rule == "dnssec/nsec3-chain-broken") {
       return {Rcode::servfail, Ede::nsec_missing};
     }
     return {Rcode::servfail, Ede::dnssec_bogus};

@@ -16,6 +16,7 @@ The scenario table (SCENARIOS) is the one place to add a fault scenario: see REA
 
 import argparse
 import base64
+import hashlib
 import concurrent.futures
 import ctypes
 import json
@@ -171,7 +172,7 @@ SCENARIOS = [
              note="parent DS: the correct one plus one of an RSASHA256 key (8); the zone is signed with 13 only"),
     # A live audit sees the chain only through its denial probes (no zone walk yet): the broken
     # proof is what it reports; `check` on the file reports dnssec/nsec-chain-broken.
-    Scenario("nsec-gap", ["dnssec/denial-proof-invalid"],
+    Scenario("nsec-gap", ["dnssec/denial-proof-invalid", "dnssec/nsec-chain-broken"],
              [NS("ns1", "nsd"), NS("ns2", "knot")], fault=("drop-nsec", {"owner": "www"}),
              note="the NSEC of www (and its RRSIG) deleted: names after www have no NXDOMAIN proof (NSD and Knot)"),
     Scenario("nsec3-iter-high", ["dnssec/nsec3-parameters"], [NS("ns1", "knot"), NS("ns2", "nsd")],
@@ -191,6 +192,11 @@ SCENARIOS = [
     Scenario("hostile-opt-owner", ["protocol/malformed-response"],
              [NS("ns1", "nsd"), NS("ns2", "hostile", "opt-not-root")],
              note="ns2 relays ns1's answers with the OPT record's owner rewritten to z. (RFC 6891 §6.1.2)"),
+    # Every NXDOMAIN proof needs the NSEC3 covering the wildcard at its closest encloser: with
+    # that record gone, the denial probes all show the gap, whatever random name they ask.
+    Scenario("nsec3-gap", ["dnssec/nsec3-chain-broken", "dnssec/denial-proof-invalid"],
+             [NS("ns1", "nsd"), NS("ns2", "knot")], denial="nsec3", fault=("drop-nsec3-covering", {"label": "*"}),
+             note="the NSEC3 covering the hash of *.<zone> (and its RRSIG) deleted after signing (NSD and Knot)"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -285,6 +291,42 @@ def fault_drop_nsec(zb, owner):
         "drop-nsec %s" % name))
 
 
+def nsec3_hash(name, salt_hex, iterations):
+    """RFC 5155 §5 IH(salt, name, iterations) in base32hex, lower case (for a zone file edit;
+    the tools under test compute their own)."""
+    wire = b"".join(bytes([len(l)]) + l.lower().encode() for l in name.rstrip(".").split(".")) + b"\0"
+    salt = b"" if salt_hex in ("-", "") else bytes.fromhex(salt_hex)
+    h = hashlib.sha1(wire + salt).digest()
+    for _ in range(iterations):
+        h = hashlib.sha1(h + salt).digest()
+    std = base64.b32encode(h).decode()
+    return std.translate(str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789ABCDEFGHIJKLMNOPQRSTUV")).lower()
+
+
+def drop_nsec3_covering(text, zone, name, nsec3):
+    """Drops the NSEC3 record (and its RRSIG) whose span covers the hash of `name`: the
+    predecessor then points to a hash that has no NSEC3."""
+    target = nsec3_hash(name, nsec3[1], nsec3[0])
+    spans = []
+    for line in text.splitlines():
+        tok = line.split()
+        if len(tok) > 8 and tok[3] == "NSEC3":
+            spans.append((tok[0].split(".")[0].lower(), tok[8].lower()))
+    victim = None
+    for owner, nxt in spans:
+        if (owner < target < nxt) or (nxt <= owner and (target > owner or target < nxt)):
+            victim = owner + "." + zone
+    if victim is None:
+        raise LabError("drop-nsec3-covering %s: no NSEC3 covers hash %s" % (name, target))
+    return edit_rrs(text, lambda t: None if t[0].lower() == victim and (t[3] == "NSEC3" or t[3:5] == ["RRSIG", "NSEC3"])
+                    else t, "drop-nsec3-covering %s" % name)
+
+
+def fault_drop_nsec3_covering(zb, label):
+    name = "%s.%s" % (label, zb.zone)
+    zb.post_sign.append(lambda text: drop_nsec3_covering(text, zb.zone, name, zb.nsec3))
+
+
 def fault_nsec3_params(zb, iterations, salt):
     zb.nsec3 = (iterations, salt)
 
@@ -309,6 +351,7 @@ ZONE_FAULTS = {
     "raise-ttl": fault_raise_ttl,
     "ds-extra": fault_ds_extra,
     "drop-nsec": fault_drop_nsec,
+    "drop-nsec3-covering": fault_drop_nsec3_covering,
     "nsec3-params": fault_nsec3_params,
 }
 

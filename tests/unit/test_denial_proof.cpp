@@ -572,3 +572,52 @@ TEST_CASE("denial proof: fault names") {
   CHECK(dnssec::to_string(ProofFault::too_many_iterations) == "too-many-iterations");
   CHECK(dnssec::to_string(ResponseKind::referral_no_ds) == "referral-no-ds");
 }
+
+TEST_CASE("denial proof: a record that stops short of the name shows a chain gap") {
+  const Query q{.qname = "ml.example.", .kind = ResponseKind::nxdomain};
+  SUBCASE("NSEC: the record before the qname points to a name before it") {
+    // b.example -> mk.example is the record closest before ml.example, and mk.example < ml.example:
+    // the server holds no NSEC at mk.example.
+    const ProofResult r = check(q, {edit(k_b, "ns1.example.", "mk.example."), k_apex});
+    CHECK(r.fault == ProofFault::qname_not_covered);
+    CHECK(r.gap_owner == "b.example.");
+    CHECK(r.gap_next == "mk.example.");
+  }
+  SUBCASE("NSEC: the closest record is the one that counts, not the wildcard's") {
+    // example -> a.example (the wildcard denial) precedes ml.example too, but b.example is closer.
+    const ProofResult r = check(q, {edit(k_b, "ns1.example.", "mk.example."), k_apex});
+    CHECK(r.gap_owner != "example.");
+  }
+  SUBCASE("NSEC: a next name equal to the qname says it exists, not a gap") {
+    const ProofResult r = check(q, {edit(k_b, "ns1.example.", "ml.example."), k_apex});
+    CHECK(r.fault == ProofFault::qname_not_covered);
+    CHECK(r.gap_next.empty());
+  }
+  SUBCASE("NSEC: a proof that holds has no gap") {
+    CHECK(check(q, {k_b, k_apex}).gap_next.empty());
+  }
+  const Query q3{.qname = "a.c.x.w.example.", .kind = ResponseKind::nxdomain};
+  SUBCASE("NSEC3: the record before the next closer's hash (0va5..) points below it") {
+    const ProofResult r =
+        check(q3, {edit(k3_apex, "2t7b4g4vsa5smi47k61mv5bv1a22bojr", "0qaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"), k3_xw, k3_a});
+    CHECK(r.fault == ProofFault::qname_not_covered);
+    CHECK(r.gap_owner == "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example.");
+    CHECK(r.gap_next == "0qaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.");
+  }
+  SUBCASE("NSEC3: the last record of the ring wraps to a hash below the name's") {
+    // No record below 0va5..: the closest before it is the last of the ring, *.w.example's
+    // r53b.. here, pointing past the end to 0p9m.. (the apex, whose record is absent), which is
+    // below 0va5..: the server holds no NSEC3 at 0p9m...
+    const ProofResult r =
+        check(q3, {edit(k3_wild, "t644ebqk9bibcna874givr6joj62mlhv", "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom"), k3_xw, k3_a});
+    CHECK(r.fault == ProofFault::qname_not_covered);
+    CHECK(r.gap_owner == "r53bq7cc2uvmubfu5ocmm6pers9tk9en.example.");
+    CHECK(r.gap_next == "0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example.");
+  }
+  SUBCASE("NSEC3: a next hash equal to the name's is no gap") {
+    const ProofResult r =
+        check(q3, {edit(k3_apex, "2t7b4g4vsa5smi47k61mv5bv1a22bojr", "0va5bpr2ou0vk0lbqeeljri88laipsfh"), k3_xw, k3_a});
+    CHECK(r.fault == ProofFault::qname_not_covered);
+    CHECK(r.gap_next.empty());
+  }
+}

@@ -80,6 +80,10 @@ TEST_CASE("rules::impact_for_model follows the lab's measurements") {
   CHECK(same(kresd("dnssec/ds-but-unsigned", key_missing), {Rcode::servfail, Ede::nsec_missing}));
   CHECK(same(kresd("dnssec/denial-proof-invalid", {Rcode::servfail, Ede::dnssec_bogus}),
              {Rcode::servfail, Ede::nsec_missing}));
+  CHECK(same(kresd("dnssec/nsec-chain-broken", {Rcode::servfail, Ede::dnssec_bogus}),
+             {Rcode::servfail, Ede::nsec_missing}));
+  CHECK(same(kresd("dnssec/nsec3-chain-broken", {Rcode::servfail, Ede::dnssec_bogus}),
+             {Rcode::servfail, Ede::nsec_missing}));
   CHECK(same(kresd("dnssec/rrsig-key-missing", key_missing), {Rcode::servfail, Ede::dnssec_bogus}));
   CHECK(same(kresd("dnssec/rrsig-key-unusable", {Rcode::servfail, Ede::no_zone_key_bit_set}),
              {Rcode::servfail, Ede::dnssec_bogus}));

@@ -3,7 +3,9 @@
 // nsec3-chain-broken, nsec3-parameters): the zone's DenialAnalysis, names and types as text,
 // and the per-rule cap of 50 findings, which builds no message for a finding it holds back.
 
+#include <algorithm>
 #include <cstddef>
+#include <map>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -12,9 +14,11 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "dns/rr.hpp"
 #include "dnssec/denial.hpp"
+#include "dnssec/zone_analysis.hpp"
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::denial_support {
@@ -144,5 +148,56 @@ private:
   Severity m_worst = Severity::notice;
   ResolverImpact m_worst_impact;
 };
+
+// Live audits: the chain gaps the servers' denials reveal (DenialCheck::gap_next), one finding
+// per gap of `type` ("NSEC" or "NSEC3"), located at the name without a record, listing the
+// servers and the questions that showed it. Graded like dnssec/denial-proof-invalid: an error
+// when resolvers validate the zone, a warning while it is insecure.
+inline void report_live_gaps(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info, std::string_view type) {
+  struct Gap {
+    std::string owner;
+    std::vector<std::string> servers;
+    std::vector<std::string> questions;
+  };
+  const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
+  std::map<std::string, Gap> gaps;  // by the name without a record
+  for (const ::zw::dnssec::DenialCheck& c : d.denials) {
+    if (c.gap_type != type || c.gap_next.empty()) {
+      continue;
+    }
+    Gap& g = gaps[c.gap_next];
+    g.owner = c.gap_owner;
+    for (const std::string& s : c.servers) {
+      if (std::find(g.servers.begin(), g.servers.end(), s) == g.servers.end()) {
+        g.servers.push_back(s);
+      }
+    }
+    g.questions.push_back(fmt::format("{} {} ({})", c.qname, c.qtype, c.kind));
+  }
+  Capped capped(ctx, sink, info);
+  for (const auto& [next, g] : gaps) {
+    const Severity severity = d.zone_validated ? Severity::error : Severity::warning;
+    const ResolverImpact impact = d.zone_validated ? info.impact : ResolverImpact{Rcode::noerror, Ede::none};
+    if (!capped.room(severity, impact)) {
+      continue;
+    }
+    Finding f;
+    f.location = at(ctx, g.servers.size() == 1 ? g.servers.front() : "", next, std::string(type));
+    f.servers = g.servers;
+    f.message = fmt::format("{} has no {} record on {}: the {} at {} points to it, and {} answered with that record "
+                            "for names after it, which it does not cover; the chain is broken there",
+                            next, type, fmt::join(g.servers, ", "), type, g.owner,
+                            g.servers.size() == 1 ? "the server" : "the servers");
+    f.evidence.push_back(fmt::format("denials that showed it: {}", fmt::join(g.questions, "; ")));
+    f.evidence.push_back(d.zone_validated
+                             ? "validating resolvers cannot prove that names in the gap do not exist: SERVFAIL"
+                             : "validating resolvers treat the zone as insecure (no DS): this breaks resolution only "
+                               "once a DS is published");
+    f.severity = severity;
+    f.resolver = impact;
+    capped.add_graded(std::move(f));
+  }
+  capped.finish(type, fmt::format("{} chain gaps", type));
+}
 
 } // namespace zw::rules::denial_support

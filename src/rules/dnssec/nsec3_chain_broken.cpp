@@ -55,6 +55,10 @@ class Nsec3ChainBroken final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
+    if (ctx.zone_file() == nullptr) {
+      report_live_gaps(ctx, sink, k_info, "NSEC3");
+      return;
+    }
     std::optional<DenialAnalysis> own;
     const DenialAnalysis* d = denial_of(ctx, own);
     if (d == nullptr) {
@@ -138,8 +142,8 @@ private:
       .stability = Stability::stable,
       .summary = "the NSEC3 chain misses hashed names, has stray records or a broken ring",
       .reference = "RFC 5155 §7.1",
-      .impact = {Rcode::servfail, Ede::nsec_missing},
-      .inputs = Inputs::zone_file};
+      .impact = {Rcode::servfail, Ede::dnssec_bogus},
+      .inputs = Inputs::both};
 };
 
 } // namespace

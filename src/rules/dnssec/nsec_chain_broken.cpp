@@ -49,6 +49,10 @@ class NsecChainBroken final : public Rule {
 public:
   const RuleInfo& info() const noexcept override { return k_info; }
   void check(const RuleContext& ctx, FindingSink& sink) const override {
+    if (ctx.zone_file() == nullptr) {
+      report_live_gaps(ctx, sink, k_info, "NSEC");
+      return;
+    }
     std::optional<DenialAnalysis> own;
     const DenialAnalysis* d = denial_of(ctx, own);
     if (d == nullptr) {
@@ -111,8 +115,8 @@ private:
       .stability = Stability::stable,
       .summary = "the NSEC chain misses names, skips names or does not close",
       .reference = "RFC 4035 §2.3",
-      .impact = {Rcode::servfail, Ede::nsec_missing},
-      .inputs = Inputs::zone_file};
+      .impact = {Rcode::servfail, Ede::dnssec_bogus},
+      .inputs = Inputs::both};
 };
 
 } // namespace
