@@ -111,6 +111,18 @@ const Exchange* find_exchange(const ServerProbe& probe, std::string_view qname, 
   return found;
 }
 
+const Exchange* authoritative_answer(const ServerProbe& probe, std::string_view qname, std::string_view qtype) {
+  const auto usable = [](const Exchange* e) {
+    return e != nullptr && e->outcome == Outcome::answered && e->aa && e->rcode == 0 && !e->tc;
+  };
+  const Exchange* udp = find_exchange(probe, qname, qtype, Transport::udp);
+  if (usable(udp)) {
+    return udp;
+  }
+  const Exchange* tcp = find_exchange(probe, qname, qtype, Transport::tcp);
+  return usable(tcp) ? tcp : nullptr;
+}
+
 std::vector<std::string> records_of(const std::vector<std::string>& section, std::string_view owner,
                                     std::string_view type) {
   std::vector<std::string> out;

@@ -48,6 +48,9 @@ std::string server_label(const std::string& name, const std::string& address);
 // The exchange of `probe` for `qtype` over `transport`, or nullptr. For UDP prefers the answer.
 const Exchange* find_exchange(const ServerProbe& probe, std::string_view qname, std::string_view qtype,
                               Transport transport);
+// The authoritative NOERROR answer of `probe` to (qname, qtype) as a resolver takes it: the UDP
+// answer, or the TCP one when UDP was truncated or missing; nullptr when neither is usable.
+const Exchange* authoritative_answer(const ServerProbe& probe, std::string_view qname, std::string_view qtype);
 // RRs of `section` whose owner is `owner` and type is `type` (presentation-format tokens).
 std::vector<std::string> records_of(const std::vector<std::string>& section, std::string_view owner,
                                     std::string_view type);

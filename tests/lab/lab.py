@@ -197,6 +197,9 @@ SCENARIOS = [
     Scenario("nsec3-gap", ["dnssec/nsec3-chain-broken", "dnssec/denial-proof-invalid"],
              [NS("ns1", "nsd"), NS("ns2", "knot")], denial="nsec3", fault=("drop-nsec3-covering", {"label": "*"}),
              note="the NSEC3 covering the hash of *.<zone> (and its RRSIG) deleted after signing (NSD and Knot)"),
+    Scenario("nsec3-resalted", ["consistency/nsec3param", "dnssec/nsec3-parameters"], [NS("ns1", "knot"), NS("ns2", "nsd", "resalted")],
+             denial="nsec3",
+             note="ns2 serves the same data signed with NSEC3 salt beef (nsec3-parameters: RFC 9276 says no salt), ns1 with no salt; both copies validate"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -211,6 +214,7 @@ SERVER_FAULTS = {
     "broken-zone":  {"serve": "broken"},
     "newer-serial": {"serve": "newer-serial", "instance_suffix": "-b"},
     "extra-dnskey": {"serve": "extra-dnskey", "instance_suffix": "-b"},
+    "resalted":     {"serve": "resalted", "instance_suffix": "-b"},
     "clear-aa":     {"fake": "relay"},
     "two-opt":      {"fake": "two-opt"},
     "opt-not-root": {"fake": "opt-not-root"},
@@ -555,8 +559,9 @@ class ZoneBuild:
             # A pre-published key (no private key where the signer looks) in one server's copy only.
             self.standby = keygen(os.path.join(self.keydir, "standby"), self.zone, alg, False)
 
-    def sign(self, serial, out, extra_dnskeys=()):
+    def sign(self, serial, out, extra_dnskeys=(), nsec3=None):
         plain = self.text(serial) + "".join(dnskey_text(k) for k in extra_dnskeys)
+        nsec3 = nsec3 or self.nsec3
         if not self.serve_signed:
             return write(out, plain)
         sc = self.sc
@@ -579,16 +584,16 @@ class ZoneBuild:
             extra = ["-z"] if self.ksk == self.zsk else []
         src = write(out + ".in", plain)
         inc, exp = self.window
-        if sc.denial == "nsec3" and self.nsec3[0] > 150:
+        if sc.denial == "nsec3" and nsec3[0] > 150:
             # dnssec-signzone refuses more than 150 iterations; ldns-signzone does not.
-            iterations, salt = self.nsec3
+            iterations, salt = nsec3
             run(["ldns-signzone", "-n", "-t", str(iterations), "-s", salt, "-i", utc(self.now + inc),
                  "-e", utc(self.now + exp), "-o", self.zone, "-f", out, src] + signkeys, cwd=keydir)
             return self.post_edit(out)
         argv = ["dnssec-signzone", "-P", "-O", "full", "-j", "0", "-K", keydir,
                 "-s", utc(self.now + inc), "-e", utc(self.now + exp), "-o", self.zone, "-f", out] + extra
         if sc.denial == "nsec3":
-            argv += ["-3", self.nsec3[1], "-H", str(self.nsec3[0])]
+            argv += ["-3", nsec3[1], "-H", str(nsec3[0])]
         argv += [src] + [os.path.join(keydir, os.path.basename(k)) + ".key" for k in signkeys]
         run(argv, cwd=keydir)
         return self.post_edit(out)
@@ -614,6 +619,11 @@ class ZoneBuild:
         if "extra-dnskey" in behaviours:
             self.files["extra-dnskey"] = self.sign(self.serial, os.path.join(zdir, self.zone + "extra-dnskey.zone"),
                                                    extra_dnskeys=[self.standby])
+        if "resalted" in behaviours:
+            # The same data signed with another NSEC3 salt: a copy the signer re-salted that one
+            # server has not transferred yet (or has, ahead of the others).
+            self.files["resalted"] = self.sign(self.serial, os.path.join(zdir, self.zone + "resalted.zone"),
+                                               nsec3=(self.nsec3[0], "beef"))
         if "broken-zone" in behaviours:
             # A syntax error: BIND refuses to load the zone and answers SERVFAIL for it.
             self.files["broken"] = write(os.path.join(zdir, self.zone + "broken.zone"),

@@ -149,13 +149,16 @@ def check_server(c, sc, srv):
     beh = srv["behaviour"]
     for addr in srv["addresses"]:
         where = "%s %s" % (srv["name"], addr)
-        if beh in ("healthy", "newer-serial", "extra-dnskey"):
+        if beh in ("healthy", "newer-serial", "extra-dnskey", "resalted"):
             for tcp in (False, True):
                 r = check_auth(c, sc, srv, addr, tcp)
                 if r:
                     c.expect("aa" in r["flags"], "%s: no AA bit" % where)
             if beh == "extra-dnskey":
                 check_extra_dnskey(c, sc, srv, addr)
+            if beh == "resalted":
+                p = rrs(auth(addr, sc["zone"], "NSEC3PARAM")["answer"], "NSEC3PARAM")
+                c.expect(p and p[0][7].lower() == "beef", "%s: NSEC3PARAM %s, want salt beef" % (where, p and p[0][4:]))
         elif beh == "drop-tcp":
             r = check_auth(c, sc, srv, addr, False)
             if r:
@@ -361,7 +364,8 @@ def check_zone_fault(c, sc):
 
 
 def check_child_ns(c, sc):
-    healthy = [s for s in sc["servers"] if s["behaviour"] in ("healthy", "newer-serial", "drop-tcp", "extra-dnskey")]
+    healthy = [s for s in sc["servers"]
+               if s["behaviour"] in ("healthy", "newer-serial", "drop-tcp", "extra-dnskey", "resalted")]
     if not healthy:
         return
     addr = healthy[0]["addresses"][0]

@@ -7,7 +7,9 @@ findings. Run inside the lab:
 For every scenario zone it runs `zonewarden audit` (all zones at once, with --name www.<zone>)
 and `zonewarden check <the signed file the servers serve> --ds <the DS the parent serves>`, and
 compares, per zone, the ids of the findings of the rules that read both inputs (INPUTS "both" in
-`zonewarden rules`) in area dnssec/. The file is the zone exactly as the lab's servers serve it,
+`zonewarden rules`) in area dnssec/. Where one server serves another copy of the zone
+(newer-serial, extra-dnskey, resalted), every copy is checked and the audit, which sees them all,
+is compared with the union of their findings. The file is the zone exactly as the lab's servers serve it,
 so any difference is a disagreement between the two paths (every scenario plants its fault in
 data the audit asks for: the apex, the DS, and www, asked with --name). Prints one line per zone and
 `N passed, M failed`; exit 1 on a difference, 77 outside the lab.
@@ -21,6 +23,8 @@ import sys
 import tempfile
 
 SKIP = 77
+# Server behaviours that serve another copy of the zone, zones/<zone><behaviour>.zone (lab.py).
+OTHER_COPIES = ("newer-serial", "extra-dnskey", "resalted")
 TLD_SERVER = "127.53.0.3"   # ns1.nic.lab. (NSD): the parent of every scenario zone
 
 
@@ -68,20 +72,26 @@ def main():
 
     def check(s):
         zone = s["zone"]
-        zone_file = os.path.join(os.environ["LAB_DIR"], "zones", zone + "zone")
-        args = [exe, "check", zone_file, "--origin", zone, "--format", "json",
-                "--output", os.path.join(work, zone + "json")]
+        copies = [zone + "zone"] + sorted({zone + b["behaviour"] + ".zone" for b in s["servers"]
+                                           if b["behaviour"] in OTHER_COPIES})
         ds = ds_of(zone)
+        ds_args = []
         if ds:
             ds_file = os.path.join(work, zone + "ds")
             with open(ds_file, "w") as f:
                 f.write("\n".join(ds) + "\n")
-            args += ["--ds", ds_file]
-        r = subprocess.run(args, capture_output=True, text=True, timeout=120)
-        if r.returncode not in (0, 1):
-            return s, None, f"check exited {r.returncode}: {r.stderr.strip()}"
-        with open(os.path.join(work, zone + "json")) as f:
-            return s, json.load(f)["zones"][0], ""
+            ds_args = ["--ds", ds_file]
+        findings = []
+        for copy in copies:
+            out = os.path.join(work, copy + ".json")
+            args = [exe, "check", os.path.join(os.environ["LAB_DIR"], "zones", copy), "--origin", zone,
+                    "--format", "json", "--output", out] + ds_args
+            r = subprocess.run(args, capture_output=True, text=True, timeout=120)
+            if r.returncode not in (0, 1):
+                return s, None, f"check {copy} exited {r.returncode}: {r.stderr.strip()}"
+            with open(out) as f:
+                findings += json.load(f)["zones"][0].get("findings", [])
+        return s, {"findings": findings}, ""
 
     passed, failed = 0, 0
     with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:

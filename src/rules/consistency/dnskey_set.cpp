@@ -34,20 +34,6 @@ struct ServerKeys {
   std::map<std::pair<std::string, std::uint16_t>, std::set<KeyId>> signed_rrsets;
 };
 
-bool usable(const Exchange* e) {
-  return e != nullptr && e->outcome == Outcome::answered && e->aa && e->rcode == 0 && !e->tc;
-}
-
-// The UDP answer, or the TCP one when UDP was truncated or missing (as a resolver does).
-const Exchange* answer_of(const ServerProbe& probe, std::string_view zone, std::string_view type) {
-  const Exchange* udp = find_exchange(probe, zone, type, Transport::udp);
-  if (usable(udp)) {
-    return udp;
-  }
-  const Exchange* tcp = find_exchange(probe, zone, type, Transport::tcp);
-  return usable(tcp) ? tcp : nullptr;
-}
-
 // RRs of `type` owned by the apex in the answer of `e`.
 std::vector<dns::Rr> apex_records(const Exchange& e, const dns::Bytes& apex, std::uint16_t type) {
   std::vector<dns::Rr> out;
@@ -121,21 +107,21 @@ private:
   static ServerKeys observe(const ServerProbe& probe, const std::string& zone, const dns::Bytes& apex) {
     ServerKeys s;
     s.label = server_label(probe.name, probe.address);
-    if (const Exchange* e = answer_of(probe, zone, "DNSKEY")) {
+    if (const Exchange* e = authoritative_answer(probe, zone, "DNSKEY")) {
       s.answered = true;
       s.dnskey_rrs = apex_records(*e, apex, dns::rrtype::dnskey);
       for (const dns::Rr& rr : s.dnskey_rrs) {
         s.dnskeys.insert(rr.rdata);
       }
     }
-    if (const Exchange* e = answer_of(probe, zone, "CDS")) {
+    if (const Exchange* e = authoritative_answer(probe, zone, "CDS")) {
       s.cds_answered = true;
       s.cds_rrs = apex_records(*e, apex, dns::rrtype::cds);
       for (const dns::Rr& rr : s.cds_rrs) {
         s.cds.insert(rr.rdata);
       }
     }
-    if (const Exchange* e = answer_of(probe, zone, "CDNSKEY")) {
+    if (const Exchange* e = authoritative_answer(probe, zone, "CDNSKEY")) {
       s.cdnskey_answered = true;
       for (const dns::Rr& rr : apex_records(*e, apex, dns::rrtype::cdnskey)) {
         s.cdnskey.insert(rr.rdata);
