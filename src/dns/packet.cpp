@@ -96,6 +96,7 @@ std::vector<std::string> edns_faults(std::span<const std::uint8_t> w) {
         return faults;
       }
       const std::uint16_t type = get16(w, pos);
+      const std::uint8_t extended_rcode = w[pos + 4];  // the OPT TTL: extended RCODE, version, flags
       const std::uint8_t version = w[pos + 5];
       const std::size_t rdlength = get16(w, pos + 8);
       const std::size_t rdata = pos + 10;
@@ -115,6 +116,10 @@ std::vector<std::string> edns_faults(std::span<const std::uint8_t> w) {
       }
       if (version != 0) {
         faults.push_back(fmt::format("EDNS version {} in a response to a version 0 query", version));
+      } else if (extended_rcode == 1 && (w[3] & 0x0f) == 0) {
+        // RFC 6891 §6.1.3, §7: BADVERS answers a query of a version the responder does not
+        // implement; ours are version 0, which every EDNS responder implements.
+        faults.push_back("RCODE 16 BADVERS in a response to an EDNS version 0 query");
       }
       for (std::size_t o = rdata; o < rdata + rdlength;) {
         if (o + 4 > rdata + rdlength) {

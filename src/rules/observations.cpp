@@ -89,6 +89,7 @@ std::string rcode_name(int rcode) {
   case 3: return "NXDOMAIN";
   case 4: return "NOTIMP";
   case 5: return "REFUSED";
+  case 16: return "BADVERS";
   default: return fmt::format("RCODE{}", rcode);
   }
 }

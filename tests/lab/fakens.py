@@ -14,6 +14,10 @@ Modes, each answering on UDP and TCP port 53 of every listed address:
              a message RFC 6891 §6.1.1 makes malformed
   opt-not-root forwards to `upstream` and rewrites the owner of the reply's OPT record from the
              root to "z." (RFC 6891 §6.1.2: the OPT owner MUST be the root)
+  no-opt     forwards to `upstream` (AA kept) and strips the OPT record from the reply, as a
+             middlebox that drops EDNS does (RFC 6891 §6.1.1: a compliant responder MUST include one)
+  badvers    forwards to `upstream` and sets the reply's extended RCODE to 1: RCODE 16 BADVERS in
+             answer to an EDNS version 0 query, answer records kept
 """
 
 import json
@@ -59,6 +63,31 @@ def opt_owner_not_root(reply):
     if at < 12:
         return reply
     return reply[:at] + b"\x01z\x00" + reply[at + 1:]
+
+
+def find_opt(reply):
+    """Offset of the reply's OPT record (root owner, TYPE 41: the last RR of the additional
+    section, as NSD and Knot place it), or -1."""
+    at = reply.rfind(b"\x00\x00\x29")
+    return at if at >= 12 and at + 11 <= len(reply) else -1
+
+
+def strip_opt(reply):
+    """Removes the OPT record and decrements ARCOUNT."""
+    at = find_opt(reply)
+    if at < 0:
+        return reply
+    rdlength = struct.unpack("!H", reply[at + 9:at + 11])[0]
+    arcount = struct.unpack("!H", reply[10:12])[0]
+    return reply[:10] + struct.pack("!H", arcount - 1) + reply[12:at] + reply[at + 11 + rdlength:]
+
+
+def set_badvers(reply):
+    """Extended RCODE 1 in the OPT TTL (its first octet): with header RCODE 0, RCODE 16 BADVERS."""
+    at = find_opt(reply)
+    if at < 0:
+        return reply
+    return reply[:at + 5] + b"\x01" + reply[at + 6:]
 
 
 def garbage_for(query):
@@ -122,6 +151,10 @@ def answer(spec, query, tcp):
         return add_second_opt(forward(spec["upstream"], query, tcp))
     if mode == "opt-not-root":
         return opt_owner_not_root(forward(spec["upstream"], query, tcp))
+    if mode == "no-opt":
+        return strip_opt(forward(spec["upstream"], query, tcp))
+    if mode == "badvers":
+        return set_badvers(forward(spec["upstream"], query, tcp))
     if mode == "garbage":
         return garbage_for(query)
     if mode == "wrong-id":

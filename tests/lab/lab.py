@@ -141,8 +141,8 @@ SCENARIOS = [
              note="ns2 answers every UDP/TCP query with random bytes"),
     Scenario("hostile-wrong-id", ["delegation/lame-unreachable"], [NS("ns1", "knot"), NS("ns2", "hostile", "wrong-id")],
              note="ns2 answers with a wrong message ID and a wrong question"),
-    Scenario("hostile-tc", ["protocol/tcp-unsupported"], [NS("ns1", "nsd"), NS("ns2", "hostile", "tc-no-tcp")],
-             note="ns2: UDP always TC=1 with no answer; TCP accepted but never answered"),
+    Scenario("hostile-tc", ["protocol/tcp-unsupported", "protocol/edns-noncompliant"], [NS("ns1", "nsd"), NS("ns2", "hostile", "tc-no-tcp")],
+             note="ns2: UDP always TC=1 with no answer and no OPT record; TCP accepted but never answered"),
     Scenario("private-addr", [], [NS("ns1", "knot"), NS("ns2", "bind")], alg=15,
              note="healthy; private addresses are normal in the lab (ns-address-not-public needs public hints)"),
     # One scenario per DNSSEC failure class (appended: rows are numbered by position).
@@ -197,6 +197,10 @@ SCENARIOS = [
     Scenario("nsec3-gap", ["dnssec/nsec3-chain-broken", "dnssec/denial-proof-invalid"],
              [NS("ns1", "nsd"), NS("ns2", "knot")], denial="nsec3", fault=("drop-nsec3-covering", {"label": "*"}),
              note="the NSEC3 covering the hash of *.<zone> (and its RRSIG) deleted after signing (NSD and Knot)"),
+    Scenario("hostile-no-opt", ["protocol/edns-noncompliant"], [NS("ns1", "knot"), NS("ns2", "hostile", "no-opt")],
+             note="ns2 relays ns1's answers with the OPT record stripped (RFC 6891 §6.1.1: MUST include one)"),
+    Scenario("hostile-badvers", ["protocol/malformed-response"], [NS("ns1", "nsd"), NS("ns2", "hostile", "badvers")],
+             note="ns2 relays ns1's answers with extended RCODE 1: BADVERS to an EDNS version 0 query"),
     Scenario("nsec3-resalted", ["consistency/nsec3param", "dnssec/nsec3-parameters"], [NS("ns1", "knot"), NS("ns2", "nsd", "resalted")],
              denial="nsec3",
              note="ns2 serves the same data signed with NSEC3 salt beef (nsec3-parameters: RFC 9276 says no salt), ns1 with no salt; both copies validate"),
@@ -218,6 +222,8 @@ SERVER_FAULTS = {
     "clear-aa":     {"fake": "relay"},
     "two-opt":      {"fake": "two-opt"},
     "opt-not-root": {"fake": "opt-not-root"},
+    "no-opt":       {"fake": "no-opt"},
+    "badvers":      {"fake": "badvers"},
     "garbage":      {"fake": "garbage"},
     "wrong-id":     {"fake": "wrong-id"},
     "tc-no-tcp":    {"fake": "tc-no-tcp"},
@@ -952,7 +958,7 @@ def assemble(workdir):
                             "child_addresses": zb.child_addrs(ns.label) if ns.label in zb.child_ns else [],
                             "serial": zb.serial + (1 if ns.behaviour == "newer-serial" else 0)})
         for f in fakes:
-            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt", "opt-not-root"):
+            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt", "opt-not-root", "no-opt", "badvers"):
                 if not healthy_addr:
                     raise LabError("%s: a relay needs a healthy server to forward to" % zb.zone)
                 f["upstream"] = healthy_addr

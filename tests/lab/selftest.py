@@ -185,6 +185,20 @@ def check_server(c, sc, srv):
                 reply = raw(addr, sc["zone"], tcp)
                 ok = isinstance(reply, bytes) and b"\x01z\x00\x00\x29" in reply
                 c.expect(ok, "%s/%s: want the OPT record owned by z." % (where, "tcp" if tcp else "udp"))
+        elif beh == "no-opt":
+            # The relayed answer, AA kept, without an OPT record although the query had one.
+            for tcp in (False, True):
+                reply = raw(addr, sc["zone"], tcp)
+                ok = (isinstance(reply, bytes) and len(reply) > 12 and reply[2] & 0x04
+                      and b"\x00\x00\x29" not in reply[12:])
+                c.expect(ok, "%s/%s: want the relayed reply without OPT" % (where, "tcp" if tcp else "udp"))
+        elif beh == "badvers":
+            # The relayed answer whose OPT TTL starts with extended RCODE 1 (BADVERS with RCODE 0).
+            for tcp in (False, True):
+                reply = raw(addr, sc["zone"], tcp)
+                at = reply.rfind(b"\x00\x00\x29") if isinstance(reply, bytes) else -1
+                ok = at >= 12 and reply[3] & 0x0F == 0 and reply[at + 5] == 1
+                c.expect(ok, "%s/%s: want extended RCODE 1 in the OPT" % (where, "tcp" if tcp else "udp"))
         elif beh == "no-listener":
             r = dig("@" + addr, sc["zone"], "SOA", "+norec", "+time=2", "+tries=1")
             c.expect("connection refused" in r["out"], "%s: want ICMP port unreachable (connection refused)" % where)
