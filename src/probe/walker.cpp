@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "dns/rr.hpp"
+#include "probe/nsec_walk.hpp"
 #include "probe/transport.hpp"
 #include "snapshot/probe_queries.hpp"
 
@@ -132,6 +133,19 @@ bool is_useful(const Exchange& ex) {
 bool is_authoritative_answer(const Exchange& ex) {
   return ex.outcome == Outcome::answered && ex.aa &&
          (ex.rcode == k_rcode_noerror || ex.rcode == k_rcode_nxdomain);
+}
+
+// The exchange of `probe` for (qname, qtype) that says the most: a complete answer (the TCP one
+// after a truncated UDP answer) before any other; nullptr when it was never asked.
+const Exchange* best_exchange(const ServerProbe& probe, const std::string& qname, const std::string& qtype) {
+  const Exchange* best = nullptr;
+  const auto rank = [](const Exchange& ex) { return ex.outcome != Outcome::answered ? 0 : ex.tc ? 1 : 2; };
+  for (const Exchange& ex : probe.exchanges) {
+    if (ex.qname == qname && ex.qtype == qtype && (best == nullptr || rank(ex) >= rank(*best))) {
+      best = &ex;
+    }
+  }
+  return best;
 }
 
 std::string short_summary(const Exchange& ex) {
@@ -379,6 +393,8 @@ private:
   std::vector<std::string> in_zone_names(std::size_t zi) const;
   NameServer& name_server(std::size_t zi, const std::string& name);
   asio::awaitable<void> walk_undelegated(std::size_t zi);
+  asio::awaitable<void> walk_nsec_chain(std::size_t zi);
+  asio::awaitable<std::optional<NsecLink>> nsec_of(std::size_t zi, std::size_t si, std::string owner);
 
   asio::any_io_executor m_executor;
   const ProbeOptions& m_options;
@@ -1010,6 +1026,137 @@ asio::awaitable<void> Walker::walk_undelegated(std::size_t zi) {
   mark_child_names(zi);
   co_await probe_nodata_below_apex(zi);
   std::erase_if(zone(zi).name_servers, [&known](const NameServer& ns) { return !known.contains(ns.name); });
+  if (m_options.walk) {
+    co_await walk_nsec_chain(zi);
+  }
+}
+
+// The NSEC record at `owner` as server `si` serves it, from its answer to `owner NSEC` (asked
+// already). A zone cut answers that with a referral (NSD, Knot): the cut's NSEC is then the one
+// in an insecure referral (the proof that there is no DS, RFC 4035 §3.1.4), or else the one that
+// covers the first name after the cut's subtree, asked for here (name_after_subtree).
+asio::awaitable<std::optional<NsecLink>> Walker::nsec_of(std::size_t zi, std::size_t si, std::string owner) {
+  const Exchange* ex = best_exchange(zone(zi).servers[si], owner, "NSEC");
+  if (ex == nullptr) {
+    co_return std::nullopt;
+  }
+  if (is_authoritative_answer(*ex)) {
+    co_return find_nsec(ex->answer, owner);
+  }
+  if (!is_referral(*ex) || referral_owner(*ex) != owner) {
+    co_return std::nullopt;
+  }
+  if (std::optional<NsecLink> link = find_nsec(ex->authority, owner)) {
+    co_return link;
+  }
+  const std::optional<std::string> after = name_after_subtree(owner);
+  if (!after) {
+    co_return std::nullopt;
+  }
+  co_await query_into(zi, si, *after, "A", false);
+  const Exchange* denial = best_exchange(zone(zi).servers[si], *after, "A");
+  if (denial == nullptr || !is_authoritative_answer(*denial)) {
+    co_return std::nullopt;
+  }
+  co_return find_nsec(denial->authority, owner);
+}
+
+// `audit --walk`: follows the NSEC chain (RFC 4034 §4.1.1) of zone `zi` from the apex on the
+// first server that answers the apex SOA authoritatively, and asks every server each owner's
+// NSEC and the RRsets its bitmap lists (owner_queries), unless some server was asked already.
+// The RRsets of one owner and the NSEC of the next are asked together. Bounded by
+// ProbeOptions::walk_limit names (next_step), k_max_walk_types types per owner, the limiter and
+// the deadline; ZoneSnapshot::nsec_walk says what was done and, when it stopped early, why.
+asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
+  const std::string apex = zone(zi).zone;
+  zone(zi).nsec_walk.emplace();
+  // By index each time: m_zones never grows during the walk, but no reference is kept across a wait.
+  const auto walk = [this, zi]() -> NsecWalk& { return *zone(zi).nsec_walk; };
+  switch (denial_of(zone(zi))) {
+  case ZoneDenial::nsec3:
+    walk().status = WalkStatus::skipped;
+    walk().reason = "the zone denies with NSEC3: its owner names are hashed and cannot be enumerated (RFC 5155)";
+    co_return;
+  case ZoneDenial::unsigned_zone:
+    walk().status = WalkStatus::skipped;
+    walk().reason = "the zone is not signed: it has no NSEC chain to follow";
+    co_return;
+  case ZoneDenial::nsec:
+    break;
+  }
+  std::optional<std::size_t> chain_server;
+  for (std::size_t si = 0; si < zone(zi).servers.size() && !chain_server; ++si) {
+    const Exchange* soa = best_exchange(zone(zi).servers[si], apex, "SOA");
+    if (soa != nullptr && is_authoritative_answer(*soa) && soa->rcode == k_rcode_noerror) {
+      chain_server = si;
+    }
+  }
+  if (!chain_server) {
+    walk().reason = "no server answered the apex SOA authoritatively";
+    co_return;
+  }
+  const std::string label = fmt::format("{}/{}", zone(zi).servers[*chain_server].name, zone(zi).servers[*chain_server].address);
+  walk().server = label;
+  walk().reason = "audit deadline reached";  // until the walk ends otherwise
+  std::set<std::pair<std::string, std::string>> asked;  // (qname, qtype) already asked of every server
+  for (const ServerProbe& probe : zone(zi).servers) {
+    for (const Exchange& ex : probe.exchanges) {
+      asked.emplace(ex.qname, ex.qtype);
+    }
+  }
+  const std::size_t server_count = zone(zi).servers.size();
+  const auto ask_everyone = [&](const std::string& qname, const std::string& qtype,
+                                std::vector<asio::awaitable<bool>>& tasks) {
+    if (asked.emplace(qname, qtype).second) {
+      for (std::size_t si = 0; si < server_count; ++si) {
+        tasks.push_back(finished(query_into(zi, si, qname, qtype, false)));
+      }
+    }
+  };
+  std::vector<asio::awaitable<bool>> first;
+  ask_everyone(apex, "NSEC", first);
+  co_await gather(std::move(first), m_deadline);
+  std::set<std::string> seen;
+  std::string gap;  // types left out at some owner
+  // Bounded: next_step goes on only to a name strictly after `owner`, at most walk_limit names.
+  for (std::string owner = apex;;) {
+    seen.insert(owner);
+    walk().names = seen.size();
+    if (Clock::now() >= m_deadline) {
+      co_return;
+    }
+    const std::optional<NsecLink> link = co_await nsec_of(zi, *chain_server, owner);
+    if (!link) {
+      const Exchange* ex = best_exchange(zone(zi).servers[*chain_server], owner, "NSEC");
+      walk().reason = fmt::format("{} gave no NSEC record for {} ({})", label, owner,
+                                  ex == nullptr ? std::string("not asked") : short_summary(*ex));
+      co_return;
+    }
+    const WalkDecision decision = next_step(apex, owner, link->next, seen, m_options.walk_limit);
+    const OwnerQueries queries = owner_queries(apex, *link);
+    if (queries.left_out > 0 && gap.empty()) {
+      gap = fmt::format("the NSEC at {} lists {} more types than the {} asked", owner, queries.left_out,
+                        k_max_walk_types);
+    }
+    std::vector<asio::awaitable<bool>> tasks;
+    for (const std::string& qtype : queries.qtypes) {
+      ask_everyone(owner, qtype, tasks);
+    }
+    if (decision.step == WalkStep::next) {
+      ask_everyone(link->next, "NSEC", tasks);
+    }
+    co_await gather(std::move(tasks), m_deadline);
+    if (decision.step == WalkStep::done) {
+      walk().status = gap.empty() ? WalkStatus::complete : WalkStatus::incomplete;
+      walk().reason = gap;
+      co_return;
+    }
+    if (decision.step == WalkStep::stop) {
+      walk().reason = decision.reason;
+      co_return;
+    }
+    owner = link->next;
+  }
 }
 
 asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
@@ -1030,6 +1177,9 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     co_await resolve_and_probe(zi, names);
     mark_child_names(zi);
     co_await probe_nodata_below_apex(zi);
+    if (m_options.walk) {
+      co_await walk_nsec_chain(zi);
+    }
     co_return;
   }
 
@@ -1150,6 +1300,9 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   co_await gather(std::move(rest), m_deadline);
   mark_child_names(zi);
   co_await probe_nodata_below_apex(zi);
+  if (m_options.walk) {
+    co_await walk_nsec_chain(zi);  // concurrently with the ancestors still being asked
+  }
 
   while (!ancestors_done->value && Clock::now() < m_deadline) {
     ancestors_done->event.expires_at(m_deadline);
@@ -1355,6 +1508,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
       options.root_hints.empty() ? builtin_root_hints() : options.root_hints;
   if (options.timeout.count() <= 0 || options.retries < 0 || options.deadline.count() <= 0) {
     return fail("probe options: timeout and deadline must be positive, retries not negative");
+  }
+  if (options.walk && options.walk_limit == 0) {
+    return fail("probe options: the walk limit must be positive");
   }
   for (const NameQuery& q : options.name_queries) {
     if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(), [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {
