@@ -219,6 +219,48 @@ asio::awaitable<std::vector<T>> gather(std::vector<asio::awaitable<T>> tasks, Cl
   co_return state->results;
 }
 
+// Tasks started one at a time and awaited together (the walk's queries to every server, while
+// the chain goes on at the pace of one server): `running` counts them, and a drain() waiting
+// for it to drop to `wake_at` is woken then.
+struct Backlog {
+  explicit Backlog(const asio::any_io_executor& executor) : event(executor, Clock::time_point::max()) {}
+  std::size_t running = 0;
+  std::size_t wake_at = 0;
+  asio::steady_timer event;
+  std::exception_ptr failure;  // the first task that threw: our bug, rethrown by drain()
+};
+
+asio::awaitable<void> backlog_one(std::shared_ptr<Backlog> backlog, asio::awaitable<void> task) {
+  try {
+    co_await std::move(task);
+  } catch (...) {  // NOLINT: kept, and rethrown by drain() (never an observation)
+    if (!backlog->failure) {
+      backlog->failure = std::current_exception();
+    }
+  }
+  if (--backlog->running <= backlog->wake_at) {
+    backlog->event.cancel();
+  }
+}
+
+void start_in(const std::shared_ptr<Backlog>& backlog, const asio::any_io_executor& executor,
+              asio::awaitable<void> task) {
+  ++backlog->running;
+  asio::co_spawn(executor, backlog_one(backlog, std::move(task)), asio::detached);
+}
+
+// Waits until at most `at_most` tasks of `backlog` still run, or the deadline passed.
+asio::awaitable<void> drain(std::shared_ptr<Backlog> backlog, std::size_t at_most, Clock::time_point deadline) {
+  while (backlog->running > at_most && Clock::now() < deadline) {
+    backlog->wake_at = at_most;
+    backlog->event.expires_at(deadline);
+    co_await backlog->event.async_wait(k_no_throw);
+  }
+  if (backlog->failure) {
+    std::rethrow_exception(backlog->failure);
+  }
+}
+
 // Bounds the queries in flight (each holds a socket: thousands of zones must not exhaust file
 // descriptors). A waiter gets its slot handed over by release(); waits end at the deadline.
 class Limiter {
@@ -1104,18 +1146,29 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
       asked.emplace(ex.qname, ex.qtype);
     }
   }
+  // The chain moves at the pace of its own server: every other query (the other servers' NSEC,
+  // every server's RRsets) runs in the background, so a silent server does not cost a timeout per
+  // name. At most half the limiter's slots are used by that backlog, so the chain's next query
+  // (the limiter serves in order) does not wait behind it.
   const std::size_t server_count = zone(zi).servers.size();
-  const auto ask_everyone = [&](const std::string& qname, const std::string& qtype,
-                                std::vector<asio::awaitable<bool>>& tasks) {
-    if (asked.emplace(qname, qtype).second) {
-      for (std::size_t si = 0; si < server_count; ++si) {
-        tasks.push_back(finished(query_into(zi, si, qname, qtype, false)));
+  const std::size_t k_backlog = std::max<std::size_t>(1, static_cast<std::size_t>(m_options.max_in_flight) / 2);
+  const auto backlog = std::make_shared<Backlog>(m_executor);
+  // Asks every server but `except` (qname, qtype) in the background, unless it was asked already;
+  // true when it was not.
+  const auto ask_others = [&](const std::string& qname, const std::string& qtype, std::optional<std::size_t> except) {
+    if (!asked.emplace(qname, qtype).second) {
+      return false;
+    }
+    for (std::size_t si = 0; si < server_count; ++si) {
+      if (si != except) {
+        start_in(backlog, m_executor, query_into(zi, si, qname, qtype, false));
       }
     }
+    return true;
   };
-  std::vector<asio::awaitable<bool>> first;
-  ask_everyone(apex, "NSEC", first);
-  co_await gather(std::move(first), m_deadline);
+  if (ask_others(apex, "NSEC", chain_server)) {
+    co_await query_into(zi, *chain_server, apex, "NSEC", false);
+  }
   std::set<std::string> seen;
   std::string gap;  // types left out at some owner
   // Bounded: next_step goes on only to a name strictly after `owner`, at most walk_limit names.
@@ -1123,14 +1176,14 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
     seen.insert(owner);
     walk().names = seen.size();
     if (Clock::now() >= m_deadline) {
-      co_return;
+      co_return;  // the reason says so already
     }
     const std::optional<NsecLink> link = co_await nsec_of(zi, *chain_server, owner);
     if (!link) {
       const Exchange* ex = best_exchange(zone(zi).servers[*chain_server], owner, "NSEC");
       walk().reason = fmt::format("{} gave no NSEC record for {} ({})", label, owner,
                                   ex == nullptr ? std::string("not asked") : short_summary(*ex));
-      co_return;
+      break;
     }
     const WalkDecision decision = next_step(apex, owner, link->next, seen, m_options.walk_limit);
     const OwnerQueries queries = owner_queries(apex, *link);
@@ -1138,24 +1191,32 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
       gap = fmt::format("the NSEC at {} lists {} more types than the {} asked", owner, queries.left_out,
                         k_max_walk_types);
     }
-    std::vector<asio::awaitable<bool>> tasks;
     for (const std::string& qtype : queries.qtypes) {
-      ask_everyone(owner, qtype, tasks);
+      ask_others(owner, qtype, std::nullopt);
     }
-    if (decision.step == WalkStep::next) {
-      ask_everyone(link->next, "NSEC", tasks);
+    if (decision.step == WalkStep::next && ask_others(link->next, "NSEC", chain_server)) {
+      co_await query_into(zi, *chain_server, link->next, "NSEC", false);
     }
-    co_await gather(std::move(tasks), m_deadline);
+    co_await drain(backlog, k_backlog, m_deadline);
     if (decision.step == WalkStep::done) {
       walk().status = gap.empty() ? WalkStatus::complete : WalkStatus::incomplete;
       walk().reason = gap;
-      co_return;
+      break;
     }
     if (decision.step == WalkStep::stop) {
       walk().reason = decision.reason;
-      co_return;
+      break;
     }
     owner = link->next;
+  }
+  // Until every server answered, the walk is not done: should the deadline end the audit first,
+  // the record says so.
+  const NsecWalk ended = walk();
+  walk().status = WalkStatus::incomplete;
+  walk().reason = "audit deadline reached before every server answered the walk's queries";
+  co_await drain(backlog, 0, m_deadline);
+  if (backlog->running == 0) {
+    walk() = ended;
   }
 }
 
@@ -1300,15 +1361,16 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   co_await gather(std::move(rest), m_deadline);
   mark_child_names(zi);
   co_await probe_nodata_below_apex(zi);
-  if (m_options.walk) {
-    co_await walk_nsec_chain(zi);  // concurrently with the ancestors still being asked
-  }
 
   while (!ancestors_done->value && Clock::now() < m_deadline) {
     ancestors_done->event.expires_at(m_deadline);
     co_await ancestors_done->event.async_wait(k_no_throw);
   }
   zone(zi).ancestors = *ancestors_state;
+  // Last: should the deadline end a long walk, everything above is recorded already.
+  if (m_options.walk) {
+    co_await walk_nsec_chain(zi);
+  }
 }
 
 asio::awaitable<Descent> Walker::locate(std::string qname, std::string qtype) {
@@ -1502,6 +1564,12 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     ZW_TRY_ASSIGN(std::string apex, dns::normalize_name(name));
     ZoneSnapshot zs;
     zs.zone = std::move(apex);
+    if (options.walk) {
+      // Replaced when the walk starts: a zone whose audit ends before (unreachable, deadline)
+      // still says that the walk asked for was not done.
+      zs.nsec_walk = NsecWalk{WalkStatus::incomplete, "the walk did not start: the audit of the zone ended before it",
+                              {}, 0};
+    }
     snapshot.zones.push_back(std::move(zs));
   }
   const std::vector<std::pair<std::string, std::string>>& hints =
