@@ -195,8 +195,8 @@ std::string walk_note(const NsecWalk& walk) {
     return fmt::format("walk complete: {} names of the NSEC chain (followed on {}), their RRsets asked of every server",
                        walk.names, walk.server);
   case WalkStatus::incomplete:
-    return fmt::format("walk incomplete: {}; {} names walked{}, the names after them were not audited", walk.reason,
-                       walk.names, walk.server.empty() ? "" : fmt::format(" (NSEC chain followed on {})", walk.server));
+    return fmt::format("walk incomplete: {}; {} names walked{}", walk.reason, walk.names,
+                       walk.server.empty() ? "" : fmt::format(" (NSEC chain followed on {})", walk.server));
   case WalkStatus::skipped:
     return fmt::format("walk skipped: {}", walk.reason);
   }
