@@ -11,9 +11,12 @@ zonewarden's output:
   with --walk exactly the `walk` findings (rule, owner, type) are warnings or errors, nothing
   else, and the walk is complete over the NSEC chain's owner names, counted by hand below;
 - healthy-nsec.lab.: the walk is complete over its 4 names and adds no finding of any severity;
+- lame-silent.lab. (one server drops everything): the walk is complete over its 4 names on the
+  server that answers, and the only loud finding is still the zone's planted fault;
 - healthy-nsec3.lab. and healthy-unsigned.lab.: the walk is skipped (hashed names, no chain),
   no NSEC query is sent there, and nothing is loud;
 - --walk-limit 2: the walk is incomplete after 2 names, and that alone fails nothing (exit 0);
+- a --deadline that passes during the walk of lame-silent.lab.: the walk is said incomplete;
 - --save then --restore replays the walked audit: the same findings and notes;
 - --walk with --restore, and --walk-limit out of range or without --walk, are bad arguments (exit 2).
 
@@ -36,6 +39,7 @@ LOUD = ("warning", "error")
 # walk-deep, fault_deep_data's records (sub. and wild. are empty non-terminals: no NSEC).
 CHAIN = {
     "healthy-nsec.lab.": ["", "ns1", "ns2", "www"],
+    "lame-silent.lab.": ["", "ns1", "ns2", "www"],
     "walk-deep.lab.": ["", "insecure", "mail", "ns1", "ns2", "ns3", "secure", "deep.sub", "*.wild", "www"],
 }
 
@@ -95,7 +99,7 @@ def main():
     scenarios = {s["zone"]: s for s in json.load(open(os.environ["ZW_LAB_SCENARIOS"]))}
     deep = [z for z, s in scenarios.items() if s.get("walk")]
     check(deep, "the lab has a scenario whose fault only --walk finds", "no scenario with a walk list")
-    zones = deep + ["healthy-nsec.lab.", "healthy-nsec3.lab.", "healthy-unsigned.lab."]
+    zones = deep + ["healthy-nsec.lab.", "healthy-nsec3.lab.", "healthy-unsigned.lab.", "lame-silent.lab."]
     work = tempfile.mkdtemp(prefix="zw-walk-")
 
     _, plain, _ = audit(exe, zones, [], work, "plain")
@@ -124,6 +128,11 @@ def main():
         missing = sorted((n, a) for n in names for a in addresses if (n, a) not in got)
         check(not missing, "%s: every owner's NSEC asked of all %d addresses" % (zone, len(addresses)),
               "not asked: %s" % missing[:5])
+    for zone in zones:
+        if zone not in deep:
+            want = sorted(set(scenarios[zone]["expect"]))
+            got = sorted({r for r, _, _ in loud(walked.get(zone, {}))})
+            check(got == want, "%s: with --walk the loud rules are the planted fault's, %s" % (zone, want), str(got))
     check(every(walked.get("healthy-nsec.lab.", {})) == every(plain.get("healthy-nsec.lab.", {})),
           "healthy-nsec.lab.: --walk adds no finding", "plain %s, walked %s"
           % (every(plain.get("healthy-nsec.lab.", {})), every(walked.get("healthy-nsec.lab.", {}))))
@@ -157,6 +166,15 @@ def main():
     check(len(notes) == 1 and notes[0].startswith("walk incomplete"), "--walk-limit 2: one note says so", str(notes))
     check(not loud(limited.get("healthy-nsec.lab.", {})), "--walk-limit 2: nothing loud",
           str(loud(limited.get("healthy-nsec.lab.", {}))))
+
+    # The deadline: the silent server's answers are still awaited when it passes.
+    status, late, dsnaps = audit(exe, ["lame-silent.lab."], ["--walk", "--deadline", "2500ms"], work, "deadline")
+    w = dsnaps.get("lame-silent.lab.", {}).get("nsec_walk") or {}
+    check(status in (0, 1) and w.get("status") == "incomplete" and w.get("reason"),
+          "--deadline during the walk: walk incomplete with a reason", "exit %d, nsec_walk %s" % (status, w))
+    notes = walk_notes(late.get("lame-silent.lab.", {}))
+    check(len(notes) == 1 and notes[0].startswith("walk incomplete"), "--deadline during the walk: one note says so",
+          str(notes))
 
     for bad in (["--restore", os.path.join(work, "walk.snapshot.json"), "--walk"],
                 ["healthy-nsec.lab.", "--walk", "--walk-limit", "0"],
