@@ -118,7 +118,8 @@ WalkDecision next_step(std::string_view apex, std::string_view owner, std::strin
                                         owner, next)};
   }
   if (seen.contains(std::string(next))) {
-    return {WalkStep::stop, fmt::format("the NSEC at {} leads back to {}, walked already: the chain loops", owner, next)};
+    return {WalkStep::stop,
+            fmt::format("the NSEC at {} leads back to {}, walked already: the chain loops", owner, next)};
   }
   if (seen.size() >= limit) {
     return {WalkStep::stop, fmt::format("--walk-limit {} reached: stopped before {}", limit, next)};

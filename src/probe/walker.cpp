@@ -1137,7 +1137,8 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
     walk().reason = "no server answered the apex SOA authoritatively";
     co_return;
   }
-  const std::string label = fmt::format("{}/{}", zone(zi).servers[*chain_server].name, zone(zi).servers[*chain_server].address);
+  const ServerProbe& chain_probe = zone(zi).servers[*chain_server];
+  const std::string label = fmt::format("{}/{}", chain_probe.name, chain_probe.address);
   walk().server = label;
   walk().reason = "audit deadline reached";  // until the walk ends otherwise
   std::set<std::pair<std::string, std::string>> asked;  // (qname, qtype) already asked of every server
