@@ -11,6 +11,8 @@ zonewarden's output:
   with --walk exactly the `walk` findings (rule, owner, type) are warnings or errors, nothing
   else, and the walk is complete over the NSEC chain's owner names, counted by hand below;
 - healthy-nsec.lab.: the walk is complete over its 4 names and adds no finding of any severity;
+- nsec-gap.lab. (the NSEC of www deleted): the walk stops, incomplete, at www (its server gives
+  no NSEC there), and the loud findings are still the planted fault's;
 - lame-silent.lab. (one server drops everything): the walk is complete over its 4 names on the
   server that answers, and the only loud finding is still the zone's planted fault;
 - healthy-nsec3.lab. and healthy-unsigned.lab.: the walk is skipped (hashed names, no chain),
@@ -99,7 +101,8 @@ def main():
     scenarios = {s["zone"]: s for s in json.load(open(os.environ["ZW_LAB_SCENARIOS"]))}
     deep = [z for z, s in scenarios.items() if s.get("walk")]
     check(deep, "the lab has a scenario whose fault only --walk finds", "no scenario with a walk list")
-    zones = deep + ["healthy-nsec.lab.", "healthy-nsec3.lab.", "healthy-unsigned.lab.", "lame-silent.lab."]
+    zones = deep + ["healthy-nsec.lab.", "healthy-nsec3.lab.", "healthy-unsigned.lab.", "lame-silent.lab.",
+                    "nsec-gap.lab."]
     work = tempfile.mkdtemp(prefix="zw-walk-")
 
     _, plain, _ = audit(exe, zones, [], work, "plain")
@@ -136,6 +139,12 @@ def main():
     check(every(walked.get("healthy-nsec.lab.", {})) == every(plain.get("healthy-nsec.lab.", {})),
           "healthy-nsec.lab.: --walk adds no finding", "plain %s, walked %s"
           % (every(plain.get("healthy-nsec.lab.", {})), every(walked.get("healthy-nsec.lab.", {}))))
+    # nsec-gap: apex -> ns1 -> ns2 -> www, and www has no NSEC: 4 names, stopped there.
+    w = snaps.get("nsec-gap.lab.", {}).get("nsec_walk") or {}
+    check(w.get("status") == "incomplete" and w.get("names") == 4 and "www.nsec-gap.lab." in w.get("reason", ""),
+          "nsec-gap.lab.: walk incomplete at www after 4 names", "nsec_walk %s" % w)
+    notes = walk_notes(walked.get("nsec-gap.lab.", {}))
+    check(len(notes) == 1 and notes[0].startswith("walk incomplete"), "nsec-gap.lab.: one note says so", str(notes))
     for zone in ("healthy-nsec3.lab.", "healthy-unsigned.lab."):
         w = snaps.get(zone, {}).get("nsec_walk") or {}
         check(w.get("status") == "skipped" and w.get("reason"), "%s: walk skipped with a reason" % zone, "nsec_walk %s" % w)
