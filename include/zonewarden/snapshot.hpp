@@ -79,6 +79,22 @@ struct AncestorZone {
   Exchange ds;           // from the parent of `zone`; empty (outcome timeout, no qname) for "."
 };
 
+// What `audit --walk` did for one zone: followed the zone's NSEC chain from the apex on one
+// server (RFC 4034 §4.1.1: each NSEC names the next owner) and asked every server for the
+// RRsets of every owner. The exchanges themselves are with the other exchanges of each server.
+enum class WalkStatus : std::uint8_t {
+  complete,    // the chain led back to the apex
+  incomplete,  // the walk stopped early (limit, deadline, loop, no NSEC answer): `reason` says why
+  skipped,     // not walked: NSEC3 (hashed owner names) or unsigned (no chain); `reason` says which
+};
+
+struct NsecWalk {
+  WalkStatus status = WalkStatus::incomplete;
+  std::string reason;      // why incomplete or skipped; empty when complete
+  std::string server;      // "name/address" whose NSEC chain was followed; empty when none was
+  std::uint64_t names = 0; // owner names of the chain walked, the apex included
+};
+
 struct ZoneSnapshot {
   std::string zone;                        // "example.com."
   std::string parent;                      // "com.", empty when the walk did not reach it
@@ -89,6 +105,7 @@ struct ZoneSnapshot {
   std::vector<ServerProbe> servers;        // every (name, address) probed
   std::optional<std::vector<std::string>> expected_ds;  // --ds in undelegated mode
   std::vector<std::string> walk_errors;    // why parts of the walk could not be done
+  std::optional<NsecWalk> nsec_walk;       // absent unless the audit ran with --walk
 };
 
 struct Snapshot {
@@ -108,5 +125,6 @@ Result<Snapshot> snapshot_from_json(const std::string& text);
 
 std::string_view to_string(Transport transport) noexcept;
 std::string_view to_string(Outcome outcome) noexcept;
+std::string_view to_string(WalkStatus status) noexcept;
 
 } // namespace zw

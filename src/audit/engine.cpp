@@ -186,11 +186,31 @@ void check_verdicts_reported(const dnssec::ZoneDnssec& analysis, std::vector<Fin
   findings.push_back(std::move(f));
 }
 
+// What `audit --walk` did, for the zone's notes. Each starts with "walk complete", "walk
+// incomplete" or "walk skipped" (docs/audit.md). An incomplete walk is said, never a silent
+// partial pass; it is no finding: a limit reached is the user's choice, not the zone's fault.
+std::string walk_note(const NsecWalk& walk) {
+  switch (walk.status) {
+  case WalkStatus::complete:
+    return fmt::format("walk complete: {} names of the NSEC chain (followed on {}), their RRsets asked of every server",
+                       walk.names, walk.server);
+  case WalkStatus::incomplete:
+    return fmt::format("walk incomplete: {}; {} names walked{}", walk.reason, walk.names,
+                       walk.server.empty() ? "" : fmt::format(" (NSEC chain followed on {})", walk.server));
+  case WalkStatus::skipped:
+    return fmt::format("walk skipped: {}", walk.reason);
+  }
+  return "walk: unknown status";
+}
+
 ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options,
                       const RuleOptions& rule_options) {
   ZoneResult result;
   result.zone = zone.zone;
   result.notes = zone.walk_errors;
+  if (zone.nsec_walk) {
+    result.notes.push_back(walk_note(*zone.nsec_walk));
+  }
   const rules::ZoneObservations observations = rules::observe(zone);
   const dnssec::ZoneDnssec analysis = dnssec::analyse_zone(zone, snapshot.trust_anchor, options.now);
   result.chain = std::string(dnssec::to_string(analysis.above));

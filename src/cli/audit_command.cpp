@@ -28,6 +28,9 @@ struct AuditArgs {
   std::string trust_anchor;
   std::vector<std::string> servers;
   std::vector<std::string> names;  // --name NAME[/TYPE]
+  bool walk = false;               // --walk
+  std::int64_t walk_limit = 10000; // --walk-limit N
+  bool walk_limit_given = false;
   std::string ds;
   std::string timeout = "2s";
   int retries = 1;
@@ -91,6 +94,15 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   if (!args.restore.empty() && !args.names.empty()) {
     return fail("--name asks the servers, so it needs a live audit, not --restore");
   }
+  if (!args.restore.empty() && args.walk) {
+    return fail("--walk asks the servers, so it needs a live audit, not --restore");
+  }
+  if (args.walk_limit_given && !args.walk) {
+    return fail("--walk-limit bounds --walk: give --walk too");
+  }
+  if (args.walk_limit < 1 || args.walk_limit > 1'000'000) {
+    return fail(fmt::format("--walk-limit {}: must be between 1 and 1000000", args.walk_limit));
+  }
   if (!args.restore.empty()) {
     // Replay: no network at all; "now" is when the snapshot was taken unless --now says otherwise.
     ZW_TRY_ASSIGN(const std::string text, util::read_file(args.restore));
@@ -116,6 +128,8 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
                                             args.max_in_flight}));
     ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
     ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
+    options.walk = args.walk;
+    options.walk_limit = static_cast<std::uint64_t>(args.walk_limit);
     if (!args.ds.empty()) {
       if (options.servers.empty()) {
         return fail("--ds is for undelegated tests: give the servers with --server NAME=ADDRESS");
@@ -159,6 +173,10 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--name", args->names,
                   "Also ask every server of the zone NAME is in for NAME, of TYPE or else A and AAAA "
                   "(NAME[/TYPE], repeatable)");
+  cmd->add_flag("--walk", args->walk,
+                "Also follow the NSEC chain of each zone and ask every server for every RRset of every name");
+  cmd->add_option("--walk-limit", args->walk_limit, "With --walk: names walked per zone at most (1-1000000)")
+      ->capture_default_str();
   cmd->add_option("--ds", args->ds, "Undelegated test: file with the DS records to expect");
   cmd->add_option("--timeout", args->timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
@@ -176,6 +194,7 @@ std::function<int()> add_audit_command(CLI::App& app) {
     if (!cmd->parsed()) {
       return -1;
     }
+    args->walk_limit_given = cmd->count("--walk-limit") > 0;
     // Every argument and file is checked before the first packet is sent.
     auto prepared = prepare(args->output);
     if (!prepared) {

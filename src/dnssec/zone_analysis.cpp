@@ -480,8 +480,13 @@ void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
           }
           const std::optional<RrsigView> sig =
               rr.type == dns::rrtype::rrsig ? parse_rrsig_view(rr.rdata) : std::nullopt;
+          // A query for the wildcard owner itself ("*.example.", asked by --name or --walk) is
+          // answered by an exact match whose RRSIG Labels field leaves out the "*" (RFC 4034
+          // §3.1.3): not a synthesis, so nothing is denied.
+          const bool literal_wildcard = rr.owner.size() > 1 && rr.owner[0] == 1 && rr.owner[1] == '*' &&
+                                        sig && static_cast<unsigned>(sig->labels) + 1U == dns::label_count(rr.owner);
           if (sig && (sig->type_covered == qtype || sig->type_covered == dns::rrtype::cname) &&
-              sig->labels < dns::label_count(rr.owner)) {
+              sig->labels < dns::label_count(rr.owner) && !literal_wildcard) {
             wildcard_labels = sig->labels;  // RFC 4035 §5.3.4: synthesised from a wildcard
           }
         }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "dns/rr.hpp"
+#include "probe/nsec_walk.hpp"
 #include "probe/transport.hpp"
 #include "snapshot/probe_queries.hpp"
 
@@ -134,6 +135,19 @@ bool is_authoritative_answer(const Exchange& ex) {
          (ex.rcode == k_rcode_noerror || ex.rcode == k_rcode_nxdomain);
 }
 
+// The exchange of `probe` for (qname, qtype) that says the most: a complete answer (the TCP one
+// after a truncated UDP answer) before any other; nullptr when it was never asked.
+const Exchange* best_exchange(const ServerProbe& probe, const std::string& qname, const std::string& qtype) {
+  const Exchange* best = nullptr;
+  const auto rank = [](const Exchange& ex) { return ex.outcome != Outcome::answered ? 0 : ex.tc ? 1 : 2; };
+  for (const Exchange& ex : probe.exchanges) {
+    if (ex.qname == qname && ex.qtype == qtype && (best == nullptr || rank(ex) >= rank(*best))) {
+      best = &ex;
+    }
+  }
+  return best;
+}
+
 std::string short_summary(const Exchange& ex) {
   if (ex.outcome == Outcome::answered) {
     return fmt::format("rcode {}{}", ex.rcode, ex.aa ? " aa" : "");
@@ -203,6 +217,48 @@ asio::awaitable<std::vector<T>> gather(std::vector<asio::awaitable<T>> tasks, Cl
     std::rethrow_exception(state->failure);
   }
   co_return state->results;
+}
+
+// Tasks started one at a time and awaited together (the walk's queries to every server, while
+// the chain goes on at the pace of one server): `running` counts them, and a drain() waiting
+// for it to drop to `wake_at` is woken then.
+struct Backlog {
+  explicit Backlog(const asio::any_io_executor& executor) : event(executor, Clock::time_point::max()) {}
+  std::size_t running = 0;
+  std::size_t wake_at = 0;
+  asio::steady_timer event;
+  std::exception_ptr failure;  // the first task that threw: our bug, rethrown by drain()
+};
+
+asio::awaitable<void> backlog_one(std::shared_ptr<Backlog> backlog, asio::awaitable<void> task) {
+  try {
+    co_await std::move(task);
+  } catch (...) {  // NOLINT: kept, and rethrown by drain() (never an observation)
+    if (!backlog->failure) {
+      backlog->failure = std::current_exception();
+    }
+  }
+  if (--backlog->running <= backlog->wake_at) {
+    backlog->event.cancel();
+  }
+}
+
+void start_in(const std::shared_ptr<Backlog>& backlog, const asio::any_io_executor& executor,
+              asio::awaitable<void> task) {
+  ++backlog->running;
+  asio::co_spawn(executor, backlog_one(backlog, std::move(task)), asio::detached);
+}
+
+// Waits until at most `at_most` tasks of `backlog` still run, or the deadline passed.
+asio::awaitable<void> drain(std::shared_ptr<Backlog> backlog, std::size_t at_most, Clock::time_point deadline) {
+  while (backlog->running > at_most && Clock::now() < deadline) {
+    backlog->wake_at = at_most;
+    backlog->event.expires_at(deadline);
+    co_await backlog->event.async_wait(k_no_throw);
+  }
+  if (backlog->failure) {
+    std::rethrow_exception(backlog->failure);
+  }
 }
 
 // Bounds the queries in flight (each holds a socket: thousands of zones must not exhaust file
@@ -379,6 +435,8 @@ private:
   std::vector<std::string> in_zone_names(std::size_t zi) const;
   NameServer& name_server(std::size_t zi, const std::string& name);
   asio::awaitable<void> walk_undelegated(std::size_t zi);
+  asio::awaitable<void> walk_nsec_chain(std::size_t zi);
+  asio::awaitable<std::optional<NsecLink>> nsec_of(std::size_t zi, std::size_t si, std::string owner);
 
   asio::any_io_executor m_executor;
   const ProbeOptions& m_options;
@@ -1010,6 +1068,157 @@ asio::awaitable<void> Walker::walk_undelegated(std::size_t zi) {
   mark_child_names(zi);
   co_await probe_nodata_below_apex(zi);
   std::erase_if(zone(zi).name_servers, [&known](const NameServer& ns) { return !known.contains(ns.name); });
+  if (m_options.walk) {
+    co_await walk_nsec_chain(zi);
+  }
+}
+
+// The NSEC record at `owner` as server `si` serves it, from its answer to `owner NSEC` (asked
+// already). A zone cut answers that with a referral (NSD, Knot): the cut's NSEC is then the one
+// in an insecure referral (the proof that there is no DS, RFC 4035 §3.1.4), or else the one that
+// covers the first name after the cut's subtree, asked for here (name_after_subtree).
+asio::awaitable<std::optional<NsecLink>> Walker::nsec_of(std::size_t zi, std::size_t si, std::string owner) {
+  const Exchange* ex = best_exchange(zone(zi).servers[si], owner, "NSEC");
+  if (ex == nullptr) {
+    co_return std::nullopt;
+  }
+  if (is_authoritative_answer(*ex)) {
+    co_return find_nsec(ex->answer, owner);
+  }
+  if (!is_referral(*ex) || referral_owner(*ex) != owner) {
+    co_return std::nullopt;
+  }
+  if (std::optional<NsecLink> link = find_nsec(ex->authority, owner)) {
+    co_return link;
+  }
+  const std::optional<std::string> after = name_after_subtree(owner);
+  if (!after) {
+    co_return std::nullopt;
+  }
+  co_await query_into(zi, si, *after, "A", false);
+  const Exchange* denial = best_exchange(zone(zi).servers[si], *after, "A");
+  if (denial == nullptr || !is_authoritative_answer(*denial)) {
+    co_return std::nullopt;
+  }
+  co_return find_nsec(denial->authority, owner);
+}
+
+// `audit --walk`: follows the NSEC chain (RFC 4034 §4.1.1) of zone `zi` from the apex on the
+// first server that answers the apex SOA authoritatively, and asks every server each owner's
+// NSEC and the RRsets its bitmap lists (owner_queries), unless some server was asked already.
+// The RRsets of one owner and the NSEC of the next are asked together. Bounded by
+// ProbeOptions::walk_limit names (next_step), k_max_walk_types types per owner, the limiter and
+// the deadline; ZoneSnapshot::nsec_walk says what was done and, when it stopped early, why.
+asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
+  const std::string apex = zone(zi).zone;
+  zone(zi).nsec_walk.emplace();
+  // By index each time: m_zones never grows during the walk, but no reference is kept across a wait.
+  const auto walk = [this, zi]() -> NsecWalk& { return *zone(zi).nsec_walk; };
+  switch (denial_of(zone(zi))) {
+  case ZoneDenial::nsec3:
+    walk().status = WalkStatus::skipped;
+    walk().reason = "the zone denies with NSEC3: its owner names are hashed and cannot be enumerated (RFC 5155)";
+    co_return;
+  case ZoneDenial::unsigned_zone:
+    walk().status = WalkStatus::skipped;
+    walk().reason = "the zone is not signed: it has no NSEC chain to follow";
+    co_return;
+  case ZoneDenial::nsec:
+    break;
+  }
+  std::optional<std::size_t> chain_server;
+  for (std::size_t si = 0; si < zone(zi).servers.size() && !chain_server; ++si) {
+    const Exchange* soa = best_exchange(zone(zi).servers[si], apex, "SOA");
+    if (soa != nullptr && is_authoritative_answer(*soa) && soa->rcode == k_rcode_noerror) {
+      chain_server = si;
+    }
+  }
+  if (!chain_server) {
+    walk().reason = "no server answered the apex SOA authoritatively";
+    co_return;
+  }
+  const ServerProbe& chain_probe = zone(zi).servers[*chain_server];
+  const std::string label = fmt::format("{}/{}", chain_probe.name, chain_probe.address);
+  walk().server = label;
+  walk().reason = "audit deadline reached";  // until the walk ends otherwise
+  std::set<std::pair<std::string, std::string>> asked;  // (qname, qtype) already asked of every server
+  for (const ServerProbe& probe : zone(zi).servers) {
+    for (const Exchange& ex : probe.exchanges) {
+      asked.emplace(ex.qname, ex.qtype);
+    }
+  }
+  // The chain moves at the pace of its own server: every other query (the other servers' NSEC,
+  // every server's RRsets) runs in the background, so a silent server does not cost a timeout per
+  // name. At most half the limiter's slots are used by that backlog, so the chain's next query
+  // (the limiter serves in order) does not wait behind it.
+  const std::size_t server_count = zone(zi).servers.size();
+  const std::size_t k_backlog = std::max<std::size_t>(1, static_cast<std::size_t>(m_options.max_in_flight) / 2);
+  const auto backlog = std::make_shared<Backlog>(m_executor);
+  // Asks every server but `except` (qname, qtype) in the background, unless it was asked already;
+  // true when it was not.
+  const auto ask_others = [&](const std::string& qname, const std::string& qtype, std::optional<std::size_t> except) {
+    if (!asked.emplace(qname, qtype).second) {
+      return false;
+    }
+    for (std::size_t si = 0; si < server_count; ++si) {
+      if (si != except) {
+        start_in(backlog, m_executor, query_into(zi, si, qname, qtype, false));
+      }
+    }
+    return true;
+  };
+  if (ask_others(apex, "NSEC", chain_server)) {
+    co_await query_into(zi, *chain_server, apex, "NSEC", false);
+  }
+  std::set<std::string> seen;
+  std::string gap;  // types left out at some owner
+  // Bounded: next_step goes on only to a name strictly after `owner`, at most walk_limit names.
+  for (std::string owner = apex;;) {
+    seen.insert(owner);
+    walk().names = seen.size();
+    if (Clock::now() >= m_deadline) {
+      co_return;  // the reason says so already
+    }
+    const std::optional<NsecLink> link = co_await nsec_of(zi, *chain_server, owner);
+    if (!link) {
+      const Exchange* ex = best_exchange(zone(zi).servers[*chain_server], owner, "NSEC");
+      walk().reason = fmt::format("{} gave no NSEC record for {} ({})", label, owner,
+                                  ex == nullptr ? std::string("not asked") : short_summary(*ex));
+      break;
+    }
+    const WalkDecision decision = next_step(apex, owner, link->next, seen, m_options.walk_limit);
+    const OwnerQueries queries = owner_queries(apex, *link);
+    if (queries.left_out > 0 && gap.empty()) {
+      gap = fmt::format("the NSEC at {} lists {} more types than the {} asked", owner, queries.left_out,
+                        k_max_walk_types);
+    }
+    for (const std::string& qtype : queries.qtypes) {
+      ask_others(owner, qtype, std::nullopt);
+    }
+    if (decision.step == WalkStep::next && ask_others(link->next, "NSEC", chain_server)) {
+      co_await query_into(zi, *chain_server, link->next, "NSEC", false);
+    }
+    co_await drain(backlog, k_backlog, m_deadline);
+    if (decision.step == WalkStep::done) {
+      walk().status = gap.empty() ? WalkStatus::complete : WalkStatus::incomplete;
+      walk().reason = gap;
+      break;
+    }
+    if (decision.step == WalkStep::stop) {
+      walk().reason = decision.reason;
+      break;
+    }
+    owner = link->next;
+  }
+  // Until every server answered, the walk is not done: should the deadline end the audit first,
+  // the record says so.
+  const NsecWalk ended = walk();
+  walk().status = WalkStatus::incomplete;
+  walk().reason = "audit deadline reached before every server answered the walk's queries";
+  co_await drain(backlog, 0, m_deadline);
+  if (backlog->running == 0) {
+    walk() = ended;
+  }
 }
 
 asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
@@ -1030,6 +1239,9 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     co_await resolve_and_probe(zi, names);
     mark_child_names(zi);
     co_await probe_nodata_below_apex(zi);
+    if (m_options.walk) {
+      co_await walk_nsec_chain(zi);
+    }
     co_return;
   }
 
@@ -1156,6 +1368,10 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     co_await ancestors_done->event.async_wait(k_no_throw);
   }
   zone(zi).ancestors = *ancestors_state;
+  // Last: should the deadline end a long walk, everything above is recorded already.
+  if (m_options.walk) {
+    co_await walk_nsec_chain(zi);
+  }
 }
 
 asio::awaitable<Descent> Walker::locate(std::string qname, std::string qtype) {
@@ -1349,12 +1565,21 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     ZW_TRY_ASSIGN(std::string apex, dns::normalize_name(name));
     ZoneSnapshot zs;
     zs.zone = std::move(apex);
+    if (options.walk) {
+      // Replaced when the walk starts: a zone whose audit ends before (unreachable, deadline)
+      // still says that the walk asked for was not done.
+      zs.nsec_walk = NsecWalk{WalkStatus::incomplete, "the walk did not start: the audit of the zone ended before it",
+                              {}, 0};
+    }
     snapshot.zones.push_back(std::move(zs));
   }
   const std::vector<std::pair<std::string, std::string>>& hints =
       options.root_hints.empty() ? builtin_root_hints() : options.root_hints;
   if (options.timeout.count() <= 0 || options.retries < 0 || options.deadline.count() <= 0) {
     return fail("probe options: timeout and deadline must be positive, retries not negative");
+  }
+  if (options.walk && options.walk_limit == 0) {
+    return fail("probe options: the walk limit must be positive");
   }
   for (const NameQuery& q : options.name_queries) {
     if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(), [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {

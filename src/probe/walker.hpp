@@ -43,6 +43,8 @@ struct ProbeOptions {
   std::uint16_t port = 53;                        // destination port of every query (tests)
   int max_in_flight = 200;                        // queries in flight at once, all zones together
   std::vector<NameQuery> name_queries;            // --name: extra queries, each to one zone's servers
+  bool walk = false;                              // --walk: follow each NSEC zone's chain (nsec_walk.hpp)
+  std::uint64_t walk_limit = 10000;               // --walk-limit: owner names walked per zone
 };
 
 // Turns `audit --name` values ("NAME" or "NAME/TYPE") into queries for the servers of `zones`
@@ -66,7 +68,10 @@ const std::vector<std::pair<std::string, std::string>>& builtin_root_hints();
 // DNSKEY at the apex (and SOA over TCP), A and AAAA of the in-zone name server names, CDS,
 // CDNSKEY and NSEC3PARAM at the apex, three denial probes (snapshot/probe_queries.hpp: the
 // non-existent `denial_probe_name` type A, the apex type NULL, and the first in-zone name
-// server name below the apex type NULL) and the `options.name_queries` of that zone.
+// server name below the apex type NULL) and the `options.name_queries` of that zone. With
+// `options.walk`, then follows the zone's NSEC chain on the first server that answers the apex
+// SOA authoritatively and asks every server each owner's NSEC and RRsets (nsec_walk.hpp), at
+// most `options.walk_limit` names; what the walk did is in ZoneSnapshot::nsec_walk.
 // Fills everything but `trust_anchor` and `tool_version`. Faults of the zones and the network
 // are recorded in the snapshot (exchanges, walk_errors); an Error means the walk could not
 // start (bad arguments). Never throws; returns within `options.deadline` plus clean-up.

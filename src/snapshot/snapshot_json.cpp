@@ -1,6 +1,9 @@
 // JSON form of a Snapshot (`audit --save` / `audit --restore`). Reading validates every member
 // and names the first offending one: a hand-edited or truncated file is an Error, never a crash.
 
+#include <algorithm>
+#include <iterator>
+
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
@@ -29,7 +32,18 @@ std::string_view to_string(Outcome outcome) noexcept {
   return "unknown";
 }
 
+std::string_view to_string(WalkStatus status) noexcept {
+  switch (status) {
+  case WalkStatus::complete: return "complete";
+  case WalkStatus::incomplete: return "incomplete";
+  case WalkStatus::skipped: return "skipped";
+  }
+  return "unknown";
+}
+
 namespace {
+
+constexpr WalkStatus k_walk_statuses[] = {WalkStatus::complete, WalkStatus::incomplete, WalkStatus::skipped};
 
 constexpr Outcome k_outcomes[] = {Outcome::answered, Outcome::timeout, Outcome::unreachable,
                                   Outcome::network_error, Outcome::malformed, Outcome::mismatched,
@@ -74,6 +88,11 @@ json to_json(const ZoneSnapshot& z) {
            {"ancestors", ancestors},   {"parent_views", parents},      {"name_servers", nss},
            {"servers", servers},       {"walk_errors", z.walk_errors}};
   out["expected_ds"] = z.expected_ds ? json(*z.expected_ds) : json(nullptr);
+  if (z.nsec_walk) {
+    // Written only after --walk, so that snapshots of other audits stay as they were.
+    out["nsec_walk"] = {{"status", to_string(z.nsec_walk->status)}, {"reason", z.nsec_walk->reason},
+                        {"server", z.nsec_walk->server},           {"names", z.nsec_walk->names}};
+  }
   return out;
 }
 
@@ -201,6 +220,22 @@ ZoneSnapshot zone_from(const Reader& r, const json& j) {
     z.expected_ds = r.get<std::vector<std::string>>(j, "expected_ds");
   }
   z.walk_errors = r.get<std::vector<std::string>>(j, "walk_errors");
+  if (j.contains("nsec_walk")) {  // absent in snapshots of audits without --walk
+    const Reader rw = r.at(".nsec_walk");
+    const json& w = r.member(j, "nsec_walk");
+    NsecWalk walk;
+    const std::string status = rw.get<std::string>(w, "status");
+    const auto* known = std::find_if(std::begin(k_walk_statuses), std::end(k_walk_statuses),
+                                     [&](WalkStatus s) { return to_string(s) == status; });
+    if (known == std::end(k_walk_statuses)) {
+      throw Reader::ShapeError{fmt::format("unknown walk status \"{}\"", status)};
+    }
+    walk.status = *known;
+    walk.reason = rw.get<std::string>(w, "reason");
+    walk.server = rw.get<std::string>(w, "server");
+    walk.names = rw.get<std::uint64_t>(w, "names");
+    z.nsec_walk = std::move(walk);
+  }
   return z;
 }
 

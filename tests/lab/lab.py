@@ -75,11 +75,13 @@ class NS:
 
 class Scenario:
     def __init__(self, name, expect, servers, alg=13, keys="csk", denial="nsec", fault=None,
-                 resolver=None, note="", bits=None):
+                 resolver=None, note="", bits=None, walk=None):
         self.name, self.zone = name, name + ".lab."
         self.expect, self.servers, self.alg, self.keys, self.denial = expect, servers, alg, keys, denial
         self.fault = fault or (None, {})
         self.resolver, self.note, self.bits = resolver, note, bits
+        # Findings only `audit --walk` can see, as (rule, owner label, type); None: the same as expect.
+        self.walk = walk
 
 
 def servfail(ede):
@@ -204,6 +206,13 @@ SCENARIOS = [
     Scenario("nsec3-resalted", ["consistency/nsec3param", "dnssec/nsec3-parameters"], [NS("ns1", "knot"), NS("ns2", "nsd", "resalted")],
              denial="nsec3",
              note="ns2 serves the same data signed with NSEC3 salt beef (nsec3-parameters: RFC 9276 says no salt), ns1 with no salt; both copies validate"),
+    # A fault where neither the built-in probes nor --name www look: only `audit --walk` (which
+    # follows the NSEC chain) finds it; `walk` is what that audit must report (test_walk.py).
+    Scenario("walk-deep", [], [NS("ns1", "nsd"), NS("ns2", "knot"), NS("ns3", "bind")],
+             fault=("deep-data", {"owner": "deep.sub", "type": "TXT"}),
+             walk=[("dnssec/rrsig-invalid", "deep.sub", "TXT")],
+             note="more names (MX, a TXT below an empty non-terminal, a wildcard, a secure and an insecure "
+                  "delegation); the RRSIG over deep.sub TXT has flipped bytes"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -245,6 +254,21 @@ def fault_sign_window(zb, inception, expiration):
 
 def fault_corrupt_rrsig(zb, type):
     zb.post_sign.append(lambda text: corrupt_rrsig(text, zb.zone, type))
+
+
+def fault_deep_data(zb, owner, type):
+    # Names the built-in probes and --name www never ask: an MX, a TXT below an empty
+    # non-terminal (sub. has no NSEC of its own), a wildcard, two delegations (one with a DS);
+    # the RRSIG over `owner` `type` is then corrupted.
+    z = zb.zone
+    zb.extra_rrs += ["mail.%s 300 IN MX 10 www.%s" % (z, z),
+                     'deep.sub.%s 300 IN TXT "below an empty non-terminal"' % z,
+                     '*.wild.%s 300 IN TXT "wildcard"' % z,
+                     "insecure.%s 300 IN NS ns1.%s" % (z, z),
+                     "secure.%s 300 IN NS ns1.%s" % (z, z),
+                     "secure.%s 300 IN DS 4711 13 2 %s" % (z, "5A" * 32)]
+    name = "%s.%s" % (owner, z)
+    zb.post_sign.append(lambda text: corrupt_rrsig(text, name, type))
 
 
 def fault_ds_other_key(zb):
@@ -351,6 +375,7 @@ ZONE_FAULTS = {
     "glue-differs": fault_glue_differs,
     "sign-window": fault_sign_window,
     "corrupt-rrsig": fault_corrupt_rrsig,
+    "deep-data": fault_deep_data,
     "ds-other-key": fault_ds_other_key,
     "serve-unsigned": fault_serve_unsigned,
     "dnskey-zsk-only": fault_dnskey_zsk_only,
@@ -459,12 +484,12 @@ def rrsig_set(tok, zone, covered, field, value):
     return tok[:k] + [str(value)] + tok[k + 1:]
 
 
-def corrupt_rrsig(text, zone, covered):
-    """Flips bytes in the signature field of the RRSIG at the apex that covers `covered`."""
+def corrupt_rrsig(text, owner, covered):
+    """Flips bytes in the signature field of the RRSIG at `owner` (the apex, or another name) that covers `covered`."""
     out, done = [], False
     for line in text.splitlines():
         tok = line.split()
-        if (not done and len(tok) > 13 and tok[0].lower() == zone and "RRSIG" in tok[:5]
+        if (not done and len(tok) > 13 and tok[0].lower() == owner and "RRSIG" in tok[:5]
                 and tok[tok.index("RRSIG") + 1] == covered):
             k = tok.index("RRSIG")
             sig = bytearray(base64.b64decode("".join(tok[k + 9:])))
@@ -474,7 +499,7 @@ def corrupt_rrsig(text, zone, covered):
             done = True
         out.append(line)
     if not done:
-        raise LabError("corrupt-rrsig: no RRSIG %s at %s" % (covered, zone))
+        raise LabError("corrupt-rrsig: no RRSIG %s at %s" % (covered, owner))
     return "\n".join(out) + "\n"
 
 
@@ -493,6 +518,7 @@ class ZoneBuild:
         self.child_addr_override = {}
         self.window = (-1 * DAY, 30 * DAY)
         self.post_sign = []
+        self.extra_rrs = []               # more records of the zone, signed with the rest
         self.ds_key = "signing" if sc.alg else None
         self.serve_signed = bool(sc.alg)
         self.revoked_ksk = None
@@ -528,6 +554,7 @@ class ZoneBuild:
         lines += ["www.%s 300 IN A 127.53.%d.200" % (z, 10 + self.index),
                   "www.%s 300 IN AAAA fd53::%d:200" % (z, 10 + self.index),
                   '%s 300 IN TXT "zonewarden lab scenario %s"' % (z, self.sc.name)]
+        lines += self.extra_rrs
         return "\n".join(lines) + "\n"
 
     def make_keys(self):
@@ -967,7 +994,8 @@ def assemble(workdir):
             if SERVER_FAULTS[ns.behaviour].get("serve") == "nothing":
                 if sc.zone in instances[ns.software + "-a"].zones:
                     raise LabError("%s: %s-a must not serve the zone it refuses" % (sc.zone, ns.software))
-        scen_json.append({"zone": sc.zone, "expect": sc.expect, "resolver": sc.resolver, "servers": servers,
+        walk = [{"rule": r, "owner": "%s.%s" % (o, sc.zone), "type": t} for r, o, t in sc.walk] if sc.walk else None
+        scen_json.append({"zone": sc.zone, "expect": sc.expect, "walk": walk, "resolver": sc.resolver, "servers": servers,
                           "note": sc.note, "fault": dict(sc.fault[1], name=sc.fault[0]) if sc.fault[0] else None,
                           "signed": zb.serve_signed, "ds_in_parent": bool(zb.ds),
                           "algorithm": sc.alg, "denial": sc.denial if zb.serve_signed else None,

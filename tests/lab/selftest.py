@@ -366,6 +366,21 @@ def check_zone_fault(c, sc):
         c.expect(r["status"] == "NXDOMAIN" and not any(covers(x, nx) for x in proof),
                  "%s: status %s, NSEC %s; want NXDOMAIN with no NSEC covering the name"
                  % (nx, r["status"], [(x[0], x[4]) for x in proof]))
+    elif name == "deep-data":
+        # The RRSIG is there, and its bytes are bad: the validating Unbound refuses the RRset,
+        # while the zone's other data below the apex validates.
+        owner = "%s.%s" % (f["owner"], z)
+        r = auth(addr, owner, f["type"])
+        c.expect(rrs(r["answer"], f["type"], owner) and rrsigs(r, owner, f["type"]),
+                 "%s %s: want the records with their RRSIG" % (owner, f["type"]))
+        for qname, qtype, want in ((owner, f["type"], "SERVFAIL"), ("mail." + z, "MX", "NOERROR")):
+            for _ in range(RESOLVER_ATTEMPTS):
+                r = dig("@" + os.environ["ZW_LAB_RESOLVER"], qname, qtype, "+dnssec", "+time=%d" % RESOLVER_TIME,
+                        "+tries=1", timeout=40)
+                if r["status"] is not None:
+                    break
+            c.expect(r["status"] == want and (want == "SERVFAIL" or "ad" in r["flags"]),
+                     "resolver: %s %s status %s flags %s, want %s" % (qname, qtype, r["status"], r["flags"], want))
     elif name == "nsec3-params":
         r = auth(addr, z, "NSEC3PARAM")
         p = rrs(r["answer"], "NSEC3PARAM", z)

@@ -4,14 +4,15 @@ findings. Run inside the lab:
 
     tests/lab/lab.py run -- python3 tests/lab/test_same_findings.py build/src/cli/zonewarden
 
-For every scenario zone it runs `zonewarden audit` (all zones at once, with --name www.<zone>)
-and `zonewarden check <the signed file the servers serve> --ds <the DS the parent serves>`, and
+For every scenario zone it runs `zonewarden audit` (all zones at once, with --name www.<zone>
+and --walk) and `zonewarden check <the signed file the servers serve> --ds <the DS the parent serves>`, and
 compares, per zone, the ids of the findings of the rules that read both inputs (INPUTS "both" in
 `zonewarden rules`) in area dnssec/. Where one server serves another copy of the zone
 (newer-serial, extra-dnskey, resalted), every copy is checked and the audit, which sees them all,
 is compared with the union of their findings. The file is the zone exactly as the lab's servers serve it,
 so any difference is a disagreement between the two paths (every scenario plants its fault in
-data the audit asks for: the apex, the DS, and www, asked with --name). Prints one line per zone and
+data the audit asks for: the apex, the DS, www, asked with --name, and with --walk every RRset
+of an NSEC zone, such as walk-deep's). Prints one line per zone and
 `N passed, M failed`; exit 1 on a difference, 77 outside the lab.
 """
 
@@ -60,7 +61,7 @@ def main():
     audit_out = os.path.join(work, "audit.json")
     argv = [exe, "audit"] + [s["zone"] for s in scenarios] + [
         "--hints", os.environ["ZW_LAB_HINTS"], "--trust-anchor", os.environ["ZW_LAB_ANCHOR"],
-        "--format", "json", "--output", audit_out]
+        "--format", "json", "--output", audit_out, "--walk"]
     for s in scenarios:
         argv += ["--name", "www." + s["zone"]]
     p = subprocess.run(argv, capture_output=True, text=True, timeout=240)

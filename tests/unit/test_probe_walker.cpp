@@ -424,3 +424,90 @@ TEST_CASE("probe::audit_walk respects the overall deadline") {
     CHECK_FALSE(z.walk_errors.empty());
   }
 }
+
+namespace {
+
+// walk.test.: apex -> a -> cut (a secure delegation) -> ns1 -> apex. Like NSD and Knot, the fake
+// server refers `cut.walk.test. NSEC` to the child; the cut's NSEC comes with every NXDOMAIN.
+// loop.test.: apex -> b -> a: the chain goes backwards.
+std::vector<test::FakeZone> walk_zones() {
+  const std::string nsec_apex = "walk.test. 300 IN NSEC a.walk.test. NS SOA RRSIG NSEC DNSKEY";
+  const std::string nsec_cut = "cut.walk.test. 300 IN NSEC ns1.walk.test. NS DS RRSIG NSEC";
+  return {{"walk.test.",
+           {soa("walk.test."), "walk.test. 300 IN NS ns1.walk.test.", "walk.test. 300 IN DNSKEY " + k_key, nsec_apex,
+            "ns1.walk.test. 300 IN A 127.0.0.20", "ns1.walk.test. 300 IN NSEC walk.test. A RRSIG NSEC",
+            "a.walk.test. 300 IN TXT \"deep\"", "a.walk.test. 300 IN NSEC cut.walk.test. TXT RRSIG NSEC",
+            "cut.walk.test. 300 IN NS ns.elsewhere.org.", "cut.walk.test. 300 IN DS 12345 13 2 " + k_ds_digest},
+           {nsec_apex, nsec_cut}},
+          {"loop.test.",
+           {soa("loop.test."), "loop.test. 300 IN NS ns1.loop.test.", "loop.test. 300 IN DNSKEY " + k_key,
+            "loop.test. 300 IN NSEC b.loop.test. NS SOA RRSIG NSEC DNSKEY",
+            "b.loop.test. 300 IN NSEC a.loop.test. TXT RRSIG NSEC", "b.loop.test. 300 IN TXT \"b\""},
+           {"loop.test. 300 IN NSEC b.loop.test. NS SOA RRSIG NSEC DNSKEY"}}};
+}
+
+} // namespace
+
+TEST_CASE("probe::audit_walk --walk follows the NSEC chain and asks every server") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  test::FakeServer ns1("127.0.0.20", k_port, test::authoritative(walk_zones()));
+  test::FakeServer ns2("127.0.0.21", k_port, test::authoritative(walk_zones()));
+  probe::ProbeOptions options = lab_options();
+  options.servers = {{"ns1.walk.test.", "127.0.0.20"}, {"ns2.walk.test.", "127.0.0.21"}};
+  options.walk = true;
+
+  SUBCASE("to the end, through a zone cut") {
+    const Result<Snapshot> result = probe::audit_walk({"walk.test."}, options);
+    REQUIRE(result.has_value());
+    const ZoneSnapshot& z = result->zones.at(0);
+    REQUIRE(z.nsec_walk.has_value());
+    CHECK(z.nsec_walk->status == WalkStatus::complete);
+    CHECK(z.nsec_walk->reason.empty());
+    CHECK(z.nsec_walk->names == 4);
+    CHECK(z.nsec_walk->server == "ns1.walk.test./127.0.0.20");
+    REQUIRE(z.servers.size() == 2);
+    for (const ServerProbe& p : z.servers) {
+      for (const char* owner : {"walk.test.", "a.walk.test.", "cut.walk.test.", "ns1.walk.test."}) {
+        CHECK_MESSAGE(exchanges_for(p, owner, "NSEC").size() == 1, p.address << " " << owner);
+      }
+      CHECK(exchanges_for(p, "a.walk.test.", "TXT").size() == 1);
+      CHECK(exchanges_for(p, "cut.walk.test.", "DS").size() == 1);
+      CHECK(exchanges_for(p, "cut.walk.test.", "NS").empty());  // a referral, not the zone's data
+      CHECK(exchanges_for(p, "ns1.walk.test.", "A").size() == 1);  // asked once, by the glue probes
+      CHECK(exchanges_for(p, "walk.test.", "SOA").size() == 2);    // UDP and TCP, as before
+    }
+    // The cut's NSEC came from the NXDOMAIN for the first name after it, asked of the chain's server.
+    CHECK(exchanges_for(z.servers[0], "cut\\000.walk.test.", "A").size() == 1);
+    CHECK(exchanges_for(z.servers[1], "cut\\000.walk.test.", "A").empty());
+  }
+  SUBCASE("the limit") {
+    options.walk_limit = 2;
+    const Result<Snapshot> result = probe::audit_walk({"walk.test."}, options);
+    REQUIRE(result.has_value());
+    const ZoneSnapshot& z = result->zones.at(0);
+    REQUIRE(z.nsec_walk.has_value());
+    CHECK(z.nsec_walk->status == WalkStatus::incomplete);
+    CHECK(z.nsec_walk->names == 2);
+    CHECK(z.nsec_walk->reason.find("--walk-limit 2") != std::string::npos);
+    CHECK(exchanges_for(z.servers[0], "a.walk.test.", "TXT").size() == 1);  // the last name's RRsets are asked
+    CHECK(exchanges_for(z.servers[0], "cut.walk.test.", "NSEC").empty());
+  }
+  SUBCASE("a chain that goes backwards stops") {
+    const Result<Snapshot> result = probe::audit_walk({"loop.test."}, options);
+    REQUIRE(result.has_value());
+    const ZoneSnapshot& z = result->zones.at(0);
+    REQUIRE(z.nsec_walk.has_value());
+    CHECK(z.nsec_walk->status == WalkStatus::incomplete);
+    CHECK(z.nsec_walk->names == 2);
+    CHECK(z.nsec_walk->reason.find("canonical order") != std::string::npos);
+    CHECK(exchanges_for(z.servers[0], "b.loop.test.", "TXT").size() == 1);
+    CHECK(exchanges_for(z.servers[0], "a.loop.test.", "NSEC").empty());
+  }
+  SUBCASE("without --walk nothing of it") {
+    options.walk = false;
+    const Result<Snapshot> result = probe::audit_walk({"walk.test."}, options);
+    REQUIRE(result.has_value());
+    CHECK_FALSE(result->zones.at(0).nsec_walk.has_value());
+    CHECK(exchanges_for(result->zones.at(0).servers[0], "a.walk.test.", "NSEC").empty());
+  }
+}

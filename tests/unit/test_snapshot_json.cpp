@@ -68,3 +68,25 @@ TEST_CASE("snapshot::bad input is an error naming the member") {
   truncated.resize(truncated.size() / 2);
   CHECK_FALSE(snapshot_from_json(truncated).has_value());
 }
+
+TEST_CASE("snapshot::the --walk record survives a round trip and is absent without --walk") {
+  Snapshot s = sample();
+  CHECK(snapshot_to_json(s).find("nsec_walk") == std::string::npos);  // older readers see no change
+  s.zones[0].nsec_walk = NsecWalk{WalkStatus::incomplete, "--walk-limit 3 reached: stopped before c.example.",
+                                  "ns.example./192.0.2.1", 3};
+  const auto back = snapshot_from_json(snapshot_to_json(s));
+  REQUIRE(back.has_value());
+  REQUIRE(back->zones[0].nsec_walk.has_value());
+  CHECK(back->zones[0].nsec_walk->status == WalkStatus::incomplete);
+  CHECK(back->zones[0].nsec_walk->names == 3);
+  CHECK(back->zones[0].nsec_walk->server == "ns.example./192.0.2.1");
+  CHECK(snapshot_to_json(*back) == snapshot_to_json(s));
+
+  std::string text = snapshot_to_json(s);
+  const auto pos = text.find("\"incomplete\"");
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 12, "\"halfway\"");
+  const auto bad = snapshot_from_json(text);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message.find("walk status") != std::string::npos);
+}
