@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zonewarden/error.hpp"
@@ -95,6 +96,10 @@ struct NsecWalk {
   std::uint64_t names = 0; // owner names of the chain walked, the apex included
 };
 
+// A walk error that starts with this says SIGINT or SIGTERM stopped the walk before the zone was
+// done ("interrupted by SIGINT before the audit finished"): the audit is incomplete.
+inline constexpr std::string_view k_walk_interrupted = "interrupted by";
+
 struct ZoneSnapshot {
   std::string zone;                        // "example.com."
   std::string parent;                      // "com.", empty when the walk did not reach it
@@ -104,7 +109,7 @@ struct ZoneSnapshot {
   std::vector<NameServer> name_servers;
   std::vector<ServerProbe> servers;        // every (name, address) probed
   std::optional<std::vector<std::string>> expected_ds;  // --ds in undelegated mode
-  std::vector<std::string> walk_errors;    // why parts of the walk could not be done
+  std::vector<std::string> walk_errors;    // why parts of the walk could not be done (k_walk_interrupted...)
   std::optional<NsecWalk> nsec_walk;       // absent unless the audit ran with --walk
 };
 

@@ -16,6 +16,7 @@
 #include "rules/observations.hpp"
 #include "rules/rule_context.hpp"
 #include "rules/verdicts.hpp"
+#include "util/interrupt.hpp"
 #include "zonewarden/audit.hpp"
 
 namespace zw {
@@ -242,6 +243,19 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
                                              "servers may be missing or wrong"}, {}, {}});
     }
   }
+  // Stopped by SIGINT/SIGTERM: what was observed is judged, but queries were never sent, so
+  // servers may look unreachable and faults may be missing: the run exits 2.
+  for (const std::string& error : zone.walk_errors) {
+    if (error.starts_with(k_walk_interrupted)) {
+      result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
+                                        Location{zone.zone, "", zone.zone, ""},
+                                        fmt::format("{}: the audit was {}", zone.zone, error),
+                                        {}, {"queries after the signal were never sent: findings about this zone may "
+                                             "be missing, and servers never asked may be reported unreachable"},
+                                        {}, {}});
+      break;
+    }
+  }
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
   // as our own failure (exit status 2), with the walk's reason.
   if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
@@ -360,6 +374,13 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   report_disagreements(analysis.dnssec, apex, result.findings);
   check_verdicts_reported(analysis.dnssec, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);
+  if (st.names_not_verified > 0) {
+    result.findings.push_back(Finding{
+        "internal/audit-incomplete", Severity::error, Location{apex, "", apex, ""},
+        fmt::format("{}: the check was interrupted by {}: the signatures of {} of {} names were not verified", apex,
+                    util::stop_signal_name(), st.names_not_verified, store.name_count()),
+        {}, {"findings about the names not verified are missing; key findings may be wrong"}, {}, {}});
+  }
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
 }

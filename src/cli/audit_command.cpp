@@ -13,6 +13,7 @@
 #include "dns/rr_file.hpp"
 #include "probe/walker.hpp"
 #include "util/files.hpp"
+#include "util/interrupt.hpp"
 #include "util/ip.hpp"
 #include "util/time.hpp"
 #include "util/text.hpp"
@@ -200,6 +201,7 @@ std::function<int()> add_audit_command(CLI::App& app) {
     if (!prepared) {
       return report_error(prepared.error());
     }
+    util::catch_stop_signals();  // SIGINT/SIGTERM: stop, still write the reports (incomplete)
     auto result = run(*args, *prepared);
     if (!result) {
       return report_error(result.error());

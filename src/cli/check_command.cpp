@@ -11,6 +11,7 @@
 #include "cli/common.hpp"
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
+#include "util/interrupt.hpp"
 #include "util/time.hpp"
 
 namespace zw::cli {
@@ -83,6 +84,19 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
   result.now = engine.now;
   result.rules_run = rules_reading(Inputs::zone_file);
   for (const std::string& file : args.files) {
+    if (util::stop_requested()) {
+      // Interrupted (SIGINT/SIGTERM) before this file: said, never skipped in silence.
+      ZoneResult skipped;
+      skipped.zone = check.origin.empty() ? file : check.origin;
+      skipped.chain = "indeterminate";
+      skipped.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
+                                         Location{skipped.zone, "", skipped.zone, ""},
+                                         fmt::format("{} was not checked: interrupted by {}", file,
+                                                     util::stop_signal_name()),
+                                         {}, {}, {}, {}});
+      result.zones.push_back(std::move(skipped));
+      continue;
+    }
     ZW_TRY_ASSIGN(ZoneResult zone, check_zone_file(file, check, engine));
     result.zones.push_back(std::move(zone));
   }
@@ -113,6 +127,7 @@ std::function<int()> add_check_command(CLI::App& app) {
     if (!prepared) {
       return report_error(prepared.error());
     }
+    util::catch_stop_signals();  // SIGINT/SIGTERM: stop, still write the reports (incomplete)
     auto result = run(*args, *prepared);
     if (!result) {
       return report_error(result.error());

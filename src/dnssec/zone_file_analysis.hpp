@@ -37,6 +37,7 @@ struct ZoneFileStats {
   std::size_t unsupported = 0;
   std::size_t malformed = 0;
   std::size_t skipped = 0;       // RRSIGs over data no server answers with (glue, occluded)
+  std::size_t names_not_verified = 0;  // names left when SIGINT/SIGTERM stopped the verification
   std::int64_t earliest_expiration = 0;  // 0 when the zone has no RRSIG
   unsigned threads = 0;
 };

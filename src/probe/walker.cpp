@@ -16,6 +16,7 @@
 #include "probe/nsec_walk.hpp"
 #include "probe/transport.hpp"
 #include "snapshot/probe_queries.hpp"
+#include "util/interrupt.hpp"
 
 namespace zw::probe {
 
@@ -1600,6 +1601,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     std::vector<bool> finished(snapshot.zones.size(), false);
     std::size_t remaining = snapshot.zones.size();
     asio::steady_timer stopper(io, deadline);
+    asio::steady_timer poll(io);  // watches for SIGINT/SIGTERM, below
     for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
       asio::co_spawn(io, walker.walk_zone(zi), [&, zi](const std::exception_ptr& error) {
         if (error) {
@@ -1614,6 +1616,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
         finished[zi] = true;
         if (--remaining == 0) {
           stopper.cancel();
+          poll.cancel();
           io.stop();  // race losers still waiting for silent servers are of no use now
         }
       });
@@ -1629,6 +1632,28 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
       }
       io.stop();
     });
+    // SIGINT/SIGTERM (util/interrupt.hpp) end the walk like the deadline does, at once: what was
+    // observed so far is kept, and every zone not finished says it was interrupted.
+    std::function<void()> watch_signals = [&] {
+      poll.expires_after(std::chrono::milliseconds(100));
+      poll.async_wait([&](const std::error_code& ec) {
+        if (ec) {
+          return;
+        }
+        if (!util::stop_requested()) {
+          watch_signals();
+          return;
+        }
+        for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
+          if (!finished[zi]) {
+            snapshot.zones[zi].walk_errors.push_back(
+                fmt::format("{} {} before the audit finished", k_walk_interrupted, util::stop_signal_name()));
+          }
+        }
+        io.stop();
+      });
+    };
+    watch_signals();
     io.run();
     walker.m_limiter->stop();
     // Our own failures are never observations of a server: every zone says the walk had them

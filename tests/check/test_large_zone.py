@@ -13,6 +13,7 @@ import os
 import pathlib
 import random
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -84,6 +85,30 @@ def main():
         if proc.returncode != 0 or clean:
             failures.append(f"healthy large zone: exit {proc.returncode}, findings: "
                             + "; ".join(f"{x['rule']} {x['owner']} {x['type']}" for x in clean[:5]))
+
+        # SIGINT while verifying on one thread: the report is still written, marked incomplete
+        # (internal/audit-incomplete names the names left), and the run exits 2 at once.
+        interrupted = work / "interrupted.json"
+        proc = subprocess.Popen([zonewarden, "check", str(signed), "-j", "1", "--format", "json", "--output",
+                                 str(interrupted)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        time.sleep(1.0)
+        running = proc.poll() is None
+        proc.send_signal(signal.SIGINT)
+        started = time.monotonic()
+        try:
+            proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+        took = time.monotonic() - started
+        marked = []
+        if interrupted.exists():
+            marked = [x["message"] for x in json.loads(interrupted.read_text())["zones"][0]["findings"]
+                      if x["rule"] == "internal/audit-incomplete"]
+        if not running:
+            failures.append("check -j 1 of the large zone ended within 1 s: cannot test SIGINT (zone too small?)")
+        elif proc.returncode != 2 or took > 5 or len(marked) != 1 or "SIGINT" not in marked[0]:
+            failures.append(f"SIGINT: exit {proc.returncode} after {took:.1f} s, incomplete findings {marked}")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for f in failures:

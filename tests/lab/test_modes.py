@@ -6,14 +6,17 @@
 - --zones-from, --save, then --restore: the replay gives exactly the same findings, offline;
 - undelegated tests (--server NAME=ADDR, --ds FILE): a healthy zone is quiet, a wrong DS is
   dnssec/ds-no-matching-dnskey, a server without the zone is delegation/lame-refused;
-- exit status follows --fail-on; text written to a file has no colour codes; /dev/null works.
+- exit status follows --fail-on; text written to a file has no colour codes; /dev/null works;
+- SIGINT and SIGTERM stop an audit at once and its report is still written, marked incomplete.
 Prints PASS/FAIL per case and `N passed, M failed`.
 """
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 exe = sys.argv[1]
 tmp = tempfile.mkdtemp()
@@ -100,6 +103,32 @@ check("--fail-on never exits 0; text file without colour", p.returncode == 0 and
       and "consistency/soa-serial" in text, f"exit {p.returncode}")
 p = run(["audit", "healthy-nsec.lab.", *hints])
 check("healthy zone exits 0", p.returncode == 0, f"exit {p.returncode}: {p.stdout[-300:]}")
+
+# 4. SIGINT and SIGTERM: the audit stops at once, still writes its report, marked incomplete
+#    (internal/audit-incomplete, exit 2); a report of an earlier run survives nowhere half-written.
+#    lame-silent's ns2 drops every packet: with a 30 s timeout the audit would take 30 s or more.
+for sig in (signal.SIGINT, signal.SIGTERM):
+    out = os.path.join(tmp, f"interrupted-{sig.name}.json")
+    proc = subprocess.Popen([exe, "audit", "lame-silent.lab.", "healthy-nsec.lab.", *hints, "--timeout", "30s",
+                             "--deadline", "60s", "--format", "json", "-o", out],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    running = proc.poll() is None
+    started = time.monotonic()
+    proc.send_signal(sig)
+    try:
+        _, err = proc.communicate(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+    took = time.monotonic() - started
+    incomplete = []
+    if os.path.exists(out):
+        incomplete = [z["zone"] for z in json.load(open(out))["zones"]
+                      for f in z["findings"] if f["rule"] == "internal/audit-incomplete" and sig.name in f["message"]]
+    check(f"{sig.name} stops the audit within 5 s, exit 2, report marked incomplete",
+          running and proc.returncode == 2 and took < 5 and "lame-silent.lab." in incomplete,
+          f"running when signalled: {running}, exit {proc.returncode} after {took:.1f} s, incomplete: {incomplete}")
 
 failed = results.count(False)
 print(f"{len(results) - failed} passed, {failed} failed")
