@@ -55,10 +55,6 @@ KeyRing::KeyRing(std::span<const std::uint8_t> apex, std::span<const dns::Bytes>
 
 namespace detail {
 
-bool usable_candidate(const RrsigView& sig, const KeyRing::Key& k) noexcept {
-  return k.tag == sig.key_tag && k.algorithm == sig.algorithm && k.zone_key() && k.protocol == 3 && !k.revoked();
-}
-
 SigStatus more_telling(SigStatus a, SigStatus b) noexcept {
   const auto rank = [](SigStatus s) {
     switch (s) {
@@ -71,20 +67,18 @@ SigStatus more_telling(SigStatus a, SigStatus b) noexcept {
   return rank(b) > rank(a) ? b : a;
 }
 
-SignatureJudgement judge_before_crypto(const RrsigView& sig, std::span<const std::uint8_t> owner, const KeyRing& ring,
-                                       std::int64_t now) noexcept {
-  SignatureJudgement j;
-  j.inception_abs = absolute_time(sig.inception, now);
-  j.expiration_abs = absolute_time(sig.expiration, now);
+} // namespace detail
+
+KeyLookup find_signing_key(const RrsigView& sig, const KeyRing& ring) noexcept {
+  KeyLookup out;
   // RFC 4035 §5.3.1: the signer is the zone that holds the RRset; its DNSKEY RRset is the only
   // place a validator looks for the key.
   if (!dns::names_equal(sig.signer, ring.apex())) {
-    j.status = SigStatus::wrong_signer;
-    return j;
+    out.status = SigStatus::wrong_signer;
+    return out;
   }
   const std::span<const KeyRing::Key> keys = ring.keys();
   int first_candidate = -1;
-  int first_usable = -1;
   for (std::size_t i = 0; i < keys.size(); ++i) {
     const KeyRing::Key& k = keys[i];
     if (k.tag != sig.key_tag || k.algorithm != sig.algorithm) {
@@ -93,21 +87,35 @@ SignatureJudgement judge_before_crypto(const RrsigView& sig, std::span<const std
     if (first_candidate < 0) {
       first_candidate = static_cast<int>(i);
     }
-    if (usable_candidate(sig, k)) {
-      first_usable = static_cast<int>(i);
-      break;
+    if (k.may_sign()) {
+      out.status = SigStatus::valid;
+      out.key = static_cast<int>(i);
+      return out;
     }
   }
   if (first_candidate < 0) {
-    j.status = SigStatus::key_missing;
-    return j;
+    out.status = SigStatus::key_missing;
+    return out;
   }
-  j.key = first_usable >= 0 ? first_usable : first_candidate;
-  if (first_usable < 0) {
-    const KeyRing::Key& k = keys[static_cast<std::size_t>(first_candidate)];
-    j.status = !k.zone_key() ? SigStatus::key_not_zone_key
+  out.key = first_candidate;
+  const KeyRing::Key& k = keys[static_cast<std::size_t>(first_candidate)];
+  out.status = !k.zone_key() ? SigStatus::key_not_zone_key
                : k.revoked() ? SigStatus::key_revoked
                              : SigStatus::key_unusable;  // protocol other than 3 (RFC 4034 §2.1.2)
+  return out;
+}
+
+namespace detail {
+
+SignatureJudgement judge_before_crypto(const RrsigView& sig, std::span<const std::uint8_t> owner, const KeyRing& ring,
+                                       std::int64_t now) noexcept {
+  SignatureJudgement j;
+  j.inception_abs = absolute_time(sig.inception, now);
+  j.expiration_abs = absolute_time(sig.expiration, now);
+  const KeyLookup lookup = find_signing_key(sig, ring);
+  j.key = lookup.key;
+  if (lookup.status != SigStatus::valid) {
+    j.status = lookup.status;
     return j;
   }
   if (sig.labels > dns::label_count(owner)) {

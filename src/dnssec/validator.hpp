@@ -62,6 +62,9 @@ public:
     bool zone_key() const noexcept { return (flags & 0x0100) != 0; }
     bool revoked() const noexcept { return (flags & 0x0080) != 0; }
     bool sep() const noexcept { return (flags & 0x0001) != 0; }
+    // A validator uses the key's signatures over zone data: Zone Key flag, protocol 3 (RFC 4034
+    // §2.1.1, §2.1.2), not revoked (RFC 5011 §2.1).
+    bool may_sign() const noexcept { return zone_key() && protocol == 3 && !revoked(); }
   };
 
   KeyRing() = default;
@@ -77,6 +80,17 @@ private:
   dns::Bytes m_apex;  // lowercased
   std::vector<Key> m_keys;
 };
+
+// The key an RRSIG names, looked up as a validator does (RFC 4035 §5.3.1): the first step of
+// judge_signature, and the one definition of "signed by a key of the zone" for every rule.
+struct KeyLookup {
+  // valid: a key of the ring with the RRSIG's tag and algorithm may sign (KeyRing::Key::may_sign);
+  // else wrong_signer (the signer is not the ring's apex), key_missing (no key with that tag and
+  // algorithm), key_not_zone_key, key_revoked or key_unusable (protocol other than 3).
+  SigStatus status = SigStatus::key_missing;
+  int key = -1;  // index in KeyRing::keys(): the usable key, else the first candidate; -1 if none
+};
+KeyLookup find_signing_key(const RrsigView& sig, const KeyRing& ring) noexcept;
 
 // What judge_signature concluded about one RRSIG.
 struct SignatureJudgement {
@@ -101,15 +115,17 @@ inline SignatureJudgement malformed_signature() noexcept { return {}; }
 
 namespace detail {
 
-// Steps 1 to 4 of the file comment; `valid` when the cryptography must decide (then `key_first`
-// is the first candidate key index).
+// Steps 1 to 4 of the file comment (step 1 is find_signing_key); `valid` when the cryptography
+// must decide (then `key` is the index of the first key that may sign).
 SignatureJudgement judge_before_crypto(const RrsigView& sig, std::span<const std::uint8_t> owner, const KeyRing& ring,
                                        std::int64_t now) noexcept;
 // Step 5 with key `k` over `data`: valid, invalid, disagreement, unsupported_algorithm or
 // key_unusable.
 SigStatus judge_crypto(const RrsigView& sig, const KeyRing::Key& k, std::span<const std::uint8_t> data);
 // True when key `k` is a candidate for `sig` that may sign zone data.
-bool usable_candidate(const RrsigView& sig, const KeyRing::Key& k) noexcept;
+inline bool usable_candidate(const RrsigView& sig, const KeyRing::Key& k) noexcept {
+  return k.tag == sig.key_tag && k.algorithm == sig.algorithm && k.may_sign();
+}
 // Of two crypto failures, the one to report: disagreement, then invalid, then
 // unsupported_algorithm, then key_unusable.
 SigStatus more_telling(SigStatus a, SigStatus b) noexcept;

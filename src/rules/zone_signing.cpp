@@ -27,24 +27,19 @@ bool must_be_signed(dns::NameRole role, std::uint16_t type) noexcept {
 
 ApexKeys ApexKeys::of(const dns::ZoneStore& store) {
   ApexKeys out;
-  out.m_apex.assign(store.origin().begin(), store.origin().end());
   const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey);
   if (!dnskeys) {
     return out;
   }
   out.m_present = true;
+  std::vector<dns::Bytes> rdatas;
   for (std::size_t i = 0; i < dnskeys->size(); ++i) {
     const std::span<const std::uint8_t> r = dnskeys->rdata(i);
-    if (r.size() < 4) {
-      continue;
-    }
-    ApexKey k;
-    k.flags = static_cast<std::uint16_t>((r[0] << 8) | r[1]);
-    k.protocol = r[2];
-    k.algorithm = r[3];
-    k.tag = dnssec::key_tag(r);
-    out.m_keys.push_back(k);
-    if (k.active() &&
+    rdatas.emplace_back(r.begin(), r.end());
+  }
+  out.m_ring = dnssec::KeyRing(store.origin(), rdatas);
+  for (const dnssec::KeyRing::Key& k : out.m_ring.keys()) {
+    if (k.may_sign() &&
         std::find(out.m_algorithms.begin(), out.m_algorithms.end(), k.algorithm) == out.m_algorithms.end()) {
       out.m_algorithms.push_back(k.algorithm);
     }
@@ -54,18 +49,13 @@ ApexKeys ApexKeys::of(const dns::ZoneStore& store) {
 }
 
 bool ApexKeys::by_active_key(const dnssec::RrsigView& sig) const noexcept {
-  if (!dns::names_equal(sig.signer, m_apex)) {
-    return false;
-  }
-  return std::any_of(m_keys.begin(), m_keys.end(), [&](const ApexKey& k) {
-    return k.active() && k.tag == sig.key_tag && k.algorithm == sig.algorithm;
-  });
+  return dnssec::find_signing_key(sig, m_ring).status == dnssec::SigStatus::valid;
 }
 
 std::string ApexKeys::active_tags_text(std::uint8_t algorithm) const {
   std::vector<std::uint16_t> tags;
-  for (const ApexKey& k : m_keys) {
-    if (k.active() && k.algorithm == algorithm && std::find(tags.begin(), tags.end(), k.tag) == tags.end()) {
+  for (const dnssec::KeyRing::Key& k : m_ring.keys()) {
+    if (k.may_sign() && k.algorithm == algorithm && std::find(tags.begin(), tags.end(), k.tag) == tags.end()) {
       tags.push_back(k.tag);
     }
   }

@@ -19,6 +19,7 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_store.hpp"
 #include "dnssec/rrsig.hpp"
+#include "dnssec/validator.hpp"
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::zone_signing {
@@ -33,45 +34,30 @@ inline constexpr std::size_t k_finding_cap = 50;
 // NSEC3 owners are hashed names in the zone). Nothing below a cut, below a DNAME or out of zone.
 bool must_be_signed(dns::NameRole role, std::uint16_t type) noexcept;
 
-// One DNSKEY of the apex DNSKEY RRset (RFC 4034 §2.1).
-struct ApexKey {
-  std::uint16_t tag = 0;
-  std::uint8_t algorithm = 0;
-  std::uint16_t flags = 0;
-  std::uint8_t protocol = 0;
-
-  // Protocol 3 and the Zone Key flag: the key may sign zone data (RFC 4034 §2.1.1, §2.1.2).
-  bool zone_key() const noexcept { return protocol == 3 && (flags & 0x0100) != 0; }
-  // REVOKE flag (RFC 5011 §3): validators no longer use the key except to see its revocation.
-  bool revoked() const noexcept { return (flags & 0x0080) != 0; }
-  // A zone key that is not revoked: its signatures validate data (RFC 5011 §2.1).
-  bool active() const noexcept { return zone_key() && !revoked(); }
-};
-
-// The apex DNSKEY RRset of a zone, parsed once.
+// The apex DNSKEY RRset of a zone, parsed once into the validator's KeyRing: "signed by a key of
+// the zone" means here exactly what it means to the validator (dnssec::find_signing_key).
 class ApexKeys {
 public:
-  // Reads the DNSKEY RRset at the apex of `store` (RDATA shorter than 4 octets is skipped).
+  // Reads the DNSKEY RRset at the apex of `store`.
   static ApexKeys of(const dns::ZoneStore& store);
 
   // True when the apex has a DNSKEY RRset: the zone is meant to be signed.
   bool zone_is_signed() const noexcept { return m_present; }
-  std::span<const ApexKey> keys() const noexcept { return m_keys; }
-  // Distinct algorithms of the active keys, ascending: the algorithms RFC 4035 §2.2 requires
-  // on every signed RRset.
+  std::span<const dnssec::KeyRing::Key> keys() const noexcept { return m_ring.keys(); }
+  // Distinct algorithms of the keys that may sign (KeyRing::Key::may_sign), ascending: the
+  // algorithms RFC 4035 §2.2 requires on every signed RRset.
   std::span<const std::uint8_t> active_algorithms() const noexcept { return m_algorithms; }
-  // True when `sig` names an active key of the apex: signer is the apex (case-insensitive),
-  // key tag and algorithm those of an active key. Signatures by other keys cannot validate
-  // (the zone-file analysis reports them); the timing and TTL rules ignore them.
+  // True when `sig` names a key of the apex that may sign: find_signing_key says `valid`.
+  // Signatures by other keys cannot validate (the validator's findings report them); the
+  // timing and TTL rules ignore them.
   bool by_active_key(const dnssec::RrsigView& sig) const noexcept;
-  // Key tags of the active keys of `algorithm`, ascending ("12345, 23456").
+  // Key tags of the keys of `algorithm` that may sign, ascending ("12345, 23456").
   std::string active_tags_text(std::uint8_t algorithm) const;
 
 private:
   bool m_present = false;
-  std::vector<ApexKey> m_keys;
+  dnssec::KeyRing m_ring;
   std::vector<std::uint8_t> m_algorithms;
-  dns::Bytes m_apex;
 };
 
 // SOA EXPIRE (RFC 1035 §3.3.13: the fourth 32-bit field after MNAME and RNAME) of the apex SOA;

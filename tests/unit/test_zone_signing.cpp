@@ -226,6 +226,36 @@ TEST_CASE("rules::zone_signing::ApexKeys active keys and algorithms") {
   CHECK_FALSE(zs::ApexKeys::of(std::move(unsigned_zone).finish()).zone_is_signed());
 }
 
+TEST_CASE("dnssec::find_signing_key: the key an RRSIG names, as a validator looks it up (RFC 4035 §5.3.1)") {
+  ZoneBuilder z;
+  const std::uint16_t zsk = z.key(256, 13, 2);
+  const std::uint16_t revoked = z.key(257 | 0x0080, 13, 3);
+  const std::uint16_t not_zone = z.key(0, 13, 4);
+  const dns::ZoneStore store = std::move(z).finish();
+  std::vector<dns::Bytes> rdatas;
+  const std::optional<dns::RrsetView> set = store.find(store.origin(), dns::rrtype::dnskey);
+  REQUIRE(set);
+  for (std::size_t i = 0; i < set->size(); ++i) {
+    rdatas.emplace_back(set->rdata(i).begin(), set->rdata(i).end());
+  }
+  const dnssec::KeyRing ring(store.origin(), rdatas);
+  dnssec::RrsigView sig;
+  const dns::Bytes apex = wire("example.");
+  sig.signer = apex;
+  sig.algorithm = 13;
+  const auto status = [&](std::uint16_t tag) {
+    sig.key_tag = tag;
+    return dnssec::find_signing_key(sig, ring).status;
+  };
+  CHECK(status(zsk) == dnssec::SigStatus::valid);
+  CHECK(status(revoked) == dnssec::SigStatus::key_revoked);
+  CHECK(status(not_zone) == dnssec::SigStatus::key_not_zone_key);
+  CHECK(status(static_cast<std::uint16_t>(zsk + 1)) == dnssec::SigStatus::key_missing);
+  const dns::Bytes other = wire("other.");
+  sig.signer = other;
+  CHECK(status(zsk) == dnssec::SigStatus::wrong_signer);
+}
+
 TEST_CASE("rules::zone_signing::RrsetGroup keeps the most telling RRset and a bounded list") {
   ZoneBuilder z;
   for (int i = 0; i < 20; ++i) {

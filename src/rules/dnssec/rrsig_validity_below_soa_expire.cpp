@@ -34,7 +34,7 @@ struct Best {
 bool preferred(const zs::ApexKeys& keys, const dns::RrsetView& rrset, std::uint16_t candidate, std::uint16_t current) {
   const auto sep = [&](std::uint16_t tag) {
     return std::any_of(keys.keys().begin(), keys.keys().end(),
-                       [&](const zs::ApexKey& k) { return k.tag == tag && (k.flags & 0x0001) != 0; });
+                       [&](const ::zw::dnssec::KeyRing::Key& k) { return k.tag == tag && k.sep(); });
   };
   const bool want_sep = rrset.type() == dns::rrtype::dnskey;
   return sep(candidate) == want_sep && sep(current) != want_sep;
