@@ -245,7 +245,20 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   }
   // Stopped by SIGINT/SIGTERM: what was observed is judged, but queries were never sent, so
   // servers may look unreachable and faults may be missing: the run exits 2.
+  // The --deadline is a bound like the signal: a zone whose audit it cut short (not only its
+  // --walk, which runs last and reports itself in a note) is incomplete, never a clean result.
+  const bool walk_started = zone.nsec_walk && !zone.nsec_walk->reason.starts_with("the walk did not start");
   for (const std::string& error : zone.walk_errors) {
+    if (error == "audit deadline reached" && !walk_started) {
+      result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
+                                        Location{zone.zone, "", zone.zone, ""},
+                                        fmt::format("{}: the audit did not finish within --deadline", zone.zone),
+                                        {}, {"queries not answered or not sent by the deadline: findings about this "
+                                             "zone may be missing, and servers never asked may be reported "
+                                             "unreachable; raise --deadline"},
+                                        {}, {}});
+      break;
+    }
     if (error.starts_with(k_walk_interrupted)) {
       result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
                                         Location{zone.zone, "", zone.zone, ""},

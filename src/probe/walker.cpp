@@ -326,13 +326,15 @@ private:
   std::shared_ptr<Limiter> m_limiter;
 };
 
+constexpr std::string_view k_not_sent_by_deadline = "audit deadline reached before the query could be sent";
+
 Exchange deadline_exchange(const std::string& qname, const std::string& qtype, Transport transport) {
   Exchange ex;
   ex.qname = qname;
   ex.qtype = qtype;
   ex.transport = transport;
   ex.outcome = Outcome::timeout;
-  ex.detail = "audit deadline reached before the query could be sent";
+  ex.detail = std::string(k_not_sent_by_deadline);
   return ex;
 }
 
@@ -1655,6 +1657,20 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     };
     watch_signals();
     io.run();
+    if (Clock::now() >= deadline) {
+      // A zone whose tasks the deadline cut (gather() returns at the deadline) may look finished:
+      // a server never asked, or a query never sent, says it was not.
+      for (ZoneSnapshot& z : snapshot.zones) {
+        const bool cut = std::any_of(z.servers.begin(), z.servers.end(), [](const ServerProbe& p) {
+          return std::none_of(p.exchanges.begin(), p.exchanges.end(), [](const Exchange& e) { return e.qtype == "SOA"; }) ||
+                 std::any_of(p.exchanges.begin(), p.exchanges.end(),
+                             [](const Exchange& e) { return e.detail == k_not_sent_by_deadline; });
+        });
+        if (cut && std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") == z.walk_errors.end()) {
+          z.walk_errors.push_back("audit deadline reached");
+        }
+      }
+    }
     walker.m_limiter->stop();
     // Our own failures are never observations of a server: every zone says the walk had them
     // (the engine reports internal/probe-failed, exit status 2).

@@ -130,6 +130,16 @@ for sig in (signal.SIGINT, signal.SIGTERM):
           running and proc.returncode == 2 and took < 5 and "lame-silent.lab." in incomplete,
           f"running when signalled: {running}, exit {proc.returncode} after {took:.1f} s, incomplete: {incomplete}")
 
+# 5. --deadline is a bound, never a clean result: lame-silent's ns2 is still awaited (5 s timeout)
+#    when a 1.5 s deadline passes; healthy-nsec, done by then, is complete.
+out = os.path.join(tmp, "deadline.json")
+p = run(["audit", "lame-silent.lab.", "healthy-nsec.lab.", *hints, "--timeout", "5s", "--deadline", "1500ms",
+         "--format", "json", "-o", out])
+cut = sorted({z["zone"] for z in json.load(open(out))["zones"] for f in z["findings"]
+              if f["rule"] == "internal/audit-incomplete" and "--deadline" in f["message"]}) if os.path.exists(out) else []
+check("--deadline cuts an audit short: internal/audit-incomplete on that zone only, exit 2",
+      p.returncode == 2 and cut == ["lame-silent.lab."], f"exit {p.returncode}, incomplete {cut}: {p.stderr[-300:]}")
+
 failed = results.count(False)
 print(f"{len(results) - failed} passed, {failed} failed")
 sys.exit(1 if failed else 0)
