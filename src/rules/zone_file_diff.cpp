@@ -55,24 +55,50 @@ bool below(const std::string& name, const std::string& ancestor) {
   return name != ancestor && dns::name_is_at_or_below(name, ancestor);
 }
 
-// How one server answered the question (owner, type) itself: "NXDOMAIN", "NODATA", or "" when
-// it was not asked or gave no authoritative answer (then nothing can be said).
-std::string denial_of(const ServerProbe& probe, const std::string& owner, const std::string& type) {
-  const auto usable = [](const Exchange* e) {
-    return e != nullptr && e->outcome == Outcome::answered && e->aa && !e->tc && (e->rcode == 0 || e->rcode == 3);
-  };
-  const Exchange* e = find_exchange(probe, owner, type, Transport::udp);
-  if (!usable(e)) {
-    e = find_exchange(probe, owner, type, Transport::tcp);
+// How one server answered the question (owner, type) itself, from the exchange a resolver takes
+// (find_exchange's choice, UDP unless it is truncated or unusable, then TCP): "NXDOMAIN",
+// "NODATA", or "" when it was not asked or gave no authoritative answer (nothing can be said).
+// Indexed once per server: a large file asks many questions of each.
+class Denials {
+public:
+  explicit Denials(const ServerProbe& probe) {
+    std::map<Key, std::pair<const Exchange*, const Exchange*>> chosen;  // (udp, tcp)
+    for (const Exchange& e : probe.exchanges) {
+      auto& [udp, tcp] = chosen[{lower(e.qname), e.qtype}];
+      const Exchange*& slot = e.transport == Transport::udp ? udp : tcp;
+      if (slot == nullptr || (slot->outcome != Outcome::answered && e.outcome == Outcome::answered)) {
+        slot = &e;
+      }
+    }
+    const auto usable = [](const Exchange* e) {
+      return e != nullptr && e->outcome == Outcome::answered && e->aa && !e->tc && (e->rcode == 0 || e->rcode == 3);
+    };
+    for (const auto& [key, pair] : chosen) {
+      const Exchange* e = usable(pair.first) ? pair.first : pair.second;
+      if (!usable(e)) {
+        continue;
+      }
+      if (e->rcode == 3) {
+        m_denials[key] = "NXDOMAIN";
+      } else if (records_of(e->answer, key.first, key.second).empty()) {
+        m_denials[key] = "NODATA";
+      }
+    }
   }
-  if (!usable(e)) {
-    return "";
+  std::string of(const Key& key) const {
+    const auto it = m_denials.find(key);
+    return it == m_denials.end() ? std::string() : it->second;
   }
-  if (e->rcode == 3) {
-    return "NXDOMAIN";
+
+private:
+  static std::string lower(std::string name) {
+    for (char& c : name) {
+      c = c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return name;
   }
-  return records_of(e->answer, owner, type).empty() ? "NODATA" : "";
-}
+  std::map<Key, std::string> m_denials;
+};
 
 std::vector<std::string> only_in(const Records& a, const Records& b) {
   std::vector<std::string> out;
@@ -161,7 +187,9 @@ std::vector<RrsetDifference> compare_zone_file(const ZoneFileView& file, const Z
   // Whether a name is the zone's own data, as far as extra RRsets go.
   const auto in_scope = [&](const Key& key) {
     const auto& [owner, type] = key;
-    if (type == "RRSIG" || !dns::name_is_at_or_below(owner, file.zone)) {
+    // The DS RRset at the apex is the parent's data (RFC 4035 §2.4), served by a server that
+    // also serves the parent.
+    if (type == "RRSIG" || !dns::name_is_at_or_below(owner, file.zone) || (owner == file.zone && type == "DS")) {
       return false;
     }
     for (const std::string& cut : file.delegations) {
@@ -187,9 +215,9 @@ std::vector<RrsetDifference> compare_zone_file(const ZoneFileView& file, const Z
 
   // What each server served, from every authoritative answer it gave.
   std::map<std::string, std::map<Key, Records>> served;
-  std::map<std::string, const ServerProbe*> probes;
+  std::map<std::string, Denials> denials;
   for (const ServerProbe& probe : zone.servers) {
-    probes[server_label(probe.name, probe.address)] = &probe;
+    denials.emplace(server_label(probe.name, probe.address), Denials(probe));
   }
   for_each_authoritative_section(zone, [&](const std::string& label, const std::vector<std::string>& section) {
     for (const std::string& text : section) {
@@ -203,13 +231,13 @@ std::vector<RrsetDifference> compare_zone_file(const ZoneFileView& file, const Z
   std::map<Key, std::vector<std::pair<std::string, ServerDifference>>> found;
   std::map<Key, std::vector<std::string>> ttl_only;
   for (const auto& [key, records] : in_file) {
-    for (const auto& [label, probe] : probes) {
+    for (const auto& [label, denied] : denials) {
       const auto& mine = served[label];
       const auto it = mine.find(key);
       ServerDifference d;
       d.file_ttl = records.ttl;
       if (it == mine.end()) {
-        d.denial = denial_of(*probe, key.first, key.second);
+        d.denial = denied.of(key);
         if (d.denial.empty()) {
           continue;
         }

@@ -125,7 +125,8 @@ TEST_CASE("rules::compare_zone_file") {
     CHECK(diffs[0].differences[0].kind == DiffKind::different);
   }
 
-  SUBCASE("extra: data the file lacks, from any answer; not below a cut, not a wildcard's, not RRSIG") {
+  SUBCASE("extra: data the file lacks, from any answer; not below a cut, not a wildcard's, not RRSIG, not the "
+          "apex DS") {
     ServerProbe p = faithful("ns1.ex.");
     p.exchanges.push_back(answer("old.ex.", "TXT", 0, {"old.ex. 300 IN TXT \"left over\""}));
     p.exchanges.push_back(answer("www.ex.", "AAAA", 0, {"www.ex. 300 IN AAAA 2001:db8::1",
@@ -134,6 +135,8 @@ TEST_CASE("rules::compare_zone_file") {
     p.exchanges.push_back(answer("host.sub.ex.", "A", 0, {"host.sub.ex. 300 IN A 192.0.2.7"}));
     p.exchanges.push_back(answer("x.wild.ex.", "A", 0, {"x.wild.ex. 300 IN A 192.0.2.8"}));
     p.exchanges.push_back(answer("other.", "A", 0, {"other. 300 IN A 192.0.2.8"}));
+    // The apex DS is the parent's, answered by a server that serves the parent too.
+    p.exchanges.push_back(answer("ex.", "DS", 0, {"ex. 300 IN DS 2 13 2 " + std::string(64, 'B')}));
     zone.servers = {p};
     const auto diffs = zw::rules::compare_zone_file(file_view(), zone);
     REQUIRE(diffs.size() == 2);
