@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "zonewarden/error.hpp"
@@ -97,6 +98,17 @@ AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& optio
 // An Error (exit status 2) when the file cannot be loaded: unreadable, or a syntax error, named
 // `file:line: reason`. The zone's findings are sorted like an audit's.
 Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& check, const EngineOptions& options);
+
+// `audit --zone-file`: the zone file at `path` loaded as zone `zone` by `check`'s loader (the
+// same one-line errors, `file:line: reason`), every record of it for the snapshot, and the
+// (owner, type) questions that ask every server for its authoritative RRsets (never glue,
+// occluded data or RRSIG; only DS at a cut), the first `limit` of them in canonical order.
+struct ZoneFileForAudit {
+  ZoneFileCopy copy;
+  std::vector<std::pair<std::string, std::string>> questions;
+};
+Result<ZoneFileForAudit> load_zone_file_for_audit(const std::string& path, const std::string& zone,
+                                                  std::uint64_t limit);
 
 // Ids of the rules that read `inputs` (Inputs::live for audit, Inputs::zone_file for check), sorted.
 std::vector<std::string> rules_reading(Inputs inputs);

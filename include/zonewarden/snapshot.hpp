@@ -100,6 +100,23 @@ struct NsecWalk {
 // done ("interrupted by SIGINT before the audit finished"): the audit is incomplete.
 inline constexpr std::string_view k_walk_interrupted = "interrupted by";
 
+// The zone file `audit --zone-file` compared with what the servers serve: every record of it, as
+// loaded, with where it stands, so that `--restore` replays the comparison and the file's own
+// validation without the file. RRs in presentation format, owners lowercased.
+struct ZoneFileRecord {
+  std::string rr;
+  std::uint16_t file = 0;  // index into ZoneFileCopy::files
+  std::uint32_t line = 0;  // 1-based line where the record starts
+};
+
+struct ZoneFileCopy {
+  std::string path;                    // as given on the command line
+  std::vector<std::string> files;      // the file and its $INCLUDEs, `path` first
+  std::vector<ZoneFileRecord> records; // in the file's canonical order
+  std::uint64_t rrsets = 0;            // authoritative RRsets of the file (what would be asked)
+  std::uint64_t asked = 0;             // of those, asked of every server (--zone-file-limit)
+};
+
 struct ZoneSnapshot {
   std::string zone;                        // "example.com."
   std::string parent;                      // "com.", empty when the walk did not reach it
@@ -111,6 +128,7 @@ struct ZoneSnapshot {
   std::optional<std::vector<std::string>> expected_ds;  // --ds in undelegated mode
   std::vector<std::string> walk_errors;    // why parts of the walk could not be done (k_walk_interrupted...)
   std::optional<NsecWalk> nsec_walk;       // absent unless the audit ran with --walk
+  std::optional<ZoneFileCopy> zone_file;   // absent unless the audit ran with --zone-file
 };
 
 struct Snapshot {

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <memory>
 #include <optional>
+#include <set>
 
 #include <fmt/format.h>
 
@@ -204,6 +206,96 @@ std::string walk_note(const NsecWalk& walk) {
   return "walk: unknown status";
 }
 
+Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
+                                    const CheckOptions& check, const EngineOptions& options);
+
+// The zone file of `audit --zone-file`, rebuilt from the snapshot's copy of it, so that
+// `--restore` replays the comparison and the file's validation without the file.
+struct ComparedFile {
+  dns::ZoneStore store;
+  dns::ZoneLayout layout;
+  rules::ZoneFileView view;
+};
+
+Result<std::unique_ptr<ComparedFile>> rebuild(const ZoneFileCopy& copy, const std::string& zone) {
+  dns::ZoneStoreBuilder builder;
+  for (const std::string& file : copy.files) {
+    ZW_TRY(builder.add_file(file));
+  }
+  for (const ZoneFileRecord& record : copy.records) {
+    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(record.rr));
+    ZW_TRY(builder.add(rr, record.file, record.line));
+  }
+  ZW_TRY_ASSIGN(const dns::Bytes origin, dns::name_from_text(zone));
+  auto out = std::make_unique<ComparedFile>();
+  out->store = std::move(builder).finish(origin);
+  out->layout = dns::ZoneLayout::compute(out->store);
+  out->view = rules::zone_file_view(out->store, out->layout, copy.path);
+  return out;
+}
+
+// The DS RRset the parent publishes for the zone (or --ds in an undelegated test): what the
+// zone file is validated against, as the live zone is.
+std::vector<std::string> live_ds(const ZoneSnapshot& zone) {
+  if (zone.expected_ds) {
+    return *zone.expected_ds;
+  }
+  std::vector<std::string> out;
+  std::set<dns::Bytes> seen;
+  for (const ParentView& view : zone.parent_views) {
+    for (const std::string& text : view.ds.answer) {
+      const Result<dns::Rr> rr = dns::parse_rr(text);
+      if (rr && rr->type == dns::rrtype::ds && dns::name_to_text(dns::lowercased(rr->owner)) == zone.zone &&
+          seen.insert(rr->rdata).second) {
+        out.push_back(text);
+      }
+    }
+  }
+  return out;
+}
+
+// "Validates both": the zone file is judged by every zone-file rule, as `check` judges it, with
+// the zone's live DS. A finding the live rules made too (same rule, owner and type) is kept once,
+// the live one, with the file's location added; the others say they are about the file.
+void validate_compared_file(const ZoneSnapshot& zone, const ComparedFile& file, const EngineOptions& options,
+                            ZoneResult& result) {
+  CheckOptions check;
+  check.ds_records = live_ds(zone);
+  check.ds_given = !check.ds_records.empty();
+  check.require_ds = false;
+  Result<ZoneResult> judged = check_zone_store(file.store, file.layout, file.view.path, check, options);
+  if (!judged) {
+    result.notes.push_back(fmt::format("zone file {}: not validated: {}", file.view.path, judged.error().message));
+    return;
+  }
+  for (const std::string& note : judged->notes) {
+    result.notes.push_back(fmt::format("zone file: {}", note));
+  }
+  const std::size_t live_count = result.findings.size();
+  for (Finding& f : judged->findings) {
+    std::string where = file.view.path;
+    const Result<dns::Bytes> owner = dns::name_from_text(f.location.owner);
+    if (owner && !f.location.type.empty()) {
+      if (const auto rrset = file.store.find(*owner, dns::type_from_text(f.location.type))) {
+        where = rrset->location().to_string();
+      }
+    }
+    const auto live = std::find_if(result.findings.begin(), result.findings.begin() + static_cast<long>(live_count),
+                                   [&](const Finding& l) {
+                                     return l.rule == f.rule && l.location.owner == f.location.owner &&
+                                            l.location.type == f.location.type;
+                                   });
+    if (live != result.findings.begin() + static_cast<long>(live_count)) {
+      live->evidence.push_back(fmt::format("also in the zone file: {}", where));
+      continue;
+    }
+    f.location.zone = zone.zone;
+    f.message = fmt::format("in the zone file {}: {}", file.view.path, f.message);
+    f.evidence.push_back(fmt::format("zone file: {}", where));
+    result.findings.push_back(std::move(f));
+  }
+}
+
 ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options,
                       const RuleOptions& rule_options) {
   ZoneResult result;
@@ -228,11 +320,31 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
     result.servers.push_back(make_row(s));
   }
   copy_chain(analysis, result);
-  const RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options);
+  std::unique_ptr<ComparedFile> compared;
+  if (zone.zone_file) {
+    const ZoneFileCopy& copy = *zone.zone_file;
+    if (auto rebuilt = rebuild(copy, zone.zone)) {
+      compared = std::move(*rebuilt);
+    } else {
+      result.notes.push_back(fmt::format("zone file {}: not compared: {}", copy.path, rebuilt.error().message));
+    }
+    result.notes.push_back(fmt::format("zone file {}: {} of its {} authoritative RRsets asked of every server",
+                                       copy.path, copy.asked, copy.rrsets));
+    if (copy.asked < copy.rrsets) {
+      result.notes.push_back(fmt::format("zone file {}: --zone-file-limit reached: {} RRsets were not asked, and are "
+                                         "compared only where another query showed them",
+                                         copy.path, copy.rrsets - copy.asked));
+    }
+  }
+  const RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options,
+                        compared ? &compared->view : nullptr);
   run_rules(ctx, Inputs::live, result.findings);
   report_disagreements(analysis, zone.zone, result.findings);
   check_verdicts_reported(analysis, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);
+  if (compared) {
+    validate_compared_file(zone, *compared, options, result);
+  }
   // Our own failures during the walk (an exception in the prober) are never the zone's fault:
   // each is internal/probe-failed, and the run exits 2; what was observed is still judged.
   for (const std::string& error : zone.walk_errors) {
@@ -311,6 +423,13 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   load.origin = check.origin;
   ZW_TRY_ASSIGN(const dns::ZoneStore store, dns::load_zone_file(path, load));
   const dns::ZoneLayout layout = dns::ZoneLayout::compute(store);
+  return check_zone_store(store, layout, path, check, options);
+}
+
+namespace {
+
+Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
+                                    const CheckOptions& check, const EngineOptions& options) {
   const std::string apex = dns::name_to_text(store.origin());
 
   dnssec::ZoneFileOptions analysis_options;
@@ -396,6 +515,35 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
   }
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
+}
+
+} // namespace
+
+Result<ZoneFileForAudit> load_zone_file_for_audit(const std::string& path, const std::string& zone,
+                                                  std::uint64_t limit) {
+  dns::LoadOptions load;
+  load.origin = zone;
+  ZW_TRY_ASSIGN(const dns::ZoneStore store, dns::load_zone_file(path, load));
+  const dns::ZoneLayout layout = dns::ZoneLayout::compute(store);
+  ZoneFileForAudit out;
+  out.copy.path = path;
+  out.copy.files = store.files();
+  for (const dns::RrsetView rrset : store.rrsets()) {
+    const std::vector<dns::Rr> rrs = rrset.materialize();
+    for (std::size_t i = 0; i < rrs.size(); ++i) {
+      const dns::SourceLocation where = rrset.location(i);
+      const auto file = std::find(out.copy.files.begin(), out.copy.files.end(), where.file);
+      out.copy.records.push_back(ZoneFileRecord{
+          dns::to_text(rrs[i]),
+          static_cast<std::uint16_t>(file == out.copy.files.end() ? 0 : file - out.copy.files.begin()), where.line});
+    }
+  }
+  const std::vector<std::pair<std::string, std::string>> questions =
+      rules::zone_file_questions(rules::zone_file_view(store, layout, path));
+  out.copy.rrsets = questions.size();
+  out.copy.asked = std::min<std::uint64_t>(limit, questions.size());
+  out.questions.assign(questions.begin(), questions.begin() + static_cast<long>(out.copy.asked));
+  return out;
 }
 
 std::size_t count_at_or_above(const AuditResult& result, Severity threshold) noexcept {

@@ -32,6 +32,9 @@ struct AuditArgs {
   bool walk = false;               // --walk
   std::int64_t walk_limit = 10000; // --walk-limit N
   bool walk_limit_given = false;
+  std::vector<std::string> zone_files;     // --zone-file FILE or ZONE=FILE
+  std::int64_t zone_file_limit = 100000;   // --zone-file-limit N
+  bool zone_file_limit_given = false;
   std::string ds;
   std::string timeout = "2s";
   int retries = 1;
@@ -77,6 +80,37 @@ Result<std::vector<std::string>> zone_list(const AuditArgs& args) {
   return zones;
 }
 
+// `--zone-file FILE` (one zone audited) or `--zone-file ZONE=FILE`: each file loaded by check's
+// loader before the first packet is sent, as its zone; a file that does not load is an Error.
+Result<std::vector<std::pair<std::string, ZoneFileForAudit>>> load_zone_files(const AuditArgs& args,
+                                                                              const std::vector<std::string>& zones) {
+  std::vector<std::pair<std::string, ZoneFileForAudit>> out;
+  for (const std::string& spec : args.zone_files) {
+    std::string zone;
+    std::string path = spec;
+    if (const std::size_t eq = spec.find('='); eq != std::string::npos) {
+      const Result<std::string> name = dns::normalize_name(spec.substr(0, eq));
+      if (name && std::find(zones.begin(), zones.end(), *name) != zones.end()) {
+        zone = *name;
+        path = spec.substr(eq + 1);
+      }
+    }
+    if (zone.empty()) {
+      if (zones.size() != 1) {
+        return fail(fmt::format("--zone-file {}: several zones are audited: say which, ZONE=FILE", spec));
+      }
+      zone = zones.front();
+    }
+    if (std::any_of(out.begin(), out.end(), [&](const auto& z) { return z.first == zone; })) {
+      return fail(fmt::format("--zone-file {}: {} has a zone file already", spec, zone));
+    }
+    ZW_TRY_ASSIGN(ZoneFileForAudit file,
+                  load_zone_file_for_audit(path, zone, static_cast<std::uint64_t>(args.zone_file_limit)));
+    out.emplace_back(zone, std::move(file));
+  }
+  return out;
+}
+
 Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::int64_t window = prepared.policy.expiry_window_s;
@@ -100,6 +134,16 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   }
   if (args.walk_limit_given && !args.walk) {
     return fail("--walk-limit bounds --walk: give --walk too");
+  }
+  if (!args.restore.empty() && !args.zone_files.empty()) {
+    return fail("--zone-file asks the servers for the file's RRsets, so it needs a live audit, not --restore "
+                "(the snapshot replays the comparison it recorded)");
+  }
+  if (args.zone_file_limit_given && args.zone_files.empty()) {
+    return fail("--zone-file-limit bounds --zone-file: give --zone-file too");
+  }
+  if (args.zone_file_limit < 1 || args.zone_file_limit > 10'000'000) {
+    return fail(fmt::format("--zone-file-limit {}: must be between 1 and 10000000", args.zone_file_limit));
   }
   if (args.walk_limit < 1 || args.walk_limit > 1'000'000) {
     return fail(fmt::format("--walk-limit {}: must be between 1 and 1000000", args.walk_limit));
@@ -129,6 +173,14 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
                                             args.max_in_flight}));
     ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
     ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
+    ZW_TRY_ASSIGN(auto zone_files, load_zone_files(args, zones));
+    for (const auto& [zone, file] : zone_files) {
+      // Asked like --name queries: every server address of the zone, DO=1; the walker drops
+      // the questions it asks anyway.
+      for (const auto& [owner, type] : file.questions) {
+        options.name_queries.push_back(probe::NameQuery{.zone = zone, .qname = owner, .qtype = type});
+      }
+    }
     options.walk = args.walk;
     options.walk_limit = static_cast<std::uint64_t>(args.walk_limit);
     if (!args.ds.empty()) {
@@ -139,6 +191,13 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       options.expected_ds = std::move(ds);
     }
     ZW_TRY_ASSIGN(snapshot, probe::audit_walk(zones, options));
+    for (auto& [zone, file] : zone_files) {
+      for (ZoneSnapshot& z : snapshot.zones) {
+        if (z.zone == zone) {
+          z.zone_file = std::move(file.copy);
+        }
+      }
+    }
     snapshot.trust_anchor = anchor;
     snapshot.tool_version = ZW_VERSION;
     // Only a walk from the built-in public root is about the public DNS; an undelegated test
@@ -178,6 +237,12 @@ std::function<int()> add_audit_command(CLI::App& app) {
                 "Also follow the NSEC chain of each zone and ask every server for every RRset of every name");
   cmd->add_option("--walk-limit", args->walk_limit, "With --walk: names walked per zone at most (1-1000000)")
       ->capture_default_str();
+  cmd->add_option("--zone-file", args->zone_files,
+                  "Compare what every server serves with this zone file, and validate it too (FILE with one "
+                  "zone, ZONE=FILE with several; repeatable)");
+  cmd->add_option("--zone-file-limit", args->zone_file_limit,
+                  "With --zone-file: RRsets of each file asked at most (1-10000000)")
+      ->capture_default_str();
   cmd->add_option("--ds", args->ds, "Undelegated test: file with the DS records to expect");
   cmd->add_option("--timeout", args->timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
@@ -196,6 +261,7 @@ std::function<int()> add_audit_command(CLI::App& app) {
       return -1;
     }
     args->walk_limit_given = cmd->count("--walk-limit") > 0;
+    args->zone_file_limit_given = cmd->count("--zone-file-limit") > 0;
     // Every argument and file is checked before the first packet is sent.
     auto prepared = prepare(args->output);
     if (!prepared) {

@@ -48,12 +48,7 @@ std::string describe_failure(const Exchange& e) {
 
 std::optional<std::uint32_t> soa_serial(const Exchange& e, std::string_view zone) {
   for (const std::string& rr : records_of(e.answer, zone, "SOA")) {
-    std::istringstream in(rdata_text(rr));
-    std::string mname, rname, serial;
-    in >> mname >> rname >> serial;
-    std::uint32_t value = 0;
-    const auto [ptr, ec] = std::from_chars(serial.data(), serial.data() + serial.size(), value);
-    if (ec == std::errc() && ptr == serial.data() + serial.size()) {
+    if (const std::optional<std::uint32_t> value = serial_of_soa_rdata(rdata_text(rr))) {
       return value;
     }
   }
@@ -137,6 +132,18 @@ std::vector<std::string> records_of(const std::vector<std::string>& section, std
 }
 
 std::string rdata_text(const std::string& rr) { return tokens(rr).rdata; }
+
+std::optional<std::uint32_t> serial_of_soa_rdata(const std::string& rdata) {
+  std::istringstream in(rdata);
+  std::string mname, rname, serial;
+  in >> mname >> rname >> serial;
+  std::uint32_t value = 0;
+  const auto [ptr, ec] = std::from_chars(serial.data(), serial.data() + serial.size(), value);
+  if (ec == std::errc() && ptr == serial.data() + serial.size()) {
+    return value;
+  }
+  return std::nullopt;
+}
 
 ZoneObservations observe(const ZoneSnapshot& zone) {
   ZoneObservations out;

@@ -72,5 +72,7 @@ template <typename Fn> void for_each_authoritative_section(const ZoneSnapshot& z
 
 // Rdata part of a presentation-format RR ("a.b. 300 IN A 1.2.3.4" -> "1.2.3.4").
 std::string rdata_text(const std::string& rr);
+// The SERIAL of SOA RDATA in presentation format ("ns. host. 2026120401 7200 ..."), if it is one.
+std::optional<std::uint32_t> serial_of_soa_rdata(const std::string& rdata);
 
 } // namespace zw::rules

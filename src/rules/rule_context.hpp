@@ -11,6 +11,7 @@
 #include "dnssec/denial.hpp"
 #include "dnssec/zone_analysis.hpp"
 #include "rules/observations.hpp"
+#include "rules/zone_file_diff.hpp"
 #include "zonewarden/rule.hpp"
 #include "zonewarden/snapshot.hpp"
 
@@ -39,9 +40,10 @@ struct ZoneFileInput {
 class RuleContext {
 public:
   RuleContext(const Snapshot& snapshot, const ZoneSnapshot& zone, const dnssec::ZoneDnssec& dnssec,
-              const rules::ZoneObservations& observations, std::int64_t now, const RuleOptions& options)
-      : m_snapshot(&snapshot), m_zone(&zone), m_dnssec(&dnssec), m_observations(&observations), m_now(now),
-        m_options(&options) {}
+              const rules::ZoneObservations& observations, std::int64_t now, const RuleOptions& options,
+              const rules::ZoneFileView* compared = nullptr)
+      : m_snapshot(&snapshot), m_zone(&zone), m_dnssec(&dnssec), m_observations(&observations),
+        m_compared(compared), m_now(now), m_options(&options) {}
 
   // A zone file (`check`): no snapshot, no servers.
   RuleContext(std::string zone, const ZoneFileInput& file, const dnssec::ZoneDnssec& dnssec, std::int64_t now,
@@ -51,6 +53,8 @@ public:
   const std::string& zone_name() const noexcept { return m_zone != nullptr ? m_zone->zone : m_zone_name; }
   // The zone file, or nullptr in a live audit. Rules with Inputs::zone_file read it.
   const ZoneFileInput* zone_file() const noexcept { return m_file; }
+  // In a live audit with `--zone-file`: the file the servers are compared with; else nullptr.
+  const rules::ZoneFileView* compared_zone_file() const noexcept { return m_compared; }
   // The live observations. Only rules with Inputs::live may call live(), snapshot(), servers()
   // and public_root_hints(): the engine runs the others on zone files, where there are none.
   const ZoneSnapshot& live() const noexcept { return *m_zone; }
@@ -70,6 +74,7 @@ private:
   const dnssec::ZoneDnssec* m_dnssec = nullptr;
   const rules::ZoneObservations* m_observations = nullptr;
   const ZoneFileInput* m_file = nullptr;
+  const rules::ZoneFileView* m_compared = nullptr;
   std::int64_t m_now = 0;
   const RuleOptions* m_options = nullptr;
 };

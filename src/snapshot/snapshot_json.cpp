@@ -93,6 +93,16 @@ json to_json(const ZoneSnapshot& z) {
     out["nsec_walk"] = {{"status", to_string(z.nsec_walk->status)}, {"reason", z.nsec_walk->reason},
                         {"server", z.nsec_walk->server},           {"names", z.nsec_walk->names}};
   }
+  if (z.zone_file) {
+    // Written only after --zone-file, like nsec_walk.
+    json records = json::array();
+    for (const ZoneFileRecord& rec : z.zone_file->records) {
+      records.push_back({{"rr", rec.rr}, {"file", rec.file}, {"line", rec.line}});
+    }
+    out["zone_file"] = {{"path", z.zone_file->path},     {"files", z.zone_file->files},
+                        {"records", std::move(records)}, {"rrsets", z.zone_file->rrsets},
+                        {"asked", z.zone_file->asked}};
+  }
   return out;
 }
 
@@ -235,6 +245,26 @@ ZoneSnapshot zone_from(const Reader& r, const json& j) {
     walk.server = rw.get<std::string>(w, "server");
     walk.names = rw.get<std::uint64_t>(w, "names");
     z.nsec_walk = std::move(walk);
+  }
+  if (j.contains("zone_file")) {  // absent in snapshots of audits without --zone-file
+    const Reader rf = r.at(".zone_file");
+    const json& f = r.member(j, "zone_file");
+    ZoneFileCopy copy;
+    copy.path = rf.get<std::string>(f, "path");
+    copy.files = rf.get<std::vector<std::string>>(f, "files");
+    copy.rrsets = rf.get<std::uint64_t>(f, "rrsets");
+    copy.asked = rf.get<std::uint64_t>(f, "asked");
+    std::size_t k = 0;
+    for (const json& rec : array_member(rf, f, "records")) {
+      const Reader rr = rf.at(fmt::format(".records[{}]", k++));
+      ZoneFileRecord record{rr.get<std::string>(rec, "rr"), rr.get<std::uint16_t>(rec, "file"),
+                            rr.get<std::uint32_t>(rec, "line")};
+      if (record.file >= copy.files.size()) {
+        throw Reader::ShapeError{fmt::format("zone_file.records[{}].file: no such file", k - 1)};
+      }
+      copy.records.push_back(std::move(record));
+    }
+    z.zone_file = std::move(copy);
   }
   return z;
 }

@@ -90,3 +90,34 @@ TEST_CASE("snapshot::the --walk record survives a round trip and is absent witho
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().message.find("walk status") != std::string::npos);
 }
+
+TEST_CASE("snapshot::the --zone-file copy survives a round trip and is absent without --zone-file") {
+  Snapshot s = sample();
+  CHECK(snapshot_to_json(s).find("zone_file") == std::string::npos);  // older readers see no change
+  s.zones[0].zone_file = ZoneFileCopy{"example.zone",
+                                      {"example.zone", "inc/keys.zone"},
+                                      {{"example. 300 IN SOA ns.example. h.example. 1 2 3 4 5", 0, 2},
+                                       {"example. 300 IN DNSKEY 257 3 13 AAAA", 1, 7}},
+                                      2,
+                                      1};
+  const auto back = snapshot_from_json(snapshot_to_json(s));
+  REQUIRE(back.has_value());
+  REQUIRE(back->zones[0].zone_file.has_value());
+  const ZoneFileCopy& copy = *back->zones[0].zone_file;
+  CHECK(copy.path == "example.zone");
+  CHECK(copy.files.size() == 2);
+  REQUIRE(copy.records.size() == 2);
+  CHECK(copy.records[1].file == 1);
+  CHECK(copy.records[1].line == 7);
+  CHECK(copy.rrsets == 2);
+  CHECK(copy.asked == 1);
+  CHECK(snapshot_to_json(*back) == snapshot_to_json(s));
+
+  std::string text = snapshot_to_json(s);
+  const auto pos = text.find("\"file\": 1");
+  REQUIRE(pos != std::string::npos);
+  text.replace(pos, 9, "\"file\": 5");
+  const auto bad = snapshot_from_json(text);
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message.find("zone_file") != std::string::npos);
+}
