@@ -84,11 +84,11 @@ public:
 
   const json& member(const json& obj, const char* key) const {
     if (!obj.is_object()) {
-      throw ShapeError(fmt::format("{}: expected an object", m_path));
+      throw ShapeError{fmt::format("{}: expected an object", m_path)};
     }
     const auto it = obj.find(key);
     if (it == obj.end()) {
-      throw ShapeError(fmt::format("{}.{}: missing", m_path, key));
+      throw ShapeError{fmt::format("{}.{}: missing", m_path, key)};
     }
     return *it;
   }
@@ -98,7 +98,7 @@ public:
     try {
       return value.get<T>();
     } catch (const json::exception&) {
-      throw ShapeError(fmt::format("{}.{}: wrong type", m_path, key));
+      throw ShapeError{fmt::format("{}.{}: wrong type", m_path, key)};
     }
   }
   Reader at(const std::string& suffix) const { return Reader(m_path + suffix); }
