@@ -43,6 +43,11 @@ std::vector<std::string> section_text(const ldns_rr_list* list) {
     if (rr == nullptr || ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT) {
       continue;
     }
+    // Class 0 is reserved (RFC 6895 §3.2): no data for a query of class IN, and ldns prints it
+    // as "CLASS0", which it cannot read back, so the line would reach the rules unparsable.
+    if (ldns_rr_get_class(rr) == 0) {
+      continue;
+    }
     lines.push_back(rr_text(rr));
   }
   return lines;
