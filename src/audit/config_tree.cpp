@@ -265,6 +265,13 @@ std::string lower_first(std::string_view text) {
 
 } // namespace
 
+ConfigNode::ConfigNode() = default;
+ConfigNode::ConfigNode(const ConfigNode&) = default;
+ConfigNode::ConfigNode(ConfigNode&&) noexcept = default;
+ConfigNode& ConfigNode::operator=(const ConfigNode&) = default;
+ConfigNode& ConfigNode::operator=(ConfigNode&&) noexcept = default;
+ConfigNode::~ConfigNode() = default;
+
 std::string_view kind_name(ConfigNode::Kind kind) noexcept {
   switch (kind) {
   case ConfigNode::Kind::table:

@@ -17,6 +17,14 @@ namespace zw::audit {
 // tables are sorted maps; "the last matching entry wins" needs the order the user wrote).
 struct ConfigNode {
   enum class Kind : std::uint8_t { table, array, string, integer, floating, boolean, datetime, null };
+  // Declared here, defined in the .cpp: a vector of pairs holding the type being defined is
+  // fine for GCC, but clang 14 instantiates the pair's destructor before ConfigNode is complete.
+  ConfigNode();
+  ConfigNode(const ConfigNode&);
+  ConfigNode(ConfigNode&&) noexcept;
+  ConfigNode& operator=(const ConfigNode&);
+  ConfigNode& operator=(ConfigNode&&) noexcept;
+  ~ConfigNode();
   Kind kind = Kind::null;
   std::string text;                                      // string: its value; datetime: "YYYY-MM-DD[THH:MM:SS]"
   std::int64_t integer = 0;                              // integer

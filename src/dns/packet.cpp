@@ -43,7 +43,27 @@ std::vector<std::string> section_text(const ldns_rr_list* list) {
     if (rr == nullptr || ldns_rr_get_type(rr) == LDNS_RR_TYPE_OPT) {
       continue;
     }
+    // Class 0 is reserved (RFC 6895 §3.2): no data for a query of class IN, and ldns prints it
+    // as "CLASS0", which it cannot read back, so the line would reach the rules unparsable.
+    if (ldns_rr_get_class(rr) == 0) {
+      continue;
+    }
     lines.push_back(rr_text(rr));
+  }
+  return lines;
+}
+
+// The lines of `list`, the `section_name` section, each checked to read back with parse_rr as
+// the rules read them. ldns decodes RDATA leniently (an SOA cut after its first name passes), but
+// cannot print such a record in a form it reads again; a resolver rejects the message as
+// malformed (FORMERR), and so do we, instead of handing the rules a line they would drop.
+Result<std::vector<std::string>> checked_section_text(const ldns_rr_list* list, std::string_view section_name) {
+  std::vector<std::string> lines = section_text(list);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (const Result<Rr> rr = parse_rr(lines[i]); !rr) {
+      return fail(fmt::format("record {} of the {} section does not fit its type: {}", i + 1, section_name,
+                              rr.error().message));
+    }
   }
   return lines;
 }
@@ -211,9 +231,9 @@ Result<Message> parse_message(std::span<const std::uint8_t> wire) {
     m.qclass = static_cast<std::uint16_t>(ldns_rr_get_class(q));
   }
   m.edns_faults = edns_faults(wire);
-  m.answer = section_text(ldns_pkt_answer(pkt.get()));
-  m.authority = section_text(ldns_pkt_authority(pkt.get()));
-  m.additional = section_text(ldns_pkt_additional(pkt.get()));
+  ZW_TRY_ASSIGN(m.answer, checked_section_text(ldns_pkt_answer(pkt.get()), "answer"));
+  ZW_TRY_ASSIGN(m.authority, checked_section_text(ldns_pkt_authority(pkt.get()), "authority"));
+  ZW_TRY_ASSIGN(m.additional, checked_section_text(ldns_pkt_additional(pkt.get()), "additional"));
   return m;
 }
 

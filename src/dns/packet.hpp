@@ -49,7 +49,8 @@ struct Message {
 };
 
 // Parses any bytes as a DNS message. Never throws and never crashes on hostile input; fails
-// with the parser's reason.
+// with the parser's reason, also when a record's RDATA does not fit its type (so that every
+// line of the sections reads back with parse_rr). Records of the reserved class 0 are left out.
 Result<Message> parse_message(std::span<const std::uint8_t> wire);
 
 enum class Verdict : std::uint8_t {

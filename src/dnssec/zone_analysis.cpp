@@ -686,7 +686,8 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
       }
     }
   }
-  for (auto& [rdata, k] : keys_by_rdata) {
+  for (auto& entry : keys_by_rdata) {
+    auto& k = entry.second;  // not a structured binding: clang 14 cannot capture those in a lambda
     k.signs_dnskey = std::any_of(out.signatures.begin(), out.signatures.end(), [&](const ObservedSignature& s) {
       return s.type == "DNSKEY" && s.owner == apex && s.key_tag == k.key_tag && s.algorithm == k.algorithm &&
              names_a_zone_key(s.status);

@@ -2,7 +2,10 @@
 // and names the first offending one: a hand-edited or truncated file is an Error, never a crash.
 
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
+#include <limits>
+#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
@@ -113,21 +116,35 @@ public:
 
   const json& member(const json& obj, const char* key) const {
     if (!obj.is_object()) {
-      throw ShapeError(fmt::format("{}: expected an object", m_path));
+      throw ShapeError{fmt::format("{}: expected an object", m_path)};
     }
     const auto it = obj.find(key);
     if (it == obj.end()) {
-      throw ShapeError(fmt::format("{}.{}: missing", m_path, key));
+      throw ShapeError{fmt::format("{}.{}: missing", m_path, key)};
     }
     return *it;
   }
   template <typename T>
   T get(const json& obj, const char* key) const {
     const json& value = member(obj, key);
+    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
+      // get<int>() of 1e31 converts a double that does not fit: undefined behaviour, and
+      // 70000 would silently wrap. Only integers, and only in range.
+      if (!value.is_number_integer()) {
+        throw ShapeError{fmt::format("{}.{}: wrong type", m_path, key)};
+      }
+      const bool fits = value.is_number_unsigned()
+                            ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
+                            : value.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
+                                  value.get<std::int64_t>() <= static_cast<std::int64_t>(std::numeric_limits<T>::max());
+      if (!fits) {
+        throw ShapeError{fmt::format("{}.{}: out of range", m_path, key)};
+      }
+    }
     try {
       return value.get<T>();
     } catch (const json::exception&) {
-      throw ShapeError(fmt::format("{}.{}: wrong type", m_path, key));
+      throw ShapeError{fmt::format("{}.{}: wrong type", m_path, key)};
     }
   }
   Reader at(const std::string& suffix) const { return Reader(m_path + suffix); }

@@ -15,8 +15,7 @@ namespace zw::util {
 namespace {
 
 // Accepted instants: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, what the four-digit year
-// of the text forms can say; `@unix` is held to the same range.
-constexpr std::int64_t k_min_time = -62135596800;
+// of the text forms can say; `@unix` (digits only, so never below 0) is held to the same end.
 constexpr std::int64_t k_max_time = 253402300799;
 // Longest duration: 100 years, far beyond any timeout, deadline or expiry window, and far
 // from overflowing milliseconds (or nanoseconds, where a clock adds it) in 64 bits.
