@@ -146,7 +146,7 @@ def main():
     for i, line in enumerate(rr_lines):
         write("rr_text", "%02d" % i, line)
 
-    hints = ".  3600000  NS  a.root-servers.net.\n.  3600000  NS  b.root-servers.net.\na.root-servers.net. 3600000 A 198.41.0.4\na.root-servers.net. 3600000 AAAA 2001:503:ba3e::2:30\nb.root-servers.net. 3600000 IN A 170.247.170.2\n"
+    hints = ".  3600000  NS  a.root-servers.net.\n.  3600000  NS  b.root-servers.net.\na.root-servers.net. 3600000 A 192.0.2.4\na.root-servers.net. 3600000 AAAA 2001:db8::2:30\nb.root-servers.net. 3600000 IN A 192.0.2.170\n"
     write("root_hints", "named-root", "; formerly NS.INTERNIC.NET\n$TTL 3600000\n" + hints)
     write("root_hints", "lab", ".  3600000  NS  ns.root.lab.\nns.root.lab.  3600000  A  127.53.0.1\nns.root.lab.  3600000  AAAA  fd53::1\n")
     write("root_hints", "bad-type", ". 1 IN MX 10 a.x.\n")
