@@ -31,7 +31,7 @@ import sys
 sys.dont_write_bytecode = True  # keep tests/lab free of __pycache__
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from selftest import RESOLVER_MAY_HANG  # noqa: E402
-from test_referee import SKIP, ask, norm, show_answer  # noqa: E402
+from test_referee import SKIP, ask, lab_ready, norm, show_answer  # noqa: E402
 from selftest import RESOLVER_ATTEMPTS  # noqa: E402
 
 
@@ -86,19 +86,10 @@ def main():
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds before one explain is killed")
     args = ap.parse_args()
 
-    need = ("ZW_LAB_SCENARIOS", "ZW_LAB_HINTS", "ZW_LAB_ANCHOR", "ZW_LAB_RESOLVER")
-    missing = [v for v in need if v not in os.environ]
-    if missing:
-        print("test_explain: skipped: %s not set; run me with tests/lab/lab.py run -- python3 %s ZONEWARDEN"
-              % (", ".join(missing), sys.argv[0]))
+    ready = lab_ready("test_explain", args.zonewarden)
+    if ready is None:
         return SKIP
-    resolver = os.environ["ZW_LAB_RESOLVER"]
-    if ask(resolver, ".", "SOA", 2)["rcode"] != "NOERROR":
-        print("test_explain: skipped: the lab's resolver %s does not resolve '. SOA'" % resolver)
-        return SKIP
-    with open(os.environ["ZW_LAB_SCENARIOS"]) as f:
-        scenarios = json.load(f)
-    binary = os.path.abspath(args.zonewarden) if os.sep in args.zonewarden else args.zonewarden
+    resolver, scenarios, binary = ready
 
     # Unbound first, each question once, the SOA of a zone before its www.
     with concurrent.futures.ThreadPoolExecutor(max_workers=7) as pool:

@@ -178,6 +178,25 @@ def read_report(p, err, out, notes, retry_argv, timeout):
     return by_zone, "", notes
 
 
+def lab_ready(test, zonewarden):
+    """(resolver, scenarios, binary path) when the lab and its resolver are there; else prints why
+    `test` is skipped and returns None."""
+    need = ("ZW_LAB_SCENARIOS", "ZW_LAB_HINTS", "ZW_LAB_ANCHOR", "ZW_LAB_RESOLVER")
+    missing = [v for v in need if v not in os.environ]
+    if missing:
+        print("%s: skipped: %s not set; run me with tests/lab/lab.py run -- python3 %s ZONEWARDEN"
+              % (test, ", ".join(missing), sys.argv[0]))
+        return None
+    resolver = os.environ["ZW_LAB_RESOLVER"]
+    if ask(resolver, ".", "SOA", 2)["rcode"] != "NOERROR":
+        print("%s: skipped: the lab's resolver %s does not resolve '. SOA'" % (test, resolver))
+        return None
+    with open(os.environ["ZW_LAB_SCENARIOS"]) as f:
+        scenarios = json.load(f)
+    binary = os.path.abspath(zonewarden) if os.sep in zonewarden else zonewarden
+    return resolver, scenarios, binary
+
+
 def main():
     ap = argparse.ArgumentParser(description="Unbound as referee of zonewarden's resolver predictions")
     ap.add_argument("zonewarden", help="path of the zonewarden binary")
@@ -186,19 +205,10 @@ def main():
                     help="seconds before zonewarden is killed (default 200, inside meson's 300)")
     args = ap.parse_args()
 
-    need = ("ZW_LAB_SCENARIOS", "ZW_LAB_HINTS", "ZW_LAB_ANCHOR", "ZW_LAB_RESOLVER")
-    missing = [v for v in need if v not in os.environ]
-    if missing:
-        print("test_referee: skipped: %s not set; run me with tests/lab/lab.py run -- python3 %s ZONEWARDEN"
-              % (", ".join(missing), sys.argv[0]))
+    ready = lab_ready("test_referee", args.zonewarden)
+    if ready is None:
         return SKIP
-    resolver = os.environ["ZW_LAB_RESOLVER"]
-    if ask(resolver, ".", "SOA", 2)["rcode"] != "NOERROR":
-        print("test_referee: skipped: the lab's resolver %s does not resolve '. SOA'" % resolver)
-        return SKIP
-    with open(os.environ["ZW_LAB_SCENARIOS"]) as f:
-        scenarios = json.load(f)
-    binary = os.path.abspath(args.zonewarden) if os.sep in args.zonewarden else args.zonewarden
+    resolver, scenarios, binary = ready
     out = os.path.abspath(args.output) if args.output else os.path.join(
         tempfile.mkdtemp(prefix="zw-referee-", dir=os.environ.get("LAB_DIR")), "audit.json")
     if os.path.exists(out):
