@@ -283,15 +283,17 @@ std::vector<RrsetDifference> compare_zone_file(const ZoneFileView& file, const Z
       r.ttl_only = t->second;
     }
     // Servers that differ alike share one entry.
-    for (auto& [label, d] : per_server) {
+    for (auto& entry : per_server) {
+      // Not a structured binding: clang before 16 cannot capture one in the lambda.
+      ServerDifference& d = entry.second;
       const auto same = std::find_if(r.differences.begin(), r.differences.end(), [&](const ServerDifference& g) {
         return std::tie(g.kind, g.denial, g.only_file, g.only_server, g.server_ttl) ==
                std::tie(d.kind, d.denial, d.only_file, d.only_server, d.server_ttl);
       });
       if (same != r.differences.end()) {
-        same->servers.push_back(label);
+        same->servers.push_back(entry.first);
       } else {
-        d.servers = {label};
+        d.servers = {entry.first};
         r.differences.push_back(std::move(d));
       }
     }
