@@ -1,6 +1,6 @@
 """Authenticated denial of existence: dnssec/nsec-chain-broken, dnssec/nsec-bitmap-mismatch,
-dnssec/nsec3-chain-broken and dnssec/nsec3-parameters, plus healthy NSEC and NSEC3 zones that
-no rule may complain about.
+dnssec/nsec3-chain-broken, dnssec/nsec3-parameters and dnssec/nsec-ttl, plus healthy NSEC and
+NSEC3 zones that no rule may complain about.
 
 Every case signs BASE_BODY (or a variant) at test start with real keys (dnssec-signzone makes
 only correct chains) and plants one fault by editing the signed text. An edited record's RRSIG
@@ -146,7 +146,7 @@ def nsec_many_missing_capped(kit):
 
 @case("dnssec/nsec-chain-broken", "quiet",
       # ns2.sub is below the cut but no NS record names it, so it is not glue (RFC 9499 §7):
-      # occluded data, an error of zone/occluded-data. The NSEC chain rightly skips it.
+      # occluded data (zone/occluded-data, a notice). The NSEC chain rightly skips it.
       also=[("zone/occluded-data", "ns2.sub.example.test.", "A")])
 def nsec_glue_added(kit):
     # Near miss: glue added below a delegation after signing needs no NSEC.
@@ -220,7 +220,7 @@ def bitmap_nsec3_type_removed(kit):
 
 @case("dnssec/nsec-bitmap-mismatch", "quiet",
       # No NS record names sub.example.test., so its A record is not glue but occluded data
-      # beside the delegation NS (RFC 1034 §4.2.1, RFC 9499 §7): zone/occluded-data, an error.
+      # beside the delegation NS (RFC 1034 §4.2.1, RFC 9499 §7): zone/occluded-data, a notice.
       also=[("zone/occluded-data", "sub.example.test.", "A")])
 def bitmap_glue_at_delegation_not_listed(kit):
     # Near miss: an address at the delegation owner is glue, and its NSEC rightly omits it.
@@ -379,6 +379,49 @@ def nsec3_parameters_iterations_within_policy(kit):
     profile = kit.fresh_path("profile.toml")
     profile.write_text("[thresholds]\nmax_nsec3_iterations = 10\n")
     return kit.check(z, "--profile", str(profile))
+
+
+# ---- dnssec/nsec-ttl (RFC 9077 §3: NSEC/NSEC3 TTL = min(SOA TTL, SOA MINIMUM)) ------------------
+
+def with_soa(soa_ttl: int, minimum: int) -> str:
+    """BASE_BODY with the SOA's own TTL and its MINIMUM field set."""
+    old = "@        SOA   ns1 hostmaster 2026112701 7200 3600 1209600 300\n"
+    assert old in BASE_BODY
+    return BASE_BODY.replace(old, f"@ {soa_ttl} SOA ns1 hostmaster 2026112701 7200 3600 1209600 {minimum}\n")
+
+
+def denial_from(kit, soa_ttl: int, minimum: int, nsec3=None):
+    """The zone signed with BASE_BODY's SOA (TTL 3600, MINIMUM 300), but its NSEC or NSEC3
+    records and their RRSIGs taken from the same zone signed with the same keys under another
+    SOA: dnssec-signzone gives them that SOA's min(TTL, MINIMUM), each signature stays valid and
+    its Original TTL matches, as an older signer that used another TTL would have written them."""
+    keys = [kit.key(ORIGIN, ksk=True), kit.key(ORIGIN)]
+    z = kit.signed(ORIGIN, keys=keys, nsec3=nsec3)
+    other = kit.signed(ORIGIN, with_soa(soa_ttl, minimum), keys=keys, nsec3=nsec3)
+    rtype = "NSEC" if nsec3 is None else "NSEC3"
+    z.drop(rtype=rtype)
+    z.drop(rtype="RRSIG", covered=rtype)
+    for i in other.records(rtype=rtype) + other.records(rtype="RRSIG", covered=rtype):
+        z.add(other.lines[i])
+    return z
+
+
+@case("dnssec/nsec-ttl", "fires", where=[("example.test.", "NSEC")], severity="warning")
+def nsec_ttl_longer_than_negative_ttl(kit):
+    # An older signer's habit: the SOA MINIMUM of a previous setting (86400), not min(3600, 300).
+    return only_one(kit.check(denial_from(kit, 86400, 86400)), "dnssec/nsec-ttl")
+
+
+@case("dnssec/nsec-ttl", "fires", where=[("example.test.", "NSEC3")], severity="notice")
+def nsec3_ttl_shorter_than_negative_ttl(kit):
+    return only_one(kit.check(denial_from(kit, 60, 60, nsec3=NSEC3)), "dnssec/nsec-ttl")
+
+
+@case("dnssec/nsec-ttl", "quiet")
+def nsec_ttl_from_soa_ttl_below_minimum(kit):
+    # SOA TTL 200 below MINIMUM 300: RFC 9077 takes the SOA TTL (dnssec-signzone 9.18 does); a
+    # checker that compared with MINIMUM alone would complain.
+    return kit.check(kit.signed(ORIGIN, with_soa(200, 300)))
 
 
 # ---- healthy zones: no rule may warn -------------------------------------------------------------

@@ -1,6 +1,8 @@
 // zone/occluded-data: records at or below a delegation that are not glue, and signatures or NSEC
 // records over glue.
 // User documentation: docs/rules/zone/occluded-data.md
+#include <algorithm>
+
 #include "rules/zone/zone_support.hpp"
 
 namespace zw::rules::zone {
@@ -144,7 +146,13 @@ public:
           f.evidence.push_back(where(cut_ns) + " (the delegation)");
         }
         f.evidence.insert(f.evidence.end(), signed_glue.begin(), signed_glue.end());
-        f.severity = k_info.severity;
+        // Neither BIND, Knot DNS nor NSD refuses such a file and no resolver fails because of it:
+        // the data are simply never served. Only addresses (stale glue, the commonest case in
+        // published zones): a notice; anything else was meant to be published: a warning.
+        const bool only_addresses = std::all_of(occluded.begin(), occluded.end(), [](const dns::RrsetView& r) {
+          return r.type() == dns::rrtype::a || r.type() == dns::rrtype::aaaa;
+        });
+        f.severity = only_addresses ? Severity::notice : Severity::warning;
         f.resolver = k_info.impact;
       } else {
         // Only signatures or NSEC over glue or the cut's NS: resolvers never ask for them, so
@@ -170,7 +178,7 @@ public:
 private:
   static constexpr RuleInfo k_info{
       .id = "zone/occluded-data",
-      .severity = Severity::error,
+      .severity = Severity::warning,
       .stability = Stability::stable,
       .summary = "Records at or below a delegation that are not glue are occluded and never served",
       .reference = "RFC 1034 §4.2.1, RFC 4035 §2.2",
