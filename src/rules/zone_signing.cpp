@@ -67,9 +67,12 @@ std::string ApexKeys::active_tags_text(std::uint8_t algorithm) const {
   return text;
 }
 
-std::optional<std::uint32_t> soa_expire(std::span<const std::uint8_t> r) noexcept {
-  // MNAME and RNAME (uncompressed: the store keeps RDATA as loaded from text), then SERIAL,
-  // REFRESH, RETRY, EXPIRE and MINIMUM (RFC 1035 §3.3.13).
+namespace {
+
+// The 32-bit field `index` (0 SERIAL, 1 REFRESH, 2 RETRY, 3 EXPIRE, 4 MINIMUM) of an SOA RDATA:
+// MNAME and RNAME (uncompressed: the store keeps RDATA as loaded from text), then the five
+// fields (RFC 1035 §3.3.13).
+std::optional<std::uint32_t> soa_field(std::span<const std::uint8_t> r, std::size_t index) noexcept {
   std::size_t pos = 0;
   for (int name = 0; name < 2; ++name) {
     while (true) {
@@ -90,18 +93,28 @@ std::optional<std::uint32_t> soa_expire(std::span<const std::uint8_t> r) noexcep
   if (pos + 20 > r.size()) {
     return std::nullopt;
   }
-  const std::size_t at = pos + 12;
+  const std::size_t at = pos + 4 * index;
   return (std::uint32_t{r[at]} << 24) | (std::uint32_t{r[at + 1]} << 16) | (std::uint32_t{r[at + 2]} << 8) |
          std::uint32_t{r[at + 3]};
 }
 
-std::optional<std::uint32_t> soa_expire(const dns::ZoneStore& store) noexcept {
+std::optional<std::uint32_t> apex_soa_field(const dns::ZoneStore& store, std::size_t index) noexcept {
   const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
   if (!soa) {
     return std::nullopt;
   }
-  return soa_expire(soa->rdata(0));
+  return soa_field(soa->rdata(0), index);
 }
+
+} // namespace
+
+std::optional<std::uint32_t> soa_expire(std::span<const std::uint8_t> soa_rdata) noexcept {
+  return soa_field(soa_rdata, 3);
+}
+
+std::optional<std::uint32_t> soa_expire(const dns::ZoneStore& store) noexcept { return apex_soa_field(store, 3); }
+
+std::optional<std::uint32_t> soa_minimum(const dns::ZoneStore& store) noexcept { return apex_soa_field(store, 4); }
 
 std::string rrset_text(const dns::RrsetView& rrset) {
   return fmt::format("{} {}", dns::name_to_text(rrset.owner()), dns::type_to_text(rrset.type()));

@@ -65,6 +65,8 @@ private:
 std::optional<std::uint32_t> soa_expire(const dns::ZoneStore& store) noexcept;
 // The same from one SOA RDATA.
 std::optional<std::uint32_t> soa_expire(std::span<const std::uint8_t> soa_rdata) noexcept;
+// SOA MINIMUM (the fifth field) of the apex SOA, the negative-caching TTL (RFC 2308 §4).
+std::optional<std::uint32_t> soa_minimum(const dns::ZoneStore& store) noexcept;
 
 // Calls `fn(const dns::NameView&, const dns::RrsetView&)` for every RRset of the zone that
 // must be signed (must_be_signed), in canonical order.

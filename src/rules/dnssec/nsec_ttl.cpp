@@ -1,0 +1,125 @@
+// dnssec/nsec-ttl: NSEC and NSEC3 records whose TTL is not the lesser of the SOA's TTL and its
+// MINIMUM field (RFC 9077 §3).
+// User documentation: docs/rules/dnssec/nsec-ttl.md
+#include <algorithm>
+#include <map>
+
+#include "rules/zone/zone_support.hpp"
+#include "rules/zone_signing.hpp"
+
+namespace zw::rules::dnssec {
+namespace {
+
+using namespace zone_support;
+
+// File lines listed per TTL in the evidence; the rest are counted.
+constexpr std::size_t k_lines_per_ttl = 5;
+
+// The records of one TTL: how many, and where the first ones are.
+struct TtlGroup {
+  std::size_t count = 0;
+  std::vector<std::string> lines;
+};
+
+class NsecTtl final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ZoneFileInput* file = zone_file(ctx);
+    if (file == nullptr) {
+      return;
+    }
+    const dns::ZoneStore& store = *file->store;
+    const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
+    const std::optional<std::uint32_t> minimum = zone_signing::soa_minimum(store);
+    if (!soa || !minimum) {
+      return; // zone/soa-count
+    }
+    const std::uint32_t soa_ttl = soa->ttl(0);
+    const std::uint32_t expected = std::min(soa_ttl, *minimum);
+
+    // One root cause (the signer's TTL setting), one finding: the records are grouped by TTL.
+    std::map<std::uint32_t, TtlGroup> wrong;
+    std::size_t checked = 0;
+    std::uint16_t denial_type = 0;
+    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+      // What servers never serve is not judged (zone/occluded-data, zone/out-of-zone-data).
+      if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_delegation ||
+          role == dns::NameRole::below_dname) {
+        return;
+      }
+      for (const dns::RrsetView rrset : name.rrsets()) {
+        if (rrset.type() != dns::rrtype::nsec && rrset.type() != dns::rrtype::nsec3) {
+          continue;
+        }
+        denial_type = denial_type != 0 ? denial_type : rrset.type();
+        for (std::size_t i = 0; i < rrset.size(); ++i) {
+          ++checked;
+          if (rrset.ttl(i) == expected) {
+            continue;
+          }
+          TtlGroup& group = wrong[rrset.ttl(i)];
+          if (++group.count <= k_lines_per_ttl) {
+            group.lines.push_back(rrset.location(i).to_string());
+          }
+        }
+      }
+    });
+    if (wrong.empty()) {
+      return;
+    }
+
+    std::size_t count = 0;
+    Finding f;
+    for (const auto& [ttl, group] : wrong) {
+      count += group.count;
+      std::string lines;
+      for (const std::string& line : group.lines) {
+        lines += (lines.empty() ? "" : ", ") + line;
+      }
+      if (group.count > group.lines.size()) {
+        lines += fmt::format(" and {} more", group.count - group.lines.size());
+      }
+      f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s",
+                                       lines));
+    }
+    const std::uint32_t longest = wrong.rbegin()->first;
+    const std::string type = type_text(denial_type);
+    f.location = at(ctx, "", text(store.origin()), type);
+    f.message = fmt::format("{} of {} {} records have a TTL other than {}, the lesser of the SOA's TTL ({}) and its "
+                            "MINIMUM ({}) that RFC 9077 requires",
+                            count, checked, type, expected, soa_ttl, *minimum);
+    f.evidence.push_back(fmt::format("{}: the SOA (TTL {}, MINIMUM {})", soa->location().to_string(), soa_ttl,
+                                     *minimum));
+    if (longest > expected) {
+      // Longer: a resolver caches the denial, and with aggressive use (RFC 8198) denies every
+      // name the record covers, for longer than the zone's negative TTL: names added meanwhile
+      // stay invisible. RFC 9077 §3 tells resolvers to cap it, older ones do not.
+      f.severity = Severity::warning;
+      f.evidence.push_back(fmt::format("resolvers that predate RFC 9077 cache these denials, and the names they "
+                                       "cover (RFC 8198), for up to {} s instead of {} s: names added meanwhile stay "
+                                       "invisible",
+                                       longest, expected));
+    } else {
+      // Only shorter: denials expire sooner than they could; nothing is hidden.
+      f.severity = Severity::notice;
+      f.evidence.push_back("shorter than required: denials are re-asked sooner than the zone allows, nothing is hidden");
+    }
+    f.resolver = k_info.impact;
+    sink.add_graded(std::move(f));
+  }
+
+private:
+  static constexpr RuleInfo k_info{
+      .id = "dnssec/nsec-ttl",
+      .severity = Severity::warning,
+      .stability = Stability::stable,
+      .summary = "NSEC or NSEC3 TTLs are not the lesser of the SOA TTL and the SOA MINIMUM",
+      .reference = "RFC 9077 §3",
+      .impact = {Rcode::noerror, Ede::none},
+      .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_nsec_ttl() { return std::make_unique<NsecTtl>(); }
+} // namespace zw::rules::dnssec
