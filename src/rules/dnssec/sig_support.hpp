@@ -110,6 +110,20 @@ inline void report_group(const RuleContext& ctx, FindingSink& sink,
     }
     f.evidence.push_back(fmt::format("{} RRsets affected: {}", rrsets.size(), all));
   }
+  // Zone files: where each RRSIG is (a live audit names the servers instead).
+  constexpr std::size_t k_lines_shown = 10;
+  std::size_t with_source = 0;
+  for (const ::zw::dnssec::ObservedSignature* sig : sorted) {
+    if (sig->source.empty()) {
+      continue;
+    }
+    if (++with_source <= k_lines_shown) {
+      f.evidence.push_back(fmt::format("{}: RRSIG {} over {} {}", sig->source, sig->key_tag, sig->owner, sig->type));
+    }
+  }
+  if (with_source > k_lines_shown) {
+    f.evidence.push_back(fmt::format("and {} more RRSIG records", with_source - k_lines_shown));
+  }
   sink.add_graded(std::move(f));
 }
 
