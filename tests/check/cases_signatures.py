@@ -45,7 +45,13 @@ def healthy_unsigned(kit):
 def corrupted_www_a(kit):
     z = kit.signed(O)
     z.corrupt_signature("www.example.test.", "A")
-    return kit.check(z)
+    result = kit.check(z)
+    # The evidence names the file and the line of the RRSIG that failed (issue #9).
+    line = 1 + z.one("www.example.test.", "RRSIG", covered="A")
+    [f] = result.findings("dnssec/rrsig-invalid")
+    if not any(f"{O.rstrip('.')}.zone:{line}: RRSIG " in e for e in f.get("evidence", [])):
+        raise AssertionError(f"no evidence at {O.rstrip('.')}.zone:{line}: {f.get('evidence')}")
+    return result
 
 
 @case("dnssec/rrsig-invalid", "fires", where=[("mail.example.test.", "A")], severity="error")
