@@ -428,6 +428,58 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
 
 namespace {
 
+// Every finding of `check` points at its file and line (issue #9). A finding whose message and
+// evidence name no line of the zone's files gets the line of the RRset it is located at; when
+// that RRset is not in the file, of the DNSKEY RRset for a DS at the apex (what the --ds records
+// are matched against), of the owner's first record, or of the apex SOA. Our own findings
+// (internal/*) and the policy's have no place in the file.
+void point_at_file_lines(const dns::ZoneStore& store, std::vector<Finding>& findings) {
+  const auto names_a_line = [&](const std::string& text) {  // "file:12"
+    return std::any_of(store.files().begin(), store.files().end(), [&](const std::string& file) {
+      const std::string prefix = file + ":";
+      for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
+        const std::size_t digit = at + prefix.size();
+        if (digit < text.size() && text[digit] >= '0' && text[digit] <= '9') {
+          return true;
+        }
+      }
+      return false;
+    });
+  };
+  const std::span<const std::uint8_t> apex = store.origin();
+  for (Finding& f : findings) {
+    if (f.rule.starts_with("internal/") || f.rule.starts_with("policy/") || names_a_line(f.message) ||
+        std::any_of(f.evidence.begin(), f.evidence.end(), names_a_line)) {
+      continue;
+    }
+    const Result<dns::Bytes> owner = dns::name_from_text(f.location.owner.empty() ? f.location.zone : f.location.owner);
+    const std::uint16_t type = f.location.type.empty() ? 0 : dns::type_from_text(f.location.type);
+    std::string line;
+    if (owner) {
+      const std::span<const std::uint8_t> wire(*owner);
+      const bool apex_ds = type == dns::rrtype::ds && std::equal(wire.begin(), wire.end(), apex.begin(), apex.end());
+      if (const auto rrset = type != 0 ? store.find(wire, type) : std::nullopt) {
+        line = fmt::format("{}: {} {}", rrset->location().to_string(), f.location.owner, f.location.type);
+      } else if (const auto keys = apex_ds ? store.find(apex, dns::rrtype::dnskey) : std::nullopt) {
+        line = fmt::format("{}: the DNSKEY RRset the DS records are matched against", keys->location().to_string());
+      } else if (const auto name = store.find_name(wire); name && name->rr_count() > 0) {
+        line = fmt::format("{}: {}, its first record", (*name->rrsets().begin()).location().to_string(),
+                           dns::name_to_text(name->owner()));
+      }
+    }
+    if (line.empty()) {
+      if (const auto soa = store.find(apex, dns::rrtype::soa)) {
+        line = fmt::format("{}: the zone's SOA", soa->location().to_string());
+      } else if (!store.files().empty()) {
+        line = fmt::format("{}: no record of this zone to point at", store.files().front());
+      }
+    }
+    if (!line.empty()) {
+      f.evidence.push_back(std::move(line));
+    }
+  }
+}
+
 Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
                                     const CheckOptions& check, const EngineOptions& options) {
   const std::string apex = dns::name_to_text(store.origin());
@@ -506,6 +558,7 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   report_disagreements(analysis.dnssec, apex, result.findings);
   check_verdicts_reported(analysis.dnssec, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);
+  point_at_file_lines(store, result.findings);
   if (st.names_not_verified > 0) {
     result.findings.push_back(Finding{
         "internal/audit-incomplete", Severity::error, Location{apex, "", apex, ""},

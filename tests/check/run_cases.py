@@ -13,6 +13,7 @@ import concurrent.futures
 import importlib
 import json
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
@@ -62,6 +63,25 @@ def evaluate(kit, c):
             problems.append(f"exit {result.exit_code}, expected 1 for an error")
     if c.kind in ("fires", "quiet"):
         problems += others(c, result)
+    problems += without_file_line(result)
+    return problems
+
+
+# "example.test.zone:23", "zone.ds:1": a file name with an extension, a colon, a line number.
+FILE_LINE = re.compile(r"[\w./-]*[A-Za-z][\w./-]*\.[A-Za-z]+:\d+")
+
+
+def without_file_line(result):
+    """Every finding of `check` about the zone points at its file and line (issue #9), in its
+    message or evidence; only our own (internal/*) and the policy's findings have none."""
+    problems = []
+    for f in result.all_findings():
+        if f["rule"].startswith(("internal/", "policy/")):
+            continue
+        texts = [f.get("message", "")] + list(f.get("evidence", []))
+        if not any(FILE_LINE.search(t) for t in texts):
+            problems.append(f"{f['rule']} at {f.get('owner', '')} {f.get('type', '')} names no file:line: "
+                            f"{json.dumps(texts, ensure_ascii=False)}")
     return problems
 
 
