@@ -306,10 +306,12 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
   const std::string nx_name = snapshot::denial_probe_name("example.test.", s.started_at).value();
   for (const ServerProbe& p : z.servers) {
     CAPTURE(p.address);
-    for (const auto& [qname, qtype] : std::vector<std::pair<std::string, std::string>>{
+    for (const auto& question : std::vector<std::pair<std::string, std::string>>{
              {nx_name, "A"}, {"example.test.", "NULL"}, {"ns1.example.test.", "NULL"}, {"example.test.", "CDS"},
              {"example.test.", "CDNSKEY"}, {"example.test.", "NSEC3PARAM"}, {"www.example.test.", "A"},
              {"www.example.test.", "AAAA"}}) {
+      const std::string& qname = question.first;  // not a structured binding: clang 14 cannot capture one
+      const std::string& qtype = question.second;
       CAPTURE(qname);
       CAPTURE(qtype);
       const std::vector<const Exchange*> got = exchanges_for(p, qname, qtype);
