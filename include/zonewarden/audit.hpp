@@ -1,6 +1,8 @@
 #pragma once
 // The engine: runs the selected rules over a Snapshot and collects the results per zone.
 
+#include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -80,6 +82,12 @@ struct EngineOptions {
 };
 
 // What `zonewarden check` knows besides the zone file.
+// How far `check_zone_file` has got, for a progress line: read concurrently by another thread.
+struct CheckProgress {
+  std::atomic<std::size_t> names_total{0};     // the zone's names, once the file is loaded
+  std::atomic<std::size_t> names_verified{0};  // names whose signatures are verified so far
+};
+
 struct CheckOptions {
   std::string origin;                   // zone apex; empty: the owner of the file's SOA
   std::vector<std::string> ds_records;  // --ds, presentation format; each zone takes those at its apex
@@ -88,6 +96,7 @@ struct CheckOptions {
   // checked without DS (several files share one --ds file).
   bool require_ds = true;
   unsigned jobs = 0;                    // verification threads; 0: every core
+  CheckProgress* progress = nullptr;    // optional: filled in while the file is checked
 };
 
 // Runs every live rule on every zone of `snapshot`. Never throws: a rule that throws becomes an

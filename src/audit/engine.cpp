@@ -489,6 +489,11 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   analysis_options.keep_window_s = options.expiry_window_s;
   analysis_options.ds_given = check.ds_given;
   analysis_options.jobs = check.jobs;
+  if (check.progress != nullptr) {
+    check.progress->names_verified.store(0);
+    check.progress->names_total.store(store.name_count());
+    analysis_options.names_verified = &check.progress->names_verified;
+  }
   for (const std::string& text : check.ds_records) {
     // Each zone takes the DS records at its own apex; a DS file may hold several zones'.
     const std::size_t end = text.find_first_of(" \t");

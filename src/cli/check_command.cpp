@@ -2,8 +2,11 @@
 
 #include "cli/check_command.hpp"
 
+#include <algorithm>
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include <fmt/format.h>
@@ -12,6 +15,7 @@
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
 #include "util/interrupt.hpp"
+#include "util/progress.hpp"
 #include "util/time.hpp"
 
 namespace zw::cli {
@@ -26,8 +30,34 @@ struct CheckArgs {
   std::string expiry_window;  // empty: the profile's threshold
   std::string resolver_model;
   int jobs = 0;
+  bool quiet = false;
   OutputOptions output;
 };
+
+// "example.com.zone: 123456 of 1000000 names verified (12%), about 45 s left", or while the file
+// is still loading "example.com.zone: loading (12 s)". Called on the progress thread.
+std::function<std::string()> progress_text(const std::string& file, const CheckProgress& progress) {
+  using clock = std::chrono::steady_clock;
+  const clock::time_point started = clock::now();
+  return [&file, &progress, started, verifying_since = std::optional<clock::time_point>()]() mutable {
+    const clock::time_point now = clock::now();
+    const std::size_t total = progress.names_total.load();
+    if (total == 0) {
+      return fmt::format("zonewarden check: {}: loading ({} s)", file,
+                         std::chrono::duration_cast<std::chrono::seconds>(now - started).count());
+    }
+    verifying_since = verifying_since.value_or(now);
+    const std::size_t done = std::min(progress.names_verified.load(), total);
+    std::string text = fmt::format("zonewarden check: {}: {} of {} names verified ({}%)", file, done, total,
+                                   done * 100 / total);
+    const double seconds = std::chrono::duration<double>(now - *verifying_since).count();
+    if (done > 0 && done < total && seconds >= 1) {
+      text += fmt::format(", about {:.0f} s left", seconds * static_cast<double>(total - done) /
+                                                         static_cast<double>(done));
+    }
+    return text;
+  };
+}
 
 // DS records from a DS file (`dnssec-dsfromkey` output, a dsset- file, any RR file): only DS
 // lines count; anything else in it is an error, so a wrong file (a DNSKEY file, say) is caught.
@@ -97,8 +127,20 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
       result.zones.push_back(std::move(skipped));
       continue;
     }
-    ZW_TRY_ASSIGN(ZoneResult zone, check_zone_file(file, check, engine));
-    result.zones.push_back(std::move(zone));
+    // A progress line on a terminal (standard error) for files that take more than a second.
+    CheckProgress progress;
+    std::optional<util::ProgressLine> line;
+    if (!args.quiet && util::ProgressLine::on_terminal()) {
+      check.progress = &progress;
+      line.emplace(progress_text(file, progress));
+    }
+    Result<ZoneResult> zone = check_zone_file(file, check, engine);
+    line.reset();  // erased before anything else is printed
+    check.progress = nullptr;
+    if (!zone) {
+      return tl::unexpected<Error>(std::move(zone).error());
+    }
+    result.zones.push_back(std::move(*zone));
   }
   result.generated = wall_now;
   result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -117,6 +159,7 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("--expiry-window", args->expiry_window,
                   "Warn when signatures expire within this span (default: the profile's, 3d)");
   cmd->add_option("-j,--jobs", args->jobs, "Verification threads (default 0: every core)");
+  cmd->add_flag("-q,--quiet", args->quiet, "No progress line on standard error (shown only on a terminal)");
   add_resolver_model_option(*cmd, args->resolver_model);
   add_output_options(*cmd, args->output);
   return [args, cmd]() -> int {

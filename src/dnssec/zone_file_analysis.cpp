@@ -68,6 +68,7 @@ public:
     std::size_t ordinal = 0;
     const std::span<const dns::NameRole> roles = m_layout.roles();
     bool stopped = false;
+    std::size_t unreported = 0;  // names verified since the progress counter was last added to
     for (const dns::NameView name : m_store.names()) {
       const std::size_t i = ordinal++;
       if ((i / k_block) % count != index) {
@@ -81,6 +82,13 @@ public:
         continue;
       }
       verify_name(name, roles[i], out, scratch);
+      if (m_options.names_verified != nullptr && ++unreported == k_block) {
+        m_options.names_verified->fetch_add(unreported, std::memory_order_relaxed);
+        unreported = 0;
+      }
+    }
+    if (m_options.names_verified != nullptr) {
+      m_options.names_verified->fetch_add(unreported, std::memory_order_relaxed);
     }
   }
 

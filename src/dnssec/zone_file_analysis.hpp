@@ -4,6 +4,7 @@
 // verified, on all cores; only the signatures a rule may report are kept as ObservedSignature
 // (a zone of millions of signatures costs counters, not strings).
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -24,6 +25,8 @@ struct ZoneFileOptions {
   std::vector<std::string> ds_records;
   bool ds_given = false;
   unsigned jobs = 0;  // verification threads; 0: every core
+  // Optional: names verified so far, added to as the threads go (a progress line reads it).
+  std::atomic<std::size_t>* names_verified = nullptr;
 };
 
 // Counters over every RRSIG of the zone, kept or not.
