@@ -24,13 +24,19 @@ enum class Outcome : std::uint8_t {
   malformed,     // bytes that do not parse as a DNS message
   mismatched,    // a DNS message with the wrong ID or question (ignored, as a resolver would)
   tcp_failed,    // the TCP connection was accepted but closed or reset before an answer
+  not_asked,     // never sent, or cut off before its own timeout, by the --deadline, SIGINT/SIGTERM
+                 // or a bound (detail says which): unknown, never a fault of the server
 };
+
+// Exchange::detail of a query the --deadline kept from being sent (outcome not_asked; snapshots
+// saved before Outcome::not_asked existed carry it with outcome timeout, read as not_asked).
+inline constexpr std::string_view k_not_sent_by_deadline = "audit deadline reached before the query could be sent";
 
 struct Exchange {
   std::string qname;       // "example.com."
   std::string qtype;       // "SOA"
   Transport transport = Transport::udp;
-  Outcome outcome = Outcome::timeout;
+  Outcome outcome = Outcome::not_asked;  // until the query was sent and ended
   std::string detail;      // why, for failures ("connection refused", "wrong ID 4711")
   int rcode = -1;          // RCODE of the response, -1 without one
   bool aa = false;
@@ -63,6 +69,16 @@ struct NameServer {
   std::string resolution_error;     // why no address could be found, when none was
 };
 
+// The start of NameServer::resolution_error when the lookup of the name was cut short by the
+// --deadline, SIGINT/SIGTERM or a bound before every server it needed was asked: its addresses
+// are unknown, which is not "no address".
+inline constexpr std::string_view k_lookup_cut_short = "lookup cut short";
+
+// The start of a ZoneSnapshot::walk_errors entry saying a bound of the audit was reached, for
+// the zone or the whole run ("bound reached: --max-queries-per-zone (5000)"): what was left
+// unasked is unknown, and the engine reports internal/audit-incomplete naming the bound.
+inline constexpr std::string_view k_bound_reached = "bound reached: ";
+
 // What one server of the parent zone said about the delegation.
 struct ParentView {
   std::string name;      // parent server name
@@ -77,7 +93,7 @@ struct AncestorZone {
   std::string zone;
   std::string server;    // "name/address" the DNSKEY answer came from
   Exchange dnskey;
-  Exchange ds;           // from the parent of `zone`; empty (outcome timeout, no qname) for "."
+  Exchange ds;           // from the parent of `zone`; empty (outcome not_asked, no qname) for "."
 };
 
 // What `audit --walk` did for one zone: followed the zone's NSEC chain from the apex on one

@@ -209,6 +209,66 @@ std::string walk_note(const NsecWalk& walk) {
 Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
                                     const CheckOptions& check, const EngineOptions& options);
 
+// What the deadline, a signal or a bound left unknown in a zone's snapshot: server addresses
+// whose SOA query was not made or not answered in time, questions not asked or cut off
+// (Outcome::not_asked), and name-server names whose lookup was cut short.
+struct Unasked {
+  std::size_t servers = 0;
+  std::size_t questions = 0;
+  std::size_t names = 0;
+};
+
+Unasked count_unasked(const ZoneSnapshot& zone) {
+  Unasked out;
+  const auto not_asked = [](const Exchange& e) { return e.outcome == Outcome::not_asked && !e.qname.empty(); };
+  std::set<std::pair<std::string, std::string>> probed;
+  for (const ServerProbe& p : zone.servers) {
+    probed.emplace(p.name, p.address);
+    out.questions += static_cast<std::size_t>(std::count_if(p.exchanges.begin(), p.exchanges.end(), not_asked));
+    const auto soa = std::find_if(p.exchanges.begin(), p.exchanges.end(), [&](const Exchange& e) {
+      return e.qtype == "SOA" && e.qname == zone.zone && e.transport == Transport::udp;
+    });
+    out.servers += soa == p.exchanges.end() || soa->outcome == Outcome::not_asked ? 1 : 0;
+  }
+  for (const NameServer& ns : zone.name_servers) {
+    for (const std::string& address : ns.addresses) {
+      out.servers += probed.contains({ns.name, address}) ? 0 : 1;
+    }
+    out.names += ns.addresses.empty() && ns.resolution_error.starts_with(k_lookup_cut_short) ? 1 : 0;
+  }
+  for (const ParentView& v : zone.parent_views) {
+    out.questions += (not_asked(v.referral) ? 1 : 0) + (not_asked(v.ds) ? 1 : 0);
+  }
+  for (const AncestorZone& a : zone.ancestors) {
+    out.questions += (not_asked(a.dnskey) ? 1 : 0) + (not_asked(a.ds) ? 1 : 0);
+  }
+  return out;
+}
+
+std::string describe(const Unasked& u, const ZoneSnapshot& zone) {
+  if (u.servers == 0 && u.questions == 0 && u.names == 0 && zone.servers.empty()) {
+    return "the walk stopped before it reached the zone's servers";
+  }
+  std::string out = fmt::format("{} server address(es) and {} question(s) left unasked or cut off", u.servers,
+                                u.questions);
+  if (u.names > 0) {
+    out += fmt::format(", {} name-server name(s) not resolved", u.names);
+  }
+  return out;
+}
+
+// What validators do with an NSEC3 chain hashed more than that, measured in the lab with the
+// Debian 12 resolvers (docs/resolvers.md, "NSEC3 iteration limits").
+constexpr std::string_view k_validators_on_iterations =
+    "validators stop well before: Unbound 1.17 and BIND 9.18 validate NSEC3 denials up to 150 additional iterations "
+    "and treat them as insecure from 151 on, Knot Resolver 5.6 up to 50 and insecure from 51 on (RFC 9276 §3.2 also "
+    "lets a validator answer SERVFAIL)";
+
+// The evidence of every internal/audit-incomplete finding of a live audit: what "unknown" means.
+constexpr std::string_view k_unknown_evidence =
+    "what was not asked is unknown, never a fault: servers not asked get no delegation/lame-* finding, a chain of "
+    "trust that needed an unasked answer is indeterminate, and findings about what was not asked may be missing";
+
 // The zone file of `audit --zone-file`, rebuilt from the snapshot's copy of it, so that
 // `--restore` replays the comparison and the file's validation without the file.
 struct ComparedFile {
@@ -360,25 +420,28 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   // The --deadline is a bound like the signal: a zone whose audit it cut short (not only its
   // --walk, which runs last and reports itself in a note) is incomplete, never a clean result.
   const bool walk_started = zone.nsec_walk && !zone.nsec_walk->reason.starts_with("the walk did not start");
+  const Unasked unasked = count_unasked(zone);
+  const auto incomplete = [&](std::string message, std::string hint) {
+    result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error, Location{zone.zone, "", zone.zone, ""},
+                                      std::move(message), {}, {std::string(k_unknown_evidence), std::move(hint)}, {},
+                                      {}});
+  };
+  bool stopped = false;  // one finding for the deadline or the signal, whichever ended the audit
+  std::set<std::string> bounds;
   for (const std::string& error : zone.walk_errors) {
-    if (error == "audit deadline reached" && !walk_started) {
-      result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
-                                        Location{zone.zone, "", zone.zone, ""},
-                                        fmt::format("{}: the audit did not finish within --deadline", zone.zone),
-                                        {}, {"queries not answered or not sent by the deadline: findings about this "
-                                             "zone may be missing, and servers never asked may be reported "
-                                             "unreachable; raise --deadline"},
-                                        {}, {}});
-      break;
-    }
-    if (error.starts_with(k_walk_interrupted)) {
-      result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
-                                        Location{zone.zone, "", zone.zone, ""},
-                                        fmt::format("{}: the audit was {}", zone.zone, error),
-                                        {}, {"queries after the signal were never sent: findings about this zone may "
-                                             "be missing, and servers never asked may be reported unreachable"},
-                                        {}, {}});
-      break;
+    if (!stopped && error == "audit deadline reached" && !walk_started) {
+      incomplete(fmt::format("{}: the audit did not finish within --deadline: {}", zone.zone, describe(unasked, zone)),
+                 "raise --deadline");
+      stopped = true;
+    } else if (!stopped && error.starts_with(k_walk_interrupted)) {
+      incomplete(fmt::format("{}: the audit was {}: {}", zone.zone, error, describe(unasked, zone)),
+                 "queries after the signal were never sent");
+      stopped = true;
+    } else if (error.starts_with(k_bound_reached) && bounds.insert(error).second) {
+      // "bound reached: --max-queries-per-zone (5000)": the bound's name and value.
+      incomplete(fmt::format("{}: the bound {} was reached: {}", zone.zone, error.substr(k_bound_reached.size()),
+                             describe(unasked, zone)),
+                 "raise the bound, or audit fewer zones or names at once");
     }
   }
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
@@ -552,10 +615,20 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   input.ds_given = analysis_options.ds_given;
   const dnssec::DenialAnalysis denial = dnssec::analyse_denial(store, layout);  // once, for the four denial rules
   input.denial = &denial;
+  // A bound of ours (bounded work, RFC 9276 §3.2): the chain is not judged, which the report
+  // says as internal/audit-incomplete, with what validators do with that many iterations.
+  std::optional<Finding> not_hashed;
   if (denial.nsec3_not_hashed != 0) {
-    result.notes.push_back(fmt::format("the NSEC3 chain was not verified: {} iterations is above the {} zonewarden "
-                                       "hashes (no validator hashes that many, RFC 9276 §3.2)",
-                                       denial.nsec3_not_hashed, dnssec::k_max_hashed_iterations));
+    not_hashed = Finding{
+        "internal/audit-incomplete", Severity::error, Location{apex, "", apex, "NSEC3PARAM"},
+        fmt::format("{}: the bound on NSEC3 iterations hashed ({}) was reached: the chain uses {} additional "
+                    "iterations, so it was not verified (no dnssec/nsec3-chain-broken or denial verdicts)",
+                    apex, dnssec::k_max_hashed_iterations, denial.nsec3_not_hashed),
+        {},
+        {std::string(k_validators_on_iterations),
+         "dnssec/nsec3-parameters reports the iteration count as the zone's fault"},
+        {},
+        {}};
   }
   const RuleOptions rule_options = rule_options_from(options);
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
@@ -563,6 +636,9 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   report_disagreements(analysis.dnssec, apex, result.findings);
   check_verdicts_reported(analysis.dnssec, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);
+  if (not_hashed) {
+    result.findings.push_back(std::move(*not_hashed));
+  }
   point_at_file_lines(store, result.findings);
   if (st.names_not_verified > 0) {
     result.findings.push_back(Finding{

@@ -40,6 +40,8 @@ struct AuditArgs {
   int retries = 1;
   std::string deadline = "120s";
   int max_in_flight = 200;
+  std::int64_t max_queries_per_zone = 10000;     // --max-queries-per-zone N
+  std::int64_t max_queries = 20'000'000;         // --max-queries N
   std::string now;
   std::string expiry_window;  // empty: the profile's threshold
   std::string resolver_model;
@@ -145,6 +147,12 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   if (args.zone_file_limit < 1 || args.zone_file_limit > 10'000'000) {
     return fail(fmt::format("--zone-file-limit {}: must be between 1 and 10000000", args.zone_file_limit));
   }
+  if (args.max_queries_per_zone < 1 || args.max_queries_per_zone > 100'000'000) {
+    return fail(fmt::format("--max-queries-per-zone {}: must be between 1 and 100000000", args.max_queries_per_zone));
+  }
+  if (args.max_queries < 1 || args.max_queries > 1'000'000'000) {
+    return fail(fmt::format("--max-queries {}: must be between 1 and 1000000000", args.max_queries));
+  }
   if (args.walk_limit < 1 || args.walk_limit > 1'000'000) {
     return fail(fmt::format("--walk-limit {}: must be between 1 and 1000000", args.walk_limit));
   }
@@ -183,6 +191,8 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     }
     options.walk = args.walk;
     options.walk_limit = static_cast<std::uint64_t>(args.walk_limit);
+    options.max_queries_per_zone = static_cast<std::uint64_t>(args.max_queries_per_zone);
+    options.max_queries = static_cast<std::uint64_t>(args.max_queries);
     if (!args.ds.empty()) {
       if (options.servers.empty()) {
         return fail("--ds is for undelegated tests: give the servers with --server NAME=ADDRESS");
@@ -248,6 +258,12 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
   cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
   cmd->add_option("--max-in-flight", args->max_in_flight, "Queries in flight at once, all zones together (1-10000)")
+      ->capture_default_str();
+  cmd->add_option("--max-queries-per-zone", args->max_queries_per_zone,
+                  "Questions asked of one zone's servers at most, beyond those of --name, --zone-file and --walk "
+                  "(1-100000000)")
+      ->capture_default_str();
+  cmd->add_option("--max-queries", args->max_queries, "Queries sent in the whole run at most (1-1000000000)")
       ->capture_default_str();
   cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
   cmd->add_option("--expiry-window", args->expiry_window,

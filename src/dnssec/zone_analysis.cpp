@@ -345,9 +345,26 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
     return;
   }
   dns::Bytes scratch;
+  // A question never asked or never answered is unknown, never "no" (a DS query the deadline did
+  // not let us send is no proof that the delegation is insecure, RFC 4035 §5.2): the chain is
+  // indeterminate from there.
+  const auto unknown = [&out](const AncestorZone& a, const Exchange& e, std::string_view what) {
+    out.above = ChainStatus::indeterminate;
+    out.above_reason = fmt::format("the {} query for {} was not answered ({}{}{})", what, a.zone, to_string(e.outcome),
+                                   e.detail.empty() ? "" : ": ", e.detail);
+  };
   for (std::size_t i = 0; i < zone.ancestors.size(); ++i) {
     const AncestorZone& a = zone.ancestors[i];
+    if (a.dnskey.outcome == Outcome::not_asked) {
+      unknown(a, a.dnskey, "DNSKEY");
+      return;
+    }
     if (i > 0) {
+      // Only an authoritative NOERROR or NXDOMAIN answer can say that there is no DS.
+      if (a.ds.outcome != Outcome::answered || !a.ds.aa || (a.ds.rcode != 0 && a.ds.rcode != 3)) {
+        unknown(a, a.ds, "DS");
+        return;
+      }
       // The DS RRset for this ancestor, from its parent, signed by the parent's trusted keys.
       const std::vector<dns::Rr> ds_answer = parse_all(a.ds.answer, notes);
       trusted_ds = records(ds_answer, a.zone, dns::rrtype::ds);
@@ -413,6 +430,8 @@ ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
     link.status = d.above;
   } else if (d.ds.empty()) {
     link.status = d.ds_known ? ChainStatus::insecure : ChainStatus::indeterminate;
+  } else if (d.dnskey_unknown) {
+    link.status = ChainStatus::indeterminate;  // keys never asked for: no verdict
   } else {
     const bool entry = std::any_of(d.keys.begin(), d.keys.end(), [](const KeyRecord& k) {
       return k.matched_by_ds && k.signs_dnskey;
@@ -587,10 +606,29 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
     rings.emplace(name, ring_of(name, keys));
   }
   SignatureCollector collector(rings, now, out.notes);
+  const auto keys_answered = [&apex](const Exchange& e) {
+    return e.qtype == "DNSKEY" && e.qname == apex && usable_answer(e) && e.aa;
+  };
+  const auto keys_not_asked = [&apex](const ServerProbe& p) {
+    return std::none_of(p.exchanges.begin(), p.exchanges.end(), [&apex](const Exchange& e) {
+      return e.qtype == "DNSKEY" && e.qname == apex && e.outcome != Outcome::not_asked;
+    });
+  };
+  out.dnskey_unknown = std::any_of(zone.servers.begin(), zone.servers.end(), keys_not_asked) &&
+                       std::none_of(zone.servers.begin(), zone.servers.end(), [&](const ServerProbe& p) {
+                         return std::any_of(p.exchanges.begin(), p.exchanges.end(), keys_answered);
+                       });
+  if (out.dnskey_unknown) {
+    out.notes.push_back(fmt::format("the signatures of {} were not judged: no server answered its DNSKEY query "
+                                    "before the audit ended",
+                                    apex));
+  }
   for (const ServerProbe& probe : zone.servers) {
     const std::string label = fmt::format("{}/{}", probe.name, probe.address);
     for (const Exchange& e : probe.exchanges) {
-      collector.add(e, label, apex);
+      if (!out.dnskey_unknown) {
+        collector.add(e, label, apex);
+      }
       out.any_rrsig = out.any_rrsig || std::any_of(e.answer.begin(), e.answer.end(), [](const std::string& rr) {
                         return rr.find("\tRRSIG\t") != std::string::npos || rr.find(" RRSIG ") != std::string::npos;
                       });

@@ -117,6 +117,10 @@ struct ZoneDnssec {
   bool ds_known = false;                 // a parent server answered the DS query
   std::vector<KeyRecord> keys;           // union over the zone's servers
   bool dnskey_answered = false;          // some server answered the DNSKEY query authoritatively
+  // No server answered the DNSKEY query and some were not asked it (Outcome::not_asked: the
+  // deadline, a signal or a bound): the keys are unknown, so the zone's own signatures are not
+  // judged and its link is indeterminate, never bogus.
+  bool dnskey_unknown = false;
   bool any_rrsig = false;                // some server returned RRSIGs for the zone's data
   ChainStatus above = ChainStatus::indeterminate;  // anchor -> ... -> parent's DS RRset
   // Whether validating resolvers check the zone's own data (a DS at the parent, or --ds, and a

@@ -24,8 +24,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 constexpr auto k_no_throw = asio::experimental::as_tuple(asio::use_awaitable);
-constexpr int k_max_referrals = 30;      // per descent
-constexpr int k_max_resolution_depth = 6;  // nested name-server address lookups
 constexpr int k_rcode_noerror = 0;
 constexpr int k_rcode_nxdomain = 3;
 
@@ -153,8 +151,22 @@ std::string short_summary(const Exchange& ex) {
   if (ex.outcome == Outcome::answered) {
     return fmt::format("rcode {}{}", ex.rcode, ex.aa ? " aa" : "");
   }
+  if (ex.outcome == Outcome::not_asked && !ex.detail.empty()) {
+    return fmt::format("{} ({})", to_string(ex.outcome), ex.detail);  // which bound, or the deadline
+  }
   return std::string(to_string(ex.outcome));
 }
+
+// "the bound --max-queries-per-zone (5000) was reached": the detail of every question a bound
+// left unasked, and (after k_bound_reached) the walk error that names it.
+std::string bound_name(std::string_view bound, std::uint64_t value) { return fmt::format("{} ({})", bound, value); }
+std::string bound_detail(std::string_view bound, std::uint64_t value) {
+  return fmt::format("the bound {} was reached", bound_name(bound, value));
+}
+constexpr std::string_view k_referral_bound = "referrals per descent";
+constexpr std::string_view k_depth_bound = "nested name-server address lookups";
+// Exchange::detail of a query sent in time whose own timeout the --deadline cut short.
+constexpr std::string_view k_cut_by_deadline = "audit deadline reached before the server answered";
 
 // ---------------------------------------------------------------------------------------------
 // Coroutine plumbing: an event that many coroutines can wait for (a timer that never expires
@@ -326,15 +338,16 @@ private:
   std::shared_ptr<Limiter> m_limiter;
 };
 
-constexpr std::string_view k_not_sent_by_deadline = "audit deadline reached before the query could be sent";
-
-Exchange deadline_exchange(const std::string& qname, const std::string& qtype, Transport transport) {
+// A question left unasked: by the deadline (`detail` k_not_sent_by_deadline) or a bound. Its
+// answer is unknown: no rule takes it for a silent server or a missing record.
+Exchange not_asked_exchange(const std::string& qname, const std::string& qtype, Transport transport,
+                            std::string detail) {
   Exchange ex;
   ex.qname = qname;
   ex.qtype = qtype;
   ex.transport = transport;
-  ex.outcome = Outcome::timeout;
-  ex.detail = std::string(k_not_sent_by_deadline);
+  ex.outcome = Outcome::not_asked;
+  ex.detail = std::move(detail);
   return ex;
 }
 
@@ -351,6 +364,7 @@ struct RaceResult {
   Addr server;
   Exchange exchange;       // the winner, or the most telling failure
   std::string summary;     // what the others said, when none was good
+  bool cut_short = false;  // none was good, and some server was not asked or not heard out
 };
 
 struct Race {
@@ -366,6 +380,7 @@ struct Race {
 struct Descent {
   std::string error;      // non-empty: the walk could not go on
   bool unanswered = false;  // the error: no server of `level` answered usefully (or has no address)
+  bool cut_short = false;   // the error: the deadline, a signal or a bound kept servers from being asked
   std::string level;      // the zone whose servers gave `answer`
   Addr server;
   Exchange answer;
@@ -374,11 +389,16 @@ struct Descent {
 struct AddrResult {
   std::vector<std::string> addresses;
   std::string error;
+  bool cut_short = false;  // no address, and the lookup did not ask every server it needed: unknown
 };
+
+// A result gather() left default because its lookup had not finished by the deadline.
+bool unfinished(const AddrResult& r) { return r.addresses.empty() && r.error.empty(); }
 
 struct ServerAddresses {
   std::vector<Addr> servers;
   std::vector<std::string> errors;  // names that could not be resolved, with why
+  bool cut_short = false;           // some of them were not resolved for want of time or a bound
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -390,7 +410,7 @@ public:
          std::int64_t started_at)
       : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
         m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, options.max_in_flight)),
-        m_nodata_names(zones.size()), m_nodata_asked(zones.size()) {
+        m_nodata_names(zones.size()), m_nodata_asked(zones.size()), m_zone_queries(zones.size(), 0) {
     Cut root;
     root.zone = ".";
     for (const auto& [name, address] : hints) {
@@ -429,7 +449,10 @@ private:
   asio::awaitable<AddrResult> lookup(std::string name, std::string qtype, int depth);
   asio::awaitable<AncestorZone> ancestor(std::string zone_name);
   asio::awaitable<ParentView> parent_view(Addr server, std::string zone_name);
-  asio::awaitable<void> query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype, bool tcp);
+  // `counted`: the question counts against --max-queries-per-zone (not those of --name,
+  // --zone-file and --walk).
+  asio::awaitable<void> query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype, bool tcp,
+                                   bool counted = true);
   asio::awaitable<void> probe_servers(std::size_t zi, std::vector<Addr> servers);
   std::vector<std::pair<std::string, std::string>> depth_queries(std::size_t zi);
   asio::awaitable<void> probe_nodata_below_apex(std::size_t zi);
@@ -455,6 +478,9 @@ private:
   std::vector<std::string> m_internal_errors;         // our own failures, for every zone's walk errors
   std::vector<std::string> m_nodata_names;            // per zone: the below-apex NODATA probe name
   std::vector<std::set<std::size_t>> m_nodata_asked;  // per zone: servers asked that name
+  std::vector<std::uint64_t> m_zone_queries;          // per zone: questions counted by --max-queries-per-zone
+  std::uint64_t m_run_queries = 0;                    // queries sent, for --max-queries
+  std::set<std::string> m_bounds_hit;                 // bound_name() of every bound reached
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
   friend Result<ZoneOfName> zw::probe::find_zone(const std::string&, const std::string&, const ProbeOptions&);
 };
@@ -463,13 +489,32 @@ private:
 asio::awaitable<Exchange> Walker::ask(Addr server, std::string qname, std::string qtype, Transport transport) {
   const std::shared_ptr<Limiter> limiter = m_limiter;
   if (!co_await limiter->acquire(m_deadline)) {
-    co_return deadline_exchange(qname, qtype, transport);
+    co_return not_asked_exchange(qname, qtype, transport, std::string(k_not_sent_by_deadline));
   }
   const Slot slot(limiter);
-  if (transport == Transport::tcp) {
-    co_return co_await query_tcp(server.address, qname, qtype, query_options());
+  if (Clock::now() >= m_deadline) {
+    co_return not_asked_exchange(qname, qtype, transport, std::string(k_not_sent_by_deadline));
   }
-  co_return co_await query_udp(server.address, qname, qtype, query_options());
+  if (m_run_queries >= m_options.max_queries) {
+    m_bounds_hit.insert(bound_name("--max-queries", m_options.max_queries));
+    co_return not_asked_exchange(qname, qtype, transport, bound_detail("--max-queries", m_options.max_queries));
+  }
+  ++m_run_queries;
+  const Clock::time_point sent = Clock::now();
+  // Not a conditional expression: GCC 12 mis-destroys the temporaries of co_await inside `?:`.
+  Exchange ex;
+  if (transport == Transport::tcp) {
+    ex = co_await query_tcp(server.address, qname, qtype, query_options());
+  } else {
+    ex = co_await query_udp(server.address, qname, qtype, query_options());
+  }
+  // A query whose own timeout the deadline shortened was cut off, not left unanswered by the
+  // server: whether it would have answered is unknown.
+  if (ex.outcome == Outcome::timeout && sent + m_options.timeout > m_deadline && Clock::now() >= m_deadline) {
+    ex.outcome = Outcome::not_asked;
+    ex.detail = std::string(k_cut_by_deadline);
+  }
+  co_return ex;
 }
 
 // UDP first; on TC=1 the same over TCP (RFC 7766 §5). Returns one or two exchanges.
@@ -557,6 +602,9 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
     parts.push_back("audit deadline reached");
   }
   result.summary = fmt::format("{}", fmt::join(parts, "; "));
+  result.cut_short = race->remaining > 0 || std::any_of(race->failures.begin(), race->failures.end(), [](const auto& f) {
+                       return f.second.outcome == Outcome::not_asked;
+                     });
   co_return result;
 }
 
@@ -606,8 +654,12 @@ asio::awaitable<ServerAddresses> Walker::cut_servers(std::string zone_name, std:
       out.servers.push_back(Addr{unresolved[i], address});
     }
     if (results[i].addresses.empty()) {
+      const bool cut = results[i].cut_short || unfinished(results[i]);
+      out.cut_short = out.cut_short || cut;
       out.errors.push_back(fmt::format("{}: {}", unresolved[i],
-                                       results[i].error.empty() ? "no address" : results[i].error));
+                                       cut && results[i].error.empty() ? std::string(k_lookup_cut_short)
+                                       : results[i].error.empty()      ? std::string("no address")
+                                                                       : results[i].error));
     }
   }
   co_return out;
@@ -625,6 +677,7 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
     if (servers.servers.empty()) {
       out.level = level;
       out.unanswered = true;
+      out.cut_short = servers.cut_short;
       out.error = fmt::format("no address for any name server of {}{}{}", level, servers.errors.empty() ? "" : ": ",
                               fmt::join(servers.errors, "; "));
       co_return out;
@@ -635,6 +688,7 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
     out.answer = race.exchange;
     if (!race.good) {
       out.unanswered = true;
+      out.cut_short = race.cut_short;
       out.error = fmt::format("no server of {} gave a usable answer to {} {}: {}", level, qname, qtype,
                               race.summary);
       co_return out;
@@ -661,7 +715,11 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
     }
     level = owner;
   }
-  out.error = fmt::format("more than {} referrals for {} {}", k_max_referrals, qname, qtype);
+  // A bound of ours, not a verdict on the delegation: what lies below is unknown.
+  m_bounds_hit.insert(bound_name(k_referral_bound, k_max_referrals));
+  out.cut_short = true;
+  out.error = fmt::format("{} following referrals for {} {}", bound_detail(k_referral_bound, k_max_referrals), qname,
+                          qtype);
   co_return out;
 }
 
@@ -692,7 +750,9 @@ bool Walker::would_cycle(const std::string& caller, const std::string& target) c
 // Addresses of `name`, shared by every zone: the first caller starts the lookup, later ones wait.
 asio::awaitable<AddrResult> Walker::resolve_name(std::string name, std::string caller, int depth) {
   if (depth > k_max_resolution_depth) {
-    co_return AddrResult{{}, fmt::format("resolution of {} nested too deep", name)};
+    m_bounds_hit.insert(bound_name(k_depth_bound, k_max_resolution_depth));
+    co_return AddrResult{{}, fmt::format("{} resolving {}", bound_detail(k_depth_bound, k_max_resolution_depth), name),
+                         true};
   }
   std::shared_ptr<Pending<AddrResult>> pending;
   if (const auto it = m_addresses.find(name); it != m_addresses.end()) {
@@ -718,7 +778,7 @@ asio::awaitable<AddrResult> Walker::resolve_name(std::string name, std::string c
     edge->second.erase(edge_item);
   }
   if (!pending->value) {
-    co_return AddrResult{{}, "audit deadline reached"};
+    co_return AddrResult{{}, fmt::format("{}: audit deadline reached", k_lookup_cut_short), true};
   }
   co_return *pending->value;
 }
@@ -731,18 +791,24 @@ asio::awaitable<void> Walker::resolve_task(std::string name, int depth, std::sha
     tasks.push_back(lookup(name, "AAAA", depth));
     const std::vector<AddrResult> found = co_await gather(std::move(tasks), m_deadline);
     std::vector<std::string> errors;
+    bool cut = false;
     for (const AddrResult& r : found) {
       for (const std::string& address : r.addresses) {
         if (std::find(result.addresses.begin(), result.addresses.end(), address) == result.addresses.end()) {
           result.addresses.push_back(address);
         }
       }
+      cut = cut || r.cut_short || unfinished(r);
       if (!r.error.empty() && std::find(errors.begin(), errors.end(), r.error) == errors.end()) {
         errors.push_back(r.error);
       }
     }
     if (result.addresses.empty()) {
-      result.error = errors.empty() ? "no A or AAAA record" : fmt::format("{}", fmt::join(errors, "; "));
+      // An A or AAAA lookup that did not ask every server it needed leaves the name's addresses
+      // unknown: "no address" would blame the zone for our deadline or bound.
+      result.cut_short = cut;
+      const std::string why = errors.empty() ? "no A or AAAA record" : fmt::format("{}", fmt::join(errors, "; "));
+      result.error = cut && !why.starts_with(k_lookup_cut_short) ? fmt::format("{}: {}", k_lookup_cut_short, why) : why;
     }
   } catch (const std::exception& e) {
     result.error = fmt::format("internal error resolving {}: {}", name, e.what());
@@ -757,6 +823,7 @@ asio::awaitable<AddrResult> Walker::lookup(std::string name, std::string qtype, 
   const Descent found = co_await descend(name, qtype, false, name, depth);
   if (!found.error.empty()) {
     out.error = found.error;
+    out.cut_short = found.cut_short;
     co_return out;
   }
   if (found.answer.rcode == k_rcode_nxdomain) {
@@ -773,6 +840,7 @@ asio::awaitable<AddrResult> Walker::lookup(std::string name, std::string qtype, 
     }
   }
   if (out.addresses.empty() && cname) {
+    // Bounded by k_max_resolution_depth, which counts CNAMEs (RFC 1034 §3.6.2) with nested lookups.
     const AddrResult target = co_await resolve_name(*cname, name, depth + 1);
     out = target;
   }
@@ -803,7 +871,12 @@ asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
     } else {
       out.dnskey.qname = zone_name;
       out.dnskey.qtype = "DNSKEY";
-      out.dnskey.detail = "no server address";
+      // No server address at all is the zone's fault; no answer yet when the deadline came is not.
+      const bool none = servers.servers.empty() && !servers.cut_short;
+      out.dnskey.outcome = none ? Outcome::timeout : Outcome::not_asked;
+      out.dnskey.detail = none                     ? "no server address"
+                          : servers.servers.empty() ? std::string(k_lookup_cut_short)
+                                                    : std::string(k_cut_by_deadline);
     }
     if (!cut.parent.empty()) {
       const ServerAddresses parents = co_await cut_servers(cut.parent, "", 0, false);
@@ -812,7 +885,11 @@ asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
       if (out.ds.qname.empty()) {
         out.ds.qname = zone_name;
         out.ds.qtype = "DS";
-        out.ds.detail = "no server address";
+        const bool none = parents.servers.empty() && !parents.cut_short;
+        out.ds.outcome = none ? Outcome::timeout : Outcome::not_asked;
+        out.ds.detail = none                     ? "no server address"
+                        : parents.servers.empty() ? std::string(k_lookup_cut_short)
+                                                  : std::string(k_cut_by_deadline);
       }
     }
   } catch (const std::exception& e) {
@@ -834,7 +911,7 @@ asio::awaitable<ParentView> Walker::parent_view(Addr server, std::string zone_na
   // After a truncated UDP answer the TCP one is the parent's full word, unless TCP failed.
   const auto pick = [](const std::vector<Exchange>& exchanges) {
     if (exchanges.empty()) {
-      return Exchange{};
+      return Exchange{};  // not asked: the deadline ended the view first
     }
     return exchanges.back().outcome == Outcome::answered ? exchanges.back() : exchanges.front();
   };
@@ -867,12 +944,18 @@ std::vector<std::string> Walker::in_zone_names(std::size_t zi) const {
 }
 
 asio::awaitable<void> Walker::query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype,
-                                         bool tcp) {
+                                         bool tcp, bool counted) {
   Addr server{zone(zi).servers[si].name, zone(zi).servers[si].address};
   std::vector<Exchange> got;
-  if (tcp) {
+  if (counted && m_zone_queries[zi] >= m_options.max_queries_per_zone) {
+    m_bounds_hit.insert(bound_name("--max-queries-per-zone", m_options.max_queries_per_zone));
+    got.push_back(not_asked_exchange(qname, qtype, tcp ? Transport::tcp : Transport::udp,
+                                     bound_detail("--max-queries-per-zone", m_options.max_queries_per_zone)));
+  } else if (tcp) {
+    m_zone_queries[zi] += counted ? 1 : 0;
     got.push_back(co_await ask(server, qname, qtype, Transport::tcp));
   } else {
+    m_zone_queries[zi] += counted ? 1 : 0;
     got = co_await ask_udp_then_tcp(server, qname, qtype);
   }
   // By index: other coroutines may grow `servers` while this one waited.
@@ -955,17 +1038,19 @@ asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> se
       extra.push_back(std::move(query));
     }
   }
+  const std::size_t counted = extra.size();  // the --name and --zone-file questions follow, not counted
   for (const NameQuery& q : m_options.name_queries) {
     if (q.zone == apex && planned.emplace(q.qname, q.qtype).second) {
       extra.emplace_back(q.qname, q.qtype);
     }
   }
   for (const std::size_t si : indices) {
-    for (const auto& [qname, qtype] : extra) {
+    for (std::size_t qi = 0; qi < extra.size(); ++qi) {
+      const auto& [qname, qtype] = extra[qi];
       if (qname == m_nodata_names[zi] && qtype == snapshot::k_nodata_probe_qtype) {
         m_nodata_asked[zi].insert(si);
       }
-      queries.push_back(query_into(zi, si, qname, qtype, false));
+      queries.push_back(query_into(zi, si, qname, qtype, false, qi < counted));
     }
   }
   std::vector<asio::awaitable<bool>> wrapped;
@@ -1009,11 +1094,18 @@ asio::awaitable<void> Walker::resolve_and_probe(std::size_t zi, std::vector<std:
   }
   std::vector<asio::awaitable<AddrResult>> tasks;
   for (const std::string& name : to_resolve) {
+    // Until the lookup ends: should the deadline or a signal stop the audit first, the name's
+    // addresses are unknown, never "none".
+    name_server(zi, name).resolution_error = fmt::format("{}: the audit ended before the lookup finished",
+                                                         k_lookup_cut_short);
     tasks.push_back(resolve_name(name, "", 0));
   }
   const std::vector<AddrResult> results = co_await gather(std::move(tasks), m_deadline);
   for (std::size_t i = 0; i < to_resolve.size(); ++i) {
     NameServer& ns = name_server(zi, to_resolve[i]);
+    if (unfinished(results[i])) {
+      continue;  // the marker above stays
+    }
     ns.addresses = results[i].addresses;
     ns.resolution_error = results[i].addresses.empty() ? results[i].error : std::string();
   }
@@ -1098,7 +1190,7 @@ asio::awaitable<std::optional<NsecLink>> Walker::nsec_of(std::size_t zi, std::si
   if (!after) {
     co_return std::nullopt;
   }
-  co_await query_into(zi, si, *after, "A", false);
+  co_await query_into(zi, si, *after, "A", false, false);
   const Exchange* denial = best_exchange(zone(zi).servers[si], *after, "A");
   if (denial == nullptr || !is_authoritative_answer(*denial)) {
     co_return std::nullopt;
@@ -1165,13 +1257,13 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
     }
     for (std::size_t si = 0; si < server_count; ++si) {
       if (si != except) {
-        start_in(backlog, m_executor, query_into(zi, si, qname, qtype, false));
+        start_in(backlog, m_executor, query_into(zi, si, qname, qtype, false, false));
       }
     }
     return true;
   };
   if (ask_others(apex, "NSEC", chain_server)) {
-    co_await query_into(zi, *chain_server, apex, "NSEC", false);
+    co_await query_into(zi, *chain_server, apex, "NSEC", false, false);
   }
   std::set<std::string> seen;
   std::string gap;  // types left out at some owner
@@ -1199,7 +1291,7 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
       ask_others(owner, qtype, std::nullopt);
     }
     if (decision.step == WalkStep::next && ask_others(link->next, "NSEC", chain_server)) {
-      co_await query_into(zi, *chain_server, link->next, "NSEC", false);
+      co_await query_into(zi, *chain_server, link->next, "NSEC", false, false);
     }
     co_await drain(backlog, k_backlog, m_deadline);
     if (decision.step == WalkStep::done) {
@@ -1252,6 +1344,9 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   const Descent found = co_await descend(apex, "NS", true, "", 0);
   if (!found.error.empty()) {
     zone(zi).walk_errors.push_back(found.error);
+    if (found.cut_short && Clock::now() >= m_deadline) {
+      zone(zi).walk_errors.emplace_back("audit deadline reached");  // not the parent's fault: internal/audit-incomplete
+    }
     co_return;
   }
   const std::string parent = found.level;
@@ -1344,11 +1439,22 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     co_return true;
   }(this, zi, std::move(child_only)));
   rest.push_back([](Walker* self, std::size_t zi, std::shared_ptr<Pending<bool>> done,
-                    std::shared_ptr<std::vector<ParentView>> views,
+                    std::shared_ptr<std::vector<ParentView>> views, std::vector<Addr> asked,
                     std::function<std::vector<std::string>(const Exchange&)> absorb) -> asio::awaitable<bool> {
     while (!done->value && Clock::now() < self->m_deadline) {
       done->event.expires_at(self->m_deadline);
       co_await done->event.async_wait(k_no_throw);
+    }
+    if (views->size() != asked.size()) {
+      views->resize(asked.size());  // the deadline came before gather() set them
+    }
+    for (std::size_t i = 0; i < views->size(); ++i) {
+      // A view the deadline left unfinished: which server, and that its questions were not asked.
+      ParentView& view = (*views)[i];
+      if (view.name.empty()) {
+        view.name = asked[i].name;
+        view.address = asked[i].address;
+      }
     }
     self->zone(zi).parent_views = *views;
     std::vector<std::string> names;
@@ -1361,7 +1467,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     }
     co_await self->resolve_and_probe(zi, std::move(names));  // new names and new glue addresses only
     co_return true;
-  }(this, zi, views_done, views_state, absorb_referral));
+  }(this, zi, views_done, views_state, parents.servers, absorb_referral));
   co_await gather(std::move(rest), m_deadline);
   mark_child_names(zi);
   co_await probe_nodata_below_apex(zi);
@@ -1371,6 +1477,12 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     co_await ancestors_done->event.async_wait(k_no_throw);
   }
   zone(zi).ancestors = *ancestors_state;
+  for (std::size_t i = 0; i < zone(zi).ancestors.size() && i < path.size(); ++i) {
+    // An ancestor the deadline left unfinished: its DNSKEY and DS questions were not asked.
+    if (zone(zi).ancestors[i].zone.empty()) {
+      zone(zi).ancestors[i].zone = path[i];
+    }
+  }
   // Last: should the deadline end a long walk, everything above is recorded already.
   if (m_options.walk) {
     co_await walk_nsec_chain(zi);
@@ -1394,6 +1506,21 @@ asio::awaitable<Descent> Walker::locate(std::string qname, std::string qtype) {
     out.error = fmt::format("no --server answered {} {} authoritatively: {}", qname, qtype, race.summary);
   }
   co_return out;
+}
+
+// True when some record of `zone` says `text`: a walk error, a lookup error, a question's detail.
+bool mentions(const ZoneSnapshot& zone, const std::string& text) {
+  const auto in = [&text](const std::string& s) { return s.find(text) != std::string::npos; };
+  const auto in_exchange = [&in](const Exchange& e) { return in(e.detail); };
+  return std::any_of(zone.walk_errors.begin(), zone.walk_errors.end(), in) ||
+         std::any_of(zone.name_servers.begin(), zone.name_servers.end(),
+                     [&](const NameServer& ns) { return in(ns.resolution_error); }) ||
+         std::any_of(zone.servers.begin(), zone.servers.end(),
+                     [&](const ServerProbe& p) { return std::any_of(p.exchanges.begin(), p.exchanges.end(), in_exchange); }) ||
+         std::any_of(zone.parent_views.begin(), zone.parent_views.end(),
+                     [&](const ParentView& v) { return in_exchange(v.referral) || in_exchange(v.ds); }) ||
+         std::any_of(zone.ancestors.begin(), zone.ancestors.end(),
+                     [&](const AncestorZone& a) { return in_exchange(a.dnskey) || in_exchange(a.ds); });
 }
 
 std::int64_t unix_now() {
@@ -1584,6 +1711,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
   if (options.walk && options.walk_limit == 0) {
     return fail("probe options: the walk limit must be positive");
   }
+  if (options.max_queries_per_zone == 0 || options.max_queries == 0) {
+    return fail("probe options: the query bounds must be positive");
+  }
   for (const NameQuery& q : options.name_queries) {
     if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(), [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {
       return fail(fmt::format("probe options: {} {} is for {}, which is not audited", q.qname, q.qtype, q.zone));
@@ -1661,17 +1791,37 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
       // A zone whose tasks the deadline cut (gather() returns at the deadline) may look finished:
       // a server never asked, or a query never sent, says it was not.
       for (ZoneSnapshot& z : snapshot.zones) {
-        const bool cut = std::any_of(z.servers.begin(), z.servers.end(), [](const ServerProbe& p) {
-          return std::none_of(p.exchanges.begin(), p.exchanges.end(), [](const Exchange& e) { return e.qtype == "SOA"; }) ||
-                 std::any_of(p.exchanges.begin(), p.exchanges.end(),
-                             [](const Exchange& e) { return e.detail == k_not_sent_by_deadline; });
-        });
+        const auto by_deadline = [](const Exchange& e) {
+          return e.outcome == Outcome::not_asked && (e.detail == k_not_sent_by_deadline || e.detail == k_cut_by_deadline);
+        };
+        const bool cut =
+            std::any_of(z.servers.begin(), z.servers.end(), [&](const ServerProbe& p) {
+              return std::none_of(p.exchanges.begin(), p.exchanges.end(), [](const Exchange& e) { return e.qtype == "SOA"; }) ||
+                     std::any_of(p.exchanges.begin(), p.exchanges.end(), by_deadline);
+            }) ||
+            std::any_of(z.parent_views.begin(), z.parent_views.end(),
+                        [&](const ParentView& v) { return by_deadline(v.referral) || by_deadline(v.ds); }) ||
+            std::any_of(z.ancestors.begin(), z.ancestors.end(),
+                        [&](const AncestorZone& a) { return by_deadline(a.dnskey) || by_deadline(a.ds); }) ||
+            std::any_of(z.name_servers.begin(), z.name_servers.end(), [](const NameServer& ns) {
+              return ns.addresses.empty() && ns.resolution_error.starts_with(k_lookup_cut_short);
+            });
         if (cut && std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") == z.walk_errors.end()) {
           z.walk_errors.push_back("audit deadline reached");
         }
       }
     }
     walker.m_limiter->stop();
+    // A bound reached is said by every zone it left questions unasked in (their details, the
+    // walk's and the lookups' errors name it), for the engine's internal/audit-incomplete.
+    for (const std::string& bound : walker.m_bounds_hit) {
+      const std::string named = fmt::format("the bound {} was reached", bound);
+      for (ZoneSnapshot& z : snapshot.zones) {
+        if (mentions(z, named)) {
+          z.walk_errors.push_back(fmt::format("{}{}", k_bound_reached, bound));
+        }
+      }
+    }
     // Our own failures are never observations of a server: every zone says the walk had them
     // (the engine reports internal/probe-failed, exit status 2).
     for (const std::string& error : walker.m_internal_errors) {

@@ -45,7 +45,18 @@ struct ProbeOptions {
   std::vector<NameQuery> name_queries;            // --name: extra queries, each to one zone's servers
   bool walk = false;                              // --walk: follow each NSEC zone's chain (nsec_walk.hpp)
   std::uint64_t walk_limit = 10000;               // --walk-limit: owner names walked per zone
+  // --max-queries-per-zone: questions asked of one zone's servers, not counting those of --name,
+  // --zone-file and --walk (bounded by their own lists and limits); TCP after TC=1 is part of
+  // the question. Past it, the zone's further questions are not asked (Outcome::not_asked).
+  std::uint64_t max_queries_per_zone = 10000;
+  // --max-queries: queries sent in the whole run, every zone and every ancestor together.
+  std::uint64_t max_queries = 20'000'000;
 };
+
+// Bounds of the walker that are not options, as named in `k_bound_reached` walk errors.
+inline constexpr int k_max_referrals = 30;         // referrals followed in one descent from a known cut
+inline constexpr int k_max_resolution_depth = 6;   // name-server address lookups nested in one another
+                                                   // (the servers of the servers..., CNAMEs included)
 
 // Turns `audit --name` values ("NAME" or "NAME/TYPE") into queries for the servers of `zones`
 // (normalised): NAME is normalised and belongs to the longest zone it is at or below; TYPE is a

@@ -149,9 +149,11 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
   ZoneObservations out;
   for (const NameServer& ns : zone.name_servers) {
     if (ns.addresses.empty()) {
-      out.without_address.push_back(&ns);
+      // A lookup cut short says nothing about the name: its addresses are unknown.
+      (ns.resolution_error.starts_with(k_lookup_cut_short) ? out.not_resolved : out.without_address).push_back(&ns);
     }
   }
+  out.any_server_unknown = !out.not_resolved.empty();
   for (const ServerProbe& probe : zone.servers) {
     ServerState s;
     s.probe = &probe;
@@ -169,6 +171,8 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
     if (answer != nullptr && answer->outcome == Outcome::answered && answer->tc) {
       if (s.tcp_ok) {
         answer = s.soa_tcp;
+      } else if (s.soa_tcp == nullptr || s.soa_tcp->outcome == Outcome::not_asked) {
+        answer = s.soa_tcp;  // whether TCP delivers is unknown: not_asked below
       } else {
         s.status = ServerStatus::truncated_only;
         s.detail = fmt::format("UDP answer truncated (TC=1) and TCP failed: {}",
@@ -177,9 +181,13 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
         continue;
       }
     }
-    if (answer == nullptr) {
-      s.status = ServerStatus::unreachable;
-      s.detail = "no SOA query was made";
+    if (answer == nullptr || answer->outcome == Outcome::not_asked) {
+      // Never "unreachable": the deadline, a signal or a bound ended the audit before the SOA
+      // query was sent or answered (a question never asked is unknown, never no).
+      s.status = ServerStatus::not_asked;
+      s.detail = answer == nullptr ? std::string("the SOA query was not made before the audit ended")
+                                   : describe_failure(*answer);
+      out.any_server_unknown = true;
     } else if (answer->outcome != Outcome::answered) {
       s.status = ServerStatus::unreachable;
       s.detail = describe_failure(*answer);

@@ -19,6 +19,8 @@ enum class ServerStatus : std::uint8_t {
   not_authoritative,  // answers, but without AA or without the SOA (referral, other RCODE)
   truncated_only,     // UDP answer truncated and TCP gives nothing: cannot deliver the answer
   malformed,          // answers that resolvers drop as malformed (RFC 6891 §6.1.1: several OPT, ...)
+  not_asked,          // its SOA query was never sent, or cut off before its own timeout, by the
+                      // --deadline, SIGINT/SIGTERM or a bound: unknown, no rule judges it
 };
 
 struct ServerState {
@@ -36,7 +38,9 @@ struct ServerState {
 struct ZoneObservations {
   std::vector<ServerState> servers;
   std::vector<const NameServer*> without_address;  // NS names no address was found for
+  std::vector<const NameServer*> not_resolved;     // NS names whose lookup was cut short (k_lookup_cut_short): unknown
   bool any_server_ok = false;
+  bool any_server_unknown = false;  // some server not_asked, or some name not_resolved
 };
 
 ZoneObservations observe(const ZoneSnapshot& zone);

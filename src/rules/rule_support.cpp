@@ -33,9 +33,10 @@ void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status,
     f.location = at(ctx, s.label, ctx.zone_name(), "SOA");
     f.message = fmt::format("{} {}: {}", s.label, what, s.detail);
     f.servers = {s.label};
-    f.severity = obs.any_server_ok ? Severity::warning : Severity::error;
+    // Servers not asked (deadline, signal, bound) may answer: only a known total failure is an error.
+    f.severity = obs.any_server_ok || obs.any_server_unknown ? Severity::warning : Severity::error;
     f.resolver = lame_impact(ctx);
-    if (!obs.any_server_ok) {
+    if (!obs.any_server_ok && !obs.any_server_unknown) {
       f.evidence.push_back("no server of the zone gives a usable answer: resolution fails");
     }
     sink.add_graded(std::move(f));

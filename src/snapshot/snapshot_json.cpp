@@ -31,6 +31,7 @@ std::string_view to_string(Outcome outcome) noexcept {
   case Outcome::malformed: return "malformed";
   case Outcome::mismatched: return "mismatched";
   case Outcome::tcp_failed: return "tcp-failed";
+  case Outcome::not_asked: return "not-asked";
   }
   return "unknown";
 }
@@ -50,7 +51,7 @@ constexpr WalkStatus k_walk_statuses[] = {WalkStatus::complete, WalkStatus::inco
 
 constexpr Outcome k_outcomes[] = {Outcome::answered, Outcome::timeout, Outcome::unreachable,
                                   Outcome::network_error, Outcome::malformed, Outcome::mismatched,
-                                  Outcome::tcp_failed};
+                                  Outcome::tcp_failed, Outcome::not_asked};
 
 json to_json(const Exchange& e) {
   return json{{"qname", e.qname},       {"qtype", e.qtype},         {"transport", to_string(e.transport)},
@@ -177,6 +178,9 @@ Exchange exchange_from(const Reader& r, const json& j) {
   e.transport = transport == "udp" ? Transport::udp : Transport::tcp;
   e.outcome = outcome_from(r.get<std::string>(j, "outcome"));
   e.detail = r.get<std::string>(j, "detail");
+  if (e.outcome == Outcome::timeout && e.detail == k_not_sent_by_deadline) {
+    e.outcome = Outcome::not_asked;  // saved before Outcome::not_asked existed: the query was never sent
+  }
   e.rcode = r.get<int>(j, "rcode");
   e.aa = r.get<bool>(j, "aa");
   e.tc = r.get<bool>(j, "tc");

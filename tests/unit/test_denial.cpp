@@ -10,6 +10,8 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_store.hpp"
 #include "dnssec/denial.hpp"
+#include "test_temp_dir.hpp"
+#include "zonewarden/audit.hpp"
 
 using namespace zw;
 using dnssec::DenialAnalysis;
@@ -453,4 +455,45 @@ TEST_CASE("dnssec::analyse_denial hashes many names, one root cause stays one fa
   CHECK(d.nsec3[0].skipped.total == 200000);
   CHECK(d.nsec3[0].skipped_missing == 200000);
   CHECK(d.bitmaps.empty());
+}
+
+TEST_CASE("check: the NSEC3 iterations bound reached is internal/audit-incomplete naming it") {
+  // The bound is ours (bounded work): the report must say that the chain was not verified, and
+  // what validators do with that many iterations, never pass in silence.
+  Nsec3Zone z;
+  z.params.iterations = dnssec::k_max_hashed_iterations + 1;
+  std::string text;
+  for (const std::string& line : z.lines()) {
+    text += line + "\n";
+  }
+  const test::TempDir dir;
+  const std::string path = dir.file("example.zone", text);
+  EngineOptions options;
+  options.now = 1'800'000'000;
+  const Result<ZoneResult> result = check_zone_file(path, CheckOptions{}, options);
+  REQUIRE(result.has_value());
+  std::vector<const Finding*> bound;
+  for (const Finding& f : result->findings) {
+    if (f.rule == "internal/audit-incomplete") {
+      bound.push_back(&f);
+    }
+  }
+  REQUIRE(bound.size() == 1);
+  CHECK(bound[0]->severity == Severity::error);
+  CHECK(bound[0]->message.find("NSEC3 iterations hashed (2500)") != std::string::npos);
+  CHECK(std::any_of(bound[0]->evidence.begin(), bound[0]->evidence.end(),
+                    [](const std::string& e) { return e.find("Knot Resolver") != std::string::npos; }));
+  // The count itself is the zone's fault, reported with what validators do with it.
+  CHECK(std::any_of(result->findings.begin(), result->findings.end(),
+                    [](const Finding& f) { return f.rule == "dnssec/nsec3-parameters"; }));
+
+  z.params.iterations = dnssec::k_max_hashed_iterations;  // at the bound: hashed, no such finding
+  text.clear();
+  for (const std::string& line : z.lines()) {
+    text += line + "\n";
+  }
+  const Result<ZoneResult> at = check_zone_file(dir.file("at.zone", text), CheckOptions{}, options);
+  REQUIRE(at.has_value());
+  CHECK(std::none_of(at->findings.begin(), at->findings.end(),
+                     [](const Finding& f) { return f.rule == "internal/audit-incomplete"; }));
 }

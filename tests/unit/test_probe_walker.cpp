@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "probe/walker.hpp"
+#include "rules/observations.hpp"
 #include "snapshot/probe_queries.hpp"
 #include "test_probe_fakens.hpp"
 
@@ -410,6 +411,72 @@ TEST_CASE("probe::audit_walk finds the NODATA probe name in the zone's own NS se
   CHECK(got[0]->rcode == 0);
   CHECK(has_type(got[0]->authority, "NSEC"));
   CHECK(exchanges_for(z.servers[0], "ns3.example.test.", "NULL").empty());
+}
+
+TEST_CASE("probe::audit_walk: a query the deadline cuts off is not asked, never a timeout") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  probe::ProbeOptions options = lab_options();
+  // 127.0.0.3 drops everything: with a 5 s timeout, the 700 ms deadline cuts its queries off.
+  options.timeout = 5000ms;
+  options.deadline = 700ms;
+  options.servers = {{"ns1.example.test", "127.0.0.4"}, {"ns2.example.test", "127.0.0.3"}};
+  const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+  REQUIRE(result.has_value());
+  const ZoneSnapshot& z = result->zones.at(0);
+  CHECK(std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") != z.walk_errors.end());
+  for (const ServerProbe& p : z.servers) {
+    for (const Exchange& e : p.exchanges) {
+      CHECK_MESSAGE(e.outcome != Outcome::timeout, p.address << " " << e.qname << " " << e.qtype << ": " << e.detail);
+    }
+  }
+  const rules::ZoneObservations obs = rules::observe(z);
+  for (const rules::ServerState& s : obs.servers) {
+    CHECK_MESSAGE(s.status == (s.probe->address == "127.0.0.3" ? rules::ServerStatus::not_asked : rules::ServerStatus::ok),
+                  s.label << ": " << s.detail);
+  }
+}
+
+TEST_CASE("probe::audit_walk --max-queries-per-zone: past it the zone's questions are not asked") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  probe::ProbeOptions options = lab_options();
+  options.max_queries_per_zone = 3;
+  options.servers = {{"ns1.example.test", "127.0.0.4"}, {"ns.elsewhere.org", "127.0.0.5"}};
+  const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+  REQUIRE(result.has_value());
+  const ZoneSnapshot& z = result->zones.at(0);
+  CHECK(std::find(z.walk_errors.begin(), z.walk_errors.end(), "bound reached: --max-queries-per-zone (3)") !=
+        z.walk_errors.end());
+  std::size_t asked = 0;
+  std::size_t unasked = 0;
+  for (const ServerProbe& p : z.servers) {
+    for (const Exchange& e : p.exchanges) {
+      CHECK(e.outcome != Outcome::timeout);
+      if (e.outcome == Outcome::not_asked) {
+        ++unasked;
+        CHECK(e.detail.find("--max-queries-per-zone (3)") != std::string::npos);
+      } else {
+        ++asked;
+      }
+    }
+  }
+  CHECK(asked == 3);  // no answer here is truncated: one exchange per question
+  CHECK(unasked > 0);
+}
+
+TEST_CASE("probe::audit_walk --max-queries: the run's bound, said by every zone it cut short") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  probe::ProbeOptions options = lab_options();
+  options.max_queries = 2;
+  const Result<Snapshot> result = probe::audit_walk({"example.test.", "lame.test."}, options);
+  REQUIRE(result.has_value());
+  for (const ZoneSnapshot& z : result->zones) {
+    CHECK_MESSAGE(std::find(z.walk_errors.begin(), z.walk_errors.end(), "bound reached: --max-queries (2)") !=
+                      z.walk_errors.end(),
+                  z.zone);
+  }
 }
 
 TEST_CASE("probe::audit_walk respects the overall deadline") {

@@ -5,6 +5,10 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <string>
+#include <vector>
+
 #include "rules/verdicts.hpp"
 #include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
@@ -117,4 +121,123 @@ TEST_CASE("audit: the prober's own failure is internal/probe-failed, never a fau
     internal = internal || f.rule == "internal/probe-failed";
   }
   CHECK(internal);
+}
+
+namespace {
+
+zw::Exchange answered_soa(const std::string& zone) {
+  zw::Exchange e;
+  e.qname = zone;
+  e.qtype = "SOA";
+  e.outcome = zw::Outcome::answered;
+  e.rcode = 0;
+  e.aa = true;
+  e.answer = {zone + " 300 IN SOA ns1." + zone + " h.invalid. 1 7200 3600 1209600 300"};
+  return e;
+}
+
+zw::Exchange not_asked(const std::string& qname, const std::string& qtype, zw::Transport transport) {
+  zw::Exchange e;
+  e.qname = qname;
+  e.qtype = qtype;
+  e.transport = transport;
+  e.detail = std::string(zw::k_not_sent_by_deadline);
+  return e;
+}
+
+std::vector<std::string> rules_of(const zw::ZoneResult& z) {
+  std::vector<std::string> out;
+  for (const zw::Finding& f : z.findings) {
+    out.push_back(f.rule);
+  }
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& rule) {
+  return std::find(v.begin(), v.end(), rule) != v.end();
+}
+
+} // namespace
+
+TEST_CASE("audit: what the deadline left unasked is unknown, never a silent server or an insecure chain") {
+  // ns1 answered over UDP and TCP; ns2 was probed but its queries were not sent or were cut off
+  // by the deadline; ns3 was never probed; ns4's address lookup was cut short; the root's DNSKEY
+  // query was never answered.
+  const std::string apex = "example.test.";
+  zw::Snapshot snapshot;
+  snapshot.trust_anchor = {". 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D"};
+  zw::ZoneSnapshot zone;
+  zone.zone = apex;
+  zone.parent = "test.";
+  zone.walk_errors = {"audit deadline reached"};
+  zw::ServerProbe ns1{"ns1." + apex, "192.0.2.1", {answered_soa(apex), answered_soa(apex)}};
+  ns1.exchanges[1].transport = zw::Transport::tcp;
+  zw::ServerProbe ns2{"ns2." + apex, "192.0.2.2",
+                      {not_asked(apex, "SOA", zw::Transport::udp), not_asked(apex, "SOA", zw::Transport::tcp)}};
+  ns2.exchanges[1].detail = "audit deadline reached before the server answered";
+  zone.servers = {ns1, ns2};
+  for (const char* name : {"ns1", "ns2", "ns3", "ns4"}) {
+    zw::NameServer ns;
+    ns.name = std::string(name) + "." + apex;
+    ns.at_parent = true;
+    zone.name_servers.push_back(ns);
+  }
+  zone.name_servers[0].addresses = {"192.0.2.1"};
+  zone.name_servers[1].addresses = {"192.0.2.2"};
+  zone.name_servers[2].addresses = {"192.0.2.3"};
+  zone.name_servers[3].resolution_error = std::string(zw::k_lookup_cut_short) + ": audit deadline reached";
+  zw::AncestorZone root;
+  root.zone = ".";
+  root.dnskey = not_asked(".", "DNSKEY", zw::Transport::udp);
+  zone.ancestors = {root};
+  snapshot.zones.push_back(zone);
+  zw::EngineOptions options;
+  options.now = 1'800'000'000;
+  const zw::AuditResult result = zw::run_audit_rules(snapshot, options);
+  REQUIRE(result.zones.size() == 1);
+  const zw::ZoneResult& z = result.zones[0];
+  const std::vector<std::string> rules = rules_of(z);
+  CHECK_MESSAGE(!has(rules, "delegation/lame-unreachable"), "no server blamed for the deadline");
+  CHECK_MESSAGE(!has(rules, "protocol/tcp-unsupported"), "a TCP query not answered in time is no verdict");
+  CHECK(has(rules, "internal/audit-incomplete"));
+  CHECK(z.chain == "indeterminate");
+  for (const zw::Finding& f : z.findings) {
+    if (f.rule == "internal/audit-incomplete") {
+      // ns2 (cut off) and ns3 (never probed): two server addresses; ns2's two questions and the
+      // root's DNSKEY query; ns4's lookup.
+      CHECK_MESSAGE(f.message.find("2 server address(es) and 3 question(s)") != std::string::npos, f.message);
+      CHECK_MESSAGE(f.message.find("1 name-server name(s) not resolved") != std::string::npos, f.message);
+    }
+  }
+}
+
+TEST_CASE("audit: a bound reached is internal/audit-incomplete naming the bound, once per bound") {
+  zw::Snapshot snapshot;
+  zw::ZoneSnapshot zone;
+  zone.zone = "example.test.";
+  zone.undelegated = true;
+  zone.walk_errors = {std::string(zw::k_bound_reached) + "--max-queries-per-zone (3)",
+                      std::string(zw::k_bound_reached) + "--max-queries (20000000)"};
+  zw::ServerProbe ns1{"ns1.example.test.", "192.0.2.1", {answered_soa("example.test.")}};
+  zw::Exchange cut = not_asked("example.test.", "SOA", zw::Transport::tcp);
+  cut.detail = "the bound --max-queries-per-zone (3) was reached";
+  ns1.exchanges.push_back(cut);
+  zone.servers = {ns1};
+  snapshot.zones.push_back(zone);
+  zw::EngineOptions options;
+  options.now = 1'800'000'000;
+  const zw::AuditResult result = zw::run_audit_rules(snapshot, options);
+  std::vector<std::string> bounds;
+  for (const zw::Finding& f : result.zones.at(0).findings) {
+    CHECK_MESSAGE(f.rule != "protocol/tcp-unsupported", f.message);
+    if (f.rule == "internal/audit-incomplete") {
+      CHECK(f.severity == zw::Severity::error);
+      bounds.push_back(f.message);
+    }
+  }
+  REQUIRE(bounds.size() == 2);
+  CHECK(std::any_of(bounds.begin(), bounds.end(),
+                    [](const std::string& m) { return m.find("--max-queries-per-zone (3)") != std::string::npos; }));
+  CHECK(std::any_of(bounds.begin(), bounds.end(),
+                    [](const std::string& m) { return m.find("--max-queries (20000000)") != std::string::npos; }));
 }

@@ -121,3 +121,35 @@ TEST_CASE("snapshot::the --zone-file copy survives a round trip and is absent wi
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().message.find("zone_file") != std::string::npos);
 }
+
+TEST_CASE("snapshot::a question not asked survives a round trip; older snapshots say it with timeout") {
+  Snapshot s = sample();
+  Exchange cut;
+  cut.qname = "example.";
+  cut.qtype = "DNSKEY";
+  cut.detail = "the bound --max-queries-per-zone (3) was reached";
+  CHECK(cut.outcome == Outcome::not_asked);  // an exchange that never happened is not a timeout
+  s.zones[0].servers[0].exchanges.push_back(cut);
+  const std::string text = snapshot_to_json(s);
+  CHECK(text.find("\"not-asked\"") != std::string::npos);
+  const auto back = snapshot_from_json(text);
+  REQUIRE(back.has_value());
+  CHECK(back->zones[0].servers[0].exchanges.back().outcome == Outcome::not_asked);
+  CHECK(back->zones[0].servers[0].exchanges.back().detail == cut.detail);
+
+  // Saved before Outcome::not_asked: the deadline's "not sent" was a timeout with this detail.
+  Snapshot old = sample();
+  Exchange unsent = cut;
+  unsent.outcome = Outcome::timeout;
+  unsent.detail = std::string(k_not_sent_by_deadline);
+  Exchange silent = cut;
+  silent.outcome = Outcome::timeout;
+  silent.detail = "no response within 2000 ms (2 transmission(s))";
+  old.zones[0].servers[0].exchanges.push_back(unsent);
+  old.zones[0].servers[0].exchanges.push_back(silent);
+  const auto read = snapshot_from_json(snapshot_to_json(old));
+  REQUIRE(read.has_value());
+  const std::vector<Exchange>& got = read->zones[0].servers[0].exchanges;
+  CHECK(got[got.size() - 2].outcome == Outcome::not_asked);
+  CHECK(got.back().outcome == Outcome::timeout);  // a real timeout stays one
+}

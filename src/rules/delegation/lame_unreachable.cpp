@@ -19,7 +19,7 @@ public:
       f.message = fmt::format("name server {} has no address: {}", ns->name,
                               ns->resolution_error.empty() ? "no A or AAAA record found" : ns->resolution_error);
       f.servers = {ns->name};
-      f.severity = obs.any_server_ok ? Severity::warning : Severity::error;
+      f.severity = obs.any_server_ok || obs.any_server_unknown ? Severity::warning : Severity::error;
       f.resolver = lame_impact(ctx);
       sink.add_graded(std::move(f));
     }

@@ -145,7 +145,9 @@ public:
         capped.add_graded(std::move(out));
       }
     }
-    if (d->chain && d->nsec3_checked) {
+    // Also a chain hashed too often to verify (above dnssec::k_max_hashed_iterations): its cost
+    // is this rule's finding, the unverified chain the engine's internal/audit-incomplete.
+    if (d->chain && (d->nsec3_checked || d->nsec3_not_hashed != 0)) {
       judge_hash_cost(ctx, *d, capped);
     }
     capped.finish("NSEC3PARAM", "NSEC3 parameter faults");

@@ -15,14 +15,14 @@ public:
       // RFC 7766 §5: TCP is mandatory for every authoritative server. Only servers that answer
       // over UDP count here; a server that answers nothing at all is lame, not this.
       const bool udp_answers = s.soa_udp != nullptr && s.soa_udp->outcome == Outcome::answered;
-      if (!udp_answers || s.tcp_ok) {
+      // A TCP query the deadline, a signal or a bound kept from being made or answered is unknown.
+      const bool tcp_unknown = s.soa_tcp == nullptr || s.soa_tcp->outcome == Outcome::not_asked;
+      if (!udp_answers || s.tcp_ok || tcp_unknown) {
         continue;
       }
       Finding f;
       f.location = at(ctx, s.label, ctx.zone_name(), "SOA");
-      const std::string why = s.soa_tcp == nullptr
-                                  ? std::string("no TCP query was made")
-                                  : fmt::format("{}{}", to_string(s.soa_tcp->outcome),
+      const std::string why = fmt::format("{}{}", to_string(s.soa_tcp->outcome),
                                                 s.soa_tcp->detail.empty() ? "" : " (" + s.soa_tcp->detail + ")");
       f.message = fmt::format("{} answers over UDP but not over TCP: {}", s.label, why);
       f.servers = {s.label};
