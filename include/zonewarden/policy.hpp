@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zonewarden/audit.hpp"
@@ -30,10 +31,17 @@ struct Policy {
   unsigned max_nsec3_iterations = 0;             // RFC 9276 §3.1
 };
 
+// The two syntaxes of profiles and waiver files.
+enum class ConfigFormat : std::uint8_t { toml, yaml };
+
 // Loads a profile: "default" and "strict" are bundled; anything else is a path to a TOML
 // (.toml) or YAML (.yaml/.yml) file. An unknown key, an unknown rule id (or a glob matching no
 // rule), a bad severity or a bad value is an Error naming the file and key.
 Result<Policy> load_policy(const std::string& name_or_path);
+// Reads a profile from `text` in `format`, as load_policy reads a file named `name`: `name`
+// stands for the file in messages, and its stem is the profile's name unless the text names
+// one. `name` itself is never opened.
+Result<Policy> parse_policy(std::string_view text, ConfigFormat format, const std::string& name);
 
 // Is rule `id` enabled under `policy`?
 bool rule_enabled(const Policy& policy, std::string_view id);
@@ -62,6 +70,8 @@ struct Baseline {
 // Reads the JSON report at `path` (render_json's format, schema 1). Members it does not need are
 // ignored; a missing or mistyped member it needs is an Error naming the file and the member.
 Result<Baseline> load_baseline(const std::string& path);
+// The same for a report already in memory; `name` stands for the file in messages.
+Result<Baseline> parse_baseline(std::string_view text, const std::string& name);
 // Marks findings present in `baseline` as suppressed ("baseline"); nothing is removed. A
 // finding that is already suppressed keeps its reason; the tool's own findings are never hidden.
 void apply_baseline(const Baseline& baseline, AuditResult& result);
@@ -77,6 +87,8 @@ struct Waiver {
 // Reads a waiver file: TOML (`[[waiver]]` tables) or YAML (a list under `waivers:`). `rule` is
 // an exact id or a glob; `reason` and `expires` ("2026-12-31" or RFC 3339) are required.
 Result<std::vector<Waiver>> load_waivers(const std::string& path);  // TOML or YAML
+// The same for text already in memory, in `format`; `name` stands for the file in messages.
+Result<std::vector<Waiver>> parse_waivers(std::string_view text, ConfigFormat format, const std::string& name);
 // A waiver is active while `now` < `expires`. An active waiver marks the findings it matches
 // suppressed ("waived: <reason> (until <date>)"). An expired one suppresses nothing and adds a
 // `policy/waiver-expired` warning to the zone it names, or to every zone when it names none.

@@ -45,53 +45,57 @@ Baseline::Key key_of(const Finding& finding) {
 
 Result<Baseline> load_baseline(const std::string& path) {
   ZW_TRY_ASSIGN(const std::string text, util::read_file(path));
+  return parse_baseline(text, path);
+}
+
+Result<Baseline> parse_baseline(std::string_view text, const std::string& name) {
   auto parsed = util::parse_json(text);
   if (!parsed) {
-    return fail(fmt::format("{}: not a JSON report: {}", path, parsed.error().message));
+    return fail(fmt::format("{}: not a JSON report: {}", name, parsed.error().message));
   }
   const json report = std::move(*parsed);
   if (!report.is_object()) {
-    return fail(fmt::format("{}: not a zonewarden JSON report (expected an object, got {})", path, report.type_name()));
+    return fail(fmt::format("{}: not a zonewarden JSON report (expected an object, got {})", name, report.type_name()));
   }
-  ZW_TRY_ASSIGN(const std::string tool, string_member(report, "tool", path, "tool"));
+  ZW_TRY_ASSIGN(const std::string tool, string_member(report, "tool", name, "tool"));
   if (tool != "zonewarden") {
-    return fail(fmt::format("{}: key tool: \"{}\", not a zonewarden JSON report", path, util::quote_input(tool)));
+    return fail(fmt::format("{}: key tool: \"{}\", not a zonewarden JSON report", name, util::quote_input(tool)));
   }
-  ZW_TRY_ASSIGN(const json* schema, member(report, "schema", json::value_t::number_integer, path, "schema"));
+  ZW_TRY_ASSIGN(const json* schema, member(report, "schema", json::value_t::number_integer, name, "schema"));
   if (schema->get<std::int64_t>() != 1) {
-    return fail(fmt::format("{}: key schema: version {} is not supported (this zonewarden reads 1)", path,
+    return fail(fmt::format("{}: key schema: version {} is not supported (this zonewarden reads 1)", name,
                             schema->get<std::int64_t>()));
   }
-  ZW_TRY_ASSIGN(const json* zones, member(report, "zones", json::value_t::array, path, "zones"));
+  ZW_TRY_ASSIGN(const json* zones, member(report, "zones", json::value_t::array, name, "zones"));
   Baseline baseline;
   for (std::size_t z = 0; z < zones->size(); ++z) {
     const json& zone = (*zones)[z];
     const std::string zone_key = fmt::format("zones[{}]", z);
     if (!zone.is_object()) {
-      return fail(fmt::format("{}: key {}: expected object, got {}", path, zone_key, zone.type_name()));
+      return fail(fmt::format("{}: key {}: expected object, got {}", name, zone_key, zone.type_name()));
     }
-    ZW_TRY_ASSIGN(const json* findings, member(zone, "findings", json::value_t::array, path, zone_key + ".findings"));
+    ZW_TRY_ASSIGN(const json* findings, member(zone, "findings", json::value_t::array, name, zone_key + ".findings"));
     for (std::size_t i = 0; i < findings->size(); ++i) {
       const json& f = (*findings)[i];
       const std::string key = fmt::format("{}.findings[{}]", zone_key, i);
       if (!f.is_object()) {
-        return fail(fmt::format("{}: key {}: expected object, got {}", path, key, f.type_name()));
+        return fail(fmt::format("{}: key {}: expected object, got {}", name, key, f.type_name()));
       }
       Baseline::Key entry;
-      ZW_TRY_ASSIGN(entry.rule, string_member(f, "rule", path, key + ".rule"));
-      ZW_TRY_ASSIGN(entry.zone, string_member(f, "zone", path, key + ".zone"));
+      ZW_TRY_ASSIGN(entry.rule, string_member(f, "rule", name, key + ".rule"));
+      ZW_TRY_ASSIGN(entry.zone, string_member(f, "zone", name, key + ".zone"));
       // render_json writes a finding seen on every server alike with "server": null.
       const auto server = f.find("server");
       if (server == f.end()) {
-        return fail(fmt::format("{}: key {}.server: missing (not a zonewarden JSON report?)", path, key));
+        return fail(fmt::format("{}: key {}.server: missing (not a zonewarden JSON report?)", name, key));
       }
       if (server->is_string()) {
         entry.server = server->get<std::string>();
       } else if (!server->is_null()) {
-        return fail(fmt::format("{}: key {}.server: expected string or null, got {}", path, key, server->type_name()));
+        return fail(fmt::format("{}: key {}.server: expected string or null, got {}", name, key, server->type_name()));
       }
-      ZW_TRY_ASSIGN(entry.owner, string_member(f, "owner", path, key + ".owner"));
-      ZW_TRY_ASSIGN(entry.type, string_member(f, "type", path, key + ".type"));
+      ZW_TRY_ASSIGN(entry.owner, string_member(f, "owner", name, key + ".owner"));
+      ZW_TRY_ASSIGN(entry.type, string_member(f, "type", name, key + ".type"));
       baseline.keys.push_back(std::move(entry));
     }
   }

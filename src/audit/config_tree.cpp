@@ -332,17 +332,18 @@ Result<ConfigNode> parse_yaml(std::string_view text, const std::string& file) {
   }
 }
 
-Result<ConfigNode> read_config_file(const std::string& path) {
-  const auto ends_with = [&](std::string_view suffix) {
-    return path.size() >= suffix.size() && path.compare(path.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  const bool toml = ends_with(".toml");
-  const bool yaml = ends_with(".yaml") || ends_with(".yml");
-  if (!toml && !yaml) {
-    return fail(fmt::format("{}: unknown file type (use .toml, .yaml or .yml)", path));
+Result<ConfigNode> parse_config(std::string_view text, ConfigFormat format, const std::string& file) {
+  return format == ConfigFormat::toml ? parse_toml(text, file) : parse_yaml(text, file);
+}
+
+Result<ConfigFormat> config_format_of(const std::string& path) {
+  if (path.ends_with(".toml")) {
+    return ConfigFormat::toml;
   }
-  ZW_TRY_ASSIGN(const std::string text, util::read_file(path));
-  return toml ? parse_toml(text, path) : parse_yaml(text, path);
+  if (path.ends_with(".yaml") || path.ends_with(".yml")) {
+    return ConfigFormat::yaml;
+  }
+  return fail(fmt::format("{}: unknown file type (use .toml, .yaml or .yml)", path));
 }
 
 std::string file_stem(std::string_view path) {

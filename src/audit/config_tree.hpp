@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "zonewarden/error.hpp"
+#include "zonewarden/policy.hpp"
 
 namespace zw::audit {
 
@@ -49,8 +50,11 @@ Result<ConfigNode> parse_toml(std::string_view text, const std::string& file);
 // non-string keys are errors, so YAML is no looser than TOML.
 Result<ConfigNode> parse_yaml(std::string_view text, const std::string& file);
 
-// Reads `path` and parses it by its extension: .toml, .yaml or .yml; any other is an Error.
-Result<ConfigNode> read_config_file(const std::string& path);
+// Parses `text` as `format` (parse_toml or parse_yaml); `file` names it in messages.
+Result<ConfigNode> parse_config(std::string_view text, ConfigFormat format, const std::string& file);
+
+// The format of the file at `path` by its extension: .toml, .yaml or .yml; any other is an Error.
+Result<ConfigFormat> config_format_of(const std::string& path);
 
 // The file name without directory and extension ("profiles/acme.toml" -> "acme").
 std::string file_stem(std::string_view path);

@@ -9,6 +9,7 @@
 #include "audit/bundled_profiles.hpp"
 #include "audit/config_tree.hpp"
 #include "audit/finding_order.hpp"
+#include "util/files.hpp"
 #include "util/time.hpp"
 #include "zonewarden/policy.hpp"
 #include "zonewarden/rule.hpp"
@@ -195,8 +196,14 @@ Result<Policy> load_policy(const std::string& name_or_path) {
                             util::quote_input(name_or_path),
                             fmt::join(bundled_profile_names(), ", ")));
   }
-  ZW_TRY_ASSIGN(const ConfigNode root, audit::read_config_file(name_or_path));
-  return policy_from_tree(root, name_or_path, audit::file_stem(name_or_path));
+  ZW_TRY_ASSIGN(const ConfigFormat format, audit::config_format_of(name_or_path));
+  ZW_TRY_ASSIGN(const std::string text, util::read_file(name_or_path));
+  return parse_policy(text, format, name_or_path);
+}
+
+Result<Policy> parse_policy(std::string_view text, ConfigFormat format, const std::string& name) {
+  ZW_TRY_ASSIGN(const ConfigNode root, audit::parse_config(text, format, name));
+  return policy_from_tree(root, name, audit::file_stem(name));
 }
 
 bool rule_enabled(const Policy& policy, std::string_view id) {

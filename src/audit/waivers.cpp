@@ -8,6 +8,7 @@
 
 #include "audit/config_tree.hpp"
 #include "audit/finding_order.hpp"
+#include "util/files.hpp"
 #include "util/time.hpp"
 #include "zonewarden/policy.hpp"
 
@@ -197,19 +198,25 @@ Finding expired_finding(const Waiver& waiver, const std::string& zone) {
 } // namespace
 
 Result<std::vector<Waiver>> load_waivers(const std::string& path) {
-  ZW_TRY_ASSIGN(const ConfigNode root, audit::read_config_file(path));
+  ZW_TRY_ASSIGN(const ConfigFormat format, audit::config_format_of(path));
+  ZW_TRY_ASSIGN(const std::string text, util::read_file(path));
+  return parse_waivers(text, format, path);
+}
+
+Result<std::vector<Waiver>> parse_waivers(std::string_view text, ConfigFormat format, const std::string& name) {
+  ZW_TRY_ASSIGN(const ConfigNode root, audit::parse_config(text, format, name));
   // TOML spells a list of tables [[waiver]]; YAML has a plain list under "waivers:".
-  const bool toml = path.ends_with(".toml");
+  const bool toml = format == ConfigFormat::toml;
   const std::string list_key = toml ? "waiver" : "waivers";
   std::vector<Waiver> out;
   for (const auto& [key, value] : root.table) {
     if (key != list_key) {
-      return key_error(path, key,
+      return key_error(name, key,
                        fmt::format("unknown key (a waiver file has only {})", toml ? "[[waiver]] tables" : "waivers:"));
     }
-    ZW_TRY(expect_kind(value, Kind::array, path, key));
+    ZW_TRY(expect_kind(value, Kind::array, name, key));
     for (std::size_t i = 0; i < value.array.size(); ++i) {
-      ZW_TRY_ASSIGN(Waiver waiver, waiver_from_tree(value.array[i], path, fmt::format("{}[{}]", key, i)));
+      ZW_TRY_ASSIGN(Waiver waiver, waiver_from_tree(value.array[i], name, fmt::format("{}[{}]", key, i)));
       out.push_back(std::move(waiver));
     }
   }

@@ -20,15 +20,20 @@ struct FileClose {
 
 Result<std::vector<std::string>> read_rr_file(const std::string& path) {
   // Read through the one checked reader (a directory, FIFO, device or huge file is refused
-  // before reading), then parsed from memory: ldns reads from a FILE*.
-  ZW_TRY_ASSIGN(std::string text, util::read_file(path, util::k_max_small_file_bytes));
+  // before reading), then parsed from memory.
+  ZW_TRY_ASSIGN(const std::string text, util::read_file(path, util::k_max_small_file_bytes));
+  return read_rr_text(text, path);
+}
+
+Result<std::vector<std::string>> read_rr_text(std::string_view text, std::string_view name) {
   std::vector<std::string> out;
   if (text.empty()) {
     return out;
   }
-  std::unique_ptr<FILE, FileClose> file(fmemopen(text.data(), text.size(), "r"));
+  // ldns reads from a FILE*; the stream only reads ("r"), so the const text is never written.
+  std::unique_ptr<FILE, FileClose> file(fmemopen(const_cast<char*>(text.data()), text.size(), "r"));
   if (!file) {
-    return fail(fmt::format("{}: {}", path, std::strerror(errno)));
+    return fail(fmt::format("{}: {}", name, std::strerror(errno)));
   }
   std::uint32_t default_ttl = 3600;
   ldns_rdf* origin = nullptr;
@@ -55,10 +60,10 @@ Result<std::vector<std::string>> read_rr_file(const std::string& path) {
         break;
       }
       release();
-      return fail(fmt::format("{}:{}: {}", path, line, status_text(status)));
+      return fail(fmt::format("{}:{}: {}", name, line, status_text(status)));
     }
-    CString text(ldns_rr2str(rr.get()));
-    std::string s = text ? text.get() : "";
+    CString printed(ldns_rr2str(rr.get()));
+    std::string s = printed ? printed.get() : "";
     while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
       s.pop_back();
     }

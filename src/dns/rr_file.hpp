@@ -3,6 +3,7 @@
 // sets): comments, parentheses, $TTL and $ORIGIN are understood.
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zonewarden/error.hpp"
@@ -11,5 +12,8 @@ namespace zw::dns {
 
 // Every RR of the file at `path`, one presentation-format line each. Errors name `path:line`.
 Result<std::vector<std::string>> read_rr_file(const std::string& path);
+
+// The same for text already in memory: `name` stands for the file in messages (`name:line`).
+Result<std::vector<std::string>> read_rr_text(std::string_view text, std::string_view name);
 
 } // namespace zw::dns

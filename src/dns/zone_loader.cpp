@@ -38,10 +38,36 @@ constexpr std::ptrdiff_t k_release_step = std::ptrdiff_t{8} << 20;
 // A class mnemonic is looked for among the first tokens of a line: this much of it is enough.
 constexpr std::size_t k_max_class_scan = 256;
 
+// A zs_scanner_t is 200 KiB (three 64 KiB buffers). Allocating a fresh one per file made
+// loading a small zone cost mostly that: new pages to fault in and zero, and under ASan (which
+// maps and unmaps every block that large) 90% of the time. The block of the last scanner
+// closed on this thread is kept for the next one; zs_init clears it.
+struct BlockFree {
+  void operator()(zs_scanner_t* s) const noexcept {
+    std::free(s);  // NOLINT: allocated with malloc, as libzscanner's own code does
+  }
+};
+using ScannerBlock = std::unique_ptr<zs_scanner_t, BlockFree>;
+
+ScannerBlock& spare_block() noexcept {
+  thread_local ScannerBlock spare;
+  return spare;
+}
+
+zs_scanner_t* take_block() noexcept {
+  if (ScannerBlock& spare = spare_block()) {
+    return spare.release();
+  }
+  return static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t)));  // NOLINT: C struct
+}
+
 struct ScannerFree {
   void operator()(zs_scanner_t* s) const noexcept {
     zs_deinit(s);
-    std::free(s);  // NOLINT: allocated with malloc, as libzscanner's own code does
+    ScannerBlock block(s);
+    if (ScannerBlock& spare = spare_block(); !spare) {
+      spare = std::move(block);
+    }
   }
 };
 using ScannerHandle = std::unique_ptr<zs_scanner_t, ScannerFree>;
@@ -74,14 +100,31 @@ struct Frame {
   std::uint16_t file = 0;
   std::string display;   // name used in messages
   fs::path real;         // canonical path, for loop detection
-  const char* map_begin = nullptr;  // the file text as mapped by the scanner
-  const char* map_end = nullptr;
+  const char* map_begin = nullptr;  // the text being parsed: the file as mapped by the scanner,
+  const char* map_end = nullptr;    // or the caller's text (load_zone_text)
+  bool mapped = false;              // a file mapping, whose parsed text may be dropped
   const char* released = nullptr;   // text before this was dropped from memory
 };
 
-// Opens `path` in a new scanner with `origin` (presentation format) and the TTL default.
-// `display` names the file in messages; `where` is the "file:line: " prefix of errors about
-// opening it (empty for the main file).
+// A new scanner with `origin` (presentation format) and the TTL default, not yet given any
+// input. `where` is the "file:line: " prefix of errors (empty for the main file).
+Result<ScannerHandle> new_scanner(const std::string& where, const std::string& display, const std::string& origin,
+                                  std::uint32_t ttl) {
+  zs_scanner_t* raw = take_block();
+  if (raw == nullptr) {
+    return fail(fmt::format("{}{}: out of memory", where, display));
+  }
+  // zs_init clears the whole block before anything can fail, so that zs_deinit (in
+  // ScannerFree) is safe on whatever it leaves; a reused block needs no clearing of our own.
+  ScannerHandle scanner(raw);
+  if (zs_init(scanner.get(), origin.c_str(), 1, ttl) != 0) {
+    return fail(fmt::format("{}origin {}: {}", where, origin, scanner_error(scanner->error.code)));
+  }
+  return scanner;
+}
+
+// Opens `path` in a new scanner (see new_scanner). `display` names the file in messages;
+// `where` is the "file:line: " prefix of errors about opening it (empty for the main file).
 Result<ScannerHandle> open_scanner(const std::string& path, const std::string& display, const std::string& where,
                                    const std::string& origin, std::uint32_t ttl) {
   // A directory, FIFO, device or oversized file is refused before the scanner opens it (it
@@ -92,17 +135,30 @@ Result<ScannerHandle> open_scanner(const std::string& path, const std::string& d
   if (::access(path.c_str(), R_OK) != 0) {
     return fail(fmt::format("{}{}: {}", where, display, lower_first(std::strerror(errno))));
   }
-  auto* raw = static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t)));  // NOLINT: C struct
-  if (raw == nullptr) {
-    return fail(fmt::format("{}{}: out of memory", where, display));
-  }
-  std::memset(raw, 0, sizeof(zs_scanner_t));
-  ScannerHandle scanner(raw);
-  if (zs_init(scanner.get(), origin.c_str(), 1, ttl) != 0) {
-    return fail(fmt::format("{}origin {}: {}", where, origin, scanner_error(scanner->error.code)));
-  }
+  ZW_TRY_ASSIGN(ScannerHandle scanner, new_scanner(where, display, origin, ttl));
   if (zs_set_input_file(scanner.get(), path.c_str()) != 0) {
     return fail(fmt::format("{}{}: {}", where, display, scanner_error(scanner->error.code)));
+  }
+  return scanner;
+}
+
+// A new scanner over `text` (not copied), standing for a file named `display` in directory
+// `dir`: a relative $INCLUDE is looked for there, as the scanner does for a file it opened.
+Result<ScannerHandle> text_scanner(std::string_view text, const std::string& display, const fs::path& dir,
+                                   const std::string& origin, std::uint32_t ttl) {
+  ZW_TRY_ASSIGN(ScannerHandle scanner, new_scanner("", display, origin, ttl));
+  if (!dir.empty()) {
+    char* path = ::strdup(dir.c_str());  // the scanner frees it (zs_deinit)
+    if (path == nullptr) {
+      return fail(fmt::format("{}: out of memory", display));
+    }
+    std::free(scanner->path);  // NOLINT: allocated by zs_init with strdup
+    scanner->path = path;
+  }
+  // libzscanner refuses a null pointer even with size 0.
+  const char* data = text.data() != nullptr ? text.data() : "";
+  if (zs_set_input_string(scanner.get(), data, text.size()) != 0) {
+    return fail(fmt::format("{}: {}", display, scanner_error(scanner->error.code)));
   }
   return scanner;
 }
@@ -115,9 +171,14 @@ Frame make_frame(ScannerHandle scanner, std::uint16_t file, std::string display,
   if (scanner->input.mmaped) {
     frame.map_begin = scanner->input.start;
     frame.map_end = scanner->input.end;
+    frame.mapped = true;
     frame.released = frame.map_begin;
     ::madvise(const_cast<char*>(frame.map_begin), static_cast<std::size_t>(frame.map_end - frame.map_begin),
               MADV_SEQUENTIAL);
+  } else if (scanner->file.descriptor == -1 && scanner->input.start != nullptr) {
+    // Text in memory (load_zone_text): read for messages like a mapping, never dropped.
+    frame.map_begin = scanner->input.start;
+    frame.map_end = scanner->input.end;
   }
   frame.scanner = std::move(scanner);
   return frame;
@@ -128,7 +189,7 @@ Frame make_frame(ScannerHandle scanner, std::uint16_t file, std::string display,
 // Without this a zone's text would count in full against our peak memory.
 void drop_parsed_text(Frame& frame) {
   const zs_scanner_t* s = frame.scanner.get();
-  if (frame.map_begin == nullptr || s->input.start != frame.map_begin) {
+  if (!frame.mapped || s->input.start != frame.map_begin) {
     return;
   }
   const char* current = s->input.current;
@@ -155,7 +216,8 @@ struct RecordStart {
   std::string last_line;
 };
 
-// True while `frame`'s file is still mapped: every read of the mapped text checks this first.
+// True while `frame`'s text is still the scanner's input (a mapped file is unmapped at its
+// end): every read of the mapped text checks this first.
 bool still_mapped(const Frame& frame) {
   const zs_scanner_t* s = frame.scanner.get();
   return frame.map_begin != nullptr && s->input.start == frame.map_begin && s->input.end == frame.map_end;
@@ -276,7 +338,9 @@ std::string include_display(const Frame& parent, const zs_scanner_t* s, const st
 
 class Loader {
 public:
-  Loader(const std::string& path, const LoadOptions& options) : m_path(path), m_options(options) {}
+  // Loads the file `path`, or when `text` is given, that text standing for a file so named.
+  Loader(const std::string& path, std::optional<std::string_view> text, const LoadOptions& options)
+      : m_path(path), m_text(text), m_options(options) {}
 
   Result<ZoneStore> run() {
     std::string origin_text = ".";
@@ -294,12 +358,15 @@ public:
     }
 
     std::error_code ec;
-    const std::uintmax_t size = fs::file_size(m_path, ec);
+    const std::uintmax_t size = m_text ? m_text->size() : fs::file_size(m_path, ec);
     ZoneStoreBuilder builder(ec ? 0 : static_cast<std::size_t>(size));
     m_builder = &builder;
     ZW_TRY_ASSIGN(const std::uint16_t file, builder.add_file(m_path));
-    ZW_TRY_ASSIGN(ScannerHandle scanner, open_scanner(m_path, m_path, "", origin_text, m_options.default_ttl));
-    m_stack.push_back(make_frame(std::move(scanner), file, m_path, fs::weakly_canonical(m_path, ec)));
+    fs::path real = fs::weakly_canonical(m_path, ec);
+    ZW_TRY_ASSIGN(ScannerHandle scanner,
+                  m_text ? text_scanner(*m_text, m_path, real.parent_path(), origin_text, m_options.default_ttl)
+                         : open_scanner(m_path, m_path, "", origin_text, m_options.default_ttl));
+    m_stack.push_back(make_frame(std::move(scanner), file, m_path, std::move(real)));
 
     while (!m_stack.empty()) {
       ZW_TRY(step());
@@ -421,6 +488,7 @@ private:
   }
 
   const std::string& m_path;
+  std::optional<std::string_view> m_text;
   const LoadOptions& m_options;
   ZoneStoreBuilder* m_builder = nullptr;
   std::vector<Frame> m_stack;
@@ -432,7 +500,12 @@ private:
 } // namespace
 
 Result<ZoneStore> load_zone_file(const std::string& path, const LoadOptions& options) {
-  return Loader(path, options).run();
+  // The scanner maps the file itself: a zone is never read into our memory as a whole.
+  return Loader(path, std::nullopt, options).run();
+}
+
+Result<ZoneStore> load_zone_text(std::string_view text, const std::string& name, const LoadOptions& options) {
+  return Loader(name, text, options).run();
 }
 
 } // namespace zw::dns

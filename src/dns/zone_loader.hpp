@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "dns/zone_store.hpp"
 #include "zonewarden/error.hpp"
@@ -30,5 +31,12 @@ struct LoadOptions {
 // line applies (syntax, non-IN class, unopenable or looping $INCLUDE, SOA at the wrong name),
 // else with `path:` (missing, unreadable, a directory, empty of records).
 Result<ZoneStore> load_zone_file(const std::string& path, const LoadOptions& options = {});
+
+// Loads zone file text already in memory, exactly as `load_zone_file` would load a file named
+// `name` with this content: `name` stands for the file in messages (`name:line: ...`), gives
+// the origin guess when `options.origin` is empty, and its directory is where a relative
+// $INCLUDE is looked for. `name` itself is never opened. `text` must stay valid for the call
+// only; it is not copied.
+Result<ZoneStore> load_zone_text(std::string_view text, const std::string& name, const LoadOptions& options = {});
 
 } // namespace zw::dns

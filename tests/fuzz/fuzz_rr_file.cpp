@@ -1,5 +1,6 @@
-// Fuzz target: files of records in presentation format (dns::read_rr_file: --ds and
-// --trust-anchor files), and each record it returns through dns::parse_rr, as the CLI does.
+// Fuzz target: files of records in presentation format (dns::read_rr_text, the core of
+// dns::read_rr_file: --ds and --trust-anchor files), and each record it returns through
+// dns::parse_rr, as the CLI does.
 #include <cstddef>
 #include <cstdint>
 
@@ -8,8 +9,7 @@
 #include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string path = zw::fuzz::input_file("anchor.ds", data, size);
-  const zw::Result<std::vector<std::string>> rrs = zw::dns::read_rr_file(path);
+  const zw::Result<std::vector<std::string>> rrs = zw::dns::read_rr_text(zw::fuzz::as_text(data, size), "anchor.ds");
   if (!rrs) {
     const std::string& message = rrs.error().message;
     if (message.empty() || message.find('\n') != std::string::npos) {

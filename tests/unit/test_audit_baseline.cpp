@@ -56,6 +56,10 @@ void check_baseline_error(const TempDir& dir, const std::string& content,
   CAPTURE(baseline.error().message);
   CHECK(baseline.error().message.starts_with(path + ": " + expected_prefix_after_path));
   CHECK(baseline.error().message.find('\n') == std::string::npos);
+  // The same text in memory gives the same error.
+  const Result<Baseline> parsed = parse_baseline(content, path);
+  REQUIRE_FALSE(parsed.has_value());
+  CHECK(parsed.error().message == baseline.error().message);
 }
 
 } // namespace

@@ -1,5 +1,7 @@
 #include <algorithm>
 #include <cctype>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -41,6 +43,11 @@ void check_policy_error(const TempDir& dir, const std::string& file, const std::
   CHECK(message.starts_with(path + ": key " + key + ": "));
   CHECK(message.find('\n') == std::string::npos);
   CHECK_FALSE(message.ends_with("."));
+  // The same text in memory gives the same error.
+  const ConfigFormat format = file.ends_with(".toml") ? ConfigFormat::toml : ConfigFormat::yaml;
+  const Result<Policy> parsed = parse_policy(content, format, path);
+  REQUIRE_FALSE(parsed.has_value());
+  CHECK(parsed.error().message == message);
 }
 
 } // namespace
@@ -143,6 +150,12 @@ thresholds:
   REQUIRE(b.has_value());
   check_same_policy(*a, *b);
   CHECK(a->name == "acme"); // the file stem when the file names none
+  // The same text in memory, under a name that is never opened.
+  std::ifstream in(yaml, std::ios::binary);
+  const std::string yaml_text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const Result<Policy> in_memory = parse_policy(yaml_text, ConfigFormat::yaml, "/nonexistent/acme.yaml");
+  REQUIRE(in_memory.has_value());
+  check_same_policy(*a, *in_memory);
   CHECK(a->expiry_window_s == 7 * 86400);
   CHECK(a->allowed_algorithms == std::vector<std::uint8_t>{8, 13, 15});
   // `enable` lists what runs; `disable` is applied after it.

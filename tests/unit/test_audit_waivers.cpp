@@ -86,6 +86,11 @@ void check_waiver_error(const TempDir& dir, const std::string& file, const std::
   REQUIRE_FALSE(waivers.has_value());
   CAPTURE(waivers.error().message);
   CHECK(waivers.error().message.starts_with(path + ": key " + key + ": "));
+  // The same text in memory gives the same error.
+  const ConfigFormat format = file.ends_with(".toml") ? ConfigFormat::toml : ConfigFormat::yaml;
+  const Result<std::vector<Waiver>> parsed = parse_waivers(content, format, path);
+  REQUIRE_FALSE(parsed.has_value());
+  CHECK(parsed.error().message == waivers.error().message);
 }
 
 } // namespace

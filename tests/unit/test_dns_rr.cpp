@@ -1,6 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <string>
+#include <vector>
+
 #include "dns/rr.hpp"
+#include "dns/rr_file.hpp"
 
 using namespace zw::dns;
 
@@ -39,4 +43,24 @@ TEST_CASE("dns::normalize_name") {
   CHECK_FALSE(name_is_at_or_below("wwwexample.com.", "example.com."));
   CHECK(parent_name("www.example.com.") == "example.com.");
   CHECK(parent_name("com.") == ".");
+}
+
+TEST_CASE("dns::read_rr_text") {
+  // $ORIGIN, $TTL, parentheses and comments, as read_rr_file reads them from a file.
+  const zw::Result<std::vector<std::string>> rrs =
+      read_rr_text("$ORIGIN example.\n$TTL 60\n@ DS ( 1 13 2\n 0000000000000000000000000000000000000000000000000000000000000000 ) ; c\n",
+                   "anchors.txt");
+  REQUIRE(rrs.has_value());
+  REQUIRE(rrs->size() == 1);
+  const zw::Result<Rr> ds = parse_rr((*rrs)[0]);
+  REQUIRE(ds.has_value());
+  CHECK(ds->type == rrtype::ds);
+  CHECK(ds->ttl == 60);
+  CHECK(name_to_text(ds->owner) == "example.");
+  CHECK(read_rr_text("", "empty.txt").value().empty());
+  // Errors name the text by the name given, never opened, with the line.
+  const zw::Result<std::vector<std::string>> bad = read_rr_text("example. 60 IN DS 1 13 2 00\nexample. IN DS x\n", "/nonexistent/ds.txt");
+  REQUIRE_FALSE(bad.has_value());
+  CHECK(bad.error().message.starts_with("/nonexistent/ds.txt:"));
+  CHECK(bad.error().message.find('\n') == std::string::npos);
 }

@@ -4,10 +4,12 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <random>
 #include <string>
 
@@ -153,6 +155,43 @@ TEST_CASE("dns::ZoneStore load errors name file:line") {
   CHECK(starts_with(load_error("tests/fixtures/zones"), "tests/fixtures/zones: "));
   CHECK(starts_with(load_error("tests/fixtures/zones/none.zone"), "tests/fixtures/zones/none.zone: "));
   CHECK_FALSE(load_error("/bin/sh").empty());
+}
+
+TEST_CASE("dns::load_zone_text loads what load_zone_file loads from the same text") {
+  // Every fixture, good and bad: the same zone or the same error, $INCLUDE relative to the
+  // directory of the name given, loops seen through it.
+  for (const std::string file :
+       {"basic.zone", "canonical.zone", "sigs.zone", "bad/class-ch.zone", "bad/empty.zone", "bad/extra-paren.zone",
+        "bad/include-loop-a.zone", "bad/include-missing.zone", "bad/include-self.zone", "bad/overlong-label.zone",
+        "bad/overlong-name.zone", "bad/soa-elsewhere.zone", "bad/syntax.zone", "bad/unclosed-paren.zone"}) {
+    CAPTURE(file);
+    const std::string path = k_dir + file;
+    std::ifstream in(path, std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const zw::Result<ZoneStore> from_file = load_zone_file(path);
+    const zw::Result<ZoneStore> from_text = load_zone_text(text, path);
+    REQUIRE(from_file.has_value() == from_text.has_value());
+    if (!from_file) {
+      CHECK(from_text.error().message == from_file.error().message);
+      continue;
+    }
+    CHECK(std::ranges::equal(from_text->origin(), from_file->origin()));
+    CHECK(from_text->size() == from_file->size());
+    CHECK(from_text->name_count() == from_file->name_count());
+    CHECK(from_text->duplicates_dropped() == from_file->duplicates_dropped());
+    CHECK(from_text->files() == from_file->files());
+  }
+  // The name is never opened: it need not exist, and it still names the text in messages.
+  const zw::Result<ZoneStore> unnamed = load_zone_text("@ 300 SOA ns hostmaster 1 2 3 4 5\nwww 300 A x\n",
+                                                       "/nonexistent/example.org.zone");
+  REQUIRE_FALSE(unnamed.has_value());
+  CHECK(starts_with(unnamed.error().message, "/nonexistent/example.org.zone:2: "));
+  const zw::Result<ZoneStore> guessed = load_zone_text("www 300 A 192.0.2.1\n", "example.org.zone");
+  REQUIRE(guessed.has_value());
+  CHECK(guessed->find(name("www.example.org."), rrtype::a).has_value());
+  const zw::Result<ZoneStore> empty = load_zone_text("", "empty.zone");
+  REQUIRE_FALSE(empty.has_value());
+  CHECK(starts_with(empty.error().message, "empty.zone: "));
 }
 
 TEST_CASE("dns::ZoneStore never crashes on garbage") {
