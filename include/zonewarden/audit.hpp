@@ -91,6 +91,7 @@ struct CheckProgress {
 struct CheckOptions {
   std::string origin;                   // zone apex; empty: the owner of the file's SOA
   std::vector<std::string> ds_records;  // --ds, presentation format; each zone takes those at its apex
+  std::vector<std::string> ds_sources;  // where each of ds_records is, "file:line" (same order; may be empty)
   bool ds_given = false;
   // An Error when --ds holds no DS for the zone (one file checked); else a note, and the zone is
   // checked without DS (several files share one --ds file).

@@ -492,11 +492,12 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
 namespace {
 
 // Every finding of `check` points at its file and line (issue #9). A finding whose message and
-// evidence name no line of the zone's files gets the line of the RRset it is located at; when
-// that RRset is not in the file, of the DNSKEY RRset for a DS at the apex (what the --ds records
-// are matched against), of the owner's first record, or of the apex SOA. Our own findings
+// evidence name no line of the zone's files gets the line of the RRset it is located at: for a
+// DS at the apex, the lines of the --ds file's records for the zone (else the DNSKEY RRset they
+// are matched against); when that RRset is not in the file, the owner's first record or the
+// apex SOA. Our own findings
 // (internal/*) and the policy's have no place in the file.
-void point_at_file_lines(const dns::ZoneStore& store, std::vector<Finding>& findings) {
+void point_at_file_lines(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings) {
   const auto names_a_line = [&](const std::string& text) {  // "file:12"
     return std::any_of(store.files().begin(), store.files().end(), [&](const std::string& file) {
       const std::string prefix = file + ":";
@@ -521,6 +522,29 @@ void point_at_file_lines(const dns::ZoneStore& store, std::vector<Finding>& find
     if (owner) {
       const std::span<const std::uint8_t> wire(*owner);
       const bool apex_ds = type == dns::rrtype::ds && std::equal(wire.begin(), wire.end(), apex.begin(), apex.end());
+      if (apex_ds) {
+        // The --ds records of this zone: what the DS findings are about; those the finding
+        // quotes when it quotes any (ds-stale names one record), else all of them.
+        std::vector<std::string> lines;
+        std::vector<std::string> quoted;
+        for (std::size_t i = 0; i < check.ds_records.size() && i < check.ds_sources.size(); ++i) {
+          const std::string& text = check.ds_records[i];
+          const auto ds_owner = dns::name_from_text(text.substr(0, text.find_first_of(" \t")));
+          if (!ds_owner || !std::equal(ds_owner->begin(), ds_owner->end(), apex.begin(), apex.end())) {
+            continue;
+          }
+          lines.push_back(fmt::format("{}: {}", check.ds_sources[i], text));
+          const auto quotes = [&](const std::string& e) { return e.find(text) != std::string::npos; };
+          if (quotes(f.message) || std::any_of(f.evidence.begin(), f.evidence.end(), quotes)) {
+            quoted.push_back(lines.back());
+          }
+        }
+        const std::vector<std::string>& shown = quoted.empty() ? lines : quoted;
+        f.evidence.insert(f.evidence.end(), shown.begin(), shown.end());
+        if (!shown.empty()) {
+          continue;
+        }
+      }
       if (const auto rrset = type != 0 ? store.find(wire, type) : std::nullopt) {
         line = fmt::format("{}: {} {}", rrset->location().to_string(), f.location.owner, f.location.type);
       } else if (const auto keys = apex_ds ? store.find(apex, dns::rrtype::dnskey) : std::nullopt) {
@@ -639,7 +663,7 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   if (not_hashed) {
     result.findings.push_back(std::move(*not_hashed));
   }
-  point_at_file_lines(store, result.findings);
+  point_at_file_lines(store, check, result.findings);
   if (st.names_not_verified > 0) {
     result.findings.push_back(Finding{
         "internal/audit-incomplete", Severity::error, Location{apex, "", apex, ""},

@@ -61,18 +61,21 @@ std::function<std::string()> progress_text(const std::string& file, const CheckP
 
 // DS records from a DS file (`dnssec-dsfromkey` output, a dsset- file, any RR file): only DS
 // lines count; anything else in it is an error, so a wrong file (a DNSKEY file, say) is caught.
-Result<std::vector<std::string>> load_ds(const std::string& path) {
-  ZW_TRY_ASSIGN(std::vector<std::string> rrs, dns::read_rr_file(path));
+// Fills check.ds_records and, for the evidence, check.ds_sources ("file:line").
+Result<void> load_ds(const std::string& path, CheckOptions& check) {
+  ZW_TRY_ASSIGN(std::vector<dns::RrLine> rrs, dns::read_rr_file_lines(path));
   if (rrs.empty()) {
     return fail(fmt::format("{}: no DS record", path));
   }
-  for (const std::string& text : rrs) {
-    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(text));
+  for (dns::RrLine& line : rrs) {
+    ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(line.text));
     if (rr.type != dns::rrtype::ds) {
-      return fail(fmt::format("{}: {} record in a DS file (only DS)", path, dns::type_to_text(rr.type)));
+      return fail(fmt::format("{}:{}: {} record in a DS file (only DS)", path, line.line, dns::type_to_text(rr.type)));
     }
+    check.ds_records.push_back(std::move(line.text));
+    check.ds_sources.push_back(fmt::format("{}:{}", path, line.line));
   }
-  return rrs;
+  return {};
 }
 
 Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
@@ -104,7 +107,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
     ZW_TRY_ASSIGN(check.origin, dns::normalize_name(args.origin));
   }
   if (!args.ds.empty()) {
-    ZW_TRY_ASSIGN(check.ds_records, load_ds(args.ds));
+    ZW_TRY(load_ds(args.ds, check));
     check.ds_given = true;
     check.require_ds = args.files.size() == 1;
   }

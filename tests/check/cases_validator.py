@@ -169,8 +169,15 @@ def ds_of_an_old_ksk_beside_the_right_one(kit):
     ksk, zsk = ksk_zsk(kit)
     old = kit.key(O, ksk=True, index=7)
     z = kit.signed(O, keys=[ksk, zsk])
-    return impact(kit.check(z, "--ds", str(cat_ds(kit, kit.ds_file(ksk), kit.ds_file(old)))),
-                  "dnssec/ds-stale", "NOERROR", None)
+    ds = cat_ds(kit, kit.ds_file(ksk), kit.ds_file(old))
+    result = impact(kit.check(z, "--ds", str(ds)), "dnssec/ds-stale", "NOERROR", None)
+    # The evidence points at the stale record's line of the --ds file, and only at it (issue #9).
+    stale_line = 1 + [i for i, l in enumerate(ds.read_text().splitlines()) if f" {old.tag} " in l][0]
+    [f] = result.findings("dnssec/ds-stale")
+    lines = [e for e in f.get("evidence", []) if e.startswith(f"{ds}:")]
+    if len(lines) != 1 or not lines[0].startswith(f"{ds}:{stale_line}: "):
+        raise AssertionError(f"expected evidence at {ds}:{stale_line}: {f.get('evidence')}")
+    return result
 
 
 @case("dnssec/ds-stale", "fires", where=[(O, "DS")], severity="warning")

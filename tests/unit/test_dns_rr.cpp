@@ -64,3 +64,17 @@ TEST_CASE("dns::read_rr_text") {
   CHECK(bad.error().message.starts_with("/nonexistent/ds.txt:"));
   CHECK(bad.error().message.find('\n') == std::string::npos);
 }
+
+TEST_CASE("dns::read_rr_text_lines: the line each record starts on") {
+  const std::string zero64(64, '0');
+  const zw::Result<std::vector<RrLine>> rrs = read_rr_text_lines(
+      "; DS records\n$ORIGIN example.\n\n@ 60 DS 1 13 2 " + zero64 + "\n; between\n@ 60 DS ( 2 13 2\n " + zero64 +
+          " )\n@ 60 DS 3 13 2 " + zero64 + "\n",
+      "ds.txt");
+  REQUIRE(rrs.has_value());
+  REQUIRE(rrs->size() == 3);
+  CHECK((*rrs)[0].line == 4);
+  CHECK((*rrs)[1].line == 6);  // a record over two lines: where it starts
+  CHECK((*rrs)[2].line == 8);
+  CHECK((*rrs)[2].text.starts_with("example.\t60\tIN\tDS\t3 13 2 "));
+}
