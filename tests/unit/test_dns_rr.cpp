@@ -17,6 +17,11 @@ TEST_CASE("dns::parse_rr") {
   CHECK(name_to_text(rr->owner) == "www.Example.com.");
   CHECK(to_text(*rr).find("192.0.2.1") != std::string::npos);
   CHECK_FALSE(parse_rr("www.example.com. 300 IN A 300.1.1.1").has_value());
+  // One line only: ldns would overflow its TTL buffer on this one (fuzz_rr_text).
+  const auto broken = parse_rr("a (\n" + std::string(30, '1'));
+  REQUIRE_FALSE(broken.has_value());
+  CHECK(broken.error().message.find('\n') == std::string::npos);
+  CHECK_FALSE(parse_rr("www.example.com. 300 IN A\r\n192.0.2.1").has_value());
 }
 
 TEST_CASE("dns::canonical_compare") {
