@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/file_lines.hpp"
 #include "dns/rr.hpp"
 #include "dns/zone_layout.hpp"
 #include "dns/zone_loader.hpp"
@@ -490,82 +491,6 @@ Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& 
 }
 
 namespace {
-
-// Every finding of `check` points at its file and line (issue #9). A finding whose message and
-// evidence name no line of the zone's files gets the line of the RRset it is located at: for a
-// DS at the apex, the lines of the --ds file's records for the zone (else the DNSKEY RRset they
-// are matched against); when that RRset is not in the file, the owner's first record or the
-// apex SOA. Our own findings
-// (internal/*) and the policy's have no place in the file.
-void point_at_file_lines(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings) {
-  const auto names_a_line = [&](const std::string& text) {  // "file:12"
-    return std::any_of(store.files().begin(), store.files().end(), [&](const std::string& file) {
-      const std::string prefix = file + ":";
-      for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
-        const std::size_t digit = at + prefix.size();
-        if (digit < text.size() && text[digit] >= '0' && text[digit] <= '9') {
-          return true;
-        }
-      }
-      return false;
-    });
-  };
-  const std::span<const std::uint8_t> apex = store.origin();
-  for (Finding& f : findings) {
-    if (f.rule.starts_with("internal/") || f.rule.starts_with("policy/") || names_a_line(f.message) ||
-        std::any_of(f.evidence.begin(), f.evidence.end(), names_a_line)) {
-      continue;
-    }
-    const Result<dns::Bytes> owner = dns::name_from_text(f.location.owner.empty() ? f.location.zone : f.location.owner);
-    const std::uint16_t type = f.location.type.empty() ? 0 : dns::type_from_text(f.location.type);
-    std::string line;
-    if (owner) {
-      const std::span<const std::uint8_t> wire(*owner);
-      const bool apex_ds = type == dns::rrtype::ds && std::equal(wire.begin(), wire.end(), apex.begin(), apex.end());
-      if (apex_ds) {
-        // The --ds records of this zone: what the DS findings are about; those the finding
-        // quotes when it quotes any (ds-stale names one record), else all of them.
-        std::vector<std::string> lines;
-        std::vector<std::string> quoted;
-        for (std::size_t i = 0; i < check.ds_records.size() && i < check.ds_sources.size(); ++i) {
-          const std::string& text = check.ds_records[i];
-          const auto ds_owner = dns::name_from_text(text.substr(0, text.find_first_of(" \t")));
-          if (!ds_owner || !std::equal(ds_owner->begin(), ds_owner->end(), apex.begin(), apex.end())) {
-            continue;
-          }
-          lines.push_back(fmt::format("{}: {}", check.ds_sources[i], text));
-          const auto quotes = [&](const std::string& e) { return e.find(text) != std::string::npos; };
-          if (quotes(f.message) || std::any_of(f.evidence.begin(), f.evidence.end(), quotes)) {
-            quoted.push_back(lines.back());
-          }
-        }
-        const std::vector<std::string>& shown = quoted.empty() ? lines : quoted;
-        f.evidence.insert(f.evidence.end(), shown.begin(), shown.end());
-        if (!shown.empty()) {
-          continue;
-        }
-      }
-      if (const auto rrset = type != 0 ? store.find(wire, type) : std::nullopt) {
-        line = fmt::format("{}: {} {}", rrset->location().to_string(), f.location.owner, f.location.type);
-      } else if (const auto keys = apex_ds ? store.find(apex, dns::rrtype::dnskey) : std::nullopt) {
-        line = fmt::format("{}: the DNSKEY RRset the DS records are matched against", keys->location().to_string());
-      } else if (const auto name = store.find_name(wire); name && name->rr_count() > 0) {
-        line = fmt::format("{}: {}, its first record", (*name->rrsets().begin()).location().to_string(),
-                           dns::name_to_text(name->owner()));
-      }
-    }
-    if (line.empty()) {
-      if (const auto soa = store.find(apex, dns::rrtype::soa)) {
-        line = fmt::format("{}: the zone's SOA", soa->location().to_string());
-      } else if (!store.files().empty()) {
-        line = fmt::format("{}: no record of this zone to point at", store.files().front());
-      }
-    }
-    if (!line.empty()) {
-      f.evidence.push_back(std::move(line));
-    }
-  }
-}
 
 Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
                                     const CheckOptions& check, const EngineOptions& options) {
