@@ -264,7 +264,7 @@ def null_mx_and_child_targets(kit):
 
 # ---- zone/out-of-zone-data ----------------------------------------------------------------------
 
-@case("zone/out-of-zone-data", "fires", where=[("mail.example.", "A")], severity="warning")
+@case("zone/out-of-zone-data", "fires", where=[("mail.example.", "A")], severity="error")
 def absolute_name_missing_a_label(kit):
     # dnssec-signzone drops out-of-zone data, so it is added to the signed text.
     z = kit.signed(ORIGIN)

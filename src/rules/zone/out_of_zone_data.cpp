@@ -45,11 +45,11 @@ public:
 private:
   static constexpr RuleInfo k_info{
       .id = "zone/out-of-zone-data",
-      .severity = Severity::warning,
+      .severity = Severity::error,  // NSD refuses the zone (BIND and Knot skip the records)
       .stability = Stability::stable,
-      .summary = "Records whose owner is outside the zone are ignored by servers",
+      .summary = "Records whose owner is outside the zone: NSD refuses the zone, BIND and Knot ignore them",
       .reference = "RFC 1035 §5.2",
-      .impact = {Rcode::noerror, Ede::none},
+      .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file};
 };
 
