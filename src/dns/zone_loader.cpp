@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "dns/zone_text.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 // libzscanner's header has no extern "C" guard of its own.
@@ -104,6 +105,18 @@ struct Frame {
   const char* map_end = nullptr;    // or the caller's text (load_zone_text)
   bool mapped = false;              // a file mapping, whose parsed text may be dropped
   const char* released = nullptr;   // text before this was dropped from memory
+  // A rewritten file (zone_text.hpp): the text the scanner reads, and which line of the file
+  // each of its lines comes from (empty: the same line).
+  std::unique_ptr<const std::string> owned_text;
+  std::vector<std::uint32_t> line_map;
+
+  // The file's line number for line `n` of the text the scanner reads.
+  [[nodiscard]] std::uint64_t file_line(std::uint64_t n) const noexcept {
+    if (line_map.empty() || n == 0) {
+      return n;
+    }
+    return n <= line_map.size() ? line_map[n - 1] : line_map.back() + (n - line_map.size());
+  }
 };
 
 // A new scanner with `origin` (presentation format) and the TTL default, not yet given any
@@ -342,7 +355,24 @@ public:
   Loader(const std::string& path, std::optional<std::string_view> text, const LoadOptions& options)
       : m_path(path), m_text(text), m_options(options) {}
 
+  // Loads with libzscanner as it is; when it refuses something that BIND and ldns read
+  // (zone_text.hpp: Base64/hex split mid-quantum, $GENERATE), loads again with every file
+  // rewritten first. Only such files pay for reading the text into memory.
   Result<ZoneStore> run() {
+    Result<ZoneStore> store = attempt();
+    if (!store && m_rewrite_may_help && !m_rewrite) {
+      m_rewrite = true;
+      m_stack.clear();
+      m_soa_owner.reset();
+      m_soa_where.clear();
+      m_includes = 0;
+      store = attempt();
+    }
+    return store;
+  }
+
+private:
+  Result<ZoneStore> attempt() {
     std::string origin_text = ".";
     Bytes origin_wire{0};
     if (!m_options.origin.empty()) {
@@ -363,10 +393,7 @@ public:
     m_builder = &builder;
     ZW_TRY_ASSIGN(const std::uint16_t file, builder.add_file(m_path));
     fs::path real = fs::weakly_canonical(m_path, ec);
-    ZW_TRY_ASSIGN(ScannerHandle scanner,
-                  m_text ? text_scanner(*m_text, m_path, real.parent_path(), origin_text, m_options.default_ttl)
-                         : open_scanner(m_path, m_path, "", origin_text, m_options.default_ttl));
-    m_stack.push_back(make_frame(std::move(scanner), file, m_path, std::move(real)));
+    ZW_TRY(open(m_path, m_path, "", origin_text, m_options.default_ttl, file, std::move(real), m_text));
 
     while (!m_stack.empty()) {
       ZW_TRY(step());
@@ -387,23 +414,67 @@ public:
     return std::move(builder).finish(origin_wire);
   }
 
-private:
+  // Pushes a frame reading `path` (or `text`, standing for it), rewritten first when m_rewrite.
+  Result<void> open(const std::string& path, const std::string& display, const std::string& where,
+                    const std::string& origin, std::uint32_t ttl, std::uint16_t file, fs::path real,
+                    std::optional<std::string_view> text) {
+    if (!m_rewrite) {
+      ZW_TRY_ASSIGN(ScannerHandle scanner, text ? text_scanner(*text, display, real.parent_path(), origin, ttl)
+                                                : open_scanner(path, display, where, origin, ttl));
+      m_stack.push_back(make_frame(std::move(scanner), file, display, std::move(real)));
+      return {};
+    }
+    auto owned = std::make_unique<std::string>();
+    if (!text) {
+      if (auto checked = util::check_input_file(path, util::k_max_zone_file_bytes, display); !checked) {
+        return fail(where + checked.error().message);
+      }
+      Result<std::string> read = util::read_file(path, util::k_max_zone_file_bytes);
+      if (!read) {
+        return fail(where + read.error().message);
+      }
+      *owned = std::move(*read);
+      text = *owned;
+    }
+    ZW_TRY_ASSIGN(std::optional<RewrittenZoneText> rewritten, rewrite_zone_text(*text, display, origin));
+    std::vector<std::uint32_t> line_map;
+    if (rewritten) {
+      *owned = std::move(rewritten->text);
+      line_map = std::move(rewritten->line_map);
+      text = *owned;
+    }
+    ZW_TRY_ASSIGN(ScannerHandle scanner, text_scanner(*text, display, real.parent_path(), origin, ttl));
+    Frame frame = make_frame(std::move(scanner), file, display, std::move(real));
+    frame.owned_text = std::move(owned);
+    frame.line_map = std::move(line_map);
+    m_stack.push_back(std::move(frame));
+    return {};
+  }
+
+  // Errors of the scanner that a rewrite (zone_text.hpp) may cure.
+  void note_error(int code) noexcept {
+    m_rewrite_may_help = m_rewrite_may_help || code == ZS_BAD_BASE64_CHAR || code == ZS_BAD_HEX_CHAR ||
+                         code == ZS_BAD_HEX_RDATA || code == ZS_BAD_DIRECTIVE || code == ZS_BAD_ORIGIN ||
+                         code == ZS_BAD_INCLUDE_ORIGIN;
+  }
+
   // Parses one item of the innermost file: a record, an $INCLUDE, the end of the file, or an
   // error.
   Result<void> step() {
     Frame& frame = m_stack.back();
     zs_scanner_t* s = frame.scanner.get();
     const RecordStart start = next_record_start(frame);
-    const std::uint64_t start_line = start.line;
+    const std::uint64_t start_line = frame.file_line(start.line);
     // libzscanner copies its Ragel call stack (ZS_RAGEL_STACK_SIZE entries) into a local array
     // of parse() and trusts `top`: never let it parse with a full stack (see the
     // ZS_STATE_INCLUDE case for how it filled up).
     const int top_before = s->top;
     if (top_before < 0 || top_before >= ZS_RAGEL_STACK_SIZE - 1) {
-      return fail(fmt::format("{}:{}: zone scanner state exhausted", frame.display, s->line_counter));
+      return fail(fmt::format("{}:{}: zone scanner state exhausted", frame.display, frame.file_line(s->line_counter)));
     }
     if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
-      return fail(fmt::format("{}:{}: {}", frame.display, s->line_counter, scanner_error(s->error.code)));
+      return fail(fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter),
+                              scanner_error(s->error.code)));
     }
     switch (s->state) {
     case ZS_STATE_DATA: {
@@ -425,14 +496,16 @@ private:
       return {};
     }
     case ZS_STATE_ERROR:
-      if (s->error.code == ZS_UNSUPPORTED_TYPE && start_line == s->line_counter) {
+      note_error(s->error.code);
+      if (s->error.code == ZS_UNSUPPORTED_TYPE && start.line == s->line_counter) {
         if (const std::optional<std::string_view> line = record_line(frame, start)) {
           if (const std::optional<std::string> rclass = class_token(*line)) {
             return fail(fmt::format("{}:{}: class {} is not IN", frame.display, start_line, *rclass));
           }
         }
       }
-      return fail(fmt::format("{}:{}: {}", frame.display, s->line_counter, scanner_error(s->error.code)));
+      return fail(fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter),
+                              scanner_error(s->error.code)));
     case ZS_STATE_INCLUDE:
       // libzscanner 3.2 stops inside a called sub-machine when it hands an $INCLUDE to us
       // (process.automatic off) and never returns from it: every $INCLUDE leaves one entry on
@@ -450,12 +523,13 @@ private:
     case ZS_STATE_NONE:
       break;
     }
-    return fail(fmt::format("{}:{}: zone scanner stopped unexpectedly", frame.display, s->line_counter));
+    return fail(fmt::format("{}:{}: zone scanner stopped unexpectedly", frame.display,
+                            frame.file_line(s->line_counter)));
   }
 
   Result<void> include(Frame& parent) {
     const zs_scanner_t* s = parent.scanner.get();
-    const std::string where = fmt::format("{}:{}: ", parent.display, s->line_counter);
+    const std::string where = fmt::format("{}:{}: ", parent.display, parent.file_line(s->line_counter));
     if (m_stack.size() >= k_max_include_depth) {
       return fail(fmt::format("{}$INCLUDE nested deeper than {}", where, k_max_include_depth));
     }
@@ -479,12 +553,7 @@ private:
       }
     }
     ZW_TRY_ASSIGN(const std::uint16_t file, m_builder->add_file(display));
-    Result<ScannerHandle> scanner = open_scanner(resolved, display, where + "$INCLUDE ", origin, s->default_ttl);
-    if (!scanner) {
-      return tl::unexpected<Error>(std::move(scanner).error());
-    }
-    m_stack.push_back(make_frame(std::move(*scanner), file, display, std::move(real)));
-    return {};
+    return open(resolved, display, where + "$INCLUDE ", origin, s->default_ttl, file, std::move(real), std::nullopt);
   }
 
   const std::string& m_path;
@@ -495,6 +564,8 @@ private:
   std::optional<Bytes> m_soa_owner;
   std::string m_soa_where;
   std::size_t m_includes = 0;
+  bool m_rewrite = false;           // every file is read through rewrite_zone_text
+  bool m_rewrite_may_help = false;  // the scanner refused something a rewrite may cure
 };
 
 } // namespace

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "dns/zone_loader.hpp"
+#include "dns/zone_text.hpp"
 
 using namespace zw::dns;
 
@@ -332,4 +333,49 @@ TEST_CASE("dns::ZoneStore hostile input: errors stay inside the text, $INCLUDE i
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
   CHECK(load_error(fifo) == fifo + ": not a regular file");
   CHECK(load_error(dir.path.string()) == dir.path.string() + ": is a directory");
+}
+
+TEST_CASE("dns::rewrite_zone_text: only what the scanner refuses, every line kept, every loop bounded") {
+  // Nothing to rewrite (a field in one word): nullopt, the scanner reads the file as it is.
+  const auto plain = rewrite_zone_text("@ 300 IN DNSKEY 257 3 13 AAAABBBB\nwww A 192.0.2.1\n", "z", "example.");
+  REQUIRE(plain.has_value());
+  CHECK_FALSE(plain->has_value());
+
+  // Joined fields keep the line count; the separators (comment included) follow the join.
+  const auto joined = rewrite_zone_text("k DNSKEY 257 3 13 ( AwE ; c\n AAb )\nx A 192.0.2.1\n", "z", "example.");
+  REQUIRE(joined.has_value());
+  REQUIRE(joined->has_value());
+  CHECK((*joined)->text == "k DNSKEY 257 3 13 ( AwEAAb ; c\n  )\nx A 192.0.2.1\n");
+  CHECK((*joined)->line_map.empty());
+
+  // Quoted or escaped words are never joined; nor are fields of types without one.
+  for (const char* kept : {"t TXT ( \"ab\" cd )\n", "k DNSKEY 257 3 13 A\\065 BC\n", "m MX 10 mail\n",
+                           "n NSEC3 1 0 0 - ( 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom A )\n"}) {
+    CAPTURE(kept);
+    const auto r = rewrite_zone_text(kept, "z", "example.");
+    REQUIRE(r.has_value());
+    CHECK_FALSE(r->has_value());
+  }
+
+  // $GENERATE: each generated line maps to the directive's line, the lines after it keep theirs.
+  const auto generated = rewrite_zone_text("a A 192.0.2.1\n$GENERATE 1-3/2 h$ A 192.0.2.$\nb A 192.0.2.9\n", "z", ".");
+  REQUIRE(generated.has_value());
+  REQUIRE(generated->has_value());
+  CHECK((*generated)->text == "a A 192.0.2.1\nh1 A 192.0.2.1\nh3 A 192.0.2.3\n\nb A 192.0.2.9\n");
+  CHECK((*generated)->line_map == std::vector<std::uint32_t>{1, 2, 2, 2, 3});
+
+  // A range the size limit stops, with the line and the limit named.
+  const auto huge = rewrite_zone_text("\n$GENERATE 0-2147483647 h$ A 192.0.2.1\n", "z", ".", RewriteLimits{1000});
+  REQUIRE_FALSE(huge.has_value());
+  CHECK(huge.error().message == "z:2: $GENERATE: expands past the 1000 byte limit of a zone");
+
+  // NUL bytes, an unclosed parenthesis, a lone quote: no hang, no growth, text left to the scanner.
+  std::string hostile = "k DNSKEY 257 3 13 ( A";
+  hostile += std::string(3, '\0');
+  hostile += "B \"\n";
+  for (int i = 0; i < 100000; ++i) {
+    hostile += "AA ";
+  }
+  const auto r = rewrite_zone_text(hostile, "z", "example.");
+  REQUIRE(r.has_value());
 }

@@ -1,0 +1,619 @@
+#include "dns/zone_text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "util/text.hpp"
+
+namespace zw::dns {
+
+namespace {
+
+// The trailing field of a type's RDATA that RFC presentation formats let whitespace split
+// anywhere: Base64 or hex, from RDATA field `first` to the end of the record.
+enum class Encoding : std::uint8_t { base64, hex };
+struct SplitField {
+  std::string_view type;
+  std::uint16_t number;
+  std::uint8_t first;
+  Encoding encoding;
+};
+
+constexpr std::array k_split_fields{
+    SplitField{"KEY", 25, 3, Encoding::base64},        // RFC 2535 §7.1
+    SplitField{"SIG", 24, 8, Encoding::base64},        // RFC 2535 §7.2
+    SplitField{"CERT", 37, 3, Encoding::base64},       // RFC 4398 §2.2
+    SplitField{"DS", 43, 3, Encoding::hex},            // RFC 4034 §5.3
+    SplitField{"SSHFP", 44, 2, Encoding::hex},         // RFC 4255 §3.2
+    SplitField{"IPSECKEY", 45, 4, Encoding::base64},   // RFC 4025 §3.1
+    SplitField{"RRSIG", 46, 8, Encoding::base64},      // RFC 4034 §3.2
+    SplitField{"DNSKEY", 48, 3, Encoding::base64},     // RFC 4034 §2.2
+    SplitField{"DHCID", 49, 0, Encoding::base64},      // RFC 4701 §3.6
+    SplitField{"TLSA", 52, 3, Encoding::hex},          // RFC 6698 §2.2
+    SplitField{"SMIMEA", 53, 3, Encoding::hex},        // RFC 8162 §2.2
+    SplitField{"CDS", 59, 3, Encoding::hex},           // RFC 7344 §3.2
+    SplitField{"CDNSKEY", 60, 3, Encoding::base64},    // RFC 7344 §3.2
+    SplitField{"OPENPGPKEY", 61, 0, Encoding::base64}, // RFC 7929 §2.3
+    SplitField{"ZONEMD", 63, 3, Encoding::hex},        // RFC 8976 §2.3
+    SplitField{"TA", 32768, 3, Encoding::hex},
+    SplitField{"DLV", 32769, 3, Encoding::hex},        // RFC 4431 §3
+};
+
+// `c` is one of `set` (never the NUL character, which std::strchr would find in any set).
+bool one_of(char c, std::string_view set) {
+  return set.find(c) != std::string_view::npos;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::toupper(static_cast<unsigned char>(x)) == std::toupper(static_cast<unsigned char>(y));
+         });
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// `word` is a class mnemonic (IN, CH, CS, HS, NONE, ANY, CLASSnn).
+bool is_class(std::string_view word) {
+  for (const std::string_view c : {"IN", "CH", "CS", "HS", "NONE", "ANY"}) {
+    if (iequals(word, c)) {
+      return true;
+    }
+  }
+  return word.size() > 5 && iequals(word.substr(0, 5), "CLASS") && all_digits(word.substr(5));
+}
+
+// `word` is a TTL: seconds, or BIND's units (1h30m, 2W).
+bool is_ttl(std::string_view word) {
+  if (word.empty() || word[0] < '0' || word[0] > '9') {
+    return false;
+  }
+  bool digit_before = false;
+  for (const char c : word) {
+    if (c >= '0' && c <= '9') {
+      digit_before = true;
+    } else if (digit_before && one_of(c, "smhdwSMHDW")) {
+      digit_before = false;
+    } else {
+      return false;
+    }
+  }
+  return true;
+}
+
+const SplitField* split_field(std::string_view type) {
+  for (const SplitField& f : k_split_fields) {
+    if (iequals(type, f.type)) {
+      return &f;
+    }
+  }
+  if (type.size() > 4 && iequals(type.substr(0, 4), "TYPE") && all_digits(type.substr(4))) {
+    unsigned number = 0;
+    const auto [end, ec] = std::from_chars(type.data() + 4, type.data() + type.size(), number);
+    if (ec == std::errc() && end == type.data() + type.size()) {
+      for (const SplitField& f : k_split_fields) {
+        if (f.number == number) {
+          return &f;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
+bool in_alphabet(std::string_view token, Encoding encoding) {
+  return std::all_of(token.begin(), token.end(), [encoding](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return encoding == Encoding::hex ? std::isxdigit(u) != 0
+                                     : (std::isalnum(u) != 0 || c == '+' || c == '/' || c == '=');
+  });
+}
+
+struct Token {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool plain = true;  // no quotes, no escapes
+};
+
+// One record of the text (RFC 1035 §5.1): from the start of a line to the newline that ends it
+// outside parentheses (included), with its tokens.
+struct Record {
+  std::size_t begin = 0;
+  std::size_t end = 0;
+  bool has_owner = false;
+  bool too_long = false;  // more tokens than any record has (an unclosed parenthesis): not kept
+  std::vector<Token> tokens;
+};
+
+// More tokens than a record of 65,535 octets of RDATA can have in any presentation format.
+constexpr std::size_t k_max_record_tokens = 70000;
+
+Record scan_record(std::string_view in, std::size_t pos) {
+  Record r;
+  r.begin = pos;
+  r.has_owner = pos < in.size() && !one_of(in[pos], " \t\r\n;(");
+  int depth = 0;
+  const std::size_t n = in.size();
+  while (pos < n) {
+    const char c = in[pos];
+    if (c == '\n') {
+      ++pos;
+      if (depth == 0) {
+        break;
+      }
+    } else if (c == ' ' || c == '\t' || c == '\r') {
+      ++pos;
+    } else if (c == ';') {
+      const std::size_t eol = in.find('\n', pos);
+      pos = eol == std::string_view::npos ? n : eol;
+    } else if (c == '(') {
+      ++depth;
+      ++pos;
+    } else if (c == ')') {
+      depth = std::max(0, depth - 1);
+      ++pos;
+    } else {
+      Token t{pos, pos, true};
+      if (c == '"') {
+        t.plain = false;
+        ++pos;
+        while (pos < n && in[pos] != '"') {
+          pos += (in[pos] == '\\' && pos + 1 < n) ? 2 : 1;
+        }
+        pos = std::min(n, pos + 1);
+      } else {
+        while (pos < n && !one_of(in[pos], " \t\r\n;()\"")) {
+          if (in[pos] == '\\') {
+            t.plain = false;
+            ++pos;
+          }
+          pos = std::min(n, pos + 1);
+        }
+      }
+      t.end = pos;
+      if (r.tokens.size() < k_max_record_tokens) {
+        r.tokens.push_back(t);
+      } else {
+        r.too_long = true;
+      }
+    }
+  }
+  r.end = pos;
+  return r;
+}
+
+// The tokens of `r` that form its split Base64/hex field, as [first, last) indexes into
+// r.tokens, when there are at least two of them and joining them is safe; else nullopt.
+std::optional<std::pair<std::size_t, std::size_t>> split_tokens(std::string_view in, const Record& r) {
+  const auto text = [&](std::size_t i) { return in.substr(r.tokens[i].begin, r.tokens[i].end - r.tokens[i].begin); };
+  if (r.too_long) {
+    return std::nullopt;
+  }
+  std::size_t i = r.has_owner ? 1 : 0;
+  for (int skipped = 0; skipped < 2 && i < r.tokens.size() && (is_ttl(text(i)) || is_class(text(i))); ++skipped) {
+    ++i;
+  }
+  if (i >= r.tokens.size()) {
+    return std::nullopt;
+  }
+  const std::size_t rdata = i + 1;
+  std::size_t first = 0;
+  Encoding encoding = Encoding::hex;
+  if (rdata + 1 < r.tokens.size() && text(rdata) == "\\#") {
+    first = rdata + 2;  // RFC 3597 §5: \# length hex...
+  } else if (const SplitField* f = split_field(text(i))) {
+    first = rdata + f->first;
+    encoding = f->encoding;
+  } else {
+    return std::nullopt;
+  }
+  if (first + 1 >= r.tokens.size()) {
+    return std::nullopt;
+  }
+  for (std::size_t k = first; k < r.tokens.size(); ++k) {
+    if (!r.tokens[k].plain || !in_alphabet(text(k), encoding)) {
+      return std::nullopt;
+    }
+  }
+  return std::pair{first, r.tokens.size()};
+}
+
+// --- $GENERATE ---------------------------------------------------------------------------
+
+// BIND's nibble format (lib/dns/master.c nibbles()): hex digits, least significant first,
+// separated by dots; `width` counts characters, dots included.
+std::string nibbles(std::uint64_t value, unsigned width, bool upper) {
+  static constexpr std::string_view lower_digits = "0123456789abcdef";
+  static constexpr std::string_view upper_digits = "0123456789ABCDEF";
+  std::string out;
+  do {
+    out += (upper ? upper_digits : lower_digits)[value & 0x0f];
+    value >>= 4;
+    width = width > 0 ? width - 1 : 0;
+    if (width > 0 || value != 0) {
+      out += '.';
+      width = width > 0 ? width - 1 : 0;
+    }
+  } while (value != 0 || width > 0);
+  return out;
+}
+
+constexpr unsigned k_max_generate_width = 255;
+
+// `pattern` with every `$` replaced by `value` as BIND does.
+Result<std::string> substitute(std::string_view pattern, std::int64_t value) {
+  std::string out;
+  for (std::size_t i = 0; i < pattern.size();) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      out.append(pattern.substr(i, 2));
+      i += 2;
+      continue;
+    }
+    if (c != '$') {
+      out += c;
+      ++i;
+      continue;
+    }
+    if (i + 1 < pattern.size() && pattern[i + 1] == '$') {
+      out += '$';
+      i += 2;
+      continue;
+    }
+    ++i;
+    std::int64_t offset = 0;
+    unsigned width = 0;
+    char base = 'd';
+    if (i < pattern.size() && pattern[i] == '{') {
+      const std::size_t close = pattern.find('}', i);
+      if (close == std::string_view::npos) {
+        return fail(fmt::format("\"{}\": ${{ without }}", util::quote_input(pattern, 80)));
+      }
+      const std::string_view spec = pattern.substr(i + 1, close - i - 1);
+      std::vector<std::string_view> parts;
+      for (std::size_t from = 0;;) {
+        const std::size_t comma = spec.find(',', from);
+        parts.push_back(spec.substr(from, comma - from));
+        if (comma == std::string_view::npos) {
+          break;
+        }
+        from = comma + 1;
+      }
+      const auto bad = [&] { return fail(fmt::format("invalid ${{{}}}", util::quote_input(spec, 40))); };
+      if (parts.empty() || parts.size() > 3) {
+        return bad();
+      }
+      const auto [p0, e0] = std::from_chars(parts[0].data(), parts[0].data() + parts[0].size(), offset);
+      if (e0 != std::errc() || p0 != parts[0].data() + parts[0].size() || offset < -(std::int64_t{1} << 31) ||
+          offset > (std::int64_t{1} << 31)) {
+        return bad();
+      }
+      if (parts.size() > 1) {
+        const auto [p1, e1] = std::from_chars(parts[1].data(), parts[1].data() + parts[1].size(), width);
+        if (e1 != std::errc() || p1 != parts[1].data() + parts[1].size() || width > k_max_generate_width) {
+          return bad();
+        }
+      }
+      if (parts.size() > 2) {
+        if (parts[2].size() != 1 || std::string_view("doxXnN").find(parts[2][0]) == std::string_view::npos) {
+          return bad();
+        }
+        base = parts[2][0];
+      }
+      i = close + 1;
+    }
+    const std::int64_t v = value + offset;
+    if (v < 0) {
+      return fail(fmt::format("${{{}}} gives a negative value for {}", offset, value));
+    }
+    const auto u = static_cast<std::uint64_t>(v);
+    switch (base) {
+    case 'o': out += fmt::format("{:0{}o}", u, width); break;
+    case 'x': out += fmt::format("{:0{}x}", u, width); break;
+    case 'X': out += fmt::format("{:0{}X}", u, width); break;
+    case 'n':
+    case 'N': out += nibbles(u, width, base == 'N'); break;
+    default: out += fmt::format("{:0{}d}", u, width); break;
+    }
+  }
+  return out;
+}
+
+// The words of a directive line up to its comment; a quoted word keeps what is between the
+// quotes (escapes included), as BIND's lexer gives it.
+Result<std::vector<std::string>> directive_words(std::string_view line) {
+  std::vector<std::string> words;
+  for (std::size_t i = 0; i < line.size();) {
+    const char c = line[i];
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+      ++i;
+    } else if (c == ';') {
+      break;
+    } else if (c == '"') {
+      std::string word;
+      ++i;
+      while (i < line.size() && line[i] != '"') {
+        if (line[i] == '\\' && i + 1 < line.size()) {
+          word += line[i++];
+        }
+        word += line[i++];
+      }
+      if (i >= line.size()) {
+        return fail("unterminated quoted text");
+      }
+      ++i;
+      words.push_back(std::move(word));
+    } else {
+      const std::size_t start = i;
+      while (i < line.size() && !one_of(line[i], " \t\r\n;\"")) {
+        i += (line[i] == '\\' && i + 1 < line.size()) ? 2 : 1;
+      }
+      words.emplace_back(line.substr(start, i - start));
+    }
+  }
+  return words;
+}
+
+struct GenerateRange {
+  std::uint32_t start = 0;
+  std::uint32_t stop = 0;
+  std::uint32_t step = 1;
+};
+
+Result<GenerateRange> parse_range(std::string_view text) {
+  const auto bad = [&] { return fail(fmt::format("invalid range \"{}\" (start-stop[/step])", util::quote_input(text, 40))); };
+  GenerateRange r;
+  const std::size_t dash = text.find('-');
+  if (dash == std::string_view::npos) {
+    return bad();
+  }
+  const std::size_t slash = text.find('/', dash);
+  const std::string_view a = text.substr(0, dash);
+  const std::string_view b = text.substr(dash + 1, slash == std::string_view::npos ? std::string_view::npos : slash - dash - 1);
+  const auto number = [](std::string_view s, std::uint32_t& out) {
+    constexpr std::uint32_t k_max = std::numeric_limits<std::int32_t>::max();  // as BIND
+    const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
+    return all_digits(s) && ec == std::errc() && p == s.data() + s.size() && out <= k_max;
+  };
+  if (!number(a, r.start) || !number(b, r.stop) ||
+      (slash != std::string_view::npos && !number(text.substr(slash + 1), r.step)) || r.step == 0 ||
+      r.start > r.stop) {
+    return bad();
+  }
+  return r;
+}
+
+// `name` (presentation format) is absolute: it ends in a dot that is not escaped.
+bool is_absolute(std::string_view name) {
+  if (name.empty() || name.back() != '.') {
+    return false;
+  }
+  std::size_t backslashes = 0;
+  for (std::size_t i = name.size() - 1; i > 0 && name[i - 1] == '\\'; --i) {
+    ++backslashes;
+  }
+  return backslashes % 2 == 0;
+}
+
+// `name` made absolute against `origin` (absolute).
+std::string absolute(std::string_view name, std::string_view origin) {
+  if (name == "@") {
+    return std::string(origin);
+  }
+  if (is_absolute(name)) {
+    return std::string(name);
+  }
+  return origin == "." ? fmt::format("{}.", name) : fmt::format("{}.{}", name, origin);
+}
+
+// The end of the word of a directive line that starts at `i` (a quoted word included).
+std::size_t word_end(std::string_view line, std::size_t i) {
+  if (i < line.size() && line[i] == '"') {
+    for (++i; i < line.size() && line[i] != '"'; ++i) {
+      i += line[i] == '\\' ? 1 : 0;
+    }
+    return std::min(line.size(), i + 1);
+  }
+  while (i < line.size() && !one_of(line[i], " \t\r\n;")) {
+    i += (line[i] == '\\' && i + 1 < line.size()) ? 2 : 1;
+  }
+  return std::min(line.size(), i);
+}
+
+std::size_t skip_blanks(std::string_view line, std::size_t i) {
+  while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r')) {
+    ++i;
+  }
+  return i;
+}
+
+class Rewriter {
+public:
+  Rewriter(std::string_view in, std::string_view display, std::string_view origin, const RewriteLimits& limits)
+      : m_in(in), m_display(display), m_origin(origin), m_limits(limits) {}
+
+  Result<std::optional<RewrittenZoneText>> run() {
+    std::size_t pos = 0;
+    while (pos < m_in.size()) {
+      if (m_in[pos] == '$') {
+        std::size_t eol = m_in.find('\n', pos);
+        eol = eol == std::string_view::npos ? m_in.size() : eol + 1;
+        const std::string_view line = m_in.substr(pos, eol - pos);
+        if (directive(line, "$GENERATE")) {
+          ZW_TRY(generate(line));
+        } else if (!(directive(line, "$ORIGIN") && origin(line)) && !(directive(line, "$INCLUDE") && include(line))) {
+          copy(pos, eol);
+        }
+        pos = eol;
+        continue;
+      }
+      const Record r = scan_record(m_in, pos);
+      if (const auto field = split_tokens(m_in, r)) {
+        join(r, field->first, field->second);
+      } else {
+        copy(r.begin, r.end);
+      }
+      pos = r.end;
+    }
+    if (!m_changed) {
+      return std::optional<RewrittenZoneText>();
+    }
+    if (!m_generated) {
+      m_out.line_map.clear();
+    }
+    return std::optional<RewrittenZoneText>(std::move(m_out));
+  }
+
+private:
+  static bool directive(std::string_view line, std::string_view name) {
+    return line.size() > name.size() && iequals(line.substr(0, name.size()), name) &&
+           (line[name.size()] == ' ' || line[name.size()] == '\t');
+  }
+
+  // Tracks `$ORIGIN name`; a relative name is made absolute. False: the line was not written.
+  bool origin(std::string_view line) {
+    const std::size_t begin = skip_blanks(line, 7);
+    const std::size_t end = word_end(line, begin);
+    if (begin == end || line[begin] == '"') {
+      return false;
+    }
+    const std::string_view name = line.substr(begin, end - begin);
+    m_origin = absolute(name, m_origin);
+    if (is_absolute(name)) {
+      return false;
+    }
+    emit_directive(line, begin, end, m_origin);
+    return true;
+  }
+
+  // `$INCLUDE file name` with a relative name: the name made absolute. False: not written.
+  bool include(std::string_view line) {
+    const std::size_t file_end = word_end(line, skip_blanks(line, 8));
+    const std::size_t begin = skip_blanks(line, file_end);
+    const std::size_t end = word_end(line, begin);
+    if (begin == end || line[begin] == '"' || is_absolute(line.substr(begin, end - begin))) {
+      return false;
+    }
+    emit_directive(line, begin, end, absolute(line.substr(begin, end - begin), m_origin));
+    return true;
+  }
+
+  // `line` with [begin, end) replaced by `word`.
+  void emit_directive(std::string_view line, std::size_t begin, std::size_t end, std::string_view word) {
+    m_out.text.append(line.substr(0, begin));
+    m_out.text.append(word);
+    m_out.text.append(line.substr(end));
+    count_lines(line);
+    m_changed = true;
+  }
+
+  // Copies m_in[begin, end) and maps its lines.
+  void copy(std::size_t begin, std::size_t end) {
+    const std::string_view part = m_in.substr(begin, end - begin);
+    m_out.text.append(part);
+    count_lines(part);
+  }
+
+  void count_lines(std::string_view part) {
+    for (std::size_t nl = part.find('\n'); nl != std::string_view::npos; nl = part.find('\n', nl + 1)) {
+      m_out.line_map.push_back(m_line++);
+    }
+  }
+
+  // The record with tokens [first, last) joined into one, their separators after it.
+  void join(const Record& r, std::size_t first, std::size_t last) {
+    const std::size_t out_begin = m_out.text.size();
+    m_out.text.append(m_in.substr(r.begin, r.tokens[first].begin - r.begin));
+    for (std::size_t k = first; k < last; ++k) {
+      m_out.text.append(m_in.substr(r.tokens[k].begin, r.tokens[k].end - r.tokens[k].begin));
+    }
+    for (std::size_t k = first; k + 1 < last; ++k) {
+      m_out.text.append(m_in.substr(r.tokens[k].end, r.tokens[k + 1].begin - r.tokens[k].end));
+    }
+    m_out.text.append(m_in.substr(r.tokens[last - 1].end, r.end - r.tokens[last - 1].end));
+    count_lines(std::string_view(m_out.text).substr(out_begin));
+    m_changed = true;
+  }
+
+  Result<void> generate(std::string_view line) {
+    const std::uint32_t at = m_line;
+    const auto error = [&](const std::string& why) {
+      return fail(fmt::format("{}:{}: $GENERATE: {}", m_display, at, why));
+    };
+    Result<std::vector<std::string>> words = directive_words(line);
+    if (!words) {
+      return error(words.error().message);
+    }
+    // $GENERATE range lhs [ttl] [class] type rhs
+    const std::vector<std::string>& w = *words;
+    if (w.size() < 5) {
+      return error("expected: range owner [ttl] [class] type rdata");
+    }
+    const Result<GenerateRange> range = parse_range(w[1]);
+    if (!range) {
+      return error(range.error().message);
+    }
+    std::size_t i = 3;
+    std::string middle;  // ttl, class and type, as written
+    for (int skipped = 0; skipped < 2 && i + 2 < w.size() && (is_ttl(w[i]) || is_class(w[i])); ++skipped) {
+      middle += w[i++] + ' ';
+    }
+    if (i + 2 != w.size()) {
+      return error(i + 2 < w.size() ? "text after the rdata (quote an rdata with spaces)"
+                                    : "expected: range owner [ttl] [class] type rdata");
+    }
+    middle += w[i] + ' ';
+    const std::string& rhs = w[i + 1];
+    for (std::uint64_t v = range->start; v <= range->stop; v += range->step) {
+      Result<std::string> owner = substitute(w[2], static_cast<std::int64_t>(v));
+      if (!owner) {
+        return error(owner.error().message);
+      }
+      Result<std::string> rdata = substitute(rhs, static_cast<std::int64_t>(v));
+      if (!rdata) {
+        return error(rdata.error().message);
+      }
+      m_out.text += *owner;
+      m_out.text += ' ';
+      m_out.text += middle;
+      m_out.text += *rdata;
+      m_out.text += '\n';
+      m_out.line_map.push_back(at);
+      if (m_out.text.size() > m_limits.max_bytes) {
+        return error(fmt::format("expands past the {} byte limit of a zone", m_limits.max_bytes));
+      }
+    }
+    // The directive's own line: a blank line keeps the line count of what follows.
+    m_out.text += '\n';
+    m_out.line_map.push_back(at);
+    ++m_line;
+    m_changed = true;
+    m_generated = true;
+    return {};
+  }
+
+  std::string_view m_in;
+  std::string_view m_display;
+  std::string m_origin;
+  const RewriteLimits& m_limits;
+  RewrittenZoneText m_out;
+  std::uint32_t m_line = 1;
+  bool m_changed = false;
+  bool m_generated = false;
+};
+
+} // namespace
+
+Result<std::optional<RewrittenZoneText>> rewrite_zone_text(std::string_view text, std::string_view display,
+                                                             std::string_view origin, const RewriteLimits& limits) {
+  return Rewriter(text, display, origin, limits).run();
+}
+
+} // namespace zw::dns

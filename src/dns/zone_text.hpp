@@ -1,0 +1,46 @@
+#pragma once
+// Master-file text that BIND and ldns read but Knot's libzscanner (3.2) does not, rewritten
+// into text it reads with the same records (zone_loader.cpp uses it when the scanner refuses
+// a file for one of these reasons):
+//
+// - Base64 and hex fields split by whitespace where the scanner does not allow it. RFC 4034
+//   (§2.2, §3.2, §5.3) and the other types below allow whitespace anywhere in them; the
+//   scanner only between whole Base64 quanta (4 characters) and whole hex octets. The tokens
+//   of the field are joined, and what separated them (blanks, newlines, comments,
+//   parentheses) is moved after the joined token, so every line keeps its number.
+// - BIND's $GENERATE directive, expanded as BIND does (range start-stop[/step]; `$`,
+//   `${offset[,width[,base]]}` with base d, o, x, X, n, N; `$$` for a literal `$`); the
+//   generated records are new lines, and `line_map` says which line of the file each came
+//   from.
+// - A relative name in $ORIGIN or in $INCLUDE's origin (RFC 1035 §5.1 lets any domain name
+//   there be relative to the current origin), made absolute.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "zonewarden/error.hpp"
+
+namespace zw::dns {
+
+struct RewrittenZoneText {
+  std::string text;
+  // line_map[n - 1] is the line of the original text that line n of `text` comes from; empty
+  // when they are the same (no $GENERATE).
+  std::vector<std::uint32_t> line_map;
+};
+
+struct RewriteLimits {
+  // The rewritten text may not grow past this (a $GENERATE range is otherwise unbounded).
+  std::uint64_t max_bytes = std::uint64_t{4} << 30;
+};
+
+// The rewritten `text`, whose origin at the start is `origin` (absolute, presentation
+// format), or nullopt when nothing needed rewriting. Errors are about a $GENERATE line that
+// cannot be expanded; their message starts with `display:line: `.
+Result<std::optional<RewrittenZoneText>> rewrite_zone_text(std::string_view text, std::string_view display,
+                                                             std::string_view origin, const RewriteLimits& limits = {});
+
+} // namespace zw::dns
