@@ -1,6 +1,7 @@
 #include "dns/rr.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdlib>
 
@@ -57,6 +58,37 @@ int compare_labels(std::span<const std::uint8_t> a, std::span<const std::uint8_t
   }
   return a.size() < b.size() ? -1 : 1;
 }
+
+// The start offsets of a wire name's labels (without the root label), on the stack: name
+// comparisons run for every name of a zone and must not allocate. A name of 255 octets has at
+// most 127 labels; longer malformed input stops at the capacity, like labels_of stops at the
+// end of the buffer.
+class LabelOffsets {
+public:
+  explicit LabelOffsets(std::span<const std::uint8_t> wire) noexcept : m_wire(wire) {
+    std::size_t pos = 0;
+    while (pos < wire.size() && m_count < m_offsets.size()) {
+      const std::size_t len = wire[pos];
+      if (len == 0 || pos + 1 + len > wire.size()) {
+        break;
+      }
+      m_offsets[m_count++] = static_cast<std::uint16_t>(pos);
+      pos += 1 + len;
+    }
+  }
+
+  std::size_t size() const noexcept { return m_count; }
+  // Label `i` counted from the right (0: the label next to the root).
+  std::span<const std::uint8_t> from_right(std::size_t i) const noexcept {
+    const std::size_t at = m_offsets[m_count - 1 - i];
+    return m_wire.subspan(at + 1, m_wire[at]);
+  }
+
+private:
+  std::span<const std::uint8_t> m_wire;
+  std::array<std::uint16_t, 128> m_offsets{};
+  std::size_t m_count = 0;
+};
 
 } // namespace
 
@@ -201,13 +233,13 @@ unsigned label_count(std::span<const std::uint8_t> wire) noexcept {
 }
 
 bool is_subdomain(std::span<const std::uint8_t> name, std::span<const std::uint8_t> ancestor) noexcept {
-  const auto a = labels_of(name);
-  const auto b = labels_of(ancestor);
+  const LabelOffsets a(name);
+  const LabelOffsets b(ancestor);
   if (b.size() > a.size()) {
     return false;
   }
   for (std::size_t i = 0; i < b.size(); ++i) {
-    if (compare_labels(a[a.size() - 1 - i], b[b.size() - 1 - i]) != 0) {
+    if (compare_labels(a.from_right(i), b.from_right(i)) != 0) {
       return false;
     }
   }
@@ -215,11 +247,11 @@ bool is_subdomain(std::span<const std::uint8_t> name, std::span<const std::uint8
 }
 
 int canonical_compare(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
-  const auto la = labels_of(a);
-  const auto lb = labels_of(b);
+  const LabelOffsets la(a);
+  const LabelOffsets lb(b);
   const std::size_t n = std::min(la.size(), lb.size());
-  for (std::size_t i = 1; i <= n; ++i) {
-    if (const int c = compare_labels(la[la.size() - i], lb[lb.size() - i]); c != 0) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (const int c = compare_labels(la.from_right(i), lb.from_right(i)); c != 0) {
       return c;
     }
   }

@@ -39,6 +39,35 @@ TEST_CASE("dns::canonical_compare") {
   CHECK(label_count(name_from_text(".").value()) == 0);
 }
 
+TEST_CASE("dns::canonical_compare: RFC 4034 §6.1's example order, every pair; the longest names") {
+  const std::vector<const char*> ordered = {"example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.",
+                                            "zABC.a.EXAMPLE.", "z.example.", "\\001.z.example.", "*.z.example.",
+                                            "\\200.z.example."};
+  for (std::size_t i = 0; i < ordered.size(); ++i) {
+    for (std::size_t j = 0; j < ordered.size(); ++j) {
+      const auto x = name_from_text(ordered[i]).value();
+      const auto y = name_from_text(ordered[j]).value();
+      CAPTURE(ordered[i]);
+      CAPTURE(ordered[j]);
+      CHECK((canonical_compare(x, y) < 0) == (i < j));
+      CHECK((canonical_compare(x, y) == 0) == (i == j));
+    }
+  }
+  // 127 labels, the most a 255-octet name holds; they differ only in the leftmost one.
+  std::string deep_a = "a";
+  std::string deep_b = "b";
+  for (int i = 0; i < 126; ++i) {
+    deep_a += ".x";
+    deep_b += ".x";
+  }
+  const auto da = name_from_text(deep_a + ".").value();
+  const auto db = name_from_text(deep_b + ".").value();
+  CHECK(label_count(da) == 127);
+  CHECK(canonical_compare(da, db) < 0);
+  CHECK(is_subdomain(da, name_from_text("x.x.").value()));
+  CHECK_FALSE(is_subdomain(da, db));
+}
+
 TEST_CASE("dns::normalize_name") {
   CHECK(normalize_name("Example.COM").value() == "example.com.");
   CHECK(normalize_name(".").value() == ".");
