@@ -4,7 +4,8 @@
 // "OWNER TYPE" per finding the rule under test must report, and the rule may report nothing
 // else; no other rule may report anything but the "also: RULE OWNER TYPE" lines of the expect
 // file. `quiet-*` fixtures have an empty expect file. "now" is the snapshot's own time, or a
-// `now: <UTC>` line in the expect file.
+// `now: <UTC>` line in the expect file; a `severity: <level>` line says what every finding of
+// the rule under test must be graded.
 
 #include <doctest/doctest.h>
 
@@ -36,6 +37,7 @@ struct Expectation {
   std::vector<std::string> findings;  // "owner type" of the rule under test
   std::vector<std::string> also;      // "rule owner type" of findings other rules must report
   std::optional<std::int64_t> now;
+  std::optional<zw::Severity> severity;
 };
 
 Expectation read_expect(const fs::path& p) {
@@ -52,6 +54,10 @@ Expectation read_expect(const fs::path& p) {
     if (line.rfind("now:", 0) == 0) {
       const std::string value = line.substr(line.find_first_not_of(' ', 4));
       e.now = zw::util::parse_time(value).value();
+      continue;
+    }
+    if (line.rfind("severity:", 0) == 0) {
+      e.severity = zw::severity_from_string(line.substr(line.find_first_not_of(' ', 9))).value();
       continue;
     }
     e.findings.push_back(line);
@@ -96,6 +102,9 @@ TEST_CASE("rules::fixtures") {
           CHECK_MESSAGE(f.rule.rfind("internal/", 0) != 0, f.message);
           if (f.rule == id) {
             got.push_back(fmt::format("{} {}", f.location.owner, f.location.type));
+            if (expect.severity) {
+              CHECK_MESSAGE(f.severity == *expect.severity, f.message);
+            }
           } else {
             others.push_back(fmt::format("{} {} {}", f.rule, f.location.owner, f.location.type));
           }
