@@ -79,6 +79,30 @@ def nsec_dropped(kit):
     return only_one(kit.check(z), "dnssec/nsec-chain-broken")
 
 
+def insecure_ds_file(kit):
+    """A --ds file whose only DS has an unassigned digest type: RFC 4035 §5.2 makes the
+    delegation insecure (validators that support no digest of the DS set treat the zone as
+    unsigned)."""
+    path = kit.fresh_path("insecure-ds.txt")
+    path.write_text(f"{ORIGIN} 3600 IN DS 12345 13 200 {'ab' * 32}\n")
+    return path
+
+
+@case("dnssec/nsec-chain-broken", "fires", where=[("mail.example.test.", "NSEC")], severity="warning",
+      # The --ds file's digest type is one no validator implements: the rule that says so.
+      also=[("dnssec/ds-algorithm-missing", "example.test.", "DS")])
+def nsec_dropped_insecure_delegation(kit):
+    # nsec_dropped, checked with a --ds file that makes the delegation insecure: nobody validates
+    # the zone, so the gap fails no resolver yet: a warning, not an error.
+    z = kit.signed(ORIGIN)
+    drop_with_signature(z, "mail.example.test.", "NSEC")
+    result = only_one(kit.check(z, "--ds", str(insecure_ds_file(kit))), "dnssec/nsec-chain-broken")
+    f = result.findings("dnssec/nsec-chain-broken")[0]
+    if f["resolver"]["rcode"] != "NOERROR" or "insecure" not in " ".join(f["evidence"]):
+        raise AssertionError(f"expected NOERROR and the reason in the evidence: {f}")
+    return result
+
+
 @case("dnssec/nsec-chain-broken", "fires", where=[("mail.example.test.", "NSEC")], severity="error",
       # The added A RRset is authoritative data without an RRSIG (RFC 4035 §2.2).
       also=[("dnssec/rrsig-missing", "new.example.test.", "A")])

@@ -83,6 +83,11 @@ inline std::string where(const dns::RrsetView& rrset, std::string_view what) {
 
 // Passes at most k_max_findings findings to the sink; the caller asks `room()` before building
 // a finding, and `finish` adds ONE finding that counts the rest, so nothing is dropped silently.
+//
+// The rule's default grade holds while validating resolvers validate the zone. A zone file
+// checked with a --ds file that makes its delegation insecure (no DS of a supported algorithm
+// and digest: RFC 4035 §5.2) is not validated by anyone: a denial fault that would make them
+// fail (error, SERVFAIL) is a warning (NOERROR) until a usable DS is published.
 class Capped {
 public:
   Capped(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) noexcept
@@ -94,7 +99,7 @@ public:
     if (m_reported < k_max_findings) {
       return true;
     }
-    note_held_back(m_info.severity, m_info.impact);
+    note_held_back(default_severity(), default_impact());
     return false;
   }
   // Same for a finding the rule grades itself as `severity` with `impact`.
@@ -106,10 +111,18 @@ public:
     return false;
   }
 
-  // Reports `finding` at the rule's default severity and impact.
+  // Reports `finding` at the rule's default severity and impact (see the class comment).
   void add(Finding finding) {
     ++m_reported;
-    m_sink.add(std::move(finding));
+    if (!insecure_file()) {
+      m_sink.add(std::move(finding));
+      return;
+    }
+    finding.severity = default_severity();
+    finding.resolver = default_impact();
+    finding.evidence.push_back("the --ds file gives the zone no DS of a supported algorithm and digest, so validating "
+                               "resolvers treat it as insecure: this breaks resolution only once such a DS is published");
+    m_sink.add_graded(std::move(finding));
   }
   // Reports a finding the rule graded itself.
   void add_graded(Finding finding) {
@@ -132,6 +145,14 @@ public:
   }
 
 private:
+  bool insecure_file() const noexcept {
+    return m_ctx.zone_file() != nullptr && !m_ctx.dnssec().zone_validated && m_info.severity == Severity::error;
+  }
+  Severity default_severity() const noexcept { return insecure_file() ? Severity::warning : m_info.severity; }
+  ResolverImpact default_impact() const noexcept {
+    return insecure_file() ? ResolverImpact{Rcode::noerror, Ede::none} : m_info.impact;
+  }
+
   void note_held_back(Severity severity, ResolverImpact impact) {
     if (m_more == 0 || severity > m_worst) {
       m_worst = severity;
