@@ -350,12 +350,17 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
   // indeterminate from there.
   const auto unknown = [&out](const AncestorZone& a, const Exchange& e, std::string_view what) {
     out.above = ChainStatus::indeterminate;
-    out.above_reason = fmt::format("the {} query for {} was not answered ({}{}{})", what, a.zone, to_string(e.outcome),
-                                   e.detail.empty() ? "" : ": ", e.detail);
+    const std::string how = e.outcome == Outcome::answered
+                                ? fmt::format("got RCODE {}{}", e.rcode, e.aa ? "" : " without AA")
+                                : fmt::format("was not answered ({})", to_string(e.outcome));
+    out.above_reason = fmt::format("the {} query for {} {}{}{}", what, a.zone, how, e.detail.empty() ? "" : ": ",
+                                   e.detail);
   };
   for (std::size_t i = 0; i < zone.ancestors.size(); ++i) {
     const AncestorZone& a = zone.ancestors[i];
-    if (a.dnskey.outcome == Outcome::not_asked) {
+    // No answer, or an error RCODE, from the one server asked: a resolver would ask the others;
+    // only an answer (NOERROR) whose keys do not validate proves the chain broken.
+    if (a.dnskey.outcome != Outcome::answered || a.dnskey.rcode != 0) {
       unknown(a, a.dnskey, "DNSKEY");
       return;
     }

@@ -211,6 +211,46 @@ TEST_CASE("audit: what the deadline left unasked is unknown, never a silent serv
   }
 }
 
+TEST_CASE("audit: an ancestor's DNSKEY query without an answer is unknown, never a bogus chain") {
+  // The root's DNSKEY query timed out, was refused or came back SERVFAIL from the one server the
+  // walk asked: a resolver would ask the others. Nothing proves the chain above broken.
+  for (const int variant : {0, 1, 2, 3}) {
+    CAPTURE(variant);
+    zw::Snapshot snapshot;
+    snapshot.trust_anchor = {". 3600 IN DS 20326 8 2 E06D44B80B8F1D39A95C0B0D7C65D08458E880409BBC683457104237C7F8EC8D"};
+    zw::ZoneSnapshot zone;
+    zone.zone = "example.test.";
+    zone.parent = "test.";
+    zw::ServerProbe ns1{"ns1.example.test.", "192.0.2.1", {answered_soa("example.test.")}};
+    zone.servers = {ns1};
+    zw::NameServer ns;
+    ns.name = "ns1.example.test.";
+    ns.at_parent = true;
+    ns.addresses = {"192.0.2.1"};
+    zone.name_servers = {ns};
+    zw::AncestorZone root;
+    root.zone = ".";
+    root.server = "a.root-servers.net./198.41.0.4";
+    root.dnskey.qname = ".";
+    root.dnskey.qtype = "DNSKEY";
+    switch (variant) {
+    case 0: root.dnskey.outcome = zw::Outcome::timeout; break;
+    case 1: root.dnskey.outcome = zw::Outcome::unreachable; break;
+    case 2: root.dnskey.outcome = zw::Outcome::answered; root.dnskey.rcode = 2; break;  // SERVFAIL
+    default: root.dnskey.outcome = zw::Outcome::answered; root.dnskey.rcode = 5; break; // REFUSED
+    }
+    zone.ancestors = {root};
+    snapshot.zones.push_back(zone);
+    zw::EngineOptions options;
+    options.now = 1'800'000'000;
+    const zw::AuditResult result = zw::run_audit_rules(snapshot, options);
+    REQUIRE(result.zones.size() == 1);
+    const zw::ZoneResult& z = result.zones[0];
+    CHECK(z.chain == "indeterminate");
+    CHECK_FALSE(has(rules_of(z), "dnssec/chain-above-bogus"));
+  }
+}
+
 TEST_CASE("audit: a bound reached is internal/audit-incomplete naming the bound, once per bound") {
   zw::Snapshot snapshot;
   zw::ZoneSnapshot zone;
