@@ -148,7 +148,11 @@ struct ZoneSnapshot {
 };
 
 struct Snapshot {
-  static constexpr int k_schema = 1;
+  // 2: exchanges may be "not-asked" (deadline, signal, bound). Schema 1 snapshots are read too
+  // (their "not sent by the deadline" timeouts become not-asked); older builds refuse schema 2,
+  // which they could not read correctly.
+  static constexpr int k_schema = 2;
+  static constexpr int k_oldest_schema = 1;
   std::string tool_version;
   std::int64_t started_at = 0;   // unix seconds, when the walk began
   std::int64_t finished_at = 0;

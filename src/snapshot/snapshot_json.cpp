@@ -315,8 +315,10 @@ Result<Snapshot> snapshot_from_json(const std::string& text) {
     if (r.get<std::string>(doc, "kind") != "zonewarden-snapshot") {
       return fail("not a zonewarden snapshot (kind)");
     }
-    if (const int schema = r.get<int>(doc, "schema"); schema != Snapshot::k_schema) {
-      return fail(fmt::format("snapshot schema {} is not supported (this build reads {})", schema, Snapshot::k_schema));
+    if (const int schema = r.get<int>(doc, "schema");
+        schema < Snapshot::k_oldest_schema || schema > Snapshot::k_schema) {
+      return fail(fmt::format("snapshot schema {} is not supported (this build reads {} to {})", schema,
+                              Snapshot::k_oldest_schema, Snapshot::k_schema));
     }
     Snapshot s;
     s.tool_version = r.get<std::string>(doc, "tool_version");

@@ -153,3 +153,17 @@ TEST_CASE("snapshot::a question not asked survives a round trip; older snapshots
   CHECK(got[got.size() - 2].outcome == Outcome::not_asked);
   CHECK(got.back().outcome == Outcome::timeout);  // a real timeout stays one
 }
+
+TEST_CASE("snapshot::schema 2 is written; schema 1 is read; a newer schema is refused, naming both") {
+  const std::string text = snapshot_to_json(sample());
+  CHECK(text.find("\"schema\": 2") != std::string::npos);
+  std::string old = text;
+  old.replace(old.find("\"schema\": 2"), 11, "\"schema\": 1");
+  CHECK(snapshot_from_json(old).has_value());
+  std::string newer = text;
+  newer.replace(newer.find("\"schema\": 2"), 11, "\"schema\": 3");
+  const auto refused = snapshot_from_json(newer);
+  REQUIRE_FALSE(refused.has_value());
+  CHECK(refused.error().message.find("snapshot schema 3 is not supported (this build reads 1 to 2)") !=
+        std::string::npos);
+}
