@@ -58,6 +58,10 @@ struct Location {
   std::string server;  // "ns1.example.com./192.0.2.1", or "" for zone data seen everywhere alike
   std::string owner;   // owner name of the RRset, "example.com."
   std::string type;    // RR type mnemonic, "SOA"
+  // `check`: the file and line the finding points at first ("zones/example.zone", 12); empty
+  // and 0 in live audits and for internal/* and policy/* findings.
+  std::string file{};
+  std::uint32_t line = 0;
 };
 
 struct Finding {

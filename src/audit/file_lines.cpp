@@ -2,6 +2,10 @@
 #include "audit/file_lines.hpp"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
+#include <string_view>
+#include <utility>
 #include <span>
 
 #include <fmt/format.h>
@@ -81,6 +85,69 @@ void point_at_file_lines(const dns::ZoneStore& store, const CheckOptions& check,
     }
     if (!line.empty()) {
       f.evidence.push_back(std::move(line));
+    }
+  }
+  set_file_locations(store, check, findings);
+}
+
+namespace {
+
+// The first "file:12" in `text` for one of `files` (longest first), at the start of the text
+// or after a space or parenthesis, the number not followed by another digit.
+std::optional<std::pair<std::string, std::uint32_t>> first_file_line(std::string_view text,
+                                                                     const std::vector<std::string>& files) {
+  std::optional<std::pair<std::size_t, std::pair<std::string, std::uint32_t>>> best;  // by position
+  for (const std::string& file : files) {
+    if (file.empty()) {
+      continue;
+    }
+    for (std::size_t at = text.find(file); at != std::string_view::npos; at = text.find(file, at + 1)) {
+      if (best && at >= best->first) {
+        break;
+      }
+      const bool starts = at == 0 || text[at - 1] == ' ' || text[at - 1] == '(';
+      const std::size_t colon = at + file.size();
+      if (!starts || colon + 1 >= text.size() || text[colon] != ':') {
+        continue;
+      }
+      std::uint32_t line = 0;
+      const char* first = text.data() + colon + 1;
+      const char* last = text.data() + text.size();
+      const auto [stop, ec] = std::from_chars(first, last, line);
+      if (ec == std::errc() && stop != first && line > 0) {
+        best = {at, {file, line}};
+        break;
+      }
+    }
+  }
+  if (!best) {
+    return std::nullopt;
+  }
+  return best->second;
+}
+
+} // namespace
+
+void set_file_locations(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings) {
+  std::vector<std::string> files = store.files();
+  for (const std::string& source : check.ds_sources) {  // "ds.txt:3"
+    if (const std::size_t colon = source.rfind(':'); colon != std::string::npos && colon > 0) {
+      files.push_back(source.substr(0, colon));
+    }
+  }
+  // Longest first: "a.zone.inc" must not be read as "a.zone" followed by ".inc:3".
+  std::sort(files.begin(), files.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  for (Finding& f : findings) {
+    if (!f.location.file.empty()) {
+      continue;
+    }
+    for (const std::string& text : f.evidence) {
+      if (const auto at = first_file_line(text, files)) {
+        f.location.file = at->first;
+        f.location.line = at->second;
+        break;
+      }
     }
   }
 }

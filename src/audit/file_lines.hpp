@@ -14,6 +14,12 @@ namespace zw {
 // the RRset it is located at (for a DS at the apex: the lines of check.ds_sources' records; else
 // the DNSKEY RRset, the owner's first record or the apex SOA). internal/* and policy/* findings
 // are left alone.
+// Then sets each finding's Location::file and ::line (set_file_locations).
 void point_at_file_lines(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings);
+
+// Sets Location::file and ::line of each finding that has none from the first `file:line` of its
+// evidence that names one of the zone's files or the --ds files (SARIF's
+// physicalLocation, the JSON report's "file" and "line").
+void set_file_locations(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings);
 
 } // namespace zw

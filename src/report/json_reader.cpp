@@ -179,6 +179,10 @@ Finding finding_from(const Cursor& c) {
   f.location.server = c.member("server").string_or_null();
   f.location.owner = c.member("owner").string();
   f.location.type = c.member("type").string();
+  if (c.has("file")) {
+    f.location.file = c.member("file").string();
+    f.location.line = static_cast<std::uint32_t>(c.member("line").integer(1, 0xffffffff));
+  }
   f.message = c.member("message").string();
   f.servers = c.member("servers").strings();
   f.evidence = c.member("evidence").strings();

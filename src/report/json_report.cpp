@@ -23,6 +23,11 @@ nlohmann::json detail::finding_json(const Finding& f) {
            {"evidence", f.evidence},
            // Shown, never dropped: null when the finding counts towards --fail-on, else why not.
            {"suppressed", f.suppressed.empty() ? json(nullptr) : json(f.suppressed)}};
+  // Zone-file findings only (check): the line they point at first. Absent otherwise.
+  if (!f.location.file.empty()) {
+    out["file"] = f.location.file;
+    out["line"] = f.location.line;
+  }
   out["resolver"] = {{"rcode", to_string(f.resolver.rcode)},
                      {"ede", f.resolver.ede == Ede::none ? json(nullptr) : json(static_cast<int>(f.resolver.ede))},
                      {"ede_text", f.resolver.ede == Ede::none ? json(nullptr) : json(ede_text(f.resolver.ede))}};

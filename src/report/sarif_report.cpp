@@ -163,6 +163,23 @@ std::string dns_uri(const Location& loc) {
   return out;
 }
 
+// A file path as a URI reference (RFC 3986): relative paths stay relative (code scanning reads
+// them against the repository root), absolute ones become file:// URIs; each segment is
+// percent-encoded, the slashes kept.
+std::string file_uri(std::string_view path) {
+  std::string out = path.starts_with('/') ? "file://" : "";
+  for (std::size_t start = 0;;) {
+    const std::size_t slash = path.find('/', start);
+    out += uri_escape(path.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start));
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    out += '/';
+    start = slash + 1;
+  }
+  return out;
+}
+
 // 64-bit FNV-1a: stable across compilers and runs, unlike std::hash.
 std::string fingerprint(const Finding& f) {
   std::uint64_t h = 0xcbf29ce484222325ULL;
@@ -193,8 +210,13 @@ ordered_json locations(const Location& loc) {
     const std::string rrset = fmt::format("{}/{}", loc.owner.empty() ? loc.zone : loc.owner, loc.type);
     logical.push_back({{"name", rrset}, {"fullyQualifiedName", rrset}, {"kind", "resourceRecordSet"}});
   }
-  ordered_json location{{"physicalLocation", {{"artifactLocation", {{"uri", dns_uri(loc)}}}}},
-                        {"logicalLocations", std::move(logical)}};
+  // A zone file's finding (check) points at its file and line, which code scanning shows
+  // beside the file; a live finding at its DNS URI.
+  ordered_json physical = loc.file.empty()
+                              ? ordered_json{{"artifactLocation", {{"uri", dns_uri(loc)}}}}
+                              : ordered_json{{"artifactLocation", {{"uri", file_uri(loc.file)}}},
+                                             {"region", {{"startLine", loc.line}}}};
+  ordered_json location{{"physicalLocation", std::move(physical)}, {"logicalLocations", std::move(logical)}};
   return ordered_json::array({std::move(location)});
 }
 

@@ -16,7 +16,7 @@ namespace zw::rules {
 
 // A location in the audited zone.
 inline Location at(const RuleContext& ctx, std::string server, std::string owner, std::string type) {
-  return Location{ctx.zone_name(), std::move(server), std::move(owner), std::move(type)};
+  return Location{ctx.zone_name(), std::move(server), std::move(owner), std::move(type), {}, 0};
 }
 
 // Formats a unix time as RFC 3339 UTC ("2026-11-27T02:51:00Z").

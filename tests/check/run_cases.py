@@ -82,6 +82,12 @@ def without_file_line(result):
         if not any(FILE_LINE.search(t) for t in texts):
             problems.append(f"{f['rule']} at {f.get('owner', '')} {f.get('type', '')} names no file:line: "
                             f"{json.dumps(texts, ensure_ascii=False)}")
+        # ... and says it as data too (JSON "file" and "line", SARIF's physicalLocation): a line
+        # its evidence names.
+        elif not f.get("file") or not isinstance(f.get("line"), int) or f["line"] < 1 or not any(
+                re.search(rf"(^|[ (]){re.escape(f['file'])}:{f['line']}(\D|$)", t) for t in f.get("evidence", [])):
+            problems.append(f"{f['rule']} at {f.get('owner', '')} {f.get('type', '')}: \"file\"/\"line\" "
+                            f"{f.get('file')!r}/{f.get('line')!r} not one of its evidence lines")
     return problems
 
 
