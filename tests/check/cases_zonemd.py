@@ -271,6 +271,12 @@ def same_scheme_and_hash_twice(kit):
     return unsigned(kit, [(SERIAL, 1, 1, "sha384"), (SERIAL, 1, 1, "bad-sha384")])
 
 
+# Repeated private pairs beside a SHA-384 record that verifies: Knot DNS still refuses the zone.
+@case(DUPLICATE, "fires", where=[(APEX, "ZONEMD")], severity="error")
+def private_pair_twice_beside_sha384(kit):
+    return unsigned(kit, [(SERIAL, 1, 1, "sha384"), (SERIAL, 241, 1, "ab" * 48), (SERIAL, 241, 1, "cd" * 48)])
+
+
 @case(DUPLICATE, "quiet")
 def two_hashes_once_each(kit):
     return unsigned(kit, [(SERIAL, 1, 1, "sha384"), (SERIAL, 1, 2, "sha512")])

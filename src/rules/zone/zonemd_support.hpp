@@ -4,11 +4,11 @@
 //
 // Consumers, as measured on Debian 12 (docs/rules/zone/zonemd-digest-mismatch.md, "Criterion"):
 // - Knot DNS 3.2.6 with `zonemd-verify: on` refuses to load the zone unless the SIMPLE ZONEMD RR
-//   with the strongest hash it supports (SHA-512 before SHA-384) verifies; it also refuses
-//   duplicates, unsupported-only RRsets and zones without ZONEMD.
+//   with the strongest hash it supports (SHA-512 before SHA-384) verifies; it also refuses any
+//   repeated (Scheme, Hash Algorithm) pair, unsupported-only RRsets and zones without ZONEMD.
 // - Unbound 1.17.1 auth-zone with `zonemd-check: yes` answers SERVFAIL for the zone when no RR
-//   verifies and some RR fails (serial, length, digest), or any tuple repeats; it serves a zone
-//   whose RRs all have unsupported schemes or hashes.
+//   verifies and some RR fails (serial, length, digest), or a SIMPLE SHA-384/SHA-512 pair
+//   repeats; it serves a zone whose RRs all have unsupported schemes or hashes.
 // - BIND 9.18 refuses to load a zone with a hash 1 or 2 digest of the wrong length (any scheme).
 // - NSD 4.6.1 does not verify ZONEMD.
 
@@ -88,7 +88,14 @@ inline Consequence consequence(const ZonemdCheck& c, const std::function<bool(co
     out.refused = true;
     out.lines.emplace_back("Knot DNS 3.2 with zonemd-verify: on refuses to load the zone (measured)");
   }
-  if (!verified || duplicates) {
+  // Unbound refuses repeated SIMPLE SHA-384/SHA-512 pairs even beside a record that verifies;
+  // repeated private pairs beside one it serves (measured).
+  const bool supported_duplicate =
+      duplicates && std::any_of(c.records.begin(), c.records.end(), [&](const ZonemdRecord& r) {
+        return mine(r) && r.scheme == dnssec::k_zonemd_simple &&
+               (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512);
+      });
+  if (!verified || supported_duplicate) {
     out.refused = true;
     out.lines.emplace_back("Unbound 1.17 auth-zone with zonemd-check: yes answers SERVFAIL for the zone (measured)");
   }
