@@ -222,6 +222,19 @@ def sha384_and_sha512_right(kit):
     return unsigned(kit, [(SERIAL, 1, 1, "sha384"), (SERIAL, 1, 2, "sha512")])
 
 
+# An RRset whose RRs have different TTLs: canonical form keeps each RR's TTL. The oracle here is
+# ldns (ldns-signzone -Z -z 1:1 computes the record), which digests per RR as we do; dnspython
+# digests the RRset's lowest TTL and would disagree.
+@case(MISMATCH, "quiet", also=[("zone/ttl-mismatch", "www." + APEX, "A")])
+def mixed_ttls_in_an_rrset_digested_per_rr(kit):
+    body = BODY.replace("www      A     192.0.2.80", "www 600  A     192.0.2.80\nwww 300  A     192.0.2.81")
+    unsigned_path = kit.fresh_path("unsigned.zone")
+    unsigned_path.write_text(f"$ORIGIN {APEX}\n" + body + f"@ ZONEMD {SERIAL} 1 1 {ZEROS48}\n")
+    out = unsigned_path.with_name("example.test.zone")
+    run(["ldns-signzone", "-Z", "-z", "1:1", "-f", str(out), str(unsigned_path)], cwd=unsigned_path.parent)
+    return kit.check(out, "--origin", APEX)
+
+
 @case(MISMATCH, "quiet")
 def no_zonemd_at_all(kit):
     return unsigned(kit, [])
