@@ -15,14 +15,17 @@ const EVP_MD* md_for(StreamingAlgorithm algorithm) {
   return algorithm == StreamingAlgorithm::sha384 ? sha384.get() : sha512.get();
 }
 
-EVP_MD_CTX* as_ctx(void* p) noexcept { return static_cast<EVP_MD_CTX*>(p); }
+EVP_MD_CTX* as_ctx(void* p) noexcept {
+  return static_cast<EVP_MD_CTX*>(p);
+}
 
 } // namespace
 
-void StreamingDigest::Free::operator()(void* ctx) const noexcept { EVP_MD_CTX_free(as_ctx(ctx)); }
+void StreamingDigest::Free::operator()(void* ctx) const noexcept {
+  EVP_MD_CTX_free(as_ctx(ctx));
+}
 
-StreamingDigest::StreamingDigest(StreamingAlgorithm algorithm)
-    : m_algorithm(algorithm), m_ctx(EVP_MD_CTX_new()) {
+StreamingDigest::StreamingDigest(StreamingAlgorithm algorithm) : m_algorithm(algorithm), m_ctx(EVP_MD_CTX_new()) {
   const EVP_MD* md = md_for(algorithm);
   m_ok = m_ctx != nullptr && md != nullptr && EVP_DigestInit_ex2(as_ctx(m_ctx.get()), md, nullptr) == 1;
 }
@@ -31,7 +34,9 @@ StreamingDigest::~StreamingDigest() = default;
 StreamingDigest::StreamingDigest(StreamingDigest&&) noexcept = default;
 StreamingDigest& StreamingDigest::operator=(StreamingDigest&&) noexcept = default;
 
-std::size_t StreamingDigest::length() const noexcept { return m_algorithm == StreamingAlgorithm::sha384 ? 48 : 64; }
+std::size_t StreamingDigest::length() const noexcept {
+  return m_algorithm == StreamingAlgorithm::sha384 ? 48 : 64;
+}
 
 void StreamingDigest::update(std::span<const std::uint8_t> data) noexcept {
   if (m_ok && !data.empty()) {

@@ -35,7 +35,7 @@ private:
     void operator()(void* ctx) const noexcept;
   };
   StreamingAlgorithm m_algorithm;
-  std::unique_ptr<void, Free> m_ctx;  // EVP_MD_CTX, kept opaque: only src/crypto/*.cpp see OpenSSL
+  std::unique_ptr<void, Free> m_ctx; // EVP_MD_CTX, kept opaque: only src/crypto/*.cpp see OpenSSL
   bool m_ok = false;
 };
 

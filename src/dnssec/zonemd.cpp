@@ -32,9 +32,12 @@ std::optional<std::uint32_t> soa_serial(std::span<const std::uint8_t> r) noexcep
 
 std::size_t expected_length(std::uint8_t hash) noexcept {
   switch (hash) {
-  case k_zonemd_sha384: return 48;
-  case k_zonemd_sha512: return 64;
-  default: return 0;
+  case k_zonemd_sha384:
+    return 48;
+  case k_zonemd_sha512:
+    return 64;
+  default:
+    return 0;
   }
 }
 
@@ -70,7 +73,6 @@ ZonemdCheck plan_zonemd(const dns::ZoneStore& store) {
       const std::span<const std::uint8_t> r = set->rdata(i);
       ZonemdRecord rec;
       rec.source = set->location(i).to_string();
-      rec.ttl = set->ttl(i);
       if (r.size() >= 6) {
         rec.serial = load32(r, 0);
         rec.scheme = r[4];
@@ -120,25 +122,28 @@ void ZonemdDigester::add(const dns::NameView& name, dns::NameRole role) {
   for (const dns::RrsetView rrset : name.rrsets()) {
     const std::uint16_t type = rrset.type();
     if (apex && type == k_zonemd_type) {
-      continue;  // the apex ZONEMD RRset ("placeholder") is never digested
+      continue; // the apex ZONEMD RRset ("placeholder") is never digested
     }
     for (std::size_t i = 0; i < rrset.size(); ++i) {
       const std::span<const std::uint8_t> rdata = rrset.rdata(i);
-      if (apex && type == dns::rrtype::rrsig && rdata.size() >= 2 &&
-          ((rdata[0] << 8) | rdata[1]) == k_zonemd_type) {
-        continue;  // nor the RRSIGs covering it
+      if (apex && type == dns::rrtype::rrsig && rdata.size() >= 2 && ((rdata[0] << 8) | rdata[1]) == k_zonemd_type) {
+        continue; // nor the RRSIGs covering it
       }
       // Canonical form (RFC 4034 §6.2): owner lowercased (the store's), names in the RDATA of
       // the RFC 6840 §5.1 types lowercased, the RR's own TTL.
       canonical_rdata(type, rdata, m_scratch);
       const std::uint32_t ttl = rrset.ttl(i);
       const std::size_t len = m_scratch.size();
-      const std::array<std::uint8_t, 10> fixed{
-          static_cast<std::uint8_t>(type >> 8), static_cast<std::uint8_t>(type),
-          0, 1,  // class IN
-          static_cast<std::uint8_t>(ttl >> 24), static_cast<std::uint8_t>(ttl >> 16),
-          static_cast<std::uint8_t>(ttl >> 8),  static_cast<std::uint8_t>(ttl),
-          static_cast<std::uint8_t>(len >> 8),  static_cast<std::uint8_t>(len)};
+      const std::array<std::uint8_t, 10> fixed{static_cast<std::uint8_t>(type >> 8),
+                                               static_cast<std::uint8_t>(type),
+                                               0,
+                                               1, // class IN
+                                               static_cast<std::uint8_t>(ttl >> 24),
+                                               static_cast<std::uint8_t>(ttl >> 16),
+                                               static_cast<std::uint8_t>(ttl >> 8),
+                                               static_cast<std::uint8_t>(ttl),
+                                               static_cast<std::uint8_t>(len >> 8),
+                                               static_cast<std::uint8_t>(len)};
       feed(owner);
       feed(fixed);
       feed(m_scratch);
@@ -146,8 +151,12 @@ void ZonemdDigester::add(const dns::NameView& name, dns::NameRole role) {
   }
 }
 
-dns::Bytes ZonemdDigester::finish_sha384() { return m_sha384 ? m_sha384->finish() : dns::Bytes(); }
-dns::Bytes ZonemdDigester::finish_sha512() { return m_sha512 ? m_sha512->finish() : dns::Bytes(); }
+dns::Bytes ZonemdDigester::finish_sha384() {
+  return m_sha384 ? m_sha384->finish() : dns::Bytes();
+}
+dns::Bytes ZonemdDigester::finish_sha512() {
+  return m_sha512 ? m_sha512->finish() : dns::Bytes();
+}
 
 void settle_zonemd(ZonemdCheck& check, const dns::Bytes& sha384, const dns::Bytes& sha512) {
   // §4 step 4: a (Scheme, Hash Algorithm) tuple that appears more than once verifies nothing.

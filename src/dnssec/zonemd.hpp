@@ -18,21 +18,21 @@
 namespace zw::dnssec {
 
 inline constexpr std::uint16_t k_zonemd_type = 63;
-inline constexpr std::uint8_t k_zonemd_simple = 1;   // §2.2.2, Scheme SIMPLE
-inline constexpr std::uint8_t k_zonemd_sha384 = 1;   // §2.2.3
+inline constexpr std::uint8_t k_zonemd_simple = 1; // §2.2.2, Scheme SIMPLE
+inline constexpr std::uint8_t k_zonemd_sha384 = 1; // §2.2.3
 inline constexpr std::uint8_t k_zonemd_sha512 = 2;
-inline constexpr std::size_t k_zonemd_min_digest = 12;  // §2.2.4
+inline constexpr std::size_t k_zonemd_min_digest = 12; // §2.2.4
 
 // The outcome of one apex ZONEMD RR, the first step of RFC 8976 §4 that fails.
 enum class ZonemdStatus : std::uint8_t {
-  verified,            // §4 step 5f: the digest matches
-  malformed,           // RDATA under 6 octets, digest under 12 octets (§2.2.4), or a SHA-384/
-                       // SHA-512 digest of the wrong length (§2.2.3, step 5d)
-  duplicate,           // another RR has the same Scheme and Hash Algorithm (step 4)
-  serial_mismatch,     // Serial differs from the SOA serial (step 5a)
-  unsupported_scheme,  // Scheme other than SIMPLE (step 5b): reserved 0, private 240-254, unassigned
-  unsupported_hash,    // Hash Algorithm other than SHA-384 and SHA-512 (step 5c)
-  digest_mismatch,     // computed and published digests differ (step 5f)
+  verified,           // §4 step 5f: the digest matches
+  malformed,          // RDATA under 6 octets, digest under 12 octets (§2.2.4), or a SHA-384/
+                      // SHA-512 digest of the wrong length (§2.2.3, step 5d)
+  duplicate,          // another RR has the same Scheme and Hash Algorithm (step 4)
+  serial_mismatch,    // Serial differs from the SOA serial (step 5a)
+  unsupported_scheme, // Scheme other than SIMPLE (step 5b): reserved 0, private 240-254, unassigned
+  unsupported_hash,   // Hash Algorithm other than SHA-384 and SHA-512 (step 5c)
+  digest_mismatch,    // computed and published digests differ (step 5f)
 };
 
 // One apex ZONEMD RR.
@@ -40,19 +40,18 @@ struct ZonemdRecord {
   std::uint32_t serial = 0;
   std::uint8_t scheme = 0;
   std::uint8_t hash = 0;
-  dns::Bytes digest;    // as published
-  dns::Bytes computed;  // the zone's SIMPLE digest with `hash`; empty when not computed
-  std::string source;   // "file:line"
-  std::uint32_t ttl = 0;
+  dns::Bytes digest;   // as published
+  dns::Bytes computed; // the zone's SIMPLE digest with `hash`; empty when not computed
+  std::string source;  // "file:line"
   ZonemdStatus status = ZonemdStatus::malformed;
 };
 
 struct ZonemdCheck {
-  std::vector<ZonemdRecord> records;  // the apex ZONEMD RRset, canonical order; empty: none
+  std::vector<ZonemdRecord> records; // the apex ZONEMD RRset, canonical order; empty: none
   bool soa_present = false;
   std::uint32_t soa_serial = 0;
   std::string soa_source;   // "file:line" of the apex SOA
-  bool need_sha384 = false;  // digests to compute (some apex RR names SIMPLE with that hash)
+  bool need_sha384 = false; // digests to compute (some apex RR names SIMPLE with that hash)
   bool need_sha512 = false;
 
   // True when some apex RR verifies (§4: one match with a supported scheme and hash suffices).

@@ -13,7 +13,7 @@ namespace {
 zw::dnssec::ZonemdCheck check_file(const std::string& name, const std::string& origin) {
   zw::dns::LoadOptions options;
   options.origin = origin;
-  const auto store = zw::dns::load_zone_file("tests/check/zonemd/" + name, options);
+  const zw::Result<zw::dns::ZoneStore> store = zw::dns::load_zone_file("tests/check/zonemd/" + name, options);
   REQUIRE(store.has_value());
   const zw::dns::ZoneLayout layout = zw::dns::ZoneLayout::compute(*store);
   return zw::dnssec::check_zonemd(*store, layout.roles());

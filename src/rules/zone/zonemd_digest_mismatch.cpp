@@ -54,17 +54,19 @@ public:
         }
       }
     }
-    AppendEvidence with_ttl_note(sink, mixed_ttls == 0 ? std::string()
-                                        : fmt::format("{} RRset{} of the zone mix TTLs (first: {}): the digest "
-                                                      "uses each RR's own TTL, as canonical form does; a tool that "
-                                                      "merges TTLs first computes another digest (zone/ttl-mismatch)",
-                                                      mixed_ttls, mixed_ttls == 1 ? "" : "s", first_mixed));
+    AppendEvidence with_ttl_note(
+        sink, mixed_ttls == 0 ? std::string()
+                              : fmt::format("{} RRset{} of the zone mix TTLs (first: {}): the digest "
+                                            "uses each RR's own TTL, as canonical form does; a tool that "
+                                            "merges TTLs first computes another digest (zone/ttl-mismatch)",
+                                            mixed_ttls, mixed_ttls == 1 ? "" : "s", first_mixed));
     report_records(ctx, with_ttl_note, *c, ZonemdStatus::digest_mismatch,
                    fmt::format("{} ZONEMD record{} at the apex publish{} a digest that is not the digest of the zone's "
                                "data: the zone changed after the digest was computed, or the digest is wrong",
                                n, n == 1 ? "" : "s", n == 1 ? "es" : ""),
                    [](const ZonemdRecord& r) {
-                     const bool zeros = std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
+                     const bool zeros =
+                         std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
                      return fmt::format("{}: published {}, computed {}{}", describe(r), dnssec::to_hex(r.digest),
                                         dnssec::to_hex(r.computed),
                                         zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
@@ -72,16 +74,17 @@ public:
   }
 
 private:
-  static constexpr RuleInfo k_info{
-      .id = "zone/zonemd-digest-mismatch",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "the apex ZONEMD digest does not match the zone's data",
-      .reference = "RFC 8976 §4",
-      .impact = {Rcode::servfail, Ede::none},
-      .inputs = Inputs::zone_file};
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-digest-mismatch",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "the apex ZONEMD digest does not match the zone's data",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_digest_mismatch() { return std::make_unique<ZonemdDigestMismatch>(); }
+std::unique_ptr<Rule> make_zonemd_digest_mismatch() {
+  return std::make_unique<ZonemdDigestMismatch>();
+}
 } // namespace zw::rules::zone

@@ -24,23 +24,24 @@ public:
                                n),
                    [](const ZonemdRecord& r) {
                      return fmt::format("{}: digest {}{}", describe(r), dnssec::to_hex(r.digest),
-                                        r.computed.empty() ? ""
+                                        r.computed.empty()       ? ""
                                         : r.computed == r.digest ? " (matches the zone's data)"
                                                                  : " (does not match the zone's data)");
                    });
   }
 
 private:
-  static constexpr RuleInfo k_info{
-      .id = "zone/zonemd-duplicate",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "apex ZONEMD records repeat a Scheme and Hash Algorithm",
-      .reference = "RFC 8976 §4",
-      .impact = {Rcode::servfail, Ede::none},
-      .inputs = Inputs::zone_file};
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-duplicate",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "apex ZONEMD records repeat a Scheme and Hash Algorithm",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_duplicate() { return std::make_unique<ZonemdDuplicate>(); }
+std::unique_ptr<Rule> make_zonemd_duplicate() {
+  return std::make_unique<ZonemdDuplicate>();
+}
 } // namespace zw::rules::zone

@@ -34,16 +34,17 @@ public:
   }
 
 private:
-  static constexpr RuleInfo k_info{
-      .id = "zone/zonemd-malformed",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "an apex ZONEMD digest has the wrong length",
-      .reference = "RFC 8976 §2.2.4",
-      .impact = {Rcode::servfail, Ede::none},
-      .inputs = Inputs::zone_file};
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-malformed",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "an apex ZONEMD digest has the wrong length",
+                                   .reference = "RFC 8976 §2.2.4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_malformed() { return std::make_unique<ZonemdMalformed>(); }
+std::unique_ptr<Rule> make_zonemd_malformed() {
+  return std::make_unique<ZonemdMalformed>();
+}
 } // namespace zw::rules::zone

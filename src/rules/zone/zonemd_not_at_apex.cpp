@@ -44,16 +44,17 @@ public:
   }
 
 private:
-  static constexpr RuleInfo k_info{
-      .id = "zone/zonemd-not-at-apex",
-      .severity = Severity::notice,
-      .stability = Stability::stable,
-      .summary = "a ZONEMD record below the zone apex has no meaning",
-      .reference = "RFC 8976 §2.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-not-at-apex",
+                                   .severity = Severity::notice,
+                                   .stability = Stability::stable,
+                                   .summary = "a ZONEMD record below the zone apex has no meaning",
+                                   .reference = "RFC 8976 §2.1",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_not_at_apex() { return std::make_unique<ZonemdNotAtApex>(); }
+std::unique_ptr<Rule> make_zonemd_not_at_apex() {
+  return std::make_unique<ZonemdNotAtApex>();
+}
 } // namespace zw::rules::zone

@@ -25,26 +25,28 @@ public:
                    [](const ZonemdRecord& r) {
                      std::string data;
                      if (!r.computed.empty()) {
-                       data = r.computed == r.digest ? "; its digest matches the zone's data: only the Serial field is stale"
-                                                     : fmt::format("; its digest does not match the zone's data either "
-                                                                   "(published {}, computed {})",
-                                                                   dnssec::to_hex(r.digest), dnssec::to_hex(r.computed));
+                       data = r.computed == r.digest
+                                  ? "; its digest matches the zone's data: only the Serial field is stale"
+                                  : fmt::format("; its digest does not match the zone's data either "
+                                                "(published {}, computed {})",
+                                                dnssec::to_hex(r.digest), dnssec::to_hex(r.computed));
                      }
                      return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
                    });
   }
 
 private:
-  static constexpr RuleInfo k_info{
-      .id = "zone/zonemd-serial-mismatch",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "the apex ZONEMD Serial is not the SOA serial",
-      .reference = "RFC 8976 §4",
-      .impact = {Rcode::servfail, Ede::none},
-      .inputs = Inputs::zone_file};
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-serial-mismatch",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "the apex ZONEMD Serial is not the SOA serial",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_serial_mismatch() { return std::make_unique<ZonemdSerialMismatch>(); }
+std::unique_ptr<Rule> make_zonemd_serial_mismatch() {
+  return std::make_unique<ZonemdSerialMismatch>();
+}
 } // namespace zw::rules::zone

@@ -60,7 +60,8 @@ inline bool length_wrong_for_hash(const ZonemdRecord& r) noexcept {
 inline const ZonemdRecord* knot_choice(const ZonemdCheck& c) noexcept {
   const ZonemdRecord* best = nullptr;
   for (const ZonemdRecord& r : c.records) {
-    if (r.scheme == dnssec::k_zonemd_simple && (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512) &&
+    if (r.scheme == dnssec::k_zonemd_simple &&
+        (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512) &&
         (best == nullptr || r.hash > best->hash)) {
       best = &r;
     }

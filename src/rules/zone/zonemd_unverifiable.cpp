@@ -28,9 +28,10 @@ public:
     }
     Finding f;
     f.location = at(ctx, "", ctx.zone_name(), "ZONEMD");
-    f.message = fmt::format("the zone's ZONEMD record{} use{} only schemes or hash algorithms no verifier supports: the "
-                            "digest cannot be verified",
-                            c->records.size() == 1 ? "" : "s", c->records.size() == 1 ? "s" : "");
+    f.message =
+        fmt::format("the zone's ZONEMD record{} use{} only schemes or hash algorithms no verifier supports: the "
+                    "digest cannot be verified",
+                    c->records.size() == 1 ? "" : "s", c->records.size() == 1 ? "s" : "");
     for (const ZonemdRecord& r : c->records) {
       std::string why;
       if (r.status == ZonemdStatus::unsupported_scheme) {
@@ -39,8 +40,9 @@ public:
                                                    : fmt::format("scheme {} is not SIMPLE (1)", r.scheme);
       } else {
         why = r.hash == 0 ? "hash algorithm 0 is reserved: a placeholder left in place (RFC 8976 §3.1)"
-              : r.hash >= 240 && r.hash <= 254 ? fmt::format("hash algorithm {} is for private use", r.hash)
-                                               : fmt::format("hash algorithm {} is neither SHA-384 (1) nor SHA-512 (2)", r.hash);
+              : r.hash >= 240 && r.hash <= 254
+                  ? fmt::format("hash algorithm {} is for private use", r.hash)
+                  : fmt::format("hash algorithm {} is neither SHA-384 (1) nor SHA-512 (2)", r.hash);
       }
       f.evidence.push_back(fmt::format("{}: {}", describe(r), why));
     }
@@ -53,16 +55,18 @@ public:
   }
 
 private:
-  static constexpr RuleInfo k_info{
-      .id = "zone/zonemd-unverifiable",
-      .severity = Severity::notice,
-      .stability = Stability::stable,
-      .summary = "no apex ZONEMD record has a scheme and hash algorithm that verifiers support",
-      .reference = "RFC 8976 §4",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-unverifiable",
+                                   .severity = Severity::notice,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "no apex ZONEMD record has a scheme and hash algorithm that verifiers support",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_unverifiable() { return std::make_unique<ZonemdUnverifiable>(); }
+std::unique_ptr<Rule> make_zonemd_unverifiable() {
+  return std::make_unique<ZonemdUnverifiable>();
+}
 } // namespace zw::rules::zone
