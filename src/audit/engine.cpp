@@ -564,6 +564,7 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   input.ds_given = analysis_options.ds_given;
   const dnssec::DenialAnalysis denial = dnssec::analyse_denial(store, layout);  // once, for the four denial rules
   input.denial = &denial;
+  input.zonemd = &analysis.zonemd;
   // A bound of ours (bounded work, RFC 9276 §3.2): the chain is not judged, which the report
   // says as internal/audit-incomplete, with what validators do with that many iterations.
   std::optional<Finding> not_hashed;

@@ -309,8 +309,32 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
   const std::int64_t keep_until = options.now + options.keep_window_s + soa_expire(store);
   const Verifier verifier(store, layout, ring, options, keep_until);
   std::vector<Partial> partials(threads);
+  // ZONEMD: no apex record naming a digest we compute, no digest work at all. Otherwise one more
+  // thread walks every name in canonical order (the digest is one sequential stream, RFC 8976
+  // §3.3.1.2) while the others verify signatures; on a signed zone it finishes long before them.
+  result.zonemd = plan_zonemd(store);
+  dns::Bytes sha384;
+  dns::Bytes sha512;
+  std::exception_ptr digest_failure;
   {
     std::vector<std::jthread> pool;
+    if (result.zonemd.needs_digest()) {
+      pool.emplace_back([&] {
+        try {
+          ZonemdDigester digester(result.zonemd.need_sha384, result.zonemd.need_sha512);
+          const std::span<const dns::NameRole> roles = layout.roles();
+          std::size_t i = 0;
+          for (const dns::NameView name : store.names()) {
+            digester.add(name, i < roles.size() ? roles[i] : dns::NameRole::out_of_zone);
+            ++i;
+          }
+          sha384 = digester.finish_sha384();
+          sha512 = digester.finish_sha512();
+        } catch (...) {
+          digest_failure = std::current_exception();
+        }
+      });
+    }
     for (unsigned t = 1; t < threads; ++t) {
       pool.emplace_back([&, t] {
         try {
@@ -322,6 +346,10 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
     }
     verifier.run(0, threads, partials[0]);
   }
+  if (digest_failure) {
+    std::rethrow_exception(digest_failure);
+  }
+  settle_zonemd(result.zonemd, sha384, sha512);
   ZoneFileStats& stats = result.stats;
   stats.threads = threads;
   for (Partial& p : partials) {

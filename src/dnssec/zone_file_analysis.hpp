@@ -13,6 +13,7 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_store.hpp"
 #include "dnssec/zone_analysis.hpp"
+#include "dnssec/zonemd.hpp"
 
 namespace zw::dnssec {
 
@@ -48,9 +49,13 @@ struct ZoneFileStats {
 struct ZoneFileDnssec {
   ZoneDnssec dnssec;
   ZoneFileStats stats;
+  // ZONEMD (RFC 8976): the apex records and their verification. The digest is computed only
+  // when the apex holds a ZONEMD record with the SIMPLE scheme and a supported hash.
+  ZonemdCheck zonemd;
 };
 
-// Verifies every RRSIG of `store`. The zone's DNSKEYs are its apex DNSKEY RRset; the chain above
+// Verifies every RRSIG of `store` and, when the apex has ZONEMD records, the zone digest (one
+// more thread of the same pass walks the store in canonical order). The zone's DNSKEYs are its apex DNSKEY RRset; the chain above
 // is not known from a file, so the zone counts as validated (a pre-deploy check assumes the zone
 // will be, or is, signed-and-delegated) and its ChainLinkInfo shows the --ds link when given.
 ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLayout& layout,

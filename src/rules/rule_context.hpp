@@ -10,6 +10,7 @@
 #include "dns/zone_store.hpp"
 #include "dnssec/denial.hpp"
 #include "dnssec/zone_analysis.hpp"
+#include "dnssec/zonemd.hpp"
 #include "rules/observations.hpp"
 #include "rules/zone_file_diff.hpp"
 #include "zonewarden/rule.hpp"
@@ -35,6 +36,9 @@ struct ZoneFileInput {
   // NSEC/NSEC3 analysis of the zone, computed once by the engine (dnssec::analyse_denial);
   // nullptr when the engine did not compute it (the denial rules then compute their own).
   const dnssec::DenialAnalysis* denial = nullptr;
+  // ZONEMD records and their verification (RFC 8976), computed by the verification pass;
+  // nullptr when the engine did not compute it (the zonemd rules then compute their own).
+  const dnssec::ZonemdCheck* zonemd = nullptr;
 };
 
 class RuleContext {

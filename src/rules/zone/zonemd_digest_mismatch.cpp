@@ -1,0 +1,90 @@
+// zone/zonemd-digest-mismatch: an apex ZONEMD record whose digest is not the digest of the zone
+// (RFC 8976 §4 step 5f).
+// User documentation: docs/rules/zone/zonemd-digest-mismatch.md
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "rules/zone/zonemd_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zonemd_support;
+
+// Passes findings on with one more evidence line (when not empty).
+class AppendEvidence final : public FindingSink {
+public:
+  AppendEvidence(FindingSink& next, std::string line) : m_next(next), m_line(std::move(line)) {}
+  void add(Finding finding) override { m_next.add(with_line(std::move(finding))); }
+  void add_graded(Finding finding) override { m_next.add_graded(with_line(std::move(finding))); }
+
+private:
+  Finding with_line(Finding f) const {
+    if (!m_line.empty()) {
+      f.evidence.push_back(m_line);
+    }
+    return f;
+  }
+  FindingSink& m_next;
+  std::string m_line;
+};
+
+class ZonemdDigestMismatch final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const CheckRef ref(ctx);
+    const ZonemdCheck* c = ref.get();
+    if (c == nullptr) {
+      return;
+    }
+    const std::size_t n = with_status(*c, ZonemdStatus::digest_mismatch).size();
+    if (n == 0) {
+      return;
+    }
+    // RRsets whose RRs have different TTLs (RFC 2181 §5.2) are where digest implementations part:
+    // canonical form keeps each RR's TTL (ours, ldns), dnspython digests the RRset's lowest.
+    std::size_t mixed_ttls = 0;
+    std::string first_mixed;
+    if (const ZoneFileInput* file = zone_support::zone_file(ctx)) {
+      for (const dns::RrsetView rrset : file->store->rrsets()) {
+        if (rrset.ttls_differ() && mixed_ttls++ == 0) {
+          first_mixed = zone_support::where(rrset);
+        }
+      }
+    }
+    AppendEvidence with_ttl_note(
+        sink, mixed_ttls == 0 ? std::string()
+                              : fmt::format("{} RRset{} of the zone mix TTLs (first: {}): the digest "
+                                            "uses each RR's own TTL, as canonical form does; a tool that "
+                                            "merges TTLs first computes another digest (zone/ttl-mismatch)",
+                                            mixed_ttls, mixed_ttls == 1 ? "" : "s", first_mixed));
+    report_records(ctx, with_ttl_note, *c, ZonemdStatus::digest_mismatch,
+                   fmt::format("{} ZONEMD record{} at the apex publish{} a digest that is not the digest of the zone's "
+                               "data: the zone changed after the digest was computed, or the digest is wrong",
+                               n, n == 1 ? "" : "s", n == 1 ? "es" : ""),
+                   [](const ZonemdRecord& r) {
+                     const bool zeros =
+                         std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
+                     return fmt::format("{}: published {}, computed {}{}", describe(r), dnssec::to_hex(r.digest),
+                                        dnssec::to_hex(r.computed),
+                                        zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
+                   });
+  }
+
+private:
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-digest-mismatch",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "the apex ZONEMD digest does not match the zone's data",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_zonemd_digest_mismatch() {
+  return std::make_unique<ZonemdDigestMismatch>();
+}
+} // namespace zw::rules::zone

@@ -1,0 +1,47 @@
+// zone/zonemd-duplicate: two or more apex ZONEMD records with the same Scheme and Hash Algorithm
+// (RFC 8976 §2.5, §4 step 4).
+// User documentation: docs/rules/zone/zonemd-duplicate.md
+#include "rules/zone/zonemd_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zonemd_support;
+
+class ZonemdDuplicate final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const CheckRef ref(ctx);
+    const ZonemdCheck* c = ref.get();
+    if (c == nullptr) {
+      return;
+    }
+    const std::size_t n = with_status(*c, ZonemdStatus::duplicate).size();
+    report_records(ctx, sink, *c, ZonemdStatus::duplicate,
+                   fmt::format("{} ZONEMD records at the apex repeat a Scheme and Hash Algorithm: none of them can "
+                               "verify the zone (RFC 8976 §4 step 4)",
+                               n),
+                   [](const ZonemdRecord& r) {
+                     return fmt::format("{}: digest {}{}", describe(r), dnssec::to_hex(r.digest),
+                                        r.computed.empty()       ? ""
+                                        : r.computed == r.digest ? " (matches the zone's data)"
+                                                                 : " (does not match the zone's data)");
+                   });
+  }
+
+private:
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-duplicate",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "apex ZONEMD records repeat a Scheme and Hash Algorithm",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_zonemd_duplicate() {
+  return std::make_unique<ZonemdDuplicate>();
+}
+} // namespace zw::rules::zone

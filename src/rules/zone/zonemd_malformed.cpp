@@ -1,0 +1,50 @@
+// zone/zonemd-malformed: an apex ZONEMD record whose digest is shorter than 12 octets, or not the
+// length of its SHA-384 or SHA-512 hash (RFC 8976 §2.2.3, §2.2.4, §4 step 5d).
+// User documentation: docs/rules/zone/zonemd-malformed.md
+#include "rules/zone/zonemd_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zonemd_support;
+
+class ZonemdMalformed final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const CheckRef ref(ctx);
+    const ZonemdCheck* c = ref.get();
+    if (c == nullptr) {
+      return;
+    }
+    const std::size_t n = with_status(*c, ZonemdStatus::malformed).size();
+    report_records(ctx, sink, *c, ZonemdStatus::malformed,
+                   fmt::format("{} ZONEMD record{} at the apex {} a digest of the wrong length", n, n == 1 ? "" : "s",
+                               n == 1 ? "has" : "have"),
+                   [](const ZonemdRecord& r) {
+                     std::string why;
+                     if (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512) {
+                       why = fmt::format("hash algorithm {} makes {} octets", r.hash,
+                                         r.hash == dnssec::k_zonemd_sha384 ? 48 : 64);
+                     } else {
+                       why = "RFC 8976 §2.2.4 requires at least 12 octets";
+                     }
+                     return fmt::format("{}: digest of {} octets; {}", describe(r), r.digest.size(), why);
+                   });
+  }
+
+private:
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-malformed",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "an apex ZONEMD digest has the wrong length",
+                                   .reference = "RFC 8976 §2.2.4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_zonemd_malformed() {
+  return std::make_unique<ZonemdMalformed>();
+}
+} // namespace zw::rules::zone

@@ -1,0 +1,60 @@
+// zone/zonemd-not-at-apex: ZONEMD records below the zone apex, which RFC 8976 §2.1 gives no
+// meaning: verifiers ignore them.
+// User documentation: docs/rules/zone/zonemd-not-at-apex.md
+#include "rules/zone/zonemd_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zonemd_support;
+
+class ZonemdNotAtApex final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const ZoneFileInput* file = zone_support::zone_file(ctx);
+    if (file == nullptr) {
+      return;
+    }
+    zone_support::CappedSink capped(ctx, sink, k_info);
+    // One finding per owner: each is a record someone put at the wrong name. Only authoritative
+    // names: at or below a cut or a DNAME it is occluded data (zone/occluded-data), outside the
+    // zone zone/out-of-zone-data's.
+    zone_support::for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+      if (role != dns::NameRole::authoritative) {
+        return;
+      }
+      const std::optional<dns::RrsetView> set = name.find(dnssec::k_zonemd_type);
+      if (!set) {
+        return;
+      }
+      const std::string owner = zone_support::text(name.owner());
+      Finding f;
+      f.location = at(ctx, "", owner, "ZONEMD");
+      f.message = fmt::format("{} has a ZONEMD record, which only means something at the zone apex ({}): "
+                              "verifiers ignore it",
+                              owner, ctx.zone_name());
+      for (std::size_t k = 0; k < set->size(); ++k) {
+        f.evidence.push_back(fmt::format("{}: {} ZONEMD", set->location(k).to_string(), owner));
+      }
+      f.evidence.emplace_back("it is digested as ordinary data (RFC 8976 §2.1) and never used to verify the zone");
+      capped.add(std::move(f));
+    });
+    capped.finish("names with ZONEMD below the apex");
+  }
+
+private:
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-not-at-apex",
+                                   .severity = Severity::notice,
+                                   .stability = Stability::stable,
+                                   .summary = "a ZONEMD record below the zone apex has no meaning",
+                                   .reference = "RFC 8976 §2.1",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_zonemd_not_at_apex() {
+  return std::make_unique<ZonemdNotAtApex>();
+}
+} // namespace zw::rules::zone

@@ -1,0 +1,52 @@
+// zone/zonemd-serial-mismatch: an apex ZONEMD record whose Serial is not the SOA serial (RFC 8976
+// §4 step 5a).
+// User documentation: docs/rules/zone/zonemd-serial-mismatch.md
+#include "rules/zone/zonemd_support.hpp"
+
+namespace zw::rules::zone {
+namespace {
+
+using namespace zonemd_support;
+
+class ZonemdSerialMismatch final : public Rule {
+public:
+  const RuleInfo& info() const noexcept override { return k_info; }
+  void check(const RuleContext& ctx, FindingSink& sink) const override {
+    const CheckRef ref(ctx);
+    const ZonemdCheck* c = ref.get();
+    if (c == nullptr) {
+      return;
+    }
+    const std::size_t n = with_status(*c, ZonemdStatus::serial_mismatch).size();
+    report_records(ctx, sink, *c, ZonemdStatus::serial_mismatch,
+                   fmt::format("{} ZONEMD record{} at the apex name{} a serial other than the SOA's ({}): the digest "
+                               "belongs to another version of the zone",
+                               n, n == 1 ? "" : "s", n == 1 ? "s" : "", c->soa_serial),
+                   [](const ZonemdRecord& r) {
+                     std::string data;
+                     if (!r.computed.empty()) {
+                       data = r.computed == r.digest
+                                  ? "; its digest matches the zone's data: only the Serial field is stale"
+                                  : fmt::format("; its digest does not match the zone's data either "
+                                                "(published {}, computed {})",
+                                                dnssec::to_hex(r.digest), dnssec::to_hex(r.computed));
+                     }
+                     return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
+                   });
+  }
+
+private:
+  static constexpr RuleInfo k_info{.id = "zone/zonemd-serial-mismatch",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "the apex ZONEMD Serial is not the SOA serial",
+                                   .reference = "RFC 8976 §4",
+                                   .impact = {Rcode::servfail, Ede::none},
+                                   .inputs = Inputs::zone_file};
+};
+
+} // namespace
+std::unique_ptr<Rule> make_zonemd_serial_mismatch() {
+  return std::make_unique<ZonemdSerialMismatch>();
+}
+} // namespace zw::rules::zone
