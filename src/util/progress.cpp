@@ -53,22 +53,22 @@ std::chrono::milliseconds ProgressLine::delay() noexcept {
 
 void ProgressLine::run(const std::stop_token& stop) {
   std::unique_lock lock(m_mutex);
-  if (m_wake.wait_for(lock, stop, delay(), [] { return false; }); stop.stop_requested()) {
-    return;  // done before the delay: nothing drawn
+  // A zero delay (ZW_PROGRESS_DELAY_MS=0, for tests) draws once however soon the work ends, so
+  // that what is drawn does not depend on how fast this thread gets scheduled.
+  if (const std::chrono::milliseconds wait = delay(); wait.count() > 0) {
+    if (m_wake.wait_for(lock, stop, wait, [] { return false; }); stop.stop_requested()) {
+      return;  // done before the delay: nothing drawn
+    }
   }
-  bool drawn = false;
-  while (!stop.stop_requested()) {
+  do {
     std::string line = m_render();
     if (line.size() > k_max_width) {
       line.resize(k_max_width);
     }
     write_stderr("\r" + line + "\x1b[K");  // ESC [ K: erase what a longer line left
-    drawn = true;
     m_wake.wait_for(lock, stop, k_redraw_every, [] { return false; });
-  }
-  if (drawn) {
-    write_stderr("\r\x1b[K");
-  }
+  } while (!stop.stop_requested());
+  write_stderr("\r\x1b[K");
 }
 
 } // namespace zw::util

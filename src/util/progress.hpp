@@ -26,7 +26,8 @@ public:
   // True when standard error is a terminal: the only place a progress line belongs.
   static bool on_terminal() noexcept;
 
-  // How long work runs before the line appears: 1 s, or ZW_PROGRESS_DELAY_MS (tests set 0).
+  // How long work runs before the line appears: 1 s, or ZW_PROGRESS_DELAY_MS (tests set 0: the
+  // line is then drawn once however quickly the work ends).
   static std::chrono::milliseconds delay() noexcept;
 
 private:
