@@ -1,9 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "dns/rr.hpp"
+#include "dns/serial.hpp"
 #include "dns/rr_file.hpp"
 
 using namespace zw::dns;
@@ -66,6 +68,29 @@ TEST_CASE("dns::canonical_compare: RFC 4034 §6.1's example order, every pair; t
   CHECK(canonical_compare(da, db) < 0);
   CHECK(is_subdomain(da, name_from_text("x.x.").value()));
   CHECK_FALSE(is_subdomain(da, db));
+}
+
+TEST_CASE("dns::compare_serials and newest_serial: RFC 1982 §3.2, and no newest when there is none") {
+  CHECK(compare_serials(2026120402, 2026120401) == SerialOrder::newer);
+  CHECK(compare_serials(2026120401, 2026120402) == SerialOrder::older);
+  CHECK(compare_serials(7, 7) == SerialOrder::equal);
+  CHECK(compare_serials(5, 0xFFFFFFFF) == SerialOrder::newer);  // wrapped
+  CHECK(compare_serials(0x80000000, 0) == SerialOrder::undefined);
+  CHECK(compare_serials(0, 0x80000000) == SerialOrder::undefined);
+  CHECK(compare_serials(0x7FFFFFFF, 0) == SerialOrder::newer);
+  CHECK(compare_serials(0x80000001, 0) == SerialOrder::older);
+
+  const auto newest = [](std::vector<std::uint32_t> v) { return newest_serial(v); };
+  CHECK(newest({2026120401, 2026120403, 2026120402}) == 2026120403U);
+  CHECK(newest({0xFFFFFFF0, 3, 0xFFFFFFFF}) == 3U);
+  CHECK(newest({9}) == 9U);
+  // A cycle: each is newer than the one before, so none is newest, in every order.
+  std::vector<std::uint32_t> cycle = {0, 0x55555555, 0xAAAAAAAA};
+  std::sort(cycle.begin(), cycle.end());
+  do {
+    CHECK_FALSE(newest(cycle).has_value());
+  } while (std::next_permutation(cycle.begin(), cycle.end()));
+  CHECK_FALSE(newest({0, 0x80000000}).has_value());
 }
 
 TEST_CASE("dns::normalize_name") {

@@ -251,6 +251,58 @@ TEST_CASE("audit: an ancestor's DNSKEY query without an answer is unknown, never
   }
 }
 
+TEST_CASE("consistency/soa-serial: the newest serial never depends on the order; none is one finding") {
+  // Three servers of an unsigned zone. Serials {1, 2, 3}: the two behind are reported. Serials
+  // 0, 2^32/3, 2 * 2^32/3: each newer than the one before (RFC 1982), cyclically: no newest.
+  const auto run = [](const std::vector<std::uint32_t>& serials) {
+    zw::Snapshot snapshot;
+    zw::ZoneSnapshot zone;
+    zone.zone = "example.test.";
+    zone.parent = "test.";
+    for (std::size_t i = 0; i < serials.size(); ++i) {
+      const std::string name = fmt::format("ns{}.example.test.", i + 1);
+      const std::string address = fmt::format("192.0.2.{}", i + 1);
+      zw::Exchange soa = answered_soa("example.test.");
+      soa.answer = {fmt::format("example.test. 300 IN SOA ns1.example.test. h.invalid. {} 7200 3600 1209600 300",
+                                serials[i])};
+      zw::Exchange tcp = soa;
+      tcp.transport = zw::Transport::tcp;
+      zone.servers.push_back(zw::ServerProbe{name, address, {soa, tcp}});
+      zw::NameServer ns;
+      ns.name = name;
+      ns.at_parent = true;
+      ns.at_child = true;
+      ns.addresses = {address};
+      zone.name_servers.push_back(ns);
+    }
+    snapshot.zones.push_back(zone);
+    zw::EngineOptions options;
+    options.now = 1'800'000'000;
+    std::vector<zw::Finding> found;
+    const zw::AuditResult result = zw::run_audit_rules(snapshot, options);
+    for (const zw::Finding& f : result.zones.at(0).findings) {
+      if (f.rule == "consistency/soa-serial") {
+        found.push_back(f);
+      }
+    }
+    return found;
+  };
+  for (const auto& order : std::vector<std::vector<std::uint32_t>>{{1, 2, 3}, {3, 1, 2}, {2, 3, 1}}) {
+    const std::vector<zw::Finding> lagging = run(order);
+    REQUIRE(lagging.size() == 2);
+    for (const zw::Finding& f : lagging) {
+      CHECK_MESSAGE(f.message.find("while the newest is 3") != std::string::npos, f.message);
+    }
+  }
+  for (const auto& order : std::vector<std::vector<std::uint32_t>>{
+           {0, 0x55555555, 0xAAAAAAAA}, {0xAAAAAAAA, 0, 0x55555555}, {0x55555555, 0xAAAAAAAA, 0}}) {
+    const std::vector<zw::Finding> cyclic = run(order);
+    REQUIRE(cyclic.size() == 1);
+    CHECK(cyclic[0].message.find("cannot be ordered") != std::string::npos);
+    CHECK(cyclic[0].servers.size() == 3);
+  }
+}
+
 TEST_CASE("audit: a bound reached is internal/audit-incomplete naming the bound, once per bound") {
   zw::Snapshot snapshot;
   zw::ZoneSnapshot zone;

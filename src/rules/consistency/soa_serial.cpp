@@ -4,15 +4,11 @@
 
 #include <fmt/ranges.h>
 
+#include "dns/serial.hpp"
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::consistency {
 namespace {
-
-// RFC 1982 serial number arithmetic: is `a` newer than `b`?
-bool serial_newer(std::uint32_t a, std::uint32_t b) {
-  return a != b && static_cast<std::int32_t>(a - b) > 0;
-}
 
 class SoaSerial final : public Rule {
 public:
@@ -27,25 +23,40 @@ public:
     if (by_serial.size() < 2) {
       return;
     }
-    std::uint32_t newest = by_serial.begin()->first;
-    for (const auto& [serial, servers] : by_serial) {
-      if (serial_newer(serial, newest)) {
-        newest = serial;
-      }
-    }
+    std::vector<std::uint32_t> serials;
     std::vector<std::string> summary;
     for (const auto& [serial, servers] : by_serial) {
+      serials.push_back(serial);
       summary.push_back(fmt::format("{} on {}", serial, fmt::join(servers, ", ")));
+    }
+    const std::optional<std::uint32_t> newest = dns::newest_serial(serials);
+    if (!newest) {
+      // No serial is newer than all the others (RFC 1982): secondaries cannot tell which copy is
+      // current, and which serial we called newest would depend on the order we looked in. One
+      // finding for the zone.
+      Finding f;
+      f.location = at(ctx, "", ctx.zone_name(), "SOA");
+      f.message = fmt::format("the servers' SOA serials cannot be ordered: under RFC 1982 arithmetic none of {} is "
+                              "newer than all the others (they span half the serial space or more)",
+                              fmt::join(serials, ", "));
+      for (const auto& [serial, servers] : by_serial) {
+        f.servers.insert(f.servers.end(), servers.begin(), servers.end());
+      }
+      f.evidence.push_back(fmt::format("serials seen: {}", fmt::join(summary, "; ")));
+      f.evidence.push_back("secondaries and NOTIFY (RFC 1996) compare serials this way: a transfer between these "
+                           "copies may go either way or not at all; bump every copy to one new serial");
+      sink.add(std::move(f));
+      return;
     }
     // One finding per server that lags: each is a separately fixable stale copy.
     for (const auto& [serial, servers] : by_serial) {
-      if (serial == newest) {
+      if (serial == *newest) {
         continue;
       }
       for (const std::string& server : servers) {
         Finding f;
         f.location = at(ctx, server, ctx.zone_name(), "SOA");
-        f.message = fmt::format("{} serves serial {} while the newest is {}", server, serial, newest);
+        f.message = fmt::format("{} serves serial {} while the newest is {}", server, serial, *newest);
         f.servers = {server};
         f.evidence.push_back(fmt::format("serials seen: {}", fmt::join(summary, "; ")));
         sink.add(std::move(f));

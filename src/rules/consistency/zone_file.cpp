@@ -5,6 +5,7 @@
 
 #include <fmt/ranges.h>
 
+#include "dns/serial.hpp"
 #include "rules/rule_support.hpp"
 #include "rules/zone/zone_support.hpp"
 #include "rules/zone_file_diff.hpp"
@@ -35,9 +36,16 @@ std::string serial_line(const ServerDifference& d) {
   if (!file || !served || *file == *served) {
     return "";
   }
-  const bool newer = static_cast<std::int32_t>(*file - *served) > 0;
-  return fmt::format("SOA serial: the file's {} is {} than the served {} ({})", *file, newer ? "newer" : "older",
-                     *served, newer ? "the server has not loaded the file yet" : "the file is stale");
+  switch (dns::compare_serials(*file, *served)) {
+  case dns::SerialOrder::newer:
+    return fmt::format("SOA serial: the file's {} is newer than the served {} (the server has not loaded the file yet)",
+                       *file, *served);
+  case dns::SerialOrder::older:
+    return fmt::format("SOA serial: the file's {} is older than the served {} (the file is stale)", *file, *served);
+  default:
+    return fmt::format("SOA serial: the file's {} and the served {} are 2^31 apart, which RFC 1982 leaves unordered",
+                       *file, *served);
+  }
 }
 
 std::string describe(const ServerDifference& d) {
