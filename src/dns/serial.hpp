@@ -16,7 +16,7 @@ constexpr SerialOrder compare_serials(std::uint32_t a, std::uint32_t b) noexcept
   if (a == b) {
     return SerialOrder::equal;
   }
-  const std::uint32_t ahead = a - b;  // modulo 2^32
+  const std::uint32_t ahead = a - b; // modulo 2^32
   if (ahead < 0x80000000U) {
     return SerialOrder::newer;
   }

@@ -436,7 +436,8 @@ private:
       *owned = std::move(*read);
       text = *owned;
     }
-    ZW_TRY_ASSIGN(std::optional<RewrittenZoneText> rewritten, rewrite_zone_text(*text, display, origin));
+    const RewriteLimits limits{.max_bytes = util::k_max_zone_file_bytes, .max_generated = m_options.max_generated};
+    ZW_TRY_ASSIGN(std::optional<RewrittenZoneText> rewritten, rewrite_zone_text(*text, display, origin, limits));
     std::vector<std::uint32_t> line_map;
     if (rewritten) {
       *owned = std::move(rewritten->text);

@@ -21,6 +21,8 @@ struct LoadOptions {
   std::string origin;
   // TTL of records that give none before any $TTL directive.
   std::uint32_t default_ttl = 3600;
+  // Records BIND's $GENERATE may create per file (zone_text.hpp's RewriteLimits).
+  std::uint64_t max_generated = std::uint64_t{1} << 24;
 };
 
 // Loads the zone file at `path`, with $ORIGIN, $TTL and $INCLUDE (a relative $INCLUDE path is

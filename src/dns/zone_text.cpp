@@ -42,7 +42,7 @@ constexpr std::array k_split_fields{
     SplitField{"OPENPGPKEY", 61, 0, Encoding::base64}, // RFC 7929 §2.3
     SplitField{"ZONEMD", 63, 3, Encoding::hex},        // RFC 8976 §2.3
     SplitField{"TA", 32768, 3, Encoding::hex},
-    SplitField{"DLV", 32769, 3, Encoding::hex},        // RFC 4431 §3
+    SplitField{"DLV", 32769, 3, Encoding::hex}, // RFC 4431 §3
 };
 
 // `c` is one of `set` (never the NUL character, which std::strchr would find in any set).
@@ -119,7 +119,7 @@ bool in_alphabet(std::string_view token, Encoding encoding) {
 struct Token {
   std::size_t begin = 0;
   std::size_t end = 0;
-  bool plain = true;  // no quotes, no escapes
+  bool plain = true; // no quotes, no escapes
 };
 
 // One record of the text (RFC 1035 §5.1): from the start of a line to the newline that ends it
@@ -128,7 +128,7 @@ struct Record {
   std::size_t begin = 0;
   std::size_t end = 0;
   bool has_owner = false;
-  bool too_long = false;  // more tokens than any record has (an unclosed parenthesis): not kept
+  bool too_long = false; // more tokens than any record has (an unclosed parenthesis): not kept
   std::vector<Token> tokens;
 };
 
@@ -207,7 +207,7 @@ std::optional<std::pair<std::size_t, std::size_t>> split_tokens(std::string_view
   std::size_t first = 0;
   Encoding encoding = Encoding::hex;
   if (rdata + 1 < r.tokens.size() && text(rdata) == "\\#") {
-    first = rdata + 2;  // RFC 3597 §5: \# length hex...
+    first = rdata + 2; // RFC 3597 §5: \# length hex...
   } else if (const SplitField* f = split_field(text(i))) {
     first = rdata + f->first;
     encoding = f->encoding;
@@ -315,12 +315,22 @@ Result<std::string> substitute(std::string_view pattern, std::int64_t value) {
     }
     const auto u = static_cast<std::uint64_t>(v);
     switch (base) {
-    case 'o': out += fmt::format("{:0{}o}", u, width); break;
-    case 'x': out += fmt::format("{:0{}x}", u, width); break;
-    case 'X': out += fmt::format("{:0{}X}", u, width); break;
+    case 'o':
+      out += fmt::format("{:0{}o}", u, width);
+      break;
+    case 'x':
+      out += fmt::format("{:0{}x}", u, width);
+      break;
+    case 'X':
+      out += fmt::format("{:0{}X}", u, width);
+      break;
     case 'n':
-    case 'N': out += nibbles(u, width, base == 'N'); break;
-    default: out += fmt::format("{:0{}d}", u, width); break;
+    case 'N':
+      out += nibbles(u, width, base == 'N');
+      break;
+    default:
+      out += fmt::format("{:0{}d}", u, width);
+      break;
     }
   }
   return out;
@@ -368,7 +378,9 @@ struct GenerateRange {
 };
 
 Result<GenerateRange> parse_range(std::string_view text) {
-  const auto bad = [&] { return fail(fmt::format("invalid range \"{}\" (start-stop[/step])", util::quote_input(text, 40))); };
+  const auto bad = [&] {
+    return fail(fmt::format("invalid range \"{}\" (start-stop[/step])", util::quote_input(text, 40)));
+  };
   GenerateRange r;
   const std::size_t dash = text.find('-');
   if (dash == std::string_view::npos) {
@@ -376,15 +388,15 @@ Result<GenerateRange> parse_range(std::string_view text) {
   }
   const std::size_t slash = text.find('/', dash);
   const std::string_view a = text.substr(0, dash);
-  const std::string_view b = text.substr(dash + 1, slash == std::string_view::npos ? std::string_view::npos : slash - dash - 1);
+  const std::string_view b =
+      text.substr(dash + 1, slash == std::string_view::npos ? std::string_view::npos : slash - dash - 1);
   const auto number = [](std::string_view s, std::uint32_t& out) {
-    constexpr std::uint32_t k_max = std::numeric_limits<std::int32_t>::max();  // as BIND
+    constexpr std::uint32_t k_max = std::numeric_limits<std::int32_t>::max(); // as BIND
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return all_digits(s) && ec == std::errc() && p == s.data() + s.size() && out <= k_max;
   };
   if (!number(a, r.start) || !number(b, r.stop) ||
-      (slash != std::string_view::npos && !number(text.substr(slash + 1), r.step)) || r.step == 0 ||
-      r.start > r.stop) {
+      (slash != std::string_view::npos && !number(text.substr(slash + 1), r.step)) || r.step == 0 || r.start > r.stop) {
     return bad();
   }
   return r;
@@ -561,7 +573,7 @@ private:
       return error(range.error().message);
     }
     std::size_t i = 3;
-    std::string middle;  // ttl, class and type, as written
+    std::string middle; // ttl, class and type, as written
     for (int skipped = 0; skipped < 2 && i + 2 < w.size() && (is_ttl(w[i]) || is_class(w[i])); ++skipped) {
       middle += w[i++] + ' ';
     }
@@ -586,6 +598,9 @@ private:
       m_out.text += *rdata;
       m_out.text += '\n';
       m_out.line_map.push_back(at);
+      if (++m_generated_records > m_limits.max_generated) {
+        return error(fmt::format("more than {} records generated in one file", m_limits.max_generated));
+      }
       if (m_out.text.size() > m_limits.max_bytes) {
         return error(fmt::format("expands past the {} byte limit of a zone", m_limits.max_bytes));
       }
@@ -607,12 +622,13 @@ private:
   std::uint32_t m_line = 1;
   bool m_changed = false;
   bool m_generated = false;
+  std::uint64_t m_generated_records = 0;
 };
 
 } // namespace
 
 Result<std::optional<RewrittenZoneText>> rewrite_zone_text(std::string_view text, std::string_view display,
-                                                             std::string_view origin, const RewriteLimits& limits) {
+                                                           std::string_view origin, const RewriteLimits& limits) {
   return Rewriter(text, display, origin, limits).run();
 }
 

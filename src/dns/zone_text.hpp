@@ -35,12 +35,15 @@ struct RewrittenZoneText {
 struct RewriteLimits {
   // The rewritten text may not grow past this (a $GENERATE range is otherwise unbounded).
   std::uint64_t max_bytes = std::uint64_t{4} << 30;
+  // Records $GENERATE may create in one file: 2^24, the PTR records of a whole /8 (BIND sets no
+  // limit; a range up to 2^31 is legal there).
+  std::uint64_t max_generated = std::uint64_t{1} << 24;
 };
 
 // The rewritten `text`, whose origin at the start is `origin` (absolute, presentation
 // format), or nullopt when nothing needed rewriting. Errors are about a $GENERATE line that
 // cannot be expanded; their message starts with `display:line: `.
 Result<std::optional<RewrittenZoneText>> rewrite_zone_text(std::string_view text, std::string_view display,
-                                                             std::string_view origin, const RewriteLimits& limits = {});
+                                                           std::string_view origin, const RewriteLimits& limits = {});
 
 } // namespace zw::dns

@@ -34,8 +34,8 @@ int main(int argc, char** argv) {
         for (const std::uint8_t b : canonical) {
           hex += fmt::format("{:02x}", b);
         }
-        fmt::print("{}\t{}\tIN\tTYPE{}\t\\# {}{}{}\n", zw::dns::name_to_text(rrset.owner()), rrset.ttl(i),
-                   rrset.type(), canonical.size(), canonical.empty() ? "" : " ", hex);
+        fmt::print("{}\t{}\tIN\tTYPE{}\t\\# {}{}{}\n", zw::dns::name_to_text(rrset.owner()), rrset.ttl(i), rrset.type(),
+                   canonical.size(), canonical.empty() ? "" : " ", hex);
       }
     }
   }

@@ -369,6 +369,11 @@ TEST_CASE("dns::rewrite_zone_text: only what the scanner refuses, every line kep
   REQUIRE_FALSE(huge.has_value());
   CHECK(huge.error().message == "z:2: $GENERATE: expands past the 1000 byte limit of a zone");
 
+  // A $GENERATE range over the record bound: stopped at the bound, the line named.
+  const auto many = rewrite_zone_text("$GENERATE 1-100 h$ A 192.0.2.1\n", "z", ".", RewriteLimits{1000000, 10});
+  REQUIRE_FALSE(many.has_value());
+  CHECK(many.error().message == "z:1: $GENERATE: more than 10 records generated in one file");
+
   // NUL bytes, an unclosed parenthesis, a lone quote: no hang, no growth, text left to the scanner.
   std::string hostile = "k DNSKEY 257 3 13 ( A";
   hostile += std::string(3, '\0');
