@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "audit/file_lines.hpp"
+#include "crypto/dual_verifier.hpp"
 #include "dns/rr.hpp"
 #include "dns/zone_layout.hpp"
 #include "dns/zone_loader.hpp"
@@ -132,8 +133,9 @@ void copy_chain(const dnssec::ZoneDnssec& analysis, ZoneResult& result) {
   }
 }
 
-// internal/crypto-disagreement: OpenSSL rejected a signature that Botan accepts. Our trouble, not
-// the zone's; one finding per signature (there is normally none at all).
+// internal/crypto-disagreement: the primary verifier of the algorithm rejected a signature that
+// the second accepts (crypto::verifiers_for names both). Our trouble, not the zone's; one finding
+// per signature (there is normally none at all).
 void report_disagreements(const dnssec::ZoneDnssec& analysis, const std::string& zone, std::vector<Finding>& out) {
   for (const dnssec::ObservedSignature& sig : analysis.signatures) {
     if (sig.status != dnssec::SigStatus::disagreement) {
@@ -144,8 +146,10 @@ void report_disagreements(const dnssec::ZoneDnssec& analysis, const std::string&
     f.severity = Severity::error;
     f.location = Location{sig.zone.empty() ? zone : sig.zone, sig.servers.size() == 1 ? sig.servers.front() : "",
                           sig.owner, sig.type};
-    f.message = fmt::format("OpenSSL rejects the RRSIG over {} {} by key {} (algorithm {}) but Botan accepts it",
-                            sig.owner, sig.type, sig.key_tag, sig.algorithm);
+    const crypto::VerifierPair verifiers = crypto::verifiers_for(sig.algorithm);
+    f.message = fmt::format("{} rejects the RRSIG over {} {} by key {} (algorithm {}) but {} accepts it",
+                            verifiers.primary.name(), sig.owner, sig.type, sig.key_tag, sig.algorithm,
+                            verifiers.second.name());
     f.servers = sig.servers;
     f.evidence.push_back("the signature is treated as not usable; the verdict is unconfirmed, so this is reported "
                          "as zonewarden's trouble (exit status 2)");

@@ -13,6 +13,7 @@ namespace {
 
 using detail::EvpMdCtxHandle;
 using detail::EvpMdHandle;
+using detail::EvpPkeyCtxHandle;
 
 // Digests are fetched once from the default library context: an explicit fetch avoids the
 // implicit per-call lookup that the legacy EVP_sha256() objects cause in OpenSSL 3. SHA-1 is
@@ -72,6 +73,72 @@ std::size_t ecdsa_to_der(std::span<const std::uint8_t> raw, DerBuffer& der) {
   return pos;
 }
 
+// The digest of `data` with a per-thread EVP_MD_CTX per digest, reused (EVP_DigestInit_ex2 with
+// the same EVP_MD keeps the provider's context, so the steady state allocates nothing).
+bool hash(std::uint8_t alg, const EVP_MD* md, std::span<const std::uint8_t> data,
+          std::array<unsigned char, EVP_MAX_MD_SIZE>& out, unsigned int& length) {
+  thread_local std::array<EvpMdCtxHandle, 4> contexts; // SHA-1, SHA-256, SHA-384, SHA-512
+  EvpMdCtxHandle& ctx = contexts[alg == algorithm::rsasha1 || alg == algorithm::rsasha1_nsec3_sha1 ? 0
+                                 : alg == algorithm::rsasha256 || alg == algorithm::ecdsap256sha256 ? 1
+                                 : alg == algorithm::ecdsap384sha384                                ? 2
+                                                                                                    : 3];
+  if (!ctx) {
+    ctx.reset(EVP_MD_CTX_new());
+  }
+  return ctx && EVP_DigestInit_ex2(ctx.get(), md, nullptr) == 1 &&
+         EVP_DigestUpdate(ctx.get(), data.data(), data.size()) == 1 &&
+         EVP_DigestFinal_ex(ctx.get(), out.data(), &length) == 1;
+}
+
+// An EVP_PKEY_CTX ready for EVP_PKEY_verify of `md` digests with `pkey`: OpenSSL 3 allows any
+// number of EVP_PKEY_verify calls on it with the same parameters (EVP_PKEY_verify(3), NOTES).
+// For RSA the padding stays the default, PKCS#1 v1.5 (RFC 3110, RFC 5702).
+EVP_PKEY_CTX* new_verify_ctx(EVP_PKEY* pkey, const EVP_MD* md) {
+  EvpPkeyCtxHandle ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey, nullptr));
+  if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1 || EVP_PKEY_CTX_set_signature_md(ctx.get(), md) != 1) {
+    return nullptr;
+  }
+  return ctx.release();
+}
+
+// RSA and ECDSA: hash, then EVP_PKEY_verify with this thread's context for the key.
+bool verify_prehashed(const PublicKey::Impl& impl, std::uint8_t alg, const EVP_MD* md, std::span<const std::uint8_t> data,
+                      std::span<const std::uint8_t> signature) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned int length = 0;
+  if (!hash(alg, md, data, digest, length)) {
+    return false;
+  }
+  detail::ThreadContextTable::Slot* slot = impl.contexts ? impl.contexts->slot_of_this_thread() : nullptr;
+  if (slot == nullptr) { // every slot taken by other threads: a context for this call only
+    const EvpPkeyCtxHandle once(new_verify_ctx(impl.pkey.get(), md));
+    return once && EVP_PKEY_verify(once.get(), signature.data(), signature.size(), digest.data(), length) == 1;
+  }
+  EVP_PKEY_CTX* ctx = slot->ctx.load(std::memory_order_acquire);
+  if (ctx == nullptr) {
+    ctx = new_verify_ctx(impl.pkey.get(), md);
+    if (ctx == nullptr) {
+      return false;
+    }
+    slot->ctx.store(ctx, std::memory_order_release);
+  }
+  return EVP_PKEY_verify(ctx, signature.data(), signature.size(), digest.data(), length) == 1;
+}
+
+// EdDSA is one-shot (RFC 8032 hashes the message twice): EVP_DigestVerifyInit per signature, on
+// a per-thread EVP_MD_CTX that EVP_MD_CTX_reset empties. Most of the cost is inside OpenSSL's
+// Ed25519/Ed448 code itself (bench/crypto/README.md), so nothing is cached per key.
+bool verify_eddsa(const PublicKey::Impl& impl, std::span<const std::uint8_t> data,
+                  std::span<const std::uint8_t> signature) {
+  thread_local EvpMdCtxHandle ctx(EVP_MD_CTX_new());
+  if (!ctx) {
+    return false;
+  }
+  EVP_MD_CTX_reset(ctx.get());
+  return EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, impl.pkey.get()) == 1 &&
+         EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
+}
+
 } // namespace
 
 VerifyStatus OpenSslVerifier::verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
@@ -95,15 +162,16 @@ VerifyStatus OpenSslVerifier::verify(std::uint8_t alg, const PublicKey& key, std
   } else if (signature.empty()) {
     return VerifyStatus::invalid;
   }
-  const EVP_MD* md = digest_for(alg);
-  if (md == nullptr && alg != algorithm::ed25519 && alg != algorithm::ed448) {
-    return VerifyStatus::unsupported_algorithm; // the digest is missing from this OpenSSL build
+  bool ok = false;
+  if (alg == algorithm::ed25519 || alg == algorithm::ed448) {
+    ok = verify_eddsa(impl, data, signature);
+  } else {
+    const EVP_MD* md = digest_for(alg);
+    if (md == nullptr) {
+      return VerifyStatus::unsupported_algorithm; // the digest is missing from this OpenSSL build
+    }
+    ok = verify_prehashed(impl, alg, md, data, signature);
   }
-  const EvpMdCtxHandle ctx(EVP_MD_CTX_new());
-  // EVP_DigestVerify is one-shot, as EdDSA requires; for RSA the default padding is PKCS#1 v1.5
-  // (RFC 3110, RFC 5702).
-  const bool ok = ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, md, nullptr, impl.pkey.get()) == 1 &&
-                  EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
   if (!ok) {
     // A bad signature leaves reasons in this thread's error queue; drop them so they do not
     // surface in an unrelated later call.

@@ -1,6 +1,10 @@
+#include <algorithm>
 #include <array>
+#include <functional>
 
 #include <fmt/format.h>
+#include <nettle/ecc-curve.h>
+#include <nettle/ecc.h>
 #include <openssl/core_names.h>
 #include <openssl/err.h>
 
@@ -88,6 +92,40 @@ Result<EvpPkeyHandle> load_ecdsa(std::uint8_t alg, std::span<const std::uint8_t>
   return pkey;
 }
 
+// Nettle's view of an ECDSA key (crypto/nettle_verifier.cpp): the point as limbs, after nettle
+// itself checked that it lies on the curve with coordinates below p. OpenSSL checked the same;
+// a point only one of them accepts would make their verdicts differ, so both must.
+bool load_nettle_point(std::uint8_t alg, std::span<const std::uint8_t> key_field,
+                       std::array<mp_limb_t, 2 * detail::k_ec_limbs>& out) {
+  const ecc_curve* curve = alg == algorithm::ecdsap256sha256 ? nettle_get_secp_256r1() : nettle_get_secp_384r1();
+  const std::size_t half = key_field.size() / 2;
+  mpz_t x;
+  mpz_t y;
+  mpz_init(x);
+  mpz_init(y);
+  mpz_import(x, half, 1, 1, 0, 0, key_field.data());
+  mpz_import(y, half, 1, 1, 0, 0, key_field.data() + half);
+  ecc_point point;
+  ecc_point_init(&point, curve);
+  const bool ok = ecc_point_set(&point, x, y) == 1;
+  if (ok) {
+    // Limbs are ecc_size(curve) per coordinate, which is k_ec_limbs for P-384 and fewer for
+    // P-256; nettle_verifier.cpp reads them with the same stride.
+    const auto limbs = static_cast<std::size_t>(ecc_size(curve));
+    std::fill(out.begin(), out.end(), 0);
+    const auto copy = [limbs](const mpz_t z, mp_limb_t* to) {
+      const auto used = std::min(limbs, static_cast<std::size_t>(mpz_size(z)));
+      std::copy_n(mpz_limbs_read(z), used, to);
+    };
+    copy(x, out.data());
+    copy(y, out.data() + detail::k_ec_limbs);
+  }
+  ecc_point_clear(&point);
+  mpz_clear(x);
+  mpz_clear(y);
+  return ok;
+}
+
 Result<EvpPkeyHandle> load_eddsa(std::uint8_t alg, std::span<const std::uint8_t> key_field) {
   const std::size_t expected = fixed_key_length(alg);
   const char* curve = alg == algorithm::ed25519 ? "Ed25519" : "Ed448";
@@ -122,6 +160,40 @@ Result<EvpPkeyHandle> load_pkey(std::uint8_t alg, std::span<const std::uint8_t> 
 }
 
 } // namespace
+
+namespace detail {
+
+std::size_t ThreadContextTable::default_slots() noexcept {
+  return std::clamp<std::size_t>(2 * std::size_t{std::thread::hardware_concurrency()}, 8, 512);
+}
+
+ThreadContextTable::ThreadContextTable(std::size_t slots)
+    : m_count(std::max<std::size_t>(slots, 1)), m_slots(std::make_unique<Slot[]>(m_count)) {}
+
+ThreadContextTable::~ThreadContextTable() {
+  for (std::size_t i = 0; i < m_count; ++i) {
+    EVP_PKEY_CTX_free(m_slots[i].ctx.load(std::memory_order_acquire));
+  }
+}
+
+ThreadContextTable::Slot* ThreadContextTable::slot_of_this_thread() const noexcept {
+  const std::thread::id self = std::this_thread::get_id();
+  const std::size_t start = std::hash<std::thread::id>{}(self) % m_count;
+  for (std::size_t i = 0; i < m_count; ++i) {
+    Slot& slot = m_slots[(start + i) % m_count];
+    std::thread::id owner = slot.owner.load(std::memory_order_acquire);
+    if (owner == self) {
+      return &slot;
+    }
+    if (owner == std::thread::id{} &&
+        slot.owner.compare_exchange_strong(owner, self, std::memory_order_acq_rel, std::memory_order_acquire)) {
+      return &slot;
+    }
+  }
+  return nullptr;
+}
+
+} // namespace detail
 
 std::string_view to_string(VerifyStatus status) noexcept {
   switch (status) {
@@ -176,6 +248,15 @@ Result<std::shared_ptr<const PublicKey>> load_public_key(std::uint8_t alg, std::
   impl->algorithm = alg;
   impl->key_field.assign(key_field.begin(), key_field.end());
   impl->pkey = std::move(*pkey);
+  if (alg == algorithm::ecdsap256sha256 || alg == algorithm::ecdsap384sha384) {
+    if (!load_nettle_point(alg, key_field, impl->ec_point)) {
+      return fail(fmt::format("algorithm {}: ECDSA key is not a point on {} (nettle)", alg,
+                              alg == algorithm::ecdsap256sha256 ? "P-256" : "P-384"));
+    }
+  }
+  if (impl->pkey && (is_rsa_algorithm(alg) || alg == algorithm::ecdsap256sha256 || alg == algorithm::ecdsap384sha384)) {
+    impl->contexts = std::make_unique<detail::ThreadContextTable>();
+  }
   return std::make_shared<const PublicKey>(std::move(impl));
 }
 

@@ -1,7 +1,8 @@
 #pragma once
-// Signature verification of DNSSEC algorithms behind one interface, with two independent
-// implementations (OpenSSL, Botan) so that a disagreement between them can become a finding.
-// No OpenSSL or Botan type appears in this header (STYLE.md §1).
+// Signature verification of DNSSEC algorithms behind one interface, with independent
+// implementations (OpenSSL, Botan, nettle, libsodium) so that a disagreement between two of them
+// can become a finding (crypto/dual_verifier.hpp). No library type appears in this header
+// (STYLE.md §1).
 
 #include <cstdint>
 #include <memory>

@@ -8,7 +8,7 @@
 //                                                                                key_unusable, key_revoked
 //   3. the signer is the zone apex, the Labels field fits the owner           -> wrong_signer, labels_invalid
 //   4. the validity window contains `now` (serial arithmetic, RFC 4034 §3.1.5) -> not_yet_valid, expired
-//   5. the cryptography (OpenSSL, and Botan whenever OpenSSL rejects)          -> invalid, disagreement
+//   5. the cryptography (crypto::verify_dual: two libraries on every rejection) -> invalid, disagreement
 // Every status is mapped to exactly one rule by an exhaustive switch in src/rules/verdicts.hpp.
 
 #include <cstddef>
@@ -38,8 +38,8 @@ enum class SigStatus : std::uint8_t {
   labels_invalid,         // the Labels field exceeds the owner's label count (RFC 4035 §5.3.1)
   not_yet_valid,          // inception after now (EDE 8)
   expired,                // expiration before now (EDE 7)
-  invalid,                // the cryptography fails; OpenSSL and Botan agree (EDE 6)
-  disagreement,           // OpenSSL rejects, Botan accepts: our trouble, never the zone's fault
+  invalid,                // the cryptography fails; both verifiers agree (EDE 6)
+  disagreement,           // the first verifier rejects, the second accepts: our trouble, never the zone's fault
   unsupported_algorithm,  // this build cannot verify the algorithm: indeterminate to us
   malformed,              // the RRSIG RDATA does not parse
 };

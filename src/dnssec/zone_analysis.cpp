@@ -1,5 +1,5 @@
-// DNSSEC analysis of one audited zone: every observed signature verified once (OpenSSL, Botan
-// asked again when OpenSSL rejects), DS -> DNSKEY links, and the chain of trust above the zone.
+// DNSSEC analysis of one audited zone: every observed signature verified once (crypto::verify_dual:
+// a second library asked on every rejection), DS -> DNSKEY links, and the chain of trust above the zone.
 
 #include "dnssec/zone_analysis.hpp"
 
@@ -265,7 +265,7 @@ std::vector<dns::Rr> records(const std::vector<dns::Rr>& rrs, const std::string&
 
 // True when some RRSIG in `answer` over `rrset` (owner/type) is valid now by a key in
 // `trusted_keys` of zone `zone`: the same judgement as every other signature (judge_signature,
-// OpenSSL and Botan).
+// crypto::verify_dual).
 bool rrset_validated(const std::string& zone, const std::vector<dns::Rr>& answer, const std::vector<dns::Rr>& rrset,
                      const std::vector<dns::Rr>& trusted_keys, std::int64_t now, dns::Bytes& scratch) {
   if (rrset.empty()) {

@@ -1,0 +1,34 @@
+#include "crypto/sodium_verifier.hpp"
+
+#include <sodium.h>
+
+#include "crypto/dnskey_codec.hpp"
+#include "crypto/public_key_impl.hpp"
+
+namespace zw::crypto {
+
+// sodium_init() may be called any number of times, from any thread; it returns -1 only when it
+// cannot initialise at all, and then every verification reports `unsupported_algorithm`.
+SodiumVerifier::SodiumVerifier() : m_ready(sodium_init() >= 0) {}
+
+VerifyStatus SodiumVerifier::verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
+                                    std::span<const std::uint8_t> signature) const {
+  if (alg != algorithm::ed25519 || !m_ready) {
+    return VerifyStatus::unsupported_algorithm;
+  }
+  const PublicKey::Impl& impl = key.impl();
+  if (impl.algorithm != alg) {
+    return VerifyStatus::invalid;
+  }
+  if (impl.key_field.size() != crypto_sign_PUBLICKEYBYTES) {
+    return VerifyStatus::bad_key; // load_public_key refuses these; kept for safety
+  }
+  if (signature.size() != crypto_sign_BYTES) {
+    return VerifyStatus::invalid; // RFC 8080 §4: R | S, 64 octets
+  }
+  return crypto_sign_verify_detached(signature.data(), data.data(), data.size(), impl.key_field.data()) == 0
+             ? VerifyStatus::valid
+             : VerifyStatus::invalid;
+}
+
+} // namespace zw::crypto
