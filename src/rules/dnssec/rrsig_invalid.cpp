@@ -31,7 +31,7 @@ public:
             case ::zw::dnssec::SigStatus::malformed:
               return std::string("RRSIG records that do not parse");
             default:
-              return fmt::format("signatures by {} do not verify (OpenSSL and Botan agree)", key_text(sig));
+              return fmt::format("signatures by {} do not verify (two independent libraries agree)", key_text(sig));
             }
           });
     }
