@@ -2,7 +2,7 @@
 // `audit --walk`: the pure parts of following a zone's NSEC chain (RFC 4034 §4.1.1: every NSEC
 // names the next owner name of the zone in canonical order, the last one the apex). Reading
 // NSEC records out of answers, deciding whether the walk goes on, and which RRsets to ask at
-// each owner. The queries themselves are sent by the walker (walker.cpp).
+// each owner. The queries themselves are sent by the walker (prober.cpp).
 
 #include <cstddef>
 #include <cstdint>

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <random>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -47,6 +51,44 @@ bool is_unreachable(const std::error_code& ec) {
 void record_error(Exchange& ex, const std::error_code& ec, std::string_view what) {
   ex.outcome = is_unreachable(ec) ? Outcome::unreachable : Outcome::network_error;
   ex.detail = fmt::format("{}: {}", what, ec.message());
+}
+
+// A TCP stream that failed mid-exchange: closed or reset by the server is tcp_failed.
+void stream_failed(Exchange& ex, const std::error_code& ec, std::string_view what) {
+  if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+      ec == asio::error::connection_aborted) {
+    ex.outcome = Outcome::tcp_failed;
+    ex.detail = fmt::format("{}: connection closed ({})", what, ec.message());
+  } else {
+    record_error(ex, ec, what);
+  }
+}
+
+enum class Direction : std::uint8_t { write, read };
+
+// Writes or reads all of `buffer` on `socket` unless `timer` expires first; the caller sets the
+// timer, once for the query's write and both reads. True when done; otherwise `ex` says why:
+// timeout with `timeout_detail`, or the stream failed during `what`.
+asio::awaitable<bool> transfer_in_time(asio::ip::tcp::socket& socket, asio::steady_timer& timer, Direction direction,
+                                       asio::mutable_buffer buffer, Exchange& ex, std::string timeout_detail,
+                                       std::string_view what) {
+  // Not a conditional expression: GCC 12 mis-destroys the temporaries of co_await inside `?:`.
+  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> done;
+  if (direction == Direction::write) {
+    done = co_await (asio::async_write(socket, buffer, k_no_throw) || timer.async_wait(k_no_throw));
+  } else {
+    done = co_await (asio::async_read(socket, buffer, k_no_throw) || timer.async_wait(k_no_throw));
+  }
+  if (done.index() == 1) {
+    ex.outcome = Outcome::timeout;
+    ex.detail = std::move(timeout_detail);
+    co_return false;
+  }
+  if (const std::error_code ec = std::get<0>(std::get<0>(done)); ec) {
+    stream_failed(ex, ec, what);
+    co_return false;
+  }
+  co_return true;
 }
 
 void fill_answer(Exchange& ex, const dns::Message& m) {
@@ -216,51 +258,24 @@ asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std:
   out.push_back(static_cast<std::uint8_t>(query->size() & 0xff));
   out.insert(out.end(), query->begin(), query->end());
 
+  // One deadline for the write and both reads: the answer must be complete within the timeout.
   timer.expires_at(deadline_after(options.timeout, options.deadline));
-  const auto stream_failed = [&ex](const std::error_code& ec, std::string_view what) {
-    if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-        ec == asio::error::connection_aborted) {
-      ex.outcome = Outcome::tcp_failed;
-      ex.detail = fmt::format("{}: connection closed ({})", what, ec.message());
-    } else {
-      record_error(ex, ec, what);
-    }
-  };
-  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> wrote =
-      co_await (asio::async_write(socket, asio::buffer(out), k_no_throw) || timer.async_wait(k_no_throw));
-  if (wrote.index() == 1) {
-    ex.outcome = Outcome::timeout;
-    ex.detail = "TCP write timed out";
-    co_return ex;
-  }
-  if (const std::error_code ec = std::get<0>(std::get<0>(wrote)); ec) {
-    stream_failed(ec, "write");
+  if (!co_await transfer_in_time(socket, timer, Direction::write, asio::buffer(out), ex, "TCP write timed out",
+                                 "write")) {
     co_return ex;
   }
 
   std::array<std::uint8_t, 2> prefix{};
-  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got_prefix =
-      co_await (asio::async_read(socket, asio::buffer(prefix), k_no_throw) || timer.async_wait(k_no_throw));
-  if (got_prefix.index() == 1) {
-    ex.outcome = Outcome::timeout;
-    ex.detail = fmt::format("no TCP response within {} ms", options.timeout.count());
-    co_return ex;
-  }
-  if (const std::error_code ec = std::get<0>(std::get<0>(got_prefix)); ec) {
-    stream_failed(ec, "read length");
+  if (!co_await transfer_in_time(socket, timer, Direction::read, asio::buffer(prefix), ex,
+                                 fmt::format("no TCP response within {} ms", options.timeout.count()),
+                                 "read length")) {
     co_return ex;
   }
   const std::size_t length = (static_cast<std::size_t>(prefix[0]) << 8) | prefix[1];
   std::vector<std::uint8_t> message(length);
-  std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got =
-      co_await (asio::async_read(socket, asio::buffer(message), k_no_throw) || timer.async_wait(k_no_throw));
-  if (got.index() == 1) {
-    ex.outcome = Outcome::timeout;
-    ex.detail = fmt::format("TCP response incomplete after {} ms", options.timeout.count());
-    co_return ex;
-  }
-  if (const std::error_code ec = std::get<0>(std::get<0>(got)); ec) {
-    stream_failed(ec, "read message");
+  if (!co_await transfer_in_time(socket, timer, Direction::read, asio::buffer(message), ex,
+                                 fmt::format("TCP response incomplete after {} ms", options.timeout.count()),
+                                 "read message")) {
     co_return ex;
   }
   ex.rtt_ms = ms_since(start);
