@@ -44,4 +44,25 @@ constexpr std::optional<std::uint32_t> newest_serial(std::span<const std::uint32
   return std::nullopt;
 }
 
+// The 32-bit fields of SOA RDATA after MNAME and RNAME (RFC 1035 §3.3.13), in wire order.
+enum class SoaField : std::uint8_t { serial, refresh, retry, expire, minimum };
+
+// One of them from uncompressed SOA RDATA (a zone store's, a parsed record's); nullopt when the
+// RDATA is too short.
+constexpr std::optional<std::uint32_t> soa_field(std::span<const std::uint8_t> rdata, SoaField field) noexcept {
+  std::size_t pos = 0;
+  for (int name = 0; name < 2; ++name) { // MNAME, RNAME
+    while (pos < rdata.size() && rdata[pos] != 0) {
+      pos += 1 + rdata[pos];
+    }
+    ++pos;
+  }
+  if (pos + 20 > rdata.size()) {
+    return std::nullopt;
+  }
+  const std::size_t at = pos + 4 * static_cast<std::size_t>(field);
+  return (std::uint32_t{rdata[at]} << 24) | (std::uint32_t{rdata[at + 1]} << 16) | (std::uint32_t{rdata[at + 2]} << 8) |
+         rdata[at + 3];
+}
+
 } // namespace zw::dns

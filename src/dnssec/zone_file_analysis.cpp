@@ -11,6 +11,7 @@
 
 #include "crypto/dual_verifier.hpp"
 #include "crypto/verifier.hpp"
+#include "dns/serial.hpp"
 #include "dnssec/canonical.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
@@ -223,22 +224,7 @@ private:
 // SOA EXPIRE of the apex SOA (RFC 1035 §3.3.13), 0 when absent or malformed.
 std::int64_t soa_expire(const dns::ZoneStore& store) {
   const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
-  if (!soa) {
-    return 0;
-  }
-  const std::span<const std::uint8_t> r = soa->rdata(0);
-  std::size_t pos = 0;
-  for (int name = 0; name < 2; ++name) {
-    while (pos < r.size() && r[pos] != 0) {
-      pos += 1 + r[pos];
-    }
-    ++pos;
-  }
-  if (pos + 20 > r.size()) {
-    return 0;
-  }
-  const std::size_t at = pos + 12;  // SERIAL REFRESH RETRY, then EXPIRE
-  return (std::int64_t{r[at]} << 24) | (std::int64_t{r[at + 1]} << 16) | (std::int64_t{r[at + 2]} << 8) | r[at + 3];
+  return soa ? dns::soa_field(soa->rdata(0), dns::SoaField::expire).value_or(0) : 0;
 }
 
 // --ds records for this zone, with whether each matches an apex DNSKEY.
@@ -321,15 +307,10 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
     if (result.zonemd.needs_digest()) {
       pool.emplace_back([&] {
         try {
-          ZonemdDigester digester(result.zonemd.need_sha384, result.zonemd.need_sha512);
-          const std::span<const dns::NameRole> roles = layout.roles();
-          std::size_t i = 0;
-          for (const dns::NameView name : store.names()) {
-            digester.add(name, i < roles.size() ? roles[i] : dns::NameRole::out_of_zone);
-            ++i;
-          }
-          sha384 = digester.finish_sha384();
-          sha512 = digester.finish_sha512();
+          ZonemdDigests digests =
+              digest_zone(store, layout.roles(), result.zonemd.need_sha384, result.zonemd.need_sha512);
+          sha384 = std::move(digests.sha384);
+          sha512 = std::move(digests.sha512);
         } catch (...) {
           digest_failure = std::current_exception();
         }

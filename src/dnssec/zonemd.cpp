@@ -5,6 +5,7 @@
 #include <map>
 #include <utility>
 
+#include "dns/serial.hpp"
 #include "dnssec/canonical.hpp"
 
 namespace zw::dnssec {
@@ -13,21 +14,6 @@ namespace {
 
 std::uint32_t load32(std::span<const std::uint8_t> r, std::size_t at) noexcept {
   return (std::uint32_t{r[at]} << 24) | (std::uint32_t{r[at + 1]} << 16) | (std::uint32_t{r[at + 2]} << 8) | r[at + 3];
-}
-
-// SOA SERIAL (RFC 1035 §3.3.13): after MNAME and RNAME.
-std::optional<std::uint32_t> soa_serial(std::span<const std::uint8_t> r) noexcept {
-  std::size_t pos = 0;
-  for (int name = 0; name < 2; ++name) {
-    while (pos < r.size() && r[pos] != 0) {
-      pos += 1 + r[pos];
-    }
-    ++pos;
-  }
-  if (pos + 20 > r.size()) {
-    return std::nullopt;
-  }
-  return load32(r, pos);
 }
 
 std::size_t expected_length(std::uint8_t hash) noexcept {
@@ -62,7 +48,7 @@ std::string to_hex(std::span<const std::uint8_t> bytes) {
 ZonemdCheck plan_zonemd(const dns::ZoneStore& store) {
   ZonemdCheck check;
   if (const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa)) {
-    if (const std::optional<std::uint32_t> serial = soa_serial(soa->rdata(0))) {
+    if (const std::optional<std::uint32_t> serial = dns::soa_field(soa->rdata(0), dns::SoaField::serial)) {
       check.soa_present = true;
       check.soa_serial = *serial;
       check.soa_source = soa->location(0).to_string();
@@ -192,21 +178,24 @@ void settle_zonemd(ZonemdCheck& check, const dns::Bytes& sha384, const dns::Byte
   }
 }
 
+ZonemdDigests digest_zone(const dns::ZoneStore& store, std::span<const dns::NameRole> roles, bool sha384,
+                          bool sha512) {
+  ZonemdDigester digester(sha384, sha512);
+  std::size_t i = 0;
+  for (const dns::NameView name : store.names()) {
+    digester.add(name, i < roles.size() ? roles[i] : dns::NameRole::out_of_zone);
+    ++i;
+  }
+  return {digester.finish_sha384(), digester.finish_sha512()};
+}
+
 ZonemdCheck check_zonemd(const dns::ZoneStore& store, std::span<const dns::NameRole> roles) {
   ZonemdCheck check = plan_zonemd(store);
-  dns::Bytes sha384;
-  dns::Bytes sha512;
+  ZonemdDigests digests;
   if (check.needs_digest()) {
-    ZonemdDigester digester(check.need_sha384, check.need_sha512);
-    std::size_t i = 0;
-    for (const dns::NameView name : store.names()) {
-      digester.add(name, i < roles.size() ? roles[i] : dns::NameRole::out_of_zone);
-      ++i;
-    }
-    sha384 = digester.finish_sha384();
-    sha512 = digester.finish_sha512();
+    digests = digest_zone(store, roles, check.need_sha384, check.need_sha512);
   }
-  settle_zonemd(check, sha384, sha512);
+  settle_zonemd(check, digests.sha384, digests.sha512);
   return check;
 }
 

@@ -83,6 +83,15 @@ private:
   dns::Bytes m_scratch;
 };
 
+// The requested SIMPLE digests of every name of `store` (`roles`: the layout's, by name index),
+// through a ZonemdDigester; single-threaded, one sequential stream.
+struct ZonemdDigests {
+  dns::Bytes sha384;
+  dns::Bytes sha512;
+};
+ZonemdDigests digest_zone(const dns::ZoneStore& store, std::span<const dns::NameRole> roles, bool sha384,
+                          bool sha512);
+
 // Sets the status of every apex record of `check` from the digests computed over the zone
 // (`sha384`, `sha512`: empty when not computed), following RFC 8976 §4 steps 4 and 5.
 void settle_zonemd(ZonemdCheck& check, const dns::Bytes& sha384, const dns::Bytes& sha512);

@@ -93,6 +93,17 @@ TEST_CASE("dns::compare_serials and newest_serial: RFC 1982 §3.2, and no newest
   CHECK_FALSE(newest({0, 0x80000000}).has_value());
 }
 
+TEST_CASE("dns::soa_field reads the five counters after MNAME and RNAME (RFC 1035 §3.3.13)") {
+  const auto soa = parse_rr("example. 300 IN SOA ns.example. h.example. 2026120401 7200 3600 1209600 300").value();
+  CHECK(soa_field(soa.rdata, SoaField::serial) == 2026120401U);
+  CHECK(soa_field(soa.rdata, SoaField::refresh) == 7200U);
+  CHECK(soa_field(soa.rdata, SoaField::retry) == 3600U);
+  CHECK(soa_field(soa.rdata, SoaField::expire) == 1209600U);
+  CHECK(soa_field(soa.rdata, SoaField::minimum) == 300U);
+  const std::vector<std::uint8_t> truncated(soa.rdata.begin(), soa.rdata.end() - 1);
+  CHECK_FALSE(soa_field(truncated, SoaField::serial).has_value());
+}
+
 TEST_CASE("dns::normalize_name") {
   CHECK(normalize_name("Example.COM").value() == "example.com.");
   CHECK(normalize_name(".").value() == ".");
