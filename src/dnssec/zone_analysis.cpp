@@ -16,6 +16,7 @@
 #include "dnssec/denial_proof.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
+#include "dnssec/zone_analysis_internal.hpp"
 
 namespace zw::dnssec {
 
@@ -29,18 +30,9 @@ std::string_view to_string(ChainStatus status) noexcept {
   return "indeterminate";
 }
 
-namespace {
+namespace detail {
 
 std::string lower_text(std::span<const std::uint8_t> wire) { return dns::name_to_text(dns::lowercased(wire)); }
-
-std::string hex(std::span<const std::uint8_t> bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const std::uint8_t b : bytes) {
-    out += fmt::format("{:02x}", b);
-  }
-  return out;
-}
 
 // RRs parsed from presentation text; unparsable lines become notes, never crashes.
 std::vector<dns::Rr> parse_all(const std::vector<std::string>& lines, std::vector<std::string>& notes) {
@@ -55,17 +47,6 @@ std::vector<dns::Rr> parse_all(const std::vector<std::string>& lines, std::vecto
   }
   return out;
 }
-
-// A response resolvers drop as malformed (RFC 6891 §6.1.1) contributes no data.
-bool usable_answer(const Exchange& e) {
-  return e.outcome == Outcome::answered && !e.tc && e.rcode == 0 && e.edns_faults.empty();
-}
-
-struct RrsetKey {
-  std::string owner;  // lower-case text
-  std::uint16_t type;
-  auto operator<=>(const RrsetKey&) const = default;
-};
 
 // The DNSKEY RRset of a zone, from every answer that carries it: one KeyRing per zone.
 KeyRing ring_of(const std::string& zone, const std::vector<dns::Rr>& dnskeys) {
@@ -88,6 +69,45 @@ SignatureJudgement judge(const dns::Rr& sig, std::span<const dns::Rr> rrset, con
   return judge_signature(*view, rrset.front().owner, ring, now, scratch,
                          [&](dns::Bytes& out) { signed_data(*fields, rrset, sig, out); });
 }
+
+std::vector<dns::Rr> records(const std::vector<dns::Rr>& rrs, const std::string& owner, std::uint16_t type) {
+  std::vector<dns::Rr> out;
+  for (const dns::Rr& rr : rrs) {
+    if (rr.type == type && lower_text(rr.owner) == owner) {
+      out.push_back(rr);
+    }
+  }
+  return out;
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
+
+std::string hex(std::span<const std::uint8_t> bytes) {
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out += fmt::format("{:02x}", b);
+  }
+  return out;
+}
+
+
+// A response resolvers drop as malformed (RFC 6891 §6.1.1) contributes no data.
+bool usable_answer(const Exchange& e) {
+  return e.outcome == Outcome::answered && !e.tc && e.rcode == 0 && e.edns_faults.empty();
+}
+
+struct RrsetKey {
+  std::string owner;  // lower-case text
+  std::uint16_t type;
+  auto operator<=>(const RrsetKey&) const = default;
+};
+
 
 // Collects and verifies every signature seen in the answers, merged across servers.
 class SignatureCollector {
@@ -253,204 +273,7 @@ private:
   std::map<std::string, SignedRrset> m_rrsets;
 };
 
-std::vector<dns::Rr> records(const std::vector<dns::Rr>& rrs, const std::string& owner, std::uint16_t type) {
-  std::vector<dns::Rr> out;
-  for (const dns::Rr& rr : rrs) {
-    if (rr.type == type && lower_text(rr.owner) == owner) {
-      out.push_back(rr);
-    }
-  }
-  return out;
-}
 
-// True when some RRSIG in `answer` over `rrset` (owner/type) is valid now by a key in
-// `trusted_keys` of zone `zone`: the same judgement as every other signature (judge_signature,
-// crypto::verify_dual).
-bool rrset_validated(const std::string& zone, const std::vector<dns::Rr>& answer, const std::vector<dns::Rr>& rrset,
-                     const std::vector<dns::Rr>& trusted_keys, std::int64_t now, dns::Bytes& scratch) {
-  if (rrset.empty()) {
-    return false;
-  }
-  const KeyRing ring = ring_of(zone, trusted_keys);
-  const std::string owner = lower_text(rrset.front().owner);
-  for (const dns::Rr& sig : records(answer, owner, dns::rrtype::rrsig)) {
-    if (sig.rdata.size() < 2 || ((sig.rdata[0] << 8) | sig.rdata[1]) != rrset.front().type) {
-      continue;
-    }
-    if (judge(sig, rrset, ring, now, scratch).status == SigStatus::valid) {
-      return true;
-    }
-  }
-  return false;
-}
-
-// Summary of one link for reports: which DS match which keys, which keys sign the DNSKEY RRset.
-ChainLinkInfo summarise_link(const std::string& zone, const std::vector<dns::Rr>& ds,
-                             const std::vector<dns::Rr>& given_keys, const std::vector<dns::Rr>& answer) {
-  ChainLinkInfo link;
-  link.zone = zone;
-  const std::vector<dns::Rr> dnskeys = records(answer, zone, dns::rrtype::dnskey);
-  std::vector<RrsigFields> dnskey_sigs;
-  for (const dns::Rr& sig : records(answer, zone, dns::rrtype::rrsig)) {
-    if (auto f = parse_rrsig(sig); f && f->type_covered == dns::rrtype::dnskey) {
-      dnskey_sigs.push_back(std::move(*f));
-    }
-  }
-  for (const dns::Rr& d : ds) {
-    ChainLinkInfo::Ds out;
-    if (const auto f = parse_ds(d)) {
-      out.key_tag = f->key_tag;
-      out.algorithm = f->algorithm;
-      out.digest_type = f->digest_type;
-    }
-    out.matches_key = std::any_of(dnskeys.begin(), dnskeys.end(), [&](const dns::Rr& k) { return ds_matches(d, k); });
-    link.ds.push_back(out);
-  }
-  for (const dns::Rr& k : dnskeys) {
-    ChainLinkInfo::Key out;
-    out.key_tag = key_tag(k.rdata);
-    if (const auto f = parse_dnskey(k)) {
-      out.algorithm = f->algorithm;
-      out.flags = f->flags;
-    }
-    out.matched_by_ds = std::any_of(ds.begin(), ds.end(), [&](const dns::Rr& d) { return ds_matches(d, k); }) ||
-                        std::any_of(given_keys.begin(), given_keys.end(),
-                                    [&](const dns::Rr& g) { return g.rdata == k.rdata; });
-    out.signs_dnskey = std::any_of(dnskey_sigs.begin(), dnskey_sigs.end(), [&](const RrsigFields& f) {
-      return f.key_tag == out.key_tag && f.algorithm == out.algorithm;
-    });
-    link.keys.push_back(out);
-  }
-  return link;
-}
-
-// Walks anchor -> root DNSKEY -> DS -> ... -> the parent's DNSKEY RRset.
-void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::string>& anchor_text, std::int64_t now,
-                          ZoneDnssec& out) {
-  if (zone.undelegated || zone.ancestors.empty()) {
-    out.above = ChainStatus::indeterminate;
-    out.above_reason = zone.undelegated ? "undelegated test: no parent was asked" : "the walk did not reach the parent";
-    return;
-  }
-  std::vector<std::string> notes;
-  const std::vector<dns::Rr> anchor = parse_all(anchor_text, notes);
-  std::vector<dns::Rr> trusted_ds;
-  std::vector<dns::Rr> trusted_keys_given;
-  for (const dns::Rr& rr : anchor) {
-    (rr.type == dns::rrtype::ds ? trusted_ds : trusted_keys_given).push_back(rr);
-  }
-  if (trusted_ds.empty() && trusted_keys_given.empty()) {
-    out.above = ChainStatus::indeterminate;
-    out.above_reason = "no trust anchor";
-    return;
-  }
-  dns::Bytes scratch;
-  // A question never asked or never answered is unknown, never "no" (a DS query the deadline did
-  // not let us send is no proof that the delegation is insecure, RFC 4035 §5.2): the chain is
-  // indeterminate from there.
-  const auto unknown = [&out](const AncestorZone& a, const Exchange& e, std::string_view what) {
-    out.above = ChainStatus::indeterminate;
-    const std::string how = e.outcome == Outcome::answered
-                                ? fmt::format("got RCODE {}{}", e.rcode, e.aa ? "" : " without AA")
-                                : fmt::format("was not answered ({})", to_string(e.outcome));
-    out.above_reason = fmt::format("the {} query for {} {}{}{}", what, a.zone, how, e.detail.empty() ? "" : ": ",
-                                   e.detail);
-  };
-  for (std::size_t i = 0; i < zone.ancestors.size(); ++i) {
-    const AncestorZone& a = zone.ancestors[i];
-    // No answer, or an error RCODE, from the one server asked: a resolver would ask the others;
-    // only an answer (NOERROR) whose keys do not validate proves the chain broken.
-    if (a.dnskey.outcome != Outcome::answered || a.dnskey.rcode != 0) {
-      unknown(a, a.dnskey, "DNSKEY");
-      return;
-    }
-    if (i > 0) {
-      // Only an authoritative NOERROR or NXDOMAIN answer can say that there is no DS.
-      if (a.ds.outcome != Outcome::answered || !a.ds.aa || (a.ds.rcode != 0 && a.ds.rcode != 3)) {
-        unknown(a, a.ds, "DS");
-        return;
-      }
-      // The DS RRset for this ancestor, from its parent, signed by the parent's trusted keys.
-      const std::vector<dns::Rr> ds_answer = parse_all(a.ds.answer, notes);
-      trusted_ds = records(ds_answer, a.zone, dns::rrtype::ds);
-      if (trusted_ds.empty()) {
-        out.chain.push_back(summarise_link(a.zone, {}, {}, parse_all(a.dnskey.answer, notes)));
-        out.chain.back().status = ChainStatus::insecure;
-        out.above = ChainStatus::insecure;
-        out.above_reason = fmt::format("{} has no DS at its parent: the delegation is insecure", a.zone);
-        return;
-      }
-      trusted_keys_given.clear();
-    }
-    const std::vector<dns::Rr> answer = parse_all(a.dnskey.answer, notes);
-    const std::vector<dns::Rr> dnskeys = records(answer, a.zone, dns::rrtype::dnskey);
-    out.chain.push_back(summarise_link(a.zone, trusted_ds, trusted_keys_given, answer));
-    out.chain.back().status = ChainStatus::secure;  // until a check below says otherwise
-    std::vector<dns::Rr> entry_keys;
-    for (const dns::Rr& key : dnskeys) {
-      const bool by_ds = std::any_of(trusted_ds.begin(), trusted_ds.end(),
-                                     [&](const dns::Rr& ds) { return ds_matches(ds, key); });
-      const bool given = std::any_of(trusted_keys_given.begin(), trusted_keys_given.end(),
-                                     [&](const dns::Rr& k) { return k.rdata == key.rdata; });
-      if (by_ds || given) {
-        entry_keys.push_back(key);
-      }
-    }
-    if (entry_keys.empty() || !rrset_validated(a.zone, answer, dnskeys, entry_keys, now, scratch)) {
-      out.chain.back().status = ChainStatus::bogus;
-      out.above = ChainStatus::bogus;
-      out.above_reason = fmt::format("the DNSKEY RRset of {} (from {}) is not validated by {}", a.zone, a.server,
-                                     i == 0 ? "the trust anchor" : "its DS");
-      out.above_fault = {a.zone, a.zone, "DNSKEY", a.server};
-      return;
-    }
-    if (i + 1 < zone.ancestors.size()) {
-      const AncestorZone& next = zone.ancestors[i + 1];
-      const std::vector<dns::Rr> ds_answer = parse_all(next.ds.answer, notes);
-      const std::vector<dns::Rr> ds = records(ds_answer, next.zone, dns::rrtype::ds);
-      if (!ds.empty() && !rrset_validated(a.zone, ds_answer, ds, dnskeys, now, scratch)) {
-        out.chain.back().status = ChainStatus::bogus;
-        out.above = ChainStatus::bogus;
-        out.above_reason = fmt::format("the DS RRset of {} does not validate with the keys of {}", next.zone, a.zone);
-        out.above_fault = {a.zone, next.zone, "DS", ""};
-        return;
-      }
-    }
-  }
-  out.above = ChainStatus::secure;
-}
-
-// The audited zone's own link, from the analysis (DS union over the parent's servers, keys union
-// over the zone's servers).
-ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
-  ChainLinkInfo link;
-  link.zone = apex;
-  for (const DsRecord& ds : d.ds) {
-    link.ds.push_back({ds.key_tag, ds.algorithm, ds.digest_type, ds.matches_key});
-  }
-  for (const KeyRecord& k : d.keys) {
-    link.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
-  }
-  if (d.above == ChainStatus::insecure || d.above == ChainStatus::bogus) {
-    link.status = d.above;
-  } else if (d.ds.empty()) {
-    link.status = d.ds_known ? ChainStatus::insecure : ChainStatus::indeterminate;
-  } else if (d.dnskey_unknown) {
-    link.status = ChainStatus::indeterminate;  // keys never asked for: no verdict
-  } else {
-    const bool entry = std::any_of(d.keys.begin(), d.keys.end(), [](const KeyRecord& k) {
-      return k.matched_by_ds && k.signs_dnskey;
-    });
-    const bool all_usable = std::all_of(d.rrsets.begin(), d.rrsets.end(), [&](const SignedRrset& r) {
-      return r.zone != apex || r.has_usable;
-    });
-    link.status = entry && all_usable && d.above == ChainStatus::secure ? ChainStatus::secure : ChainStatus::bogus;
-    if (d.above == ChainStatus::indeterminate && entry && all_usable) {
-      link.status = ChainStatus::indeterminate;
-    }
-  }
-  return link;
-}
 
 // The NSEC/NSEC3 records of a section (with `sigs`, the Labels field of the RRSIGs over the answer
 // RRset at `qname`, for wildcard detection).
