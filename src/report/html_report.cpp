@@ -23,6 +23,9 @@
 
 namespace zw {
 
+// The stylesheet, src/report/html_report.css, embedded at build time (embed_text.py).
+extern const std::string_view k_css;
+
 namespace {
 
 using detail::html_escape;
@@ -31,118 +34,6 @@ using detail::html_escape;
 // the engine's default (EngineOptions::expiry_window_s) and labelled as such.
 constexpr std::int64_t k_warning_window_s = 3 * 86400;
 
-constexpr std::string_view k_css = R"css(
-:root{--ink:#1f2328;--muted:#57606a;--line:#d0d7de;--soft:#f6f8fa;--red:#cf222e;--red-bg:#ffebe9;
---amber:#9a6700;--amber-bg:#fff8c5;--green:#1a7f37;--green-bg:#dafbe1;--blue:#0969da;--blue-bg:#ddf4ff}
-*{box-sizing:border-box}
-html{-webkit-print-color-adjust:exact;print-color-adjust:exact}
-body{margin:0;color:var(--ink);background:#fff;font:14px/1.5 system-ui,-apple-system,"Segoe UI","DejaVu Sans",
-"Liberation Sans",Arial,sans-serif}
-code,pre,.mono{font-family:ui-monospace,"DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,monospace;font-size:12.5px}
-code{background:var(--soft);border:1px solid #eaeef2;border-radius:4px;padding:0 4px;overflow-wrap:anywhere}
-pre{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px 10px;overflow-x:auto;
-white-space:pre-wrap;overflow-wrap:anywhere}
-pre code{background:none;border:0;padding:0}
-a{color:var(--blue);text-decoration:none}a:hover{text-decoration:underline}
-.page{max-width:1240px;margin:0 auto;padding:0 28px 48px}
-header.report{background:#24292f;color:#fff;padding:26px 0 22px;margin-bottom:24px}
-header.report .page{padding-bottom:0}
-header.report h1{margin:0;font-size:26px;font-weight:650;letter-spacing:-.01em}
-header.report p{margin:6px 0 0;color:#d0d7de}
-header.report code{background:#32383f;border-color:#57606a;color:#fff}
-header.report .verdict{float:right;margin-top:2px;font-size:15px}
-h2{font-size:21px;margin:38px 0 12px;padding-bottom:6px;border-bottom:2px solid var(--ink)}
-h3{font-size:18px;margin:0}
-h4{font-size:15px;margin:22px 0 8px;color:var(--ink)}
-h5{font-size:14px;margin:0}
-nav.toc{background:var(--soft);border:1px solid var(--line);border-radius:8px;padding:10px 16px;font-size:13px}
-nav.toc ol{margin:0;padding:0;list-style:none;display:inline}
-nav.toc li{display:inline;margin-left:18px}
-nav.toc li{break-inside:avoid}
-.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(130px,1fr));gap:10px;margin:14px 0}
-.card{border:1px solid var(--line);border-radius:8px;padding:10px 14px;background:#fff}
-.card .n{font-size:26px;font-weight:700;line-height:1.1}
-.card .l{color:var(--muted);font-size:12px;text-transform:uppercase;letter-spacing:.04em}
-.card.bad{border-color:var(--red);background:var(--red-bg)}.card.bad .n{color:var(--red)}
-.card.warn{border-color:#d4a72c;background:var(--amber-bg)}.card.warn .n{color:var(--amber)}
-.card.good{border-color:#4ac26b;background:var(--green-bg)}.card.good .n{color:var(--green)}
-dl.meta{display:grid;grid-template-columns:max-content 1fr;gap:3px 18px;margin:8px 0 0}
-dl.meta dt{color:var(--muted)}dl.meta dd{margin:0}
-table{border-collapse:collapse;width:100%;margin:6px 0 10px;font-size:13px}
-th,td{border:1px solid var(--line);padding:5px 8px;text-align:left;vertical-align:top}
-thead th{background:var(--soft);font-weight:600}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
-tbody tr:nth-child(even) td{background:#fbfcfd}
-.cell-bad{color:var(--red);font-weight:600}
-.nowrap{white-space:nowrap}
-table.overview th[scope=row]{font-weight:600;overflow-wrap:anywhere}
-.badge{display:inline-block;border-radius:999px;padding:1px 9px;font-size:11.5px;font-weight:700;
-letter-spacing:.03em;border:1px solid currentColor;white-space:nowrap;vertical-align:1px}
-.badge.pass{color:var(--green);background:var(--green-bg)}
-.badge.fail{color:var(--red);background:var(--red-bg);border-style:double;border-width:3px;padding:0 7px}
-.badge.partial{color:var(--amber);background:var(--amber-bg)}
-.badge.nc{color:var(--muted);background:var(--soft);border-style:dashed}
-.badge.secure{color:var(--green);background:#fff}.badge.bogus{color:var(--red);background:#fff;border-style:dashed}
-.badge.insecure,.badge.indeterminate,.badge.unknown{color:var(--muted);background:#fff;border-style:dotted}
-.sev{display:inline-block;min-width:74px;text-align:center;border-radius:4px;padding:1px 6px;font-size:11.5px;
-font-weight:700;letter-spacing:.04em;color:#fff}
-.sev.error{background:var(--red)}.sev.warning{background:#bf8700;color:#1f2328}.sev.notice{background:var(--blue)}
-.rules-list{margin:0;padding:0;list-style:none}
-.rules-list li{margin:1px 0;white-space:nowrap}
-.st{font-size:11px;color:var(--muted)}.st.bad{color:var(--red);font-weight:700}
-section.zone{border-top:1px solid var(--line);padding-top:18px;margin-top:26px}
-h2+section.zone{border-top:0;margin-top:0;padding-top:4px}
-.zone-head{display:flex;flex-wrap:wrap;align-items:baseline;gap:10px}
-.zone-head h3{overflow-wrap:anywhere}
-.zone-head .counts{color:var(--muted);font-size:13px}
-.diagram{overflow-x:auto;border:1px solid var(--line);border-radius:8px;padding:8px;background:#fff}
-.diagram svg{display:block;max-width:100%;height:auto}
-.diagram svg.chain{max-width:none}
-.legend{color:var(--muted);font-size:12px;margin:6px 0 0}
-.note{color:var(--muted);font-style:italic}
-article.finding{border:1px solid var(--line);border-left:6px solid var(--muted);border-radius:6px;padding:10px 14px;
-margin:10px 0;break-inside:avoid}
-article.finding.error{border-left-color:var(--red)}
-article.finding.warning{border-left-color:#bf8700;border-left-style:double;border-left-width:7px}
-article.finding.notice{border-left-color:var(--blue);border-left-style:dotted}
-article.finding.suppressed{opacity:.78;background:repeating-linear-gradient(135deg,#fff,#fff 8px,#f6f8fa 8px,#f6f8fa 16px)}
-article.finding h5{display:flex;flex-wrap:wrap;gap:8px;align-items:center}
-article.finding .msg{margin:6px 0;font-weight:500;overflow-wrap:anywhere}
-dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:2px 14px;margin:6px 0;font-size:13px}
-dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
-ul.evidence{margin:2px 0;padding-left:18px}ul.evidence li{overflow-wrap:anywhere}
-.explain{margin-top:8px;padding:8px 12px;background:var(--soft);border-radius:6px;font-size:13px}
-.explain .label{font-weight:700;margin:6px 0 2px}
-.explain .label:first-child{margin-top:0}
-.explain p{margin:4px 0}
-.explain ul,.explain ol{margin:4px 0;padding-left:20px}
-.tag-suppressed{font-size:11px;font-weight:700;border:1px dashed var(--muted);color:var(--muted);border-radius:4px;
-padding:0 6px}
-article.rule-doc{border-top:1px solid var(--line);padding-top:10px;margin-top:18px}
-article.rule-doc h3{font-size:16px}
-article.rule-doc .md-h{margin-top:10px}
-table.md-table{width:auto;max-width:100%}
-.small{font-size:12px;color:var(--muted)}
-footer{margin-top:40px;padding-top:10px;border-top:1px solid var(--line);color:var(--muted);font-size:12px}
-@media print{
-  @page{size:A4;margin:14mm 12mm}
-  body{font-size:11px}
-  header.report h1{font-size:20px}
-  h2{font-size:17px;margin-top:18px}
-  .page{max-width:none;padding:0}
-  header.report{background:#fff;color:#000;border-bottom:3px solid #000;padding:0 0 8px}
-  header.report p{color:#333}
-  nav.toc{display:none}
-  *{position:static!important}
-  h2{break-after:avoid}h4{break-after:avoid}
-  section.zone{break-before:page;border-top:0}
-  #rules{break-before:page}
-  .diagram{overflow:visible;border:0;padding:0}
-  .diagram svg.chain{max-width:100%}
-  table,tr,article.finding,.diagram,figure{break-inside:avoid}
-  a{color:inherit}
-}
-)css";
 
 std::string time_text(std::int64_t unix_seconds) {
   if (unix_seconds <= 0) {
