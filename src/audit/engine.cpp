@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/engine_internal.hpp"
 #include "audit/file_lines.hpp"
 #include "crypto/dual_verifier.hpp"
 #include "dns/rr.hpp"
@@ -25,7 +26,7 @@
 
 namespace zw {
 
-namespace {
+namespace detail {
 
 class CollectingSink final : public FindingSink {
 public:
@@ -194,6 +195,12 @@ void check_verdicts_reported(const dnssec::ZoneDnssec& analysis, std::vector<Fin
   findings.push_back(std::move(f));
 }
 
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+
 // What `audit --walk` did, for the zone's notes. Each starts with "walk complete", "walk
 // incomplete" or "walk skipped" (docs/audit.md). An incomplete walk is said, never a silent
 // partial pass; it is no finding: a limit reached is the user's choice, not the zone's fault.
@@ -210,9 +217,6 @@ std::string walk_note(const NsecWalk& walk) {
   }
   return "walk: unknown status";
 }
-
-Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
-                                    const CheckOptions& check, const EngineOptions& options);
 
 // What the deadline, a signal or a bound left unknown in a zone's snapshot: server addresses
 // whose SOA query was not made or not answered in time, questions not asked or cut off
@@ -261,13 +265,6 @@ std::string describe(const Unasked& u, const ZoneSnapshot& zone) {
   }
   return out;
 }
-
-// What validators do with an NSEC3 chain hashed more than that, measured in the lab with the
-// Debian 12 resolvers (docs/resolvers.md, "NSEC3 iteration limits").
-constexpr std::string_view k_validators_on_iterations =
-    "validators stop well before: Unbound 1.17 and BIND 9.18 validate NSEC3 denials up to 150 additional iterations "
-    "and treat them as insecure from 151 on, Knot Resolver 5.6 up to 50 and insecure from 51 on (RFC 9276 §3.2 also "
-    "lets a validator answer SERVFAIL)";
 
 // The evidence of every internal/audit-incomplete finding of a live audit: what "unknown" means.
 constexpr std::string_view k_unknown_evidence =
@@ -485,127 +482,6 @@ std::vector<std::string> rules_reading(Inputs inputs) {
   }
   return ids;
 }
-
-Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& check, const EngineOptions& options) {
-  dns::LoadOptions load;
-  load.origin = check.origin;
-  ZW_TRY_ASSIGN(const dns::ZoneStore store, dns::load_zone_file(path, load));
-  const dns::ZoneLayout layout = dns::ZoneLayout::compute(store);
-  return check_zone_store(store, layout, path, check, options);
-}
-
-namespace {
-
-Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const std::string& path,
-                                    const CheckOptions& check, const EngineOptions& options) {
-  const std::string apex = dns::name_to_text(store.origin());
-
-  dnssec::ZoneFileOptions analysis_options;
-  analysis_options.now = options.now;
-  analysis_options.keep_window_s = options.expiry_window_s;
-  analysis_options.ds_given = check.ds_given;
-  analysis_options.jobs = check.jobs;
-  if (check.progress != nullptr) {
-    check.progress->names_verified.store(0);
-    check.progress->names_total.store(store.name_count());
-    analysis_options.names_verified = &check.progress->names_verified;
-  }
-  for (const std::string& text : check.ds_records) {
-    // Each zone takes the DS records at its own apex; a DS file may hold several zones'.
-    const std::size_t end = text.find_first_of(" \t");
-    const auto owner = dns::normalize_name(text.substr(0, end));
-    if (owner && *owner == apex) {
-      analysis_options.ds_records.push_back(text);
-    }
-  }
-  std::vector<std::string> notes;
-  if (check.ds_given && analysis_options.ds_records.empty()) {
-    if (check.require_ds) {
-      return fail(fmt::format("--ds: no DS record for {} (the file's zone)", apex));
-    }
-    analysis_options.ds_given = false;
-    notes.push_back(fmt::format("--ds holds no DS record for {}: checked without DS", apex));
-  }
-  // A failure of ours while verifying (a worker thread's exception) is reported as such, with a
-  // report still written, never as a crash or a fault of the zone.
-  std::optional<dnssec::ZoneFileDnssec> verified;
-  try {
-    verified.emplace(dnssec::analyse_zone_file(store, layout, analysis_options));
-  } catch (const std::exception& e) {
-    ZoneResult failed;
-    failed.zone = apex;
-    failed.chain = "indeterminate";
-    failed.findings.push_back(Finding{"internal/analysis-failed", Severity::error, Location{apex, "", apex, ""},
-                                      fmt::format("{}: verifying the signatures of {} failed (a zonewarden bug): {}",
-                                                  apex, path, e.what()),
-                                      {}, {"nothing about the zone was judged"}, {}, {}});
-    return failed;
-  }
-  const dnssec::ZoneFileDnssec& analysis = *verified;
-
-  ZoneResult result;
-  result.zone = apex;
-  result.notes = analysis.dnssec.notes;
-  result.notes.insert(result.notes.end(), notes.begin(), notes.end());
-  if (store.duplicates_dropped() > 0) {
-    result.notes.push_back(fmt::format("{} duplicate RRs ignored (RFC 2181 §5)", store.duplicates_dropped()));
-  }
-  const dnssec::ZoneFileStats& st = analysis.stats;
-  result.notes.push_back(fmt::format("{}: {} names, {} RRsets, {} RRs; {} RRSIGs verified on {} thread(s): {} valid, "
-                                     "{} invalid, {} without key, {} unsupported algorithm, {} malformed",
-                                     path, store.name_count(), store.rrset_count(), store.size(), st.rrsigs,
-                                     st.threads, st.valid, st.invalid, st.no_key, st.unsupported, st.malformed));
-  if (st.earliest_expiration != 0) {
-    result.earliest_expiration = st.earliest_expiration;
-  }
-  copy_chain(analysis.dnssec, result);
-  result.chain = result.chain_links.empty() ? std::string("indeterminate") : result.chain_links.back().status;
-
-  ZoneFileInput input;
-  input.store = &store;
-  input.layout = &layout;
-  input.path = path;
-  input.ds_given = analysis_options.ds_given;
-  const dnssec::DenialAnalysis denial = dnssec::analyse_denial(store, layout);  // once, for the four denial rules
-  input.denial = &denial;
-  input.zonemd = &analysis.zonemd;
-  // A bound of ours (bounded work, RFC 9276 §3.2): the chain is not judged, which the report
-  // says as internal/audit-incomplete, with what validators do with that many iterations.
-  std::optional<Finding> not_hashed;
-  if (denial.nsec3_not_hashed != 0) {
-    not_hashed = Finding{
-        "internal/audit-incomplete", Severity::error, Location{apex, "", apex, "NSEC3PARAM"},
-        fmt::format("{}: the bound on NSEC3 iterations hashed ({}) was reached: the chain uses {} additional "
-                    "iterations, so it was not verified (no dnssec/nsec3-chain-broken or denial verdicts)",
-                    apex, dnssec::k_max_hashed_iterations, denial.nsec3_not_hashed),
-        {},
-        {std::string(k_validators_on_iterations),
-         "dnssec/nsec3-parameters reports the iteration count as the zone's fault"},
-        {},
-        {}};
-  }
-  const RuleOptions rule_options = rule_options_from(options);
-  const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
-  run_rules(ctx, Inputs::zone_file, result.findings);
-  report_disagreements(analysis.dnssec, apex, result.findings);
-  check_verdicts_reported(analysis.dnssec, result.findings);
-  apply_resolver_model(options.resolver_model, result.findings);
-  if (not_hashed) {
-    result.findings.push_back(std::move(*not_hashed));
-  }
-  point_at_file_lines(store, check, result.findings);
-  if (st.names_not_verified > 0) {
-    result.findings.push_back(Finding{
-        "internal/audit-incomplete", Severity::error, Location{apex, "", apex, ""},
-        fmt::format("{}: the check was interrupted by {}: the signatures of {} of {} names were not verified", apex,
-                    util::stop_signal_name(), st.names_not_verified, store.name_count()),
-        {}, {"findings about the names not verified are missing; key findings may be wrong"}, {}, {}});
-  }
-  std::sort(result.findings.begin(), result.findings.end(), finding_order);
-  return result;
-}
-
-} // namespace
 
 Result<ZoneFileForAudit> load_zone_file_for_audit(const std::string& path, const std::string& zone,
                                                   std::uint64_t limit) {
