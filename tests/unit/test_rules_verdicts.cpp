@@ -230,7 +230,7 @@ TEST_CASE("audit: an ancestor's DNSKEY query without an answer is unknown, never
     zone.name_servers = {ns};
     zw::AncestorZone root;
     root.zone = ".";
-    root.server = "a.root-servers.net./198.41.0.4";
+    root.server = "a.root.test./192.0.2.53";
     root.dnskey.qname = ".";
     root.dnskey.qtype = "DNSKEY";
     switch (variant) {
