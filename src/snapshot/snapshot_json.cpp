@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "util/json_text.hpp"
+#include "util/text.hpp"
 #include "zonewarden/snapshot.hpp"
 
 namespace zw {
@@ -164,7 +165,7 @@ Outcome outcome_from(const std::string& text) {
       return o;
     }
   }
-  throw Reader::ShapeError{fmt::format("unknown outcome \"{}\"", text)};
+  throw Reader::ShapeError{fmt::format("unknown outcome \"{}\"", util::quote_input(text))};
 }
 
 Exchange exchange_from(const Reader& r, const json& j) {
@@ -173,7 +174,7 @@ Exchange exchange_from(const Reader& r, const json& j) {
   e.qtype = r.get<std::string>(j, "qtype");
   const std::string transport = r.get<std::string>(j, "transport");
   if (transport != "udp" && transport != "tcp") {
-    throw Reader::ShapeError{fmt::format("unknown transport \"{}\"", transport)};
+    throw Reader::ShapeError{fmt::format("unknown transport \"{}\"", util::quote_input(transport))};
   }
   e.transport = transport == "udp" ? Transport::udp : Transport::tcp;
   e.outcome = outcome_from(r.get<std::string>(j, "outcome"));
@@ -259,7 +260,7 @@ ZoneSnapshot zone_from(const Reader& r, const json& j) {
     const auto* known = std::find_if(std::begin(k_walk_statuses), std::end(k_walk_statuses),
                                      [&](WalkStatus s) { return to_string(s) == status; });
     if (known == std::end(k_walk_statuses)) {
-      throw Reader::ShapeError{fmt::format("unknown walk status \"{}\"", status)};
+      throw Reader::ShapeError{fmt::format("unknown walk status \"{}\"", util::quote_input(status))};
     }
     walk.status = *known;
     walk.reason = rw.get<std::string>(w, "reason");
