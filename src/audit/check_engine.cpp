@@ -2,7 +2,9 @@
 // the same engine internals as a live audit (engine_internal.hpp).
 
 #include <algorithm>
+#include <exception>
 #include <optional>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -63,8 +65,23 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   }
   // A failure of ours while verifying (a worker thread's exception) is reported as such, with a
   // report still written, never as a crash or a fault of the zone.
+  // The denial chains need no signature verdict: they are analysed on one more thread while the
+  // signatures are verified (unless --jobs 1 asked for one thread), and are ready for the rules.
+  std::optional<dnssec::DenialAnalysis> denial;
+  std::exception_ptr denial_failure;
+  const auto analyse_chains = [&]() noexcept {
+    try {
+      denial.emplace(dnssec::analyse_denial(store, layout));
+    } catch (...) {
+      denial_failure = std::current_exception();
+    }
+  };
   std::optional<dnssec::ZoneFileDnssec> verified;
   try {
+    std::jthread beside;
+    if (check.jobs != 1) {
+      beside = std::jthread(analyse_chains);
+    }
     verified.emplace(dnssec::analyse_zone_file(store, layout, analysis_options));
   } catch (const std::exception& e) {
     ZoneResult failed;
@@ -106,20 +123,25 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   input.layout = &layout;
   input.path = path;
   input.ds_given = analysis_options.ds_given;
-  const dnssec::DenialAnalysis denial = dnssec::analyse_denial(store, layout); // once, for the four denial rules
-  input.denial = &denial;
+  if (!denial && !denial_failure) {
+    analyse_chains();
+  }
+  if (denial_failure) {
+    std::rethrow_exception(denial_failure);
+  }
+  input.denial = &*denial; // once, for the four denial rules
   input.zonemd = &analysis.zonemd;
   // A bound of ours (bounded work, RFC 9276 §3.2): the chain is not judged, which the report
   // says as internal/audit-incomplete, with what validators do with that many iterations.
   std::optional<Finding> not_hashed;
-  if (denial.nsec3_not_hashed != 0) {
+  if (denial->nsec3_not_hashed != 0) {
     not_hashed =
         Finding{"internal/audit-incomplete",
                 Severity::error,
                 Location{apex, "", apex, "NSEC3PARAM"},
                 fmt::format("{}: the bound on NSEC3 iterations hashed ({}) was reached: the chain uses {} additional "
                             "iterations, so it was not verified (no dnssec/nsec3-chain-broken or denial verdicts)",
-                            apex, dnssec::k_max_hashed_iterations, denial.nsec3_not_hashed),
+                            apex, dnssec::k_max_hashed_iterations, denial->nsec3_not_hashed),
                 {},
                 {std::string(k_validators_on_iterations),
                  "dnssec/nsec3-parameters reports the iteration count as the zone's fault"},
@@ -128,7 +150,7 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   }
   const RuleOptions rule_options = rule_options_from(options);
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
-  run_rules(ctx, Inputs::zone_file, result.findings);
+  run_rules(ctx, Inputs::zone_file, result.findings, check.jobs != 0 ? check.jobs : std::thread::hardware_concurrency());
   report_disagreements(analysis.dnssec, apex, result.findings);
   check_verdicts_reported(analysis.dnssec, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);

@@ -2,10 +2,13 @@
 // against them, grade and sort the findings.
 
 #include <algorithm>
+#include <atomic>
 #include <exception>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include <fmt/format.h>
 
@@ -93,20 +96,54 @@ void apply_resolver_model(ResolverModel model, std::vector<Finding>& findings) {
 }
 
 // Runs every rule that reads `inputs` on `ctx`; a rule that throws becomes internal/rule-failed.
-void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& findings) {
+namespace {
+
+// One rule on `ctx`, its findings appended to `out`; a rule that throws is internal/rule-failed.
+void run_rule(const Rule& rule, const RuleContext& ctx, std::vector<Finding>& out) {
+  const RuleInfo& info = rule.info();
+  CollectingSink sink(info, out);
+  try {
+    rule.check(ctx, sink);
+  } catch (const std::exception& e) {
+    out.push_back(Finding{"internal/rule-failed", Severity::error, Location{ctx.zone_name(), "", ctx.zone_name(), ""},
+                          fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});
+  }
+}
+
+} // namespace
+
+void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& findings, unsigned jobs) {
+  std::vector<const Rule*> rules;
   for (const auto& rule : all_rules()) {
-    const RuleInfo& info = rule->info();
-    if (!has_input(info.inputs, inputs)) {
-      continue;
+    if (has_input(rule->info().inputs, inputs)) {
+      rules.push_back(rule.get());
     }
-    CollectingSink sink(info, findings);
-    try {
-      rule->check(ctx, sink);
-    } catch (const std::exception& e) {
-      findings.push_back(Finding{"internal/rule-failed", Severity::error,
-                                 Location{ctx.zone_name(), "", ctx.zone_name(), ""},
-                                 fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});
+  }
+  jobs = static_cast<unsigned>(std::clamp<std::size_t>(jobs, 1, rules.size()));
+  if (jobs == 1) {
+    for (const Rule* rule : rules) {
+      run_rule(*rule, ctx, findings);
     }
+    return;
+  }
+  // Rules only read the context, so they run side by side, each into its own list; the lists
+  // are joined in registry order, so the result does not depend on which thread ran what.
+  std::vector<std::vector<Finding>> found(rules.size());
+  std::atomic<std::size_t> next{0};
+  const auto work = [&] {
+    for (std::size_t i = next.fetch_add(1); i < rules.size(); i = next.fetch_add(1)) {
+      run_rule(*rules[i], ctx, found[i]);
+    }
+  };
+  {
+    std::vector<std::jthread> pool;
+    for (unsigned t = 1; t < jobs; ++t) {
+      pool.emplace_back(work);
+    }
+    work();
+  }
+  for (std::vector<Finding>& list : found) {
+    findings.insert(findings.end(), std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
   }
 }
 

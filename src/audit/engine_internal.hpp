@@ -21,8 +21,9 @@ bool finding_order(const Finding& a, const Finding& b);
 // Restates every finding's resolver impact for the resolver the user asked about.
 void apply_resolver_model(ResolverModel model, std::vector<Finding>& findings);
 
-// Runs every rule that reads `inputs` on `ctx`; a rule that throws becomes internal/rule-failed.
-void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& findings);
+// Runs every rule that reads `inputs` on `ctx`, on up to `jobs` threads (the findings come out in
+// the same order whatever `jobs` is); a rule that throws becomes internal/rule-failed.
+void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& findings, unsigned jobs = 1);
 
 RuleOptions rule_options_from(const EngineOptions& options);
 
