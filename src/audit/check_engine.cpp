@@ -26,6 +26,7 @@ using namespace detail;
 Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& check, const EngineOptions& options) {
   dns::LoadOptions load;
   load.origin = check.origin;
+  load.threads = check.jobs == 1 ? 1 : 2;  // a large file is read in two halves at once
   ZW_TRY_ASSIGN(const dns::ZoneStore store, dns::load_zone_file(path, load));
   const dns::ZoneLayout layout = dns::ZoneLayout::compute(store);
   return check_zone_store(store, layout, path, check, options);

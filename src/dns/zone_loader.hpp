@@ -3,6 +3,7 @@
 // straight from Knot's libzscanner (wire-format owner and RDATA) into the store's arena, the
 // text is never held as a whole in our memory.
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +12,11 @@
 #include "zonewarden/error.hpp"
 
 namespace zw::dns {
+
+// What a load did, for tests and diagnostics.
+struct LoadReport {
+  bool read_in_halves = false;  // LoadOptions::threads took effect
+};
 
 struct LoadOptions {
   // Zone apex ("example.com" or "example.com."). Empty: the owner of the first SOA record;
@@ -23,6 +29,14 @@ struct LoadOptions {
   std::uint32_t default_ttl = 3600;
   // Records BIND's $GENERATE may create per file (zone_text.hpp's RewriteLimits).
   std::uint64_t max_generated = std::uint64_t{1} << 24;
+  // Threads that read one file: 2 reads the second half of a file of at least
+  // `split_min_bytes` on another thread while this one reads the first. The result is always
+  // that of one thread reading it all (when the halves cannot be shown to give it, the file
+  // is read again on one thread).
+  unsigned threads = 1;
+  std::size_t split_min_bytes = std::size_t{8} << 20;
+  // Filled in when not null.
+  LoadReport* report = nullptr;
 };
 
 // Loads the zone file at `path`, with $ORIGIN, $TTL and $INCLUDE (a relative $INCLUDE path is

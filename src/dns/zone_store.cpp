@@ -482,6 +482,38 @@ Result<void> ZoneStoreBuilder::add(std::span<const std::uint8_t> owner, std::uin
   return {};
 }
 
+Result<void> ZoneStoreBuilder::append(ZoneStoreBuilder&& later) {
+  ZoneStore& s = m_store;
+  const ZoneStore& o = later.m_store;
+  if (o.m_files.size() > s.m_files.size() || !std::equal(o.m_files.begin(), o.m_files.end(), s.m_files.begin())) {
+    return fail("appended records name other source files");
+  }
+  if (s.m_arena.size() + o.m_arena.size() > k_max_offset) {
+    return fail("zone larger than 1 TiB");
+  }
+  if (s.m_index.size() + o.m_index.size() >= 0xffffffffU) {
+    return fail("zone has more than 4294967295 records");
+  }
+  // While building, word0 holds the owner run number and word1 the record's arena offset
+  // (see add): both move by what is already here.
+  const std::uint64_t base = s.m_arena.size();
+  const std::uint64_t runs = m_owner_runs.size();
+  s.m_arena.insert(s.m_arena.end(), o.m_arena.begin(), o.m_arena.end());
+  m_owner_runs.reserve(m_owner_runs.size() + later.m_owner_runs.size());
+  for (const std::uint64_t run : later.m_owner_runs) {
+    m_owner_runs.push_back(run + base);
+  }
+  s.m_index.reserve(s.m_index.size() + o.m_index.size());
+  for (const ZoneStore::Entry& e : o.m_index) {
+    s.m_index.push_back(ZoneStore::Entry{e.word0 + (runs << 24), e.word1 + (base << 24)});
+  }
+  if (!later.m_owner_runs.empty()) {
+    m_last_owner_length = later.m_last_owner_length;
+  }
+  later = ZoneStoreBuilder();
+  return {};
+}
+
 ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
   ZoneStore& s = m_store;
   const std::uint8_t* arena = s.m_arena.data();

@@ -298,6 +298,9 @@ public:
   }
   // Number of RRs added so far (duplicates included).
   std::size_t size() const noexcept { return m_store.m_index.size(); }
+  // Appends every RR of `later` after ours, as if they had been added here in their order.
+  // `later`'s source files must be a prefix of ours (the same numbers name the same files).
+  Result<void> append(ZoneStoreBuilder&& later);
 
   // Sorts, groups and removes duplicates. `origin` is the zone apex (any case).
   ZoneStore finish(std::span<const std::uint8_t> origin) &&;

@@ -13,6 +13,9 @@
 #include <random>
 #include <string>
 
+#include <fmt/format.h>
+
+#include "../zone_store_dump.hpp"
 #include "dns/zone_loader.hpp"
 #include "dns/zone_text.hpp"
 
@@ -383,4 +386,155 @@ TEST_CASE("dns::rewrite_zone_text: only what the scanner refuses, every line kep
   }
   const auto r = rewrite_zone_text(hostile, "z", "example.");
   REQUIRE(r.has_value());
+}
+
+namespace {
+
+// `first` then `second`, padded with comment lines so that the point where a split read starts
+// its second half (the first line that names an owner after the middle) is where `second`
+// starts. Both must end with a newline; `second` must start with an owner name.
+std::string with_middle_at(std::string first, std::string second) {
+  if (first.size() < second.size() + 3) {
+    first = ";" + std::string(second.size() + 3 - first.size(), 'p') + "\n" + first;
+  }
+  const std::size_t pad = first.size() - 1 - second.size();  // at least 2
+  return first + second + ";" + std::string(pad - 2, 'q') + "\n";
+}
+
+struct SplitLoad {
+  std::string serial;  // the zone as text (zone_store_dump.hpp), or the error
+  std::string split;
+  bool halves = false;  // the split read kept its halves
+};
+
+SplitLoad load_both_ways(std::string_view text, const std::string& name, LoadOptions options = {}) {
+  const auto describe = [](const zw::Result<ZoneStore>& zone) {
+    return zone ? zw::test::dump_store(*zone) : "error: " + zone.error().message;
+  };
+  SplitLoad out;
+  out.serial = describe(load_zone_text(text, name, options));
+  LoadReport report;
+  options.threads = 2;
+  options.split_min_bytes = 0;
+  options.report = &report;
+  out.split = describe(load_zone_text(text, name, options));
+  out.halves = report.read_in_halves;
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of one reader") {
+  const std::string soa = "@ 300 IN SOA ns.example.com. host.example.com. 1 7200 3600 1209600 300\n";
+  SUBCASE("plain records: the halves are kept") {
+    const SplitLoad r = load_both_ways(with_middle_at(soa + "www 300 IN A 192.0.2.1\n", "mail 300 IN A 192.0.2.2\n"),
+                                       "example.com.zone");
+    CHECK(r.halves);
+    CHECK(r.split == r.serial);
+    CHECK(r.serial.find("error") == std::string::npos);
+    // Line numbers of the second half continue the first's.
+    CHECK(r.split.find("example.com.zone:3\n") != std::string::npos);
+  }
+  SUBCASE("a record open across the middle (parentheses): read again by one reader") {
+    const SplitLoad r = load_both_ways(with_middle_at(soa + "www 300 IN TXT (\n", "abc\n)\n"), "example.com.zone");
+    CHECK_FALSE(r.halves);
+    CHECK(r.split == r.serial);
+    CHECK(r.serial.find("error") == std::string::npos);
+  }
+  SUBCASE("a quoted string open across the middle") {
+    const SplitLoad r = load_both_ways(with_middle_at(soa + "www 300 IN TXT \"abc\n", "def\"\n"), "example.com.zone");
+    CHECK_FALSE(r.halves);
+    CHECK(r.split == r.serial);
+  }
+  SUBCASE("$ORIGIN, $TTL in the first half: the second half cannot know them") {
+    for (const std::string& directive : {std::string("$ORIGIN sub.example.com.\n"), std::string("$TTL 42\n")}) {
+      CAPTURE(directive);
+      const SplitLoad r =
+          load_both_ways(with_middle_at(soa + directive + "x 300 IN A 192.0.2.1\n", "www IN A 192.0.2.2\n"),
+                         "example.com.zone");
+      CHECK_FALSE(r.halves);
+      CHECK(r.split == r.serial);
+      CHECK(r.serial.find("error") == std::string::npos);
+    }
+  }
+  SUBCASE("$ORIGIN set back before the middle: the halves are kept") {
+    const SplitLoad r = load_both_ways(
+        with_middle_at(soa + "$ORIGIN sub.example.com.\nx 300 IN A 192.0.2.1\n$ORIGIN example.com.\n",
+                       "www 300 IN A 192.0.2.2\n"),
+        "example.com.zone");
+    CHECK(r.halves);
+    CHECK(r.split == r.serial);
+  }
+  SUBCASE("errors: the same message as one reader's, whichever half") {
+    for (const auto& [first, second] :
+         {std::pair<std::string, std::string>{soa + "www 300 IN A 192.0.2.1\n", "mail 300 IN A 192.0.2.256\n"},
+          {soa + "www 300 IN A 192.0.2.x\n", "mail 300 IN A 192.0.2.2\n"},
+          {soa + "www 300 CH A 192.0.2.1\n", "mail 300 IN A 192.0.2.2\n"},
+          {"www 300 IN A 192.0.2.1\n", "other 300 IN SOA ns.example.org. h.example.org. 1 2 3 4 5\n"}}) {
+      CAPTURE(first);
+      CAPTURE(second);
+      LoadOptions options;
+      options.origin = "example.org.";
+      const SplitLoad r = load_both_ways(with_middle_at(first, second), "example.com.zone", options);
+      CHECK(r.serial.rfind("error: example.com.zone:", 0) == 0);
+      CHECK(r.split == r.serial);
+    }
+  }
+  SUBCASE("the first SOA is the first half's; only the second half's when the first has none") {
+    const SplitLoad r = load_both_ways(
+        with_middle_at("www 300 IN A 192.0.2.1\n", "@ 300 IN SOA ns.example.net. h.example.net. 1 2 3 4 5\n"),
+        "zone.txt");
+    CHECK(r.halves);
+    CHECK(r.split == r.serial);
+  }
+  SUBCASE("$INCLUDE: kept in the first half, read again by one reader in the second") {
+    TempDir dir;
+    {
+      std::ofstream(dir.path / "inc.zone") << "inc 300 IN A 192.0.2.9\n";
+    }
+    const std::string name = (dir.path / "example.com.zone").string();
+    const SplitLoad in_first =
+        load_both_ways(with_middle_at(soa + "$INCLUDE inc.zone\n", "www 300 IN A 192.0.2.2\n"), name);
+    CHECK(in_first.halves);
+    CHECK(in_first.split == in_first.serial);
+    CHECK(in_first.serial.find("inc.zone") != std::string::npos);
+    const SplitLoad in_second =
+        load_both_ways(with_middle_at(soa + "www 300 IN A 192.0.2.2\n", "x 300 IN A 192.0.2.3\n$INCLUDE inc.zone\n"), name);
+    CHECK_FALSE(in_second.halves);
+    CHECK(in_second.split == in_second.serial);
+  }
+  SUBCASE("every fixture, with the middle wherever it falls") {
+    for (const std::string file :
+         {"basic.zone", "canonical.zone", "sigs.zone", "bad/class-ch.zone", "bad/empty.zone", "bad/extra-paren.zone",
+          "bad/include-loop-a.zone", "bad/include-missing.zone", "bad/include-self.zone", "bad/overlong-label.zone",
+          "bad/overlong-name.zone", "bad/soa-elsewhere.zone", "bad/syntax.zone", "bad/unclosed-paren.zone"}) {
+      CAPTURE(file);
+      const std::string path = k_dir + file;
+      std::ifstream in(path, std::ios::binary);
+      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      const SplitLoad r = load_both_ways(text, path);
+      CHECK(r.split == r.serial);
+    }
+  }
+  SUBCASE("a file, mapped: the same zone, its halves kept") {
+    TempDir dir;
+    const std::string path = (dir.path / "example.com.zone").string();
+    std::string text = soa;
+    for (int i = 0; i < 2000; ++i) {
+      text += fmt::format("h{} 300 IN A 192.0.2.{}\nh{} 300 IN TXT \"record {}\"\n", i, i % 250, i, i);
+    }
+    std::ofstream(path) << text;
+    LoadOptions options;
+    options.threads = 2;
+    options.split_min_bytes = 0;
+    LoadReport report;
+    options.report = &report;
+    const zw::Result<ZoneStore> split = load_zone_file(path, options);
+    const zw::Result<ZoneStore> serial = load_zone_file(path);
+    REQUIRE(split.has_value());
+    REQUIRE(serial.has_value());
+    CHECK(report.read_in_halves);
+    CHECK(zw::test::dump_store(*split) == zw::test::dump_store(*serial));
+    CHECK(split->size() == 4001);
+  }
 }
