@@ -523,23 +523,34 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
   // the runs, not the RRs, keeps name comparisons to O(names log names).
   std::vector<std::uint64_t> rank_offset;  // arena offset of the owner of each rank
   {
-    std::vector<std::uint32_t> order(m_owner_runs.size());
-    std::iota(order.begin(), order.end(), 0U);
-    const auto before = [&](std::uint32_t a, std::uint32_t b) {
-      const int c = compare_lower_names(arena + m_owner_runs[a], arena + m_owner_runs[b]);
-      return c != 0 ? c < 0 : a < b;
-    };
-    // Signers write zones in canonical order already: then one linear check replaces the sort.
-    if (!std::is_sorted(order.begin(), order.end(), before)) {
-      std::sort(order.begin(), order.end(), before);
-    }
     std::vector<std::uint32_t> rank(m_owner_runs.size());
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      const std::uint64_t offset = m_owner_runs[order[i]];
-      if (i == 0 || compare_lower_names(arena + rank_offset.back(), arena + offset) != 0) {
+    // Signers write zones in canonical order already: then one linear pass, comparing each run
+    // with the one before, both checks the order and ranks the runs.
+    bool in_order = true;
+    for (std::size_t i = 0; i < m_owner_runs.size() && in_order; ++i) {
+      const std::uint64_t offset = m_owner_runs[i];
+      const int c = i == 0 ? -1 : compare_lower_names(arena + rank_offset.back(), arena + offset);
+      if (c < 0) {
         rank_offset.push_back(offset);
       }
-      rank[order[i]] = static_cast<std::uint32_t>(rank_offset.size() - 1);
+      in_order = c <= 0;
+      rank[i] = static_cast<std::uint32_t>(rank_offset.size() - 1);
+    }
+    if (!in_order) {
+      std::vector<std::uint32_t> order(m_owner_runs.size());
+      std::iota(order.begin(), order.end(), 0U);
+      std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
+        const int c = compare_lower_names(arena + m_owner_runs[a], arena + m_owner_runs[b]);
+        return c != 0 ? c < 0 : a < b;
+      });
+      rank_offset.clear();
+      for (std::size_t i = 0; i < order.size(); ++i) {
+        const std::uint64_t offset = m_owner_runs[order[i]];
+        if (i == 0 || compare_lower_names(arena + rank_offset.back(), arena + offset) != 0) {
+          rank_offset.push_back(offset);
+        }
+        rank[order[i]] = static_cast<std::uint32_t>(rank_offset.size() - 1);
+      }
     }
     for (ZoneStore::Entry& e : index) {
       e.word0 = (std::uint64_t{rank[e.word0 >> 24]} << 24) | (e.word0 & 0xffffff);
@@ -554,7 +565,22 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
     return ka != kb ? ka < kb : a.word1 < b.word1;
   };
   if (!std::is_sorted(index.begin(), index.end(), entry_before)) {
-    std::sort(index.begin(), index.end(), entry_before);
+    // Usually only the types of one owner are out of order (A, RRSIG, NSEC, RRSIG): then each
+    // owner's few entries are sorted where they are.
+    const auto rank_before = [](const ZoneStore::Entry& a, const ZoneStore::Entry& b) {
+      return (a.word0 >> 24) < (b.word0 >> 24);
+    };
+    if (std::is_sorted(index.begin(), index.end(), rank_before)) {
+      for (auto first = index.begin(); first != index.end();) {
+        const auto last = std::find_if(first + 1, index.end(), [&](const ZoneStore::Entry& e) {
+          return (e.word0 >> 24) != (first->word0 >> 24);
+        });
+        std::sort(first, last, entry_before);
+        first = last;
+      }
+    } else {
+      std::sort(index.begin(), index.end(), entry_before);
+    }
   }
 
   // 3. Inside each RRset: canonical RDATA order (§6.3), stable so that the first of equal
