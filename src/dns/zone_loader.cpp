@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -45,8 +46,9 @@ constexpr std::size_t k_max_class_scan = 256;
 
 // A zs_scanner_t is 200 KiB (three 64 KiB buffers). Allocating a fresh one per file made
 // loading a small zone cost mostly that: new pages to fault in and zero, and under ASan (which
-// maps and unmaps every block that large) 90% of the time. The block of the last scanner
-// closed on this thread is kept for the next one; zs_init clears it.
+// maps and unmaps every block that large) 90% of the time. Blocks of closed scanners are kept
+// (a few, for every thread: a split read's second thread is a new thread each time) and reused;
+// zs_init clears them.
 struct BlockFree {
   void operator()(zs_scanner_t* s) const noexcept {
     std::free(s);  // NOLINT: allocated with malloc, as libzscanner's own code does
@@ -54,25 +56,45 @@ struct BlockFree {
 };
 using ScannerBlock = std::unique_ptr<zs_scanner_t, BlockFree>;
 
-ScannerBlock& spare_block() noexcept {
-  thread_local ScannerBlock spare;
-  return spare;
-}
-
-zs_scanner_t* take_block() noexcept {
-  if (ScannerBlock& spare = spare_block()) {
-    return spare.release();
+class SpareBlocks {
+public:
+  zs_scanner_t* take() noexcept {
+    {
+      const std::lock_guard lock(m_mutex);
+      if (!m_blocks.empty()) {
+        zs_scanner_t* block = m_blocks.back().release();
+        m_blocks.pop_back();
+        return block;
+      }
+    }
+    return static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t)));  // NOLINT: C struct
   }
-  return static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t)));  // NOLINT: C struct
-}
+
+  void give_back(ScannerBlock block) noexcept {
+    const std::lock_guard lock(m_mutex);
+    if (m_blocks.size() < k_max_spare) {
+      m_blocks.push_back(std::move(block));  // capacity reserved: cannot throw
+    }
+  }
+
+  static SpareBlocks& instance() noexcept {
+    static SpareBlocks blocks;
+    return blocks;
+  }
+
+private:
+  static constexpr std::size_t k_max_spare = 4;
+  SpareBlocks() { m_blocks.reserve(k_max_spare); }
+  std::mutex m_mutex;
+  std::vector<ScannerBlock> m_blocks;
+};
+
+zs_scanner_t* take_block() noexcept { return SpareBlocks::instance().take(); }
 
 struct ScannerFree {
   void operator()(zs_scanner_t* s) const noexcept {
     zs_deinit(s);
-    ScannerBlock block(s);
-    if (ScannerBlock& spare = spare_block(); !spare) {
-      spare = std::move(block);
-    }
+    SpareBlocks::instance().give_back(ScannerBlock(s));
   }
 };
 using ScannerHandle = std::unique_ptr<zs_scanner_t, ScannerFree>;
