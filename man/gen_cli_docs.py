@@ -96,8 +96,8 @@ def run(binary, *args):
     except (OSError, subprocess.SubprocessError) as e:
         raise ShapeError(f"{PROGRAM} {' '.join(args)}: {e}")
     if proc.returncode != 0:
-        reason = proc.stderr.strip().splitlines()[-1:] or [f"exit status {proc.returncode}"]
-        raise ShapeError(f"{PROGRAM} {' '.join(args)}: exit status {proc.returncode}: {reason[0]}")
+        reason = "".join(f": {line}" for line in proc.stderr.strip().splitlines()[-1:])
+        raise ShapeError(f"{PROGRAM} {' '.join(args)}: exit status {proc.returncode}{reason}")
     return proc.stdout
 
 
