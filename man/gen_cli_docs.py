@@ -438,6 +438,11 @@ def man_page(top, commands, version, rules):
     for cmd in commands:
         out.append(usage_roff(cmd.name, cmd.usage))
     out.append(f"\\fB{PROGRAM}\\fR " + " | ".join(f"\\fB{roff(o.names[-1], True)}\\fR" for o in top.options))
+    # The prose is written here, so it must keep up with the commands: a new one stops the build.
+    described = set(re.findall(rf"^\.B {PROGRAM} (\S+)$", "\n".join(DESCRIPTION), re.M))
+    if described != {c.name for c in commands}:
+        raise ShapeError(f"DESCRIPTION in gen_cli_docs.py names the commands {sorted(described)}, "
+                         f"{PROGRAM} --help lists {sorted(c.name for c in commands)}")
     out += [".fi", ".SH DESCRIPTION"] + DESCRIPTION
     for group, opts in top.groups:
         out += [".SH " + ("OPTIONS" if group == "Options" else roff(group.upper())),
@@ -529,7 +534,13 @@ def bash_completion(top, commands, rules):
                 continue
             pattern = "|".join(o.names)
             body = []
-            if o.choices:
+            if o.choices and re.search(r"\bcomma-separated\b", o.description):
+                # a list, text,json: complete its last item
+                words = " ".join(shell_word(c, "value") for c in o.choices)
+                body += ['            local prefix=',
+                         '            [[ $cur == *,* ]] && prefix=${cur%,*},',
+                         f'            mapfile -t COMPREPLY < <(compgen -P "$prefix" -W "{words}" -- "${{cur##*,}}")']
+            elif o.choices:
                 words = " ".join(shell_word(c, "value") for c in o.choices)
                 body.append(f'            mapfile -t COMPREPLY < <(compgen -W "{words}" -- "$cur")')
                 if o.open_choices:
@@ -556,7 +567,7 @@ def bash_completion(top, commands, rules):
             out += ["        else",
                     f'            mapfile -t COMPREPLY < <(compgen -W "{rule_ids}" -- "$cur")']
         elif positional and positional.files:
-            out += ["        else"] + [l[4:] for l in files()]
+            out += ["        else"] + files()
         out += ["        fi", "        ;;"]
     out += [
         "    esac",
