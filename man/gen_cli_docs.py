@@ -161,7 +161,7 @@ def parse_entry(left, description, positional, where):
     return option
 
 
-def parse_help(text, command, binary):
+def parse_help(text, command):
     """Parses CLI11 2.1's help: description lines, "Usage: ARGV0 [COMMAND] ...", then groups,
     each a "Name:" line and entries "  NAME OPTS<pad to COLUMN>DESCRIPTION" (continued on lines
     indented to COLUMN)."""
@@ -243,11 +243,10 @@ def parse_help(text, command, binary):
         add_entry(entries, group, left, text_part, where)
     if pending:
         raise ShapeError(f"{label}: {pending[0].split()[0]} has no description")
-    if not cmd.groups or not any(cmd.groups[i][1] for i in range(len(cmd.groups))):
+    if not cmd.groups:
         raise ShapeError(f"{label}: no options found (not even --help)")
-    for _, opts in cmd.groups:
-        if not opts:
-            raise ShapeError(f"{label}: an empty option group")
+    if any(not opts for _, opts in cmd.groups):
+        raise ShapeError(f"{label}: an empty option group")
     return cmd
 
 
@@ -294,10 +293,10 @@ def parse_rules(text):
 
 
 def read_cli(binary):
-    top = parse_help(run(binary, "--help"), "", binary)
+    top = parse_help(run(binary, "--help"), "")
     if not top.subcommands:
         raise ShapeError(f"{PROGRAM} --help: no Subcommands section")
-    commands = [parse_help(run(binary, name, "--help"), name, binary) for name, _ in top.subcommands]
+    commands = [parse_help(run(binary, name, "--help"), name) for name, _ in top.subcommands]
     version = run(binary, "--version").strip()
     if not re.fullmatch(rf"{PROGRAM} \S+", version):
         raise ShapeError(f"{PROGRAM} --version: {version[:60]!r} is not '{PROGRAM} VERSION'")
@@ -451,7 +450,7 @@ def man_page(top, commands, version, rules):
             out += option_roff(o)
     out.append(".SH COMMANDS")
     for cmd in commands:
-        out += [f".SS {cmd.name}", usage_roff(cmd.name, cmd.usage), ".PP", roff(cmd.description)]
+        out += [f".SS {roff(cmd.name, True)}", usage_roff(cmd.name, cmd.usage), ".PP", roff(cmd.description)]
         if cmd.positionals:
             out += [".PP", "Arguments:", ".RS"]
             for o in cmd.positionals:

@@ -55,7 +55,7 @@ def check(condition, what):
 
 
 def main():
-    cmd = g.parse_help(GOOD, "sub", "zonewarden")
+    cmd = g.parse_help(GOOD, "sub")
     check(cmd.description == "First line of the description and its second line", "description")
     check(cmd.usage == "[OPTIONS] files...", "usage")
     check([p.names for p in cmd.positionals] == [["files"]], "positionals")
@@ -80,7 +80,7 @@ def main():
 
     for what, text in BAD.items():
         try:
-            g.parse_help(text, "sub", "zonewarden")
+            g.parse_help(text, "sub")
         except g.ShapeError as e:
             check("\n" not in str(e) and str(e), f"{what}: the reason is not one line")
             continue
