@@ -12,7 +12,8 @@ tests/meson.build). Checks, each failing with one line on stderr:
   - DATADIR/bash-completion/completions/zonewarden, sourced in `bash --norc`, registers
     `complete -F` for zonewarden and offers every command, every option of every command, the
     rule ids after `rules`, and for an option whose value it completes only words its help names.
-With --zsh, only DATADIR/zsh/vendor-completions/_zonewarden: it exists and `zsh -n` parses it.
+With --zsh, DATADIR/zsh/vendor-completions/_zonewarden instead: `zsh -n` parses it, and in an
+interactive zsh with compinit (zsh_probe.zsh, on a pseudo-terminal) it offers the same as bash.
 Exit 77 (skipped) when groff, bash or zsh is missing; never passes without checking.
 """
 import os
@@ -141,45 +142,55 @@ done
 """
 
 
+def completion_queries(binary, commands):
+    """The command lines to complete (each ending in the word being completed, maybe empty) and
+    the options whose values are completed: every --option of a help line with a TYPE."""
+    options = {c: options_of(binary, c) for c in commands}
+    values = []
+    for command, opts in options.items():
+        for name, help_line in opts.items():
+            if name.startswith("--") and re.match(rf"  \S*{re.escape(name)} [A-Z]", help_line):
+                values.append((command, name, help_line))
+    lines = ["zonewarden "] + [f"zonewarden {c} -" for c in commands] + [f"zonewarden {c} {n} " for c, n, _ in values]
+    if "rules" in commands:
+        lines.append("zonewarden rules ")
+    return lines, options, values
+
+
+def completion_problems(shell, replies, commands, options, values, rule_ids):
+    """What the completion `replies` ({line: set of words}) lack or offer wrongly."""
+    problems = [f"command {c}" for c in commands if c not in replies["zonewarden "]]
+    for command, opts in options.items():
+        problems += [f"{command} {o}" for o in opts if o not in replies[f"zonewarden {command} -"]]
+    for command, name, help_line in values:
+        # A completed value must be a word of the option's help (its list of values), or a file.
+        for value in replies[f"zonewarden {command} {name} "]:
+            if not re.search(rf"\b{re.escape(value)}\b", help_line) and not os.path.exists(value):
+                problems.append(f"{command} {name} offers {value!r}")
+    if "rules" in commands:
+        problems += [f"rules {r}" for r in rule_ids if r not in replies["zonewarden rules "]]
+    if problems:
+        raise Failure(f"{shell} completion: {len(problems)} missing or wrong: {', '.join(problems[:8])}")
+
+
 def check_bash(script, binary, commands, rule_ids):
     bash = shutil.which("bash")
     if bash is None:
         raise Failure("SKIP: bash not found")
-    options = {c: options_of(binary, c) for c in commands}
-    lines = ["zonewarden "] + [f"zonewarden {c} -" for c in commands]
-    value_lines = []
-    for command, opts in options.items():
-        for name, help_line in opts.items():
-            if name.startswith("--") and re.match(rf"  \S*{re.escape(name)} [A-Z]", help_line):
-                value_lines.append((command, name, help_line))
-    lines += [f"zonewarden {c} {n} " for c, n, _ in value_lines]
-    rules_line = "zonewarden rules " if "rules" in commands else None
-    if rules_line:
-        lines.append(rules_line)
+    lines, options, values = completion_queries(binary, commands)
     proc = run([bash, "--norc", "--noprofile", "-c", BASH_PROBE, "probe", script, *lines])
     if proc.returncode != 0:
         raise Failure(f"bash completion: the probe failed ({proc.returncode}): {proc.stderr.strip()[:100]}")
     out = proc.stdout.splitlines()
     if not out or "complete -F" not in out[0] or not out[0].rstrip().endswith(" zonewarden"):
         raise Failure("bash completion: `complete -p zonewarden` shows no -F function")
-    replies = dict(zip(lines, (set(o.split()) for o in out[1:])))
-    if len(replies) != len(lines):
+    if len(out) != len(lines) + 1:
         raise Failure("bash completion: the probe printed fewer lines than asked")
-    problems = [f"command {c}" for c in commands if c not in replies["zonewarden "]]
-    for command, opts in options.items():
-        problems += [f"{command} {o}" for o in opts if o not in replies[f"zonewarden {command} -"]]
-    for command, name, help_line in value_lines:
-        # A completed value must be a word of the option's help (its list of values), or a file.
-        for value in replies[f"zonewarden {command} {name} "]:
-            if not re.search(rf"\b{re.escape(value)}\b", help_line) and not os.path.exists(value):
-                problems.append(f"{command} {name} offers {value!r}")
-    if rules_line:
-        problems += [f"rules {r}" for r in rule_ids if r not in replies[rules_line]]
-    if problems:
-        raise Failure(f"bash completion: {len(problems)} missing or wrong: {', '.join(problems[:8])}")
+    replies = dict(zip(lines, (set(o.split()) for o in out[1:])))
+    completion_problems("bash", replies, commands, options, values, rule_ids)
 
 
-def check_zsh(script):
+def check_zsh(script, binary, commands, rule_ids):
     zsh = shutil.which("zsh")
     if zsh is None:
         raise Failure("SKIP: zsh not found (Debian: zsh)")
@@ -189,6 +200,19 @@ def check_zsh(script):
     proc = run([zsh, "-n", script])
     if proc.returncode != 0 or proc.stderr.strip():
         raise Failure(f"zsh -n: {proc.stderr.strip()[:100] or proc.returncode}")
+    # Completion itself, in an interactive zsh on a pseudo-terminal with compinit.
+    lines, options, values = completion_queries(binary, commands)
+    probe = os.path.join(os.path.dirname(os.path.abspath(__file__)), "zsh_probe.zsh")
+    try:
+        proc = run([zsh, "-f", probe, os.path.dirname(script), *lines])
+    except subprocess.TimeoutExpired:
+        raise Failure("zsh completion: the probe timed out")
+    out = proc.stdout.splitlines()
+    if proc.returncode != 0 or len(out) != len(lines):
+        raise Failure(f"zsh completion: the probe failed ({proc.returncode}, {len(out)} of {len(lines)} lines)")
+    replies = {line: {w for hit in re.findall(r"<ZWHIT ([^>]*)>", o) for w in hit.split()}
+               for line, o in zip(lines, out)}
+    completion_problems("zsh", replies, commands, options, values, rule_ids)
 
 
 def main():
@@ -203,14 +227,14 @@ def main():
             raise Failure("SKIP: groff not found (Debian: groff-base)")
         with tempfile.TemporaryDirectory(prefix="zw-install-") as dest:
             install(meson, build_dir, dest)
-            if zsh_only:
-                check_zsh(installed(dest, f"{datadir}/zsh/vendor-completions/_zonewarden"))
-                print("ok: the zsh completion parses")
-                return 0
             binary = installed(dest, f"{bindir}/zonewarden")
             check_binary(binary)
             commands = commands_of(binary)
             rule_ids = rule_ids_of(binary)
+            if zsh_only:
+                check_zsh(installed(dest, f"{datadir}/zsh/vendor-completions/_zonewarden"), binary, commands, rule_ids)
+                print(f"ok: the zsh completion parses and completes {len(commands)} commands, {len(rule_ids)} rules")
+                return 0
             check_man(installed(dest, f"{mandir}/man1/zonewarden.1"), binary, commands, rule_ids)
             check_bash(installed(dest, f"{datadir}/bash-completion/completions/zonewarden"), binary, commands,
                        rule_ids)
