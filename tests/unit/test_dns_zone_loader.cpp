@@ -466,16 +466,16 @@ TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of 
     CHECK(r.split == r.serial);
   }
   SUBCASE("errors: the same message as one reader's, whichever half") {
-    for (const auto& [first, second] :
+    for (const std::pair<std::string, std::string>& texts :
          {std::pair<std::string, std::string>{soa + "www 300 IN A 192.0.2.1\n", "mail 300 IN A 192.0.2.256\n"},
           {soa + "www 300 IN A 192.0.2.x\n", "mail 300 IN A 192.0.2.2\n"},
           {soa + "www 300 CH A 192.0.2.1\n", "mail 300 IN A 192.0.2.2\n"},
           {"www 300 IN A 192.0.2.1\n", "other 300 IN SOA ns.example.org. h.example.org. 1 2 3 4 5\n"}}) {
-      CAPTURE(first);
-      CAPTURE(second);
+      CAPTURE(texts.first);
+      CAPTURE(texts.second);
       LoadOptions options;
       options.origin = "example.org.";
-      const SplitLoad r = load_both_ways(with_middle_at(first, second), "example.com.zone", options);
+      const SplitLoad r = load_both_ways(with_middle_at(texts.first, texts.second), "example.com.zone", options);
       CHECK(r.serial.rfind("error: example.com.zone:", 0) == 0);
       CHECK(r.split == r.serial);
     }
