@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -26,6 +27,13 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string k_dir = "tests/fixtures/zones/";
+
+// Every loader fixture, good and bad, relative to k_dir.
+constexpr std::array<const char*, 14> k_loader_fixtures = {
+    "basic.zone",           "canonical.zone",           "sigs.zone",              "bad/class-ch.zone",
+    "bad/empty.zone",       "bad/extra-paren.zone",     "bad/include-loop-a.zone", "bad/include-missing.zone",
+    "bad/include-self.zone", "bad/overlong-label.zone", "bad/overlong-name.zone", "bad/soa-elsewhere.zone",
+    "bad/syntax.zone",      "bad/unclosed-paren.zone"};
 
 Bytes name(const char* text) { return name_from_text(text).value(); }
 
@@ -164,10 +172,7 @@ TEST_CASE("dns::ZoneStore load errors name file:line") {
 TEST_CASE("dns::load_zone_text loads what load_zone_file loads from the same text") {
   // Every fixture, good and bad: the same zone or the same error, $INCLUDE relative to the
   // directory of the name given, loops seen through it.
-  for (const std::string file :
-       {"basic.zone", "canonical.zone", "sigs.zone", "bad/class-ch.zone", "bad/empty.zone", "bad/extra-paren.zone",
-        "bad/include-loop-a.zone", "bad/include-missing.zone", "bad/include-self.zone", "bad/overlong-label.zone",
-        "bad/overlong-name.zone", "bad/soa-elsewhere.zone", "bad/syntax.zone", "bad/unclosed-paren.zone"}) {
+  for (const std::string file : k_loader_fixtures) {
     CAPTURE(file);
     const std::string path = k_dir + file;
     std::ifstream in(path, std::ios::binary);
@@ -504,10 +509,7 @@ TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of 
     CHECK(in_second.split == in_second.serial);
   }
   SUBCASE("every fixture, with the middle wherever it falls") {
-    for (const std::string file :
-         {"basic.zone", "canonical.zone", "sigs.zone", "bad/class-ch.zone", "bad/empty.zone", "bad/extra-paren.zone",
-          "bad/include-loop-a.zone", "bad/include-missing.zone", "bad/include-self.zone", "bad/overlong-label.zone",
-          "bad/overlong-name.zone", "bad/soa-elsewhere.zone", "bad/syntax.zone", "bad/unclosed-paren.zone"}) {
+    for (const std::string file : k_loader_fixtures) {
       CAPTURE(file);
       const std::string path = k_dir + file;
       std::ifstream in(path, std::ios::binary);
