@@ -40,6 +40,7 @@ struct AuditArgs {
   int retries = 1;
   std::string deadline = "120s";
   int max_in_flight = 200;
+  int max_qps_per_server = 0;                    // --max-qps-per-server N (0: no limit)
   std::int64_t max_queries_per_zone = 10000;     // --max-queries-per-zone N
   std::int64_t max_queries = 20'000'000;         // --max-queries N
   std::string now;
@@ -178,7 +179,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     }
     ZW_TRY_ASSIGN(probe::ProbeOptions options,
                   probe_options(NetworkArgs{args.hints, args.servers, args.timeout, args.retries, args.deadline,
-                                            args.max_in_flight}));
+                                            args.max_in_flight, args.max_qps_per_server}));
     ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
     ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
     ZW_TRY_ASSIGN(auto zone_files, load_zone_files(args, zones));
@@ -258,6 +259,10 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
   cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
   cmd->add_option("--max-in-flight", args->max_in_flight, "Queries in flight at once, all zones together (1-10000)")
+      ->capture_default_str();
+  cmd->add_option("--max-qps-per-server", args->max_qps_per_server,
+                  "Queries per second sent to one server address at most, so that servers zones share are "
+                  "not sent bursts their rate limiting answers with silence (0: no limit; 0-1000000)")
       ->capture_default_str();
   cmd->add_option("--max-queries-per-zone", args->max_queries_per_zone,
                   "Questions asked of one zone's servers at most, beyond those of --name, --zone-file and --walk "

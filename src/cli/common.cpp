@@ -111,6 +111,11 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
     return fail(fmt::format("--max-in-flight {}: must be between 1 and 10000", args.max_in_flight));
   }
   options.max_in_flight = args.max_in_flight;
+  if (args.max_qps_per_server < 0 || args.max_qps_per_server > 1'000'000) {
+    return fail(fmt::format("--max-qps-per-server {}: must be between 0 (no limit) and 1000000",
+                            args.max_qps_per_server));
+  }
+  options.max_qps_per_server = args.max_qps_per_server;
   if (args.retries < 0 || args.retries > 5) {
     return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
   }

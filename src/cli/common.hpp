@@ -83,6 +83,7 @@ struct NetworkArgs {
   int retries = 1;
   std::string deadline = "120s";
   int max_in_flight = 200;           // --max-in-flight: queries in flight at once
+  int max_qps_per_server = 0;        // --max-qps-per-server: 0 = no limit
 };
 
 // Checks `args` and turns them into probe options (root hints read and parsed); the error names

@@ -553,6 +553,9 @@ std::function<int()> add_explain_command(CLI::App& app) {
   cmd->add_option("--retries", args->network.retries, "UDP retransmissions inside the timeout")->capture_default_str();
   cmd->add_option("--max-in-flight", args->network.max_in_flight, "Queries in flight at once (1-10000)")
       ->capture_default_str();
+  cmd->add_option("--max-qps-per-server", args->network.max_qps_per_server,
+                  "Queries per second sent to one server address at most (0: no limit; 0-1000000)")
+      ->capture_default_str();
   cmd->add_option("--deadline", args->network.deadline, "Deadline for each audit on the way")->capture_default_str();
   cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
   cmd->add_option("--format", args->format, "Output format: text or json")->capture_default_str();

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <utility>
+#include <unordered_map>
 #include <vector>
 
 #include <asio.hpp>
@@ -145,6 +146,31 @@ private:
   std::vector<std::shared_ptr<Waiter>> m_waiters;
 };
 
+
+// Spaces the queries sent to one server address at least 1/rate apart (--max-qps-per-server),
+// so that a fleet whose zones share a provider's servers does not send them bursts that their
+// response-rate limiting answers with silence. Each query reserves the next free instant of its
+// address at once, so waiters keep their order without a queue. A rate of 0 paces nothing.
+class Pacer {
+public:
+  explicit Pacer(int per_second)
+      : m_interval(per_second > 0 ? std::chrono::duration_cast<Clock::duration>(std::chrono::seconds(1)) / per_second
+                                  : Clock::duration::zero()) {}
+
+  [[nodiscard]] bool enabled() const noexcept { return m_interval > Clock::duration::zero(); }
+
+  // The instant a query to `address` may be sent, not before `now`; reserved for it.
+  Clock::time_point reserve(const std::string& address, Clock::time_point now) {
+    Clock::time_point& next = m_next[address];
+    const Clock::time_point at = std::max(now, next);
+    next = at + m_interval;
+    return at;
+  }
+
+private:
+  Clock::duration m_interval;
+  std::unordered_map<std::string, Clock::time_point> m_next;
+};
 
 // Holds one Limiter slot for the life of a query.
 class Slot {

@@ -14,6 +14,17 @@ namespace zw::probe::detail {
 
 // One query, holding a Limiter slot while it is in flight.
 asio::awaitable<Exchange> Walker::ask(Addr server, std::string qname, std::string qtype, Transport transport) {
+  // Paced before taking a slot: a query waiting for its turn at one server holds no socket.
+  if (m_pacer.enabled()) {
+    const Clock::time_point at = m_pacer.reserve(server.address, Clock::now());
+    if (at >= m_deadline) {
+      co_return not_asked_exchange(qname, qtype, transport, std::string(k_not_sent_by_deadline));
+    }
+    if (at > Clock::now()) {
+      asio::steady_timer turn(m_executor, at);
+      co_await turn.async_wait(k_no_throw);
+    }
+  }
   const std::shared_ptr<Limiter> limiter = m_limiter;
   if (!co_await limiter->acquire(m_deadline)) {
     co_return not_asked_exchange(qname, qtype, transport, std::string(k_not_sent_by_deadline));

@@ -42,6 +42,9 @@ struct ProbeOptions {
   std::optional<std::vector<std::string>> expected_ds;  // --ds RRs for undelegated mode
   std::uint16_t port = 53;                        // destination port of every query (tests)
   int max_in_flight = 200;                        // queries in flight at once, all zones together
+  // --max-qps-per-server: queries per second sent to one server address at most (async.hpp's
+  // Pacer); 0: no limit.
+  int max_qps_per_server = 0;
   std::vector<NameQuery> name_queries;            // --name: extra queries, each to one zone's servers
   bool walk = false;                              // --walk: follow each NSEC zone's chain (nsec_walk.hpp)
   std::uint64_t walk_limit = 10000;               // --walk-limit: owner names walked per zone

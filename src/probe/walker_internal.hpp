@@ -134,6 +134,7 @@ public:
          std::int64_t started_at)
       : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
         m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, options.max_in_flight)),
+        m_pacer(options.max_qps_per_server),
         m_nodata_names(zones.size()), m_nodata_asked(zones.size()), m_zone_queries(zones.size(), 0) {
     Cut root;
     root.zone = ".";
@@ -194,6 +195,7 @@ private:
   Clock::time_point m_deadline;
   std::int64_t m_started_at;  // Snapshot::started_at: names the NXDOMAIN denial probe
   std::shared_ptr<Limiter> m_limiter;
+  Pacer m_pacer;
   std::map<std::string, Cut> m_cuts;
   std::map<std::string, std::shared_ptr<Pending<AddrResult>>> m_addresses;
   std::map<std::string, std::shared_ptr<Pending<AncestorZone>>> m_ancestors;

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <memory>
+#include <mutex>
 
 #include "probe/walker.hpp"
 #include "rules/observations.hpp"
@@ -578,5 +580,63 @@ TEST_CASE("probe::audit_walk --walk follows the NSEC chain and asks every server
     REQUIRE(result.has_value());
     CHECK_FALSE(result->zones.at(0).nsec_walk.has_value());
     CHECK(exchanges_for(result->zones.at(0).servers[0], "a.walk.test.", "NSEC").empty());
+  }
+}
+
+TEST_CASE("probe::audit_walk --max-qps-per-server spaces the queries to one address") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  // A server of example.test. that notes when each query arrives (the fake servers answer in a
+  // thread of their own).
+  auto arrivals = std::make_shared<std::vector<std::chrono::steady_clock::time_point>>();
+  auto mutex = std::make_shared<std::mutex>();
+  const test::Handler example = test::authoritative(lab.example);
+  test::FakeServer timed("127.0.0.20", k_port, [=](const test::Query& q) {
+    {
+      const std::lock_guard lock(*mutex);
+      arrivals->push_back(std::chrono::steady_clock::now());
+    }
+    return example(q);
+  });
+  probe::ProbeOptions options = lab_options();
+  options.servers = {{"ns1.example.test", "127.0.0.20"}};
+  SUBCASE("20 per second: at least 50 ms between two queries, every question still answered") {
+    options.max_qps_per_server = 20;
+    const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+    REQUIRE(result.has_value());
+    const std::lock_guard lock(*mutex);
+    REQUIRE(arrivals->size() >= 5);
+    // The sends are scheduled exactly 50 ms apart and a timer never fires early; arrivals carry
+    // the scheduling delays of a busy machine (each up to a few ms), so two of them may be
+    // closer than 50 ms, never much closer, and the whole run spans the full schedule. Without
+    // pacing they arrive microseconds apart.
+    for (std::size_t i = 1; i < arrivals->size(); ++i) {
+      CHECK((*arrivals)[i] - (*arrivals)[i - 1] >= 30ms);
+    }
+    CHECK(arrivals->back() - arrivals->front() >= 50ms * static_cast<int>(arrivals->size() - 1) - 20ms);
+    for (const ServerProbe& p : result->zones.at(0).servers) {
+      for (const Exchange& e : p.exchanges) {
+        CHECK_MESSAGE(e.outcome == Outcome::answered, e.qname << " " << e.qtype << ": " << e.detail);
+      }
+    }
+  }
+  SUBCASE("a turn past the deadline: not asked, never a timeout of the server") {
+    options.max_qps_per_server = 2;
+    options.deadline = 1200ms;
+    const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+    REQUIRE(result.has_value());
+    std::size_t answered = 0;
+    std::size_t not_asked = 0;
+    for (const ServerProbe& p : result->zones.at(0).servers) {
+      for (const Exchange& e : p.exchanges) {
+        CHECK(e.outcome != Outcome::timeout);
+        answered += e.outcome == Outcome::answered ? 1 : 0;
+        not_asked += e.outcome == Outcome::not_asked ? 1 : 0;
+      }
+    }
+    const std::lock_guard lock(*mutex);
+    CHECK(answered == arrivals->size());
+    CHECK(answered <= 3);  // at 0, 0.5 and 1.0 s
+    CHECK(not_asked > 0);
   }
 }
