@@ -191,18 +191,18 @@ std::string SourceLocation::to_string() const { return fmt::format("{}:{}", file
 // ---- ZoneStore accessors ----
 
 std::span<const std::uint8_t> ZoneStore::owner_at(std::size_t i) const noexcept {
-  const std::uint8_t* p = m_arena.data() + owner_offset(i);
+  const std::uint8_t* p = at(owner_offset(i));
   return {p, stored_name_length(p)};
 }
 
 std::span<const std::uint8_t> ZoneStore::rdata_at(std::size_t i) const noexcept {
-  return {m_arena.data() + record_offset(i) + k_header, rdlength_at(i)};
+  return {at(record_offset(i)) + k_header, rdlength_at(i)};
 }
 
-std::uint32_t ZoneStore::ttl_at(std::size_t i) const noexcept { return load32(m_arena.data() + record_offset(i)); }
+std::uint32_t ZoneStore::ttl_at(std::size_t i) const noexcept { return load32(at(record_offset(i))); }
 
 SourceLocation ZoneStore::location_at(std::size_t i) const noexcept {
-  const std::uint8_t* p = m_arena.data() + record_offset(i);
+  const std::uint8_t* p = at(record_offset(i));
   const std::uint32_t line = load32(p + 4);
   const std::uint16_t file = load16(p + 8);
   if (file >= m_files.size()) {
@@ -234,7 +234,7 @@ std::size_t ZoneStore::lower_bound(std::span<const std::uint8_t> lower_owner) co
   std::size_t hi = m_index.size();
   while (lo < hi) {
     const std::size_t mid = lo + (hi - lo) / 2;
-    if (compare_lower_names(m_arena.data() + owner_offset(mid), lower_owner.data()) < 0) {
+    if (compare_lower_names(at(owner_offset(mid)), lower_owner.data()) < 0) {
       lo = mid + 1;
     } else {
       hi = mid;
@@ -251,7 +251,7 @@ std::optional<NameView> ZoneStore::find_name(std::span<const std::uint8_t> owner
   std::array<std::uint8_t, 256> key;
   std::transform(owner.begin(), owner.begin() + static_cast<std::ptrdiff_t>(len), key.begin(), lower);
   const std::size_t i = lower_bound({key.data(), len});
-  if (i == m_index.size() || compare_lower_names(m_arena.data() + owner_offset(i), key.data()) != 0) {
+  if (i == m_index.size() || compare_lower_names(at(owner_offset(i)), key.data()) != 0) {
     return std::nullopt;
   }
   return NameView(this, i, name_end(i));
@@ -268,7 +268,7 @@ RrsetView ZoneStore::rrsigs_covering(std::span<const std::uint8_t> owner, std::u
 }
 
 MemoryUsage ZoneStore::memory_usage() const noexcept {
-  return {m_arena.size(), m_index.size() * sizeof(Entry)};
+  return {m_arena.size() + m_arena_tail.size(), m_index.size() * sizeof(Entry)};
 }
 
 // ---- views and iterators ----
@@ -450,6 +450,9 @@ Result<void> ZoneStoreBuilder::add(std::span<const std::uint8_t> owner, std::uin
   if (rdata.size() > 0xffff) {
     return fail(fmt::format("{}: RDATA longer than 65535 octets", name_to_text(owner)));
   }
+  if (!m_store.m_arena_tail.empty()) {
+    flatten();
+  }
   std::vector<std::uint8_t>& arena = m_store.m_arena;
   if (arena.size() + owner_len + k_header + rdata.size() > k_max_offset) {
     return fail("zone larger than 1 TiB");
@@ -482,23 +485,36 @@ Result<void> ZoneStoreBuilder::add(std::span<const std::uint8_t> owner, std::uin
   return {};
 }
 
+void ZoneStoreBuilder::flatten() {
+  std::vector<std::uint8_t>& tail = m_store.m_arena_tail;
+  m_store.m_arena.insert(m_store.m_arena.end(), tail.begin(), tail.end());
+  tail = {};
+}
+
 Result<void> ZoneStoreBuilder::append(ZoneStoreBuilder&& later) {
   ZoneStore& s = m_store;
-  const ZoneStore& o = later.m_store;
+  ZoneStore& o = later.m_store;
   if (o.m_files.size() > s.m_files.size() || !std::equal(o.m_files.begin(), o.m_files.end(), s.m_files.begin())) {
     return fail("appended records name other source files");
   }
-  if (s.m_arena.size() + o.m_arena.size() > k_max_offset) {
+  const std::uint64_t size = s.m_arena.size() + s.m_arena_tail.size();
+  if (size + o.m_arena.size() + o.m_arena_tail.size() > k_max_offset) {
     return fail("zone larger than 1 TiB");
   }
   if (s.m_index.size() + o.m_index.size() >= 0xffffffffU) {
     return fail("zone has more than 4294967295 records");
   }
+  // One tail at most: ours is folded in first (a copy; not the case of a split read).
+  if (!s.m_arena_tail.empty()) {
+    flatten();
+  }
+  if (!o.m_arena_tail.empty()) {
+    later.flatten();
+  }
   // While building, word0 holds the owner run number and word1 the record's arena offset
-  // (see add): both move by what is already here.
+  // (see add): both move by what is already here. The arena moves, it is not copied.
   const std::uint64_t base = s.m_arena.size();
   const std::uint64_t runs = m_owner_runs.size();
-  s.m_arena.insert(s.m_arena.end(), o.m_arena.begin(), o.m_arena.end());
   m_owner_runs.reserve(m_owner_runs.size() + later.m_owner_runs.size());
   for (const std::uint64_t run : later.m_owner_runs) {
     m_owner_runs.push_back(run + base);
@@ -507,6 +523,7 @@ Result<void> ZoneStoreBuilder::append(ZoneStoreBuilder&& later) {
   for (const ZoneStore::Entry& e : o.m_index) {
     s.m_index.push_back(ZoneStore::Entry{e.word0 + (runs << 24), e.word1 + (base << 24)});
   }
+  s.m_arena_tail = std::move(o.m_arena);
   if (!later.m_owner_runs.empty()) {
     m_last_owner_length = later.m_last_owner_length;
   }
@@ -516,7 +533,6 @@ Result<void> ZoneStoreBuilder::append(ZoneStoreBuilder&& later) {
 
 ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
   ZoneStore& s = m_store;
-  const std::uint8_t* arena = s.m_arena.data();
   std::vector<ZoneStore::Entry>& index = s.m_index;
 
   // 1. Rank the owner runs in canonical order (§6.1); equal names get equal ranks. Sorting
@@ -529,7 +545,7 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
     bool in_order = true;
     for (std::size_t i = 0; i < m_owner_runs.size() && in_order; ++i) {
       const std::uint64_t offset = m_owner_runs[i];
-      const int c = i == 0 ? -1 : compare_lower_names(arena + rank_offset.back(), arena + offset);
+      const int c = i == 0 ? -1 : compare_lower_names(s.at(rank_offset.back()), s.at(offset));
       if (c < 0) {
         rank_offset.push_back(offset);
       }
@@ -540,13 +556,13 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
       std::vector<std::uint32_t> order(m_owner_runs.size());
       std::iota(order.begin(), order.end(), 0U);
       std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) {
-        const int c = compare_lower_names(arena + m_owner_runs[a], arena + m_owner_runs[b]);
+        const int c = compare_lower_names(s.at(m_owner_runs[a]), s.at(m_owner_runs[b]));
         return c != 0 ? c < 0 : a < b;
       });
       rank_offset.clear();
       for (std::size_t i = 0; i < order.size(); ++i) {
         const std::uint64_t offset = m_owner_runs[order[i]];
-        if (i == 0 || compare_lower_names(arena + rank_offset.back(), arena + offset) != 0) {
+        if (i == 0 || compare_lower_names(s.at(rank_offset.back()), s.at(offset)) != 0) {
           rank_offset.push_back(offset);
         }
         rank[order[i]] = static_cast<std::uint32_t>(rank_offset.size() - 1);
@@ -588,7 +604,7 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
   Bytes ca;
   Bytes cb;
   const auto rdata_of = [&](const ZoneStore::Entry& e) -> std::span<const std::uint8_t> {
-    return {arena + (e.word1 >> 24) + k_header, static_cast<std::uint16_t>(e.word1 >> 8)};
+    return {s.at(e.word1 >> 24) + k_header, static_cast<std::uint16_t>(e.word1 >> 8)};
   };
   const auto compare_rdata = [&](std::uint16_t type, const ZoneStore::Entry& a, const ZoneStore::Entry& b) {
     const std::span<const std::uint8_t> ra = rdata_of(a);

@@ -268,7 +268,15 @@ private:
   // First index whose owner is not canonically below `lower_owner` (lowercased wire).
   std::size_t lower_bound(std::span<const std::uint8_t> lower_owner) const noexcept;
 
+  // The bytes at arena offset `offset`: the arena is one vector, or two after a builder took
+  // another's records without copying them (ZoneStoreBuilder::append): offsets below
+  // m_arena.size() are in m_arena, the rest in m_arena_tail.
+  const std::uint8_t* at(std::uint64_t offset) const noexcept {
+    return offset < m_arena.size() ? m_arena.data() + offset : m_arena_tail.data() + (offset - m_arena.size());
+  }
+
   std::vector<std::uint8_t> m_arena;
+  std::vector<std::uint8_t> m_arena_tail;
   std::vector<Entry> m_index;
   Bytes m_origin;
   std::vector<std::string> m_files;
@@ -298,14 +306,18 @@ public:
   }
   // Number of RRs added so far (duplicates included).
   std::size_t size() const noexcept { return m_store.m_index.size(); }
-  // Appends every RR of `later` after ours, as if they had been added here in their order.
-  // `later`'s source files must be a prefix of ours (the same numbers name the same files).
+  // Appends every RR of `later` after ours, as if they had been added here in their order,
+  // taking its arena as it is (no copy). `later`'s source files must be a prefix of ours (the
+  // same numbers name the same files).
   Result<void> append(ZoneStoreBuilder&& later);
 
   // Sorts, groups and removes duplicates. `origin` is the zone apex (any case).
   ZoneStore finish(std::span<const std::uint8_t> origin) &&;
 
 private:
+  // Copies the arena's tail (see ZoneStore::at) onto its end: offsets do not change.
+  void flatten();
+
   ZoneStore m_store;
   std::vector<std::uint64_t> m_owner_runs;  // arena offset of each new owner, in input order
   std::size_t m_last_owner_length = 0;
