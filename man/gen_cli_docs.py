@@ -372,7 +372,9 @@ DESCRIPTION = [
     ".B zonewarden report",
     "re-renders a saved result offline,",
     ".B zonewarden explain",
-    "shows why a name fails (or resolves) at a validating resolver, and",
+    "shows why a name fails (or resolves) at a validating resolver,",
+    ".B zonewarden history",
+    "reads the runs recorded with \\fB\\-\\-history\\fR (what is new, what was fixed and since when), and",
     ".B zonewarden rules",
     "lists the rules.",
 ]
