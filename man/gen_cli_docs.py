@@ -398,8 +398,8 @@ EXIT_STATUS = [
     "It could not tell (bad arguments, no server answered and no finding says why, or",
     "zonewarden's own trouble).",
     ".PP",
-    "\\fBrules\\fR, \\fB\\-\\-help\\fR and \\fB\\-\\-version\\fR exit 0, or 2 with a one-line reason",
-    "(an unknown rule id).",
+    "\\fBrules\\fR, \\fBhistory\\fR, \\fB\\-\\-help\\fR and \\fB\\-\\-version\\fR exit 0, or 2 with a one-line reason",
+    "(an unknown rule id; a history file that is missing or not a history, an unknown run).",
 ]
 
 ENVIRONMENT = [

@@ -530,7 +530,13 @@ Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
       ZoneHistory::Fixed x;
       x.finding = last[key];
       x.last_seen_run = *in.rbegin();
-      x.fixed_run = *std::upper_bound(out.runs.begin(), out.runs.end(), x.last_seen_run);
+      // A finding's zone is its ZoneResult's, so every run it was seen in is a run of the zone,
+      // and one of them (the latest) came after; checked all the same.
+      const auto after = std::upper_bound(out.runs.begin(), out.runs.end(), x.last_seen_run);
+      if (after == out.runs.end()) {
+        continue;
+      }
+      x.fixed_run = *after;
       x.fixed = started[x.fixed_run];
       out.fixed.push_back(std::move(x));
     }
