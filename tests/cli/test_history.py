@@ -181,6 +181,24 @@ with sqlite3.connect(broken) as db:
     stray = db.execute("SELECT count(*) FROM findings WHERE run_id > 2").fetchone()[0]
 expect(counts == [2, 2] and stray == 0, f"failing history write: runs, zones {counts}, stray findings {stray}")
 
+# ---- audit (a restored snapshot) and report record what their results carry -----------------
+snap = "tests/fixtures/rules/dnssec/algorithm-deprecated/fires-alg-deprecated-lab.snapshot.json"
+live = os.path.join(tmp, "live.sqlite")
+saved = os.path.join(tmp, "audit.json")
+status, _, err = zw("audit", "--restore", snap, "--history", live, "--format", "json", "-o", saved)
+expect(status in (0, 1), f"audit --restore --history: exit {status} {err}")
+status, _, err = zw("report", saved, "--history", live, "--format", "md", "-o", os.path.join(tmp, "audit.md"))
+expect(status in (0, 1), f"report --history: exit {status} {err}")
+with sqlite3.connect(live) as db:
+    rows = db.execute("SELECT r.command, z.zone, z.chain, z.soa_serials, z.dnskeys, z.ds FROM runs r "
+                      "JOIN zones z ON z.run_id = r.id ORDER BY r.id").fetchall()
+expect(len(rows) == 2 and rows[0] == rows[1], f"audit and its report record the same zone rows: {rows}")
+command, zone, chain, serials, keys, ds = rows[0]
+expect(command == "audit" and zone == "alg-deprecated.lab." and chain == "secure", f"audit row: {rows[0]}")
+expect(json.loads(serials) == [1796398313], f"audit row: SOA serials {serials}")
+expect(json.loads(keys) == [{"algorithm": 5, "flags": 257, "key_tag": 28409}], f"audit row: keys {keys}")
+expect(json.loads(ds) == [{"algorithm": 5, "digest_type": 2, "key_tag": 28409}], f"audit row: DS {ds}")
+
 # ---- prune ----------------------------------------------------------------------------------
 status, out, err = zw("history", hist, "prune", "--keep", "1")
 expect(status == 0 and out == "1 run(s) deleted, the newest 1 kept\n", f"prune: {status} {out} {err}")
