@@ -195,6 +195,48 @@ std::optional<std::string> ds_set(const ZoneResult& zone) {
   return ds.dump();
 }
 
+struct SchemaState {
+  int version = 0;          // PRAGMA user_version
+  std::int64_t objects = 0;  // tables, indexes, ... of any kind
+};
+
+Result<SchemaState> schema_state(const std::string& path, sqlite3* db) {
+  SchemaState state;
+  {
+    Statement s(db, "PRAGMA user_version");
+    if (!s.ok()) {
+      return tl::unexpected<Error>(db_error(path, db, SQLITE_ERROR));
+    }
+    if (const int rc = s.step(); rc != SQLITE_ROW) {
+      return tl::unexpected<Error>(db_error(path, db, rc));
+    }
+    state.version = static_cast<int>(s.integer(0));
+  }
+  Statement s(db, "SELECT count(*) FROM sqlite_master");
+  if (!s.ok()) {
+    return tl::unexpected<Error>(db_error(path, db, SQLITE_ERROR));
+  }
+  if (const int rc = s.step(); rc != SQLITE_ROW) {
+    return tl::unexpected<Error>(db_error(path, db, rc));
+  }
+  state.objects = s.integer(0);
+  return state;
+}
+
+Result<void> check_schema(const std::string& path, const SchemaState& state, bool create) {
+  if (state.version > k_schema_version) {
+    return fail(fmt::format("{}: history schema version {} is newer than this zonewarden's ({}): upgrade zonewarden",
+                            path, state.version, k_schema_version));
+  }
+  if (state.version == 0 && state.objects > 0) {
+    return fail(fmt::format("{}: an SQLite database, but not a zonewarden history", path));
+  }
+  if (state.version == 0 && !create) {
+    return fail(fmt::format("{}: an empty SQLite database, not a zonewarden history", path));
+  }
+  return {};
+}
+
 const char* const k_finding_columns =
     "run_id, fingerprint, rule, severity, zone, server, owner, type, file, line, message, suppressed";
 
@@ -260,42 +302,20 @@ Result<HistoryStore> HistoryStore::open(const std::string& path, bool create) {
   sqlite3_busy_timeout(db.get(), k_busy_timeout_ms);
   sqlite3_extended_result_codes(db.get(), 0);
   // The first read of the file: a file that is not SQLite fails here (SQLITE_NOTADB).
-  int version = 0;
-  std::int64_t tables = 0;
-  {
-    Statement s(db.get(), "PRAGMA user_version");
-    if (!s.ok()) {
-      return tl::unexpected<Error>(db_error(path, db.get(), SQLITE_ERROR));
-    }
-    if (const int r = s.step(); r != SQLITE_ROW) {
-      return tl::unexpected<Error>(db_error(path, db.get(), r));
-    }
-    version = static_cast<int>(s.integer(0));
-  }
-  {
-    Statement s(db.get(), "SELECT count(*) FROM sqlite_master");
-    if (!s.ok() || s.step() != SQLITE_ROW) {
-      return tl::unexpected<Error>(db_error(path, db.get(), SQLITE_ERROR));
-    }
-    tables = s.integer(0);
-  }
-  if (version > k_schema_version) {
-    return fail(fmt::format("{}: history schema version {} is newer than this zonewarden's ({}): upgrade zonewarden",
-                            path, version, k_schema_version));
-  }
-  if (version == 0 && tables > 0) {
-    return fail(fmt::format("{}: an SQLite database, but not a zonewarden history", path));
-  }
-  if (version == 0 && !create) {
-    return fail(fmt::format("{}: an empty SQLite database, not a zonewarden history", path));
-  }
+  ZW_TRY_ASSIGN(SchemaState state, schema_state(path, db.get()));
+  ZW_TRY(check_schema(path, state, create));
   ZW_TRY(exec(path, db.get(), "PRAGMA foreign_keys = ON"));
-  if (version == 0) {
+  if (state.version == 0) {
     // WAL: readers (a `history` command, a dashboard) never block the nightly writer.
     ZW_TRY(exec(path, db.get(), "PRAGMA journal_mode = WAL"));
     ZW_TRY(exec(path, db.get(), "BEGIN IMMEDIATE"));
     Transaction tx(db.get());
-    ZW_TRY(exec(path, db.get(), k_schema));
+    // Asked again under the write lock: another process may have created it meanwhile.
+    ZW_TRY_ASSIGN(state, schema_state(path, db.get()));
+    ZW_TRY(check_schema(path, state, create));
+    if (state.version == 0) {
+      ZW_TRY(exec(path, db.get(), k_schema));
+    }
     ZW_TRY(exec(path, db.get(), "COMMIT"));
     tx.committed();
   }

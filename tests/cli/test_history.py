@@ -199,6 +199,16 @@ expect(json.loads(serials) == [1796398313], f"audit row: SOA serials {serials}")
 expect(json.loads(keys) == [{"algorithm": 5, "flags": 257, "key_tag": 28409}], f"audit row: keys {keys}")
 expect(json.loads(ds) == [{"algorithm": 5, "digest_type": 2, "key_tag": 28409}], f"audit row: DS {ds}")
 
+# ---- several writers at once, on a file none of them found: every run recorded, once ---------
+shared = os.path.join(tmp, "shared.sqlite")
+procs = [subprocess.Popen([exe, "check", v1 if i % 2 else v2, "-q", "--history", shared, "-o", os.devnull],
+                          stderr=subprocess.PIPE, text=True) for i in range(4)]
+errors = [p.communicate(timeout=60)[1] for p in procs]
+expect(all(p.returncode in (0, 1) for p in procs), f"concurrent writers: {[p.returncode for p in procs]} {errors}")
+with sqlite3.connect(shared) as db:
+    ids = [r[0] for r in db.execute("SELECT id FROM runs ORDER BY id")]
+expect(ids == [1, 2, 3, 4], f"concurrent writers: runs {ids}")
+
 # ---- prune ----------------------------------------------------------------------------------
 status, out, err = zw("history", hist, "prune", "--keep", "1")
 expect(status == 0 and out == "1 run(s) deleted, the newest 1 kept\n", f"prune: {status} {out} {err}")
