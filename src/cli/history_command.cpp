@@ -150,9 +150,11 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
       from = runs[runs.size() - 2].id;
       to = runs.back().id;
     }
+    if (from == 0 && operands.empty()) {
+      return fail(fmt::format("{}: diff needs two runs, {} recorded", store.path(), runs.size()));
+    }
     if (from == 0) {
-      return fail(fmt::format("{}: diff needs two runs ({} recorded before it)", store.path(),
-                              operands.empty() ? runs.size() : 0));
+      return fail(fmt::format("{}: no run before run {} to diff it against", store.path(), to));
     }
   }
   ZW_TRY_ASSIGN(const history::RunDiff d, store.diff(from, to));

@@ -54,6 +54,12 @@ def rules(findings):
     return {f["rule"] for f in findings}
 
 
+# ---- one run is not enough for a diff --------------------------------------------------------
+single = os.path.join(tmp, "single.sqlite")
+zw("check", v1, "-q", "--history", single, "-o", os.devnull)
+status, _, err = zw("history", single, "diff")
+one_line_error(status, err, "diff of one run", "diff needs two runs, 1 recorded")
+
 # ---- two runs -------------------------------------------------------------------------------
 r1 = os.path.join(tmp, "r1.json")
 status, _, err = zw("check", v1, "-q", "--history", hist, "--format", "json", "-o", r1)
@@ -144,6 +150,8 @@ one_line_error(status, err, "missing file", "no such file")
 expect(not os.path.exists(os.path.join(tmp, "missing.sqlite")), "history never creates the file it reads")
 status, _, err = zw("history", hist, "zone", "other.")
 one_line_error(status, err, "zone never checked", "no run checked zone")
+status, _, err = zw("history", hist, "diff", "1")
+one_line_error(status, err, "diff: nothing before run 1", "no run before run 1")
 status, _, err = zw("history", hist, "frobnicate")
 one_line_error(status, err, "unknown action", "unknown action")
 
