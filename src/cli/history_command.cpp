@@ -7,6 +7,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
@@ -40,14 +41,28 @@ Result<std::int64_t> run_id(const std::string& text) {
 }
 
 json finding_json(const history::StoredFinding& f) {
-  json out = {{"fingerprint", f.fingerprint}, {"rule", f.rule},   {"severity", f.severity},
-              {"zone", f.zone},               {"owner", f.owner}, {"type", f.type},
+  json out = {{"fingerprint", f.fingerprint},
+              {"rule", f.rule},
+              {"severity", f.severity},
+              {"zone", f.zone},
+              {"owner", f.owner},
+              {"type", f.type},
               {"message", f.message}};
   out["server"] = f.server.empty() ? json(nullptr) : json(f.server);
   out["file"] = f.file.empty() ? json(nullptr) : json(f.file);
   out["line"] = f.line == 0 ? json(nullptr) : json(f.line);
   out["suppressed"] = f.suppressed.empty() ? json(nullptr) : json(f.suppressed);
   return out;
+}
+
+// A JSON column as stored (soa_serials, dnskeys, ds), or null when empty or unreadable (a
+// history edited by hand).
+json stored_json(const std::string& text) {
+  if (text.empty()) {
+    return nullptr;
+  }
+  json parsed = json::parse(text, nullptr, false);
+  return parsed.is_discarded() ? json(nullptr) : parsed;
 }
 
 // "warning  zone/ttl-mismatch  www.example. A  message": like the text report's finding line,
@@ -111,9 +126,35 @@ Result<std::string> zone_output(history::HistoryStore& store, const std::string&
       f["fixed"] = util::format_utc(x.fixed);
       fixed.push_back(std::move(f));
     }
-    return json{{"zone", h.zone}, {"runs", h.runs}, {"present", present}, {"fixed", fixed}}.dump(2) + "\n";
+    json latest = {{"run", h.runs.back()}, {"chain", h.chain}};
+    latest["soa_serials"] = stored_json(h.soa_serials);
+    latest["dnskeys"] = stored_json(h.dnskeys);
+    latest["ds"] = stored_json(h.ds);
+    return json{{"zone", h.zone}, {"runs", h.runs}, {"latest", latest}, {"present", present}, {"fixed", fixed}}.dump(2) +
+           "\n";
   }
   std::string out = fmt::format("{}  ({} run(s), latest {})\n", h.zone, h.runs.size(), h.runs.back());
+  out += fmt::format("  chain: {}", h.chain);
+  if (const json serials = stored_json(h.soa_serials); serials.is_array()) {
+    out += fmt::format("; SOA serial(s): {}", fmt::join(serials.get<std::vector<std::uint32_t>>(), ", "));
+  }
+  if (const json keys = stored_json(h.dnskeys); keys.is_array()) {
+    std::vector<std::string> text;
+    for (const json& k : keys) {
+      text.push_back(fmt::format("{} (alg {}, flags {})", k.value("key_tag", 0), k.value("algorithm", 0),
+                                 k.value("flags", 0)));
+    }
+    out += fmt::format("; DNSKEY: {}", text.empty() ? "none" : fmt::format("{}", fmt::join(text, ", ")));
+  }
+  if (const json ds = stored_json(h.ds); ds.is_array()) {
+    std::vector<std::string> text;
+    for (const json& d : ds) {
+      text.push_back(fmt::format("{} (alg {}, digest {})", d.value("key_tag", 0), d.value("algorithm", 0),
+                                 d.value("digest_type", 0)));
+    }
+    out += fmt::format("; DS: {}", text.empty() ? "none" : fmt::format("{}", fmt::join(text, ", ")));
+  }
+  out += "\n";
   out += fmt::format("  present ({}):\n", h.present.size());
   for (const auto& p : h.present) {
     out += fmt::format("    {}\n      first seen run {} ({}), in {} consecutive run(s)\n", finding_text(p.finding),
@@ -166,7 +207,10 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
       }
       return out;
     };
-    return json{{"from", d.from}, {"to", d.to}, {"new", list(d.added)}, {"fixed", list(d.fixed)},
+    return json{{"from", d.from},
+                {"to", d.to},
+                {"new", list(d.added)},
+                {"fixed", list(d.fixed)},
                 {"still", list(d.still)}}
                .dump(2) +
            "\n";

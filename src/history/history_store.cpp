@@ -197,7 +197,7 @@ std::optional<std::string> ds_set(const ZoneResult& zone) {
 
 struct SchemaState {
   int version = 0;          // PRAGMA user_version
-  std::int64_t objects = 0;  // tables, indexes, ... of any kind
+  std::int64_t objects = 0; // tables, indexes, ... of any kind
 };
 
 Result<SchemaState> schema_state(const std::string& path, sqlite3* db) {
@@ -327,9 +327,8 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
   const auto failed = [&](int rc) { return tl::unexpected<Error>(db_error(m_path, db, rc)); };
   ZW_TRY(exec(m_path, db, "BEGIN IMMEDIATE"));
   Transaction tx(db);
-  Statement run(db,
-                "INSERT INTO runs (started, finished, generated, version, command, profile, exit_status) "
-                "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+  Statement run(db, "INSERT INTO runs (started, finished, generated, version, command, profile, exit_status) "
+                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   if (!run.ok()) {
     return failed(SQLITE_ERROR);
   }
@@ -344,12 +343,10 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
     return failed(rc);
   }
   const std::int64_t id = sqlite3_last_insert_rowid(db);
-  Statement zone(db,
-                 "INSERT OR REPLACE INTO zones (run_id, zone, chain, soa_serials, dnskeys, ds) "
-                 "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
-  Statement finding(db,
-                    "INSERT INTO findings (run_id, fingerprint, rule, severity, zone, server, owner, type, file, "
-                    "line, message, suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  Statement zone(db, "INSERT OR REPLACE INTO zones (run_id, zone, chain, soa_serials, dnskeys, ds) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  Statement finding(db, "INSERT INTO findings (run_id, fingerprint, rule, severity, zone, server, owner, type, file, "
+                        "line, message, suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!zone.ok() || !finding.ok()) {
     return failed(SQLITE_ERROR);
   }
@@ -389,13 +386,12 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
 }
 
 Result<std::vector<RunSummary>> HistoryStore::runs() {
-  Statement s(m_db.get(),
-              "SELECT r.id, r.started, r.finished, r.version, r.command, r.profile, r.exit_status, "
-              "(SELECT count(*) FROM zones z WHERE z.run_id = r.id), "
-              "(SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error'), "
-              "(SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'warning'), "
-              "(SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'notice') "
-              "FROM runs r ORDER BY r.id");
+  Statement s(m_db.get(), "SELECT r.id, r.started, r.finished, r.version, r.command, r.profile, r.exit_status, "
+                          "(SELECT count(*) FROM zones z WHERE z.run_id = r.id), "
+                          "(SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'error'), "
+                          "(SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'warning'), "
+                          "(SELECT count(*) FROM findings f WHERE f.run_id = r.id AND f.severity = 'notice') "
+                          "FROM runs r ORDER BY r.id");
   if (!s.ok()) {
     return tl::unexpected<Error>(db_error(m_path, m_db.get(), SQLITE_ERROR));
   }
@@ -480,7 +476,7 @@ Result<RunDiff> HistoryStore::diff(std::int64_t from, std::int64_t to) {
   out.to = to;
   for (const StoredFinding& f : after) {
     if (!after_keys.insert(f.fingerprint).second) {
-      continue;  // the same finding twice in one run (several files of one zone): once
+      continue; // the same finding twice in one run (several files of one zone): once
     }
     (before_keys.contains(f.fingerprint) ? out.still : out.added).push_back(f);
   }
@@ -496,11 +492,10 @@ Result<RunDiff> HistoryStore::diff(std::int64_t from, std::int64_t to) {
 Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
   ZoneHistory out;
   out.zone = normalize_zone(name);
-  std::map<std::int64_t, std::int64_t> started;  // run -> its start, the runs of the zone
+  std::map<std::int64_t, std::int64_t> started; // run -> its start, the runs of the zone
   {
-    Statement s(m_db.get(),
-                "SELECT z.run_id, r.started FROM zones z JOIN runs r ON r.id = z.run_id "
-                "WHERE lower(z.zone) = ?1 ORDER BY z.run_id");
+    Statement s(m_db.get(), "SELECT z.run_id, r.started, z.chain, z.soa_serials, z.dnskeys, z.ds "
+                            "FROM zones z JOIN runs r ON r.id = z.run_id WHERE lower(z.zone) = ?1 ORDER BY z.run_id");
     if (!s.ok()) {
       return tl::unexpected<Error>(db_error(m_path, m_db.get(), SQLITE_ERROR));
     }
@@ -508,6 +503,10 @@ Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
     while (s.step() == SQLITE_ROW) {
       started[s.integer(0)] = s.integer(1);
       out.runs.push_back(s.integer(0));
+      out.chain = s.text(2);
+      out.soa_serials = s.text(3);
+      out.dnskeys = s.text(4);
+      out.ds = s.text(5);
     }
   }
   if (out.runs.empty()) {
@@ -516,10 +515,10 @@ Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
   // Per fingerprint, the runs that had it and how it looked last.
   std::map<std::string, std::set<std::int64_t>> seen_in;
   std::map<std::string, StoredFinding> last;
-  std::vector<std::string> order;  // fingerprints in the order they first appeared
+  std::vector<std::string> order; // fingerprints in the order they first appeared
   {
-    const std::string sql = fmt::format(
-        "SELECT {} FROM findings WHERE lower(zone) = ?1 ORDER BY run_id, rowid", k_finding_columns);
+    const std::string sql =
+        fmt::format("SELECT {} FROM findings WHERE lower(zone) = ?1 ORDER BY run_id, rowid", k_finding_columns);
     Statement s(m_db.get(), sql.c_str());
     if (!s.ok()) {
       return tl::unexpected<Error>(db_error(m_path, m_db.get(), SQLITE_ERROR));

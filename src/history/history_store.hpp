@@ -28,8 +28,8 @@ std::string fingerprint(const Finding& finding);
 
 // What the run was, besides its result.
 struct RunMeta {
-  std::int64_t started = 0;   // unix seconds
-  std::int64_t finished = 0;  // unix seconds
+  std::int64_t started = 0;  // unix seconds
+  std::int64_t finished = 0; // unix seconds
   int exit_status = 0;
 };
 
@@ -43,7 +43,7 @@ struct RunSummary {
   std::string profile;
   int exit_status = 0;
   std::int64_t zones = 0;
-  std::int64_t errors = 0;    // findings of severity error (suppressed ones included)
+  std::int64_t errors = 0; // findings of severity error (suppressed ones included)
   std::int64_t warnings = 0;
   std::int64_t notices = 0;
 };
@@ -65,27 +65,31 @@ struct StoredFinding {
 struct RunDiff {
   std::int64_t from = 0;
   std::int64_t to = 0;
-  std::vector<StoredFinding> added;  // in `to`, not in `from` (as in `to`)
-  std::vector<StoredFinding> fixed;  // in `from`, not in `to` (as in `from`)
-  std::vector<StoredFinding> still;  // in both (as in `to`)
+  std::vector<StoredFinding> added; // in `to`, not in `from` (as in `to`)
+  std::vector<StoredFinding> fixed; // in `from`, not in `to` (as in `from`)
+  std::vector<StoredFinding> still; // in both (as in `to`)
 };
 
 // `history FILE zone NAME`.
 struct ZoneHistory {
   struct Present {
     StoredFinding finding;           // as in the zone's latest run
-    std::int64_t first_seen_run = 0;  // the first run of the zone that had it
-    std::int64_t first_seen = 0;      // that run's start (unix s)
-    std::int64_t consecutive = 0;     // runs of the zone in a row, up to the latest, that had it
+    std::int64_t first_seen_run = 0; // the first run of the zone that had it
+    std::int64_t first_seen = 0;     // that run's start (unix s)
+    std::int64_t consecutive = 0;    // runs of the zone in a row, up to the latest, that had it
   };
   struct Fixed {
-    StoredFinding finding;           // as last seen
+    StoredFinding finding; // as last seen
     std::int64_t last_seen_run = 0;
-    std::int64_t fixed_run = 0;      // the first run of the zone without it, after last_seen_run
-    std::int64_t fixed = 0;          // that run's start (unix s)
+    std::int64_t fixed_run = 0; // the first run of the zone without it, after last_seen_run
+    std::int64_t fixed = 0;     // that run's start (unix s)
   };
   std::string zone;
-  std::vector<std::int64_t> runs;  // runs that checked the zone, oldest first
+  std::vector<std::int64_t> runs; // runs that checked the zone, oldest first
+  // The zone as its latest run saw it: the chain status, and the JSON text stored for its SOA
+  // serials, DNSKEYs and DS set (empty when that run's result did not carry them).
+  std::string chain;
+  std::string soa_serials, dnskeys, ds;
   std::vector<Present> present;
   std::vector<Fixed> fixed;
 };

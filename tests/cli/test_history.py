@@ -108,6 +108,7 @@ status, out, err = zw("history", hist, "zone", "example", "--format", "json")
 expect(status == 0, f"zone: exit {status} {err}")
 z = json.loads(out)
 expect(z["zone"] == "example." and z["runs"] == [1, 2], f"zone: {z['zone']} {z['runs']}")
+expect(z["latest"]["run"] == 2 and z["latest"]["soa_serials"] is None, f"zone: latest of a check {z['latest']}")
 present = {f["rule"]: f for f in z["present"]}
 expect(present.get(TTL, {}).get("first_seen_run") == 1 and present[TTL]["consecutive_runs"] == 2, "zone: ttl since run 1")
 expect(present.get(MX, {}).get("first_seen_run") == 2 and present[MX]["consecutive_runs"] == 1, "zone: mx since run 2")
@@ -206,6 +207,14 @@ expect(command == "audit" and zone == "alg-deprecated.lab." and chain == "secure
 expect(json.loads(serials) == [1796398313], f"audit row: SOA serials {serials}")
 expect(json.loads(keys) == [{"algorithm": 5, "flags": 257, "key_tag": 28409}], f"audit row: keys {keys}")
 expect(json.loads(ds) == [{"algorithm": 5, "digest_type": 2, "key_tag": 28409}], f"audit row: DS {ds}")
+status, out, err = zw("history", live, "zone", "alg-deprecated.lab", "--format", "json")
+latest = json.loads(out)["latest"] if status == 0 else {}
+expect(latest == {"run": 2, "chain": "secure", "soa_serials": [1796398313],
+                  "dnskeys": [{"algorithm": 5, "flags": 257, "key_tag": 28409}],
+                  "ds": [{"algorithm": 5, "digest_type": 2, "key_tag": 28409}]}, f"zone latest: {status} {out} {err}")
+status, out, _ = zw("history", live, "zone", "alg-deprecated.lab.")
+expect(status == 0 and out.splitlines()[1] == "  chain: secure; SOA serial(s): 1796398313; "
+       "DNSKEY: 28409 (alg 5, flags 257); DS: 28409 (alg 5, digest 2)", f"zone text latest: {out}")
 
 # ---- several writers at once, on a file none of them found: every run recorded, once ---------
 shared = os.path.join(tmp, "shared.sqlite")

@@ -27,16 +27,24 @@ AuditResult run_of(std::vector<Finding> findings, const std::string& zone = "exa
   return result;
 }
 
-Finding cname() { return make_finding("zone/cname-and-other-data", Severity::error, "example.", "", "www.example.", "CNAME"); }
-Finding ttl() { return make_finding("zone/ttl-mismatch", Severity::warning, "example.", "", "mail.example.", "A"); }
-Finding target() { return make_finding("zone/target-no-address", Severity::warning, "example.", "", "example.", "MX"); }
+Finding cname() {
+  return make_finding("zone/cname-and-other-data", Severity::error, "example.", "", "www.example.", "CNAME");
+}
+Finding ttl() {
+  return make_finding("zone/ttl-mismatch", Severity::warning, "example.", "", "mail.example.", "A");
+}
+Finding target() {
+  return make_finding("zone/target-no-address", Severity::warning, "example.", "", "example.", "MX");
+}
 
 // A path inside `dir` where nothing is yet.
 std::string path_in(const TempDir& dir, const std::string& name) {
   return (std::filesystem::path(dir.write(".keep", "")).parent_path() / name).string();
 }
 
-history::RunMeta meta(std::int64_t started, int status) { return {started, started + 2, status}; }
+history::RunMeta meta(std::int64_t started, int status) {
+  return {started, started + 2, status};
+}
 
 // Runs a statement with no data in it (the tests' own tampering).
 void exec(const std::string& path, const char* sql) {
@@ -94,7 +102,7 @@ TEST_CASE("history::HistoryStore records runs and answers runs, diff, zone and b
   REQUIRE(d->still.size() == 1);
   CHECK(d->still[0].rule == "zone/ttl-mismatch");
 
-  auto z = store->zone_history("EXAMPLE");  // any case, no final dot
+  auto z = store->zone_history("EXAMPLE"); // any case, no final dot
   REQUIRE(z);
   CHECK(z->zone == "example.");
   CHECK(z->runs == std::vector<std::int64_t>{1, 2, 3});
@@ -120,8 +128,8 @@ TEST_CASE("history::HistoryStore records runs and answers runs, diff, zone and b
   REQUIRE(first);
   AuditResult next = run_of({cname(), target()});
   apply_baseline(*first, next);
-  CHECK(next.zones[0].findings[0].suppressed == "baseline");  // cname was in run 1
-  CHECK(next.zones[0].findings[1].suppressed.empty());        // target is new since run 1
+  CHECK(next.zones[0].findings[0].suppressed == "baseline"); // cname was in run 1
+  CHECK(next.zones[0].findings[1].suppressed.empty());       // target is new since run 1
 
   CHECK_FALSE(store->findings_of_run(9));
   CHECK(store->findings_of_run(9).error().message == path + ": no run 9");
