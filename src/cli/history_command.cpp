@@ -3,6 +3,7 @@
 
 #include "cli/history_command.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <memory>
 
@@ -130,7 +131,8 @@ Result<std::string> zone_output(history::HistoryStore& store, const std::string&
     latest["soa_serials"] = stored_json(h.soa_serials);
     latest["dnskeys"] = stored_json(h.dnskeys);
     latest["ds"] = stored_json(h.ds);
-    return json{{"zone", h.zone}, {"runs", h.runs}, {"latest", latest}, {"present", present}, {"fixed", fixed}}.dump(2) +
+    return json{{"zone", h.zone}, {"runs", h.runs}, {"latest", latest}, {"present", present}, {"fixed", fixed}}.dump(
+               2) +
            "\n";
   }
   std::string out = fmt::format("{}  ({} run(s), latest {})\n", h.zone, h.runs.size(), h.runs.back());
@@ -141,8 +143,8 @@ Result<std::string> zone_output(history::HistoryStore& store, const std::string&
   if (const json keys = stored_json(h.dnskeys); keys.is_array()) {
     std::vector<std::string> text;
     for (const json& k : keys) {
-      text.push_back(fmt::format("{} (alg {}, flags {})", k.value("key_tag", 0), k.value("algorithm", 0),
-                                 k.value("flags", 0)));
+      text.push_back(
+          fmt::format("{} (alg {}, flags {})", k.value("key_tag", 0), k.value("algorithm", 0), k.value("flags", 0)));
     }
     out += fmt::format("; DNSKEY: {}", text.empty() ? "none" : fmt::format("{}", fmt::join(text, ", ")));
   }
@@ -228,9 +230,98 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
   return out;
 }
 
+std::string escape_html(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+    case '&':
+      out += "&amp;";
+      break;
+    case '<':
+      out += "&lt;";
+      break;
+    case '>':
+      out += "&gt;";
+      break;
+    case '"':
+      out += "&quot;";
+      break;
+    default:
+      out += c;
+    }
+  }
+  return out;
+}
+
+// `runs --format html`: a self-contained page (no script, no fetch) with the errors and warnings
+// of every run as stacked bars, oldest left, and the runs table.
+std::string runs_html(const std::string& path, const std::vector<history::RunSummary>& runs) {
+  constexpr int k_bar = 18;
+  constexpr int k_gap = 6;
+  constexpr int k_left = 40;
+  constexpr int k_plot = 160;
+  std::int64_t top = 1;
+  for (const history::RunSummary& r : runs) {
+    top = std::max(top, r.errors + r.warnings);
+  }
+  const int width = std::max(320, k_left + static_cast<int>(runs.size()) * (k_bar + k_gap) + 20);
+  const int height = k_plot + 50;
+  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" )"
+                                R"(viewBox="0 0 {0} {1}" role="img" aria-label="errors and warnings per run">)"
+                                "\n",
+                                width, height);
+  svg += fmt::format(R"(<text x="{}" y="14" text-anchor="end">{}</text>)"
+                     R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#888"/>)"
+                     "\n",
+                     k_left - 4, top, k_left, 10 + k_plot, width - 10, 10 + k_plot);
+  const std::size_t label_every = runs.size() / 30 + 1;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const history::RunSummary& r = runs[i];
+    const int x = k_left + static_cast<int>(i) * (k_bar + k_gap) + k_gap;
+    const int errors_h = static_cast<int>(r.errors * k_plot / top);
+    const int warnings_h = static_cast<int>(r.warnings * k_plot / top);
+    const std::string title =
+        escape_html(fmt::format("run {}, {}: {} error(s), {} warning(s), exit {}", r.id, util::format_utc(r.started),
+                                r.errors, r.warnings, r.exit_status));
+    svg += fmt::format(R"(<g><title>{}</title>)", title);
+    svg += fmt::format(R"(<rect class="errors" x="{}" y="{}" width="{}" height="{}" fill="#c62828"/>)", x,
+                       10 + k_plot - errors_h, k_bar, errors_h);
+    svg += fmt::format(R"(<rect class="warnings" x="{}" y="{}" width="{}" height="{}" fill="#f9a825"/></g>)", x,
+                       10 + k_plot - errors_h - warnings_h, k_bar, warnings_h);
+    if (i % label_every == 0) {
+      svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>)", x + k_bar / 2,
+                         10 + k_plot + 14, r.id);
+    }
+    svg += "\n";
+  }
+  svg += "</svg>\n";
+  std::string rows;
+  for (const history::RunSummary& r : runs) {
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
+                        "</tr>\n",
+                        r.id, util::format_utc(r.started), escape_html(r.command), r.zones, r.errors, r.warnings,
+                        r.notices, r.exit_status);
+  }
+  return fmt::format(R"(<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>zonewarden history: {0}</title>
+<style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:0 .8em;text-align:right}}
+.key span{{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 .3em 0 1em}}</style></head>
+<body><h1>zonewarden history</h1><p>{0}: {1} run(s)</p>
+<p class="key"><span style="background:#c62828"></span>errors<span style="background:#f9a825"></span>warnings</p>
+{2}<table><thead><tr><th>run</th><th>started</th><th>command</th><th>zones</th><th>errors</th><th>warnings</th>
+<th>notices</th><th>exit</th></tr></thead><tbody>
+{3}</tbody></table></body></html>
+)",
+                     escape_html(path), runs.size(), svg, rows);
+}
+
 Result<std::string> run(const HistoryArgs& args) {
-  if (args.format != "text" && args.format != "json") {
-    return fail(fmt::format("--format {}: history prints text or json", util::quote_input(args.format)));
+  if (args.format != "text" && args.format != "json" && args.format != "html") {
+    return fail(fmt::format("--format {}: history prints text, json or html", util::quote_input(args.format)));
+  }
+  if (args.format == "html" && args.action != "runs") {
+    return fail(fmt::format("--format html: only for history FILE runs (a trend chart), not {}",
+                            util::quote_input(args.action)));
   }
   const bool as_json = args.format == "json";
   const auto operands = [&args](std::size_t n, const char* usage) -> Result<void> {
@@ -246,6 +337,10 @@ Result<std::string> run(const HistoryArgs& args) {
   ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(args.file, false));
   if (args.action == "runs") {
     ZW_TRY(operands(0, "runs"));
+    if (args.format == "html") {
+      ZW_TRY_ASSIGN(const std::vector<history::RunSummary> runs, store.runs());
+      return runs_html(store.path(), runs);
+    }
     return runs_output(store, as_json);
   }
   if (args.action == "zone") {
@@ -269,7 +364,8 @@ std::function<int()> add_history_command(CLI::App& app) {
   cmd->add_option("file", args->file, "History file (SQLite) written by --history")->required();
   cmd->add_option("action", args->action, "What to show: runs, zone, diff, prune")->required();
   cmd->add_option("operands", args->operands, "zone: NAME; diff: [RUN_A] [RUN_B] (default: the last two runs)");
-  cmd->add_option("--format", args->format, "Output format: text, json")->capture_default_str();
+  cmd->add_option("--format", args->format, "Output format (html: runs only, a trend chart): text, json, html")
+      ->capture_default_str();
   cmd->add_option("--keep", args->keep, "prune: keep the newest N runs, delete the rest");
   return [args, cmd]() -> int {
     if (!cmd->parsed()) {

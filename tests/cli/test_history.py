@@ -86,6 +86,16 @@ expect(lines[1].split()[0] == "1" and lines[1].split()[-1] == "1", f"runs text r
 expect(lines[2].split()[0] == "2" and lines[2].split()[-1] == "0", f"runs text row 2: {lines[2]}")
 expect(lines[-1] == "2 run(s)", f"runs text total: {lines[-1]}")
 
+# ---- runs as an HTML trend chart: one bar pair per run, self-contained -----------------------
+status, out, err = zw("history", hist, "runs", "--format", "html")
+expect(status == 0 and out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>"), f"html: {status} {err}")
+expect(out.count('<rect class="errors"') == 2 and out.count('<rect class="warnings"') == 2, "html: a bar per run")
+expect("<script" not in out and "http://" not in out.replace('xmlns="http://www.w3.org/2000/svg"', ""),
+       "html: nothing fetched, nothing run")
+expect("<title>run 1, " in out and ": 1 error(s), 1 warning(s), exit 1</title>" in out, "html: run 1's bar title")
+status, _, err = zw("history", hist, "diff", "--format", "html")
+one_line_error(status, err, "html for diff", "only for history FILE runs")
+
 # ---- diff (default: the last two runs) ------------------------------------------------------
 status, out, err = zw("history", hist, "diff", "--format", "json")
 expect(status == 0, f"diff: exit {status} {err}")
