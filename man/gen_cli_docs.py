@@ -372,7 +372,9 @@ DESCRIPTION = [
     ".B zonewarden report",
     "re-renders a saved result offline,",
     ".B zonewarden explain",
-    "shows why a name fails (or resolves) at a validating resolver, and",
+    "shows why a name fails (or resolves) at a validating resolver,",
+    ".B zonewarden history",
+    "reads the runs recorded with \\fB\\-\\-history\\fR (what is new, what was fixed and since when), and",
     ".B zonewarden rules",
     "lists the rules.",
 ]
@@ -396,8 +398,8 @@ EXIT_STATUS = [
     "It could not tell (bad arguments, no server answered and no finding says why, or",
     "zonewarden's own trouble).",
     ".PP",
-    "\\fBrules\\fR, \\fB\\-\\-help\\fR and \\fB\\-\\-version\\fR exit 0, or 2 with a one-line reason",
-    "(an unknown rule id).",
+    "\\fBrules\\fR, \\fBhistory\\fR, \\fB\\-\\-help\\fR and \\fB\\-\\-version\\fR exit 0, or 2 with a one-line reason",
+    "(an unknown rule id; a history file that is missing or not a history, an unknown run).",
 ]
 
 ENVIRONMENT = [

@@ -6,7 +6,7 @@ import pathlib
 import re
 import sys
 
-ORDER = ["util", "dns", "crypto", "snapshot", "dnssec", "probe", "rules", "audit", "report", "cli"]
+ORDER = ["util", "dns", "crypto", "snapshot", "dnssec", "probe", "rules", "audit", "report", "history", "cli"]
 THIRD_PARTY = ("ldns/", "openssl/", "botan/", "libzscanner/", "nettle/", "sodium", "gmp.h")
 root = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
 include_re = re.compile(r'^\s*#\s*include\s*[<"]([^>"]+)[>"]', re.M)

@@ -3,8 +3,10 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 
 #include <cstdio>
 #include <cstdlib>
@@ -14,6 +16,7 @@
 
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
+#include "history/history_store.hpp"
 #include "util/files.hpp"
 #include "util/ip.hpp"
 #include "util/time.hpp"
@@ -169,8 +172,10 @@ void add_output_options(CLI::App& cmd, OutputOptions& options) {
       ->capture_default_str();
   cmd.add_option("--profile", options.profile,
                  "Policy profile: default, strict, or a TOML/YAML file (default: default; a saved result keeps its own)");
-  cmd.add_option("--baseline", options.baseline, "Previous JSON report: only new findings count");
+  cmd.add_option("--baseline", options.baseline,
+                 "Previous JSON report, or history:FILE.sqlite[#RUN] (a recorded run): only new findings count");
   cmd.add_option("--waivers", options.waivers, "Waiver file (TOML/YAML): accepted findings with reason and expiry");
+  cmd.add_option("--history", options.history, "Record the run in this SQLite file (created on first use)");
 }
 
 Result<Prepared> prepare(const OutputOptions& options) {
@@ -216,7 +221,9 @@ Result<Prepared> prepare(const OutputOptions& options) {
   out.profile_given = !options.profile.empty();
   ZW_TRY_ASSIGN(out.policy, load_policy(out.profile_given ? options.profile : "default"));
   if (!options.baseline.empty()) {
-    ZW_TRY_ASSIGN(Baseline baseline, load_baseline(options.baseline));
+    ZW_TRY_ASSIGN(Baseline baseline, options.baseline.starts_with("history:")
+                                         ? history::load_history_baseline(options.baseline)
+                                         : load_baseline(options.baseline));
     out.baseline = std::move(baseline);
   }
   if (!options.waivers.empty()) {
@@ -224,6 +231,23 @@ Result<Prepared> prepare(const OutputOptions& options) {
   }
   return out;
 }
+
+namespace {
+
+// After the reports, so a history that cannot be written never costs the night's reports.
+Result<void> record_history(const std::string& path, const AuditResult& result, int status) {
+  const std::int64_t finished =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  history::RunMeta meta;
+  meta.finished = finished;
+  meta.started = finished - static_cast<std::int64_t>(std::llround(std::max(0.0, result.elapsed_s)));
+  meta.exit_status = status;
+  ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(path, true));
+  ZW_TRY(store.record_run(result, meta));
+  return {};
+}
+
+} // namespace
 
 int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
          bool saved_result) {
@@ -270,18 +294,21 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
       return report_error(written.error());
     }
   }
+  int status = options.fail_on == "never" || count_at_or_above(result, threshold) == 0 ? k_exit_ok : k_exit_findings;
   for (const ZoneResult& z : result.zones) {
     for (const Finding& f : z.findings) {
-      if (f.rule.rfind("internal/", 0) == 0) {
+      if (f.rule.rfind("internal/", 0) == 0 && status != k_exit_error) {
         fmt::print(stderr, "zonewarden: {}\n", f.message);
-        return k_exit_error;
+        status = k_exit_error;
       }
     }
   }
-  if (options.fail_on == "never") {
-    return k_exit_ok;
+  if (!options.history.empty()) {
+    if (auto recorded = record_history(options.history, result, status); !recorded) {
+      return report_error(recorded.error());
+    }
   }
-  return count_at_or_above(result, threshold) > 0 ? k_exit_findings : k_exit_ok;
+  return status;
 }
 
 } // namespace zw::cli

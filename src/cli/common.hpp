@@ -47,8 +47,9 @@ struct OutputOptions {
   std::string output_dir;        // several formats at once: DIR/<command>.<ext>
   std::string fail_on = "error"; // error | warning | notice | never
   std::string profile;            // empty: "default" for a new audit; a saved result keeps its own
-  std::string baseline;
+  std::string baseline;            // a JSON report, or history:FILE.sqlite[#RUN]
   std::string waivers;
+  std::string history;             // --history FILE.sqlite: record the run there (docs/history.md)
 };
 
 // Registers --resolver-model (unbound | bind | knot-resolver) into `model`.
@@ -56,7 +57,8 @@ void add_resolver_model_option(CLI::App& cmd, std::string& model);
 // The model named by `text` ("" is Unbound); an Error naming the accepted values otherwise.
 Result<ResolverModel> parse_resolver_model(const std::string& text);
 
-// Registers --format, -o/--output, --output-dir, --fail-on, --profile, --baseline, --waivers.
+// Registers --format, -o/--output, --output-dir, --fail-on, --profile, --baseline, --waivers,
+// --history.
 void add_output_options(CLI::App& cmd, OutputOptions& options);
 
 // What the output and policy options resolve to, checked before any work is done.
@@ -71,7 +73,8 @@ Result<Prepared> prepare(const OutputOptions& options);
 
 // Applies policy, waivers and baseline to `result`, renders every format, writes all files
 // atomically together (all replaced or none) or to stdout, and returns the exit status. A `saved_result` (already graded) is
-// regraded only when --profile was given.
+// regraded only when --profile was given. With --history the run is recorded last, after the
+// reports, with that exit status; a history that cannot be written is a one-line error, exit 2.
 int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
          bool saved_result = false);
 

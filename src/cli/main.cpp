@@ -14,6 +14,7 @@
 #include "cli/check_command.hpp"
 #include "cli/common.hpp"
 #include "cli/explain_command.hpp"
+#include "cli/history_command.hpp"
 #include "cli/report_command.hpp"
 #include "cli/rules_command.hpp"
 #include "util/text.hpp"
@@ -27,7 +28,8 @@ int run(int argc, char** argv) {
     app.require_subcommand(1);
     const std::function<int()> commands[] = {zw::cli::add_audit_command(app), zw::cli::add_check_command(app),
                                              zw::cli::add_explain_command(app),
-                                             zw::cli::add_report_command(app), zw::cli::add_rules_command(app)};
+                                             zw::cli::add_report_command(app), zw::cli::add_rules_command(app),
+                                             zw::cli::add_history_command(app)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

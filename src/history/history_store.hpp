@@ -1,0 +1,141 @@
+#pragma once
+// Run history (#10): every run of `audit`, `check` or `report --history FILE` recorded in an
+// SQLite file, one transaction per run, and the questions nightly CI asks of it: which runs,
+// what is new, what was fixed and since when (docs/history.md).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zonewarden/audit.hpp"
+#include "zonewarden/error.hpp"
+#include "zonewarden/policy.hpp"
+
+struct sqlite3;
+
+namespace zw::history {
+
+// The schema this build writes and reads (`PRAGMA user_version`). A file of a newer schema is
+// refused; an older one would be migrated here.
+inline constexpr int k_schema_version = 1;
+
+// The identity of "the same finding" in baselines and waivers (rule, zone, server, owner, type;
+// never the message), as 16 hex digits of 64-bit FNV-1a: the SARIF report's
+// `partialFingerprints["zonewardenFinding/v1"]` of the same finding.
+std::string fingerprint(const Finding& finding);
+
+// What the run was, besides its result.
+struct RunMeta {
+  std::int64_t started = 0;  // unix seconds
+  std::int64_t finished = 0; // unix seconds
+  int exit_status = 0;
+};
+
+// One row of `history FILE runs`.
+struct RunSummary {
+  std::int64_t id = 0;
+  std::int64_t started = 0;
+  std::int64_t finished = 0;
+  std::string version;
+  std::string command;
+  std::string profile;
+  int exit_status = 0;
+  std::int64_t zones = 0;
+  std::int64_t errors = 0; // findings of severity error (suppressed ones included)
+  std::int64_t warnings = 0;
+  std::int64_t notices = 0;
+};
+
+// A finding as stored.
+struct StoredFinding {
+  std::int64_t run = 0;
+  std::string fingerprint;
+  std::string rule;
+  std::string severity;
+  std::string zone, server, owner, type;
+  std::string file;
+  std::int64_t line = 0;
+  std::string message;
+  std::string suppressed;
+};
+
+// `history FILE diff A B`: findings matched by fingerprint.
+struct RunDiff {
+  std::int64_t from = 0;
+  std::int64_t to = 0;
+  std::vector<StoredFinding> added; // in `to`, not in `from` (as in `to`)
+  std::vector<StoredFinding> fixed; // in `from`, not in `to` (as in `from`)
+  std::vector<StoredFinding> still; // in both (as in `to`)
+};
+
+// `history FILE zone NAME`.
+struct ZoneHistory {
+  struct Present {
+    StoredFinding finding;           // as in the zone's latest run
+    std::int64_t first_seen_run = 0; // the first run of the zone that had it
+    std::int64_t first_seen = 0;     // that run's start (unix s)
+    std::int64_t consecutive = 0;    // runs of the zone in a row, up to the latest, that had it
+  };
+  struct Fixed {
+    StoredFinding finding; // as last seen
+    std::int64_t last_seen_run = 0;
+    std::int64_t fixed_run = 0; // the first run of the zone without it, after last_seen_run
+    std::int64_t fixed = 0;     // that run's start (unix s)
+  };
+  std::string zone;
+  std::vector<std::int64_t> runs; // runs that checked the zone, oldest first
+  // The zone as its latest run saw it: the chain status, and the JSON text stored for its SOA
+  // serials, DNSKEYs and DS set (empty when that run's result did not carry them).
+  std::string chain;
+  std::string soa_serials, dnskeys, ds;
+  std::vector<Present> present;
+  std::vector<Fixed> fixed;
+};
+
+// An open history file. Move-only; the connection is closed with the object.
+class HistoryStore {
+public:
+  // `create`: a missing file is created with the schema (WAL mode); else the file must exist.
+  // One-line Errors naming `path`: missing, not an SQLite database, not a zonewarden history,
+  // written by a newer zonewarden (schema version).
+  static Result<HistoryStore> open(const std::string& path, bool create);
+
+  // Records the run, its zones and every finding in one transaction: all of it or nothing.
+  // Returns the new run's id.
+  Result<std::int64_t> record_run(const AuditResult& result, const RunMeta& meta);
+
+  // Every run, oldest first.
+  Result<std::vector<RunSummary>> runs();
+  // The latest run's id; an Error when the file holds no run.
+  Result<std::int64_t> latest_run();
+  // The run `id`'s findings; an Error "FILE: no run ID" when there is no such run.
+  Result<std::vector<StoredFinding>> findings_of_run(std::int64_t id);
+  // The findings of run `to` against run `from`.
+  Result<RunDiff> diff(std::int64_t from, std::int64_t to);
+  // The zone's findings over time; `zone` with or without its final dot, any case.
+  Result<ZoneHistory> zone_history(const std::string& zone);
+  // The run as a baseline (the same keys as a JSON report's); `id` empty: the latest run.
+  Result<Baseline> baseline(std::optional<std::int64_t> id);
+  // Deletes every run but the newest `keep`; returns how many were deleted.
+  Result<std::int64_t> prune(std::int64_t keep);
+
+  const std::string& path() const noexcept { return m_path; }
+
+private:
+  struct Close {
+    void operator()(sqlite3* db) const noexcept;
+  };
+  HistoryStore(std::string path, std::unique_ptr<sqlite3, Close> db) : m_path(std::move(path)), m_db(std::move(db)) {}
+  Result<void> require_run(std::int64_t id);
+
+  std::string m_path;
+  std::unique_ptr<sqlite3, Close> m_db;
+};
+
+// `--baseline history:FILE` (the latest run) or `history:FILE#RUN`: the run as a baseline. An
+// Error when `spec` does not start with "history:", names no file, or a bad run id.
+Result<Baseline> load_history_baseline(const std::string& spec);
+
+} // namespace zw::history

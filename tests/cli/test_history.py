@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+"""Run history (#10, docs/history.md): two `check` runs of two versions of a zone recorded with
+--history (one fault fixed, one introduced, one kept), then `history FILE runs`, `zone`, `diff`,
+baselines taken from the history, and the refusals: a newer schema, a file that is not SQLite, a
+write that fails half-way (no partial run; the reports are still written). No network: `check`
+reads zone files only."""
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+exe = sys.argv[1]
+tmp = tempfile.mkdtemp()
+failures = []
+
+
+def expect(cond, what):
+    if not cond:
+        failures.append(what)
+        print(f"FAIL: {what}")
+
+
+def zw(*args):
+    p = subprocess.run([exe, *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def one_line_error(status, err, what, needle=""):
+    expect(status == 2, f"{what}: exit {status}, expected 2")
+    expect(err.count("\n") == 1 and err.startswith("zonewarden: "), f"{what}: not one line: {err!r}")
+    expect(needle in err, f"{what}: {needle!r} not in {err!r}")
+
+
+def write(name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+HEAD = "$ORIGIN example.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
+# v1: www is a CNAME with other data (error); mail's A RRset has two TTLs (warning).
+v1 = write("v1.zone", HEAD + "www CNAME ns\nwww A 192.0.2.2\nmail 300 A 192.0.2.3\nmail 600 A 192.0.2.4\n")
+# v2: www fixed; the TTLs kept; an MX whose target has no address introduced (warning).
+v2 = write("v2.zone", HEAD + "www A 192.0.2.2\nmail 300 A 192.0.2.3\nmail 600 A 192.0.2.4\n@ MX 10 nomail\n")
+hist = os.path.join(tmp, "history.sqlite")
+CNAME, TTL, MX = "zone/cname-and-other-data", "zone/ttl-mismatch", "zone/target-no-address"
+
+
+def rules(findings):
+    return {f["rule"] for f in findings}
+
+
+# ---- one run is not enough for a diff --------------------------------------------------------
+single = os.path.join(tmp, "single.sqlite")
+zw("check", v1, "-q", "--history", single, "-o", os.devnull)
+status, _, err = zw("history", single, "diff")
+one_line_error(status, err, "diff of one run", "diff needs two runs, 1 recorded")
+
+# ---- two runs -------------------------------------------------------------------------------
+r1 = os.path.join(tmp, "r1.json")
+status, _, err = zw("check", v1, "-q", "--history", hist, "--format", "json", "-o", r1)
+expect(status == 1, f"check v1: exit {status} ({err}), expected 1 (an error)")
+report1 = json.load(open(r1))
+expect({CNAME, TTL} <= {f["rule"] for z in report1["zones"] for f in z["findings"]}, "v1 has its two faults")
+status, _, err = zw("check", v2, "-q", "--history", hist, "--format", "json", "-o", os.path.join(tmp, "r2.json"))
+expect(status == 0, f"check v2: exit {status} ({err}), expected 0 (warnings only)")
+
+# ---- runs -----------------------------------------------------------------------------------
+status, out, err = zw("history", hist, "runs", "--format", "json")
+expect(status == 0, f"runs: exit {status} {err}")
+runs = json.loads(out)["runs"]
+expect([r["id"] for r in runs] == [1, 2], f"runs: ids {runs}")
+expect([r["exit_status"] for r in runs] == [1, 0], "runs: exit statuses 1, 0")
+expect([r["command"] for r in runs] == ["check", "check"], "runs: command check")
+expect(runs[0]["errors"] >= 1 and runs[1]["errors"] == 0, "runs: errors")
+expect(runs[0]["zones"] == 1 and runs[1]["warnings"] >= 2, "runs: zones and warnings")
+expect(all(r["started"].endswith("Z") for r in runs), "runs: UTC times")
+status, out, _ = zw("history", hist, "runs")
+lines = out.splitlines()
+expect(status == 0 and lines[0].split()[:3] == ["RUN", "STARTED", "COMMAND"], f"runs text header: {out}")
+expect(lines[1].split()[0] == "1" and lines[1].split()[-1] == "1", f"runs text row 1: {lines[1]}")
+expect(lines[2].split()[0] == "2" and lines[2].split()[-1] == "0", f"runs text row 2: {lines[2]}")
+expect(lines[-1] == "2 run(s)", f"runs text total: {lines[-1]}")
+
+# ---- runs as an HTML trend chart: one bar pair per run, self-contained -----------------------
+status, out, err = zw("history", hist, "runs", "--format", "html")
+expect(status == 0 and out.startswith("<!DOCTYPE html>") and out.rstrip().endswith("</html>"), f"html: {status} {err}")
+expect(out.count('<rect class="errors"') == 2 and out.count('<rect class="warnings"') == 2, "html: a bar per run")
+expect("<script" not in out and "http://" not in out.replace('xmlns="http://www.w3.org/2000/svg"', ""),
+       "html: nothing fetched, nothing run")
+expect("<title>run 1, " in out and ": 1 error(s), 1 warning(s), exit 1</title>" in out, "html: run 1's bar title")
+status, _, err = zw("history", hist, "diff", "--format", "html")
+one_line_error(status, err, "html for diff", "only for history FILE runs")
+
+# ---- diff (default: the last two runs) ------------------------------------------------------
+status, out, err = zw("history", hist, "diff", "--format", "json")
+expect(status == 0, f"diff: exit {status} {err}")
+d = json.loads(out)
+expect((d["from"], d["to"]) == (1, 2), "diff: runs 1 -> 2")
+expect(rules(d["new"]) == {MX}, f"diff: new {rules(d['new'])}")
+expect(rules(d["fixed"]) == {CNAME}, f"diff: fixed {rules(d['fixed'])}")
+expect(TTL in rules(d["still"]), f"diff: still {rules(d['still'])}")
+mx = [f for f in d["new"] if f["rule"] == MX][0]
+expect(mx["owner"] == "example." and mx["type"] == "MX" and mx["server"] is None, f"diff: new finding {mx}")
+expect(mx["file"] == v2 and isinstance(mx["line"], int), f"diff: file:line {mx}")
+status, out, _ = zw("history", hist, "diff", "1", "2")
+expect(status == 0 and out.startswith("run 1 -> run 2\n"), f"diff text: {out}")
+expect("new (1):\n" in out and "fixed (1):\n" in out, f"diff text sections: {out}")
+expect(f"  example.  warning {MX}  example. MX" in out, f"diff text new line: {out}")
+expect(f"  example.  error   {CNAME}  www.example. " in out, f"diff text fixed line: {out}")
+
+# ---- zone -----------------------------------------------------------------------------------
+status, out, err = zw("history", hist, "zone", "example", "--format", "json")
+expect(status == 0, f"zone: exit {status} {err}")
+z = json.loads(out)
+expect(z["zone"] == "example." and z["runs"] == [1, 2], f"zone: {z['zone']} {z['runs']}")
+expect(z["latest"]["run"] == 2 and z["latest"]["soa_serials"] is None, f"zone: latest of a check {z['latest']}")
+present = {f["rule"]: f for f in z["present"]}
+expect(present.get(TTL, {}).get("first_seen_run") == 1 and present[TTL]["consecutive_runs"] == 2, "zone: ttl since run 1")
+expect(present.get(MX, {}).get("first_seen_run") == 2 and present[MX]["consecutive_runs"] == 1, "zone: mx since run 2")
+expect(CNAME not in present, "zone: cname not present")
+fixed = {f["rule"]: f for f in z["fixed"]}
+expect(fixed.get(CNAME, {}).get("last_seen_run") == 1 and fixed[CNAME]["fixed_run"] == 2, "zone: cname fixed in run 2")
+status, out, _ = zw("history", hist, "zone", "example.")
+expect(status == 0 and out.startswith("example.  (2 run(s), latest 2)\n"), f"zone text: {out}")
+expect("in 2 consecutive run(s)" in out and "fixed in run 2 (" in out, f"zone text: {out}")
+
+# ---- fingerprints are SARIF's ---------------------------------------------------------------
+sarif = os.path.join(tmp, "r2.sarif")
+zw("check", v2, "-q", "--format", "sarif", "-o", sarif)
+sarif_prints = {r["partialFingerprints"]["zonewardenFinding/v1"] for r in json.load(open(sarif))["runs"][0]["results"]}
+with sqlite3.connect(hist) as db:
+    stored = {row[0] for row in db.execute("SELECT fingerprint FROM findings WHERE run_id = 2")}
+expect(stored == sarif_prints, f"fingerprints: history {stored} vs sarif {sarif_prints}")
+
+# ---- baselines from the history -------------------------------------------------------------
+# Run 1 as the baseline: v2's MX finding is new (exit 1 at --fail-on warning), v1 has nothing new.
+status, _, err = zw("check", v2, "-q", "--baseline", f"history:{hist}#1", "--fail-on", "warning")
+expect(status == 1, f"baseline history#1, v2: exit {status} {err}, expected 1 (the MX finding is new)")
+status, _, err = zw("check", v2, "-q", "--baseline", r1, "--fail-on", "warning")
+expect(status == 1, f"baseline r1.json, v2: exit {status} {err}: the same as history#1")
+status, _, err = zw("check", v1, "-q", "--baseline", f"history:{hist}#1", "--fail-on", "warning")
+expect(status == 0, f"baseline history#1, v1: exit {status} {err}, expected 0 (nothing new)")
+status, out, err = zw("check", v2, "-q", "--baseline", f"history:{hist}", "--fail-on", "warning", "--format", "json")
+expect(status == 0, f"baseline history (latest), v2: exit {status} {err}, expected 0")
+expect(all(f["suppressed"] == "baseline" for z in json.loads(out)["zones"] for f in z["findings"]), "all suppressed")
+status, _, err = zw("check", v1, "-q", "--baseline", f"history:{hist}#9")
+one_line_error(status, err, "baseline: unknown run", "no run 9")
+status, _, err = zw("check", v1, "-q", "--baseline", f"history:{hist}#one")
+one_line_error(status, err, "baseline: bad run id", "run id")
+
+# ---- errors of the history command ----------------------------------------------------------
+status, _, err = zw("history", hist, "diff", "1", "9")
+one_line_error(status, err, "diff: unknown run", "no run 9")
+status, _, err = zw("history", os.path.join(tmp, "missing.sqlite"), "runs")
+one_line_error(status, err, "missing file", "no such file")
+expect(not os.path.exists(os.path.join(tmp, "missing.sqlite")), "history never creates the file it reads")
+status, _, err = zw("history", hist, "zone", "other.")
+one_line_error(status, err, "zone never checked", "no run checked zone")
+status, _, err = zw("history", hist, "diff", "1")
+one_line_error(status, err, "diff: nothing before run 1", "no run before run 1")
+status, _, err = zw("history", hist, "frobnicate")
+one_line_error(status, err, "unknown action", "unknown action")
+
+# ---- a file that is not SQLite: one line, exit 2, the report still written -------------------
+not_db = write("not.sqlite", json.dumps(report1))
+r3 = os.path.join(tmp, "r3.json")
+status, _, err = zw("check", v1, "-q", "--history", not_db, "--format", "json", "-o", r3)
+one_line_error(status, err, "--history on a JSON file", "not an SQLite database")
+expect(os.path.exists(r3), "--history on a JSON file: the report is still written")
+status, _, err = zw("history", not_db, "runs")
+one_line_error(status, err, "history on a JSON file", "not an SQLite database")
+
+# ---- a newer schema is refused --------------------------------------------------------------
+newer = os.path.join(tmp, "newer.sqlite")
+shutil.copy(hist, newer)
+with sqlite3.connect(newer) as db:
+    db.execute("PRAGMA user_version = 99")
+status, _, err = zw("history", newer, "runs")
+one_line_error(status, err, "newer schema (history)", "schema version 99 is newer")
+status, _, err = zw("check", v1, "-q", "--history", newer)
+one_line_error(status, err, "newer schema (--history)", "schema version 99 is newer")
+
+# ---- a write that fails half-way leaves no run ----------------------------------------------
+broken = os.path.join(tmp, "broken.sqlite")
+shutil.copy(hist, broken)
+with sqlite3.connect(broken) as db:
+    db.execute("CREATE TRIGGER no_ttl BEFORE INSERT ON findings WHEN NEW.rule = 'zone/ttl-mismatch' "
+               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+r4 = os.path.join(tmp, "r4.json")
+status, _, err = zw("check", v1, "-q", "--history", broken, "--format", "json", "-o", r4)
+one_line_error(status, err, "failing history write", "refused by the test")
+expect(os.path.exists(r4), "failing history write: the report is still written")
+with sqlite3.connect(broken) as db:
+    counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("runs", "zones")]
+    stray = db.execute("SELECT count(*) FROM findings WHERE run_id > 2").fetchone()[0]
+expect(counts == [2, 2] and stray == 0, f"failing history write: runs, zones {counts}, stray findings {stray}")
+
+# ---- audit (a restored snapshot) and report record what their results carry -----------------
+snap = "tests/fixtures/rules/dnssec/algorithm-deprecated/fires-alg-deprecated-lab.snapshot.json"
+live = os.path.join(tmp, "live.sqlite")
+saved = os.path.join(tmp, "audit.json")
+status, _, err = zw("audit", "--restore", snap, "--history", live, "--format", "json", "-o", saved)
+expect(status in (0, 1), f"audit --restore --history: exit {status} {err}")
+status, _, err = zw("report", saved, "--history", live, "--format", "md", "-o", os.path.join(tmp, "audit.md"))
+expect(status in (0, 1), f"report --history: exit {status} {err}")
+with sqlite3.connect(live) as db:
+    rows = db.execute("SELECT r.command, z.zone, z.chain, z.soa_serials, z.dnskeys, z.ds FROM runs r "
+                      "JOIN zones z ON z.run_id = r.id ORDER BY r.id").fetchall()
+expect(len(rows) == 2 and rows[0] == rows[1], f"audit and its report record the same zone rows: {rows}")
+command, zone, chain, serials, keys, ds = rows[0]
+expect(command == "audit" and zone == "alg-deprecated.lab." and chain == "secure", f"audit row: {rows[0]}")
+expect(json.loads(serials) == [1796398313], f"audit row: SOA serials {serials}")
+expect(json.loads(keys) == [{"algorithm": 5, "flags": 257, "key_tag": 28409}], f"audit row: keys {keys}")
+expect(json.loads(ds) == [{"algorithm": 5, "digest_type": 2, "key_tag": 28409}], f"audit row: DS {ds}")
+status, out, err = zw("history", live, "zone", "alg-deprecated.lab", "--format", "json")
+latest = json.loads(out)["latest"] if status == 0 else {}
+expect(latest == {"run": 2, "chain": "secure", "soa_serials": [1796398313],
+                  "dnskeys": [{"algorithm": 5, "flags": 257, "key_tag": 28409}],
+                  "ds": [{"algorithm": 5, "digest_type": 2, "key_tag": 28409}]}, f"zone latest: {status} {out} {err}")
+status, out, _ = zw("history", live, "zone", "alg-deprecated.lab.")
+expect(status == 0 and out.splitlines()[1] == "  chain: secure; SOA serial(s): 1796398313; "
+       "DNSKEY: 28409 (alg 5, flags 257); DS: 28409 (alg 5, digest 2)", f"zone text latest: {out}")
+
+# ---- several writers at once, on a file none of them found: every run recorded, once ---------
+shared = os.path.join(tmp, "shared.sqlite")
+procs = [subprocess.Popen([exe, "check", v1 if i % 2 else v2, "-q", "--history", shared, "-o", os.devnull],
+                          stderr=subprocess.PIPE, text=True) for i in range(4)]
+errors = [p.communicate(timeout=60)[1] for p in procs]
+expect(all(p.returncode in (0, 1) for p in procs), f"concurrent writers: {[p.returncode for p in procs]} {errors}")
+with sqlite3.connect(shared) as db:
+    ids = [r[0] for r in db.execute("SELECT id FROM runs ORDER BY id")]
+expect(ids == [1, 2, 3, 4], f"concurrent writers: runs {ids}")
+
+# ---- prune ----------------------------------------------------------------------------------
+status, out, err = zw("history", hist, "prune", "--keep", "1")
+expect(status == 0 and out == "1 run(s) deleted, the newest 1 kept\n", f"prune: {status} {out} {err}")
+status, out, _ = zw("history", hist, "runs", "--format", "json")
+expect([r["id"] for r in json.loads(out)["runs"]] == [2], f"prune: runs left {out}")
+
+shutil.rmtree(tmp)
+print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
+sys.exit(1 if failures else 0)
