@@ -50,6 +50,7 @@ struct OutputOptions {
   std::string baseline;            // a JSON report, or history:FILE.sqlite[#RUN]
   std::string waivers;
   std::string history;             // --history FILE.sqlite: record the run there (docs/history.md)
+  bool allow_incomplete = false;   // --allow-incomplete: internal/audit-incomplete neither exits 2 nor counts
 };
 
 // Registers --resolver-model (unbound | bind | knot-resolver) into `model`.
