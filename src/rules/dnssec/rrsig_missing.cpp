@@ -72,7 +72,9 @@ public:
       f.message =
           fmt::format("and {} more RRsets that must be signed have no RRSIG: {}", rest.size(), rest.list_text());
       rest.add_evidence(f);
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 
@@ -110,7 +112,9 @@ private:
       Finding f;
       f.location = Location{d.zone, "", d.zone, "SOA"};
       f.message = fmt::format("and {} more RRsets are served without an RRSIG", reported - zs::k_finding_cap);
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 

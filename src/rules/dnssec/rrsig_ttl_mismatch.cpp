@@ -130,7 +130,9 @@ public:
       f.message = fmt::format("and {} more RRsets whose TTL differs from the Original TTL of their RRSIG: {}",
                               rest.size(), rest.list_text());
       rest.add_evidence(f);
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
     for (const auto& [key, g] : outlived) {
       Finding f;
@@ -214,7 +216,9 @@ private:
       f.location = at(ctx, "", ctx.zone_name(), "");
       f.message = fmt::format("and {} more RRsets served with a TTL above the Original TTL of their RRSIG: {}{}", more,
                               fmt::join(more_names, ", "), more > more_names.size() ? ", ..." : "");
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 

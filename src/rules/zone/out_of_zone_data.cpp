@@ -18,7 +18,6 @@ public:
     const dns::ZoneStore& store = *file->store;
     const std::string apex_text = text(store.origin());
     const bool apex_empty = !store.find_name(store.origin());
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::out_of_zone) {
         return;
@@ -37,9 +36,8 @@ public:
       if (apex_empty) {
         f.evidence.push_back(fmt::format("the apex {} owns no records: is the origin right? (--origin)", apex_text));
       }
-      out.add(std::move(f));
+      sink.add(std::move(f));
     });
-    out.finish("names outside the zone");
   }
 
 private:
@@ -50,7 +48,8 @@ private:
       .summary = "Records whose owner is outside the zone: NSD refuses the zone, BIND and Knot ignore them",
       .reference = "RFC 1035 §5.2",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "names outside the zone"}};
 };
 
 } // namespace

@@ -16,6 +16,8 @@ using namespace zonemd_support;
 class AppendEvidence final : public FindingSink {
 public:
   AppendEvidence(FindingSink& next, std::string line) : m_next(next), m_line(std::move(line)) {}
+  bool room() override { return m_next.room(); }
+  bool room(Severity severity, ResolverImpact impact) override { return m_next.room(severity, impact); }
   void add(Finding finding) override { m_next.add(with_line(std::move(finding))); }
   void add_graded(Finding finding) override { m_next.add_graded(with_line(std::move(finding))); }
 

@@ -16,7 +16,6 @@ public:
     if (file == nullptr) {
       return;
     }
-    zone_support::CappedSink capped(ctx, sink, k_info);
     // One finding per owner: each is a record someone put at the wrong name. Only authoritative
     // names: at or below a cut or a DNAME it is occluded data (zone/occluded-data), outside the
     // zone zone/out-of-zone-data's.
@@ -38,9 +37,8 @@ public:
         f.evidence.push_back(fmt::format("{}: {} ZONEMD", set->location(k).to_string(), owner));
       }
       f.evidence.emplace_back("it is digested as ordinary data (RFC 8976 §2.1) and never used to verify the zone");
-      capped.add(std::move(f));
+      sink.add(std::move(f));
     });
-    capped.finish("names with ZONEMD below the apex");
   }
 
 private:
@@ -50,7 +48,8 @@ private:
                                    .summary = "a ZONEMD record below the zone apex has no meaning",
                                    .reference = "RFC 8976 §2.1",
                                    .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file};
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "names with ZONEMD below the apex"}};
 };
 
 } // namespace
