@@ -111,6 +111,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"consistency"};
   static constexpr RuleInfo k_info{
       .id = "consistency/zone-file",
       .severity = Severity::warning,
@@ -119,7 +120,9 @@ private:
       .reference = "RFC 1034 §4.3.2, RFC 1996",
       .impact = {Rcode::noerror, Ede::none},
       .inputs = Inputs::live,
-      .overflow = {.what = "RRsets that differ from the zone file"}};
+      .overflow = {.what = "RRsets that differ from the zone file"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

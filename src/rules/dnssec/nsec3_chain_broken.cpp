@@ -135,6 +135,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec3-chain-broken",
       .severity = Severity::error,
@@ -143,7 +144,9 @@ private:
       .reference = "RFC 5155 §7.1",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
       .inputs = Inputs::both,
-      .overflow = {.what = "NSEC3 chain faults", .type = "NSEC3"}};
+      .overflow = {.what = "NSEC3 chain faults", .type = "NSEC3"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -304,6 +304,8 @@ private:
     }
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
+  static constexpr std::string_view k_compliance[] = {"rfc9276"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec3-parameters",
       .severity = Severity::warning,
@@ -312,7 +314,10 @@ private:
       .reference = "RFC 9276 §3.1",
       .impact = {Rcode::noerror, Ede::none},
       .inputs = Inputs::both,
-      .overflow = {.what = "NSEC3 parameter faults", .type = "NSEC3PARAM"}};
+      .overflow = {.what = "NSEC3 parameter faults", .type = "NSEC3PARAM"},
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

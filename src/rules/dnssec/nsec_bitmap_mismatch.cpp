@@ -70,6 +70,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec-bitmap-mismatch",
       .severity = Severity::error,
@@ -78,7 +79,9 @@ private:
       .reference = "RFC 4034 §4.1.2",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "NSEC/NSEC3 type bitmap faults", .type = "NSEC"}};
+      .overflow = {.what = "NSEC/NSEC3 type bitmap faults", .type = "NSEC"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

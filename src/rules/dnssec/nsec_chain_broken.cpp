@@ -108,6 +108,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec-chain-broken",
       .severity = Severity::error,
@@ -116,7 +117,9 @@ private:
       .reference = "RFC 4035 §2.3",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
       .inputs = Inputs::both,
-      .overflow = {.what = "NSEC chain faults", .type = "NSEC"}};
+      .overflow = {.what = "NSEC chain faults", .type = "NSEC"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

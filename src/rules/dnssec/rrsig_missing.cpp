@@ -118,6 +118,8 @@ private:
     }
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-missing",
       .severity = Severity::error,
@@ -125,7 +127,10 @@ private:
       .summary = "An RRset that must be signed has no RRSIG",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

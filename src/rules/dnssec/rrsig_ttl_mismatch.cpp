@@ -243,6 +243,8 @@ private:
     return out;
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-ttl-mismatch",
       .severity = Severity::warning,
@@ -250,7 +252,10 @@ private:
       .summary = "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

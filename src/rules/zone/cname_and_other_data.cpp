@@ -77,6 +77,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/cname-and-other-data",
       .severity = Severity::error,
@@ -85,7 +86,9 @@ private:
       .reference = "RFC 1034 §3.6.2, RFC 2181 §10.1, RFC 4035 §2.5",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "names with a CNAME and other data"}};
+      .overflow = {.what = "names with a CNAME and other data"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -69,6 +69,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/data-below-dname",
       .severity = Severity::error,
@@ -77,7 +78,9 @@ private:
       .reference = "RFC 6672 §2.4",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "names with data below a DNAME"}};
+      .overflow = {.what = "names with data below a DNAME"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -122,6 +122,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
   static constexpr RuleInfo k_info{
       .id = "zone/glue-missing",
       .severity = Severity::error,
@@ -130,7 +131,9 @@ private:
       .reference = "RFC 1034 §4.2.1, RFC 9471 §2.1",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "NS RRsets with missing glue"}};
+      .overflow = {.what = "NS RRsets with missing glue"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

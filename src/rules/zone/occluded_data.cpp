@@ -174,6 +174,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/occluded-data",
       .severity = Severity::warning,
@@ -182,7 +183,9 @@ private:
       .reference = "RFC 1034 §4.2.1, RFC 4035 §2.2",
       .impact = {Rcode::nxdomain, Ede::none},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "names with occluded data below delegations"}};
+      .overflow = {.what = "names with occluded data below delegations"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

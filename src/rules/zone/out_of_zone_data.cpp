@@ -41,6 +41,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/out-of-zone-data",
       .severity = Severity::error,  // NSD refuses the zone (BIND and Knot skip the records)
@@ -49,7 +50,9 @@ private:
       .reference = "RFC 1035 §5.2",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "names outside the zone"}};
+      .overflow = {.what = "names outside the zone"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

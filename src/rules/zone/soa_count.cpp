@@ -95,6 +95,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/soa-count",
       .severity = Severity::error,
@@ -103,7 +104,9 @@ private:
       .reference = "RFC 1035 §5.2, RFC 2181 §6.1",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "SOA records below the apex"}};
+      .overflow = {.what = "SOA records below the apex"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -108,6 +108,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/target-cname",
       .severity = Severity::warning,
@@ -116,7 +117,9 @@ private:
       .reference = "RFC 2181 §10.3, RFC 2782",
       .impact = {Rcode::noerror, Ede::none},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "RRsets whose targets are aliases"}};
+      .overflow = {.what = "RRsets whose targets are aliases"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -77,6 +77,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/target-no-address",
       .severity = Severity::warning,
@@ -85,7 +86,9 @@ private:
       .reference = "RFC 5321 §5.1, RFC 2782",
       .impact = {Rcode::nxdomain, Ede::none},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "MX or SRV RRsets whose targets have no address"}};
+      .overflow = {.what = "MX or SRV RRsets whose targets have no address"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

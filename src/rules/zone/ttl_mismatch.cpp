@@ -70,6 +70,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/ttl-mismatch",
       .severity = Severity::warning,
@@ -78,7 +79,9 @@ private:
       .reference = "RFC 2181 §5.2",
       .impact = {Rcode::noerror, Ede::none},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "RRsets with differing TTLs"}};
+      .overflow = {.what = "RRsets with differing TTLs"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -38,6 +38,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
   static constexpr RuleInfo k_info{
       .id = "zone/wildcard-ns",
       .severity = Severity::error,
@@ -46,7 +47,9 @@ private:
       .reference = "RFC 4592 §4.2",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
       .inputs = Inputs::zone_file,
-      .overflow = {.what = "wildcard owners with NS records"}};
+      .overflow = {.what = "wildcard owners with NS records"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -42,6 +42,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
   static constexpr RuleInfo k_info{.id = "zone/zonemd-not-at-apex",
                                    .severity = Severity::notice,
                                    .stability = Stability::stable,
@@ -49,7 +50,9 @@ private:
                                    .reference = "RFC 8976 §2.1",
                                    .impact = {Rcode::noerror, Ede::none},
                                    .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "names with ZONEMD below the apex"}};
+                                   .overflow = {.what = "names with ZONEMD below the apex"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace
