@@ -605,6 +605,8 @@ std::string render_html(const AuditResult& result) {
   return out;
 }
 
-std::span<const report::Requirement> report::compliance_requirements() noexcept { return k_requirements; }
+std::span<const report::Requirement> report::compliance_requirements() noexcept {
+  return k_requirements;
+}
 
 } // namespace zw
