@@ -73,8 +73,9 @@ public:
   virtual ~FindingSink() = default;
   // True when the next finding will be reported one by one. When false, the finding the rule was
   // about to build is counted as held back (at the rule's default severity and impact), and the
-  // rule should skip building it: `if (!sink.room()) continue;`. Asking is optional: a finding
-  // added past the cap is counted all the same, it only cost its message.
+  // rule skips it: `if (!sink.room()) continue;` (adding it as well would count it twice).
+  // Asking is optional: a finding added past the cap is counted all the same, it only cost its
+  // message.
   virtual bool room() { return true; }
   // The same for a finding the rule grades itself as `severity` with `impact`.
   virtual bool room(Severity severity, ResolverImpact impact) {
@@ -84,8 +85,8 @@ public:
   }
   // Adds a rule's own summary of findings it grouped instead of reporting them one by one,
   // graded by the rule (a group of RRsets sharing one root cause, listed with file:line: more
-  // telling than a count). It is not counted against the cap; the rule decides when to group
-  // by asking `room()` or by counting to k_max_findings_per_rule.
+  // telling than a count). It is not counted against the cap. Such a rule counts to
+  // k_max_findings_per_rule itself: `room()` would count the grouped findings a second time.
   virtual void add_summary(Finding finding) { add_graded(std::move(finding)); }
   // Names the held-back findings of this run when they differ from RuleInfo::overflow (a rule
   // whose findings differ by input: NSEC chain faults in a file, NSEC chain gaps on the wire).
