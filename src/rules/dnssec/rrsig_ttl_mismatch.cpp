@@ -145,7 +145,11 @@ public:
                            "signatures expired, or without them; validating resolvers cap the TTL at the expiration "
                            "(RFC 4035 §5.3.3)");
       g.rrsets.add_evidence(f);
-      sink.add(std::move(f));
+      // One finding per signing key that groups RRsets: like the overflow group above, it is not
+      // counted against the engine's cap, so 50 single mismatches never hide it.
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 
