@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/collecting_sink.hpp"
 #include "audit/engine_internal.hpp"
 #include "audit/file_lines.hpp"
 #include "crypto/dual_verifier.hpp"
@@ -30,24 +31,6 @@
 namespace zw {
 
 namespace detail {
-
-class CollectingSink final : public FindingSink {
-public:
-  CollectingSink(const RuleInfo& info, std::vector<Finding>& out) : m_info(&info), m_out(&out) {}
-  void add(Finding finding) override {
-    finding.severity = m_info->severity;
-    finding.resolver = m_info->impact;
-    add_graded(std::move(finding));
-  }
-  void add_graded(Finding finding) override {
-    finding.rule = std::string(m_info->id);
-    m_out->push_back(std::move(finding));
-  }
-
-private:
-  const RuleInfo* m_info;
-  std::vector<Finding>* m_out;
-};
 
 std::string transport_state(const Exchange* e) {
   if (e == nullptr) {
@@ -101,9 +84,10 @@ namespace {
 // One rule on `ctx`, its findings appended to `out`; a rule that throws is internal/rule-failed.
 void run_rule(const Rule& rule, const RuleContext& ctx, std::vector<Finding>& out) {
   const RuleInfo& info = rule.info();
-  CollectingSink sink(info, out);
+  audit::CollectingSink sink(info, std::string(ctx.zone_name()), out);
   try {
     rule.check(ctx, sink);
+    sink.finish();
   } catch (const std::exception& e) {
     out.push_back(Finding{"internal/rule-failed", Severity::error, Location{ctx.zone_name(), "", ctx.zone_name(), ""},
                           fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "report/html_compliance.hpp"
 #include "report/html_markdown.hpp"
 #include "report/html_rule_docs.hpp"
 #include "report/html_svg.hpp"
@@ -217,29 +218,19 @@ void summary(std::string& out, const AuditResult& r) {
 
 // ---- compliance ---------------------------------------------------------------------------
 
-struct PolicyItem {
-  std::string_view name;
-  std::string_view reference;
-  std::vector<std::string_view> rules; // exact ids or "prefix*"
-};
+constexpr std::string_view k_order_core[] = {"dnssec/rrsig-", "dnssec/ds-", "dnssec/dnskey-"};
+constexpr std::string_view k_order_algorithms[] = {"dnssec/algorithm-deprecated", "dnssec/algorithm-coverage"};
+constexpr std::string_view k_order_servers[] = {"delegation/lame-", "delegation/ns-", "consistency/"};
 
-const std::vector<PolicyItem>& policy_items() {
-  static const std::vector<PolicyItem> items{
-      {"Core DNSSEC validation: signatures valid, DS matches a key that signs the DNSKEY RRset",
-       "RFC 9364",
-       {"dnssec/rrsig-*", "dnssec/ds-*", "dnssec/dnskey-not-signed-by-ds-key"}},
-      {"Algorithm recommendations", "RFC 8624 / IANA", {"dnssec/algorithm-deprecated", "dnssec/algorithm-coverage"}},
-      {"NSEC3 parameters (no extra iterations, no salt)", "RFC 9276", {"dnssec/nsec3-parameters"}},
-      {"Signature timing: re-signed before expiry",
-       "RFC 6781",
-       {"dnssec/rrsig-expiring-soon", "dnssec/rrsig-validity-below-soa-expire"}},
-      {"DNS over TCP", "RFC 7766", {"protocol/tcp-unsupported"}},
-      {"Name server diversity and consistency",
-       "RFC 2182",
-       {"delegation/lame-*", "delegation/ns-mismatch", "consistency/soa-serial"}},
-  };
-  return items;
-}
+constexpr report::Requirement k_requirements[] = {
+    {"rfc9364", "Core DNSSEC validation: signatures valid, DS matches a key that signs the DNSKEY RRset", "RFC 9364",
+     k_order_core},
+    {"rfc8624", "Algorithm recommendations", "RFC 8624 / IANA", k_order_algorithms},
+    {"rfc9276", "NSEC3 parameters (no extra iterations, no salt)", "RFC 9276", {}},
+    {"rfc6781", "Signature timing: re-signed before expiry", "RFC 6781", {}},
+    {"rfc7766", "DNS over TCP", "RFC 7766", {}},
+    {"rfc2182", "Name server diversity and consistency", "RFC 2182", k_order_servers},
+};
 
 enum class RuleState { ran, not_run, not_registered };
 
@@ -249,22 +240,30 @@ struct ItemRule {
   std::size_t failing = 0; // unsuppressed findings at warning or above
 };
 
+// The ids of the registered rules whose RuleInfo::compliance names `item`, in `item.order`.
+std::vector<std::string_view> rules_serving(const report::Requirement& item) {
+  std::vector<std::pair<std::size_t, std::string_view>> ranked;
+  for (const std::unique_ptr<Rule>& rule : all_rules()) {
+    const RuleInfo& info = rule->info();
+    if (std::find(info.compliance.begin(), info.compliance.end(), item.id) == info.compliance.end()) {
+      continue;
+    }
+    std::size_t rank = 0;
+    while (rank < item.order.size() && !info.id.starts_with(item.order[rank])) {
+      ++rank;
+    }
+    ranked.emplace_back(rank, info.id);
+  }
+  std::sort(ranked.begin(), ranked.end());
+  std::vector<std::string_view> ids;
+  for (const auto& [rank, id] : ranked) {
+    ids.push_back(id);
+  }
+  return ids;
+}
+
 void compliance(std::string& out, const AuditResult& r) {
   const std::set<std::string> ran(r.rules_run.begin(), r.rules_run.end());
-  std::set<std::string> known(ran);
-  for (const std::unique_ptr<Rule>& rule : all_rules()) {
-    known.emplace(rule->info().id);
-  }
-  // A wildcard does not pull in an id that another item names exactly (rrsig-expiring-soon is
-  // timing, RFC 6781, not a failure of core validation).
-  std::set<std::string> named;
-  for (const PolicyItem& item : policy_items()) {
-    for (const std::string_view p : item.rules) {
-      if (!p.ends_with("*")) {
-        named.emplace(p);
-      }
-    }
-  }
   std::map<std::string, std::size_t> failing;
   std::map<std::string, std::set<std::size_t>> failing_zones;
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
@@ -283,27 +282,13 @@ void compliance(std::string& out, const AuditResult& r) {
   out += "<table><thead><tr><th scope=\"col\">Requirement</th><th scope=\"col\">Reference</th>"
          "<th scope=\"col\">Result</th><th scope=\"col\">Rules</th><th scope=\"col\">Failing zones</th>"
          "</tr></thead><tbody>\n";
-  for (const PolicyItem& item : policy_items()) {
+  for (const report::Requirement& item : report::compliance_requirements()) {
     std::vector<ItemRule> rules;
-    for (const std::string_view p : item.rules) {
-      if (p.ends_with("*")) {
-        const std::string_view prefix = p.substr(0, p.size() - 1);
-        bool any = false;
-        for (const std::string& id : known) {
-          if (id.starts_with(prefix) && !named.contains(id)) {
-            rules.push_back({id, ran.contains(id) ? RuleState::ran : RuleState::not_run});
-            any = true;
-          }
-        }
-        if (!any) {
-          rules.push_back({std::string(p), RuleState::not_registered});
-        }
-      } else {
-        const std::string id(p);
-        rules.push_back({id, ran.contains(id)           ? RuleState::ran
-                             : find_rule(id) != nullptr ? RuleState::not_run
-                                                        : RuleState::not_registered});
-      }
+    for (const std::string_view id : rules_serving(item)) {
+      rules.push_back({std::string(id), ran.contains(std::string(id)) ? RuleState::ran : RuleState::not_run});
+    }
+    if (rules.empty()) {
+      rules.push_back({std::string(item.id), RuleState::not_registered});
     }
     std::size_t ran_n = 0;
     std::size_t fail_n = 0;
@@ -618,6 +603,10 @@ std::string render_html(const AuditResult& result) {
                      html_escape(result.tool), html_escape(result.version), html_escape(result.policy));
   out += "</main>\n</body>\n</html>\n";
   return out;
+}
+
+std::span<const report::Requirement> report::compliance_requirements() noexcept {
+  return k_requirements;
 }
 
 } // namespace zw

@@ -26,7 +26,7 @@ namespace zw::rules::zone_signing {
 
 // At most this many findings per rule and zone name one RRset each; the rest become one summary
 // finding with their count (never silently dropped).
-inline constexpr std::size_t k_finding_cap = 50;
+inline constexpr std::size_t k_finding_cap = k_max_findings_per_rule;
 
 // True when an RRset of `type` at a name of `role` must carry an RRSIG in a signed zone:
 // RFC 4035 §2.2 (every authoritative RRset but RRSIG; at a delegation point only DS and

@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "report/html_compliance.hpp"
 #include "zonewarden/rule.hpp"
 
 namespace fs = std::filesystem;
@@ -56,6 +57,38 @@ TEST_CASE("rules::registry") {
     CHECK(zw::find_rule(id) == rule.get());
   }
   CHECK(zw::find_rule("no/such-rule") == nullptr);
+}
+
+TEST_CASE("rules::RuleInfo metadata: a since version, tags, and compliance ids the report knows") {
+  const std::regex version_form("^[0-9]+\\.[0-9]+\\.[0-9]+$");
+  const std::regex tag_form("^[a-z0-9]+(-[a-z0-9]+)*$");
+  std::set<std::string_view> requirements;
+  for (const zw::report::Requirement& r : zw::report::compliance_requirements()) {
+    CHECK(requirements.insert(r.id).second);
+  }
+  std::set<std::string_view> served;
+  for (const auto& rule : zw::all_rules()) {
+    const zw::RuleInfo& info = rule->info();
+    CAPTURE(info.id);
+    CHECK(std::regex_match(std::string(info.since), version_form));
+    CHECK_FALSE(info.tags.empty());
+    std::set<std::string_view> tags;
+    for (const std::string_view tag : info.tags) {
+      CAPTURE(tag);
+      CHECK(std::regex_match(std::string(tag), tag_form));
+      CHECK(tags.insert(tag).second);
+    }
+    // The area is always one of the tags.
+    CHECK(tags.contains(info.id.substr(0, info.id.find('/'))));
+    for (const std::string_view id : info.compliance) {
+      CAPTURE(id);
+      CHECK(requirements.contains(id));
+      served.insert(id);
+    }
+    CHECK_FALSE(info.overflow.what.empty());
+  }
+  // Every requirement of the HTML report's compliance section is served by some rule.
+  CHECK(served == requirements);
 }
 
 TEST_CASE("rules::rules.def is sorted, unique and matches the ids") {

@@ -332,6 +332,7 @@ private:
     sink.add(std::move(f));
   }
 
+  static constexpr std::string_view k_tags[] = {"consistency", "dnssec", "keys"};
   static constexpr RuleInfo k_info{
       .id = "consistency/dnskey-set",
       .severity = Severity::warning,
@@ -339,7 +340,9 @@ private:
       .summary = "The zone's servers serve different DNSKEY, CDS or CDNSKEY RRsets, or a CDS that matches no DNSKEY",
       .reference = "RFC 4035 §5.3.1, RFC 7344 §4.1",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -166,6 +166,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"consistency", "dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "consistency/nsec3param",
       .severity = Severity::warning,
@@ -173,7 +174,9 @@ private:
       .summary = "The servers announce different NSEC3 parameters or deny names with different chains",
       .reference = "RFC 5155 §4, §7.3",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

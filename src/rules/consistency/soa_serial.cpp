@@ -65,6 +65,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"consistency"};
+  static constexpr std::string_view k_compliance[] = {"rfc2182"};
   static constexpr RuleInfo k_info{
       .id = "consistency/soa-serial",
       .severity = Severity::warning,
@@ -72,7 +74,10 @@ private:
       .summary = "The zone's name servers serve different SOA serials",
       .reference = "RFC 1996 §4, RFC 1982",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -69,7 +69,6 @@ public:
     if (file == nullptr) {
       return;
     }
-    zone_support::CappedSink capped(ctx, sink, k_info);
     for (const RrsetDifference& r : compare_zone_file(*file, ctx.live())) {
       std::vector<std::string> servers;
       std::vector<std::string> parts;
@@ -107,12 +106,12 @@ public:
       f.servers = servers;
       f.message = fmt::format("{} {} differs from the zone file {}: {}", r.owner, r.type, file->path,
                               fmt::join(parts, "; "));
-      capped.add(std::move(f));
+      sink.add(std::move(f));
     }
-    capped.finish("RRsets that differ from the zone file");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"consistency"};
   static constexpr RuleInfo k_info{
       .id = "consistency/zone-file",
       .severity = Severity::warning,
@@ -120,7 +119,10 @@ private:
       .summary = "A server serves data that differs from the zone file (missing, stale or extra RRsets)",
       .reference = "RFC 1034 §4.3.2, RFC 1996",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .overflow = {.what = "RRsets that differ from the zone file"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -72,6 +72,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"delegation"};
   static constexpr RuleInfo k_info{
       .id = "delegation/glue-mismatch",
       .severity = Severity::warning,
@@ -79,7 +80,9 @@ private:
       .summary = "Glue addresses at the parent differ from the name server's addresses in the zone",
       .reference = "RFC 1034 §4.2.1, RFC 9471",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

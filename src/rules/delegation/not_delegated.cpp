@@ -49,6 +49,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"delegation"};
   static constexpr RuleInfo k_info{
       .id = "delegation/not-delegated",
       .severity = Severity::error,
@@ -56,7 +57,9 @@ private:
       .summary = "The parent zone has no delegation for the zone",
       .reference = "RFC 1034 §4.2.2",
       .impact = {Rcode::nxdomain, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -65,6 +65,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"delegation"};
   static constexpr RuleInfo k_info{
       .id = "delegation/ns-address-not-public",
       .severity = Severity::warning,
@@ -72,7 +73,9 @@ private:
       .summary = "A name server address is private, reserved or otherwise not globally reachable",
       .reference = "RFC 6890, RFC 1918",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

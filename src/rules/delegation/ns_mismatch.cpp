@@ -47,6 +47,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"delegation"};
+  static constexpr std::string_view k_compliance[] = {"rfc2182"};
   static constexpr RuleInfo k_info{
       .id = "delegation/ns-mismatch",
       .severity = Severity::warning,
@@ -54,7 +56,10 @@ private:
       .summary = "The parent's NS set and the zone's apex NS set differ",
       .reference = "RFC 1034 §4.2.2, RFC 2181 §5.4.1",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

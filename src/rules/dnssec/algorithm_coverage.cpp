@@ -99,6 +99,8 @@ private:
     sink.add_graded(std::move(f));
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
+  static constexpr std::string_view k_compliance[] = {"rfc8624"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/algorithm-coverage",
       .severity = Severity::error,
@@ -106,7 +108,10 @@ private:
       .summary = "Signed RRsets lack an RRSIG by an algorithm of the apex DNSKEY RRset",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

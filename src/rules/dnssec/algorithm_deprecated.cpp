@@ -150,6 +150,8 @@ private:
     }
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
+  static constexpr std::string_view k_compliance[] = {"rfc8624"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/algorithm-deprecated",
       .severity = Severity::warning,
@@ -157,7 +159,10 @@ private:
       .summary = "Zone keys or DS digests use an algorithm the IANA registry (or the policy) says not to use",
       .reference = "RFC 9904 §3",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -75,6 +75,7 @@ public:
 private:
   static constexpr std::size_t k_listed = 8;
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/algorithm-unsupported-here",
       .severity = Severity::warning,
@@ -82,7 +83,9 @@ private:
       .summary = "Zone keys or signatures use an algorithm this build cannot verify; they were not checked",
       .reference = "RFC 4035 §5.2",
       .impact = {Rcode::noerror, Ede::unsupported_dnskey_algorithm},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -29,6 +29,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "chain"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/chain-above-bogus",
       .severity = Severity::error,
@@ -36,7 +37,9 @@ private:
       .summary = "The chain of trust breaks in a zone above the audited one (an ancestor's DNSKEY or DS)",
       .reference = "RFC 4035 §5",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

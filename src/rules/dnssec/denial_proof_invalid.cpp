@@ -35,6 +35,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/denial-proof-invalid",
       .severity = Severity::error,
@@ -42,7 +43,9 @@ private:
       .summary = "A denial of existence (NXDOMAIN, NODATA, wildcard) is not proven by its NSEC/NSEC3 records",
       .reference = "RFC 4035 §5.4, RFC 5155 §8",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the four denial-of-existence rules (nsec-chain-broken, nsec-bitmap-mismatch,
 // nsec3-chain-broken, nsec3-parameters): the zone's DenialAnalysis, names and types as text,
-// and the per-rule cap of 50 findings, which builds no message for a finding it holds back.
+// and DenialSink, which grades their findings (the engine's sink caps them).
 
 #include <algorithm>
 #include <cstddef>
@@ -24,9 +24,6 @@
 namespace zw::rules::denial_support {
 
 using Name = std::span<const std::uint8_t>;
-
-// At most this many individual findings per rule and zone; the rest become one summary finding.
-inline constexpr std::size_t k_max_findings = 50;
 
 // The denial analysis of a SIGNED zone file: the engine's, or one computed into `own` when the
 // engine gave none. nullptr when the rule has nothing to judge: a live audit, or an unsigned
@@ -81,39 +78,25 @@ inline std::string where(const dns::RrsetView& rrset, std::string_view what) {
   return fmt::format("{}: {}", rrset.location().to_string(), what);
 }
 
-// Passes at most k_max_findings findings to the sink; the caller asks `room()` before building
-// a finding, and `finish` adds ONE finding that counts the rest, so nothing is dropped silently.
+// Passes a denial rule's findings to the sink (which caps them: FindingSink::room), grading those
+// at the rule's default severity.
 //
 // The rule's default grade holds while validating resolvers validate the zone. A zone file
 // checked with a --ds file that makes its delegation insecure (no DS of a supported algorithm
 // and digest: RFC 4035 §5.2) is not validated by anyone: a denial fault that would make them
 // fail (error, SERVFAIL) is a warning (NOERROR) until a usable DS is published.
-class Capped {
+class DenialSink {
 public:
-  Capped(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) noexcept
+  DenialSink(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) noexcept
       : m_ctx(ctx), m_sink(sink), m_info(info) {}
 
-  // True while individual findings are still reported; otherwise counts one held back at the
-  // default severity.
-  bool room() {
-    if (m_reported < k_max_findings) {
-      return true;
-    }
-    note_held_back(default_severity(), default_impact());
-    return false;
-  }
-  // Same for a finding the rule grades itself as `severity` with `impact`.
-  bool room(Severity severity, ResolverImpact impact) {
-    if (m_reported < k_max_findings) {
-      return true;
-    }
-    note_held_back(severity, impact);
-    return false;
-  }
+  // FindingSink::room at the default grade (see the class comment).
+  bool room() { return m_sink.room(default_severity(), default_impact()); }
+  // FindingSink::room for a finding the rule grades itself.
+  bool room(Severity severity, ResolverImpact impact) { return m_sink.room(severity, impact); }
 
   // Reports `finding` at the rule's default severity and impact (see the class comment).
   void add(Finding finding) {
-    ++m_reported;
     if (!insecure_file()) {
       m_sink.add(std::move(finding));
       return;
@@ -125,24 +108,7 @@ public:
     m_sink.add_graded(std::move(finding));
   }
   // Reports a finding the rule graded itself.
-  void add_graded(Finding finding) {
-    ++m_reported;
-    m_sink.add_graded(std::move(finding));
-  }
-
-  // Adds the summary finding when findings were held back, at the zone apex with `type`;
-  // `what` names them in the plural ("NSEC chain faults").
-  void finish(std::string_view type, std::string_view what) {
-    if (m_more == 0) {
-      return;
-    }
-    Finding f;
-    f.location = at(m_ctx, "", m_ctx.zone_name(), std::string(type));
-    f.message = fmt::format("and {} more {} (only the first {} are reported one by one)", m_more, what, k_max_findings);
-    f.severity = m_worst;
-    f.resolver = m_worst_impact;
-    m_sink.add_graded(std::move(f));
-  }
+  void add_graded(Finding finding) { m_sink.add_graded(std::move(finding)); }
 
 private:
   bool insecure_file() const noexcept {
@@ -153,21 +119,9 @@ private:
     return insecure_file() ? ResolverImpact{Rcode::noerror, Ede::none} : m_info.impact;
   }
 
-  void note_held_back(Severity severity, ResolverImpact impact) {
-    if (m_more == 0 || severity > m_worst) {
-      m_worst = severity;
-      m_worst_impact = impact;
-    }
-    ++m_more;
-  }
-
   const RuleContext& m_ctx;
   FindingSink& m_sink;
   const RuleInfo& m_info;
-  std::size_t m_reported = 0;
-  std::size_t m_more = 0;
-  Severity m_worst = Severity::notice;
-  ResolverImpact m_worst_impact;
 };
 
 // Live audits: the chain gaps the servers' denials reveal (DenialCheck::gap_next), one finding
@@ -195,11 +149,11 @@ inline void report_live_gaps(const RuleContext& ctx, FindingSink& sink, const Ru
     }
     g.questions.push_back(fmt::format("{} {} ({})", c.qname, c.qtype, c.kind));
   }
-  Capped capped(ctx, sink, info);
+  sink.overflow({.what = type == "NSEC" ? "NSEC chain gaps" : "NSEC3 chain gaps", .type = type});
   for (const auto& [next, g] : gaps) {
     const Severity severity = d.zone_validated ? Severity::error : Severity::warning;
     const ResolverImpact impact = d.zone_validated ? info.impact : ResolverImpact{Rcode::noerror, Ede::none};
-    if (!capped.room(severity, impact)) {
+    if (!sink.room(severity, impact)) {
       continue;
     }
     Finding f;
@@ -216,9 +170,8 @@ inline void report_live_gaps(const RuleContext& ctx, FindingSink& sink, const Ru
                                "once a DS is published");
     f.severity = severity;
     f.resolver = impact;
-    capped.add_graded(std::move(f));
+    sink.add_graded(std::move(f));
   }
-  capped.finish(type, fmt::format("{} chain gaps", type));
 }
 
 } // namespace zw::rules::denial_support

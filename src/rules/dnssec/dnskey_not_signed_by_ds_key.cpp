@@ -65,6 +65,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "keys", "chain"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/dnskey-not-signed-by-ds-key",
       .severity = Severity::error,
@@ -72,7 +74,10 @@ private:
       .summary = "The DNSKEY RRset is not signed by a key that a DS record at the parent names",
       .reference = "RFC 4035 §5.2",
       .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -126,6 +126,8 @@ private:
     sink.add(std::move(f));
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/ds-algorithm-missing",
       .severity = Severity::warning,
@@ -133,7 +135,10 @@ private:
       .summary = "An algorithm that signs the zone has no usable DS record in the --ds set",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -23,6 +23,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/ds-but-unsigned",
       .severity = Severity::error,
@@ -30,7 +32,10 @@ private:
       .summary = "The parent has a DS record but the zone is not signed",
       .reference = "RFC 4035 §5.2",
       .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -45,6 +45,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/ds-no-matching-dnskey",
       .severity = Severity::error,
@@ -52,7 +54,10 @@ private:
       .summary = "No DS record at the parent matches a DNSKEY of the zone",
       .reference = "RFC 4035 §5.2, RFC 4034 §5.1.4",
       .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -41,6 +41,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/ds-stale",
       .severity = Severity::warning,
@@ -48,7 +50,10 @@ private:
       .summary = "A DS record at the parent matches no DNSKEY while another DS record does",
       .reference = "RFC 4035 §5.2, RFC 6840 §5.11",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -73,6 +73,7 @@ private:
     return reg::key_tag(rdata);
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/key-revoked",
       .severity = Severity::warning,
@@ -80,7 +81,9 @@ private:
       .summary = "A DNSKEY at the apex has the REVOKE flag set",
       .reference = "RFC 5011 §3",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -47,6 +47,7 @@ private:
     return algorithm == 5 || algorithm == 7 || algorithm == 8 || algorithm == 10;
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/key-size-weak",
       .severity = Severity::warning,
@@ -54,7 +55,9 @@ private:
       .summary = "An RSA zone key is shorter than the policy minimum (2048 bits by default)",
       .reference = "RFC 6781 §3.4.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -108,16 +108,14 @@ inline Finding finding(const RuleInfo& info, Location location) {
   return f;
 }
 
-// At most this many findings per rule and zone; the rest become one summary finding.
-inline constexpr std::size_t k_max_findings = 50;
-
 // Adds `findings` (each with its severity and resolver impact set) to `sink`, at most
-// k_max_findings of them, then ONE finding at the apex DNSKEY RRset saying how many more
-// `noun` there are, graded like the worst of them and listing their messages (a crafted DNSKEY
-// RRset can hold hundreds of keys; none is dropped silently).
+// k_max_findings_per_rule of them (the engine's cap), then ONE summary at the apex DNSKEY RRset
+// (FindingSink::add_summary) saying how many more `noun` there are, graded like the worst of them
+// and listing their messages: the findings all sit at the DNSKEY RRset, so only the messages tell
+// them apart (a crafted DNSKEY RRset can hold hundreds of keys; none is dropped silently).
 inline void report_capped(const RuleContext& ctx, FindingSink& sink, std::vector<Finding> findings,
                           std::string_view noun) {
-  const std::size_t shown = std::min(findings.size(), k_max_findings);
+  const std::size_t shown = std::min(findings.size(), k_max_findings_per_rule);
   for (std::size_t i = 0; i < shown; ++i) {
     sink.add_graded(std::move(findings[i]));
   }
@@ -137,7 +135,7 @@ inline void report_capped(const RuleContext& ctx, FindingSink& sink, std::vector
   }
   rest.message = fmt::format("and {} more {} (only the first {} are reported one by one)", findings.size() - shown,
                              noun, shown);
-  sink.add_graded(std::move(rest));
+  sink.add_summary(std::move(rest));
 }
 
 } // namespace zw::rules::key_support

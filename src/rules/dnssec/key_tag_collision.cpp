@@ -53,6 +53,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/key-tag-collision",
       .severity = Severity::warning,
@@ -60,7 +61,9 @@ private:
       .summary = "Two different DNSKEYs at the apex have the same key tag and algorithm",
       .reference = "RFC 4034 App. B",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

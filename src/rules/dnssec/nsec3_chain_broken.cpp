@@ -65,9 +65,9 @@ public:
       return;
     }
     const std::string chain = d->chain ? to_text(*d->chain) : std::string();
-    Capped capped(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, k_info);
     for (const Nsec3Fault& f : d->nsec3) {
-      if (!capped.room()) {
+      if (!graded.room()) {
         continue;
       }
       Finding out;
@@ -130,12 +130,12 @@ public:
       if (!record.empty()) {
         out.evidence.insert(out.evidence.begin(), record);
       }
-      capped.add(std::move(out));
+      graded.add(std::move(out));
     }
-    capped.finish("NSEC3", "NSEC3 chain faults");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec3-chain-broken",
       .severity = Severity::error,
@@ -143,7 +143,10 @@ private:
       .summary = "the NSEC3 chain misses hashed names, has stray records or a broken ring",
       .reference = "RFC 5155 §7.1",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .overflow = {.what = "NSEC3 chain faults", .type = "NSEC3"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

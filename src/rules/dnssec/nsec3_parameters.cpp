@@ -68,7 +68,7 @@ public:
     if (d == nullptr) {
       return;
     }
-    Capped capped(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, k_info);
     const std::string apex = ctx.zone_name();
     const std::string chain = d->chain ? to_text(*d->chain) : std::string();
     for (const Nsec3ParamFault& f : d->params) {
@@ -141,16 +141,15 @@ public:
           out.evidence.push_back(record);
         }
       }
-      if (capped.room(out.severity, out.resolver)) {
-        capped.add_graded(std::move(out));
+      if (graded.room(out.severity, out.resolver)) {
+        graded.add_graded(std::move(out));
       }
     }
     // Also a chain hashed too often to verify (above dnssec::k_max_hashed_iterations): its cost
     // is this rule's finding, the unverified chain the engine's internal/audit-incomplete.
     if (d->chain && (d->nsec3_checked || d->nsec3_not_hashed != 0)) {
-      judge_hash_cost(ctx, *d, capped);
+      judge_hash_cost(ctx, *d, graded);
     }
-    capped.finish("NSEC3PARAM", "NSEC3 parameter faults");
   }
 
 private:
@@ -161,7 +160,7 @@ private:
 
   // RFC 9276 §3.1: NSEC3 SHOULD use 0 additional iterations and an empty salt; §3.2: validators
   // may stop validating above a limit (150 today). One finding: the signer's settings.
-  static void judge_hash_cost(const RuleContext& ctx, const DenialAnalysis& d, Capped& capped) {
+  static void judge_hash_cost(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded) {
     const Nsec3Params& p = *d.chain;
     const unsigned max = ctx.options().max_nsec3_iterations;
     const bool too_many = p.iterations > max;
@@ -178,8 +177,8 @@ private:
     if (!record.empty()) {
       out.evidence.push_back(where(record, d.nsec3param.empty() ? "the first NSEC3 record" : "the NSEC3PARAM record"));
     }
-    if (capped.room(out.severity, out.resolver)) {
-      capped.add_graded(std::move(out));
+    if (graded.room(out.severity, out.resolver)) {
+      graded.add_graded(std::move(out));
     }
   }
 
@@ -305,6 +304,8 @@ private:
     }
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
+  static constexpr std::string_view k_compliance[] = {"rfc9276"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec3-parameters",
       .severity = Severity::warning,
@@ -312,7 +313,11 @@ private:
       .summary = "NSEC3PARAM missing or unlike the chain; NSEC3 iterations or salt against RFC 9276",
       .reference = "RFC 9276 §3.1",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .overflow = {.what = "NSEC3 parameter faults", .type = "NSEC3PARAM"},
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -45,9 +45,9 @@ public:
     if (d == nullptr) {
       return;
     }
-    Capped capped(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, k_info);
     for (const BitmapFault& f : d->bitmaps) {
-      if (!capped.room()) {
+      if (!graded.room()) {
         continue;
       }
       Finding out;
@@ -65,12 +65,12 @@ public:
                                            "validators find the type listed and reject the answer as bogus",
                                            join_types(f.listed_absent), text(f.name)));
       }
-      capped.add(std::move(out));
+      graded.add(std::move(out));
     }
-    capped.finish("NSEC", "NSEC/NSEC3 type bitmap faults");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec-bitmap-mismatch",
       .severity = Severity::error,
@@ -78,7 +78,10 @@ private:
       .summary = "an NSEC or NSEC3 type bitmap does not match the types at its name",
       .reference = "RFC 4034 §4.1.2",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "NSEC/NSEC3 type bitmap faults", .type = "NSEC"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

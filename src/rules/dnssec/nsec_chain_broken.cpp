@@ -58,9 +58,9 @@ public:
     if (d == nullptr) {
       return;
     }
-    Capped capped(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, k_info);
     for (const NsecFault& f : d->nsec) {
-      if (!capped.room()) {
+      if (!graded.room()) {
         continue;
       }
       Finding out;
@@ -103,12 +103,12 @@ public:
       if (!record.empty()) {
         out.evidence.insert(out.evidence.begin(), record);
       }
-      capped.add(std::move(out));
+      graded.add(std::move(out));
     }
-    capped.finish("NSEC", "NSEC chain faults");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec-chain-broken",
       .severity = Severity::error,
@@ -116,7 +116,10 @@ private:
       .summary = "the NSEC chain misses names, skips names or does not close",
       .reference = "RFC 4035 §2.3",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .overflow = {.what = "NSEC chain faults", .type = "NSEC"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -110,6 +110,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/nsec-ttl",
       .severity = Severity::warning,
@@ -117,7 +118,9 @@ private:
       .summary = "NSEC or NSEC3 TTLs are not the lesser of the SOA TTL and the SOA MINIMUM",
       .reference = "RFC 9077 §3",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

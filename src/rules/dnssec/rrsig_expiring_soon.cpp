@@ -59,6 +59,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
+  static constexpr std::string_view k_compliance[] = {"rfc6781"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-expiring-soon",
       .severity = Severity::warning,
@@ -66,7 +68,10 @@ private:
       .summary = "The signatures over an RRset expire within the warning window",
       .reference = "RFC 6781 §4.4.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

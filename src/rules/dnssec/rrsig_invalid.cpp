@@ -38,6 +38,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-invalid",
       .severity = Severity::error,
@@ -45,7 +47,10 @@ private:
       .summary = "RRSIG does not verify with the key it names",
       .reference = "RFC 4035 §5.3.3",
       .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

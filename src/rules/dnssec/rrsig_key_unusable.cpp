@@ -41,6 +41,8 @@ private:
     }
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "keys"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-key-unusable",
       .severity = Severity::error,
@@ -48,7 +50,10 @@ private:
       .summary = "RRSIG names a DNSKEY of the zone that may not validate data (no Zone Key flag, revoked, bad key)",
       .reference = "RFC 4034 §2.1.1, RFC 5011 §2.1",
       .impact = {Rcode::servfail, Ede::no_zone_key_bit_set},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -72,7 +72,9 @@ public:
       f.message =
           fmt::format("and {} more RRsets that must be signed have no RRSIG: {}", rest.size(), rest.list_text());
       rest.add_evidence(f);
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 
@@ -110,10 +112,14 @@ private:
       Finding f;
       f.location = Location{d.zone, "", d.zone, "SOA"};
       f.message = fmt::format("and {} more RRsets are served without an RRSIG", reported - zs::k_finding_cap);
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-missing",
       .severity = Severity::error,
@@ -121,7 +127,10 @@ private:
       .summary = "An RRset that must be signed has no RRSIG",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -37,6 +37,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-not-yet-valid",
       .severity = Severity::error,
@@ -44,7 +46,10 @@ private:
       .summary = "RRSIG inception time is in the future",
       .reference = "RFC 4035 §5.3.1",
       .impact = {Rcode::servfail, Ede::signature_not_yet_valid},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

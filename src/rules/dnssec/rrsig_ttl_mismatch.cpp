@@ -130,7 +130,9 @@ public:
       f.message = fmt::format("and {} more RRsets whose TTL differs from the Original TTL of their RRSIG: {}",
                               rest.size(), rest.list_text());
       rest.add_evidence(f);
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
     for (const auto& [key, g] : outlived) {
       Finding f;
@@ -143,7 +145,11 @@ public:
                            "signatures expired, or without them; validating resolvers cap the TTL at the expiration "
                            "(RFC 4035 §5.3.3)");
       g.rrsets.add_evidence(f);
-      sink.add(std::move(f));
+      // One finding per signing key that groups RRsets: like the overflow group above, it is not
+      // counted against the engine's cap, so 50 single mismatches never hide it.
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 
@@ -214,7 +220,9 @@ private:
       f.location = at(ctx, "", ctx.zone_name(), "");
       f.message = fmt::format("and {} more RRsets served with a TTL above the Original TTL of their RRSIG: {}{}", more,
                               fmt::join(more_names, ", "), more > more_names.size() ? ", ..." : "");
-      sink.add(std::move(f));
+      f.severity = k_info.severity;
+      f.resolver = k_info.impact;
+      sink.add_summary(std::move(f));
     }
   }
 
@@ -239,6 +247,8 @@ private:
     return out;
   }
 
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
+  static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-ttl-mismatch",
       .severity = Severity::warning,
@@ -246,7 +256,10 @@ private:
       .summary = "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
       .reference = "RFC 4035 §2.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both};
+      .inputs = Inputs::both,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -132,6 +132,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
+  static constexpr std::string_view k_compliance[] = {"rfc6781"};
   static constexpr RuleInfo k_info{
       .id = "dnssec/rrsig-validity-below-soa-expire",
       .severity = Severity::warning,
@@ -139,7 +141,10 @@ private:
       .summary = "RRSIGs expire before the SOA EXPIRE interval would end",
       .reference = "RFC 4035 §5.3.1",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

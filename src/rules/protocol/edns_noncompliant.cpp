@@ -53,6 +53,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"protocol"};
   static constexpr RuleInfo k_info{
       .id = "protocol/edns-noncompliant",
       .severity = Severity::warning,
@@ -60,7 +61,9 @@ private:
       .summary = "A name server answers EDNS queries without an OPT record",
       .reference = "RFC 6891 §6.1.1, §7",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -15,6 +15,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"protocol"};
   static constexpr RuleInfo k_info{
       .id = "protocol/malformed-response",
       .severity = Severity::warning,
@@ -22,7 +23,9 @@ private:
       .summary = "A server's responses are malformed (several OPT records, a bad OPT): resolvers drop them",
       .reference = "RFC 6891 §6.1.1",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

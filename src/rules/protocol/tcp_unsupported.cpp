@@ -48,6 +48,8 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"protocol"};
+  static constexpr std::string_view k_compliance[] = {"rfc7766"};
   static constexpr RuleInfo k_info{
       .id = "protocol/tcp-unsupported",
       .severity = Severity::warning,
@@ -55,7 +57,10 @@ private:
       .summary = "A name server does not answer DNS over TCP",
       .reference = "RFC 7766 §5, RFC 1123 §6.1.3.2",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::live};
+      .inputs = Inputs::live,
+      .since = "0.1.0",
+      .tags = k_tags,
+      .compliance = k_compliance};
 };
 
 } // namespace

@@ -24,7 +24,6 @@ public:
     if (file == nullptr) {
       return;
     }
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       // Below a cut or a DNAME the data is occluded and reported as such; out of zone it is
       // ignored by servers (zone/occluded-data, zone/data-below-dname, zone/out-of-zone-data).
@@ -73,12 +72,12 @@ public:
         f.evidence.push_back(where(o));
       }
       f.evidence.push_back("BIND, Knot DNS and NSD refuse to load a zone with this fault");
-      out.add(std::move(f));
+      sink.add(std::move(f));
     });
-    out.finish("names with a CNAME and other data");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/cname-and-other-data",
       .severity = Severity::error,
@@ -86,7 +85,10 @@ private:
       .summary = "A CNAME shares its owner with other data, is not alone in its RRset, or sits at the apex",
       .reference = "RFC 1034 §3.6.2, RFC 2181 §10.1, RFC 4035 §2.5",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "names with a CNAME and other data"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -15,7 +15,6 @@ public:
     if (file == nullptr || file->layout->dnames().empty()) {
       return;
     }
-    CappedSink out(ctx, sink, k_info);
     // Canonical order lists a DNAME owner's whole subtree right after it, so the DNAME of a
     // name below one is the last DNAME seen at or above the cut (the layout only records
     // DNAMEs of the apex and of authoritative names).
@@ -65,12 +64,12 @@ public:
       }
       f.evidence.push_back("Knot DNS and NSD refuse to load a zone with data below a DNAME; BIND loads it and "
                            "answers with a CNAME synthesized from the DNAME instead");
-      out.add(std::move(f));
+      sink.add(std::move(f));
     });
-    out.finish("names with data below a DNAME");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/data-below-dname",
       .severity = Severity::error,
@@ -78,7 +77,10 @@ private:
       .summary = "Records below a DNAME owner are occluded and never served",
       .reference = "RFC 6672 §2.4",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "names with data below a DNAME"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -38,7 +38,6 @@ public:
       return last_authoritative;
     };
 
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::apex && role != dns::NameRole::delegation) {
         return;
@@ -118,12 +117,12 @@ public:
           f.resolver = {Rcode::noerror, Ede::none};
         }
       }
-      out.add_graded(std::move(f));
+      sink.add_graded(std::move(f));
     });
-    out.finish("NS RRsets with missing glue");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
   static constexpr RuleInfo k_info{
       .id = "zone/glue-missing",
       .severity = Severity::error,
@@ -131,7 +130,10 @@ private:
       .summary = "An in-bailiwick name server has no A or AAAA record in the zone",
       .reference = "RFC 1034 §4.2.1, RFC 9471 §2.1",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "NS RRsets with missing glue"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

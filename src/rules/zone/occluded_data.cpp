@@ -56,7 +56,6 @@ public:
       return std::binary_search(targets->begin(), targets->end(), host, name_less);
     };
 
-    CappedSink out(ctx, sink, k_info);
     dns::RrsetView cut_ns;  // the NS RRset of the delegation whose subtree we are in
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role == dns::NameRole::delegation) {
@@ -170,12 +169,12 @@ public:
         f.severity = Severity::warning;
         f.resolver = {Rcode::noerror, Ede::none};
       }
-      out.add_graded(std::move(f));
+      sink.add_graded(std::move(f));
     });
-    out.finish("names with occluded data below delegations");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/occluded-data",
       .severity = Severity::warning,
@@ -183,7 +182,10 @@ private:
       .summary = "Records at or below a delegation that are not glue are occluded and never served",
       .reference = "RFC 1034 §4.2.1, RFC 4035 §2.2",
       .impact = {Rcode::nxdomain, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "names with occluded data below delegations"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -18,7 +18,6 @@ public:
     const dns::ZoneStore& store = *file->store;
     const std::string apex_text = text(store.origin());
     const bool apex_empty = !store.find_name(store.origin());
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::out_of_zone) {
         return;
@@ -37,12 +36,12 @@ public:
       if (apex_empty) {
         f.evidence.push_back(fmt::format("the apex {} owns no records: is the origin right? (--origin)", apex_text));
       }
-      out.add(std::move(f));
+      sink.add(std::move(f));
     });
-    out.finish("names outside the zone");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/out-of-zone-data",
       .severity = Severity::error,  // NSD refuses the zone (BIND and Knot skip the records)
@@ -50,7 +49,10 @@ private:
       .summary = "Records whose owner is outside the zone: NSD refuses the zone, BIND and Knot ignore them",
       .reference = "RFC 1035 §5.2",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "names outside the zone"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

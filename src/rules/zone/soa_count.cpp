@@ -38,7 +38,6 @@ public:
     const dns::ZoneStore& store = *file->store;
     const Name apex = store.origin();
     const std::string apex_text = text(apex);
-    CappedSink out(ctx, sink, k_info);
 
     // The apex first, so that its finding is never the one the cap holds back.
     const std::optional<dns::NameView> top = store.find_name(apex);
@@ -57,7 +56,7 @@ public:
                                          apex_text));
       }
       f.evidence.push_back("BIND, Knot DNS and NSD refuse to load a zone without an SOA at its apex");
-      out.add(std::move(f));
+      sink.add(std::move(f));
     } else if (soa->size() > 1) {
       // Exact duplicates were merged on load (RFC 2181 §5), so these differ in RDATA.
       Finding f;
@@ -70,7 +69,7 @@ public:
       f.message = fmt::format("the apex {} holds {} different SOA records (serials {}); a zone has exactly one",
                               apex_text, soa->size(), serials);
       f.evidence.push_back("BIND and NSD refuse to load the zone (\"multiple RRs of singleton type\")");
-      out.add(std::move(f));
+      sink.add(std::move(f));
     }
 
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
@@ -91,12 +90,12 @@ public:
                                   : "");
       f.evidence.push_back(where(*below));
       f.evidence.push_back("BIND and NSD refuse to load the zone file (\"SOA record not at top of zone\")");
-      out.add(std::move(f));
+      sink.add(std::move(f));
     });
-    out.finish("SOA records below the apex");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/soa-count",
       .severity = Severity::error,
@@ -104,7 +103,10 @@ private:
       .summary = "The apex does not hold exactly one SOA record, or an SOA sits below the apex",
       .reference = "RFC 1035 §5.2, RFC 2181 §6.1",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "SOA records below the apex"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

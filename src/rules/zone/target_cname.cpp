@@ -33,7 +33,6 @@ public:
     const Name apex = store.origin();
     const bool has_dnames = !layout.dnames().empty();
 
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::apex && role != dns::NameRole::authoritative &&
           role != dns::NameRole::delegation) {
@@ -103,13 +102,13 @@ public:
           f.severity = k_info.severity;
           f.resolver = k_info.impact;
         }
-        out.add_graded(std::move(f));
+        sink.add_graded(std::move(f));
       }
     });
-    out.finish("RRsets whose targets are aliases");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/target-cname",
       .severity = Severity::warning,
@@ -117,7 +116,10 @@ private:
       .summary = "An MX exchange, NS name server or SRV target is an alias (CNAME or below a DNAME)",
       .reference = "RFC 2181 §10.3, RFC 2782",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "RRsets whose targets are aliases"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -20,7 +20,6 @@ public:
     const dns::ZoneLayout& layout = *file->layout;
     const Name apex = store.origin();
 
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::apex && role != dns::NameRole::authoritative) {
         return;
@@ -72,13 +71,13 @@ public:
         }
         f.severity = k_info.severity;
         f.resolver = all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
-        out.add_graded(std::move(f));
+        sink.add_graded(std::move(f));
       }
     });
-    out.finish("MX or SRV RRsets whose targets have no address");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/target-no-address",
       .severity = Severity::warning,
@@ -86,7 +85,10 @@ private:
       .summary = "An MX exchange or SRV target inside the zone has no A or AAAA record",
       .reference = "RFC 5321 §5.1, RFC 2782",
       .impact = {Rcode::nxdomain, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "MX or SRV RRsets whose targets have no address"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

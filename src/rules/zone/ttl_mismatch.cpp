@@ -20,7 +20,6 @@ public:
     if (file == nullptr) {
       return;
     }
-    CappedSink out(ctx, sink, k_info);
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       // Servers never serve data outside the zone or below a DNAME (other rules say so).
       if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_dname) {
@@ -65,13 +64,13 @@ public:
         f.evidence.push_back(fmt::format("resolvers treat every record as having the lowest TTL, {} (RFC 2181 §5.2); "
                                          "BIND's loader changes them to the first TTL it reads",
                                          by_ttl.begin()->first));
-        out.add(std::move(f));
+        sink.add(std::move(f));
       }
     });
-    out.finish("RRsets with differing TTLs");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/ttl-mismatch",
       .severity = Severity::warning,
@@ -79,7 +78,10 @@ private:
       .summary = "The records of one RRset have different TTLs",
       .reference = "RFC 2181 §5.2",
       .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "RRsets with differing TTLs"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

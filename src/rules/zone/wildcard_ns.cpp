@@ -15,7 +15,6 @@ public:
     if (file == nullptr || file->layout->delegations().empty()) {
       return;
     }
-    CappedSink out(ctx, sink, k_info);
     // Only delegations: an NS RRset below a cut is occluded (zone/occluded-data), and an apex
     // NS RRset at a wildcard would need a zone named "*.something", which no parent delegates.
     for (const dns::Bytes& cut : file->layout->delegations()) {
@@ -34,12 +33,12 @@ public:
       f.evidence.push_back(where(*ns));
       f.evidence.push_back("BIND refuses to load the zone (\"invalid NS owner name (wildcard)\"); Knot DNS and NSD "
                            "load it, with answers below the wildcard that depend on the server software");
-      out.add(std::move(f));
+      sink.add(std::move(f));
     }
-    out.finish("wildcard owners with NS records");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
   static constexpr RuleInfo k_info{
       .id = "zone/wildcard-ns",
       .severity = Severity::error,
@@ -47,7 +46,10 @@ private:
       .summary = "A wildcard owner holds an NS RRset",
       .reference = "RFC 4592 §4.2",
       .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file};
+      .inputs = Inputs::zone_file,
+      .overflow = {.what = "wildcard owners with NS records"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -1,7 +1,7 @@
 #pragma once
 // Shared by the zone structure rules (src/rules/zone/): walking the names of a zone file with
-// their roles, names inside RDATA, file:line evidence, and the per-rule finding cap. Everything
-// here is allocation-free except where it builds text for a finding.
+// their roles, names inside RDATA, file:line evidence. Everything here is allocation-free except
+// where it builds text for a finding. (The per-rule finding cap is the engine's: FindingSink.)
 
 #include <algorithm>
 #include <cstddef>
@@ -22,9 +22,6 @@
 namespace zw::rules::zone_support {
 
 using Name = std::span<const std::uint8_t>;
-
-// At most this many individual findings per rule and zone; the rest become one summary finding.
-inline constexpr std::size_t k_max_findings = 50;
 
 inline std::uint8_t lower(std::uint8_t c) noexcept {
   return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c - 'A' + 'a') : c;
@@ -137,67 +134,5 @@ inline const ZoneFileInput* zone_file(const RuleContext& ctx) noexcept {
   const ZoneFileInput* file = ctx.zone_file();
   return file != nullptr && file->store != nullptr && file->layout != nullptr ? file : nullptr;
 }
-
-// Passes at most k_max_findings findings on to the sink and counts the rest; `finish` then adds
-// ONE finding that says how many more there were, graded like the worst of them, so nothing is
-// dropped silently.
-class CappedSink {
-public:
-  CappedSink(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) noexcept
-      : m_ctx(ctx), m_sink(sink), m_info(info) {}
-
-  // A finding with the rule's default severity and impact.
-  void add(Finding finding) {
-    finding.severity = m_info.severity;
-    finding.resolver = m_info.impact;
-    add_graded(std::move(finding));
-  }
-
-  // A finding the rule graded itself.
-  void add_graded(Finding finding) {
-    if (m_reported < k_max_findings) {
-      ++m_reported;
-      m_sink.add_graded(std::move(finding));
-      return;
-    }
-    if (m_more == 0 || finding.severity > m_worst.severity) {
-      m_worst.severity = finding.severity;
-      m_worst.resolver = finding.resolver;
-    }
-    if (m_examples.size() < 5) {
-      m_examples.push_back(finding.location.owner + " " + finding.location.type);
-    }
-    ++m_more;
-  }
-
-  // Adds the summary finding, if any was held back. `what` names the findings in the plural
-  // ("names with occluded data").
-  void finish(std::string_view what) {
-    if (m_more == 0) {
-      return;
-    }
-    Finding f;
-    f.location = at(m_ctx, "", m_ctx.zone_name(), "");
-    f.message = fmt::format("and {} more {} (only the first {} are reported one by one)", m_more, what,
-                            k_max_findings);
-    std::string examples;
-    for (const std::string& e : m_examples) {
-      examples += (examples.empty() ? "" : "; ") + e;
-    }
-    f.evidence.push_back(fmt::format("the next ones: {}{}", examples, m_more > m_examples.size() ? "; ..." : ""));
-    f.severity = m_worst.severity;
-    f.resolver = m_worst.resolver;
-    m_sink.add_graded(std::move(f));
-  }
-
-private:
-  const RuleContext& m_ctx;
-  FindingSink& m_sink;
-  const RuleInfo& m_info;
-  std::size_t m_reported = 0;
-  std::size_t m_more = 0;
-  Finding m_worst;
-  std::vector<std::string> m_examples;
-};
 
 } // namespace zw::rules::zone_support

@@ -16,6 +16,8 @@ using namespace zonemd_support;
 class AppendEvidence final : public FindingSink {
 public:
   AppendEvidence(FindingSink& next, std::string line) : m_next(next), m_line(std::move(line)) {}
+  bool room() override { return m_next.room(); }
+  bool room(Severity severity, ResolverImpact impact) override { return m_next.room(severity, impact); }
   void add(Finding finding) override { m_next.add(with_line(std::move(finding))); }
   void add_graded(Finding finding) override { m_next.add_graded(with_line(std::move(finding))); }
 
@@ -74,13 +76,16 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
   static constexpr RuleInfo k_info{.id = "zone/zonemd-digest-mismatch",
                                    .severity = Severity::error,
                                    .stability = Stability::stable,
                                    .summary = "the apex ZONEMD digest does not match the zone's data",
                                    .reference = "RFC 8976 §4",
                                    .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file};
+                                   .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -34,13 +34,16 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
   static constexpr RuleInfo k_info{.id = "zone/zonemd-malformed",
                                    .severity = Severity::error,
                                    .stability = Stability::stable,
                                    .summary = "an apex ZONEMD digest has the wrong length",
                                    .reference = "RFC 8976 §2.2.4",
                                    .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file};
+                                   .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

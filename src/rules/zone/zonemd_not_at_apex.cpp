@@ -16,7 +16,6 @@ public:
     if (file == nullptr) {
       return;
     }
-    zone_support::CappedSink capped(ctx, sink, k_info);
     // One finding per owner: each is a record someone put at the wrong name. Only authoritative
     // names: at or below a cut or a DNAME it is occluded data (zone/occluded-data), outside the
     // zone zone/out-of-zone-data's.
@@ -38,19 +37,22 @@ public:
         f.evidence.push_back(fmt::format("{}: {} ZONEMD", set->location(k).to_string(), owner));
       }
       f.evidence.emplace_back("it is digested as ordinary data (RFC 8976 §2.1) and never used to verify the zone");
-      capped.add(std::move(f));
+      sink.add(std::move(f));
     });
-    capped.finish("names with ZONEMD below the apex");
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
   static constexpr RuleInfo k_info{.id = "zone/zonemd-not-at-apex",
                                    .severity = Severity::notice,
                                    .stability = Stability::stable,
                                    .summary = "a ZONEMD record below the zone apex has no meaning",
                                    .reference = "RFC 8976 §2.1",
                                    .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file};
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "names with ZONEMD below the apex"},
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -36,13 +36,16 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
   static constexpr RuleInfo k_info{.id = "zone/zonemd-serial-mismatch",
                                    .severity = Severity::error,
                                    .stability = Stability::stable,
                                    .summary = "the apex ZONEMD Serial is not the SOA serial",
                                    .reference = "RFC 8976 §4",
                                    .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file};
+                                   .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -55,6 +55,7 @@ public:
   }
 
 private:
+  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
   static constexpr RuleInfo k_info{.id = "zone/zonemd-unverifiable",
                                    .severity = Severity::notice,
                                    .stability = Stability::stable,
@@ -62,7 +63,9 @@ private:
                                        "no apex ZONEMD record has a scheme and hash algorithm that verifiers support",
                                    .reference = "RFC 8976 §4",
                                    .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file};
+                                   .inputs = Inputs::zone_file,
+      .since = "0.1.0",
+      .tags = k_tags};
 };
 
 } // namespace

@@ -1,0 +1,22 @@
+#pragma once
+// The requirements of the HTML report's compliance section. Which rules serve a requirement is
+// in each rule's RuleInfo::compliance (by `id`); this list only names and orders them.
+
+#include <span>
+#include <string_view>
+
+namespace zw::report {
+
+struct Requirement {
+  std::string_view id;        // named in RuleInfo::compliance: "rfc9364"
+  std::string_view name;      // "Algorithm recommendations"
+  std::string_view reference; // "RFC 8624 / IANA"
+  // How the requirement's rules are listed: by the first of these id prefixes they start with
+  // (in this order), then by id; rules matching none come last.
+  std::span<const std::string_view> order;
+};
+
+// Every requirement, in the order of the report's table.
+std::span<const Requirement> compliance_requirements() noexcept;
+
+} // namespace zw::report
