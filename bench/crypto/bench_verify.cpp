@@ -112,17 +112,18 @@ double thread_cpu_seconds() {
 struct Case {
   std::uint8_t alg = 0;
   const char* label = "";
-  EVP_PKEY* pkey = nullptr;   // private key; also the public key for the OpenSSL candidates
-  Bytes key_field;            // DNSKEY public key field
-  std::vector<Bytes> data;    // messages
-  std::vector<Bytes> sigs;    // DNSSEC wire signatures
-  std::vector<Bytes> der;     // ECDSA: the DER form OpenSSL wants
+  EVP_PKEY* pkey = nullptr; // private key; also the public key for the OpenSSL candidates
+  Bytes key_field;          // DNSKEY public key field
+  std::vector<Bytes> data;  // messages
+  std::vector<Bytes> sigs;  // DNSSEC wire signatures
+  std::vector<Bytes> der;   // ECDSA: the DER form OpenSSL wants
 };
 
 const char* md_name(std::uint8_t alg) {
   switch (alg) {
   case 5: return "SHA1";
-  case 8: case 13: return "SHA256";
+  case 8:
+  case 13: return "SHA256";
   case 10: return "SHA512";
   case 14: return "SHA384";
   default: return nullptr;
@@ -143,7 +144,9 @@ Case make_case(std::uint8_t alg, const char* label, std::size_t messages) {
   c.alg = alg;
   c.label = label;
   switch (alg) {
-  case 5: case 8: case 10: c.pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(alg == 5 ? 1024 : 2048)); break;
+  case 5:
+  case 8:
+  case 10: c.pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(alg == 5 ? 1024 : 2048)); break;
   case 13: c.pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
   case 14: c.pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
   case 15: c.pkey = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
@@ -219,7 +222,8 @@ const EVP_MD* fetched_md(std::uint8_t alg) {
   static EVP_MD* sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
   switch (alg) {
   case 5: return sha1;
-  case 8: case 13: return sha256;
+  case 8:
+  case 13: return sha256;
   case 14: return sha384;
   case 10: return sha512;
   default: return nullptr;
@@ -326,8 +330,9 @@ VerifyFn botan_prepared(const Case& c) {
   const char* emsa = nullptr;
   if (c.alg <= 10) {
     const std::size_t elen = c.key_field[0];
-    key = std::make_shared<Botan::RSA_PublicKey>(Botan::BigInt(c.key_field.data() + 1 + elen, c.key_field.size() - 1 - elen),
-                                                 Botan::BigInt(c.key_field.data() + 1, elen));
+    key = std::make_shared<Botan::RSA_PublicKey>(
+        Botan::BigInt(c.key_field.data() + 1 + elen, c.key_field.size() - 1 - elen),
+        Botan::BigInt(c.key_field.data() + 1, elen));
     emsa = c.alg == 5 ? "EMSA3(SHA-1)" : c.alg == 8 ? "EMSA3(SHA-256)" : "EMSA3(SHA-512)";
   } else if (c.alg <= 14) {
     static const Botan::EC_Group p256("secp256r1");
@@ -476,9 +481,9 @@ VerifyFn zw_dual(const Case& c) {
 }
 
 struct Cell {
-  double rate = 0;        // verifications per CPU second
-  double allocs = 0;      // heap allocations per verification
-  bool correct = false;   // all valid accepted, tampered rejected
+  double rate = 0;      // verifications per CPU second
+  double allocs = 0;    // heap allocations per verification
+  bool correct = false; // all valid accepted, tampered rejected
   bool applicable = false;
 };
 

@@ -42,8 +42,8 @@ int main(int argc, char** argv) {
   std::fprintf(stderr,
                "origin %s: %zu RRs, %zu RRsets, %zu names, %zu duplicates dropped; "
                "store %.1f MB (arena %.1f MB, index %.1f MB); load %.3f s\n",
-               zw::dns::name_to_text(zone->origin()).c_str(), zone->size(), zone->rrset_count(),
-               zone->name_count(), zone->duplicates_dropped(), static_cast<double>(mem.total()) / 1e6,
+               zw::dns::name_to_text(zone->origin()).c_str(), zone->size(), zone->rrset_count(), zone->name_count(),
+               zone->duplicates_dropped(), static_cast<double>(mem.total()) / 1e6,
                static_cast<double>(mem.arena_bytes) / 1e6, static_cast<double>(mem.index_bytes) / 1e6,
                std::chrono::duration<double>(stop - start).count());
   return 0;

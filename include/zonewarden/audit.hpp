@@ -22,9 +22,9 @@ struct ServerRow {
   std::string address;
   std::optional<std::uint32_t> soa_serial;
   bool authoritative = false;
-  std::string rcode;          // "NOERROR", "REFUSED", ... or "" without an answer
+  std::string rcode; // "NOERROR", "REFUSED", ... or "" without an answer
   std::optional<double> rtt_ms;
-  std::string udp;            // "ok", "timeout", "unreachable", "truncated", ...
+  std::string udp; // "ok", "timeout", "unreachable", "truncated", ...
   std::string tcp;
 };
 
@@ -34,29 +34,29 @@ struct ChainLink {
     std::uint16_t key_tag = 0;
     std::uint8_t algorithm = 0;
     std::uint8_t digest_type = 0;
-    bool matches_key = false;    // the digest matches a DNSKEY of the zone
+    bool matches_key = false; // the digest matches a DNSKEY of the zone
   };
   struct Key {
     std::uint16_t key_tag = 0;
     std::uint8_t algorithm = 0;
-    std::uint16_t flags = 0;     // 257 KSK/SEP, 256 ZSK
+    std::uint16_t flags = 0; // 257 KSK/SEP, 256 ZSK
     bool matched_by_ds = false;
     bool signs_dnskey = false;
   };
   std::string zone;
-  std::string status;            // "secure", "insecure", "bogus", "indeterminate"
+  std::string status; // "secure", "insecure", "bogus", "indeterminate"
   std::vector<Ds> ds;
   std::vector<Key> keys;
 };
 
 struct ZoneResult {
   std::string zone;
-  std::string chain;          // "secure", "insecure", "bogus", "indeterminate"
+  std::string chain; // "secure", "insecure", "bogus", "indeterminate"
   std::vector<ServerRow> servers;
-  std::vector<Finding> findings;  // sorted: severity (worst first), rule, owner, type, server
-  std::vector<std::string> notes; // walk and analysis notes for people
-  std::optional<std::int64_t> earliest_expiration;  // earliest RRSIG expiration seen (unix s)
-  std::vector<ChainLink> chain_links;  // root first, this zone last; empty when not walked
+  std::vector<Finding> findings;                   // sorted: severity (worst first), rule, owner, type, server
+  std::vector<std::string> notes;                  // walk and analysis notes for people
+  std::optional<std::int64_t> earliest_expiration; // earliest RRSIG expiration seen (unix s)
+  std::vector<ChainLink> chain_links;              // root first, this zone last; empty when not walked
 };
 
 struct AuditResult {
@@ -66,38 +66,38 @@ struct AuditResult {
   std::int64_t generated = 0; // unix seconds, when the result was made
   std::int64_t now = 0;       // the "now" the rules used
   double elapsed_s = 0.0;
-  std::string policy = "default";  // the policy profile the findings were graded with
-  std::vector<std::string> rules_run;  // ids of every rule that ran, sorted
+  std::string policy = "default";     // the policy profile the findings were graded with
+  std::vector<std::string> rules_run; // ids of every rule that ran, sorted
   std::vector<ZoneResult> zones;
 };
 
 struct EngineOptions {
-  std::int64_t now = 0;                       // unix seconds
+  std::int64_t now = 0; // unix seconds
   std::int64_t expiry_window_s = 3 * 86400;
   // Policy thresholds for the zone-file rules (see Policy).
   std::vector<std::uint8_t> allowed_algorithms;
   unsigned min_rsa_bits = 2048;
   unsigned max_nsec3_iterations = 0;
-  ResolverModel resolver_model = ResolverModel::unbound;  // whose answers findings predict
+  ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
 };
 
 // What `zonewarden check` knows besides the zone file.
 // How far `check_zone_file` has got, for a progress line: read concurrently by another thread.
 struct CheckProgress {
-  std::atomic<std::size_t> names_total{0};     // the zone's names, once the file is loaded
-  std::atomic<std::size_t> names_verified{0};  // names whose signatures are verified so far
+  std::atomic<std::size_t> names_total{0};    // the zone's names, once the file is loaded
+  std::atomic<std::size_t> names_verified{0}; // names whose signatures are verified so far
 };
 
 struct CheckOptions {
-  std::string origin;                   // zone apex; empty: the owner of the file's SOA
-  std::vector<std::string> ds_records;  // --ds, presentation format; each zone takes those at its apex
-  std::vector<std::string> ds_sources;  // where each of ds_records is, "file:line" (same order; may be empty)
+  std::string origin;                  // zone apex; empty: the owner of the file's SOA
+  std::vector<std::string> ds_records; // --ds, presentation format; each zone takes those at its apex
+  std::vector<std::string> ds_sources; // where each of ds_records is, "file:line" (same order; may be empty)
   bool ds_given = false;
   // An Error when --ds holds no DS for the zone (one file checked); else a note, and the zone is
   // checked without DS (several files share one --ds file).
   bool require_ds = true;
-  unsigned jobs = 0;                    // verification threads; 0: every core
-  CheckProgress* progress = nullptr;    // optional: filled in while the file is checked
+  unsigned jobs = 0;                 // verification threads; 0: every core
+  CheckProgress* progress = nullptr; // optional: filled in while the file is checked
 };
 
 // Runs every live rule on every zone of `snapshot`. Never throws: a rule that throws becomes an

@@ -16,8 +16,7 @@ struct Error {
 };
 
 // Only members that std::expected also has are used, so moving to C++23 changes one line.
-template <typename T>
-using Result = tl::expected<T, Error>;
+template <typename T> using Result = tl::expected<T, Error>;
 
 // Builds the error alternative of a Result.
 inline tl::unexpected<Error> fail(std::string message) {
@@ -27,11 +26,11 @@ inline tl::unexpected<Error> fail(std::string message) {
 } // namespace zw
 
 // Propagates the error of a Result-returning expression; yields nothing.
-#define ZW_TRY(expr)                                                                               \
-  do {                                                                                             \
-    if (auto zw_try_result_ = (expr); !zw_try_result_) {                                           \
-      return ::tl::unexpected<::zw::Error>(std::move(zw_try_result_).error());                     \
-    }                                                                                              \
+#define ZW_TRY(expr)                                                                                                   \
+  do {                                                                                                                 \
+    if (auto zw_try_result_ = (expr); !zw_try_result_) {                                                               \
+      return ::tl::unexpected<::zw::Error>(std::move(zw_try_result_).error());                                         \
+    }                                                                                                                  \
   } while (false)
 
 #define ZW_CONCAT_INNER_(a, b) a##b
@@ -39,9 +38,9 @@ inline tl::unexpected<Error> fail(std::string message) {
 
 // Declares `lhs` from the value of a Result-returning expression, or propagates its error.
 #define ZW_TRY_ASSIGN(lhs, expr) ZW_TRY_ASSIGN_IMPL_(ZW_CONCAT_(zw_try_, __LINE__), lhs, expr)
-#define ZW_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                                        \
-  auto tmp = (expr);                                                                               \
-  if (!tmp) {                                                                                      \
-    return ::tl::unexpected<::zw::Error>(std::move(tmp).error());                                  \
-  }                                                                                                \
+#define ZW_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                                                            \
+  auto tmp = (expr);                                                                                                   \
+  if (!tmp) {                                                                                                          \
+    return ::tl::unexpected<::zw::Error>(std::move(tmp).error());                                                      \
+  }                                                                                                                    \
   lhs = std::move(*tmp)

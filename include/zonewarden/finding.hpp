@@ -35,7 +35,7 @@ enum class Ede : std::int16_t {
   no_reachable_authority = 22,
   network_error = 23,
   invalid_data = 24,
-  unsupported_nsec3_iterations = 27,  // RFC 9276 §3.2
+  unsupported_nsec3_iterations = 27, // RFC 9276 §3.2
 };
 
 // The validating resolver whose answers the findings predict (docs/resolvers.md has what each
@@ -54,10 +54,10 @@ struct ResolverImpact {
 
 // Where a finding is. Empty strings mean "not applicable".
 struct Location {
-  std::string zone;    // "example.com."
-  std::string server;  // "ns1.example.com./192.0.2.1", or "" for zone data seen everywhere alike
-  std::string owner;   // owner name of the RRset, "example.com."
-  std::string type;    // RR type mnemonic, "SOA"
+  std::string zone;   // "example.com."
+  std::string server; // "ns1.example.com./192.0.2.1", or "" for zone data seen everywhere alike
+  std::string owner;  // owner name of the RRset, "example.com."
+  std::string type;   // RR type mnemonic, "SOA"
   // `check`: the file and line the finding points at first ("zones/example.zone", 12); empty
   // and 0 in live audits and for internal/* and policy/* findings.
   std::string file{};
@@ -65,12 +65,12 @@ struct Location {
 };
 
 struct Finding {
-  std::string rule;  // stable id, "dnssec/rrsig-expired"
+  std::string rule; // stable id, "dnssec/rrsig-expired"
   Severity severity = Severity::warning;
   Location location;
-  std::string message;                // one line, for people
-  std::vector<std::string> servers;   // every "name/address" that showed this fault
-  std::vector<std::string> evidence;  // consequences and observations, one line each
+  std::string message;               // one line, for people
+  std::vector<std::string> servers;  // every "name/address" that showed this fault
+  std::vector<std::string> evidence; // consequences and observations, one line each
   ResolverImpact resolver;
   // Why the finding does not count towards --fail-on: "baseline" (it was in the baseline) or
   // "waived: <reason> (until <date>)". Empty when it counts. Reporters show it; they never drop it.

@@ -26,9 +26,9 @@ struct Policy {
   std::vector<std::pair<std::string, Severity>> severities;
   // Thresholds handed to the rules.
   std::int64_t expiry_window_s = 3 * 86400;
-  std::vector<std::uint8_t> allowed_algorithms;  // empty: the IANA recommendations decide
+  std::vector<std::uint8_t> allowed_algorithms; // empty: the IANA recommendations decide
   unsigned min_rsa_bits = 2048;
-  unsigned max_nsec3_iterations = 0;             // RFC 9276 §3.1
+  unsigned max_nsec3_iterations = 0; // RFC 9276 §3.1
 };
 
 // The two syntaxes of profiles and waiver files.
@@ -65,7 +65,7 @@ struct Baseline {
     std::string rule, zone, server, owner, type;
     auto operator<=>(const Key&) const = default;
   };
-  std::vector<Key> keys;  // sorted
+  std::vector<Key> keys; // sorted
 };
 // Reads the JSON report at `path` (render_json's format, schema 1). Members it does not need are
 // ignored; a missing or mistyped member it needs is an Error naming the file and the member.
@@ -82,11 +82,11 @@ void apply_baseline(const Baseline& baseline, AuditResult& result);
 struct Waiver {
   std::string rule, zone, server, owner, type;
   std::string reason;
-  std::int64_t expires = 0;  // unix seconds
+  std::int64_t expires = 0; // unix seconds
 };
 // Reads a waiver file: TOML (`[[waiver]]` tables) or YAML (a list under `waivers:`). `rule` is
 // an exact id or a glob; `reason` and `expires` ("2026-12-31" or RFC 3339) are required.
-Result<std::vector<Waiver>> load_waivers(const std::string& path);  // TOML or YAML
+Result<std::vector<Waiver>> load_waivers(const std::string& path); // TOML or YAML
 // The same for text already in memory, in `format`; `name` stands for the file in messages.
 Result<std::vector<Waiver>> parse_waivers(std::string_view text, ConfigFormat format, const std::string& name);
 // A waiver is active while `now` < `expires`. An active waiver marks the findings it matches

@@ -12,8 +12,8 @@
 namespace zw {
 
 struct RenderOptions {
-  bool colour = false;                 // text only: ANSI colours (the CLI sets it only on a TTY)
-  Severity fail_on = Severity::error;  // junit: a <failure> per finding at or above this
+  bool colour = false;                // text only: ANSI colours (the CLI sets it only on a TTY)
+  Severity fail_on = Severity::error; // junit: a <failure> per finding at or above this
 };
 
 // Kept for the text reporter's callers.
@@ -30,12 +30,12 @@ Result<std::string> render(std::string_view format, const AuditResult& result, c
 
 // One renderer per format (one file each in src/report/).
 std::string render_text(const AuditResult& result, const TextOptions& options);
-std::string render_json(const AuditResult& result);   // DESIGN.md's stable contract (schema 1)
-std::string render_jsonl(const AuditResult& result);  // one finding per line, streamable
-std::string render_sarif(const AuditResult& result);  // SARIF 2.1.0
+std::string render_json(const AuditResult& result);  // DESIGN.md's stable contract (schema 1)
+std::string render_jsonl(const AuditResult& result); // one finding per line, streamable
+std::string render_sarif(const AuditResult& result); // SARIF 2.1.0
 std::string render_junit(const AuditResult& result, Severity fail_on);
-std::string render_markdown(const AuditResult& result);  // fits a pull-request comment
-std::string render_html(const AuditResult& result);      // self-contained compliance report
+std::string render_markdown(const AuditResult& result); // fits a pull-request comment
+std::string render_html(const AuditResult& result);     // self-contained compliance report
 
 // Reads back what render_json wrote (`zonewarden report SAVED.json`); validates shape and names
 // the first offending member.

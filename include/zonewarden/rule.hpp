@@ -44,16 +44,16 @@ struct Overflow {
 // The single source of truth for `zonewarden rules`, the docs index and the JSON output.
 // Fields after `inputs` have defaults, so a rule names only those it needs.
 struct RuleInfo {
-  std::string_view id;        // "area/kebab-name", never reused
-  Severity severity;          // default severity; policy may override
+  std::string_view id; // "area/kebab-name", never reused
+  Severity severity;   // default severity; policy may override
   Stability stability;
   std::string_view summary;   // one line
   std::string_view reference; // "RFC 4035 §5.3.1"
   ResolverImpact impact;      // what a validating resolver answers because of it
   Inputs inputs;
-  Overflow overflow{};                           // the summary of findings past the cap
-  std::string_view since{};                      // the version that added the rule: "0.1.0"
-  std::span<const std::string_view> tags{};      // subjects: "dnssec", "denial", "keys", ...
+  Overflow overflow{};                            // the summary of findings past the cap
+  std::string_view since{};                       // the version that added the rule: "0.1.0"
+  std::span<const std::string_view> tags{};       // subjects: "dnssec", "denial", "keys", ...
   std::span<const std::string_view> compliance{}; // ids of the requirements it serves (the HTML
                                                   // report's compliance section): "rfc9364"
 };
@@ -98,8 +98,7 @@ public:
   virtual void add_graded(Finding finding) = 0;
 
   // Convenience: a finding at `location` with a formatted message.
-  template <typename... Args>
-  void report(Location location, fmt::format_string<Args...> format, Args&&... args) {
+  template <typename... Args> void report(Location location, fmt::format_string<Args...> format, Args&&... args) {
     Finding finding;
     finding.location = std::move(location);
     finding.message = fmt::format(format, std::forward<Args>(args)...);

@@ -33,40 +33,40 @@ enum class Outcome : std::uint8_t {
 inline constexpr std::string_view k_not_sent_by_deadline = "audit deadline reached before the query could be sent";
 
 struct Exchange {
-  std::string qname;       // "example.com."
-  std::string qtype;       // "SOA"
+  std::string qname; // "example.com."
+  std::string qtype; // "SOA"
   Transport transport = Transport::udp;
-  Outcome outcome = Outcome::not_asked;  // until the query was sent and ended
-  std::string detail;      // why, for failures ("connection refused", "wrong ID 4711")
-  int rcode = -1;          // RCODE of the response, -1 without one
+  Outcome outcome = Outcome::not_asked; // until the query was sent and ended
+  std::string detail;                   // why, for failures ("connection refused", "wrong ID 4711")
+  int rcode = -1;                       // RCODE of the response, -1 without one
   bool aa = false;
   bool tc = false;
-  bool edns = false;       // the response carried an OPT record
-  double rtt_ms = 0.0;     // of the attempt that answered
+  bool edns = false;   // the response carried an OPT record
+  double rtt_ms = 0.0; // of the attempt that answered
   int attempts = 0;
   std::vector<std::string> answer;
   std::vector<std::string> authority;
-  std::vector<std::string> additional;  // without the OPT pseudo-record
+  std::vector<std::string> additional; // without the OPT pseudo-record
   // Why the response is malformed under RFC 6891 (several OPT records, ...); empty when fine.
   std::vector<std::string> edns_faults;
 };
 
 // One authoritative server address and everything it was asked.
 struct ServerProbe {
-  std::string name;     // "ns1.example.com."
-  std::string address;  // "192.0.2.1" or "2001:db8::1"
+  std::string name;    // "ns1.example.com."
+  std::string address; // "192.0.2.1" or "2001:db8::1"
   std::vector<Exchange> exchanges;
 };
 
 // A name server of the zone, wherever it was learnt from.
 struct NameServer {
   std::string name;
-  bool at_parent = false;           // in the parent's referral NS set
-  bool at_child = false;            // in the zone's own apex NS set
-  bool from_user = false;           // given with --server NAME=ADDR
-  std::vector<std::string> glue;    // addresses in the parent's referral (additional section)
-  std::vector<std::string> addresses;  // addresses probed (glue, user-given, or resolved)
-  std::string resolution_error;     // why no address could be found, when none was
+  bool at_parent = false;             // in the parent's referral NS set
+  bool at_child = false;              // in the zone's own apex NS set
+  bool from_user = false;             // given with --server NAME=ADDR
+  std::vector<std::string> glue;      // addresses in the parent's referral (additional section)
+  std::vector<std::string> addresses; // addresses probed (glue, user-given, or resolved)
+  std::string resolution_error;       // why no address could be found, when none was
 };
 
 // The start of NameServer::resolution_error when the lookup of the name was cut short by the
@@ -81,28 +81,28 @@ inline constexpr std::string_view k_bound_reached = "bound reached: ";
 
 // What one server of the parent zone said about the delegation.
 struct ParentView {
-  std::string name;      // parent server name
+  std::string name; // parent server name
   std::string address;
-  Exchange referral;     // "<zone> NS" with DO: NS, glue, DS or its denial in authority
-  Exchange ds;           // "<zone> DS" with DO: the parent's signed answer
+  Exchange referral; // "<zone> NS" with DO: NS, glue, DS or its denial in authority
+  Exchange ds;       // "<zone> DS" with DO: the parent's signed answer
 };
 
 // One zone above the audited one (root first), as seen from one server: its DNSKEY RRset and
 // the DS RRset its parent publishes for it. Used to validate the chain down to the parent.
 struct AncestorZone {
   std::string zone;
-  std::string server;    // "name/address" the DNSKEY answer came from
+  std::string server; // "name/address" the DNSKEY answer came from
   Exchange dnskey;
-  Exchange ds;           // from the parent of `zone`; empty (outcome not_asked, no qname) for "."
+  Exchange ds; // from the parent of `zone`; empty (outcome not_asked, no qname) for "."
 };
 
 // What `audit --walk` did for one zone: followed the zone's NSEC chain from the apex on one
 // server (RFC 4034 §4.1.1: each NSEC names the next owner) and asked every server for the
 // RRsets of every owner. The exchanges themselves are with the other exchanges of each server.
 enum class WalkStatus : std::uint8_t {
-  complete,    // the chain led back to the apex
-  incomplete,  // the walk stopped early (limit, deadline, loop, no NSEC answer): `reason` says why
-  skipped,     // not walked: NSEC3 (hashed owner names) or unsigned (no chain); `reason` says which
+  complete,   // the chain led back to the apex
+  incomplete, // the walk stopped early (limit, deadline, loop, no NSEC answer): `reason` says why
+  skipped,    // not walked: NSEC3 (hashed owner names) or unsigned (no chain); `reason` says which
 };
 
 struct NsecWalk {
@@ -121,8 +121,8 @@ inline constexpr std::string_view k_walk_interrupted = "interrupted by";
 // validation without the file. RRs in presentation format, owners lowercased.
 struct ZoneFileRecord {
   std::string rr;
-  std::uint16_t file = 0;  // index into ZoneFileCopy::files
-  std::uint32_t line = 0;  // 1-based line where the record starts
+  std::uint16_t file = 0; // index into ZoneFileCopy::files
+  std::uint32_t line = 0; // 1-based line where the record starts
 };
 
 struct ZoneFileCopy {
@@ -134,17 +134,17 @@ struct ZoneFileCopy {
 };
 
 struct ZoneSnapshot {
-  std::string zone;                        // "example.com."
-  std::string parent;                      // "com.", empty when the walk did not reach it
-  bool undelegated = false;                // audited with --server: no parent was asked
-  std::vector<AncestorZone> ancestors;     // root first, ending with the parent
-  std::vector<ParentView> parent_views;    // every parent server address
+  std::string zone;                     // "example.com."
+  std::string parent;                   // "com.", empty when the walk did not reach it
+  bool undelegated = false;             // audited with --server: no parent was asked
+  std::vector<AncestorZone> ancestors;  // root first, ending with the parent
+  std::vector<ParentView> parent_views; // every parent server address
   std::vector<NameServer> name_servers;
-  std::vector<ServerProbe> servers;        // every (name, address) probed
-  std::optional<std::vector<std::string>> expected_ds;  // --ds in undelegated mode
-  std::vector<std::string> walk_errors;    // why parts of the walk could not be done (k_walk_interrupted...)
-  std::optional<NsecWalk> nsec_walk;       // absent unless the audit ran with --walk
-  std::optional<ZoneFileCopy> zone_file;   // absent unless the audit ran with --zone-file
+  std::vector<ServerProbe> servers;                    // every (name, address) probed
+  std::optional<std::vector<std::string>> expected_ds; // --ds in undelegated mode
+  std::vector<std::string> walk_errors;  // why parts of the walk could not be done (k_walk_interrupted...)
+  std::optional<NsecWalk> nsec_walk;     // absent unless the audit ran with --walk
+  std::optional<ZoneFileCopy> zone_file; // absent unless the audit ran with --zone-file
 };
 
 struct Snapshot {
@@ -154,10 +154,10 @@ struct Snapshot {
   static constexpr int k_schema = 2;
   static constexpr int k_oldest_schema = 1;
   std::string tool_version;
-  std::int64_t started_at = 0;   // unix seconds, when the walk began
+  std::int64_t started_at = 0; // unix seconds, when the walk began
   std::int64_t finished_at = 0;
-  bool public_root_hints = true;           // walk started from the built-in IANA hints
-  std::vector<std::string> trust_anchor;   // DS/DNSKEY RRs in presentation format
+  bool public_root_hints = true;         // walk started from the built-in IANA hints
+  std::vector<std::string> trust_anchor; // DS/DNSKEY RRs in presentation format
   std::vector<ZoneSnapshot> zones;
 };
 

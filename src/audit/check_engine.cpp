@@ -26,7 +26,7 @@ using namespace detail;
 Result<ZoneResult> check_zone_file(const std::string& path, const CheckOptions& check, const EngineOptions& options) {
   dns::LoadOptions load;
   load.origin = check.origin;
-  load.threads = check.jobs == 1 ? 1 : 2;  // a large file is read in two halves at once
+  load.threads = check.jobs == 1 ? 1 : 2; // a large file is read in two halves at once
   ZW_TRY_ASSIGN(const dns::ZoneStore store, dns::load_zone_file(path, load));
   const dns::ZoneLayout layout = dns::ZoneLayout::compute(store);
   return check_zone_store(store, layout, path, check, options);
@@ -151,7 +151,8 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
   }
   const RuleOptions rule_options = rule_options_from(options);
   const RuleContext ctx(apex, input, analysis.dnssec, options.now, rule_options);
-  run_rules(ctx, Inputs::zone_file, result.findings, check.jobs != 0 ? check.jobs : std::thread::hardware_concurrency());
+  run_rules(ctx, Inputs::zone_file, result.findings,
+            check.jobs != 0 ? check.jobs : std::thread::hardware_concurrency());
   report_disagreements(analysis.dnssec, apex, result.findings);
   check_verdicts_reported(analysis.dnssec, result.findings);
   apply_resolver_model(options.resolver_model, result.findings);

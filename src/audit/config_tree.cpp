@@ -78,8 +78,7 @@ Result<ConfigNode> from_toml(const toml::node& node, Budget& budget, std::size_t
   ZW_TRY(spend(budget, depth, file, fmt::format("{}:{}:{}", file, pos.line, pos.column)));
   ConfigNode out;
   switch (node.type()) {
-  case toml::node_type::table:
-    return from_toml_table(*node.as_table(), budget, depth, file);
+  case toml::node_type::table: return from_toml_table(*node.as_table(), budget, depth, file);
   case toml::node_type::array:
     out.kind = ConfigNode::Kind::array;
     for (const toml::node& element : *node.as_array()) {
@@ -118,8 +117,7 @@ Result<ConfigNode> from_toml(const toml::node& node, Budget& budget, std::size_t
     out.offset_s = dt.offset ? static_cast<std::int64_t>(dt.offset->minutes) * 60 : 0;
     break;
   }
-  case toml::node_type::none:
-    break;
+  case toml::node_type::none: break;
   }
   return out;
 }
@@ -194,8 +192,7 @@ Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, co
   ConfigNode out;
   switch (node.Type()) {
   case YAML::NodeType::Undefined:
-  case YAML::NodeType::Null:
-    return out;
+  case YAML::NodeType::Null: return out;
   case YAML::NodeType::Map: {
     out.kind = ConfigNode::Kind::table;
     std::set<std::string> seen;
@@ -222,8 +219,7 @@ Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, co
       out.array.push_back(std::move(value));
     }
     return out;
-  case YAML::NodeType::Scalar:
-    break;
+  case YAML::NodeType::Scalar: break;
   }
   const std::string& text = node.Scalar();
   out.text = text;
@@ -243,8 +239,8 @@ Result<ConfigNode> from_yaml(const YAML::Node& node, const std::string& file, co
     const char* begin = text.data() + (text.front() == '+' ? 1 : 0);
     const auto [end, ec] = std::from_chars(begin, text.data() + text.size(), out.integer);
     if (ec != std::errc() || end != text.data() + text.size()) {
-      return fail(fmt::format("{}: key {}: integer {} out of range", file, util::quote_input(path),
-                              util::quote_input(text)));
+      return fail(
+          fmt::format("{}: key {}: integer {} out of range", file, util::quote_input(path), util::quote_input(text)));
     }
   } else if (plain_float(text)) {
     out.kind = ConfigNode::Kind::floating;
@@ -274,22 +270,14 @@ ConfigNode::~ConfigNode() = default;
 
 std::string_view kind_name(ConfigNode::Kind kind) noexcept {
   switch (kind) {
-  case ConfigNode::Kind::table:
-    return "a table";
-  case ConfigNode::Kind::array:
-    return "a list";
-  case ConfigNode::Kind::string:
-    return "a string";
-  case ConfigNode::Kind::integer:
-    return "an integer";
-  case ConfigNode::Kind::floating:
-    return "a floating-point number";
-  case ConfigNode::Kind::boolean:
-    return "a boolean";
-  case ConfigNode::Kind::datetime:
-    return "a date";
-  case ConfigNode::Kind::null:
-    return "nothing";
+  case ConfigNode::Kind::table: return "a table";
+  case ConfigNode::Kind::array: return "a list";
+  case ConfigNode::Kind::string: return "a string";
+  case ConfigNode::Kind::integer: return "an integer";
+  case ConfigNode::Kind::floating: return "a floating-point number";
+  case ConfigNode::Kind::boolean: return "a boolean";
+  case ConfigNode::Kind::datetime: return "a date";
+  case ConfigNode::Kind::null: return "nothing";
   }
   return "?";
 }

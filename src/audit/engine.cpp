@@ -89,8 +89,14 @@ void run_rule(const Rule& rule, const RuleContext& ctx, std::vector<Finding>& ou
     rule.check(ctx, sink);
     sink.finish();
   } catch (const std::exception& e) {
-    out.push_back(Finding{"internal/rule-failed", Severity::error, Location{ctx.zone_name(), "", ctx.zone_name(), ""},
-                          fmt::format("rule {} failed: {}", info.id, e.what()), {}, {}, {}, {}});
+    out.push_back(Finding{"internal/rule-failed",
+                          Severity::error,
+                          Location{ctx.zone_name(), "", ctx.zone_name(), ""},
+                          fmt::format("rule {} failed: {}", info.id, e.what()),
+                          {},
+                          {},
+                          {},
+                          {}});
   }
 }
 
@@ -169,9 +175,9 @@ void report_disagreements(const dnssec::ZoneDnssec& analysis, const std::string&
     f.location = Location{sig.zone.empty() ? zone : sig.zone, sig.servers.size() == 1 ? sig.servers.front() : "",
                           sig.owner, sig.type};
     const crypto::VerifierPair verifiers = crypto::verifiers_for(sig.algorithm);
-    f.message = fmt::format("{} rejects the RRSIG over {} {} by key {} (algorithm {}) but {} accepts it",
-                            verifiers.primary.name(), sig.owner, sig.type, sig.key_tag, sig.algorithm,
-                            verifiers.second.name());
+    f.message =
+        fmt::format("{} rejects the RRSIG over {} {} by key {} (algorithm {}) but {} accepts it",
+                    verifiers.primary.name(), sig.owner, sig.type, sig.key_tag, sig.algorithm, verifiers.second.name());
     f.servers = sig.servers;
     f.evidence.push_back("the signature is treated as not usable; the verdict is unconfirmed, so this is reported "
                          "as zonewarden's trouble (exit status 2)");
@@ -233,8 +239,7 @@ std::string walk_note(const NsecWalk& walk) {
   case WalkStatus::incomplete:
     return fmt::format("walk incomplete: {}; {} names walked{}", walk.reason, walk.names,
                        walk.server.empty() ? "" : fmt::format(" (NSEC chain followed on {})", walk.server));
-  case WalkStatus::skipped:
-    return fmt::format("walk skipped: {}", walk.reason);
+  case WalkStatus::skipped: return fmt::format("walk skipped: {}", walk.reason);
   }
   return "walk: unknown status";
 }
@@ -279,8 +284,8 @@ std::string describe(const Unasked& u, const ZoneSnapshot& zone) {
   if (u.servers == 0 && u.questions == 0 && u.names == 0 && zone.servers.empty()) {
     return "the walk stopped before it reached the zone's servers";
   }
-  std::string out = fmt::format("{} server address(es) and {} question(s) left unasked or cut off", u.servers,
-                                u.questions);
+  std::string out =
+      fmt::format("{} server address(es) and {} question(s) left unasked or cut off", u.servers, u.questions);
   if (u.names > 0) {
     out += fmt::format(", {} name-server name(s) not resolved", u.names);
   }
@@ -363,11 +368,10 @@ void validate_compared_file(const ZoneSnapshot& zone, const ComparedFile& file, 
         where = rrset->location().to_string();
       }
     }
-    const auto live = std::find_if(result.findings.begin(), result.findings.begin() + static_cast<long>(live_count),
-                                   [&](const Finding& l) {
-                                     return l.rule == f.rule && l.location.owner == f.location.owner &&
-                                            l.location.type == f.location.type;
-                                   });
+    const auto live = std::find_if(
+        result.findings.begin(), result.findings.begin() + static_cast<long>(live_count), [&](const Finding& l) {
+          return l.rule == f.rule && l.location.owner == f.location.owner && l.location.type == f.location.type;
+        });
     if (live != result.findings.begin() + static_cast<long>(live_count)) {
       live->evidence.push_back(fmt::format("also in the zone file: {}", where));
       continue;
@@ -432,10 +436,15 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   // each is internal/probe-failed, and the run exits 2; what was observed is still judged.
   for (const std::string& error : zone.walk_errors) {
     if (error.rfind("internal error", 0) == 0) {
-      result.findings.push_back(Finding{"internal/probe-failed", Severity::error, Location{zone.zone, "", zone.zone, ""},
+      result.findings.push_back(Finding{"internal/probe-failed",
+                                        Severity::error,
+                                        Location{zone.zone, "", zone.zone, ""},
                                         fmt::format("{}: the prober failed (a zonewarden bug): {}", zone.zone, error),
-                                        {}, {"the observations of this zone are incomplete; findings about its "
-                                             "servers may be missing or wrong"}, {}, {}});
+                                        {},
+                                        {"the observations of this zone are incomplete; findings about its "
+                                         "servers may be missing or wrong"},
+                                        {},
+                                        {}});
     }
   }
   // Stopped by SIGINT/SIGTERM: what was observed is judged, but queries were never sent, so
@@ -445,11 +454,16 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   const bool walk_started = zone.nsec_walk && !zone.nsec_walk->reason.starts_with("the walk did not start");
   const Unasked unasked = count_unasked(zone);
   const auto incomplete = [&](std::string message, std::string hint) {
-    result.findings.push_back(Finding{"internal/audit-incomplete", Severity::error, Location{zone.zone, "", zone.zone, ""},
-                                      std::move(message), {}, {std::string(k_unknown_evidence), std::move(hint)}, {},
+    result.findings.push_back(Finding{"internal/audit-incomplete",
+                                      Severity::error,
+                                      Location{zone.zone, "", zone.zone, ""},
+                                      std::move(message),
+                                      {},
+                                      {std::string(k_unknown_evidence), std::move(hint)},
+                                      {},
                                       {}});
   };
-  bool stopped = false;  // one finding for the deadline or the signal, whichever ended the audit
+  bool stopped = false; // one finding for the deadline or the signal, whichever ended the audit
   std::set<std::string> bounds;
   for (const std::string& error : zone.walk_errors) {
     if (!stopped && error == "audit deadline reached" && !walk_started) {
@@ -470,10 +484,14 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   // Never a silent pass: a zone the walk could not reach and no rule could judge is reported
   // as our own failure (exit status 2), with the walk's reason.
   if (result.findings.empty() && zone.servers.empty() && !zone.walk_errors.empty()) {
-    result.findings.push_back(Finding{"internal/walk-incomplete", Severity::error,
+    result.findings.push_back(Finding{"internal/walk-incomplete",
+                                      Severity::error,
                                       Location{zone.zone, "", zone.zone, ""},
                                       fmt::format("{}: could not audit: {}", zone.zone, zone.walk_errors.front()),
-                                      {}, zone.walk_errors, {}, {}});
+                                      {},
+                                      zone.walk_errors,
+                                      {},
+                                      {}});
   }
   std::sort(result.findings.begin(), result.findings.end(), finding_order);
   return result;
@@ -534,8 +552,9 @@ Result<ZoneFileForAudit> load_zone_file_for_audit(const std::string& path, const
 std::size_t count_at_or_above(const AuditResult& result, Severity threshold) noexcept {
   std::size_t n = 0;
   for (const ZoneResult& z : result.zones) {
-    n += static_cast<std::size_t>(std::count_if(z.findings.begin(), z.findings.end(),
-                                                [threshold](const Finding& f) { return f.severity >= threshold && f.suppressed.empty(); }));
+    n += static_cast<std::size_t>(std::count_if(z.findings.begin(), z.findings.end(), [threshold](const Finding& f) {
+      return f.severity >= threshold && f.suppressed.empty();
+    }));
   }
   return n;
 }

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <charconv>
 #include <optional>
+#include <span>
 #include <string_view>
 #include <utility>
-#include <span>
 
 #include <fmt/format.h>
 
@@ -20,7 +20,7 @@ namespace zw {
 // are matched against); when that RRset is not in the file, the owner's first record or the
 // apex SOA. Our own findings (internal/*) and the policy's have no place in the file.
 void point_at_file_lines(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings) {
-  const auto names_a_line = [&](const std::string& text) {  // "file:12"
+  const auto names_a_line = [&](const std::string& text) { // "file:12"
     return std::any_of(store.files().begin(), store.files().end(), [&](const std::string& file) {
       const std::string prefix = file + ":";
       for (std::size_t at = text.find(prefix); at != std::string::npos; at = text.find(prefix, at + 1)) {
@@ -96,7 +96,7 @@ namespace {
 // or after a space or parenthesis, the number not followed by another digit.
 std::optional<std::pair<std::string, std::uint32_t>> first_file_line(std::string_view text,
                                                                      const std::vector<std::string>& files) {
-  std::optional<std::pair<std::size_t, std::pair<std::string, std::uint32_t>>> best;  // by position
+  std::optional<std::pair<std::size_t, std::pair<std::string, std::uint32_t>>> best; // by position
   for (const std::string& file : files) {
     if (file.empty()) {
       continue;
@@ -130,7 +130,7 @@ std::optional<std::pair<std::string, std::uint32_t>> first_file_line(std::string
 
 void set_file_locations(const dns::ZoneStore& store, const CheckOptions& check, std::vector<Finding>& findings) {
   std::vector<std::string> files = store.files();
-  for (const std::string& source : check.ds_sources) {  // "ds.txt:3"
+  for (const std::string& source : check.ds_sources) { // "ds.txt:3"
     if (const std::size_t colon = source.rfind(':'); colon != std::string::npos && colon > 0) {
       files.push_back(source.substr(0, colon));
     }

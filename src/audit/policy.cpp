@@ -10,10 +10,10 @@
 #include "audit/config_tree.hpp"
 #include "audit/finding_order.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/policy.hpp"
 #include "zonewarden/rule.hpp"
-#include "util/text.hpp"
 
 namespace zw {
 
@@ -193,8 +193,7 @@ Result<Policy> load_policy(const std::string& name_or_path) {
   }
   if (name_or_path.find('/') == std::string::npos && name_or_path.find('.') == std::string::npos) {
     return fail(fmt::format("{}: no such profile (bundled: {}; or give a .toml or .yaml file)",
-                            util::quote_input(name_or_path),
-                            fmt::join(bundled_profile_names(), ", ")));
+                            util::quote_input(name_or_path), fmt::join(bundled_profile_names(), ", ")));
   }
   ZW_TRY_ASSIGN(const ConfigFormat format, audit::config_format_of(name_or_path));
   ZW_TRY_ASSIGN(const std::string text, util::read_file(name_or_path));

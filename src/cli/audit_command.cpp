@@ -15,8 +15,8 @@
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
 #include "util/ip.hpp"
-#include "util/time.hpp"
 #include "util/text.hpp"
+#include "util/time.hpp"
 
 namespace zw::cli {
 
@@ -32,19 +32,19 @@ struct AuditArgs {
   bool walk = false;               // --walk
   std::int64_t walk_limit = 10000; // --walk-limit N
   bool walk_limit_given = false;
-  std::vector<std::string> zone_files;     // --zone-file FILE or ZONE=FILE
-  std::int64_t zone_file_limit = 100000;   // --zone-file-limit N
+  std::vector<std::string> zone_files;   // --zone-file FILE or ZONE=FILE
+  std::int64_t zone_file_limit = 100000; // --zone-file-limit N
   bool zone_file_limit_given = false;
   std::string ds;
   std::string timeout = "2s";
   int retries = 1;
   std::string deadline = "120s";
   int max_in_flight = 200;
-  int max_qps_per_server = 0;                    // --max-qps-per-server N (0: no limit)
-  std::int64_t max_queries_per_zone = 10000;     // --max-queries-per-zone N
-  std::int64_t max_queries = 20'000'000;         // --max-queries N
+  int max_qps_per_server = 0;                // --max-qps-per-server N (0: no limit)
+  std::int64_t max_queries_per_zone = 10000; // --max-queries-per-zone N
+  std::int64_t max_queries = 20'000'000;     // --max-queries N
   std::string now;
-  std::string expiry_window;  // empty: the profile's threshold
+  std::string expiry_window; // empty: the profile's threshold
   std::string resolver_model;
   std::string save;
   std::string restore;
@@ -219,13 +219,13 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     ZW_TRY(util::write_file_atomically(args.save, snapshot_to_json(snapshot)));
   }
   EngineOptions engine;
-  apply_thresholds(prepared.policy, engine);  // the key and NSEC3 rules judge live audits too
+  apply_thresholds(prepared.policy, engine); // the key and NSEC3 rules judge live audits too
   engine.now = now_override.value_or(snapshot.started_at);
   engine.expiry_window_s = window;
   engine.resolver_model = model;
   AuditResult result = run_audit_rules(snapshot, engine);
-  result.generated = std::chrono::duration_cast<std::chrono::seconds>(
-                         std::chrono::system_clock::now().time_since_epoch()).count();
+  result.generated =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   return result;
 }
@@ -288,7 +288,7 @@ std::function<int()> add_audit_command(CLI::App& app) {
     if (!prepared) {
       return report_error(prepared.error());
     }
-    util::catch_stop_signals();  // SIGINT/SIGTERM: stop, still write the reports (incomplete)
+    util::catch_stop_signals(); // SIGINT/SIGTERM: stop, still write the reports (incomplete)
     auto result = run(*args, *prepared);
     if (!result) {
       return report_error(result.error());

@@ -27,7 +27,7 @@ struct CheckArgs {
   std::string origin;
   std::string ds;
   std::string now;
-  std::string expiry_window;  // empty: the profile's threshold
+  std::string expiry_window; // empty: the profile's threshold
   std::string resolver_model;
   int jobs = 0;
   bool quiet = false;
@@ -48,12 +48,12 @@ std::function<std::string()> progress_text(const std::string& file, const CheckP
     }
     verifying_since = verifying_since.value_or(now);
     const std::size_t done = std::min(progress.names_verified.load(), total);
-    std::string text = fmt::format("zonewarden check: {}: {} of {} names verified ({}%)", file, done, total,
-                                   done * 100 / total);
+    std::string text =
+        fmt::format("zonewarden check: {}: {} of {} names verified ({}%)", file, done, total, done * 100 / total);
     const double seconds = std::chrono::duration<double>(now - *verifying_since).count();
     if (done > 0 && done < total && seconds >= 1) {
-      text += fmt::format(", about {:.0f} s left", seconds * static_cast<double>(total - done) /
-                                                         static_cast<double>(done));
+      text +=
+          fmt::format(", about {:.0f} s left", seconds * static_cast<double>(total - done) / static_cast<double>(done));
     }
     return text;
   };
@@ -122,11 +122,15 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
       ZoneResult skipped;
       skipped.zone = check.origin.empty() ? file : check.origin;
       skipped.chain = "indeterminate";
-      skipped.findings.push_back(Finding{"internal/audit-incomplete", Severity::error,
-                                         Location{skipped.zone, "", skipped.zone, ""},
-                                         fmt::format("{} was not checked: interrupted by {}", file,
-                                                     util::stop_signal_name()),
-                                         {}, {}, {}, {}});
+      skipped.findings.push_back(
+          Finding{"internal/audit-incomplete",
+                  Severity::error,
+                  Location{skipped.zone, "", skipped.zone, ""},
+                  fmt::format("{} was not checked: interrupted by {}", file, util::stop_signal_name()),
+                  {},
+                  {},
+                  {},
+                  {}});
       result.zones.push_back(std::move(skipped));
       continue;
     }
@@ -138,7 +142,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
       line.emplace(progress_text(file, progress));
     }
     Result<ZoneResult> zone = check_zone_file(file, check, engine);
-    line.reset();  // erased before anything else is printed
+    line.reset(); // erased before anything else is printed
     check.progress = nullptr;
     if (!zone) {
       return tl::unexpected<Error>(std::move(zone).error());
@@ -173,7 +177,7 @@ std::function<int()> add_check_command(CLI::App& app) {
     if (!prepared) {
       return report_error(prepared.error());
     }
-    util::catch_stop_signals();  // SIGINT/SIGTERM: stop, still write the reports (incomplete)
+    util::catch_stop_signals(); // SIGINT/SIGTERM: stop, still write the reports (incomplete)
     auto result = run(*args, *prepared);
     if (!result) {
       return report_error(result.error());

@@ -19,9 +19,9 @@
 #include "history/history_store.hpp"
 #include "util/files.hpp"
 #include "util/ip.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
-#include "util/text.hpp"
 
 namespace zw::cli {
 
@@ -80,12 +80,12 @@ Result<std::vector<std::string>> load_trust_anchor(const std::string& path) {
   for (const std::string& text : rrs) {
     ZW_TRY_ASSIGN(const dns::Rr rr, dns::parse_rr(text));
     if (rr.type != dns::rrtype::ds && rr.type != dns::rrtype::dnskey) {
-      return fail(fmt::format("{}: {} record in a trust anchor file (only DS and DNSKEY)", path,
-                              dns::type_to_text(rr.type)));
+      return fail(
+          fmt::format("{}: {} record in a trust anchor file (only DS and DNSKEY)", path, dns::type_to_text(rr.type)));
     }
     if (dns::name_to_text(rr.owner) != ".") {
-      return fail(fmt::format("{}: anchor for {}: the walk starts at the root, so the anchor must be for \".\"",
-                              path, dns::name_to_text(rr.owner)));
+      return fail(fmt::format("{}: anchor for {}: the walk starts at the root, so the anchor must be for \".\"", path,
+                              dns::name_to_text(rr.owner)));
     }
   }
   return rrs;
@@ -115,8 +115,8 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
   }
   options.max_in_flight = args.max_in_flight;
   if (args.max_qps_per_server < 0 || args.max_qps_per_server > 1'000'000) {
-    return fail(fmt::format("--max-qps-per-server {}: must be between 0 (no limit) and 1000000",
-                            args.max_qps_per_server));
+    return fail(
+        fmt::format("--max-qps-per-server {}: must be between 0 (no limit) and 1000000", args.max_qps_per_server));
   }
   options.max_qps_per_server = args.max_qps_per_server;
   if (args.retries < 0 || args.retries > 5) {
@@ -170,8 +170,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& options) {
   cmd.add_option("--output-dir", options.output_dir, "Write every --format into DIR at once");
   cmd.add_option("--fail-on", options.fail_on, "Exit 1 on findings at or above: error, warning, notice, never")
       ->capture_default_str();
-  cmd.add_option("--profile", options.profile,
-                 "Policy profile: default, strict, or a TOML/YAML file (default: default; a saved result keeps its own)");
+  cmd.add_option(
+      "--profile", options.profile,
+      "Policy profile: default, strict, or a TOML/YAML file (default: default; a saved result keeps its own)");
   cmd.add_option("--baseline", options.baseline,
                  "Previous JSON report, or history:FILE.sqlite[#RUN] (a recorded run): only new findings count");
   cmd.add_option("--waivers", options.waivers, "Waiver file (TOML/YAML): accepted findings with reason and expiry");
@@ -273,11 +274,12 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     render_options.fail_on = threshold;
     std::string path = options.output;
     if (!options.output_dir.empty()) {
-      path = (std::filesystem::path(options.output_dir) / fmt::format("{}.{}", result.command, format_extension(format)))
-                 .string();
+      path =
+          (std::filesystem::path(options.output_dir) / fmt::format("{}.{}", result.command, format_extension(format)))
+              .string();
     }
-    render_options.colour = path.empty() && format == "text" && ::isatty(STDOUT_FILENO) != 0 &&
-                            std::getenv("NO_COLOR") == nullptr;
+    render_options.colour =
+        path.empty() && format == "text" && ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
     auto rendered = render(format, result, render_options);
     if (!rendered) {
       return report_error(rendered.error());

@@ -21,8 +21,7 @@ inline constexpr int k_exit_error = 2;
 
 // `result`, its error prefixed with `context` ("--now 2026-02-31: not a valid date"): the
 // option comes first in the message, as STYLE.md §7 asks.
-template <typename T>
-Result<T> in_context(std::string_view context, Result<T> result) {
+template <typename T> Result<T> in_context(std::string_view context, Result<T> result) {
   if (!result) {
     return fail(std::string(context) + " " + result.error().message);
   }
@@ -46,11 +45,11 @@ struct OutputOptions {
   std::string output;            // file path; empty = stdout
   std::string output_dir;        // several formats at once: DIR/<command>.<ext>
   std::string fail_on = "error"; // error | warning | notice | never
-  std::string profile;            // empty: "default" for a new audit; a saved result keeps its own
-  std::string baseline;            // a JSON report, or history:FILE.sqlite[#RUN]
+  std::string profile;           // empty: "default" for a new audit; a saved result keeps its own
+  std::string baseline;          // a JSON report, or history:FILE.sqlite[#RUN]
   std::string waivers;
-  std::string history;             // --history FILE.sqlite: record the run there (docs/history.md)
-  bool allow_incomplete = false;   // --allow-incomplete: internal/audit-incomplete neither exits 2 nor counts
+  std::string history;           // --history FILE.sqlite: record the run there (docs/history.md)
+  bool allow_incomplete = false; // --allow-incomplete: internal/audit-incomplete neither exits 2 nor counts
 };
 
 // Registers --resolver-model (unbound | bind | knot-resolver) into `model`.
@@ -66,28 +65,28 @@ void add_output_options(CLI::App& cmd, OutputOptions& options);
 struct Prepared {
   std::vector<std::string> formats;
   Policy policy;
-  bool profile_given = false;      // --profile was on the command line
+  bool profile_given = false; // --profile was on the command line
   std::optional<Baseline> baseline;
   std::vector<Waiver> waivers;
 };
 Result<Prepared> prepare(const OutputOptions& options);
 
 // Applies policy, waivers and baseline to `result`, renders every format, writes all files
-// atomically together (all replaced or none) or to stdout, and returns the exit status. A `saved_result` (already graded) is
-// regraded only when --profile was given. With --history the run is recorded last, after the
-// reports, with that exit status; a history that cannot be written is a one-line error, exit 2.
+// atomically together (all replaced or none) or to stdout, and returns the exit status. A `saved_result` (already
+// graded) is regraded only when --profile was given. With --history the run is recorded last, after the reports, with
+// that exit status; a history that cannot be written is a one-line error, exit 2.
 int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
          bool saved_result = false);
 
 // The network options of the commands that ask servers (audit, explain), as given.
 struct NetworkArgs {
-  std::string hints;                 // --hints FILE; empty: the built-in IANA root hints
-  std::vector<std::string> servers;  // --server NAME=ADDRESS (undelegated)
+  std::string hints;                // --hints FILE; empty: the built-in IANA root hints
+  std::vector<std::string> servers; // --server NAME=ADDRESS (undelegated)
   std::string timeout = "2s";
   int retries = 1;
   std::string deadline = "120s";
-  int max_in_flight = 200;           // --max-in-flight: queries in flight at once
-  int max_qps_per_server = 0;        // --max-qps-per-server: 0 = no limit
+  int max_in_flight = 200;    // --max-in-flight: queries in flight at once
+  int max_qps_per_server = 0; // --max-qps-per-server: 0 = no limit
 };
 
 // Checks `args` and turns them into probe options (root hints read and parsed); the error names

@@ -57,11 +57,11 @@ struct Leg {
 // What the zone's servers answered to qname/qtype (the first authoritative answer).
 struct Answer {
   const Exchange* exchange = nullptr;
-  std::vector<std::string> servers;  // every server that answered authoritatively
-  std::string next;                  // CNAME/DNAME target to follow, normalised
-  std::string alias_type;            // "CNAME" or "DNAME" when `next` is set
+  std::vector<std::string> servers; // every server that answered authoritatively
+  std::string next;                 // CNAME/DNAME target to follow, normalised
+  std::string alias_type;           // "CNAME" or "DNAME" when `next` is set
   std::string alias_owner;
-  bool has_data = false;             // records of qtype at qname
+  bool has_data = false; // records of qtype at qname
 };
 
 struct RrText {
@@ -147,12 +147,10 @@ bool is_servfail_error(const Finding& f) {
 
 // The finding that makes the zone's own link (DS -> DNSKEY, or the zone as a whole) fail.
 const Finding* zone_link_finding(const ZoneResult& r) {
-  const auto at_apex = [&r](const Finding& f) {
-    return f.location.owner.empty() || f.location.owner == r.zone;
-  };
+  const auto at_apex = [&r](const Finding& f) { return f.location.owner.empty() || f.location.owner == r.zone; };
   for (const Finding& f : r.findings) {
-    if (is_servfail_error(f) && (rules::is_key_set_rule(f.rule) || (at_apex(f) && (f.location.type == "DNSKEY" ||
-                                                                                    f.location.type == "DS")))) {
+    if (is_servfail_error(f) &&
+        (rules::is_key_set_rule(f.rule) || (at_apex(f) && (f.location.type == "DNSKEY" || f.location.type == "DS")))) {
       return &f;
     }
   }
@@ -212,8 +210,9 @@ std::string zone_reason(const ChainLink& link, const std::string& parent, bool i
     if (link.ds.empty()) {
       return "bogus";
     }
-    return matched.empty() ? fmt::format("no DNSKEY matches {}", from)
-                           : fmt::format("{} matches a DNSKEY, but no valid signature by it over the DNSKEY RRset", from);
+    return matched.empty()
+               ? fmt::format("no DNSKEY matches {}", from)
+               : fmt::format("{} matches a DNSKEY, but no valid signature by it over the DNSKEY RRset", from);
   }
   return "the chain of trust could not be checked";
 }
@@ -236,9 +235,8 @@ std::vector<std::string> zone_servers(const Leg& leg, const std::string& zone) {
 
 // The zone's DNSKEY RRset validates, and a key that a DS names signs it.
 bool dnskey_secure(const dnssec::ZoneDnssec& d) {
-  const bool entry = std::any_of(d.keys.begin(), d.keys.end(), [](const dnssec::KeyRecord& k) {
-    return k.matched_by_ds && k.signs_dnskey;
-  });
+  const bool entry = std::any_of(d.keys.begin(), d.keys.end(),
+                                 [](const dnssec::KeyRecord& k) { return k.matched_by_ds && k.signs_dnskey; });
   const bool valid = std::any_of(d.rrsets.begin(), d.rrsets.end(), [&d](const dnssec::SignedRrset& r) {
     return r.zone == d.zone && r.owner == d.zone && r.type == "DNSKEY" && r.security == dnssec::ChainStatus::secure;
   });
@@ -246,8 +244,8 @@ bool dnskey_secure(const dnssec::ZoneDnssec& d) {
 }
 
 struct Decided {
-  std::optional<Finding> finding;  // a copy: the leg's audit it comes from is gone by the end
-  std::size_t link = 0;  // index in Explanation::chain
+  std::optional<Finding> finding; // a copy: the leg's audit it comes from is gone by the end
+  std::size_t link = 0;           // index in Explanation::chain
 };
 
 void add_finding(Explanation& e, const Finding& f) {
@@ -342,7 +340,8 @@ Result<Explanation> explain(const ExplainArgs& args) {
       // name only the DS -> DNSKEY link counts: a DNSKEY RRset that validates through a key the
       // DS names is a secure link, whatever else of the zone is bogus (RFC 4035 §5.2).
       std::string status = link.status;
-      if (own && status == "bogus" && leg.analysis.above == dnssec::ChainStatus::secure && dnskey_secure(leg.analysis)) {
+      if (own && status == "bogus" && leg.analysis.above == dnssec::ChainStatus::secure &&
+          dnskey_secure(leg.analysis)) {
         status = "secure";
       }
       ExplainLink out;
@@ -377,8 +376,8 @@ Result<Explanation> explain(const ExplainArgs& args) {
           e.chain.back().reason = fmt::format("{}: {}", f->rule, f->message);
           add_finding(e, *f);
         } else if (status == "bogus") {
-          e.notes.push_back(fmt::format("{}: the chain of trust is bogus and no finding of {} says why", link.zone,
-                                        r.zone));
+          e.notes.push_back(
+              fmt::format("{}: the chain of trust is bogus and no finding of {} says why", link.zone, r.zone));
           decided = Decided{std::nullopt, e.chain.size() - 1};
         }
       }
@@ -446,12 +445,12 @@ Result<Explanation> explain(const ExplainArgs& args) {
     } else {
       rr.kind = "rrset";
       rr.status = verdict_of(qname, e.type).value_or(rr_status);
-      rr.reason = fmt::format("{} record(s) of type {}", std::count_if(answer.exchange->answer.begin(),
-                                                                        answer.exchange->answer.end(),
-                                                                        [&](const std::string& line) {
-                                                                          const auto t = split(line);
-                                                                          return t && t->owner == qname && t->type == e.type;
-                                                                        }),
+      rr.reason = fmt::format("{} record(s) of type {}",
+                              std::count_if(answer.exchange->answer.begin(), answer.exchange->answer.end(),
+                                            [&](const std::string& line) {
+                                              const auto t = split(line);
+                                              return t && t->owner == qname && t->type == e.type;
+                                            }),
                               e.type);
     }
     e.chain.push_back(rr);
@@ -577,7 +576,7 @@ std::function<int()> add_explain_command(CLI::App& app) {
         args->format == "json" ? render_explain_json(*explained) : render_explain_text(*explained, colour);
     if (args->output.empty()) {
       if (auto written = util::write_stdout(text); !written) {
-        return report_error(written.error());  // a full or closed stdout is exit 2, never silent
+        return report_error(written.error()); // a full or closed stdout is exit 2, never silent
       }
     } else if (auto written = util::write_file_atomically(args->output, text); !written) {
       return report_error(written.error());

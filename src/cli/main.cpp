@@ -26,10 +26,9 @@ int run(int argc, char** argv) {
     CLI::App app{"zonewarden: audit DNS zones the way a validating resolver will see them"};
     app.set_version_flag("--version", std::string("zonewarden ") + ZW_VERSION);
     app.require_subcommand(1);
-    const std::function<int()> commands[] = {zw::cli::add_audit_command(app), zw::cli::add_check_command(app),
-                                             zw::cli::add_explain_command(app),
-                                             zw::cli::add_report_command(app), zw::cli::add_rules_command(app),
-                                             zw::cli::add_history_command(app)};
+    const std::function<int()> commands[] = {zw::cli::add_audit_command(app),   zw::cli::add_check_command(app),
+                                             zw::cli::add_explain_command(app), zw::cli::add_report_command(app),
+                                             zw::cli::add_rules_command(app),   zw::cli::add_history_command(app)};
     try {
       app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {

@@ -51,8 +51,8 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
     }
     saved_result = false;
     AuditResult result = run_audit_rules(*snapshot, engine);
-    result.generated = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
+    result.generated =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
     return result;
   }
   if (!args.now.empty() || !args.expiry_window.empty()) {

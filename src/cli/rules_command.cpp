@@ -9,8 +9,8 @@
 #include "cli/common.hpp"
 #include "report/html_rule_docs.hpp"
 #include "util/files.hpp"
-#include "zonewarden/rule.hpp"
 #include "util/text.hpp"
+#include "zonewarden/rule.hpp"
 
 namespace zw::cli {
 
@@ -38,24 +38,25 @@ std::function<int()> add_rules_command(CLI::App& app) {
       fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", "RULE", "SEVERITY", "RESOLVER", "INPUTS", "SUMMARY");
       for (const auto& rule : all_rules()) {
         const RuleInfo& info = rule->info();
-        const std::string impact =
-            info.impact.ede == Ede::none
-                ? std::string(to_string(info.impact.rcode))
-                : fmt::format("{} EDE {}", to_string(info.impact.rcode), static_cast<int>(info.impact.ede));
-        fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", info.id, to_string(info.severity), impact, inputs_text(info.inputs),
-                   info.summary);
+        const std::string impact = info.impact.ede == Ede::none ? std::string(to_string(info.impact.rcode))
+                                                                : fmt::format("{} EDE {}", to_string(info.impact.rcode),
+                                                                              static_cast<int>(info.impact.ede));
+        fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", info.id, to_string(info.severity), impact,
+                   inputs_text(info.inputs), info.summary);
       }
       return k_exit_ok;
     }
     const Rule* rule = find_rule(*id);
     if (rule == nullptr) {
-      return report_error(Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
+      return report_error(
+          Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
     }
     const RuleInfo& info = rule->info();
     fmt::print("{}\n\nseverity: {}\nresolver: {}{}\nreference: {}\nsummary: {}\n", info.id, to_string(info.severity),
                to_string(info.impact.rcode),
-               info.impact.ede == Ede::none ? "" : fmt::format(", EDE {} ({})", static_cast<int>(info.impact.ede),
-                                                               ede_text(info.impact.ede)),
+               info.impact.ede == Ede::none
+                   ? ""
+                   : fmt::format(", EDE {} ({})", static_cast<int>(info.impact.ede), ede_text(info.impact.ede)),
                info.reference, info.summary);
     // The page's main sections are built into the binary (the same text the HTML report uses).
     if (const detail::RuleDoc* doc = detail::find_rule_doc(info.id)) {

@@ -22,20 +22,13 @@ namespace {
 const char* emsa_for(std::uint8_t alg) noexcept {
   switch (alg) {
   case algorithm::rsasha1:
-  case algorithm::rsasha1_nsec3_sha1:
-    return "EMSA3(SHA-1)";
-  case algorithm::rsasha256:
-    return "EMSA3(SHA-256)";
-  case algorithm::rsasha512:
-    return "EMSA3(SHA-512)";
-  case algorithm::ecdsap256sha256:
-    return "EMSA1(SHA-256)";
-  case algorithm::ecdsap384sha384:
-    return "EMSA1(SHA-384)";
-  case algorithm::ed25519:
-    return "Pure";
-  default:
-    return nullptr;
+  case algorithm::rsasha1_nsec3_sha1: return "EMSA3(SHA-1)";
+  case algorithm::rsasha256: return "EMSA3(SHA-256)";
+  case algorithm::rsasha512: return "EMSA3(SHA-512)";
+  case algorithm::ecdsap256sha256: return "EMSA1(SHA-256)";
+  case algorithm::ecdsap384sha384: return "EMSA1(SHA-384)";
+  case algorithm::ed25519: return "Pure";
+  default: return nullptr;
   }
 }
 

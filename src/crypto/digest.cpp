@@ -14,12 +14,9 @@ const EVP_MD* md_for(DigestAlgorithm algorithm) {
   static const detail::EvpMdHandle sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr));
   static const detail::EvpMdHandle sha384(EVP_MD_fetch(nullptr, "SHA384", nullptr));
   switch (algorithm) {
-  case DigestAlgorithm::sha1:
-    return sha1.get();
-  case DigestAlgorithm::sha256:
-    return sha256.get();
-  case DigestAlgorithm::sha384:
-    return sha384.get();
+  case DigestAlgorithm::sha1: return sha1.get();
+  case DigestAlgorithm::sha256: return sha256.get();
+  case DigestAlgorithm::sha384: return sha384.get();
   }
   return nullptr;
 }
@@ -28,12 +25,9 @@ const EVP_MD* md_for(DigestAlgorithm algorithm) {
 
 std::size_t digest_length(DigestAlgorithm algorithm) noexcept {
   switch (algorithm) {
-  case DigestAlgorithm::sha1:
-    return 20;
-  case DigestAlgorithm::sha256:
-    return 32;
-  case DigestAlgorithm::sha384:
-    return 48;
+  case DigestAlgorithm::sha1: return 20;
+  case DigestAlgorithm::sha256: return 32;
+  case DigestAlgorithm::sha384: return 48;
   }
   return 0;
 }

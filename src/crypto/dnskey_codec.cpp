@@ -45,16 +45,11 @@ bool is_rsa_algorithm(std::uint8_t alg) noexcept {
 
 std::size_t fixed_key_length(std::uint8_t alg) noexcept {
   switch (alg) {
-  case algorithm::ecdsap256sha256:
-    return 64;
-  case algorithm::ecdsap384sha384:
-    return 96;
-  case algorithm::ed25519:
-    return 32;
-  case algorithm::ed448:
-    return 57;
-  default:
-    return 0;
+  case algorithm::ecdsap256sha256: return 64;
+  case algorithm::ecdsap384sha384: return 96;
+  case algorithm::ed25519: return 32;
+  case algorithm::ed448: return 57;
+  default: return 0;
   }
 }
 

@@ -26,14 +26,10 @@ VerifierPair verifiers_for(std::uint8_t algorithm) noexcept {
   static const NettleVerifier nettle;
   static const SodiumVerifier sodium;
   switch (algorithm) {
-  case algorithm::ecdsap384sha384:
-    return {nettle, openssl};
-  case algorithm::ed25519:
-    return {sodium, openssl};
-  case algorithm::ed448:
-    return {openssl, nettle};
-  default:
-    return {openssl, botan};
+  case algorithm::ecdsap384sha384: return {nettle, openssl};
+  case algorithm::ed25519: return {sodium, openssl};
+  case algorithm::ed448: return {openssl, nettle};
+  default: return {openssl, botan};
   }
 }
 

@@ -80,10 +80,8 @@ VerifyStatus NettleVerifier::verify(std::uint8_t alg, const PublicKey& key, std:
   case algorithm::ecdsap256sha256:
   case algorithm::ecdsap384sha384:
   case algorithm::ed25519:
-  case algorithm::ed448:
-    break;
-  default:
-    return VerifyStatus::unsupported_algorithm;
+  case algorithm::ed448: break;
+  default: return VerifyStatus::unsupported_algorithm;
   }
   const PublicKey::Impl& impl = key.impl();
   if (impl.algorithm != alg) {
@@ -114,8 +112,7 @@ VerifyStatus NettleVerifier::verify(std::uint8_t alg, const PublicKey& key, std:
     return ed448_shake256_verify(impl.key_field.data(), data.size(), data.data(), signature.data()) == 1
                ? VerifyStatus::valid
                : VerifyStatus::invalid;
-  default:
-    return verify_ecdsa(alg, impl, data, signature);
+  default: return verify_ecdsa(alg, impl, data, signature);
   }
 }
 

@@ -26,17 +26,12 @@ const EVP_MD* digest_for(std::uint8_t alg) {
   static const EvpMdHandle sha512(EVP_MD_fetch(nullptr, "SHA512", nullptr));
   switch (alg) {
   case algorithm::rsasha1:
-  case algorithm::rsasha1_nsec3_sha1:
-    return sha1.get();
+  case algorithm::rsasha1_nsec3_sha1: return sha1.get();
   case algorithm::rsasha256:
-  case algorithm::ecdsap256sha256:
-    return sha256.get();
-  case algorithm::ecdsap384sha384:
-    return sha384.get();
-  case algorithm::rsasha512:
-    return sha512.get();
-  default:
-    return nullptr; // EdDSA hashes internally (RFC 8032): no digest is given
+  case algorithm::ecdsap256sha256: return sha256.get();
+  case algorithm::ecdsap384sha384: return sha384.get();
+  case algorithm::rsasha512: return sha512.get();
+  default: return nullptr; // EdDSA hashes internally (RFC 8032): no digest is given
   }
 }
 
@@ -78,7 +73,7 @@ std::size_t ecdsa_to_der(std::span<const std::uint8_t> raw, DerBuffer& der) {
 bool hash(std::uint8_t alg, const EVP_MD* md, std::span<const std::uint8_t> data,
           std::array<unsigned char, EVP_MAX_MD_SIZE>& out, unsigned int& length) {
   thread_local std::array<EvpMdCtxHandle, 4> contexts; // SHA-1, SHA-256, SHA-384, SHA-512
-  EvpMdCtxHandle& ctx = contexts[alg == algorithm::rsasha1 || alg == algorithm::rsasha1_nsec3_sha1 ? 0
+  EvpMdCtxHandle& ctx = contexts[alg == algorithm::rsasha1 || alg == algorithm::rsasha1_nsec3_sha1  ? 0
                                  : alg == algorithm::rsasha256 || alg == algorithm::ecdsap256sha256 ? 1
                                  : alg == algorithm::ecdsap384sha384                                ? 2
                                                                                                     : 3];
@@ -102,8 +97,8 @@ EVP_PKEY_CTX* new_verify_ctx(EVP_PKEY* pkey, const EVP_MD* md) {
 }
 
 // RSA and ECDSA: hash, then EVP_PKEY_verify with this thread's context for the key.
-bool verify_prehashed(const PublicKey::Impl& impl, std::uint8_t alg, const EVP_MD* md, std::span<const std::uint8_t> data,
-                      std::span<const std::uint8_t> signature) {
+bool verify_prehashed(const PublicKey::Impl& impl, std::uint8_t alg, const EVP_MD* md,
+                      std::span<const std::uint8_t> data, std::span<const std::uint8_t> signature) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
   if (!hash(alg, md, data, digest, length)) {

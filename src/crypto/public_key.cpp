@@ -146,16 +146,12 @@ Result<EvpPkeyHandle> load_pkey(std::uint8_t alg, std::span<const std::uint8_t> 
   case algorithm::rsasha1:
   case algorithm::rsasha1_nsec3_sha1:
   case algorithm::rsasha256:
-  case algorithm::rsasha512:
-    return load_rsa(alg, key_field);
+  case algorithm::rsasha512: return load_rsa(alg, key_field);
   case algorithm::ecdsap256sha256:
-  case algorithm::ecdsap384sha384:
-    return load_ecdsa(alg, key_field);
+  case algorithm::ecdsap384sha384: return load_ecdsa(alg, key_field);
   case algorithm::ed25519:
-  case algorithm::ed448:
-    return load_eddsa(alg, key_field);
-  default:
-    return EvpPkeyHandle{};
+  case algorithm::ed448: return load_eddsa(alg, key_field);
+  default: return EvpPkeyHandle{};
   }
 }
 
@@ -197,14 +193,10 @@ ThreadContextTable::Slot* ThreadContextTable::slot_of_this_thread() const noexce
 
 std::string_view to_string(VerifyStatus status) noexcept {
   switch (status) {
-  case VerifyStatus::valid:
-    return "valid";
-  case VerifyStatus::invalid:
-    return "invalid";
-  case VerifyStatus::unsupported_algorithm:
-    return "unsupported-algorithm";
-  case VerifyStatus::bad_key:
-    return "bad-key";
+  case VerifyStatus::valid: return "valid";
+  case VerifyStatus::invalid: return "invalid";
+  case VerifyStatus::unsupported_algorithm: return "unsupported-algorithm";
+  case VerifyStatus::bad_key: return "bad-key";
   }
   return "unknown";
 }
@@ -218,10 +210,8 @@ bool is_supported_algorithm(std::uint8_t alg) noexcept {
   case algorithm::ecdsap256sha256:
   case algorithm::ecdsap384sha384:
   case algorithm::ed25519:
-  case algorithm::ed448:
-    return true;
-  default:
-    return false;
+  case algorithm::ed448: return true;
+  default: return false;
   }
 }
 

@@ -10,18 +10,14 @@
 
 namespace zw::dns {
 
-template <auto FreeFn>
-struct CFree {
-  template <typename T>
-  void operator()(T* p) const noexcept {
-    FreeFn(p);
-  }
+template <auto FreeFn> struct CFree {
+  template <typename T> void operator()(T* p) const noexcept { FreeFn(p); }
 };
 
 using PktHandle = std::unique_ptr<ldns_pkt, CFree<ldns_pkt_free>>;
 using RrHandle = std::unique_ptr<ldns_rr, CFree<ldns_rr_free>>;
-using RrListHandle = std::unique_ptr<ldns_rr_list, CFree<ldns_rr_list_deep_free>>;  // owns its RRs
-using RrListShell = std::unique_ptr<ldns_rr_list, CFree<ldns_rr_list_free>>;        // RRs owned elsewhere
+using RrListHandle = std::unique_ptr<ldns_rr_list, CFree<ldns_rr_list_deep_free>>; // owns its RRs
+using RrListShell = std::unique_ptr<ldns_rr_list, CFree<ldns_rr_list_free>>;       // RRs owned elsewhere
 using RdfHandle = std::unique_ptr<ldns_rdf, CFree<ldns_rdf_deep_free>>;
 using BufferHandle = std::unique_ptr<ldns_buffer, CFree<ldns_buffer_free>>;
 

@@ -116,7 +116,7 @@ std::vector<std::string> edns_faults(std::span<const std::uint8_t> w) {
         return faults;
       }
       const std::uint16_t type = get16(w, pos);
-      const std::uint8_t extended_rcode = w[pos + 4];  // the OPT TTL: extended RCODE, version, flags
+      const std::uint8_t extended_rcode = w[pos + 4]; // the OPT TTL: extended RCODE, version, flags
       const std::uint8_t version = w[pos + 5];
       const std::size_t rdlength = get16(w, pos + 8);
       const std::size_t rdata = pos + 10;
@@ -163,8 +163,7 @@ std::vector<std::string> edns_faults(std::span<const std::uint8_t> w) {
 
 } // namespace
 
-Result<Bytes> build_query(std::string_view qname, std::string_view qtype, std::uint16_t id,
-                          const QueryFlags& flags) {
+Result<Bytes> build_query(std::string_view qname, std::string_view qtype, std::uint16_t id, const QueryFlags& flags) {
   const std::uint16_t type = type_from_text(qtype);
   if (type == 0) {
     return fail(fmt::format("{}: unknown RR type", qtype));
@@ -190,7 +189,7 @@ Result<Bytes> build_query(std::string_view qname, std::string_view qtype, std::u
   if (const ldns_status status = ldns_pkt2wire(&data, pkt.get(), &size); status != LDNS_STATUS_OK) {
     return fail(fmt::format("{} {}: cannot encode query: {}", qname, qtype, status_text(status)));
   }
-  CString owner(reinterpret_cast<char*>(data));  // ldns mallocs the wire buffer
+  CString owner(reinterpret_cast<char*>(data)); // ldns mallocs the wire buffer
   return Bytes(data, data + size);
 }
 
@@ -263,8 +262,7 @@ Decoded decode_response(std::span<const std::uint8_t> wire, std::uint16_t id, st
   }
   const std::uint16_t want_type = type_from_text(qtype);
   Result<Bytes> want_name = name_from_text(qname);
-  if (!want_name || !names_equal(*want_name, m.qname_wire) || m.qtype != want_type ||
-      m.qclass != LDNS_RR_CLASS_IN) {
+  if (!want_name || !names_equal(*want_name, m.qname_wire) || m.qtype != want_type || m.qclass != LDNS_RR_CLASS_IN) {
     out.detail = fmt::format("wrong question {} {} class {}", m.qname, type_to_text(m.qtype), m.qclass);
     return out;
   }

@@ -15,9 +15,9 @@
 namespace zw::dns {
 
 struct QueryFlags {
-  bool edns = true;               // add an OPT record (RFC 6891)
-  bool dnssec_ok = true;          // DO bit in the OPT record (RFC 3225)
-  std::uint16_t udp_size = 1232;  // advertised UDP payload size (DNS flag day 2020)
+  bool edns = true;              // add an OPT record (RFC 6891)
+  bool dnssec_ok = true;         // DO bit in the OPT record (RFC 3225)
+  std::uint16_t udp_size = 1232; // advertised UDP payload size (DNS flag day 2020)
 };
 
 // Wire form of a query for `qname` (absolute or not; a final dot is implied) and `qtype`
@@ -32,14 +32,14 @@ struct Message {
   bool qr = false;
   bool aa = false;
   bool tc = false;
-  int rcode = 0;                      // 12-bit: header RCODE plus the OPT extended RCODE bits
-  bool has_opt = false;               // the message carried an OPT pseudo-RR
-  std::string qname;                  // first question, presentation form; "" without one
-  Bytes qname_wire;                   // the same name in wire form, case as received
+  int rcode = 0;        // 12-bit: header RCODE plus the OPT extended RCODE bits
+  bool has_opt = false; // the message carried an OPT pseudo-RR
+  std::string qname;    // first question, presentation form; "" without one
+  Bytes qname_wire;     // the same name in wire form, case as received
   std::uint16_t qtype = 0;
   std::uint16_t qclass = 0;
   int question_count = 0;
-  std::vector<std::string> answer;     // one presentation-format RR per line, no newline
+  std::vector<std::string> answer; // one presentation-format RR per line, no newline
   std::vector<std::string> authority;
   std::vector<std::string> additional; // without the OPT pseudo-RR
   // What makes the message malformed under RFC 6891 §6.1.1 (one line each): more than one OPT
@@ -54,15 +54,15 @@ struct Message {
 Result<Message> parse_message(std::span<const std::uint8_t> wire);
 
 enum class Verdict : std::uint8_t {
-  ok,          // a response to our query
-  mismatched,  // a DNS message, but not the response to our query (ID, QR, or question)
-  malformed,   // not a DNS message
+  ok,         // a response to our query
+  mismatched, // a DNS message, but not the response to our query (ID, QR, or question)
+  malformed,  // not a DNS message
 };
 
 struct Decoded {
   Verdict verdict = Verdict::malformed;
-  std::string detail;  // why it was not accepted, "" when ok
-  Message message;     // filled when the bytes parsed (ok or mismatched)
+  std::string detail; // why it was not accepted, "" when ok
+  Message message;    // filled when the bytes parsed (ok or mismatched)
 };
 
 // Decodes `wire` as the response to the query (`id`, `qname`, `qtype`, class IN): the ID must

@@ -20,7 +20,9 @@ std::string status_text(ldns_status status) {
   return text;
 }
 
-void MallocFree::operator()(char* p) const noexcept { std::free(p); }  // NOLINT: ldns mallocs
+void MallocFree::operator()(char* p) const noexcept {
+  std::free(p);
+} // NOLINT: ldns mallocs
 
 namespace {
 
@@ -309,9 +311,9 @@ bool name_is_at_or_below(std::string_view name, std::string_view ancestor) noexc
   }
   const std::string_view tail = name.substr(name.size() - ancestor.size());
   if (tail.size() != ancestor.size() ||
-      !std::equal(tail.begin(), tail.end(), ancestor.begin(), ancestor.end(),
-                  [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
-                                              std::tolower(static_cast<unsigned char>(y)); })) {
+      !std::equal(tail.begin(), tail.end(), ancestor.begin(), ancestor.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+      })) {
     return false;
   }
   return name.size() == ancestor.size() || name[name.size() - ancestor.size() - 1] == '.';

@@ -15,10 +15,9 @@ namespace zw::dns {
 using Bytes = std::vector<std::uint8_t>;
 
 namespace rrtype {
-inline constexpr std::uint16_t a = 1, ns = 2, cname = 5, soa = 6, ptr = 12, mx = 15, txt = 16,
-                               aaaa = 28, srv = 33, dname = 39, opt = 41, ds = 43, rrsig = 46,
-                               nsec = 47, dnskey = 48, nsec3 = 50, nsec3param = 51, cds = 59,
-                               cdnskey = 60, caa = 257;
+inline constexpr std::uint16_t a = 1, ns = 2, cname = 5, soa = 6, ptr = 12, mx = 15, txt = 16, aaaa = 28, srv = 33,
+                               dname = 39, opt = 41, ds = 43, rrsig = 46, nsec = 47, dnskey = 48, nsec3 = 50,
+                               nsec3param = 51, cds = 59, cdnskey = 60, caa = 257;
 }
 
 // One resource record. `owner` is an uncompressed wire-format name (RFC 1035 §3.1) with its
@@ -42,8 +41,8 @@ std::string type_to_text(std::uint16_t type);
 std::uint16_t type_from_text(std::string_view text) noexcept;
 
 // Wire-format names.
-Result<Bytes> name_from_text(std::string_view text);  // absolute; a missing final dot is added
-std::string name_to_text(std::span<const std::uint8_t> wire);  // "example.com.", lower case kept
+Result<Bytes> name_from_text(std::string_view text);          // absolute; a missing final dot is added
+std::string name_to_text(std::span<const std::uint8_t> wire); // "example.com.", lower case kept
 Bytes lowercased(std::span<const std::uint8_t> wire);
 bool names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept;
 // Length of the uncompressed wire name at the start of `data` (its final root label included),

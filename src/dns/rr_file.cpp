@@ -88,8 +88,8 @@ Result<std::vector<RrLine>> read_rr_text_lines(std::string_view text, std::strin
     ldns_rr* raw = nullptr;
     const ldns_status status = ldns_rr_new_frm_fp_l(&raw, file.get(), &default_ttl, &origin, &prev, &line);
     RrHandle rr(raw);
-    if (status == LDNS_STATUS_SYNTAX_EMPTY || status == LDNS_STATUS_SYNTAX_TTL ||
-        status == LDNS_STATUS_SYNTAX_ORIGIN || status == LDNS_STATUS_SYNTAX_INCLUDE) {
+    if (status == LDNS_STATUS_SYNTAX_EMPTY || status == LDNS_STATUS_SYNTAX_TTL || status == LDNS_STATUS_SYNTAX_ORIGIN ||
+        status == LDNS_STATUS_SYNTAX_INCLUDE) {
       continue;
     }
     if (status != LDNS_STATUS_OK) {

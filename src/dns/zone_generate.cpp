@@ -101,22 +101,12 @@ Result<std::string> substitute(std::string_view pattern, std::int64_t value) {
     }
     const auto u = static_cast<std::uint64_t>(v);
     switch (base) {
-    case 'o':
-      out += fmt::format("{:0{}o}", u, width);
-      break;
-    case 'x':
-      out += fmt::format("{:0{}x}", u, width);
-      break;
-    case 'X':
-      out += fmt::format("{:0{}X}", u, width);
-      break;
+    case 'o': out += fmt::format("{:0{}o}", u, width); break;
+    case 'x': out += fmt::format("{:0{}x}", u, width); break;
+    case 'X': out += fmt::format("{:0{}X}", u, width); break;
     case 'n':
-    case 'N':
-      out += nibbles(u, width, base == 'N');
-      break;
-    default:
-      out += fmt::format("{:0{}d}", u, width);
-      break;
+    case 'N': out += nibbles(u, width, base == 'N'); break;
+    default: out += fmt::format("{:0{}d}", u, width); break;
     }
   }
   return out;

@@ -13,9 +13,9 @@ std::span<const std::uint8_t> parent_of(std::span<const std::uint8_t> name) noex
 }
 
 bool contains(const std::vector<Bytes>& sorted, std::span<const std::uint8_t> name) {
-  const auto it = std::lower_bound(sorted.begin(), sorted.end(), name, [](const Bytes& a, std::span<const std::uint8_t> b) {
-    return canonical_compare(a, b) < 0;
-  });
+  const auto it =
+      std::lower_bound(sorted.begin(), sorted.end(), name,
+                       [](const Bytes& a, std::span<const std::uint8_t> b) { return canonical_compare(a, b) < 0; });
   return it != sorted.end() && canonical_compare(*it, name) == 0;
 }
 
@@ -41,7 +41,7 @@ ZoneLayout ZoneLayout::compute(const ZoneStore& store) {
   // name's whole subtree right after it, so a cut stays active while names are below it.
   std::optional<Bytes> cut;
   NameRole below_cut = NameRole::below_delegation;
-  Bytes previous_in_zone;  // the last name at or below the apex that is not below a cut
+  Bytes previous_in_zone; // the last name at or below the apex that is not below a cut
   for (const NameView name : store.names()) {
     const std::span<const std::uint8_t> owner = name.owner();
     if (!is_subdomain(owner, layout.m_apex)) {
@@ -68,8 +68,7 @@ ZoneLayout ZoneLayout::compute(const ZoneStore& store) {
     // new exactly when it is not an ancestor of (or equal to) the previous in-zone name.
     {
       std::vector<Bytes> fresh;
-      for (std::span<const std::uint8_t> up = parent_of(owner); up.size() > layout.m_apex.size();
-           up = parent_of(up)) {
+      for (std::span<const std::uint8_t> up = parent_of(owner); up.size() > layout.m_apex.size(); up = parent_of(up)) {
         if (is_subdomain(previous_in_zone, up) || store.find_name(up)) {
           break;
         }
@@ -104,7 +103,7 @@ NameRole ZoneLayout::role_of(std::span<const std::uint8_t> owner) const {
     return NameRole::apex;
   }
   // The outermost cut above the name decides; walk from the apex down.
-  std::vector<std::span<const std::uint8_t>> ancestors;  // proper ancestors below the apex
+  std::vector<std::span<const std::uint8_t>> ancestors; // proper ancestors below the apex
   for (std::span<const std::uint8_t> up = parent_of(name); up.size() > m_apex.size(); up = parent_of(up)) {
     ancestors.push_back(up);
   }

@@ -17,11 +17,11 @@ namespace zw::dns {
 
 enum class NameRole : std::uint8_t {
   apex,
-  authoritative,     // in the zone, above every cut, not the apex
-  delegation,        // NS below the apex: the zone's side of a cut (NS, DS, NSEC, glue owner)
-  below_delegation,  // below a cut: glue when an in-bailiwick NS target, else occluded data
-  below_dname,       // below a DNAME owner: occluded (RFC 6672 §2.4)
-  out_of_zone,       // not at or below the apex
+  authoritative,    // in the zone, above every cut, not the apex
+  delegation,       // NS below the apex: the zone's side of a cut (NS, DS, NSEC, glue owner)
+  below_delegation, // below a cut: glue when an in-bailiwick NS target, else occluded data
+  below_dname,      // below a DNAME owner: occluded (RFC 6672 §2.4)
+  out_of_zone,      // not at or below the apex
 };
 
 std::string_view to_string(NameRole role) noexcept;

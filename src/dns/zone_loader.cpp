@@ -51,7 +51,7 @@ constexpr std::size_t k_max_class_scan = 256;
 // zs_init clears them.
 struct BlockFree {
   void operator()(zs_scanner_t* s) const noexcept {
-    std::free(s);  // NOLINT: allocated with malloc, as libzscanner's own code does
+    std::free(s); // NOLINT: allocated with malloc, as libzscanner's own code does
   }
 };
 using ScannerBlock = std::unique_ptr<zs_scanner_t, BlockFree>;
@@ -67,13 +67,13 @@ public:
         return block;
       }
     }
-    return static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t)));  // NOLINT: C struct
+    return static_cast<zs_scanner_t*>(std::malloc(sizeof(zs_scanner_t))); // NOLINT: C struct
   }
 
   void give_back(ScannerBlock block) noexcept {
     const std::lock_guard lock(m_mutex);
     if (m_blocks.size() < k_max_spare) {
-      m_blocks.push_back(std::move(block));  // capacity reserved: cannot throw
+      m_blocks.push_back(std::move(block)); // capacity reserved: cannot throw
     }
   }
 
@@ -89,7 +89,9 @@ private:
   std::vector<ScannerBlock> m_blocks;
 };
 
-zs_scanner_t* take_block() noexcept { return SpareBlocks::instance().take(); }
+zs_scanner_t* take_block() noexcept {
+  return SpareBlocks::instance().take();
+}
 
 struct ScannerFree {
   void operator()(zs_scanner_t* s) const noexcept {
@@ -125,12 +127,12 @@ std::string class_text(std::uint16_t rclass) {
 struct Frame {
   ScannerHandle scanner;
   std::uint16_t file = 0;
-  std::string display;   // name used in messages
-  fs::path real;         // canonical path, for loop detection
-  const char* map_begin = nullptr;  // the text being parsed: the file as mapped by the scanner,
-  const char* map_end = nullptr;    // or the caller's text (load_zone_text)
-  bool mapped = false;              // a file mapping, whose parsed text may be dropped
-  const char* released = nullptr;   // text before this was dropped from memory
+  std::string display;             // name used in messages
+  fs::path real;                   // canonical path, for loop detection
+  const char* map_begin = nullptr; // the text being parsed: the file as mapped by the scanner,
+  const char* map_end = nullptr;   // or the caller's text (load_zone_text)
+  bool mapped = false;             // a file mapping, whose parsed text may be dropped
+  const char* released = nullptr;  // text before this was dropped from memory
   // A rewritten file (zone_text.hpp): the text the scanner reads, and which line of the file
   // each of its lines comes from (empty: the same line).
   std::unique_ptr<const std::string> owned_text;
@@ -187,11 +189,11 @@ Result<ScannerHandle> text_scanner(std::string_view text, const std::string& dis
                                    const std::string& origin, std::uint32_t ttl) {
   ZW_TRY_ASSIGN(ScannerHandle scanner, new_scanner("", display, origin, ttl));
   if (!dir.empty()) {
-    char* path = ::strdup(dir.c_str());  // the scanner frees it (zs_deinit)
+    char* path = ::strdup(dir.c_str()); // the scanner frees it (zs_deinit)
     if (path == nullptr) {
       return fail(fmt::format("{}: out of memory", display));
     }
-    std::free(scanner->path);  // NOLINT: allocated by zs_init with strdup
+    std::free(scanner->path); // NOLINT: allocated by zs_init with strdup
     scanner->path = path;
   }
   // libzscanner refuses a null pointer even with size 0.
@@ -494,9 +496,9 @@ struct SecondHalf {
   explicit SecondHalf(std::size_t text_bytes) : builder(text_bytes) {}
 
   ZoneStoreBuilder builder;
-  ScannerState initial;  // the state its scanner started from
+  ScannerState initial; // the state its scanner started from
   FirstSoa soa;
-  bool complete = false;  // read to its end with no error, no $INCLUDE, no stop
+  bool complete = false; // read to its end with no error, no $INCLUDE, no stop
 };
 
 // Reads `rest`, the text after `before` (whose lines it counts to number its own), with a
@@ -507,7 +509,8 @@ void read_second_half(std::string_view before, std::string_view rest, bool mappe
                       SecondHalf& out) {
   std::uint64_t line = 1;
   const char* end = before.data() + before.size();
-  for (const char* p = before.data(); (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
+  for (const char* p = before.data();
+       (p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) != nullptr; ++p) {
     ++line;
   }
   Result<ScannerHandle> scanner = text_scanner(rest, display, dir, origin, ttl);
@@ -690,7 +693,7 @@ private:
       if (scanner) {
         Frame frame = make_frame(std::move(*scanner), 0, m_path, std::move(real));
         frame.mapped = mapped;
-        frame.released = frame.map_begin;  // page-aligned: the mapping's start
+        frame.released = frame.map_begin; // page-aligned: the mapping's start
         m_stack.push_back(std::move(frame));
         m_capture_end = true;
         first_complete = true;
@@ -785,13 +788,13 @@ private:
       return fail(fmt::format("{}:{}: zone scanner state exhausted", frame.display, frame.file_line(s->line_counter)));
     }
     if (zs_parse_record(s) != 0 && s->state != ZS_STATE_ERROR) {
-      return fail(fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter),
-                              scanner_error(s->error.code)));
+      return fail(
+          fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter), scanner_error(s->error.code)));
     }
     switch (s->state) {
     case ZS_STATE_DATA:
-      return take_record(frame, *m_builder, static_cast<std::uint32_t>(std::min<std::uint64_t>(start_line, 0xffffffffU)),
-                         m_soa);
+      return take_record(frame, *m_builder,
+                         static_cast<std::uint32_t>(std::min<std::uint64_t>(start_line, 0xffffffffU)), m_soa);
     case ZS_STATE_ERROR:
       note_error(s->error.code);
       if (s->error.code == ZS_UNSUPPORTED_TYPE && start.line == s->line_counter) {
@@ -801,8 +804,8 @@ private:
           }
         }
       }
-      return fail(fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter),
-                              scanner_error(s->error.code)));
+      return fail(
+          fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter), scanner_error(s->error.code)));
     case ZS_STATE_INCLUDE:
       // libzscanner 3.2 stops inside a called sub-machine when it hands an $INCLUDE to us
       // (process.automatic off) and never returns from it: every $INCLUDE leaves one entry on
@@ -820,11 +823,10 @@ private:
       }
       m_stack.pop_back();
       return {};
-    case ZS_STATE_NONE:
-      break;
+    case ZS_STATE_NONE: break;
     }
-    return fail(fmt::format("{}:{}: zone scanner stopped unexpectedly", frame.display,
-                            frame.file_line(s->line_counter)));
+    return fail(
+        fmt::format("{}:{}: zone scanner stopped unexpectedly", frame.display, frame.file_line(s->line_counter)));
   }
 
   Result<void> include(Frame& parent) {
@@ -866,8 +868,8 @@ private:
   // The main file's scanner state at its end, kept when m_capture_end (attempt_split).
   std::optional<ScannerState> m_end_state;
   bool m_capture_end = false;
-  bool m_rewrite = false;           // every file is read through rewrite_zone_text
-  bool m_rewrite_may_help = false;  // the scanner refused something a rewrite may cure
+  bool m_rewrite = false;          // every file is read through rewrite_zone_text
+  bool m_rewrite_may_help = false; // the scanner refused something a rewrite may cure
 };
 
 } // namespace

@@ -15,7 +15,7 @@ namespace zw::dns {
 
 // What a load did, for tests and diagnostics.
 struct LoadReport {
-  bool read_in_halves = false;  // LoadOptions::threads took effect
+  bool read_in_halves = false; // LoadOptions::threads took effect
 };
 
 struct LoadOptions {

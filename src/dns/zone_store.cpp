@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <numeric>
 #include <new>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -108,11 +108,30 @@ std::size_t append_lower_name(std::span<const std::uint8_t> rdata, std::size_t p
 // True for the types whose RDATA embeds domain names that canonical form lowercases.
 bool embeds_names(std::uint16_t type) noexcept {
   switch (type) {
-  case 2: case 3: case 4: case 5: case 6: case 7: case 8: case 9: case 12: case 14: case 15: case 17:
-  case 18: case 21: case 24: case 26: case 30: case 33: case 35: case 36: case 38: case 39: case 46:
-    return true;
-  default:
-    return false;
+  case 2:
+  case 3:
+  case 4:
+  case 5:
+  case 6:
+  case 7:
+  case 8:
+  case 9:
+  case 12:
+  case 14:
+  case 15:
+  case 17:
+  case 18:
+  case 21:
+  case 24:
+  case 26:
+  case 30:
+  case 33:
+  case 35:
+  case 36:
+  case 38:
+  case 39:
+  case 46: return true;
+  default: return false;
   }
 }
 
@@ -126,20 +145,45 @@ bool canonical_rdata(std::uint16_t type, std::span<const std::uint8_t> rdata, By
   int fixed = 0;
   int names = 0;
   switch (type) {
-  case 2: case 3: case 4: case 5: case 7: case 8: case 9: case 12: case 39: names = 1; break;
-  case 14: case 17: names = 2; break;
+  case 2:
+  case 3:
+  case 4:
+  case 5:
+  case 7:
+  case 8:
+  case 9:
+  case 12:
+  case 39: names = 1; break;
+  case 14:
+  case 17: names = 2; break;
   case 6: names = 2; break;
-  case 15: case 18: case 21: case 36: fixed = 2; names = 1; break;
-  case 26: fixed = 2; names = 2; break;
-  case 33: fixed = 6; names = 1; break;
-  case 24: case 46: fixed = 18; names = 1; break;
+  case 15:
+  case 18:
+  case 21:
+  case 36:
+    fixed = 2;
+    names = 1;
+    break;
+  case 26:
+    fixed = 2;
+    names = 2;
+    break;
+  case 33:
+    fixed = 6;
+    names = 1;
+    break;
+  case 24:
+  case 46:
+    fixed = 18;
+    names = 1;
+    break;
   case 30: names = 1; break;
   case 35: fixed = -1; break;
   case 38: fixed = -2; break;
   default: return false;
   }
   std::size_t pos = 0;
-  if (fixed == -1) {  // NAPTR: order, preference, 3 character-strings, replacement name
+  if (fixed == -1) { // NAPTR: order, preference, 3 character-strings, replacement name
     pos = 4;
     for (int i = 0; i < 3; ++i) {
       if (pos >= rdata.size()) {
@@ -148,7 +192,7 @@ bool canonical_rdata(std::uint16_t type, std::span<const std::uint8_t> rdata, By
       pos += 1 + rdata[pos];
     }
     names = 1;
-  } else if (fixed == -2) {  // A6: prefix length, address suffix, prefix name when length > 0
+  } else if (fixed == -2) { // A6: prefix length, address suffix, prefix name when length > 0
     if (rdata.empty() || rdata[0] > 128) {
       return false;
     }
@@ -186,7 +230,9 @@ int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t>
 
 } // namespace
 
-std::string SourceLocation::to_string() const { return fmt::format("{}:{}", file, line); }
+std::string SourceLocation::to_string() const {
+  return fmt::format("{}:{}", file, line);
+}
 
 // ---- ZoneStore accessors ----
 
@@ -199,7 +245,9 @@ std::span<const std::uint8_t> ZoneStore::rdata_at(std::size_t i) const noexcept 
   return {at(record_offset(i)) + k_header, rdlength_at(i)};
 }
 
-std::uint32_t ZoneStore::ttl_at(std::size_t i) const noexcept { return load32(at(record_offset(i))); }
+std::uint32_t ZoneStore::ttl_at(std::size_t i) const noexcept {
+  return load32(at(record_offset(i)));
+}
 
 SourceLocation ZoneStore::location_at(std::size_t i) const noexcept {
   const std::uint8_t* p = at(record_offset(i));
@@ -277,9 +325,13 @@ std::span<const std::uint8_t> RrsetView::owner() const noexcept {
   return m_count == 0 ? std::span<const std::uint8_t>() : m_store->owner_at(m_first);
 }
 
-std::uint16_t RrsetView::type() const noexcept { return m_count == 0 ? 0 : m_store->type_at(m_first); }
+std::uint16_t RrsetView::type() const noexcept {
+  return m_count == 0 ? 0 : m_store->type_at(m_first);
+}
 
-std::uint32_t RrsetView::ttl() const noexcept { return m_count == 0 ? 0 : m_store->ttl_at(m_first); }
+std::uint32_t RrsetView::ttl() const noexcept {
+  return m_count == 0 ? 0 : m_store->ttl_at(m_first);
+}
 
 bool RrsetView::ttls_differ() const noexcept {
   for (std::size_t i = 1; i < m_count; ++i) {
@@ -290,11 +342,17 @@ bool RrsetView::ttls_differ() const noexcept {
   return false;
 }
 
-std::span<const std::uint8_t> RrsetView::rdata(std::size_t i) const noexcept { return m_store->rdata_at(m_first + i); }
+std::span<const std::uint8_t> RrsetView::rdata(std::size_t i) const noexcept {
+  return m_store->rdata_at(m_first + i);
+}
 
-std::uint32_t RrsetView::ttl(std::size_t i) const noexcept { return m_store->ttl_at(m_first + i); }
+std::uint32_t RrsetView::ttl(std::size_t i) const noexcept {
+  return m_store->ttl_at(m_first + i);
+}
 
-SourceLocation RrsetView::location(std::size_t i) const noexcept { return m_store->location_at(m_first + i); }
+SourceLocation RrsetView::location(std::size_t i) const noexcept {
+  return m_store->location_at(m_first + i);
+}
 
 SourceLocation RrsetView::location() const noexcept {
   if (m_count == 0) {
@@ -336,8 +394,7 @@ RrsetIterator& RrsetIterator::operator++() noexcept {
   return *this;
 }
 
-NameIterator::NameIterator(const ZoneStore* store, std::size_t pos) noexcept
-    : m_store(store), m_pos(pos), m_next(pos) {
+NameIterator::NameIterator(const ZoneStore* store, std::size_t pos) noexcept : m_store(store), m_pos(pos), m_next(pos) {
   if (m_pos < m_store->m_index.size()) {
     m_next = m_store->name_end(m_pos);
   }
@@ -351,7 +408,9 @@ NameIterator& NameIterator::operator++() noexcept {
   return *this;
 }
 
-NameIterator NameRange::end() const noexcept { return NameIterator(m_store, m_store->m_index.size()); }
+NameIterator NameRange::end() const noexcept {
+  return NameIterator(m_store, m_store->m_index.size());
+}
 
 std::span<const std::uint8_t> NameView::owner() const noexcept {
   return m_first == m_end ? std::span<const std::uint8_t>() : m_store->owner_at(m_first);
@@ -480,8 +539,8 @@ Result<void> ZoneStoreBuilder::add(std::span<const std::uint8_t> owner, std::uin
   arena.insert(arena.end(), rdata.begin(), rdata.end());
   // While building, the owner field holds the owner run number, not an offset.
   const std::uint64_t run = m_owner_runs.size() - 1;
-  m_store.m_index.push_back(ZoneStore::Entry{(run << 24) | (std::uint64_t{type} << 8),
-                                             (record << 24) | (std::uint64_t{rdata.size()} << 8)});
+  m_store.m_index.push_back(
+      ZoneStore::Entry{(run << 24) | (std::uint64_t{type} << 8), (record << 24) | (std::uint64_t{rdata.size()} << 8)});
   return {};
 }
 
@@ -537,7 +596,7 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
 
   // 1. Rank the owner runs in canonical order (§6.1); equal names get equal ranks. Sorting
   // the runs, not the RRs, keeps name comparisons to O(names log names).
-  std::vector<std::uint64_t> rank_offset;  // arena offset of the owner of each rank
+  std::vector<std::uint64_t> rank_offset; // arena offset of the owner of each rank
   {
     std::vector<std::uint32_t> rank(m_owner_runs.size());
     // Signers write zones in canonical order already: then one linear pass, comparing each run
@@ -588,9 +647,8 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
     };
     if (std::is_sorted(index.begin(), index.end(), rank_before)) {
       for (auto first = index.begin(); first != index.end();) {
-        const auto last = std::find_if(first + 1, index.end(), [&](const ZoneStore::Entry& e) {
-          return (e.word0 >> 24) != (first->word0 >> 24);
-        });
+        const auto last = std::find_if(
+            first + 1, index.end(), [&](const ZoneStore::Entry& e) { return (e.word0 >> 24) != (first->word0 >> 24); });
         std::sort(first, last, entry_before);
         first = last;
       }
@@ -624,10 +682,9 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
     }
     const auto type = static_cast<std::uint16_t>(key);
     if (end - i > 1) {
-      std::stable_sort(index.begin() + static_cast<std::ptrdiff_t>(i), index.begin() + static_cast<std::ptrdiff_t>(end),
-                       [&](const ZoneStore::Entry& a, const ZoneStore::Entry& b) {
-                         return compare_rdata(type, a, b) < 0;
-                       });
+      std::stable_sort(
+          index.begin() + static_cast<std::ptrdiff_t>(i), index.begin() + static_cast<std::ptrdiff_t>(end),
+          [&](const ZoneStore::Entry& a, const ZoneStore::Entry& b) { return compare_rdata(type, a, b) < 0; });
     }
     const std::size_t rrset_start = out;
     for (std::size_t j = i; j < end; ++j) {

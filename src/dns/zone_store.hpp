@@ -103,8 +103,8 @@ private:
   RrsetIterator(const ZoneStore* store, std::size_t pos, std::size_t end) noexcept;
   const ZoneStore* m_store = nullptr;
   std::size_t m_pos = 0;
-  std::size_t m_next = 0;  // end of the RRset at m_pos
-  std::size_t m_end = 0;   // end of the range
+  std::size_t m_next = 0; // end of the RRset at m_pos
+  std::size_t m_end = 0;  // end of the range
 };
 
 class RrsetRange {
@@ -189,8 +189,8 @@ private:
 
 // Bytes held by a ZoneStore (used bytes; reserved but untouched capacity is address space only).
 struct MemoryUsage {
-  std::size_t arena_bytes = 0;  // owners, RR headers, RDATA
-  std::size_t index_bytes = 0;  // 16 bytes per RR
+  std::size_t arena_bytes = 0; // owners, RR headers, RDATA
+  std::size_t index_bytes = 0; // 16 bytes per RR
   std::size_t total() const noexcept { return arena_bytes + index_bytes; }
 };
 
@@ -250,21 +250,17 @@ private:
   static_assert(sizeof(Entry) == 16);
 
   std::uint64_t owner_offset(std::size_t i) const noexcept { return m_index[i].word0 >> 24; }
-  std::uint16_t type_at(std::size_t i) const noexcept {
-    return static_cast<std::uint16_t>(m_index[i].word0 >> 8);
-  }
+  std::uint16_t type_at(std::size_t i) const noexcept { return static_cast<std::uint16_t>(m_index[i].word0 >> 8); }
   std::uint64_t record_offset(std::size_t i) const noexcept { return m_index[i].word1 >> 24; }
-  std::size_t rdlength_at(std::size_t i) const noexcept {
-    return static_cast<std::uint16_t>(m_index[i].word1 >> 8);
-  }
+  std::size_t rdlength_at(std::size_t i) const noexcept { return static_cast<std::uint16_t>(m_index[i].word1 >> 8); }
   // Owner-and-type key: equal for the RRs of one RRset.
   std::uint64_t rrset_key(std::size_t i) const noexcept { return m_index[i].word0 >> 8; }
   std::span<const std::uint8_t> owner_at(std::size_t i) const noexcept;
   std::span<const std::uint8_t> rdata_at(std::size_t i) const noexcept;
   std::uint32_t ttl_at(std::size_t i) const noexcept;
   SourceLocation location_at(std::size_t i) const noexcept;
-  std::size_t rrset_end(std::size_t i) const noexcept;  // first index after the RRset at i
-  std::size_t name_end(std::size_t i) const noexcept;   // first index after the owner at i
+  std::size_t rrset_end(std::size_t i) const noexcept; // first index after the RRset at i
+  std::size_t name_end(std::size_t i) const noexcept;  // first index after the owner at i
   // First index whose owner is not canonically below `lower_owner` (lowercased wire).
   std::size_t lower_bound(std::span<const std::uint8_t> lower_owner) const noexcept;
 
@@ -319,7 +315,7 @@ private:
   void flatten();
 
   ZoneStore m_store;
-  std::vector<std::uint64_t> m_owner_runs;  // arena offset of each new owner, in input order
+  std::vector<std::uint64_t> m_owner_runs; // arena offset of each new owner, in input order
   std::size_t m_last_owner_length = 0;
 };
 

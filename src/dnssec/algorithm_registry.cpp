@@ -67,8 +67,7 @@ constexpr std::array k_digests{
     DigestInfo{6, "SM3", may, may, may, may, "RFC 9563"},
 };
 
-template <typename Table>
-const typename Table::value_type* find_in(const Table& table, std::uint8_t number) noexcept {
+template <typename Table> const typename Table::value_type* find_in(const Table& table, std::uint8_t number) noexcept {
   const auto it = std::lower_bound(table.begin(), table.end(), number,
                                    [](const auto& row, std::uint8_t n) { return row.number < n; });
   return it != table.end() && it->number == number ? &*it : nullptr;
@@ -82,27 +81,29 @@ constexpr bool discouraged(Recommendation r) noexcept {
 
 std::string_view to_string(Recommendation value) noexcept {
   switch (value) {
-  case Recommendation::none:
-    return "";
-  case Recommendation::must_not:
-    return "MUST NOT";
-  case Recommendation::not_recommended:
-    return "NOT RECOMMENDED";
-  case Recommendation::may:
-    return "MAY";
-  case Recommendation::recommended:
-    return "RECOMMENDED";
-  case Recommendation::must:
-    return "MUST";
+  case Recommendation::none: return "";
+  case Recommendation::must_not: return "MUST NOT";
+  case Recommendation::not_recommended: return "NOT RECOMMENDED";
+  case Recommendation::may: return "MAY";
+  case Recommendation::recommended: return "RECOMMENDED";
+  case Recommendation::must: return "MUST";
   }
   return "";
 }
 
-std::span<const AlgorithmInfo> algorithm_registry() noexcept { return k_algorithms; }
-std::span<const DigestInfo> digest_registry() noexcept { return k_digests; }
+std::span<const AlgorithmInfo> algorithm_registry() noexcept {
+  return k_algorithms;
+}
+std::span<const DigestInfo> digest_registry() noexcept {
+  return k_digests;
+}
 
-const AlgorithmInfo* find_algorithm(std::uint8_t number) noexcept { return find_in(k_algorithms, number); }
-const DigestInfo* find_digest(std::uint8_t number) noexcept { return find_in(k_digests, number); }
+const AlgorithmInfo* find_algorithm(std::uint8_t number) noexcept {
+  return find_in(k_algorithms, number);
+}
+const DigestInfo* find_digest(std::uint8_t number) noexcept {
+  return find_in(k_digests, number);
+}
 
 std::string_view algorithm_name(std::uint8_t number) noexcept {
   if (const AlgorithmInfo* a = find_algorithm(number)) {
@@ -126,8 +127,12 @@ std::string_view digest_name(std::uint8_t number) noexcept {
   return number >= 128 ? "reserved" : "unassigned";
 }
 
-std::string algorithm_text(std::uint8_t number) { return fmt::format("{} ({})", number, algorithm_name(number)); }
-std::string digest_text(std::uint8_t number) { return fmt::format("{} ({})", number, digest_name(number)); }
+std::string algorithm_text(std::uint8_t number) {
+  return fmt::format("{} ({})", number, algorithm_name(number));
+}
+std::string digest_text(std::uint8_t number) {
+  return fmt::format("{} ({})", number, digest_name(number));
+}
 
 bool signing_discouraged(std::uint8_t algorithm) noexcept {
   const AlgorithmInfo* a = find_algorithm(algorithm);
@@ -141,8 +146,8 @@ bool delegation_discouraged(std::uint8_t digest_type) noexcept {
 
 bool digest_expected_in_validators(std::uint8_t digest_type) noexcept {
   const DigestInfo* d = find_digest(digest_type);
-  return d != nullptr && (d->implement_validation == Recommendation::must ||
-                          d->implement_validation == Recommendation::recommended);
+  return d != nullptr &&
+         (d->implement_validation == Recommendation::must || d->implement_validation == Recommendation::recommended);
 }
 
 } // namespace zw::dnssec

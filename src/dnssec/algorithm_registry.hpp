@@ -24,20 +24,20 @@ std::string_view to_string(Recommendation value) noexcept;
 // One row of "DNS Security Algorithm Numbers".
 struct AlgorithmInfo {
   std::uint8_t number = 0;
-  std::string_view mnemonic;     // "RSASHA256"
-  std::string_view description;  // "RSA/SHA-256"
-  bool zone_signing = false;     // the registry's "Zone Signing" column (Y/N)
+  std::string_view mnemonic;    // "RSASHA256"
+  std::string_view description; // "RSA/SHA-256"
+  bool zone_signing = false;    // the registry's "Zone Signing" column (Y/N)
   Recommendation use_signing = Recommendation::none;
   Recommendation use_validation = Recommendation::none;
   Recommendation implement_signing = Recommendation::none;
   Recommendation implement_validation = Recommendation::none;
-  std::string_view reference;    // the RFC defining the algorithm for DNSSEC
+  std::string_view reference; // the RFC defining the algorithm for DNSSEC
 };
 
 // One row of "Digest Algorithms" (DS RR type digest algorithms).
 struct DigestInfo {
   std::uint8_t number = 0;
-  std::string_view mnemonic;  // "SHA-256"
+  std::string_view mnemonic; // "SHA-256"
   Recommendation use_delegation = Recommendation::none;
   Recommendation use_validation = Recommendation::none;
   Recommendation implement_delegation = Recommendation::none;
@@ -47,8 +47,8 @@ struct DigestInfo {
 
 // Where the shipped values come from and as of when. Shown in docs and `--version`-style output.
 struct RegistrySnapshot {
-  std::string_view date;    // "YYYY-MM-DD": the registries as IANA published them on that day
-  std::string_view source;  // the documents that set the values
+  std::string_view date;   // "YYYY-MM-DD": the registries as IANA published them on that day
+  std::string_view source; // the documents that set the values
 };
 
 extern const RegistrySnapshot k_registry_snapshot;

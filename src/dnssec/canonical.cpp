@@ -127,45 +127,27 @@ void lowercase_embedded_names(std::uint16_t t, std::span<std::uint8_t> rdata) no
   case type::mg:
   case type::mr:
   case type::ptr:
-  case type::dname:
-    layout.name();
-    break;
+  case type::dname: layout.name(); break;
   // MNAME RNAME SERIAL REFRESH RETRY EXPIRE MINIMUM.
-  case type::soa:
-    layout.name().name().skip(20);
-    break;
+  case type::soa: layout.name().name().skip(20); break;
   case type::minfo:
-  case type::rp:
-    layout.name().name();
-    break;
+  case type::rp: layout.name().name(); break;
   // A 16-bit preference, then a name.
   case type::mx:
   case type::afsdb:
   case type::rt:
-  case type::kx:
-    layout.skip(2).name();
-    break;
+  case type::kx: layout.skip(2).name(); break;
   // RFC 2163: preference, MAP822, MAPX400.
-  case type::px:
-    layout.skip(2).name().name();
-    break;
+  case type::px: layout.skip(2).name().name(); break;
   // RFC 2782: priority, weight, port, target.
-  case type::srv:
-    layout.skip(6).name();
-    break;
+  case type::srv: layout.skip(6).name(); break;
   // RFC 3403: order, preference, flags, services, regexp, replacement.
-  case type::naptr:
-    layout.skip(4).character_string().character_string().character_string().name();
-    break;
+  case type::naptr: layout.skip(4).character_string().character_string().character_string().name(); break;
   // The signer name after the fixed fields; the signature follows.
   case type::sig:
-  case type::rrsig:
-    layout.skip(k_rrsig_fixed).name().rest();
-    break;
+  case type::rrsig: layout.skip(k_rrsig_fixed).name().rest(); break;
   // RFC 2535 §5.2: next domain name, then the type bitmap.
-  case type::nxt:
-    layout.name().rest();
-    break;
+  case type::nxt: layout.name().rest(); break;
   // RFC 2874 §3.1.1: prefix length, address suffix, prefix name when the length is not zero.
   case type::a6: {
     if (rdata.empty() || rdata[0] > 128) {
@@ -178,8 +160,7 @@ void lowercase_embedded_names(std::uint16_t t, std::span<std::uint8_t> rdata) no
     }
     break;
   }
-  default:
-    return;
+  default: return;
   }
   if (layout.complete()) {
     layout.lowercase(rdata);
@@ -342,18 +323,21 @@ void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const d
     return;
   }
   const dns::Rr& first = rrset.front();
-  append_records(sig.labels, sig.original_ttl, first.owner, first.type, first.rclass, rrset.size(),
-                 [&](std::size_t i) { return std::span<const std::uint8_t>(rrset[i].rdata); }, out);
+  append_records(
+      sig.labels, sig.original_ttl, first.owner, first.type, first.rclass, rrset.size(),
+      [&](std::size_t i) { return std::span<const std::uint8_t>(rrset[i].rdata); }, out);
 }
 
 void signed_data(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rrsig_rdata,
                  dns::Bytes& out) {
   out.clear();
   const std::size_t sig_prefix = k_rrsig_fixed + sig.signer.size();
-  out.insert(out.end(), rrsig_rdata.begin(), rrsig_rdata.begin() + static_cast<std::ptrdiff_t>(std::min(sig_prefix, rrsig_rdata.size())));
+  out.insert(out.end(), rrsig_rdata.begin(),
+             rrsig_rdata.begin() + static_cast<std::ptrdiff_t>(std::min(sig_prefix, rrsig_rdata.size())));
   lowercase_signer(out);
-  append_records(sig.labels, sig.original_ttl, rrset.owner(), rrset.type(), rrset.rclass(), rrset.size(),
-                 [&](std::size_t i) { return rrset.rdata(i); }, out);
+  append_records(
+      sig.labels, sig.original_ttl, rrset.owner(), rrset.type(), rrset.rclass(), rrset.size(),
+      [&](std::size_t i) { return rrset.rdata(i); }, out);
 }
 
 } // namespace zw::dnssec

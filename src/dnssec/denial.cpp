@@ -223,9 +223,9 @@ DenialAnalysis analyse_denial(const dns::ZoneStore& store, const dns::ZoneLayout
   const bool any_nsec = out.nsec_records > 0;
   const bool any_nsec3 = out.nsec3_records > 0 || !c.nsec3param.empty();
   out.mechanism = any_nsec && any_nsec3 ? DenialMechanism::mixed
-                  : any_nsec           ? DenialMechanism::nsec
-                  : any_nsec3          ? DenialMechanism::nsec3
-                                       : DenialMechanism::none;
+                  : any_nsec            ? DenialMechanism::nsec
+                  : any_nsec3           ? DenialMechanism::nsec3
+                                        : DenialMechanism::none;
   if (out.mechanism == DenialMechanism::none) {
     if (out.zone_signed) {
       NsecFault f;

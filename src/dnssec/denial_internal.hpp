@@ -19,7 +19,9 @@ using Name = std::span<const std::uint8_t>;
 
 inline constexpr std::uint32_t k_none = 0xFFFFFFFFu;
 
-inline std::uint8_t lower(std::uint8_t c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + 32) : c; }
+inline std::uint8_t lower(std::uint8_t c) noexcept {
+  return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + 32) : c;
+}
 
 // RFC 4034 §6.1 canonical order of two well-formed wire names, case-insensitive, without
 // allocating (dns::canonical_compare builds label vectors; this runs once per name).
@@ -59,7 +61,9 @@ inline int compare_names(Name a, Name b) noexcept {
   return na < nb ? -1 : 1;
 }
 
-inline bool same_name(Name a, Name b) noexcept { return dns::names_equal(a, b); }
+inline bool same_name(Name a, Name b) noexcept {
+  return dns::names_equal(a, b);
+}
 
 // A cyclic range of `count` positions starting at `first` in a ring of `m` positions.
 struct CyclicRange {
@@ -131,9 +135,9 @@ void check_bitmap(bool nsec3, const dns::RrsetView& record, Name bitmap, const d
 
 // What one pass over the names collects.
 struct Collected {
-  std::vector<dns::NameView> names;  // names that need NSEC / a hashed NSEC3, canonical order
-  std::vector<dns::NameRole> roles;  // their roles
-  std::vector<std::pair<dns::RrsetView, dns::NameRole>> misplaced_nsec;  // NSEC at names that need none
+  std::vector<dns::NameView> names; // names that need NSEC / a hashed NSEC3, canonical order
+  std::vector<dns::NameRole> roles; // their roles
+  std::vector<std::pair<dns::RrsetView, dns::NameRole>> misplaced_nsec; // NSEC at names that need none
   std::vector<dns::RrsetView> nsec3_sets;
   dns::RrsetView nsec3param;
   bool apex_nsec = false;
@@ -144,7 +148,6 @@ void check_nsec_chain(const dns::ZoneStore& store, const dns::ZoneLayout& layout
                       DenialAnalysis& out);
 
 // The NSEC3 chain and its parameters (denial_nsec3.cpp): RFC 5155 §7.1, RFC 9276.
-void check_nsec3(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const Collected& c,
-                 DenialAnalysis& out);
+void check_nsec3(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const Collected& c, DenialAnalysis& out);
 
 } // namespace zw::dnssec::detail

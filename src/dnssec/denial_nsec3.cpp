@@ -57,19 +57,19 @@ struct ChainRecord {
   Nsec3Hash hash{};
   RrsetView record;
   std::uint8_t flags = 0;
-  std::uint32_t entry = k_none;  // the hashed name it belongs to
+  std::uint32_t entry = k_none; // the hashed name it belongs to
 };
 
 struct HashedName {
   Nsec3Hash hash{};
-  std::uint32_t ref = 0;   // < names.size(): index in Collected::names; else ENT index + names.size()
-  bool optional = false;   // may be left out under Opt-Out (RFC 5155 §7.1)
+  std::uint32_t ref = 0; // < names.size(): index in Collected::names; else ENT index + names.size()
+  bool optional = false; // may be left out under Opt-Out (RFC 5155 §7.1)
   std::uint32_t record = k_none;
 };
 
 struct RingEntry {
   Nsec3Hash hash{};
-  std::uint32_t ref = 0;  // chain record index, or hashed-name index for a missing name
+  std::uint32_t ref = 0; // chain record index, or hashed-name index for a missing name
   bool missing = false;
   bool stray = false;
 };
@@ -130,7 +130,8 @@ std::vector<ParamGroup> group_by_params(const Collected& c) {
     if (!r) {
       continue;
     }
-    auto g = std::find_if(groups.begin(), groups.end(), [&](const ParamGroup& x) { return x.params.same_hash(r->params); });
+    auto g =
+        std::find_if(groups.begin(), groups.end(), [&](const ParamGroup& x) { return x.params.same_hash(r->params); });
     if (g == groups.end()) {
       groups.push_back({r->params, 0, set});
       groups.back().params.flags = 0;
@@ -167,7 +168,8 @@ std::optional<Nsec3Params> choose_chain(const std::vector<Nsec3Params>& nsec3par
     }
   }
   if (chosen == nullptr && !nsec3params.empty()) {
-    const auto zero = std::find_if(nsec3params.begin(), nsec3params.end(), [](const Nsec3Params& p) { return p.flags == 0; });
+    const auto zero =
+        std::find_if(nsec3params.begin(), nsec3params.end(), [](const Nsec3Params& p) { return p.flags == 0; });
     chosen = zero != nsec3params.end() ? &*zero : &nsec3params.front();
   }
   if (chosen == nullptr) {
@@ -179,8 +181,8 @@ std::optional<Nsec3Params> choose_chain(const std::vector<Nsec3Params>& nsec3par
 // NSEC3PARAM faults (RFC 5155 §4.1.2, §7.3).
 void check_apex_params(const Collected& c, const std::vector<Nsec3Params>& nsec3params,
                        const std::vector<ParamGroup>& groups, DenialAnalysis& out) {
-  const std::size_t zero_flag_params =
-      static_cast<std::size_t>(std::count_if(nsec3params.begin(), nsec3params.end(), [](const Nsec3Params& p) { return p.flags == 0; }));
+  const std::size_t zero_flag_params = static_cast<std::size_t>(
+      std::count_if(nsec3params.begin(), nsec3params.end(), [](const Nsec3Params& p) { return p.flags == 0; }));
   for (const Nsec3Params& p : nsec3params) {
     if (p.flags != 0) {
       out.params.push_back({Nsec3ParamFaultKind::flags_nonzero, c.nsec3param, p, zero_flag_params});
@@ -307,7 +309,7 @@ std::vector<HashedName> hash_names(const Collected& c, const std::vector<dns::By
     hashed.push_back(h);
   }
   {
-    std::size_t p = 0;  // names are sorted, and so are the ENTs: walk both once
+    std::size_t p = 0; // names are sorted, and so are the ENTs: walk both once
     for (std::size_t e = 0; e < ents.size(); ++e) {
       while (p < n && compare_names(c.names[p].owner(), ents[e]) < 0) {
         ++p;
@@ -343,7 +345,8 @@ void match_names_and_records(std::vector<HashedName>& hashed, std::vector<ChainR
 }
 
 // Names without a record: missing, unless optional and covered by an Opt-Out NSEC3.
-std::vector<std::uint32_t> missing_names(const std::vector<HashedName>& hashed, const std::vector<ChainRecord>& records) {
+std::vector<std::uint32_t> missing_names(const std::vector<HashedName>& hashed,
+                                         const std::vector<ChainRecord>& records) {
   std::vector<std::uint32_t> missing;
   for (std::size_t a = 0; a < hashed.size(); ++a) {
     if (hashed[a].record != k_none) {
@@ -422,7 +425,7 @@ std::vector<std::int32_t> check_ring(const HashedChain& ch, DenialAnalysis& out)
       f.record = rec.record;
       f.hash = rec.hash;
       out.nsec3.push_back(f);
-      continue;  // its pointer is part of the same fault
+      continue; // its pointer is part of the same fault
     }
     const std::optional<Nsec3Rdata> r = parse_nsec3(rec.record.rdata(0));
     const HashedName& owner = hashed[rec.entry];
@@ -439,12 +442,13 @@ std::vector<std::int32_t> check_ring(const HashedChain& ch, DenialAnalysis& out)
     if (next == succ.hash) {
       continue;
     }
-    const auto it = std::lower_bound(ring.begin(), ring.end(), next, [](const RingEntry& x, const Nsec3Hash& h) { return x.hash < h; });
+    const auto it = std::lower_bound(ring.begin(), ring.end(), next,
+                                     [](const RingEntry& x, const Nsec3Hash& h) { return x.hash < h; });
     const std::size_t j = static_cast<std::size_t>(it - ring.begin());
     const bool lands = j < m && ring[j].hash == next;
     const CyclicRange skipped = skipped_range(i, j, m);
     if (lands && range_sum(not_stray_prefix, skipped, m) == 0) {
-      continue;  // it only jumps over stray records: the stray faults say it
+      continue; // it only jumps over stray records: the stray faults say it
     }
     Nsec3Fault f;
     f.kind = Nsec3FaultKind::bad_next;
@@ -459,7 +463,8 @@ std::vector<std::int32_t> check_ring(const HashedChain& ch, DenialAnalysis& out)
       f.next_name = ch.ring_name(ring[j]);
       f.next_has_record = !ring[j].missing;
     } else {
-      const auto h = std::lower_bound(hashed.begin(), hashed.end(), next, [](const HashedName& x, const Nsec3Hash& v) { return x.hash < v; });
+      const auto h = std::lower_bound(hashed.begin(), hashed.end(), next,
+                                      [](const HashedName& x, const Nsec3Hash& v) { return x.hash < v; });
       if (h != hashed.end() && h->hash == next) {
         f.next_name = ch.name_of(h->ref);
       }
@@ -501,14 +506,13 @@ void report_missing(const HashedChain& ch, const std::vector<std::int32_t>& expl
 
 } // namespace
 
-void check_nsec3(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const Collected& c,
-                 DenialAnalysis& out) {
+void check_nsec3(const dns::ZoneStore& store, const dns::ZoneLayout& layout, const Collected& c, DenialAnalysis& out) {
   const Name apex = store.origin();
   const std::vector<Nsec3Params> nsec3params = parse_apex_params(c, out);
   const std::vector<ParamGroup> groups = group_by_params(c);
   const std::optional<Nsec3Params> chosen = choose_chain(nsec3params, groups);
   if (!chosen) {
-    return;  // only malformed NSEC3 records: reported below with no chain
+    return; // only malformed NSEC3 records: reported below with no chain
   }
   out.chain = *chosen;
   out.chain->flags = 0;
@@ -523,9 +527,9 @@ void check_nsec3(const dns::ZoneStore& store, const dns::ZoneLayout& layout, con
     return;
   }
   if (chain.algorithm != 1) {
-    out.params.push_back({Nsec3ParamFaultKind::unknown_algorithm, c.nsec3param.empty() ? out.first_nsec3 : c.nsec3param,
-                          chain, 0});
-    return;  // nothing can be hashed
+    out.params.push_back(
+        {Nsec3ParamFaultKind::unknown_algorithm, c.nsec3param.empty() ? out.first_nsec3 : c.nsec3param, chain, 0});
+    return; // nothing can be hashed
   }
   check_foreign_params(groups, nsec3params, chain, out);
 

@@ -43,48 +43,30 @@ ProofResult check_denial_proof(std::span<const std::uint8_t> qname, std::uint16_
 
 std::string_view to_string(ProofFault fault) noexcept {
   switch (fault) {
-  case ProofFault::none:
-    return "none";
-  case ProofFault::no_records:
-    return "no-records";
-  case ProofFault::qname_not_covered:
-    return "qname-not-covered";
-  case ProofFault::no_closest_encloser:
-    return "no-closest-encloser";
-  case ProofFault::wildcard_not_denied:
-    return "wildcard-not-denied";
-  case ProofFault::type_present:
-    return "type-present";
-  case ProofFault::no_matching_record:
-    return "no-matching-record";
-  case ProofFault::wrong_zone:
-    return "wrong-zone";
-  case ProofFault::malformed:
-    return "malformed";
-  case ProofFault::unsupported_hash:
-    return "unsupported-hash";
-  case ProofFault::too_many_iterations:
-    return "too-many-iterations";
-  case ProofFault::inconsistent_params:
-    return "inconsistent-params";
-  case ProofFault::mixed:
-    return "mixed";
+  case ProofFault::none: return "none";
+  case ProofFault::no_records: return "no-records";
+  case ProofFault::qname_not_covered: return "qname-not-covered";
+  case ProofFault::no_closest_encloser: return "no-closest-encloser";
+  case ProofFault::wildcard_not_denied: return "wildcard-not-denied";
+  case ProofFault::type_present: return "type-present";
+  case ProofFault::no_matching_record: return "no-matching-record";
+  case ProofFault::wrong_zone: return "wrong-zone";
+  case ProofFault::malformed: return "malformed";
+  case ProofFault::unsupported_hash: return "unsupported-hash";
+  case ProofFault::too_many_iterations: return "too-many-iterations";
+  case ProofFault::inconsistent_params: return "inconsistent-params";
+  case ProofFault::mixed: return "mixed";
   }
   return "unknown";
 }
 
 std::string_view to_string(ResponseKind kind) noexcept {
   switch (kind) {
-  case ResponseKind::nxdomain:
-    return "nxdomain";
-  case ResponseKind::nodata:
-    return "nodata";
-  case ResponseKind::wildcard_answer:
-    return "wildcard-answer";
-  case ResponseKind::wildcard_nodata:
-    return "wildcard-nodata";
-  case ResponseKind::referral_no_ds:
-    return "referral-no-ds";
+  case ResponseKind::nxdomain: return "nxdomain";
+  case ResponseKind::nodata: return "nodata";
+  case ResponseKind::wildcard_answer: return "wildcard-answer";
+  case ResponseKind::wildcard_nodata: return "wildcard-nodata";
+  case ResponseKind::referral_no_ds: return "referral-no-ds";
   }
   return "unknown";
 }

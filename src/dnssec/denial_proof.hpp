@@ -67,8 +67,8 @@ struct ProofResult {
   // between its owner and the name, without wrapping. A server answers with the record that
   // precedes the name in its chain, so that next name has no NSEC (NSEC3) record on the
   // server: its chain is broken there (RFC 4035 §2.3, RFC 5155 §7.1).
-  std::string gap_owner;        // the record that stops short, presentation form
-  std::string gap_next;         // its next name; NSEC3: "<next hashed owner>.<zone>"
+  std::string gap_owner; // the record that stops short, presentation form
+  std::string gap_next;  // its next name; NSEC3: "<next hashed owner>.<zone>"
 
   bool ok() const noexcept { return fault == ProofFault::none; }
 };

@@ -91,19 +91,13 @@ std::optional<ProofResult> bitmap_denies(const std::vector<std::uint16_t>& types
 }
 
 // The proof `kind` calls for, from an NsecProof or an Nsec3Proof (both name their proofs alike).
-template <typename Proof>
-ProofResult prove(Proof& proof, ResponseKind kind, unsigned wildcard_labels) {
+template <typename Proof> ProofResult prove(Proof& proof, ResponseKind kind, unsigned wildcard_labels) {
   switch (kind) {
-  case ResponseKind::nxdomain:
-    return proof.nxdomain();
-  case ResponseKind::nodata:
-    return proof.nodata();
-  case ResponseKind::wildcard_answer:
-    return proof.wildcard_answer(wildcard_labels);
-  case ResponseKind::wildcard_nodata:
-    return proof.wildcard_nodata(wildcard_labels);
-  case ResponseKind::referral_no_ds:
-    return proof.referral();
+  case ResponseKind::nxdomain: return proof.nxdomain();
+  case ResponseKind::nodata: return proof.nodata();
+  case ResponseKind::wildcard_answer: return proof.wildcard_answer(wildcard_labels);
+  case ResponseKind::wildcard_nodata: return proof.wildcard_nodata(wildcard_labels);
+  case ResponseKind::referral_no_ds: return proof.referral();
   }
   return fail(ProofFault::malformed, "unknown response kind");
 }
@@ -115,7 +109,7 @@ ProofResult prove_nsec(Name qname, std::uint16_t qtype, Name zone, std::span<con
 
 // The NSEC3 proof of `kind` for (`qname`, `qtype`) in `zone` from the NSEC3 records among
 // `records`; nothing is hashed above `max_iterations` (denial_proof_nsec3.cpp).
-ProofResult prove_nsec3(Name qname, std::uint16_t qtype, Name zone, std::span<const dns::Rr> records,
-                        ResponseKind kind, unsigned wildcard_labels, unsigned max_iterations);
+ProofResult prove_nsec3(Name qname, std::uint16_t qtype, Name zone, std::span<const dns::Rr> records, ResponseKind kind,
+                        unsigned wildcard_labels, unsigned max_iterations);
 
 } // namespace zw::dnssec::detail

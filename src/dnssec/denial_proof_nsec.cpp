@@ -92,8 +92,8 @@ private:
         dns::canonical_compare(before->next, name) < 0) {
       r.gap_owner = text(before->owner);
       r.gap_next = text(before->next);
-      r.detail += fmt::format("; the NSEC at {} points to {}, which has no NSEC on this server", r.gap_owner,
-                              r.gap_next);
+      r.detail +=
+          fmt::format("; the NSEC at {} points to {}, which has no NSEC on this server", r.gap_owner, r.gap_next);
     }
     return r;
   }

@@ -170,8 +170,8 @@ private:
     if (before != nullptr && before->hash != h && stops_short(*before)) {
       r.gap_owner = text(before->owner);
       r.gap_next = fmt::format("{}.{}", base32hex(before->next), text(m_zone));
-      r.detail += fmt::format("; the NSEC3 at {} points to {}, which has no NSEC3 on this server", r.gap_owner,
-                              r.gap_next);
+      r.detail +=
+          fmt::format("; the NSEC3 at {} points to {}, which has no NSEC3 on this server", r.gap_owner, r.gap_next);
     }
     return r;
   }
@@ -213,8 +213,8 @@ private:
     out.cover = covering(next_closer, h);
     if (out.cover == nullptr) {
       return not_covered(ProofFault::qname_not_covered,
-                         fmt::format("closest encloser {}; no NSEC3 covers the next closer {} (hash {})",
-                                     text(ce_name), text(next_closer), base32hex(h)),
+                         fmt::format("closest encloser {}; no NSEC3 covers the next closer {} (hash {})", text(ce_name),
+                                     text(next_closer), base32hex(h)),
                          h);
     }
     ProofResult r;
@@ -378,8 +378,8 @@ private:
   dns::Bytes m_wildcard;
 };
 
-ProofResult prove_nsec3(Name qname, std::uint16_t qtype, Name zone, std::span<const dns::Rr> records,
-                        ResponseKind kind, unsigned wildcard_labels, unsigned max_iterations) {
+ProofResult prove_nsec3(Name qname, std::uint16_t qtype, Name zone, std::span<const dns::Rr> records, ResponseKind kind,
+                        unsigned wildcard_labels, unsigned max_iterations) {
   Nsec3Proof proof(qname, qtype, zone);
   if (std::optional<ProofResult> r = proof.load(records, max_iterations)) {
     return std::move(*r);

@@ -34,17 +34,10 @@ std::optional<dns::Bytes> ds_digest(std::span<const std::uint8_t> owner_wire,
                                     std::span<const std::uint8_t> dnskey_rdata, std::uint8_t digest_type) {
   crypto::DigestAlgorithm algorithm{};
   switch (digest_type) {
-  case 1:
-    algorithm = crypto::DigestAlgorithm::sha1;
-    break; // RFC 4034 §5.1.4
-  case 2:
-    algorithm = crypto::DigestAlgorithm::sha256;
-    break; // RFC 4509
-  case 4:
-    algorithm = crypto::DigestAlgorithm::sha384;
-    break; // RFC 6605 §2
-  default:
-    return std::nullopt;
+  case 1: algorithm = crypto::DigestAlgorithm::sha1; break;   // RFC 4034 §5.1.4
+  case 2: algorithm = crypto::DigestAlgorithm::sha256; break; // RFC 4509
+  case 4: algorithm = crypto::DigestAlgorithm::sha384; break; // RFC 6605 §2
+  default: return std::nullopt;
   }
   // RFC 4034 §5.1.4: digest = digest_algorithm(DNSKEY owner name | DNSKEY RDATA), the owner in
   // canonical (lowercase) form.
@@ -73,14 +66,10 @@ unsigned key_size_bits(std::uint8_t algorithm, std::span<const std::uint8_t> pub
   }
   switch (algorithm) {
   case crypto::algorithm::ecdsap256sha256:
-  case crypto::algorithm::ed25519:
-    return public_key.size() == crypto::fixed_key_length(algorithm) ? 256 : 0;
-  case crypto::algorithm::ecdsap384sha384:
-    return public_key.size() == 96 ? 384 : 0;
-  case crypto::algorithm::ed448:
-    return public_key.size() == 57 ? 448 : 0;
-  default:
-    return 0;
+  case crypto::algorithm::ed25519: return public_key.size() == crypto::fixed_key_length(algorithm) ? 256 : 0;
+  case crypto::algorithm::ecdsap384sha384: return public_key.size() == 96 ? 384 : 0;
+  case crypto::algorithm::ed448: return public_key.size() == 57 ? 448 : 0;
+  default: return 0;
   }
 }
 

@@ -21,7 +21,8 @@ std::string to_text(const Nsec3Params& params) {
   for (const std::uint8_t b : params.salt) {
     salt += fmt::format("{:02x}", b);
   }
-  return fmt::format("{}, {} iteration{}, {}", params.algorithm == 1 ? std::string("SHA-1") : fmt::format("hash algorithm {}", params.algorithm),
+  return fmt::format("{}, {} iteration{}, {}",
+                     params.algorithm == 1 ? std::string("SHA-1") : fmt::format("hash algorithm {}", params.algorithm),
                      params.iterations, params.iterations == 1 ? "" : "s", salt.empty() ? "no salt" : "salt " + salt);
 }
 
@@ -67,7 +68,7 @@ bool base32hex_decode(std::span<const std::uint8_t> text, dns::Bytes& out) {
     }
     buffer &= (1u << bits) - 1;
   }
-  return buffer == 0;  // leftover bits must be zero padding
+  return buffer == 0; // leftover bits must be zero padding
 }
 
 Nsec3Hasher::Nsec3Hasher(const Nsec3Params& params)

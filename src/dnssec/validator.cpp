@@ -26,7 +26,8 @@ std::string_view to_string(SigStatus status) noexcept {
   return "malformed";
 }
 
-KeyRing::KeyRing(std::span<const std::uint8_t> apex, std::span<const dns::Bytes> dnskeys) : m_apex(dns::lowercased(apex)) {
+KeyRing::KeyRing(std::span<const std::uint8_t> apex, std::span<const dns::Bytes> dnskeys)
+    : m_apex(dns::lowercased(apex)) {
   for (const dns::Bytes& rdata : dnskeys) {
     if (std::any_of(m_keys.begin(), m_keys.end(), [&](const Key& k) { return k.rdata == rdata; })) {
       continue;
@@ -101,7 +102,7 @@ KeyLookup find_signing_key(const RrsigView& sig, const KeyRing& ring) noexcept {
   const KeyRing::Key& k = keys[static_cast<std::size_t>(first_candidate)];
   out.status = !k.zone_key() ? SigStatus::key_not_zone_key
                : k.revoked() ? SigStatus::key_revoked
-                             : SigStatus::key_unusable;  // protocol other than 3 (RFC 4034 §2.1.2)
+                             : SigStatus::key_unusable; // protocol other than 3 (RFC 4034 §2.1.2)
   return out;
 }
 

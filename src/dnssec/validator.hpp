@@ -29,19 +29,19 @@ namespace zw::dnssec {
 // The verdict on one RRSIG at one instant; only `valid` makes the RRset it covers usable.
 enum class SigStatus : std::uint8_t {
   valid,
-  missing,                // no RRSIG at all over the RRset (an RRset verdict, never a signature's)
-  key_missing,            // no DNSKEY of the zone has this signer, key tag and algorithm (EDE 9)
-  key_not_zone_key,       // the only such DNSKEYs lack the Zone Key flag (RFC 4034 §2.1.1, EDE 11)
-  key_unusable,           // the only such DNSKEYs have protocol other than 3, or a key that does not load
-  key_revoked,            // the only such DNSKEYs carry the REVOKE flag (RFC 5011 §2.1)
-  wrong_signer,           // the signer name is not the apex of the zone that owns the data
-  labels_invalid,         // the Labels field exceeds the owner's label count (RFC 4035 §5.3.1)
-  not_yet_valid,          // inception after now (EDE 8)
-  expired,                // expiration before now (EDE 7)
-  invalid,                // the cryptography fails; both verifiers agree (EDE 6)
-  disagreement,           // the first verifier rejects, the second accepts: our trouble, never the zone's fault
-  unsupported_algorithm,  // this build cannot verify the algorithm: indeterminate to us
-  malformed,              // the RRSIG RDATA does not parse
+  missing,               // no RRSIG at all over the RRset (an RRset verdict, never a signature's)
+  key_missing,           // no DNSKEY of the zone has this signer, key tag and algorithm (EDE 9)
+  key_not_zone_key,      // the only such DNSKEYs lack the Zone Key flag (RFC 4034 §2.1.1, EDE 11)
+  key_unusable,          // the only such DNSKEYs have protocol other than 3, or a key that does not load
+  key_revoked,           // the only such DNSKEYs carry the REVOKE flag (RFC 5011 §2.1)
+  wrong_signer,          // the signer name is not the apex of the zone that owns the data
+  labels_invalid,        // the Labels field exceeds the owner's label count (RFC 4035 §5.3.1)
+  not_yet_valid,         // inception after now (EDE 8)
+  expired,               // expiration before now (EDE 7)
+  invalid,               // the cryptography fails; both verifiers agree (EDE 6)
+  disagreement,          // the first verifier rejects, the second accepts: our trouble, never the zone's fault
+  unsupported_algorithm, // this build cannot verify the algorithm: indeterminate to us
+  malformed,             // the RRSIG RDATA does not parse
 };
 
 std::string_view to_string(SigStatus status) noexcept;
@@ -56,8 +56,8 @@ public:
     std::uint8_t algorithm = 0;
     std::uint16_t flags = 0;
     std::uint8_t protocol = 0;
-    std::shared_ptr<const crypto::PublicKey> key;  // null when the key field does not load
-    std::string load_error;                        // why, in that case
+    std::shared_ptr<const crypto::PublicKey> key; // null when the key field does not load
+    std::string load_error;                       // why, in that case
 
     bool zone_key() const noexcept { return (flags & 0x0100) != 0; }
     bool revoked() const noexcept { return (flags & 0x0080) != 0; }
@@ -77,7 +77,7 @@ public:
   bool empty() const noexcept { return m_keys.empty(); }
 
 private:
-  dns::Bytes m_apex;  // lowercased
+  dns::Bytes m_apex; // lowercased
   std::vector<Key> m_keys;
 };
 
@@ -88,14 +88,14 @@ struct KeyLookup {
   // else wrong_signer (the signer is not the ring's apex), key_missing (no key with that tag and
   // algorithm), key_not_zone_key, key_revoked or key_unusable (protocol other than 3).
   SigStatus status = SigStatus::key_missing;
-  int key = -1;  // index in KeyRing::keys(): the usable key, else the first candidate; -1 if none
+  int key = -1; // index in KeyRing::keys(): the usable key, else the first candidate; -1 if none
 };
 KeyLookup find_signing_key(const RrsigView& sig, const KeyRing& ring) noexcept;
 
 // What judge_signature concluded about one RRSIG.
 struct SignatureJudgement {
   SigStatus status = SigStatus::malformed;
-  std::int64_t inception_abs = 0;   // unix seconds, resolved against `now` (RFC 4034 §3.1.5)
+  std::int64_t inception_abs = 0; // unix seconds, resolved against `now` (RFC 4034 §3.1.5)
   std::int64_t expiration_abs = 0;
   // Index in KeyRing::keys() of the key the signature names (the one that validated it, when
   // valid); -1 when there is none (key_missing, wrong_signer).
@@ -111,7 +111,9 @@ SignatureJudgement judge_signature(const RrsigView& sig, std::span<const std::ui
                                    std::int64_t now, dns::Bytes& scratch, SignedData&& signed_data);
 
 // The same for an RRSIG whose RDATA did not parse: `malformed`.
-inline SignatureJudgement malformed_signature() noexcept { return {}; }
+inline SignatureJudgement malformed_signature() noexcept {
+  return {};
+}
 
 namespace detail {
 

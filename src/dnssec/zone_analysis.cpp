@@ -32,7 +32,9 @@ std::string_view to_string(ChainStatus status) noexcept {
 
 namespace detail {
 
-std::string lower_text(std::span<const std::uint8_t> wire) { return dns::name_to_text(dns::lowercased(wire)); }
+std::string lower_text(std::span<const std::uint8_t> wire) {
+  return dns::name_to_text(dns::lowercased(wire));
+}
 
 // RRs parsed from presentation text; unparsable lines become notes, never crashes.
 std::vector<dns::Rr> parse_all(const std::vector<std::string>& lines, std::vector<std::string>& notes) {
@@ -86,7 +88,6 @@ namespace {
 
 using namespace detail;
 
-
 std::string hex(std::span<const std::uint8_t> bytes) {
   std::string out;
   out.reserve(bytes.size() * 2);
@@ -96,18 +97,16 @@ std::string hex(std::span<const std::uint8_t> bytes) {
   return out;
 }
 
-
 // A response resolvers drop as malformed (RFC 6891 §6.1.1) contributes no data.
 bool usable_answer(const Exchange& e) {
   return e.outcome == Outcome::answered && !e.tc && e.rcode == 0 && e.edns_faults.empty();
 }
 
 struct RrsetKey {
-  std::string owner;  // lower-case text
+  std::string owner; // lower-case text
   std::uint16_t type;
   auto operator<=>(const RrsetKey&) const = default;
 };
-
 
 // Collects and verifies every signature seen in the answers, merged across servers.
 class SignatureCollector {
@@ -153,13 +152,12 @@ public:
     }
     for (auto& [key, rrset] : rrsets) {
       if (!dns::name_is_at_or_below(key.owner, zone)) {
-        continue;  // a CNAME target or other data outside the zone: judged with its own zone
+        continue; // a CNAME target or other data outside the zone: judged with its own zone
       }
       const auto it = sigs.find(key);
-      if (it != sigs.end() && std::all_of(it->second.begin(), it->second.end(), [&](const dns::Rr& sig) {
-            return signed_by_child(sig, zone);
-          })) {
-        continue;  // data of a zone below this one, served by the same server
+      if (it != sigs.end() && std::all_of(it->second.begin(), it->second.end(),
+                                          [&](const dns::Rr& sig) { return signed_by_child(sig, zone); })) {
+        continue; // data of a zone below this one, served by the same server
       }
       SignedRrset& summary = rrset_summary(zone, key);
       add_unique(summary.servers, server);
@@ -273,8 +271,6 @@ private:
   std::map<std::string, SignedRrset> m_rrsets;
 };
 
-
-
 // The NSEC/NSEC3 records of a section (with `sigs`, the Labels field of the RRSIGs over the answer
 // RRset at `qname`, for wildcard detection).
 std::vector<dns::Rr> denial_records(const std::vector<dns::Rr>& section) {
@@ -299,7 +295,7 @@ void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
   if (!apex) {
     return;
   }
-  std::map<std::string, DenialCheck> found;  // qname|qtype|fault
+  std::map<std::string, DenialCheck> found; // qname|qtype|fault
   std::vector<std::string> ignored;
   for (const ServerProbe& probe : zone.servers) {
     const std::string label = fmt::format("{}/{}", probe.name, probe.address);
@@ -330,15 +326,15 @@ void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
           // A query for the wildcard owner itself ("*.example.", asked by --name or --walk) is
           // answered by an exact match whose RRSIG Labels field leaves out the "*" (RFC 4034
           // §3.1.3): not a synthesis, so nothing is denied.
-          const bool literal_wildcard = rr.owner.size() > 1 && rr.owner[0] == 1 && rr.owner[1] == '*' &&
-                                        sig && static_cast<unsigned>(sig->labels) + 1U == dns::label_count(rr.owner);
+          const bool literal_wildcard = rr.owner.size() > 1 && rr.owner[0] == 1 && rr.owner[1] == '*' && sig &&
+                                        static_cast<unsigned>(sig->labels) + 1U == dns::label_count(rr.owner);
           if (sig && (sig->type_covered == qtype || sig->type_covered == dns::rrtype::cname) &&
               sig->labels < dns::label_count(rr.owner) && !literal_wildcard) {
-            wildcard_labels = sig->labels;  // RFC 4035 §5.3.4: synthesised from a wildcard
+            wildcard_labels = sig->labels; // RFC 4035 §5.3.4: synthesised from a wildcard
           }
         }
         if (answered && wildcard_labels == 0) {
-          continue;  // a plain answer: nothing denied
+          continue; // a plain answer: nothing denied
         }
         kind = answered ? ResponseKind::wildcard_answer : ResponseKind::nodata;
       }
@@ -364,9 +360,8 @@ void check_denials(const ZoneSnapshot& zone, ZoneDnssec& out) {
         d.fault = std::string(to_string(r.fault));
         d.detail = r.detail;
         if (!r.gap_next.empty()) {
-          d.gap_type = std::any_of(records.begin(), records.end(), [](const dns::Rr& rr) {
-                         return rr.type == dns::rrtype::nsec3;
-                       })
+          d.gap_type = std::any_of(records.begin(), records.end(),
+                                   [](const dns::Rr& rr) { return rr.type == dns::rrtype::nsec3; })
                            ? "NSEC3"
                            : "NSEC";
           d.gap_owner = r.gap_owner;
@@ -553,7 +548,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
     }
   }
   for (auto& entry : keys_by_rdata) {
-    auto& k = entry.second;  // not a structured binding: clang 14 cannot capture those in a lambda
+    auto& k = entry.second; // not a structured binding: clang 14 cannot capture those in a lambda
     k.signs_dnskey = std::any_of(out.signatures.begin(), out.signatures.end(), [&](const ObservedSignature& s) {
       return s.type == "DNSKEY" && s.owner == apex && s.key_tag == k.key_tag && s.algorithm == k.algorithm &&
              names_a_zone_key(s.status);
@@ -564,7 +559,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
     out.ds.push_back(std::move(d));
   }
   if (apex == ".") {
-    out.above = ChainStatus::secure;  // nothing above the root but the trust anchor itself
+    out.above = ChainStatus::secure; // nothing above the root but the trust anchor itself
   } else {
     evaluate_chain_above(zone, trust_anchor, now, out);
   }

@@ -50,7 +50,7 @@ struct Partial {
   std::vector<ObservedSignature> kept;
   std::vector<SignedRrset> rrsets;
   ZoneFileStats stats;
-  std::vector<char> signs_dnskey;  // per zone key: an RRSIG over the apex DNSKEY RRset names it
+  std::vector<char> signs_dnskey; // per zone key: an RRSIG over the apex DNSKEY RRset names it
   std::exception_ptr failure;
 };
 
@@ -69,7 +69,7 @@ public:
     std::size_t ordinal = 0;
     const std::span<const dns::NameRole> roles = m_layout.roles();
     bool stopped = false;
-    std::size_t unreported = 0;  // names verified since the progress counter was last added to
+    std::size_t unreported = 0; // names verified since the progress counter was last added to
     for (const dns::NameView name : m_store.names()) {
       const std::size_t i = ordinal++;
       if ((i / k_block) % count != index) {
@@ -97,12 +97,10 @@ private:
   static bool served_and_signed(dns::NameRole role, std::uint16_t type) noexcept {
     switch (role) {
     case dns::NameRole::apex:
-    case dns::NameRole::authoritative:
-      return true;
-    case dns::NameRole::delegation:  // RFC 4035 §2.2: only DS and NSEC/NSEC3 are signed there
+    case dns::NameRole::authoritative: return true;
+    case dns::NameRole::delegation: // RFC 4035 §2.2: only DS and NSEC/NSEC3 are signed there
       return type == dns::rrtype::ds || type == dns::rrtype::nsec || type == dns::rrtype::nsec3;
-    default:
-      return false;
+    default: return false;
     }
   }
 
@@ -267,7 +265,7 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
   ZoneDnssec& out = result.dnssec;
   const std::string apex = dns::name_to_text(store.origin());
   const KeyRing ring = load_zone_keys(store, out.notes);
-  std::vector<dns::Rr> keys;  // the same keys as RRs, in ring order
+  std::vector<dns::Rr> keys; // the same keys as RRs, in ring order
   for (const KeyRing::Key& k : ring.keys()) {
     dns::Rr rr;
     rr.owner.assign(store.origin().begin(), store.origin().end());
@@ -285,7 +283,7 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
     keys.push_back(std::move(rr));
   }
   out.zone = apex;
-  out.dnskey_answered = true;  // the file is the zone: it "answers" for its DNSKEY RRset
+  out.dnskey_answered = true; // the file is the zone: it "answers" for its DNSKEY RRset
   out.ds_known = options.ds_given;
   add_ds(options.ds_records, keys, out);
 
@@ -394,7 +392,7 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
     link.status = entry && all_usable && stats.invalid == 0 ? ChainStatus::secure : ChainStatus::bogus;
   }
   if (link.status == ChainStatus::insecure) {
-    out.zone_validated = false;  // resolvers will not validate the zone: faults are warnings
+    out.zone_validated = false; // resolvers will not validate the zone: faults are warnings
   }
   settle_security(out);
   out.chain.push_back(std::move(link));

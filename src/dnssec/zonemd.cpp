@@ -18,12 +18,9 @@ std::uint32_t load32(std::span<const std::uint8_t> r, std::size_t at) noexcept {
 
 std::size_t expected_length(std::uint8_t hash) noexcept {
   switch (hash) {
-  case k_zonemd_sha384:
-    return 48;
-  case k_zonemd_sha512:
-    return 64;
-  default:
-    return 0;
+  case k_zonemd_sha384: return 48;
+  case k_zonemd_sha512: return 64;
+  default: return 0;
   }
 }
 
@@ -178,8 +175,7 @@ void settle_zonemd(ZonemdCheck& check, const dns::Bytes& sha384, const dns::Byte
   }
 }
 
-ZonemdDigests digest_zone(const dns::ZoneStore& store, std::span<const dns::NameRole> roles, bool sha384,
-                          bool sha512) {
+ZonemdDigests digest_zone(const dns::ZoneStore& store, std::span<const dns::NameRole> roles, bool sha384, bool sha512) {
   ZonemdDigester digester(sha384, sha512);
   std::size_t i = 0;
   for (const dns::NameView name : store.names()) {

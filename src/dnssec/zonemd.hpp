@@ -89,8 +89,7 @@ struct ZonemdDigests {
   dns::Bytes sha384;
   dns::Bytes sha512;
 };
-ZonemdDigests digest_zone(const dns::ZoneStore& store, std::span<const dns::NameRole> roles, bool sha384,
-                          bool sha512);
+ZonemdDigests digest_zone(const dns::ZoneStore& store, std::span<const dns::NameRole> roles, bool sha384, bool sha512);
 
 // Sets the status of every apex record of `check` from the digests computed over the zone
 // (`sha384`, `sha512`: empty when not computed), following RFC 8976 §4 steps 4 and 5.

@@ -69,9 +69,8 @@ std::optional<std::string> referral_owner(const Exchange& ex) {
 
 // A/AAAA records for `names` in `section`, keeping only owners at or below `bailiwick`
 // (a resolver ignores out-of-bailiwick glue, RFC 2181 §5.4.1).
-std::map<std::string, std::vector<std::string>> glue_of(const std::vector<std::string>& section,
-                                                        const std::vector<std::string>& names,
-                                                        const std::string& bailiwick) {
+std::map<std::string, std::vector<std::string>>
+glue_of(const std::vector<std::string>& section, const std::vector<std::string>& names, const std::string& bailiwick) {
   std::map<std::string, std::vector<std::string>> glue;
   for (const std::string& line : section) {
     const std::optional<RrLine> rr = split_rr(line);
@@ -99,8 +98,7 @@ bool is_useful(const Exchange& ex) {
 }
 
 bool is_authoritative_answer(const Exchange& ex) {
-  return ex.outcome == Outcome::answered && ex.aa &&
-         (ex.rcode == k_rcode_noerror || ex.rcode == k_rcode_nxdomain);
+  return ex.outcome == Outcome::answered && ex.aa && (ex.rcode == k_rcode_noerror || ex.rcode == k_rcode_nxdomain);
 }
 
 // The exchange of `probe` for (qname, qtype) that says the most: a complete answer (the TCP one
@@ -121,14 +119,16 @@ std::string short_summary(const Exchange& ex) {
     return fmt::format("rcode {}{}", ex.rcode, ex.aa ? " aa" : "");
   }
   if (ex.outcome == Outcome::not_asked && !ex.detail.empty()) {
-    return fmt::format("{} ({})", to_string(ex.outcome), ex.detail);  // which bound, or the deadline
+    return fmt::format("{} ({})", to_string(ex.outcome), ex.detail); // which bound, or the deadline
   }
   return std::string(to_string(ex.outcome));
 }
 
 // "the bound --max-queries-per-zone (5000) was reached": the detail of every question a bound
 // left unasked, and (after k_bound_reached) the walk error that names it.
-std::string bound_name(std::string_view bound, std::uint64_t value) { return fmt::format("{} ({})", bound, value); }
+std::string bound_name(std::string_view bound, std::uint64_t value) {
+  return fmt::format("{} ({})", bound, value);
+}
 std::string bound_detail(std::string_view bound, std::uint64_t value) {
   return fmt::format("the bound {} was reached", bound_name(bound, value));
 }

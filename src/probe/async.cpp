@@ -13,7 +13,7 @@ asio::awaitable<bool> finished(asio::awaitable<void> inner) {
 asio::awaitable<void> backlog_one(std::shared_ptr<Backlog> backlog, asio::awaitable<void> task) {
   try {
     co_await std::move(task);
-  } catch (...) {  // NOLINT: kept, and rethrown by drain() (never an observation)
+  } catch (...) { // NOLINT: kept, and rethrown by drain() (never an observation)
     if (!backlog->failure) {
       backlog->failure = std::current_exception();
     }

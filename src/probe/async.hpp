@@ -8,8 +8,8 @@
 #include <exception>
 #include <memory>
 #include <optional>
-#include <utility>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <asio.hpp>
@@ -24,8 +24,7 @@ constexpr auto k_no_throw = asio::experimental::as_tuple(asio::use_awaitable);
 // Coroutine plumbing: an event that many coroutines can wait for (a timer that never expires
 // on its own and is cancelled to wake them), bounded by the invocation deadline.
 
-template <typename T>
-struct Pending {
+template <typename T> struct Pending {
   explicit Pending(const asio::any_io_executor& executor) : event(executor, Clock::time_point::max()) {}
   std::optional<T> value;
   asio::steady_timer event;
@@ -36,21 +35,20 @@ struct Pending {
 };
 
 // Runs tasks concurrently and waits until every one finished (or the deadline passed).
-template <typename T>
-struct Gather {
+template <typename T> struct Gather {
   explicit Gather(const asio::any_io_executor& executor, std::size_t n)
       : results(n), remaining(n), event(executor, Clock::time_point::max()) {}
   std::vector<T> results;
   std::size_t remaining;
   asio::steady_timer event;
-  std::exception_ptr failure;  // the first task that threw: our bug, rethrown by gather()
+  std::exception_ptr failure; // the first task that threw: our bug, rethrown by gather()
 };
 
 template <typename T>
 asio::awaitable<void> gather_one(std::shared_ptr<Gather<T>> state, std::size_t index, asio::awaitable<T> task) {
   try {
     state->results[index] = co_await std::move(task);
-  } catch (...) {  // NOLINT: kept, and rethrown once the others are done (never an observation)
+  } catch (...) { // NOLINT: kept, and rethrown once the others are done (never an observation)
     if (!state->failure) {
       state->failure = std::current_exception();
     }
@@ -90,7 +88,7 @@ struct Backlog {
   std::size_t running = 0;
   std::size_t wake_at = 0;
   asio::steady_timer event;
-  std::exception_ptr failure;  // the first task that threw: our bug, rethrown by drain()
+  std::exception_ptr failure; // the first task that threw: our bug, rethrown by drain()
 };
 
 asio::awaitable<void> backlog_one(std::shared_ptr<Backlog> backlog, asio::awaitable<void> task);
@@ -121,7 +119,7 @@ public:
   }
   void release() {
     if (m_stopped) {
-      return;  // the io_context is being torn down: wake nobody
+      return; // the io_context is being torn down: wake nobody
     }
     if (!m_waiters.empty()) {
       const std::shared_ptr<Waiter> next = m_waiters.front();
@@ -145,7 +143,6 @@ private:
   bool m_stopped = false;
   std::vector<std::shared_ptr<Waiter>> m_waiters;
 };
-
 
 // Spaces the queries sent to one server address at least 1/rate apart (--max-qps-per-server),
 // so that a fleet whose zones share a provider's servers does not send them bursts that their

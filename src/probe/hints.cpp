@@ -71,7 +71,8 @@ Result<std::vector<std::pair<std::string, std::string>>> parse_root_hints(std::s
       return fail(fmt::format("line {}: {}", line_no, owner.error().message));
     }
     std::string type = words[i];
-    std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    std::transform(type.begin(), type.end(), type.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
     const std::string& rdata = words[i + 1];
     if (type == "NS") {
       if (*owner != ".") {

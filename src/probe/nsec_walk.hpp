@@ -18,9 +18,9 @@ namespace zw::probe {
 
 // One NSEC record (RFC 4034 §4.1).
 struct NsecLink {
-  std::string owner;               // normalised
-  std::string next;                // the Next Domain Name field, normalised
-  std::vector<std::string> types;  // the Type Bit Maps field: upper-case mnemonics or TYPEnnn
+  std::string owner;              // normalised
+  std::string next;               // the Next Domain Name field, normalised
+  std::vector<std::string> types; // the Type Bit Maps field: upper-case mnemonics or TYPEnnn
 };
 
 // The NSEC record owned by `owner` (normalised) among the presentation-format RRs of `section`
@@ -29,21 +29,21 @@ std::optional<NsecLink> find_nsec(const std::vector<std::string>& section, std::
 
 // How a zone proves denials, as its servers' authoritative answers show it.
 enum class ZoneDenial : std::uint8_t {
-  nsec,           // NSEC records, or signed without any NSEC3 seen: the walk is tried
-  nsec3,          // NSEC3 records or an NSEC3PARAM RRset and no NSEC record: hashed owner names
-  unsigned_zone,  // no DNSKEY and no RRSIG anywhere: no chain at all
+  nsec,          // NSEC records, or signed without any NSEC3 seen: the walk is tried
+  nsec3,         // NSEC3 records or an NSEC3PARAM RRset and no NSEC record: hashed owner names
+  unsigned_zone, // no DNSKEY and no RRSIG anywhere: no chain at all
 };
 ZoneDenial denial_of(const ZoneSnapshot& zone);
 
 enum class WalkStep : std::uint8_t {
-  next,  // ask the next owner
-  done,  // the chain led back to the apex: the walk is complete
-  stop,  // the walk cannot go on; `reason` says why
+  next, // ask the next owner
+  done, // the chain led back to the apex: the walk is complete
+  stop, // the walk cannot go on; `reason` says why
 };
 
 struct WalkDecision {
   WalkStep step = WalkStep::stop;
-  std::string reason;  // one line, for the zone's notes; empty unless step is stop
+  std::string reason; // one line, for the zone's notes; empty unless step is stop
 };
 
 // What the walk does after reading, at `owner`, an NSEC whose next owner is `next` (all names
@@ -59,8 +59,8 @@ WalkDecision next_step(std::string_view apex, std::string_view owner, std::strin
 inline constexpr std::size_t k_max_walk_types = 64;
 
 struct OwnerQueries {
-  std::vector<std::string> qtypes;  // to ask every server at the owner, in bitmap order
-  std::size_t left_out = 0;         // types of the bitmap not asked because of k_max_walk_types
+  std::vector<std::string> qtypes; // to ask every server at the owner, in bitmap order
+  std::size_t left_out = 0;        // types of the bitmap not asked because of k_max_walk_types
 };
 
 // The query types to ask at `link.owner` of zone `apex`: every type of the bitmap but RRSIG,

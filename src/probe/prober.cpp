@@ -22,7 +22,7 @@ asio::awaitable<ParentView> Walker::parent_view(Addr server, std::string zone_na
   // After a truncated UDP answer the TCP one is the parent's full word, unless TCP failed.
   const auto pick = [](const std::vector<Exchange>& exchanges) {
     if (exchanges.empty()) {
-      return Exchange{};  // not asked: the deadline ended the view first
+      return Exchange{}; // not asked: the deadline ended the view first
     }
     return exchanges.back().outcome == Outcome::answered ? exchanges.back() : exchanges.front();
   };
@@ -54,8 +54,8 @@ std::vector<std::string> Walker::in_zone_names(std::size_t zi) const {
   return names;
 }
 
-asio::awaitable<void> Walker::query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype,
-                                         bool tcp, bool counted) {
+asio::awaitable<void> Walker::query_into(std::size_t zi, std::size_t si, std::string qname, std::string qtype, bool tcp,
+                                         bool counted) {
   Addr server{zone(zi).servers[si].name, zone(zi).servers[si].address};
   std::vector<Exchange> got;
   if (counted && m_zone_queries[zi] >= m_options.max_queries_per_zone) {
@@ -149,7 +149,7 @@ asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> se
       extra.push_back(std::move(query));
     }
   }
-  const std::size_t counted = extra.size();  // the --name and --zone-file questions follow, not counted
+  const std::size_t counted = extra.size(); // the --name and --zone-file questions follow, not counted
   for (const NameQuery& q : m_options.name_queries) {
     if (q.zone == apex && planned.emplace(q.qname, q.qtype).second) {
       extra.emplace_back(q.qname, q.qtype);
@@ -207,15 +207,15 @@ asio::awaitable<void> Walker::resolve_and_probe(std::size_t zi, std::vector<std:
   for (const std::string& name : to_resolve) {
     // Until the lookup ends: should the deadline or a signal stop the audit first, the name's
     // addresses are unknown, never "none".
-    name_server(zi, name).resolution_error = fmt::format("{}: the audit ended before the lookup finished",
-                                                         k_lookup_cut_short);
+    name_server(zi, name).resolution_error =
+        fmt::format("{}: the audit ended before the lookup finished", k_lookup_cut_short);
     tasks.push_back(resolve_name(name, "", 0));
   }
   const std::vector<AddrResult> results = co_await gather(std::move(tasks), m_deadline);
   for (std::size_t i = 0; i < to_resolve.size(); ++i) {
     NameServer& ns = name_server(zi, to_resolve[i]);
     if (unfinished(results[i])) {
-      continue;  // the marker above stays
+      continue; // the marker above stays
     }
     ns.addresses = results[i].addresses;
     ns.resolution_error = results[i].addresses.empty() ? results[i].error : std::string();
@@ -300,8 +300,7 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
     walk().status = WalkStatus::skipped;
     walk().reason = "the zone is not signed: it has no NSEC chain to follow";
     co_return;
-  case ZoneDenial::nsec:
-    break;
+  case ZoneDenial::nsec: break;
   }
   std::optional<std::size_t> chain_server;
   for (std::size_t si = 0; si < zone(zi).servers.size() && !chain_server; ++si) {
@@ -317,8 +316,8 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
   const ServerProbe& chain_probe = zone(zi).servers[*chain_server];
   const std::string label = fmt::format("{}/{}", chain_probe.name, chain_probe.address);
   walk().server = label;
-  walk().reason = "audit deadline reached";  // until the walk ends otherwise
-  std::set<std::pair<std::string, std::string>> asked;  // (qname, qtype) already asked of every server
+  walk().reason = "audit deadline reached";            // until the walk ends otherwise
+  std::set<std::pair<std::string, std::string>> asked; // (qname, qtype) already asked of every server
   for (const ServerProbe& probe : zone(zi).servers) {
     for (const Exchange& ex : probe.exchanges) {
       asked.emplace(ex.qname, ex.qtype);
@@ -348,13 +347,13 @@ asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
     co_await query_into(zi, *chain_server, apex, "NSEC", false, false);
   }
   std::set<std::string> seen;
-  std::string gap;  // types left out at some owner
+  std::string gap; // types left out at some owner
   // Bounded: next_step goes on only to a name strictly after `owner`, at most walk_limit names.
   for (std::string owner = apex;;) {
     seen.insert(owner);
     walk().names = seen.size();
     if (Clock::now() >= m_deadline) {
-      co_return;  // the reason says so already
+      co_return; // the reason says so already
     }
     const std::optional<NsecLink> link = co_await nsec_of(zi, *chain_server, owner);
     if (!link) {

@@ -65,12 +65,12 @@ asio::awaitable<std::vector<Exchange>> Walker::ask_udp_then_tcp(Addr server, std
   co_return out;
 }
 
-asio::awaitable<void> Walker::race_one(std::shared_ptr<Race> race, Addr server, std::string qname,
-                                       std::string qtype, bool (*good)(const Exchange&)) {
+asio::awaitable<void> Walker::race_one(std::shared_ptr<Race> race, Addr server, std::string qname, std::string qtype,
+                                       bool (*good)(const Exchange&)) {
   std::vector<Exchange> got;
   try {
     got = co_await ask_udp_then_tcp(server, qname, qtype);
-  } catch (...) {  // NOLINT: our bug, never an observation of the server (no fake timeout)
+  } catch (...) { // NOLINT: our bug, never an observation of the server (no fake timeout)
     if (!race->failure) {
       race->failure = std::current_exception();
     }
@@ -103,7 +103,7 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
     co_await race->event.async_wait(k_no_throw);
   }
   if (race->failure) {
-    std::rethrow_exception(race->failure);  // see gather(): internal error, not a server fault
+    std::rethrow_exception(race->failure); // see gather(): internal error, not a server fault
   }
   if (race->winner) {
     co_return *race->winner;
@@ -121,8 +121,8 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
     }
     group->second.push_back(fmt::format("{}/{}", server.name, server.address));
     // The most telling failure: an answer beats a silence.
-    if (result.exchange.qname.empty() || (ex.outcome == Outcome::answered &&
-                                          result.exchange.outcome != Outcome::answered)) {
+    if (result.exchange.qname.empty() ||
+        (ex.outcome == Outcome::answered && result.exchange.outcome != Outcome::answered)) {
       result.server = server;
       result.exchange = ex;
     }
@@ -130,7 +130,8 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
   std::vector<std::string> parts;
   for (const auto& [reason, servers] : by_reason) {
     const std::size_t named = std::min(servers.size(), k_named);
-    std::string who = fmt::format("{}", fmt::join(servers.begin(), servers.begin() + static_cast<std::ptrdiff_t>(named), ", "));
+    std::string who =
+        fmt::format("{}", fmt::join(servers.begin(), servers.begin() + static_cast<std::ptrdiff_t>(named), ", "));
     if (servers.size() > named) {
       who += fmt::format(" and {} more", servers.size() - named);
     }
@@ -140,9 +141,9 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
     parts.push_back("audit deadline reached");
   }
   result.summary = fmt::format("{}", fmt::join(parts, "; "));
-  result.cut_short = race->remaining > 0 || std::any_of(race->failures.begin(), race->failures.end(), [](const auto& f) {
-                       return f.second.outcome == Outcome::not_asked;
-                     });
+  result.cut_short =
+      race->remaining > 0 || std::any_of(race->failures.begin(), race->failures.end(),
+                                         [](const auto& f) { return f.second.outcome == Outcome::not_asked; });
   co_return result;
 }
 
@@ -164,10 +165,9 @@ const Cut& Walker::closest_cut(const std::string& name, bool proper) const {
 
 // The addresses of a cut's name servers: glue first; names without glue are resolved when there
 // is no glue at all, or always when `all` (every server of the parent must be asked).
-asio::awaitable<ServerAddresses> Walker::cut_servers(std::string zone_name, std::string caller, int depth,
-                                                     bool all) {
+asio::awaitable<ServerAddresses> Walker::cut_servers(std::string zone_name, std::string caller, int depth, bool all) {
   ServerAddresses out;
-  const Cut cut = m_cuts.at(zone_name);  // a copy: the map may change while we wait
+  const Cut cut = m_cuts.at(zone_name); // a copy: the map may change while we wait
   std::vector<std::string> unresolved;
   for (const std::string& name : cut.ns_names) {
     const auto it = cut.glue.find(name);
@@ -227,8 +227,7 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
     if (!race.good) {
       out.unanswered = true;
       out.cut_short = race.cut_short;
-      out.error = fmt::format("no server of {} gave a usable answer to {} {}: {}", level, qname, qtype,
-                              race.summary);
+      out.error = fmt::format("no server of {} gave a usable answer to {} {}: {}", level, qname, qtype, race.summary);
       co_return out;
     }
     if (race.exchange.aa) {
@@ -256,8 +255,8 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
   // A bound of ours, not a verdict on the delegation: what lies below is unknown.
   m_bounds_hit.insert(bound_name(k_referral_bound, k_max_referrals));
   out.cut_short = true;
-  out.error = fmt::format("{} following referrals for {} {}", bound_detail(k_referral_bound, k_max_referrals), qname,
-                          qtype);
+  out.error =
+      fmt::format("{} following referrals for {} {}", bound_detail(k_referral_bound, k_max_referrals), qname, qtype);
   co_return out;
 }
 
@@ -289,8 +288,8 @@ bool Walker::would_cycle(const std::string& caller, const std::string& target) c
 asio::awaitable<AddrResult> Walker::resolve_name(std::string name, std::string caller, int depth) {
   if (depth > k_max_resolution_depth) {
     m_bounds_hit.insert(bound_name(k_depth_bound, k_max_resolution_depth));
-    co_return AddrResult{{}, fmt::format("{} resolving {}", bound_detail(k_depth_bound, k_max_resolution_depth), name),
-                         true};
+    co_return AddrResult{
+        {}, fmt::format("{} resolving {}", bound_detail(k_depth_bound, k_max_resolution_depth), name), true};
   }
   std::shared_ptr<Pending<AddrResult>> pending;
   if (const auto it = m_addresses.find(name); it != m_addresses.end()) {
@@ -303,7 +302,8 @@ asio::awaitable<AddrResult> Walker::resolve_name(std::string name, std::string c
   if (!pending->value && would_cycle(caller, name)) {
     co_return AddrResult{{}, fmt::format("resolution of {} depends on itself", name)};
   }
-  const auto edge = caller.empty() ? m_waits_for.end() : m_waits_for.emplace(caller, std::multiset<std::string>{}).first;
+  const auto edge =
+      caller.empty() ? m_waits_for.end() : m_waits_for.emplace(caller, std::multiset<std::string>{}).first;
   std::multiset<std::string>::iterator edge_item;
   if (edge != m_waits_for.end()) {
     edge_item = edge->second.insert(name);
@@ -412,7 +412,7 @@ asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
       // No server address at all is the zone's fault; no answer yet when the deadline came is not.
       const bool none = servers.servers.empty() && !servers.cut_short;
       out.dnskey.outcome = none ? Outcome::timeout : Outcome::not_asked;
-      out.dnskey.detail = none                     ? "no server address"
+      out.dnskey.detail = none                      ? "no server address"
                           : servers.servers.empty() ? std::string(k_lookup_cut_short)
                                                     : std::string(k_cut_by_deadline);
     }
@@ -425,7 +425,7 @@ asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
         out.ds.qtype = "DS";
         const bool none = parents.servers.empty() && !parents.cut_short;
         out.ds.outcome = none ? Outcome::timeout : Outcome::not_asked;
-        out.ds.detail = none                     ? "no server address"
+        out.ds.detail = none                      ? "no server address"
                         : parents.servers.empty() ? std::string(k_lookup_cut_short)
                                                   : std::string(k_cut_by_deadline);
       }

@@ -132,8 +132,7 @@ std::optional<asio::ip::address> parse_address(Exchange& ex, const std::string& 
 
 } // namespace
 
-asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std::string qtype,
-                                    QueryOptions options) {
+asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std::string qtype, QueryOptions options) {
   Exchange ex = start_exchange(qname, qtype, Transport::udp);
   const std::optional<asio::ip::address> ip = parse_address(ex, address);
   if (!ip) {
@@ -188,7 +187,7 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
       std::variant<std::tuple<std::error_code, std::size_t>, std::tuple<std::error_code>> got =
           co_await (socket.async_receive(asio::buffer(buffer), k_no_throw) || timer.async_wait(k_no_throw));
       if (got.index() == 1) {
-        break;  // time to retransmit, or the query's time is up
+        break; // time to retransmit, or the query's time is up
       }
       const auto [recv_ec, size] = std::get<0>(got);
       if (recv_ec) {
@@ -217,8 +216,7 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   co_return ex;
 }
 
-asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std::string qtype,
-                                    QueryOptions options) {
+asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std::string qtype, QueryOptions options) {
   Exchange ex = start_exchange(qname, qtype, Transport::tcp);
   ex.attempts = 1;
   const std::optional<asio::ip::address> ip = parse_address(ex, address);
@@ -238,9 +236,8 @@ asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std:
   const Clock::time_point start = Clock::now();
 
   timer.expires_at(deadline_after(options.timeout, options.deadline));
-  std::variant<std::tuple<std::error_code>, std::tuple<std::error_code>> connected =
-      co_await (socket.async_connect(asio::ip::tcp::endpoint(*ip, options.port), k_no_throw) ||
-                timer.async_wait(k_no_throw));
+  std::variant<std::tuple<std::error_code>, std::tuple<std::error_code>> connected = co_await (
+      socket.async_connect(asio::ip::tcp::endpoint(*ip, options.port), k_no_throw) || timer.async_wait(k_no_throw));
   if (connected.index() == 1) {
     ex.outcome = Outcome::timeout;
     ex.detail = fmt::format("no TCP connection within {} ms", options.timeout.count());
@@ -267,8 +264,7 @@ asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std:
 
   std::array<std::uint8_t, 2> prefix{};
   if (!co_await transfer_in_time(socket, timer, Direction::read, asio::buffer(prefix), ex,
-                                 fmt::format("no TCP response within {} ms", options.timeout.count()),
-                                 "read length")) {
+                                 fmt::format("no TCP response within {} ms", options.timeout.count()), "read length")) {
     co_return ex;
   }
   const std::size_t length = (static_cast<std::size_t>(prefix[0]) << 8) | prefix[1];

@@ -79,7 +79,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   if (!found.error.empty()) {
     zone(zi).walk_errors.push_back(found.error);
     if (found.cut_short && Clock::now() >= m_deadline) {
-      zone(zi).walk_errors.emplace_back("audit deadline reached");  // not the parent's fault: internal/audit-incomplete
+      zone(zi).walk_errors.emplace_back("audit deadline reached"); // not the parent's fault: internal/audit-incomplete
     }
     co_return;
   }
@@ -99,7 +99,8 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   auto ancestors_done = std::make_shared<Pending<bool>>(m_executor);
   asio::co_spawn(
       m_executor,
-      [](Walker* self, std::vector<asio::awaitable<AncestorZone>> tasks, std::shared_ptr<std::vector<AncestorZone>> into,
+      [](Walker* self, std::vector<asio::awaitable<AncestorZone>> tasks,
+         std::shared_ptr<std::vector<AncestorZone>> into,
          std::shared_ptr<Pending<bool>> done) -> asio::awaitable<void> {
         *into = co_await gather(std::move(tasks), self->m_deadline);
         done->set(true);
@@ -180,7 +181,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
       co_await done->event.async_wait(k_no_throw);
     }
     if (views->size() != asked.size()) {
-      views->resize(asked.size());  // the deadline came before gather() set them
+      views->resize(asked.size()); // the deadline came before gather() set them
     }
     for (std::size_t i = 0; i < views->size(); ++i) {
       // A view the deadline left unfinished: which server, and that its questions were not asked.
@@ -199,7 +200,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
         }
       }
     }
-    co_await self->resolve_and_probe(zi, std::move(names));  // new names and new glue addresses only
+    co_await self->resolve_and_probe(zi, std::move(names)); // new names and new glue addresses only
     co_return true;
   }(this, zi, views_done, views_state, parents.servers, absorb_referral));
   co_await gather(std::move(rest), m_deadline);
@@ -253,8 +254,9 @@ bool mentions(const ZoneSnapshot& zone, const std::string& text) {
   return std::any_of(zone.walk_errors.begin(), zone.walk_errors.end(), in) ||
          std::any_of(zone.name_servers.begin(), zone.name_servers.end(),
                      [&](const NameServer& ns) { return in(ns.resolution_error); }) ||
-         std::any_of(zone.servers.begin(), zone.servers.end(),
-                     [&](const ServerProbe& p) { return std::any_of(p.exchanges.begin(), p.exchanges.end(), in_exchange); }) ||
+         std::any_of(
+             zone.servers.begin(), zone.servers.end(),
+             [&](const ServerProbe& p) { return std::any_of(p.exchanges.begin(), p.exchanges.end(), in_exchange); }) ||
          std::any_of(zone.parent_views.begin(), zone.parent_views.end(),
                      [&](const ParentView& v) { return in_exchange(v.referral) || in_exchange(v.ds); }) ||
          std::any_of(zone.ancestors.begin(), zone.ancestors.end(),
@@ -293,9 +295,11 @@ Result<std::vector<NameQuery>> plan_name_queries(const std::vector<std::string>&
       if (numeric) {
         // RFC 3597 §5: TYPE and a decimal number; ldns would wrap a number above 65535.
         const std::string digits = type_text.substr(4);
-        if (digits.size() > 5 || !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
+        if (digits.size() > 5 ||
+            !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }) ||
             (code = static_cast<std::uint32_t>(std::stoul(digits))) == 0 || code > 65535) {
-          return fail(fmt::format("--name {}: {} is not a type (TYPEnnn takes a number from 1 to 65535)", spec, type_text));
+          return fail(
+              fmt::format("--name {}: {} is not a type (TYPEnnn takes a number from 1 to 65535)", spec, type_text));
         }
       } else {
         code = dns::type_from_text(type_text);
@@ -321,9 +325,8 @@ Result<std::vector<NameQuery>> plan_name_queries(const std::vector<std::string>&
       return fail(fmt::format("--name {}: {} is not at or below any audited zone", spec, *name));
     }
     for (const std::string& qtype : qtypes) {
-      const bool seen = std::any_of(out.begin(), out.end(), [&](const NameQuery& q) {
-        return q.qname == *name && q.qtype == qtype;
-      });
+      const bool seen =
+          std::any_of(out.begin(), out.end(), [&](const NameQuery& q) { return q.qname == *name && q.qtype == qtype; });
       if (!seen) {
         out.push_back(NameQuery{.zone = *owner, .qname = *name, .qtype = qtype});
       }
@@ -343,8 +346,8 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     if (options.walk) {
       // Replaced when the walk starts: a zone whose audit ends before (unreachable, deadline)
       // still says that the walk asked for was not done.
-      zs.nsec_walk = NsecWalk{WalkStatus::incomplete, "the walk did not start: the audit of the zone ended before it",
-                              {}, 0};
+      zs.nsec_walk =
+          NsecWalk{WalkStatus::incomplete, "the walk did not start: the audit of the zone ended before it", {}, 0};
     }
     snapshot.zones.push_back(std::move(zs));
   }
@@ -360,7 +363,8 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     return fail("probe options: the query bounds must be positive");
   }
   for (const NameQuery& q : options.name_queries) {
-    if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(), [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {
+    if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(),
+                     [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {
       return fail(fmt::format("probe options: {} {} is for {}, which is not audited", q.qname, q.qtype, q.zone));
     }
   }
@@ -378,7 +382,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     std::vector<bool> finished(snapshot.zones.size(), false);
     std::size_t remaining = snapshot.zones.size();
     asio::steady_timer stopper(io, deadline);
-    asio::steady_timer poll(io);  // watches for SIGINT/SIGTERM, below
+    asio::steady_timer poll(io); // watches for SIGINT/SIGTERM, below
     for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
       asio::co_spawn(io, walker.walk_zone(zi), [&, zi](const std::exception_ptr& error) {
         if (error) {
@@ -394,7 +398,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
         if (--remaining == 0) {
           stopper.cancel();
           poll.cancel();
-          io.stop();  // race losers still waiting for silent servers are of no use now
+          io.stop(); // race losers still waiting for silent servers are of no use now
         }
       });
     }
@@ -437,13 +441,16 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
       // a server never asked, or a query never sent, says it was not.
       for (ZoneSnapshot& z : snapshot.zones) {
         const auto by_deadline = [](const Exchange& e) {
-          return e.outcome == Outcome::not_asked && (e.detail == k_not_sent_by_deadline || e.detail == k_cut_by_deadline);
+          return e.outcome == Outcome::not_asked &&
+                 (e.detail == k_not_sent_by_deadline || e.detail == k_cut_by_deadline);
         };
         const bool cut =
-            std::any_of(z.servers.begin(), z.servers.end(), [&](const ServerProbe& p) {
-              return std::none_of(p.exchanges.begin(), p.exchanges.end(), [](const Exchange& e) { return e.qtype == "SOA"; }) ||
-                     std::any_of(p.exchanges.begin(), p.exchanges.end(), by_deadline);
-            }) ||
+            std::any_of(z.servers.begin(), z.servers.end(),
+                        [&](const ServerProbe& p) {
+                          return std::none_of(p.exchanges.begin(), p.exchanges.end(),
+                                              [](const Exchange& e) { return e.qtype == "SOA"; }) ||
+                                 std::any_of(p.exchanges.begin(), p.exchanges.end(), by_deadline);
+                        }) ||
             std::any_of(z.parent_views.begin(), z.parent_views.end(),
                         [&](const ParentView& v) { return by_deadline(v.referral) || by_deadline(v.ds); }) ||
             std::any_of(z.ancestors.begin(), z.ancestors.end(),
@@ -451,7 +458,8 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
             std::any_of(z.name_servers.begin(), z.name_servers.end(), [](const NameServer& ns) {
               return ns.addresses.empty() && ns.resolution_error.starts_with(k_lookup_cut_short);
             });
-        if (cut && std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") == z.walk_errors.end()) {
+        if (cut &&
+            std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") == z.walk_errors.end()) {
           z.walk_errors.push_back("audit deadline reached");
         }
       }

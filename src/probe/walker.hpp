@@ -26,28 +26,28 @@ struct UserServer {
 // A query asked of every server address of one audited zone beyond the built-in ones
 // (`audit --name`). Built by plan_name_queries.
 struct NameQuery {
-  std::string zone;   // the audited zone whose servers are asked, normalised
-  std::string qname;  // normalised
-  std::string qtype;  // mnemonic ("AAAA"), or "TYPEnnn" for a type without one
+  std::string zone;  // the audited zone whose servers are asked, normalised
+  std::string qname; // normalised
+  std::string qtype; // mnemonic ("AAAA"), or "TYPEnnn" for a type without one
 };
 
 struct ProbeOptions {
   // (name, address) of the root servers to start from; empty means builtin_root_hints().
   std::vector<std::pair<std::string, std::string>> root_hints;
-  bool public_hints = true;                       // the hints are the built-in IANA ones
-  std::chrono::milliseconds timeout{2000};        // per query: a silent server costs one timeout
-  int retries = 1;                                // UDP retransmissions inside the timeout
-  std::chrono::milliseconds deadline{60000};      // the whole invocation
-  std::vector<UserServer> servers;                // undelegated mode: applies to every zone
-  std::optional<std::vector<std::string>> expected_ds;  // --ds RRs for undelegated mode
-  std::uint16_t port = 53;                        // destination port of every query (tests)
-  int max_in_flight = 200;                        // queries in flight at once, all zones together
+  bool public_hints = true;                            // the hints are the built-in IANA ones
+  std::chrono::milliseconds timeout{2000};             // per query: a silent server costs one timeout
+  int retries = 1;                                     // UDP retransmissions inside the timeout
+  std::chrono::milliseconds deadline{60000};           // the whole invocation
+  std::vector<UserServer> servers;                     // undelegated mode: applies to every zone
+  std::optional<std::vector<std::string>> expected_ds; // --ds RRs for undelegated mode
+  std::uint16_t port = 53;                             // destination port of every query (tests)
+  int max_in_flight = 200;                             // queries in flight at once, all zones together
   // --max-qps-per-server: queries per second sent to one server address at most (async.hpp's
   // Pacer); 0: no limit.
   int max_qps_per_server = 0;
-  std::vector<NameQuery> name_queries;            // --name: extra queries, each to one zone's servers
-  bool walk = false;                              // --walk: follow each NSEC zone's chain (nsec_walk.hpp)
-  std::uint64_t walk_limit = 10000;               // --walk-limit: owner names walked per zone
+  std::vector<NameQuery> name_queries; // --name: extra queries, each to one zone's servers
+  bool walk = false;                   // --walk: follow each NSEC zone's chain (nsec_walk.hpp)
+  std::uint64_t walk_limit = 10000;    // --walk-limit: owner names walked per zone
   // --max-queries-per-zone: questions asked of one zone's servers, not counting those of --name,
   // --zone-file and --walk (bounded by their own lists and limits); TCP after TC=1 is part of
   // the question. Past it, the zone's further questions are not asked (Outcome::not_asked).
@@ -57,9 +57,9 @@ struct ProbeOptions {
 };
 
 // Bounds of the walker that are not options, as named in `k_bound_reached` walk errors.
-inline constexpr int k_max_referrals = 30;         // referrals followed in one descent from a known cut
-inline constexpr int k_max_resolution_depth = 6;   // name-server address lookups nested in one another
-                                                   // (the servers of the servers..., CNAMEs included)
+inline constexpr int k_max_referrals = 30;       // referrals followed in one descent from a known cut
+inline constexpr int k_max_resolution_depth = 6; // name-server address lookups nested in one another
+                                                 // (the servers of the servers..., CNAMEs included)
 
 // Turns `audit --name` values ("NAME" or "NAME/TYPE") into queries for the servers of `zones`
 // (normalised): NAME is normalised and belongs to the longest zone it is at or below; TYPE is a
@@ -93,10 +93,11 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
 
 // Where a name lives: the closest enclosing zone cut of a name, as a resolver finds it.
 struct ZoneOfName {
-  std::string zone;    // the apex of the zone that holds the name, normalised
-  std::string server;  // "name/address" of the server whose answer decided it
-  Exchange answer;     // that server's answer to (qname, qtype)
-  std::string unanswered;  // non-empty: no server of `zone` answered usefully; why (then `answer` is the most telling failure)
+  std::string zone;   // the apex of the zone that holds the name, normalised
+  std::string server; // "name/address" of the server whose answer decided it
+  Exchange answer;    // that server's answer to (qname, qtype)
+  std::string
+      unanswered; // non-empty: no server of `zone` answered usefully; why (then `answer` is the most telling failure)
 };
 
 // Follows referrals from the root hints towards `qname` (normalised) of type `qtype` (a

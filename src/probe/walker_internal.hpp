@@ -41,9 +41,9 @@ constexpr int k_rcode_nxdomain = 3;
 // Reading presentation-format RR lines (as packet.cpp writes them: owner ttl class type rdata).
 
 struct RrLine {
-  std::string owner;  // normalised
+  std::string owner; // normalised
   std::string type;
-  std::string rdata;  // the rest of the line, single-spaced
+  std::string rdata; // the rest of the line, single-spaced
 };
 
 // Defined in answers.cpp.
@@ -52,9 +52,8 @@ std::string normalized_or(const std::string& text);
 bool names_below(std::string_view name, std::string_view ancestor);
 std::vector<std::string> ns_targets(const std::vector<std::string>& section, const std::string& owner);
 std::optional<std::string> referral_owner(const Exchange& ex);
-std::map<std::string, std::vector<std::string>> glue_of(const std::vector<std::string>& section,
-                                                        const std::vector<std::string>& names,
-                                                        const std::string& bailiwick);
+std::map<std::string, std::vector<std::string>>
+glue_of(const std::vector<std::string>& section, const std::vector<std::string>& names, const std::string& bailiwick);
 bool is_referral(const Exchange& ex);
 bool is_useful(const Exchange& ex);
 bool is_authoritative_answer(const Exchange& ex);
@@ -78,7 +77,7 @@ struct Addr {
 // A zone cut we know the name servers of.
 struct Cut {
   std::string zone;
-  std::string parent;  // "" for the root
+  std::string parent; // "" for the root
   std::vector<std::string> ns_names;
   std::map<std::string, std::vector<std::string>> glue;
 };
@@ -86,9 +85,9 @@ struct Cut {
 struct RaceResult {
   bool good = false;
   Addr server;
-  Exchange exchange;       // the winner, or the most telling failure
-  std::string summary;     // what the others said, when none was good
-  bool cut_short = false;  // none was good, and some server was not asked or not heard out
+  Exchange exchange;      // the winner, or the most telling failure
+  std::string summary;    // what the others said, when none was good
+  bool cut_short = false; // none was good, and some server was not asked or not heard out
 };
 
 struct Race {
@@ -98,14 +97,14 @@ struct Race {
   std::vector<std::pair<Addr, Exchange>> failures;
   std::size_t remaining;
   asio::steady_timer event;
-  std::exception_ptr failure;  // a racer that threw: our bug, rethrown by first_good()
+  std::exception_ptr failure; // a racer that threw: our bug, rethrown by first_good()
 };
 
 struct Descent {
-  std::string error;      // non-empty: the walk could not go on
-  bool unanswered = false;  // the error: no server of `level` answered usefully (or has no address)
-  bool cut_short = false;   // the error: the deadline, a signal or a bound kept servers from being asked
-  std::string level;      // the zone whose servers gave `answer`
+  std::string error;       // non-empty: the walk could not go on
+  bool unanswered = false; // the error: no server of `level` answered usefully (or has no address)
+  bool cut_short = false;  // the error: the deadline, a signal or a bound kept servers from being asked
+  std::string level;       // the zone whose servers gave `answer`
   Addr server;
   Exchange answer;
 };
@@ -113,16 +112,18 @@ struct Descent {
 struct AddrResult {
   std::vector<std::string> addresses;
   std::string error;
-  bool cut_short = false;  // no address, and the lookup did not ask every server it needed: unknown
+  bool cut_short = false; // no address, and the lookup did not ask every server it needed: unknown
 };
 
 // A result gather() left default because its lookup had not finished by the deadline.
-inline bool unfinished(const AddrResult& r) { return r.addresses.empty() && r.error.empty(); }
+inline bool unfinished(const AddrResult& r) {
+  return r.addresses.empty() && r.error.empty();
+}
 
 struct ServerAddresses {
   std::vector<Addr> servers;
-  std::vector<std::string> errors;  // names that could not be resolved, with why
-  bool cut_short = false;           // some of them were not resolved for want of time or a bound
+  std::vector<std::string> errors; // names that could not be resolved, with why
+  bool cut_short = false;          // some of them were not resolved for want of time or a bound
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -134,8 +135,8 @@ public:
          std::int64_t started_at)
       : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
         m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, options.max_in_flight)),
-        m_pacer(options.max_qps_per_server),
-        m_nodata_names(zones.size()), m_nodata_asked(zones.size()), m_zone_queries(zones.size(), 0) {
+        m_pacer(options.max_qps_per_server), m_nodata_names(zones.size()), m_nodata_asked(zones.size()),
+        m_zone_queries(zones.size(), 0) {
     Cut root;
     root.zone = ".";
     for (const auto& [name, address] : hints) {
@@ -153,8 +154,11 @@ public:
 
 private:
   QueryOptions query_options() const {
-    return QueryOptions{.timeout = m_options.timeout, .retries = m_options.retries, .edns = true,
-                        .port = m_options.port, .deadline = m_deadline};
+    return QueryOptions{.timeout = m_options.timeout,
+                        .retries = m_options.retries,
+                        .edns = true,
+                        .port = m_options.port,
+                        .deadline = m_deadline};
   }
   ZoneSnapshot& zone(std::size_t zi) { return m_zones[zi]; }
 
@@ -193,20 +197,20 @@ private:
   const ProbeOptions& m_options;
   std::vector<ZoneSnapshot>& m_zones;
   Clock::time_point m_deadline;
-  std::int64_t m_started_at;  // Snapshot::started_at: names the NXDOMAIN denial probe
+  std::int64_t m_started_at; // Snapshot::started_at: names the NXDOMAIN denial probe
   std::shared_ptr<Limiter> m_limiter;
   Pacer m_pacer;
   std::map<std::string, Cut> m_cuts;
   std::map<std::string, std::shared_ptr<Pending<AddrResult>>> m_addresses;
   std::map<std::string, std::shared_ptr<Pending<AncestorZone>>> m_ancestors;
-  std::map<std::string, std::multiset<std::string>> m_waits_for;  // resolution task -> tasks it awaits
-  std::vector<std::set<std::pair<std::string, std::string>>> m_probed;  // per zone: (name, address)
-  std::vector<std::string> m_internal_errors;         // our own failures, for every zone's walk errors
-  std::vector<std::string> m_nodata_names;            // per zone: the below-apex NODATA probe name
-  std::vector<std::set<std::size_t>> m_nodata_asked;  // per zone: servers asked that name
-  std::vector<std::uint64_t> m_zone_queries;          // per zone: questions counted by --max-queries-per-zone
-  std::uint64_t m_run_queries = 0;                    // queries sent, for --max-queries
-  std::set<std::string> m_bounds_hit;                 // bound_name() of every bound reached
+  std::map<std::string, std::multiset<std::string>> m_waits_for;       // resolution task -> tasks it awaits
+  std::vector<std::set<std::pair<std::string, std::string>>> m_probed; // per zone: (name, address)
+  std::vector<std::string> m_internal_errors;                          // our own failures, for every zone's walk errors
+  std::vector<std::string> m_nodata_names;                             // per zone: the below-apex NODATA probe name
+  std::vector<std::set<std::size_t>> m_nodata_asked;                   // per zone: servers asked that name
+  std::vector<std::uint64_t> m_zone_queries; // per zone: questions counted by --max-queries-per-zone
+  std::uint64_t m_run_queries = 0;           // queries sent, for --max-queries
+  std::set<std::string> m_bounds_hit;        // bound_name() of every bound reached
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
   friend Result<ZoneOfName> zw::probe::find_zone(const std::string&, const std::string&, const ProbeOptions&);
 };

@@ -48,7 +48,8 @@ std::string render_explain_text(const Explanation& e, bool colour) {
                                 paint(e.status, status_colour(e.status), colour));
   for (std::size_t i = 0; i < e.chain.size(); ++i) {
     const ExplainLink& link = e.chain[i];
-    const std::string indent = link.depth == 0 ? "" : std::string(3 * static_cast<std::size_t>(link.depth - 1), ' ') + "└─ ";
+    const std::string indent =
+        link.depth == 0 ? "" : std::string(3 * static_cast<std::size_t>(link.depth - 1), ' ') + "└─ ";
     const std::string what = link.kind == "zone" ? link.name : fmt::format("{} {}", link.name, link.type);
     const std::string label = link.kind == "denial" ? " (denied)" : "";
     out += fmt::format("{}{}{}  {}\n", indent, what, label, paint(link.status, status_colour(link.status), colour));

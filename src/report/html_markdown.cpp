@@ -15,26 +15,14 @@ std::string html_escape(std::string_view text) {
   out.reserve(text.size() + text.size() / 8);
   for (const char c : text) {
     switch (c) {
-    case '&':
-      out += "&amp;";
-      break;
-    case '<':
-      out += "&lt;";
-      break;
-    case '>':
-      out += "&gt;";
-      break;
-    case '"':
-      out += "&quot;";
-      break;
-    case '\'':
-      out += "&#39;";
-      break;
+    case '&': out += "&amp;"; break;
+    case '<': out += "&lt;"; break;
+    case '>': out += "&gt;"; break;
+    case '"': out += "&quot;"; break;
+    case '\'': out += "&#39;"; break;
     case '\t':
     case '\n':
-    case '\r':
-      out += c;
-      break;
+    case '\r': out += c; break;
     default:
       // C0 controls and DEL are parse errors in HTML and not allowed in SVG (XML): show them.
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {

@@ -35,7 +35,6 @@ using detail::html_escape;
 // the engine's default (EngineOptions::expiry_window_s) and labelled as such.
 constexpr std::int64_t k_warning_window_s = 3 * 86400;
 
-
 std::string time_text(std::int64_t unix_seconds) {
   if (unix_seconds <= 0) {
     return "unknown";
@@ -322,12 +321,8 @@ void compliance(std::string& out, const AuditResult& r) {
                                              ir.failing == 1 ? "" : "s")
                                : "<span class=\"st\">\u2713 ran</span>";
         break;
-      case RuleState::not_run:
-        state = "<span class=\"st\">not checked (not selected)</span>";
-        break;
-      case RuleState::not_registered:
-        state = "<span class=\"st\">not checked (not implemented)</span>";
-        break;
+      case RuleState::not_run: state = "<span class=\"st\">not checked (not selected)</span>"; break;
+      case RuleState::not_registered: state = "<span class=\"st\">not checked (not implemented)</span>"; break;
       }
       list += "<li><code>" + html_escape(ir.id) + "</code> " + state + "</li>";
     }

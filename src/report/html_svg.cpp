@@ -27,48 +27,30 @@ constexpr std::string_view k_blue = "#0969da";
 // IANA "DNS Security Algorithm Numbers" mnemonics (RFC 8624 §3.1 grades them).
 std::string_view algorithm_name(std::uint8_t alg) {
   switch (alg) {
-  case 1:
-    return "RSAMD5";
-  case 3:
-    return "DSA";
-  case 5:
-    return "RSASHA1";
-  case 6:
-    return "DSA-NSEC3";
-  case 7:
-    return "RSASHA1-N3";
-  case 8:
-    return "RSASHA256";
-  case 10:
-    return "RSASHA512";
-  case 12:
-    return "ECC-GOST";
-  case 13:
-    return "ECDSAP256";
-  case 14:
-    return "ECDSAP384";
-  case 15:
-    return "ED25519";
-  case 16:
-    return "ED448";
-  default:
-    return "";
+  case 1: return "RSAMD5";
+  case 3: return "DSA";
+  case 5: return "RSASHA1";
+  case 6: return "DSA-NSEC3";
+  case 7: return "RSASHA1-N3";
+  case 8: return "RSASHA256";
+  case 10: return "RSASHA512";
+  case 12: return "ECC-GOST";
+  case 13: return "ECDSAP256";
+  case 14: return "ECDSAP384";
+  case 15: return "ED25519";
+  case 16: return "ED448";
+  default: return "";
   }
 }
 
 // IANA "DS RR Type Digest Algorithms".
 std::string digest_name(std::uint8_t type) {
   switch (type) {
-  case 1:
-    return "SHA-1";
-  case 2:
-    return "SHA-256";
-  case 3:
-    return "GOST";
-  case 4:
-    return "SHA-384";
-  default:
-    return fmt::format("digest {}", type);
+  case 1: return "SHA-1";
+  case 2: return "SHA-256";
+  case 3: return "GOST";
+  case 4: return "SHA-384";
+  default: return fmt::format("digest {}", type);
   }
 }
 

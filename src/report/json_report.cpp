@@ -66,13 +66,18 @@ std::string render_json(const AuditResult& result) {
     for (const ChainLink& link : z.chain_links) {
       json ds = json::array();
       for (const ChainLink::Ds& d : link.ds) {
-        ds.push_back({{"key_tag", d.key_tag}, {"algorithm", d.algorithm}, {"digest_type", d.digest_type},
+        ds.push_back({{"key_tag", d.key_tag},
+                      {"algorithm", d.algorithm},
+                      {"digest_type", d.digest_type},
                       {"matches_key", d.matches_key}});
       }
       json keys = json::array();
       for (const ChainLink::Key& k : link.keys) {
-        keys.push_back({{"key_tag", k.key_tag}, {"algorithm", k.algorithm}, {"flags", k.flags},
-                        {"matched_by_ds", k.matched_by_ds}, {"signs_dnskey", k.signs_dnskey}});
+        keys.push_back({{"key_tag", k.key_tag},
+                        {"algorithm", k.algorithm},
+                        {"flags", k.flags},
+                        {"matched_by_ds", k.matched_by_ds},
+                        {"signs_dnskey", k.signs_dnskey}});
       }
       chain.push_back({{"zone", link.zone}, {"status", link.status}, {"ds", std::move(ds)}, {"keys", std::move(keys)}});
     }
@@ -85,11 +90,16 @@ std::string render_json(const AuditResult& result) {
                      {"earliest_expiration",
                       z.earliest_expiration ? json(util::format_utc(*z.earliest_expiration)) : json(nullptr)}});
   }
-  const json out{{"tool", result.tool},       {"version", result.version},
-                 {"schema", 1},               {"command", result.command},
-                 {"generated", util::format_utc(result.generated)}, {"now", util::format_utc(result.now)},
-                 {"elapsed_s", result.elapsed_s},      {"summary", totals},
-                 {"policy", result.policy},            {"rules_run", result.rules_run},
+  const json out{{"tool", result.tool},
+                 {"version", result.version},
+                 {"schema", 1},
+                 {"command", result.command},
+                 {"generated", util::format_utc(result.generated)},
+                 {"now", util::format_utc(result.now)},
+                 {"elapsed_s", result.elapsed_s},
+                 {"summary", totals},
+                 {"policy", result.policy},
+                 {"rules_run", result.rules_run},
                  {"zones", std::move(zones)}};
   // Messages quote what servers sent; a byte that is not UTF-8 becomes U+FFFD instead of an exception.
   return out.dump(2, ' ', false, json::error_handler_t::replace) + "\n";

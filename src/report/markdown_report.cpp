@@ -43,9 +43,7 @@ std::string cell(std::string_view text) {
       break;
     case '\n':
     case '\r':
-    case '\t':
-      out += ' ';
-      break;
+    case '\t': out += ' '; break;
     default:
       // Other control characters are invisible or break the comment; show them as `\xNN`.
       if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {

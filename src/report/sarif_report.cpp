@@ -35,12 +35,9 @@ std::string docs_path(std::string_view rule_id) {
 
 std::string_view level_of(Severity s) {
   switch (s) {
-  case Severity::error:
-    return "error";
-  case Severity::warning:
-    return "warning";
-  case Severity::notice:
-    return "note";
+  case Severity::error: return "error";
+  case Severity::warning: return "warning";
+  case Severity::notice: return "note";
   }
   return "warning";
 }
@@ -80,12 +77,9 @@ ordered_json impact_json(const ResolverImpact& impact) {
 
 std::string_view inputs_text(Inputs inputs) {
   switch (inputs) {
-  case Inputs::zone_file:
-    return "zone file";
-  case Inputs::live:
-    return "live";
-  case Inputs::both:
-    return "zone file, live";
+  case Inputs::zone_file: return "zone file";
+  case Inputs::live: return "live";
+  case Inputs::both: return "zone file, live";
   }
   return "";
 }
@@ -212,10 +206,9 @@ ordered_json locations(const Location& loc) {
   }
   // A zone file's finding (check) points at its file and line, which code scanning shows
   // beside the file; a live finding at its DNS URI.
-  ordered_json physical = loc.file.empty()
-                              ? ordered_json{{"artifactLocation", {{"uri", dns_uri(loc)}}}}
-                              : ordered_json{{"artifactLocation", {{"uri", file_uri(loc.file)}}},
-                                             {"region", {{"startLine", loc.line}}}};
+  ordered_json physical = loc.file.empty() ? ordered_json{{"artifactLocation", {{"uri", dns_uri(loc)}}}}
+                                           : ordered_json{{"artifactLocation", {{"uri", file_uri(loc.file)}}},
+                                                          {"region", {{"startLine", loc.line}}}};
   ordered_json location{{"physicalLocation", std::move(physical)}, {"logicalLocations", std::move(logical)}};
   return ordered_json::array({std::move(location)});
 }

@@ -26,7 +26,9 @@ std::string_view colour_of(Severity s, const Palette& p) {
   return p.reset;
 }
 
-std::string rtt(const ServerRow& s) { return s.rtt_ms ? fmt::format("{:.1f} ms", *s.rtt_ms) : "-"; }
+std::string rtt(const ServerRow& s) {
+  return s.rtt_ms ? fmt::format("{:.1f} ms", *s.rtt_ms) : "-";
+}
 
 void server_table(std::string& out, const ZoneResult& z, const Palette& p) {
   if (z.servers.empty()) {
@@ -71,9 +73,9 @@ std::string render_text(const AuditResult& result, const TextOptions& options) {
                          f.message);
       if (f.resolver.rcode != Rcode::none && f.resolver.rcode != Rcode::noerror) {
         out += fmt::format("          {}resolvers: {}{}{}\n", p.dim, to_string(f.resolver.rcode),
-                           f.resolver.ede == Ede::none
-                               ? std::string()
-                               : fmt::format(", EDE {} ({})", static_cast<int>(f.resolver.ede), ede_text(f.resolver.ede)),
+                           f.resolver.ede == Ede::none ? std::string()
+                                                       : fmt::format(", EDE {} ({})", static_cast<int>(f.resolver.ede),
+                                                                     ede_text(f.resolver.ede)),
                            p.reset);
       }
       for (const std::string& e : f.evidence) {

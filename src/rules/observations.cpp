@@ -131,7 +131,9 @@ std::vector<std::string> records_of(const std::vector<std::string>& section, std
   return out;
 }
 
-std::string rdata_text(const std::string& rr) { return tokens(rr).rdata; }
+std::string rdata_text(const std::string& rr) {
+  return tokens(rr).rdata;
+}
 
 std::optional<std::uint32_t> serial_of_soa_rdata(const std::string& rdata) {
   std::istringstream in(rdata);
@@ -163,7 +165,8 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
     s.tcp_ok = s.soa_tcp != nullptr && s.soa_tcp->outcome == Outcome::answered;
     for (const Exchange& e : probe.exchanges) {
       if (grades_server(e, zone)) {
-        s.any_truncation = s.any_truncation || (e.transport == Transport::udp && e.outcome == Outcome::answered && e.tc);
+        s.any_truncation =
+            s.any_truncation || (e.transport == Transport::udp && e.outcome == Outcome::answered && e.tc);
       }
     }
     // The UDP answer decides, as it does for a resolver; TCP stands in only after truncation.
@@ -172,7 +175,7 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
       if (s.tcp_ok) {
         answer = s.soa_tcp;
       } else if (s.soa_tcp == nullptr || s.soa_tcp->outcome == Outcome::not_asked) {
-        answer = s.soa_tcp;  // whether TCP delivers is unknown: not_asked below
+        answer = s.soa_tcp; // whether TCP delivers is unknown: not_asked below
       } else {
         s.status = ServerStatus::truncated_only;
         s.detail = fmt::format("UDP answer truncated (TC=1) and TCP failed: {}",

@@ -12,35 +12,35 @@
 namespace zw::rules {
 
 enum class ServerStatus : std::uint8_t {
-  ok,                 // answers the SOA query authoritatively
-  unreachable,        // no usable answer over UDP (timeout, ICMP, garbage, wrong ID)
-  refused,            // RCODE REFUSED
-  servfail,           // RCODE SERVFAIL
-  not_authoritative,  // answers, but without AA or without the SOA (referral, other RCODE)
-  truncated_only,     // UDP answer truncated and TCP gives nothing: cannot deliver the answer
-  malformed,          // answers that resolvers drop as malformed (RFC 6891 §6.1.1: several OPT, ...)
-  not_asked,          // its SOA query was never sent, or cut off before its own timeout, by the
-                      // --deadline, SIGINT/SIGTERM or a bound: unknown, no rule judges it
+  ok,                // answers the SOA query authoritatively
+  unreachable,       // no usable answer over UDP (timeout, ICMP, garbage, wrong ID)
+  refused,           // RCODE REFUSED
+  servfail,          // RCODE SERVFAIL
+  not_authoritative, // answers, but without AA or without the SOA (referral, other RCODE)
+  truncated_only,    // UDP answer truncated and TCP gives nothing: cannot deliver the answer
+  malformed,         // answers that resolvers drop as malformed (RFC 6891 §6.1.1: several OPT, ...)
+  not_asked,         // its SOA query was never sent, or cut off before its own timeout, by the
+                     // --deadline, SIGINT/SIGTERM or a bound: unknown, no rule judges it
 };
 
 struct ServerState {
   const ServerProbe* probe = nullptr;
-  std::string label;                 // "ns1.example.com./192.0.2.1"
+  std::string label; // "ns1.example.com./192.0.2.1"
   ServerStatus status = ServerStatus::unreachable;
-  std::string detail;                // one line: what was seen
+  std::string detail; // one line: what was seen
   const Exchange* soa_udp = nullptr;
   const Exchange* soa_tcp = nullptr;
-  bool tcp_ok = false;               // TCP SOA query answered
-  bool any_truncation = false;       // some UDP answer came back with TC=1
+  bool tcp_ok = false;         // TCP SOA query answered
+  bool any_truncation = false; // some UDP answer came back with TC=1
   std::optional<std::uint32_t> serial;
 };
 
 struct ZoneObservations {
   std::vector<ServerState> servers;
-  std::vector<const NameServer*> without_address;  // NS names no address was found for
-  std::vector<const NameServer*> not_resolved;     // NS names whose lookup was cut short (k_lookup_cut_short): unknown
+  std::vector<const NameServer*> without_address; // NS names no address was found for
+  std::vector<const NameServer*> not_resolved;    // NS names whose lookup was cut short (k_lookup_cut_short): unknown
   bool any_server_ok = false;
-  bool any_server_unknown = false;  // some server not_asked, or some name not_resolved
+  bool any_server_unknown = false; // some server not_asked, or some name not_resolved
 };
 
 ZoneObservations observe(const ZoneSnapshot& zone);

@@ -6,9 +6,9 @@
 
 #include "zonewarden/rule.hpp"
 
-#define ZW_RULE(area, name)                                                                        \
-  namespace zw::rules::area {                                                                      \
-  std::unique_ptr<::zw::Rule> make_##name();                                                       \
+#define ZW_RULE(area, name)                                                                                            \
+  namespace zw::rules::area {                                                                                          \
+  std::unique_ptr<::zw::Rule> make_##name();                                                                           \
   }
 #include "rules/rules.def"
 #undef ZW_RULE
@@ -21,8 +21,7 @@ std::span<const std::unique_ptr<Rule>> all_rules() {
 #define ZW_RULE(area, name) rules.push_back(::zw::rules::area::make_##name());
 #include "rules/rules.def"
 #undef ZW_RULE
-    std::sort(rules.begin(), rules.end(),
-              [](const auto& a, const auto& b) { return a->info().id < b->info().id; });
+    std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a->info().id < b->info().id; });
     return rules;
   }();
   return table;

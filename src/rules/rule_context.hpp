@@ -20,19 +20,19 @@ namespace zw {
 
 // Thresholds a policy can set. Defaults follow the issue tracker and DESIGN.md.
 struct RuleOptions {
-  std::int64_t expiry_window_s = 3 * 86400;  // dnssec/rrsig-expiring-soon
-  std::vector<std::uint8_t> allowed_algorithms;  // empty: the IANA recommendations decide
-  unsigned min_rsa_bits = 2048;                  // dnssec/key-size-weak
-  unsigned max_nsec3_iterations = 0;             // dnssec/nsec3-parameters (RFC 9276 §3.1)
-  ResolverModel resolver_model = ResolverModel::unbound;  // whose answers findings predict
+  std::int64_t expiry_window_s = 3 * 86400;              // dnssec/rrsig-expiring-soon
+  std::vector<std::uint8_t> allowed_algorithms;          // empty: the IANA recommendations decide
+  unsigned min_rsa_bits = 2048;                          // dnssec/key-size-weak
+  unsigned max_nsec3_iterations = 0;                     // dnssec/nsec3-parameters (RFC 9276 §3.1)
+  ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
 };
 
 // What `check` adds: the zone file itself, loaded, and where its names stand.
 struct ZoneFileInput {
   const dns::ZoneStore* store = nullptr;
   const dns::ZoneLayout* layout = nullptr;
-  std::string path;        // as given on the command line
-  bool ds_given = false;   // --ds named DS records for this zone (ZoneDnssec::ds holds them)
+  std::string path;      // as given on the command line
+  bool ds_given = false; // --ds named DS records for this zone (ZoneDnssec::ds holds them)
   // NSEC/NSEC3 analysis of the zone, computed once by the engine (dnssec::analyse_denial);
   // nullptr when the engine did not compute it (the denial rules then compute their own).
   const dnssec::DenialAnalysis* denial = nullptr;
@@ -46,8 +46,8 @@ public:
   RuleContext(const Snapshot& snapshot, const ZoneSnapshot& zone, const dnssec::ZoneDnssec& dnssec,
               const rules::ZoneObservations& observations, std::int64_t now, const RuleOptions& options,
               const rules::ZoneFileView* compared = nullptr)
-      : m_snapshot(&snapshot), m_zone(&zone), m_dnssec(&dnssec), m_observations(&observations),
-        m_compared(compared), m_now(now), m_options(&options) {}
+      : m_snapshot(&snapshot), m_zone(&zone), m_dnssec(&dnssec), m_observations(&observations), m_compared(compared),
+        m_now(now), m_options(&options) {}
 
   // A zone file (`check`): no snapshot, no servers.
   RuleContext(std::string zone, const ZoneFileInput& file, const dnssec::ZoneDnssec& dnssec, std::int64_t now,

@@ -20,7 +20,9 @@ inline Location at(const RuleContext& ctx, std::string server, std::string owner
 }
 
 // Formats a unix time as RFC 3339 UTC ("2026-11-27T02:51:00Z").
-inline std::string utc(std::int64_t unix_seconds) { return util::format_utc(unix_seconds); }
+inline std::string utc(std::int64_t unix_seconds) {
+  return util::format_utc(unix_seconds);
+}
 // "3d 4h" / "5h 12m" / "42s": a span of time for messages.
 std::string duration(std::int64_t seconds);
 

@@ -16,7 +16,7 @@ namespace zw::rules {
 
 namespace {
 
-using Key = std::pair<std::string, std::string>;  // (owner, type)
+using Key = std::pair<std::string, std::string>; // (owner, type)
 
 // An RRset as compared: canonical RDATA -> presentation RDATA, and the TTL.
 struct Records {
@@ -62,7 +62,7 @@ bool below(const std::string& name, const std::string& ancestor) {
 class Denials {
 public:
   explicit Denials(const ServerProbe& probe) {
-    std::map<Key, std::pair<const Exchange*, const Exchange*>> chosen;  // (udp, tcp)
+    std::map<Key, std::pair<const Exchange*, const Exchange*>> chosen; // (udp, tcp)
     for (const Exchange& e : probe.exchanges) {
       auto& [udp, tcp] = chosen[{lower(e.qname), e.qtype}];
       const Exchange*& slot = e.transport == Transport::udp ? udp : tcp;
@@ -161,12 +161,9 @@ std::vector<std::pair<std::string, std::string>> zone_file_questions(const ZoneF
 
 std::string_view to_string(DiffKind kind) noexcept {
   switch (kind) {
-  case DiffKind::missing:
-    return "missing";
-  case DiffKind::different:
-    return "different";
-  case DiffKind::extra:
-    return "extra";
+  case DiffKind::missing: return "missing";
+  case DiffKind::different: return "different";
+  case DiffKind::extra: return "extra";
   }
   return "unknown";
 }
@@ -194,7 +191,7 @@ std::vector<RrsetDifference> compare_zone_file(const ZoneFileView& file, const Z
     }
     for (const std::string& cut : file.delegations) {
       if (below(owner, cut) || (owner == cut && type != "DS" && type != "NSEC")) {
-        return false;  // a delegation's NS and glue are the child's, seen only in referrals
+        return false; // a delegation's NS and glue are the child's, seen only in referrals
       }
     }
     for (const std::string& dname : file.dnames) {

@@ -16,21 +16,21 @@ namespace zw::rules {
 
 // One authoritative RRset of the zone file: the data a server of the zone answers with AA=1.
 struct FileRrset {
-  std::string owner;                 // lowercased, absolute ("www.example.com.")
-  std::string type;                  // mnemonic ("A", "TYPE65534")
-  std::vector<std::string> records;  // presentation format, one RR each
-  std::string location;              // "zones/example.com.zone:12"
+  std::string owner;                // lowercased, absolute ("www.example.com.")
+  std::string type;                 // mnemonic ("A", "TYPE65534")
+  std::vector<std::string> records; // presentation format, one RR each
+  std::string location;             // "zones/example.com.zone:12"
 };
 
 // What of the zone file the comparison needs.
 struct ZoneFileView {
-  std::string path;                  // the file, as given
-  std::string zone;                  // apex, lowercased, absolute
-  std::vector<FileRrset> rrsets;     // authoritative RRsets: apex and names above every cut; at a
-                                     // cut only DS and NSEC; never glue, occluded data or RRSIG
-  std::vector<std::string> delegations;  // zone cuts below the apex: data below them is the child's
-  std::vector<std::string> dnames;   // DNAME owners: data below them is occluded (RFC 6672 §2.4)
-  std::vector<std::string> wildcards;  // owners "*.<name>": names below <name> may be synthesised
+  std::string path;                     // the file, as given
+  std::string zone;                     // apex, lowercased, absolute
+  std::vector<FileRrset> rrsets;        // authoritative RRsets: apex and names above every cut; at a
+                                        // cut only DS and NSEC; never glue, occluded data or RRSIG
+  std::vector<std::string> delegations; // zone cuts below the apex: data below them is the child's
+  std::vector<std::string> dnames;      // DNAME owners: data below them is occluded (RFC 6672 §2.4)
+  std::vector<std::string> wildcards;   // owners "*.<name>": names below <name> may be synthesised
 };
 
 // The view of a loaded zone file: its authoritative RRsets as defined above, from `layout`.
@@ -41,18 +41,18 @@ ZoneFileView zone_file_view(const dns::ZoneStore& store, const dns::ZoneLayout& 
 std::vector<std::pair<std::string, std::string>> zone_file_questions(const ZoneFileView& file);
 
 enum class DiffKind : std::uint8_t {
-  missing,    // the file has the RRset; the server answers NXDOMAIN or NODATA for it
-  different,  // both have it, with different RDATA
-  extra,      // the server serves it authoritatively; the file does not have it
+  missing,   // the file has the RRset; the server answers NXDOMAIN or NODATA for it
+  different, // both have it, with different RDATA
+  extra,     // the server serves it authoritatively; the file does not have it
 };
 
 // One way one or more server addresses differ from the file for one RRset.
 struct ServerDifference {
-  std::vector<std::string> servers;      // "name/address", sorted
+  std::vector<std::string> servers; // "name/address", sorted
   DiffKind kind = DiffKind::missing;
-  std::string denial;                    // missing: "NXDOMAIN" or "NODATA"
-  std::vector<std::string> only_file;    // RDATA (presentation) only in the file
-  std::vector<std::string> only_server;  // RDATA only on the server
+  std::string denial;                   // missing: "NXDOMAIN" or "NODATA"
+  std::vector<std::string> only_file;   // RDATA (presentation) only in the file
+  std::vector<std::string> only_server; // RDATA only on the server
   std::optional<std::uint32_t> file_ttl;
   std::optional<std::uint32_t> server_ttl;
 };
@@ -61,8 +61,8 @@ struct ServerDifference {
 struct RrsetDifference {
   std::string owner;
   std::string type;
-  std::string location;  // the file's RRset, "" for extra data
-  std::vector<ServerDifference> differences;  // one per group of servers that differ alike
+  std::string location;                      // the file's RRset, "" for extra data
+  std::vector<ServerDifference> differences; // one per group of servers that differ alike
   // Servers that serve exactly the file's RDATA but with another TTL: "name/address: 300 (file 3600)".
   std::vector<std::string> ttl_only;
 };

@@ -14,14 +14,12 @@ bool must_be_signed(dns::NameRole role, std::uint16_t type) noexcept {
   }
   switch (role) {
   case dns::NameRole::apex:
-  case dns::NameRole::authoritative:
-    return true;
+  case dns::NameRole::authoritative: return true;
   case dns::NameRole::delegation:
     // RFC 4035 §2.2: the NS RRset at a cut and the glue are not authoritative and not signed;
     // the DS (§2.4) and the NSEC/NSEC3 RRsets (§2.3, RFC 5155 §7.1) are.
     return type == dns::rrtype::ds || type == dns::rrtype::nsec || type == dns::rrtype::nsec3;
-  default:
-    return false;
+  default: return false;
   }
 }
 
@@ -112,9 +110,13 @@ std::optional<std::uint32_t> soa_expire(std::span<const std::uint8_t> soa_rdata)
   return soa_field(soa_rdata, 3);
 }
 
-std::optional<std::uint32_t> soa_expire(const dns::ZoneStore& store) noexcept { return apex_soa_field(store, 3); }
+std::optional<std::uint32_t> soa_expire(const dns::ZoneStore& store) noexcept {
+  return apex_soa_field(store, 3);
+}
 
-std::optional<std::uint32_t> soa_minimum(const dns::ZoneStore& store) noexcept { return apex_soa_field(store, 4); }
+std::optional<std::uint32_t> soa_minimum(const dns::ZoneStore& store) noexcept {
+  return apex_soa_field(store, 4);
+}
 
 std::string rrset_text(const dns::RrsetView& rrset) {
   return fmt::format("{} {}", dns::name_to_text(rrset.owner()), dns::type_to_text(rrset.type()));
@@ -140,50 +142,21 @@ std::string algorithm_text(std::uint8_t algorithm) {
   // IANA "Domain Name System Security (DNSSEC) Algorithm Numbers", mnemonics.
   std::string_view name;
   switch (algorithm) {
-  case 1:
-    name = "RSAMD5";
-    break;
-  case 3:
-    name = "DSA";
-    break;
-  case 5:
-    name = "RSASHA1";
-    break;
-  case 6:
-    name = "DSA-NSEC3-SHA1";
-    break;
-  case 7:
-    name = "RSASHA1-NSEC3-SHA1";
-    break;
-  case 8:
-    name = "RSASHA256";
-    break;
-  case 10:
-    name = "RSASHA512";
-    break;
-  case 12:
-    name = "ECC-GOST";
-    break;
-  case 13:
-    name = "ECDSAP256SHA256";
-    break;
-  case 14:
-    name = "ECDSAP384SHA384";
-    break;
-  case 15:
-    name = "ED25519";
-    break;
-  case 16:
-    name = "ED448";
-    break;
-  case 17:
-    name = "SM2SM3";
-    break;
-  case 23:
-    name = "ECC-GOST12";
-    break;
-  default:
-    return fmt::format("{}", algorithm);
+  case 1: name = "RSAMD5"; break;
+  case 3: name = "DSA"; break;
+  case 5: name = "RSASHA1"; break;
+  case 6: name = "DSA-NSEC3-SHA1"; break;
+  case 7: name = "RSASHA1-NSEC3-SHA1"; break;
+  case 8: name = "RSASHA256"; break;
+  case 10: name = "RSASHA512"; break;
+  case 12: name = "ECC-GOST"; break;
+  case 13: name = "ECDSAP256SHA256"; break;
+  case 14: name = "ECDSAP384SHA384"; break;
+  case 15: name = "ED25519"; break;
+  case 16: name = "ED448"; break;
+  case 17: name = "SM2SM3"; break;
+  case 23: name = "ECC-GOST12"; break;
+  default: return fmt::format("{}", algorithm);
   }
   return fmt::format("{} ({})", algorithm, name);
 }
@@ -191,14 +164,10 @@ std::string algorithm_text(std::uint8_t algorithm) {
 int telling_rank(const dns::RrsetView& rrset, std::span<const std::uint8_t> apex) noexcept {
   if (dns::names_equal(rrset.owner(), apex)) {
     switch (rrset.type()) {
-    case dns::rrtype::soa:
-      return 0;
-    case dns::rrtype::dnskey:
-      return 1;
-    case dns::rrtype::ns:
-      return 2;
-    default:
-      return 3;
+    case dns::rrtype::soa: return 0;
+    case dns::rrtype::dnskey: return 1;
+    case dns::rrtype::ns: return 2;
+    default: return 3;
     }
   }
   return rrset.type() == dns::rrtype::ds ? 4 : 5;

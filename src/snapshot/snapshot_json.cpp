@@ -50,21 +50,34 @@ namespace {
 
 constexpr WalkStatus k_walk_statuses[] = {WalkStatus::complete, WalkStatus::incomplete, WalkStatus::skipped};
 
-constexpr Outcome k_outcomes[] = {Outcome::answered, Outcome::timeout, Outcome::unreachable,
-                                  Outcome::network_error, Outcome::malformed, Outcome::mismatched,
-                                  Outcome::tcp_failed, Outcome::not_asked};
+constexpr Outcome k_outcomes[] = {Outcome::answered,  Outcome::timeout,    Outcome::unreachable, Outcome::network_error,
+                                  Outcome::malformed, Outcome::mismatched, Outcome::tcp_failed,  Outcome::not_asked};
 
 json to_json(const Exchange& e) {
-  return json{{"qname", e.qname},       {"qtype", e.qtype},         {"transport", to_string(e.transport)},
-              {"outcome", to_string(e.outcome)}, {"detail", e.detail}, {"rcode", e.rcode},
-              {"aa", e.aa},             {"tc", e.tc},               {"edns", e.edns},
-              {"rtt_ms", e.rtt_ms},     {"attempts", e.attempts},   {"answer", e.answer},
-              {"authority", e.authority}, {"additional", e.additional}, {"edns_faults", e.edns_faults}};
+  return json{{"qname", e.qname},
+              {"qtype", e.qtype},
+              {"transport", to_string(e.transport)},
+              {"outcome", to_string(e.outcome)},
+              {"detail", e.detail},
+              {"rcode", e.rcode},
+              {"aa", e.aa},
+              {"tc", e.tc},
+              {"edns", e.edns},
+              {"rtt_ms", e.rtt_ms},
+              {"attempts", e.attempts},
+              {"answer", e.answer},
+              {"authority", e.authority},
+              {"additional", e.additional},
+              {"edns_faults", e.edns_faults}};
 }
 
 json to_json(const NameServer& ns) {
-  return json{{"name", ns.name},         {"at_parent", ns.at_parent}, {"at_child", ns.at_child},
-              {"from_user", ns.from_user}, {"glue", ns.glue},         {"addresses", ns.addresses},
+  return json{{"name", ns.name},
+              {"at_parent", ns.at_parent},
+              {"at_child", ns.at_child},
+              {"from_user", ns.from_user},
+              {"glue", ns.glue},
+              {"addresses", ns.addresses},
               {"resolution_error", ns.resolution_error}};
 }
 
@@ -75,7 +88,8 @@ json to_json(const ZoneSnapshot& z) {
   }
   json parents = json::array();
   for (const ParentView& p : z.parent_views) {
-    parents.push_back({{"name", p.name}, {"address", p.address}, {"referral", to_json(p.referral)}, {"ds", to_json(p.ds)}});
+    parents.push_back(
+        {{"name", p.name}, {"address", p.address}, {"referral", to_json(p.referral)}, {"ds", to_json(p.ds)}});
   }
   json nss = json::array();
   for (const NameServer& ns : z.name_servers) {
@@ -89,14 +103,16 @@ json to_json(const ZoneSnapshot& z) {
     }
     servers.push_back({{"name", s.name}, {"address", s.address}, {"exchanges", std::move(exchanges)}});
   }
-  json out{{"zone", z.zone},           {"parent", z.parent},           {"undelegated", z.undelegated},
-           {"ancestors", ancestors},   {"parent_views", parents},      {"name_servers", nss},
-           {"servers", servers},       {"walk_errors", z.walk_errors}};
+  json out{{"zone", z.zone},         {"parent", z.parent},          {"undelegated", z.undelegated},
+           {"ancestors", ancestors}, {"parent_views", parents},     {"name_servers", nss},
+           {"servers", servers},     {"walk_errors", z.walk_errors}};
   out["expected_ds"] = z.expected_ds ? json(*z.expected_ds) : json(nullptr);
   if (z.nsec_walk) {
     // Written only after --walk, so that snapshots of other audits stay as they were.
-    out["nsec_walk"] = {{"status", to_string(z.nsec_walk->status)}, {"reason", z.nsec_walk->reason},
-                        {"server", z.nsec_walk->server},           {"names", z.nsec_walk->names}};
+    out["nsec_walk"] = {{"status", to_string(z.nsec_walk->status)},
+                        {"reason", z.nsec_walk->reason},
+                        {"server", z.nsec_walk->server},
+                        {"names", z.nsec_walk->names}};
   }
   if (z.zone_file) {
     // Written only after --zone-file, like nsec_walk.
@@ -104,8 +120,10 @@ json to_json(const ZoneSnapshot& z) {
     for (const ZoneFileRecord& rec : z.zone_file->records) {
       records.push_back({{"rr", rec.rr}, {"file", rec.file}, {"line", rec.line}});
     }
-    out["zone_file"] = {{"path", z.zone_file->path},     {"files", z.zone_file->files},
-                        {"records", std::move(records)}, {"rrsets", z.zone_file->rrsets},
+    out["zone_file"] = {{"path", z.zone_file->path},
+                        {"files", z.zone_file->files},
+                        {"records", std::move(records)},
+                        {"rrsets", z.zone_file->rrsets},
                         {"asked", z.zone_file->asked}};
   }
   return out;
@@ -126,8 +144,7 @@ public:
     }
     return *it;
   }
-  template <typename T>
-  T get(const json& obj, const char* key) const {
+  template <typename T> T get(const json& obj, const char* key) const {
     const json& value = member(obj, key);
     if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
       // get<int>() of 1e31 converts a double that does not fit: undefined behaviour, and
@@ -180,7 +197,7 @@ Exchange exchange_from(const Reader& r, const json& j) {
   e.outcome = outcome_from(r.get<std::string>(j, "outcome"));
   e.detail = r.get<std::string>(j, "detail");
   if (e.outcome == Outcome::timeout && e.detail == k_not_sent_by_deadline) {
-    e.outcome = Outcome::not_asked;  // saved before Outcome::not_asked existed: the query was never sent
+    e.outcome = Outcome::not_asked; // saved before Outcome::not_asked existed: the query was never sent
   }
   e.rcode = r.get<int>(j, "rcode");
   e.aa = r.get<bool>(j, "aa");
@@ -191,7 +208,7 @@ Exchange exchange_from(const Reader& r, const json& j) {
   e.answer = r.get<std::vector<std::string>>(j, "answer");
   e.authority = r.get<std::vector<std::string>>(j, "authority");
   e.additional = r.get<std::vector<std::string>>(j, "additional");
-  if (j.contains("edns_faults")) {  // absent in snapshots saved before it existed
+  if (j.contains("edns_faults")) { // absent in snapshots saved before it existed
     e.edns_faults = r.get<std::vector<std::string>>(j, "edns_faults");
   }
   return e;
@@ -252,7 +269,7 @@ ZoneSnapshot zone_from(const Reader& r, const json& j) {
     z.expected_ds = r.get<std::vector<std::string>>(j, "expected_ds");
   }
   z.walk_errors = r.get<std::vector<std::string>>(j, "walk_errors");
-  if (j.contains("nsec_walk")) {  // absent in snapshots of audits without --walk
+  if (j.contains("nsec_walk")) { // absent in snapshots of audits without --walk
     const Reader rw = r.at(".nsec_walk");
     const json& w = r.member(j, "nsec_walk");
     NsecWalk walk;
@@ -268,7 +285,7 @@ ZoneSnapshot zone_from(const Reader& r, const json& j) {
     walk.names = rw.get<std::uint64_t>(w, "names");
     z.nsec_walk = std::move(walk);
   }
-  if (j.contains("zone_file")) {  // absent in snapshots of audits without --zone-file
+  if (j.contains("zone_file")) { // absent in snapshots of audits without --zone-file
     const Reader rf = r.at(".zone_file");
     const json& f = r.member(j, "zone_file");
     ZoneFileCopy copy;
@@ -298,14 +315,10 @@ std::string snapshot_to_json(const Snapshot& snapshot) {
   for (const ZoneSnapshot& z : snapshot.zones) {
     zones.push_back(to_json(z));
   }
-  const json out{{"kind", "zonewarden-snapshot"},
-                 {"schema", Snapshot::k_schema},
-                 {"tool_version", snapshot.tool_version},
-                 {"started_at", snapshot.started_at},
-                 {"finished_at", snapshot.finished_at},
-                 {"public_root_hints", snapshot.public_root_hints},
-                 {"trust_anchor", snapshot.trust_anchor},
-                 {"zones", std::move(zones)}};
+  const json out{{"kind", "zonewarden-snapshot"},         {"schema", Snapshot::k_schema},
+                 {"tool_version", snapshot.tool_version}, {"started_at", snapshot.started_at},
+                 {"finished_at", snapshot.finished_at},   {"public_root_hints", snapshot.public_root_hints},
+                 {"trust_anchor", snapshot.trust_anchor}, {"zones", std::move(zones)}};
   return out.dump(1) + "\n";
 }
 

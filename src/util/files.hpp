@@ -20,8 +20,7 @@ inline constexpr std::uint64_t k_max_small_file_bytes = std::uint64_t{64} << 20;
 // Checks that `path` is a regular file of at most `max_bytes` bytes and returns its size.
 // Errors name `display` (or `path` when empty): `PATH: is a directory`, `PATH: not a regular
 // file` (FIFO, device, socket), `PATH: 5.0 GiB, over the 4.0 GiB limit`, or the errno text.
-Result<std::uint64_t> check_input_file(const std::string& path, std::uint64_t max_bytes,
-                                       std::string_view display = {});
+Result<std::uint64_t> check_input_file(const std::string& path, std::uint64_t max_bytes, std::string_view display = {});
 
 // The whole content of `path`, which must pass check_input_file with `max_bytes`; the file is
 // checked again on the open descriptor, and reading stops at the limit even if it grows.

@@ -40,9 +40,7 @@ public:
         m_frames.back().key = parsed.get<std::string>();
       }
       break;
-    case json::parse_event_t::value:
-      element_done();
-      break;
+    case json::parse_event_t::value: element_done(); break;
     }
     return true;
   }
@@ -62,8 +60,8 @@ public:
 private:
   struct Frame {
     bool array = false;
-    std::size_t index = 0;  // array: elements completed so far, i.e. the current one's index
-    std::string key;        // object: the member being read
+    std::size_t index = 0; // array: elements completed so far, i.e. the current one's index
+    std::string key;       // object: the member being read
   };
   void element_done() {
     if (!m_frames.empty() && m_frames.back().array) {

@@ -13,13 +13,13 @@ namespace {
 
 constexpr std::chrono::milliseconds k_default_delay{1000};
 constexpr std::chrono::milliseconds k_redraw_every{250};
-constexpr std::size_t k_max_width = 200;  // a line longer than a terminal would wrap and not redraw
+constexpr std::size_t k_max_width = 200; // a line longer than a terminal would wrap and not redraw
 
 void write_stderr(std::string_view text) noexcept {
   while (!text.empty()) {
     const ssize_t n = ::write(STDERR_FILENO, text.data(), text.size());
     if (n <= 0) {
-      return;  // a progress line is never worth an error
+      return; // a progress line is never worth an error
     }
     text.remove_prefix(static_cast<std::size_t>(n));
   }
@@ -35,7 +35,9 @@ ProgressLine::~ProgressLine() {
   m_wake.notify_all();
 }
 
-bool ProgressLine::on_terminal() noexcept { return ::isatty(STDERR_FILENO) != 0; }
+bool ProgressLine::on_terminal() noexcept {
+  return ::isatty(STDERR_FILENO) != 0;
+}
 
 std::chrono::milliseconds ProgressLine::delay() noexcept {
   const char* env = std::getenv("ZW_PROGRESS_DELAY_MS");
@@ -57,7 +59,7 @@ void ProgressLine::run(const std::stop_token& stop) {
   // that what is drawn does not depend on how fast this thread gets scheduled.
   if (const std::chrono::milliseconds wait = delay(); wait.count() > 0) {
     if (m_wake.wait_for(lock, stop, wait, [] { return false; }); stop.stop_requested()) {
-      return;  // done before the delay: nothing drawn
+      return; // done before the delay: nothing drawn
     }
   }
   do {
@@ -65,7 +67,7 @@ void ProgressLine::run(const std::stop_token& stop) {
     if (line.size() > k_max_width) {
       line.resize(k_max_width);
     }
-    write_stderr("\r" + line + "\x1b[K");  // ESC [ K: erase what a longer line left
+    write_stderr("\r" + line + "\x1b[K"); // ESC [ K: erase what a longer line left
     m_wake.wait_for(lock, stop, k_redraw_every, [] { return false; });
   } while (!stop.stop_requested());
   write_stderr("\r\x1b[K");

@@ -36,7 +36,7 @@ private:
   std::function<std::string()> m_render;
   std::mutex m_mutex;
   std::condition_variable_any m_wake;
-  std::jthread m_thread;  // last: started after the members it uses, joined first
+  std::jthread m_thread; // last: started after the members it uses, joined first
 };
 
 } // namespace zw::util

@@ -22,7 +22,8 @@ constexpr std::int64_t k_max_time = 253402300799;
 constexpr std::int64_t k_max_duration_ms = std::int64_t{100} * 366 * 86'400'000;
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 int number(std::string_view s) {
@@ -76,7 +77,9 @@ Result<std::int64_t> parse_time(std::string_view text) {
                        number(text.substr(8, 2)), number(text.substr(10, 2)), number(text.substr(12, 2)));
   }
   // RFC 3339 in UTC: YYYY-MM-DD[THH:MM:SS[Z]]
-  const auto digits_at = [&](std::size_t pos, std::size_t n) { return pos + n <= text.size() && all_digits(text.substr(pos, n)); };
+  const auto digits_at = [&](std::size_t pos, std::size_t n) {
+    return pos + n <= text.size() && all_digits(text.substr(pos, n));
+  };
   if (digits_at(0, 4) && text.size() >= 10 && text[4] == '-' && digits_at(5, 2) && text[7] == '-' && digits_at(8, 2)) {
     const int y = number(text.substr(0, 4));
     const int mo = number(text.substr(5, 2));
@@ -86,12 +89,14 @@ Result<std::int64_t> parse_time(std::string_view text) {
     }
     std::string_view rest = text.substr(10);
     if ((rest.front() == 'T' || rest.front() == ' ') && rest.size() >= 9 && digits_at(11, 2) && text[13] == ':' &&
-        digits_at(14, 2) && text[16] == ':' && digits_at(17, 2) && (text.size() == 19 || (text.size() == 20 && (text[19] == 'Z' || text[19] == 'z')))) {
-      return from_fields(text, y, mo, d, number(text.substr(11, 2)), number(text.substr(14, 2)), number(text.substr(17, 2)));
+        digits_at(14, 2) && text[16] == ':' && digits_at(17, 2) &&
+        (text.size() == 19 || (text.size() == 20 && (text[19] == 'Z' || text[19] == 'z')))) {
+      return from_fields(text, y, mo, d, number(text.substr(11, 2)), number(text.substr(14, 2)),
+                         number(text.substr(17, 2)));
     }
   }
-  return fail(fmt::format("{}: not a time (use 2026-11-27T12:00:00Z, 20261127120000 or @unixseconds)",
-                          quote_input(text)));
+  return fail(
+      fmt::format("{}: not a time (use 2026-11-27T12:00:00Z, 20261127120000 or @unixseconds)", quote_input(text)));
 }
 
 std::string format_utc(std::int64_t unix_seconds) {

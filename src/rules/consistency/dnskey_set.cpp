@@ -21,10 +21,10 @@ using KeyId = std::pair<std::uint16_t, std::uint8_t>;
 // What one server address answered, authoritatively, at the apex.
 struct ServerKeys {
   std::string label;
-  bool answered = false;                 // the DNSKEY query was answered authoritatively
-  std::set<dns::Bytes> dnskeys;          // RDATA
+  bool answered = false;        // the DNSKEY query was answered authoritatively
+  std::set<dns::Bytes> dnskeys; // RDATA
   std::vector<dns::Rr> dnskey_rrs;
-  std::set<dns::Bytes> cds;              // RDATA
+  std::set<dns::Bytes> cds; // RDATA
   std::vector<dns::Rr> cds_rrs;
   bool cds_answered = false;
   std::set<dns::Bytes> cdnskey;
@@ -162,10 +162,8 @@ private:
     if (distinct.size() < 2) {
       return;
     }
-    const std::vector<std::string> sets =
-        grouped(servers, &ServerKeys::dnskeys, &ServerKeys::answered, [](const std::set<dns::Bytes>& k) {
-          return keys_text(k);
-        });
+    const std::vector<std::string> sets = grouped(servers, &ServerKeys::dnskeys, &ServerKeys::answered,
+                                                  [](const std::set<dns::Bytes>& k) { return keys_text(k); });
     bool broken = false;
     for (const ServerKeys& b : servers) {
       if (!b.answered) {
@@ -224,7 +222,7 @@ private:
       sink.add_graded(std::move(f));
     }
     if (broken) {
-      return;  // one root cause: the error findings above already list the sets
+      return; // one root cause: the error findings above already list the sets
     }
     Finding f;
     f.location = at(ctx, "", ctx.zone_name(), "DNSKEY");
@@ -258,9 +256,8 @@ private:
         if (is_delete_cds(cds.rdata)) {
           continue;
         }
-        const bool matched = std::any_of(s.dnskey_rrs.begin(), s.dnskey_rrs.end(), [&](const dns::Rr& key) {
-          return ::zw::dnssec::ds_matches(cds, key);
-        });
+        const bool matched = std::any_of(s.dnskey_rrs.begin(), s.dnskey_rrs.end(),
+                                         [&](const dns::Rr& key) { return ::zw::dnssec::ds_matches(cds, key); });
         if (!matched) {
           orphans[{"CDS", cds.rdata}].push_back(s.label);
         }
@@ -280,8 +277,8 @@ private:
         f.message = fmt::format("a CDS for key {} (algorithm {}) matches no DNSKEY the server publishes", tag,
                                 rdata.size() >= 3 ? rdata[2] : 0);
       } else {
-        f.message = fmt::format("a CDNSKEY for key {} is not in the DNSKEY RRset the server publishes",
-                                key_text(rdata));
+        f.message =
+            fmt::format("a CDNSKEY for key {} is not in the DNSKEY RRset the server publishes", key_text(rdata));
       }
       f.servers = labels;
       f.evidence.push_back(fmt::format("served by {}", fmt::join(labels, ", ")));
@@ -346,5 +343,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_dnskey_set() { return std::make_unique<DnskeySet>(); }
+std::unique_ptr<Rule> make_dnskey_set() {
+  return std::make_unique<DnskeySet>();
+}
 } // namespace zw::rules::consistency

@@ -15,9 +15,9 @@ namespace {
 // What one server address shows of the zone's denial of existence.
 struct ServerDenial {
   std::string label;
-  bool param_answered = false;   // the apex NSEC3PARAM query was answered authoritatively
-  std::set<std::string> params;  // NSEC3PARAM as "algorithm iterations salt" (flags aside)
-  std::set<std::string> chains;  // chains its denials use: "NSEC", "NSEC3 algorithm iterations salt"
+  bool param_answered = false;  // the apex NSEC3PARAM query was answered authoritatively
+  std::set<std::string> params; // NSEC3PARAM as "algorithm iterations salt" (flags aside)
+  std::set<std::string> chains; // chains its denials use: "NSEC", "NSEC3 algorithm iterations salt"
 };
 
 // "1 0 -" from the RDATA of an NSEC3PARAM or NSEC3 RR (algorithm, flags, iterations, salt
@@ -126,15 +126,13 @@ public:
         }
       }
       if (param_sets.size() > 1) {
-        f.evidence.push_back(fmt::format("NSEC3PARAM: {}", fmt::join(grouped(with_params, [](const ServerDenial& s) {
-                                                                         return params_text(s.params);
-                                                                       }),
-                                                                       "; ")));
+        f.evidence.push_back(fmt::format(
+            "NSEC3PARAM: {}",
+            fmt::join(grouped(with_params, [](const ServerDenial& s) { return params_text(s.params); }), "; ")));
       }
-      f.evidence.push_back(fmt::format("denials: {}", fmt::join(grouped(with_chains, [](const ServerDenial& s) {
-                                                                   return chains_text(s.chains);
-                                                                 }),
-                                                                 "; ")));
+      f.evidence.push_back(fmt::format(
+          "denials: {}",
+          fmt::join(grouped(with_chains, [](const ServerDenial& s) { return chains_text(s.chains); }), "; ")));
       sink.add(std::move(f));
       return;
     }
@@ -151,7 +149,7 @@ public:
       }
     }
     if (unused.size() < params.size() || params.empty()) {
-      return;  // one NSEC3PARAM names the chain served (a second one is a chain being built)
+      return; // one NSEC3PARAM names the chain served (a second one is a chain being built)
     }
     Finding f;
     f.location = at(ctx, "", ctx.zone_name(), "NSEC3PARAM");
@@ -180,5 +178,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3param() { return std::make_unique<Nsec3param>(); }
+std::unique_ptr<Rule> make_nsec3param() {
+  return std::make_unique<Nsec3param>();
+}
 } // namespace zw::rules::consistency

@@ -67,19 +67,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"consistency"};
   static constexpr std::string_view k_compliance[] = {"rfc2182"};
-  static constexpr RuleInfo k_info{
-      .id = "consistency/soa-serial",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "The zone's name servers serve different SOA serials",
-      .reference = "RFC 1996 §4, RFC 1982",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "consistency/soa-serial",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "The zone's name servers serve different SOA serials",
+                                   .reference = "RFC 1996 §4, RFC 1982",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_soa_serial() { return std::make_unique<SoaSerial>(); }
+std::unique_ptr<Rule> make_soa_serial() {
+  return std::make_unique<SoaSerial>();
+}
 } // namespace zw::rules::consistency

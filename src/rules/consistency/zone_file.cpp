@@ -50,13 +50,11 @@ std::string serial_line(const ServerDifference& d) {
 
 std::string describe(const ServerDifference& d) {
   switch (d.kind) {
-  case DiffKind::missing:
-    return fmt::format("missing ({})", d.denial);
+  case DiffKind::missing: return fmt::format("missing ({})", d.denial);
   case DiffKind::different:
     return fmt::format("different ({} record(s) only in the file, {} only on the server)", d.only_file.size(),
                        d.only_server.size());
-  case DiffKind::extra:
-    return "extra (not in the file)";
+  case DiffKind::extra: return "extra (not in the file)";
   }
   return "";
 }
@@ -78,10 +76,9 @@ public:
         parts.push_back(fmt::format("{} on {}", describe(d), fmt::join(d.servers, ", ")));
         // The servers are named in the message; the evidence repeats them only when they differ
         // in more than one way.
-        const std::string who =
-            r.differences.size() > 1 ? fmt::format("{}", fmt::join(d.servers, ", "))
-            : d.servers.size() == 1  ? std::string("the server")
-                                     : std::string("the servers");
+        const std::string who = r.differences.size() > 1 ? fmt::format("{}", fmt::join(d.servers, ", "))
+                                : d.servers.size() == 1  ? std::string("the server")
+                                                         : std::string("the servers");
         if (!d.only_file.empty()) {
           f.evidence.push_back(fmt::format("{}: only in the file: {}", who, sample(d.only_file)));
         }
@@ -104,8 +101,8 @@ public:
                                               : fmt::format("zone file: {}", r.location));
       f.location = at(ctx, servers.size() == 1 ? servers.front() : "", r.owner, r.type);
       f.servers = servers;
-      f.message = fmt::format("{} {} differs from the zone file {}: {}", r.owner, r.type, file->path,
-                              fmt::join(parts, "; "));
+      f.message =
+          fmt::format("{} {} differs from the zone file {}: {}", r.owner, r.type, file->path, fmt::join(parts, "; "));
       sink.add(std::move(f));
     }
   }
@@ -126,5 +123,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zone_file() { return std::make_unique<ZoneFile>(); }
+std::unique_ptr<Rule> make_zone_file() {
+  return std::make_unique<ZoneFile>();
+}
 } // namespace zw::rules::consistency

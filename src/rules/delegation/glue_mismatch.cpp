@@ -11,7 +11,9 @@
 namespace zw::rules::delegation {
 namespace {
 
-bool is_v6(const std::string& address) { return address.find(':') != std::string::npos; }
+bool is_v6(const std::string& address) {
+  return address.find(':') != std::string::npos;
+}
 
 // Addresses of `name` of one family, as the zone's working servers answer them authoritatively.
 // Returns nullopt when no server gave an authoritative answer for that family.
@@ -59,7 +61,7 @@ public:
           continue;
         }
         if (glue.empty()) {
-          continue;  // no glue of this family: nothing the parent says is wrong
+          continue; // no glue of this family: nothing the parent says is wrong
         }
         Finding f;
         f.location = at(ctx, "", ns.name, qtype);
@@ -86,5 +88,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_glue_mismatch() { return std::make_unique<GlueMismatch>(); }
+std::unique_ptr<Rule> make_glue_mismatch() {
+  return std::make_unique<GlueMismatch>();
+}
 } // namespace zw::rules::delegation

@@ -28,19 +28,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"delegation"};
   static constexpr std::string_view k_compliance[] = {"rfc2182"};
-  static constexpr RuleInfo k_info{
-      .id = "delegation/lame-unreachable",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "A name server of the zone does not answer, or has no address",
-      .reference = "RFC 1034 §4.2.2, RFC 2182 §3",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "delegation/lame-unreachable",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "A name server of the zone does not answer, or has no address",
+                                   .reference = "RFC 1034 §4.2.2, RFC 2182 §3",
+                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_lame_unreachable() { return std::make_unique<LameUnreachable>(); }
+std::unique_ptr<Rule> make_lame_unreachable() {
+  return std::make_unique<LameUnreachable>();
+}
 } // namespace zw::rules::delegation

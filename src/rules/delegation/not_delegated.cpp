@@ -27,7 +27,7 @@ public:
         return;
       }
       if (!r.aa) {
-        continue;  // a non-authoritative answer proves nothing; lame parents are reported elsewhere
+        continue; // a non-authoritative answer proves nothing; lame parents are reported elsewhere
       }
       answered = true;
       nxdomain = nxdomain || r.rcode == 3;
@@ -50,18 +50,19 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "delegation/not-delegated",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "The parent zone has no delegation for the zone",
-      .reference = "RFC 1034 §4.2.2",
-      .impact = {Rcode::nxdomain, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "delegation/not-delegated",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "The parent zone has no delegation for the zone",
+                                   .reference = "RFC 1034 §4.2.2",
+                                   .impact = {Rcode::nxdomain, Ede::none},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_not_delegated() { return std::make_unique<NotDelegated>(); }
+std::unique_ptr<Rule> make_not_delegated() {
+  return std::make_unique<NotDelegated>();
+}
 } // namespace zw::rules::delegation

@@ -66,18 +66,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "delegation/ns-address-not-public",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "A name server address is private, reserved or otherwise not globally reachable",
-      .reference = "RFC 6890, RFC 1918",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "delegation/ns-address-not-public",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "A name server address is private, reserved or otherwise not globally reachable",
+                                   .reference = "RFC 6890, RFC 1918",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ns_address_not_public() { return std::make_unique<NsAddressNotPublic>(); }
+std::unique_ptr<Rule> make_ns_address_not_public() {
+  return std::make_unique<NsAddressNotPublic>();
+}
 } // namespace zw::rules::delegation

@@ -15,7 +15,7 @@ public:
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneSnapshot& zone = ctx.live();
     if (zone.undelegated) {
-      return;  // no parent was asked
+      return; // no parent was asked
     }
     std::vector<std::string> parent_only;
     std::vector<std::string> child_only;
@@ -49,19 +49,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"delegation"};
   static constexpr std::string_view k_compliance[] = {"rfc2182"};
-  static constexpr RuleInfo k_info{
-      .id = "delegation/ns-mismatch",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "The parent's NS set and the zone's apex NS set differ",
-      .reference = "RFC 1034 §4.2.2, RFC 2181 §5.4.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "delegation/ns-mismatch",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "The parent's NS set and the zone's apex NS set differ",
+                                   .reference = "RFC 1034 §4.2.2, RFC 2181 §5.4.1",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ns_mismatch() { return std::make_unique<NsMismatch>(); }
+std::unique_ptr<Rule> make_ns_mismatch() {
+  return std::make_unique<NsMismatch>();
+}
 } // namespace zw::rules::delegation

@@ -101,19 +101,20 @@ private:
 
   static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
   static constexpr std::string_view k_compliance[] = {"rfc8624"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/algorithm-coverage",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "Signed RRsets lack an RRSIG by an algorithm of the apex DNSKEY RRset",
-      .reference = "RFC 4035 §2.2",
-      .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/algorithm-coverage",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "Signed RRsets lack an RRSIG by an algorithm of the apex DNSKEY RRset",
+                                   .reference = "RFC 4035 §2.2",
+                                   .impact = {Rcode::servfail, Ede::rrsigs_missing},
+                                   .inputs = Inputs::zone_file,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_algorithm_coverage() { return std::make_unique<AlgorithmCoverage>(); }
+std::unique_ptr<Rule> make_algorithm_coverage() {
+  return std::make_unique<AlgorithmCoverage>();
+}
 } // namespace zw::rules::dnssec

@@ -19,7 +19,7 @@ public:
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const std::vector<ApexKey> keys = apex_keys(ctx);
     if (keys.empty()) {
-      return;  // live audit or unsigned zone
+      return; // live audit or unsigned zone
     }
     // One finding per algorithm: the zone uses it, whatever the number of its keys.
     std::map<std::uint8_t, std::vector<const ApexKey*>> by_algorithm;
@@ -60,8 +60,8 @@ private:
     }
   }
 
-  static Finding policy_finding(const RuleContext& ctx, std::uint8_t algorithm, const std::vector<const ApexKey*>& group,
-                                const std::vector<std::uint8_t>& allowed) {
+  static Finding policy_finding(const RuleContext& ctx, std::uint8_t algorithm,
+                                const std::vector<const ApexKey*>& group, const std::vector<std::uint8_t>& allowed) {
     std::vector<std::string> allowed_text;
     for (const std::uint8_t a : allowed) {
       allowed_text.push_back(reg::algorithm_text(a));
@@ -79,8 +79,9 @@ private:
                                   const std::vector<const ApexKey*>& group) {
     const reg::AlgorithmInfo& a = *reg::find_algorithm(algorithm);
     const std::string verdict =
-        a.zone_signing ? fmt::format("which the IANA registry marks {} for DNSSEC signing", reg::to_string(a.use_signing))
-                       : std::string("which the IANA registry lists as not a zone-signing algorithm");
+        a.zone_signing
+            ? fmt::format("which the IANA registry marks {} for DNSSEC signing", reg::to_string(a.use_signing))
+            : std::string("which the IANA registry lists as not a zone-signing algorithm");
     Finding f = finding(k_info, apex(ctx));
     f.message = fmt::format("zone keys use algorithm {}, {}: key{} {}", reg::algorithm_text(algorithm), verdict,
                             group.size() > 1 ? "s" : "", fmt::join(key_list(group), ", "));
@@ -131,7 +132,7 @@ private:
       for (const reg::DsRecord* d : group) {
         for (const std::string& server : d->parent_servers) {
           if (std::find(f.servers.begin(), f.servers.end(), server) == f.servers.end()) {
-            f.servers.push_back(server);  // "--ds" for a zone file
+            f.servers.push_back(server); // "--ds" for a zone file
           }
         }
         f.evidence.push_back(d->text);
@@ -140,8 +141,9 @@ private:
           return o.key_tag == d->key_tag && o.algorithm == d->algorithm && !reg::delegation_discouraged(o.digest_type);
         });
         if (twin) {
-          f.evidence.push_back(fmt::format("key {} also has a DS with an acceptable digest type: withdraw only the {} one",
-                                           d->key_tag, reg::digest_name(digest)));
+          f.evidence.push_back(
+              fmt::format("key {} also has a DS with an acceptable digest type: withdraw only the {} one", d->key_tag,
+                          reg::digest_name(digest)));
         }
       }
       f.evidence.push_back(fmt::format("IANA DS digest algorithm registry as of {}: {}", reg::k_registry_snapshot.date,
@@ -166,5 +168,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_algorithm_deprecated() { return std::make_unique<AlgorithmDeprecated>(); }
+std::unique_ptr<Rule> make_algorithm_deprecated() {
+  return std::make_unique<AlgorithmDeprecated>();
+}
 } // namespace zw::rules::dnssec

@@ -20,12 +20,12 @@ public:
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const std::vector<ApexKey> keys = apex_keys(ctx);
     if (keys.empty()) {
-      return;  // live audit or unsigned zone
+      return; // live audit or unsigned zone
     }
     struct Group {
       std::vector<const ApexKey*> keys;
       std::size_t signatures = 0;
-      std::vector<std::string> rrsets;  // "owner TYPE", first few
+      std::vector<std::string> rrsets; // "owner TYPE", first few
     };
     std::map<std::uint8_t, Group> groups;
     for (const ApexKey& k : keys) {
@@ -54,10 +54,10 @@ public:
         names.push_back(fmt::format("{} ({})", k->tag(), role(*k)));
       }
       Finding f = finding(k_info, apex(ctx));
-      f.message = fmt::format("this build cannot verify algorithm {}: {} zone key{}{}{}, {} RRSIG{} not checked",
-                              reg::algorithm_text(algorithm), g.keys.size(), g.keys.size() == 1 ? "" : "s",
-                              names.empty() ? "" : " ", names.empty() ? "" : fmt::format("[{}]", fmt::join(names, ", ")),
-                              g.signatures, g.signatures == 1 ? "" : "s");
+      f.message = fmt::format(
+          "this build cannot verify algorithm {}: {} zone key{}{}{}, {} RRSIG{} not checked",
+          reg::algorithm_text(algorithm), g.keys.size(), g.keys.size() == 1 ? "" : "s", names.empty() ? "" : " ",
+          names.empty() ? "" : fmt::format("[{}]", fmt::join(names, ", ")), g.signatures, g.signatures == 1 ? "" : "s");
       for (const ApexKey* k : g.keys) {
         f.evidence.push_back(where(*k));
       }
@@ -89,5 +89,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_algorithm_unsupported_here() { return std::make_unique<AlgorithmUnsupportedHere>(); }
+std::unique_ptr<Rule> make_algorithm_unsupported_here() {
+  return std::make_unique<AlgorithmUnsupportedHere>();
+}
 } // namespace zw::rules::dnssec

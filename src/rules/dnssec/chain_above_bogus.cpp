@@ -43,5 +43,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_chain_above_bogus() { return std::make_unique<ChainAboveBogus>(); }
+std::unique_ptr<Rule> make_chain_above_bogus() {
+  return std::make_unique<ChainAboveBogus>();
+}
 } // namespace zw::rules::dnssec

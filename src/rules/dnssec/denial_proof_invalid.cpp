@@ -49,5 +49,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_denial_proof_invalid() { return std::make_unique<DenialProofInvalid>(); }
+std::unique_ptr<Rule> make_denial_proof_invalid() {
+  return std::make_unique<DenialProofInvalid>();
+}
 } // namespace zw::rules::dnssec

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <cstddef>
-#include <map>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -44,7 +44,9 @@ inline const ::zw::dnssec::DenialAnalysis* denial_of(const RuleContext& ctx,
   return &*own;
 }
 
-inline std::string text(Name name) { return dns::name_to_text(name); }
+inline std::string text(Name name) {
+  return dns::name_to_text(name);
+}
 
 // "A, AAAA and TXT".
 inline std::string join_types(const std::vector<std::uint16_t>& types) {
@@ -103,8 +105,9 @@ public:
     }
     finding.severity = default_severity();
     finding.resolver = default_impact();
-    finding.evidence.push_back("the --ds file gives the zone no DS of a supported algorithm and digest, so validating "
-                               "resolvers treat it as insecure: this breaks resolution only once such a DS is published");
+    finding.evidence.push_back(
+        "the --ds file gives the zone no DS of a supported algorithm and digest, so validating "
+        "resolvers treat it as insecure: this breaks resolution only once such a DS is published");
     m_sink.add_graded(std::move(finding));
   }
   // Reports a finding the rule graded itself.
@@ -135,7 +138,7 @@ inline void report_live_gaps(const RuleContext& ctx, FindingSink& sink, const Ru
     std::vector<std::string> questions;
   };
   const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
-  std::map<std::string, Gap> gaps;  // by the name without a record
+  std::map<std::string, Gap> gaps; // by the name without a record
   for (const ::zw::dnssec::DenialCheck& c : d.denials) {
     if (c.gap_type != type || c.gap_next.empty()) {
       continue;

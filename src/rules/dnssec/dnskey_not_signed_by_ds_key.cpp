@@ -17,7 +17,7 @@ public:
     // for the DS keys; a zone without any SEP key gives no presumption and no finding.
     const bool presumed = ctx.zone_file() != nullptr && !ctx.zone_file()->ds_given;
     if (ctx.zone_file() != nullptr && !d.any_rrsig) {
-      return;  // a zone file that was never signed: dnssec/rrsig-missing says so once
+      return; // a zone file that was never signed: dnssec/rrsig-missing says so once
     }
     const auto names_key = [presumed](const ::zw::dnssec::KeyRecord& k) {
       if (!presumed) {
@@ -39,7 +39,7 @@ public:
       ds_keys.push_back(fmt::format("{} (algorithm {})", k.key_tag, k.algorithm));
     }
     if (ds_keys.empty()) {
-      return;  // no DS-matched key: dnssec/ds-no-matching-dnskey or an insecure delegation
+      return; // no DS-matched key: dnssec/ds-no-matching-dnskey or an insecure delegation
     }
     std::vector<std::string> signers;
     for (const ::zw::dnssec::ObservedSignature& sig : d.signatures) {
@@ -67,19 +67,21 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "keys", "chain"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/dnskey-not-signed-by-ds-key",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "The DNSKEY RRset is not signed by a key that a DS record at the parent names",
-      .reference = "RFC 4035 §5.2",
-      .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/dnskey-not-signed-by-ds-key",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "The DNSKEY RRset is not signed by a key that a DS record at the parent names",
+                                   .reference = "RFC 4035 §5.2",
+                                   .impact = {Rcode::servfail, Ede::rrsigs_missing},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_dnskey_not_signed_by_ds_key() { return std::make_unique<DnskeyNotSignedByDsKey>(); }
+std::unique_ptr<Rule> make_dnskey_not_signed_by_ds_key() {
+  return std::make_unique<DnskeyNotSignedByDsKey>();
+}
 } // namespace zw::rules::dnssec

@@ -19,18 +19,17 @@ public:
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
     if (file == nullptr || !file->ds_given || ctx.dnssec().ds.empty()) {
-      return;  // the parent's DS set is known only from --ds
+      return; // the parent's DS set is known only from --ds
     }
     const std::vector<ApexKey> keys = apex_keys(ctx);
     if (keys.empty()) {
-      return;  // unsigned zone: dnssec/ds-but-unsigned
+      return; // unsigned zone: dnssec/ds-but-unsigned
     }
     const std::vector<reg::DsRecord>& ds = ctx.dnssec().ds;
     // RFC 4035 §5.2: a DS whose digest type a validator does not implement counts as absent.
     // Only SHA-1, SHA-256 and SHA-384 are ones every validator is expected to implement.
-    const bool any_usable = std::any_of(ds.begin(), ds.end(), [](const reg::DsRecord& d) {
-      return reg::digest_expected_in_validators(d.digest_type);
-    });
+    const bool any_usable = std::any_of(
+        ds.begin(), ds.end(), [](const reg::DsRecord& d) { return reg::digest_expected_in_validators(d.digest_type); });
     if (!any_usable) {
       report_unusable_set(ctx, sink, ds);
       return;
@@ -58,12 +57,13 @@ public:
       }
       Finding f = finding(k_info, apex(ctx));
       f.servers.push_back("--ds");
-      f.message = any_of_algorithm
-                      ? fmt::format("algorithm {} signs the zone, but its DS records in the --ds set use only digest "
-                                    "types validators need not implement: {}",
-                                    reg::algorithm_text(algorithm), fmt::join(digests, ", "))
-                      : fmt::format("algorithm {} signs the zone, but the --ds set has no DS for it (DS algorithms: {})",
-                                    reg::algorithm_text(algorithm), fmt::join(ds_algorithms, ", "));
+      f.message =
+          any_of_algorithm
+              ? fmt::format("algorithm {} signs the zone, but its DS records in the --ds set use only digest "
+                            "types validators need not implement: {}",
+                            reg::algorithm_text(algorithm), fmt::join(digests, ", "))
+              : fmt::format("algorithm {} signs the zone, but the --ds set has no DS for it (DS algorithms: {})",
+                            reg::algorithm_text(algorithm), fmt::join(ds_algorithms, ", "));
       for (const ApexKey& k : keys) {
         if (k.algorithm() == algorithm && k.zone_key()) {
           f.evidence.push_back(where(k));
@@ -91,7 +91,7 @@ private:
         if (rdata.size() < 3) {
           continue;
         }
-        const std::uint8_t algorithm = rdata[2];  // RFC 4034 §3.1: type covered (2), algorithm (1)
+        const std::uint8_t algorithm = rdata[2]; // RFC 4034 §3.1: type covered (2), algorithm (1)
         if (std::any_of(keys.begin(), keys.end(),
                         [&](const ApexKey& k) { return k.zone_key() && k.algorithm() == algorithm; })) {
           out.insert(algorithm);
@@ -109,8 +109,8 @@ private:
     Finding f;
     f.location = apex(ctx, "DS");
     f.servers.push_back("--ds");
-    f.message = fmt::format("the --ds set has only digest types validators need not implement: {}",
-                            fmt::join(digests, ", "));
+    f.message =
+        fmt::format("the --ds set has only digest types validators need not implement: {}", fmt::join(digests, ", "));
     for (const reg::DsRecord& d : ds) {
       f.evidence.push_back(d.text);
     }
@@ -128,19 +128,21 @@ private:
 
   static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/ds-algorithm-missing",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "An algorithm that signs the zone has no usable DS record in the --ds set",
-      .reference = "RFC 4035 §2.2",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/ds-algorithm-missing",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "An algorithm that signs the zone has no usable DS record in the --ds set",
+                                   .reference = "RFC 4035 §2.2",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_algorithm_missing() { return std::make_unique<DsAlgorithmMissing>(); }
+std::unique_ptr<Rule> make_ds_algorithm_missing() {
+  return std::make_unique<DsAlgorithmMissing>();
+}
 } // namespace zw::rules::dnssec

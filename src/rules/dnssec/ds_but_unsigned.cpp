@@ -16,8 +16,8 @@ public:
     }
     Finding f;
     f.location = at(ctx, "", ctx.zone_name(), "DNSKEY");
-    f.message = fmt::format("the parent publishes {} DS record(s) for {} but the zone serves no DNSKEY{}",
-                            d.ds.size(), ctx.zone_name(), d.any_rrsig ? "" : " and no signatures");
+    f.message = fmt::format("the parent publishes {} DS record(s) for {} but the zone serves no DNSKEY{}", d.ds.size(),
+                            ctx.zone_name(), d.any_rrsig ? "" : " and no signatures");
     f.evidence.push_back("the DS says the zone is signed: resolvers treat every answer as bogus");
     sink.add(std::move(f));
   }
@@ -25,19 +25,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/ds-but-unsigned",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "The parent has a DS record but the zone is not signed",
-      .reference = "RFC 4035 §5.2",
-      .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/ds-but-unsigned",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "The parent has a DS record but the zone is not signed",
+                                   .reference = "RFC 4035 §5.2",
+                                   .impact = {Rcode::servfail, Ede::dnskey_missing},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_but_unsigned() { return std::make_unique<DsButUnsigned>(); }
+std::unique_ptr<Rule> make_ds_but_unsigned() {
+  return std::make_unique<DsButUnsigned>();
+}
 } // namespace zw::rules::dnssec

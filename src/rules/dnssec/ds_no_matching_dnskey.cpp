@@ -13,19 +13,19 @@ public:
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     if (d.ds.empty() || d.keys.empty()) {
-      return;  // no DS: insecure delegation; no DNSKEY: dnssec/ds-but-unsigned
+      return; // no DS: insecure delegation; no DNSKEY: dnssec/ds-but-unsigned
     }
     std::vector<std::string> ds_text;
     bool any_usable_ds = false;
     for (const ::zw::dnssec::DsRecord& ds : d.ds) {
       if (ds.matches_key) {
-        return;  // one matching DS suffices (RFC 4035 §5.2); others may be pre-published
+        return; // one matching DS suffices (RFC 4035 §5.2); others may be pre-published
       }
       any_usable_ds = any_usable_ds || ds.digest_supported;
       ds_text.push_back(fmt::format("{} alg {} digest {}", ds.key_tag, ds.algorithm, ds.digest_type));
     }
     if (!any_usable_ds) {
-      return;  // RFC 4035 §5.2: no supported digest makes the zone insecure, not bogus
+      return; // RFC 4035 §5.2: no supported digest makes the zone insecure, not bogus
     }
     std::vector<std::string> key_text;
     for (const ::zw::dnssec::KeyRecord& k : d.keys) {
@@ -47,19 +47,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/ds-no-matching-dnskey",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "No DS record at the parent matches a DNSKEY of the zone",
-      .reference = "RFC 4035 §5.2, RFC 4034 §5.1.4",
-      .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/ds-no-matching-dnskey",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "No DS record at the parent matches a DNSKEY of the zone",
+                                   .reference = "RFC 4035 §5.2, RFC 4034 §5.1.4",
+                                   .impact = {Rcode::servfail, Ede::dnskey_missing},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_no_matching_dnskey() { return std::make_unique<DsNoMatchingDnskey>(); }
+std::unique_ptr<Rule> make_ds_no_matching_dnskey() {
+  return std::make_unique<DsNoMatchingDnskey>();
+}
 } // namespace zw::rules::dnssec

@@ -20,16 +20,18 @@ public:
       if (ds.matches_key) {
         continue;
       }
-      const bool algorithm_used = std::any_of(d.keys.begin(), d.keys.end(),
-                                              [&](const ::zw::dnssec::KeyRecord& k) { return k.algorithm == ds.algorithm; });
+      const bool algorithm_used = std::any_of(
+          d.keys.begin(), d.keys.end(), [&](const ::zw::dnssec::KeyRecord& k) { return k.algorithm == ds.algorithm; });
       Finding f;
       f.location = at(ctx, "", ctx.zone_name(), "DS");
       f.servers = ds.parent_servers;
-      f.message = fmt::format("DS {} (algorithm {}, digest type {}) matches no DNSKEY of the zone{}", ds.key_tag,
-                              ds.algorithm, ds.digest_type,
-                              algorithm_used ? "" : fmt::format(", and no DNSKEY of the zone has algorithm {}", ds.algorithm));
+      f.message =
+          fmt::format("DS {} (algorithm {}, digest type {}) matches no DNSKEY of the zone{}", ds.key_tag, ds.algorithm,
+                      ds.digest_type,
+                      algorithm_used ? "" : fmt::format(", and no DNSKEY of the zone has algorithm {}", ds.algorithm));
       f.evidence.push_back(fmt::format("DS record: {}", ds.text));
-      f.evidence.push_back("another DS matches a DNSKEY, so validation still succeeds through that one (RFC 4035 §5.2)");
+      f.evidence.push_back(
+          "another DS matches a DNSKEY, so validation still succeeds through that one (RFC 4035 §5.2)");
       if (!algorithm_used) {
         f.evidence.push_back("resolvers that harden against algorithm downgrade (RFC 6840 §5.11; Unbound "
                              "harden-algo-downgrade: yes) require signatures of every DS algorithm and fail");
@@ -43,19 +45,21 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/ds-stale",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "A DS record at the parent matches no DNSKEY while another DS record does",
-      .reference = "RFC 4035 §5.2, RFC 6840 §5.11",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/ds-stale",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "A DS record at the parent matches no DNSKEY while another DS record does",
+                                   .reference = "RFC 4035 §5.2, RFC 6840 §5.11",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_stale() { return std::make_unique<DsStale>(); }
+std::unique_ptr<Rule> make_ds_stale() {
+  return std::make_unique<DsStale>();
+}
 } // namespace zw::rules::dnssec

@@ -16,9 +16,8 @@ public:
     // RFC 5011 §3: a validator uses a revoked key for nothing but checking the revocation itself,
     // so a DS that matches only revoked keys leads nowhere.
     const bool ds_given = ds_known(ctx);
-    const bool ds_reaches_live_key = std::any_of(keys.begin(), keys.end(), [](const ApexKey& k) {
-      return k.record->matched_by_ds && !k.revoked();
-    });
+    const bool ds_reaches_live_key =
+        std::any_of(keys.begin(), keys.end(), [](const ApexKey& k) { return k.record->matched_by_ds && !k.revoked(); });
     std::vector<Finding> out;
     for (const ApexKey& k : keys) {
       if (!k.revoked()) {
@@ -74,18 +73,19 @@ private:
   }
 
   static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/key-revoked",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "A DNSKEY at the apex has the REVOKE flag set",
-      .reference = "RFC 5011 §3",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/key-revoked",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "A DNSKEY at the apex has the REVOKE flag set",
+                                   .reference = "RFC 5011 §3",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_revoked() { return std::make_unique<KeyRevoked>(); }
+std::unique_ptr<Rule> make_key_revoked() {
+  return std::make_unique<KeyRevoked>();
+}
 } // namespace zw::rules::dnssec

@@ -25,7 +25,7 @@ public:
       }
       const unsigned bits = reg::key_size_bits(k.algorithm(), k.fields.public_key);
       if (bits == 0 || bits >= minimum) {
-        continue;  // 0: malformed, the analysis notes it
+        continue; // 0: malformed, the analysis notes it
       }
       Finding f = finding(k_info, apex(ctx));
       f.message = fmt::format("{} has a {}-bit RSA modulus, below the minimum of {} bits", describe(k), bits, minimum);
@@ -48,18 +48,20 @@ private:
   }
 
   static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/key-size-weak",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "An RSA zone key is shorter than the policy minimum (2048 bits by default)",
-      .reference = "RFC 6781 §3.4.2",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/key-size-weak",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "An RSA zone key is shorter than the policy minimum (2048 bits by default)",
+                                   .reference = "RFC 6781 §3.4.2",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_size_weak() { return std::make_unique<KeySizeWeak>(); }
+std::unique_ptr<Rule> make_key_size_weak() {
+  return std::make_unique<KeySizeWeak>();
+}
 } // namespace zw::rules::dnssec

@@ -22,10 +22,10 @@ namespace zw::rules::key_support {
 // One DNSKEY of the zone apex, as ZoneDnssec::keys lists it.
 struct ApexKey {
   const ::zw::dnssec::KeyRecord* record = nullptr;
-  dns::Rr rr;                           // parsed from record->text; empty when that failed
-  ::zw::dnssec::DnskeyFields fields;    // valid when `parsed`
+  dns::Rr rr;                        // parsed from record->text; empty when that failed
+  ::zw::dnssec::DnskeyFields fields; // valid when `parsed`
   bool parsed = false;
-  std::string source;                   // "zone.db:12", or "" when not found in the store
+  std::string source; // "zone.db:12", or "" when not found in the store
 
   std::uint16_t tag() const noexcept { return record->key_tag; }
   std::uint8_t algorithm() const noexcept { return record->algorithm; }
@@ -133,8 +133,8 @@ inline void report_capped(const RuleContext& ctx, FindingSink& sink, std::vector
     }
     rest.evidence.push_back(f.message);
   }
-  rest.message = fmt::format("and {} more {} (only the first {} are reported one by one)", findings.size() - shown,
-                             noun, shown);
+  rest.message =
+      fmt::format("and {} more {} (only the first {} are reported one by one)", findings.size() - shown, noun, shown);
   sink.add_summary(std::move(rest));
 }
 

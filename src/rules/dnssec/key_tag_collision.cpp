@@ -54,18 +54,19 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/key-tag-collision",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "Two different DNSKEYs at the apex have the same key tag and algorithm",
-      .reference = "RFC 4034 App. B",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/key-tag-collision",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "Two different DNSKEYs at the apex have the same key tag and algorithm",
+                                   .reference = "RFC 4034 App. B",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_tag_collision() { return std::make_unique<KeyTagCollision>(); }
+std::unique_ptr<Rule> make_key_tag_collision() {
+  return std::make_unique<KeyTagCollision>();
+}
 } // namespace zw::rules::dnssec

@@ -11,7 +11,9 @@ using ::zw::dnssec::DenialAnalysis;
 using ::zw::dnssec::Nsec3Fault;
 using ::zw::dnssec::Nsec3FaultKind;
 
-std::string hash_text(const ::zw::dnssec::Nsec3Hash& h) { return ::zw::dnssec::base32hex(h); }
+std::string hash_text(const ::zw::dnssec::Nsec3Hash& h) {
+  return ::zw::dnssec::base32hex(h);
+}
 
 // "www.example." / "the empty non-terminal b.example."
 std::string name_text(const Nsec3Fault& f) {
@@ -19,8 +21,8 @@ std::string name_text(const Nsec3Fault& f) {
 }
 
 std::string bad_next_message(const Nsec3Fault& f) {
-  std::string m = fmt::format("NSEC3 at {} (for {}) points to {}", text(f.record.owner()), text(f.name),
-                              hash_text(f.next));
+  std::string m =
+      fmt::format("NSEC3 at {} (for {}) points to {}", text(f.record.owner()), text(f.name), hash_text(f.next));
   if (!f.next_name.empty()) {
     m += fmt::format(" ({})", text(f.next_name));
     if (!f.next_has_record) {
@@ -93,9 +95,7 @@ public:
           out.evidence.push_back(where(f.data, fmt::format("first record of {}", text(f.name))));
         }
         break;
-      case Nsec3FaultKind::bad_next:
-        out.message = bad_next_message(f);
-        break;
+      case Nsec3FaultKind::bad_next: out.message = bad_next_message(f); break;
       case Nsec3FaultKind::stray:
         out.message = fmt::format("NSEC3 at {} is the hash of no name in the zone: a leftover of a removed name or a "
                                   "planted record",
@@ -116,7 +116,8 @@ public:
                                   text(f.record.owner()), f.params.flags);
         break;
       case Nsec3FaultKind::duplicate:
-        out.message = fmt::format("{} NSEC3 records at {}: an owner hash has exactly one", f.count, text(f.record.owner()));
+        out.message =
+            fmt::format("{} NSEC3 records at {}: an owner hash has exactly one", f.count, text(f.record.owner()));
         break;
       case Nsec3FaultKind::malformed:
         out.message = fmt::format("the NSEC3 record at {} does not parse", text(f.record.owner()));
@@ -136,19 +137,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/nsec3-chain-broken",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "the NSEC3 chain misses hashed names, has stray records or a broken ring",
-      .reference = "RFC 5155 §7.1",
-      .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::both,
-      .overflow = {.what = "NSEC3 chain faults", .type = "NSEC3"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/nsec3-chain-broken",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "the NSEC3 chain misses hashed names, has stray records or a broken ring",
+                                   .reference = "RFC 5155 §7.1",
+                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
+                                   .inputs = Inputs::both,
+                                   .overflow = {.what = "NSEC3 chain faults", .type = "NSEC3"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3_chain_broken() { return std::make_unique<Nsec3ChainBroken>(); }
+std::unique_ptr<Rule> make_nsec3_chain_broken() {
+  return std::make_unique<Nsec3ChainBroken>();
+}
 } // namespace zw::rules::dnssec

@@ -45,7 +45,9 @@ constexpr std::string_view k_above_limit_evidence =
 // are 0, NSEC3 flags carry Opt-Out).
 using ParamKey = std::tuple<std::uint8_t, std::uint16_t, dns::Bytes>;
 
-ParamKey key_of(const Nsec3Params& p) { return {p.algorithm, p.iterations, p.salt}; }
+ParamKey key_of(const Nsec3Params& p) {
+  return {p.algorithm, p.iterations, p.salt};
+}
 
 std::string salt_text(const dns::Bytes& salt) {
   std::string s;
@@ -135,8 +137,8 @@ public:
       }
       if (f.kind != Nsec3ParamFaultKind::missing && f.kind != Nsec3ParamFaultKind::opt_out_unneeded &&
           f.kind != Nsec3ParamFaultKind::opt_out_mixed) {
-        const std::string record = where(f.record, f.record.type() == dns::rrtype::nsec3param ? "the NSEC3PARAM record"
-                                                                                            : "the first NSEC3 record");
+        const std::string record = where(
+            f.record, f.record.type() == dns::rrtype::nsec3param ? "the NSEC3PARAM record" : "the first NSEC3 record");
         if (!record.empty()) {
           out.evidence.push_back(record);
         }
@@ -223,10 +225,10 @@ private:
       return;
     }
     const unsigned max = ctx.options().max_nsec3_iterations;
-    std::map<ParamKey, std::vector<std::string>> param_servers;   // from NSEC3PARAM
-    std::map<ParamKey, std::vector<std::string>> chain_servers;   // from NSEC3 records
+    std::map<ParamKey, std::vector<std::string>> param_servers; // from NSEC3PARAM
+    std::map<ParamKey, std::vector<std::string>> chain_servers; // from NSEC3 records
     std::map<ParamKey, Nsec3Params> params;
-    std::set<dns::Bytes> opt_out, no_opt_out;                     // NSEC3 owners by Opt-Out flag
+    std::set<dns::Bytes> opt_out, no_opt_out; // NSEC3 owners by Opt-Out flag
     std::string opt_out_owner;
     const auto add = [](std::vector<std::string>& v, const std::string& label) {
       if (std::find(v.begin(), v.end(), label) == v.end()) {
@@ -283,7 +285,8 @@ private:
       grade_hash_cost(out, p, what, max, validator_limit(ctx.options().resolver_model));
       out.servers = servers;
       if (in_param != param_servers.end()) {
-        out.evidence.push_back(fmt::format("NSEC3PARAM {} served by {}", to_text(p), fmt::join(in_param->second, ", ")));
+        out.evidence.push_back(
+            fmt::format("NSEC3PARAM {} served by {}", to_text(p), fmt::join(in_param->second, ", ")));
       }
       if (in_chain != chain_servers.end()) {
         out.evidence.push_back(
@@ -321,5 +324,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3_parameters() { return std::make_unique<Nsec3Parameters>(); }
+std::unique_ptr<Rule> make_nsec3_parameters() {
+  return std::make_unique<Nsec3Parameters>();
+}
 } // namespace zw::rules::dnssec

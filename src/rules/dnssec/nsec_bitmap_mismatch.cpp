@@ -30,8 +30,8 @@ std::string message(const BitmapFault& f) {
     }
   }
   if (!f.present_unlisted.empty()) {
-    m += fmt::format("{} omits {}, which {} has", f.listed_absent.empty() ? "" : ", and", join_types(f.present_unlisted),
-                     text(f.name));
+    m += fmt::format("{} omits {}, which {} has", f.listed_absent.empty() ? "" : ", and",
+                     join_types(f.present_unlisted), text(f.name));
   }
   return m;
 }
@@ -71,19 +71,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/nsec-bitmap-mismatch",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "an NSEC or NSEC3 type bitmap does not match the types at its name",
-      .reference = "RFC 4034 §4.1.2",
-      .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "NSEC/NSEC3 type bitmap faults", .type = "NSEC"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/nsec-bitmap-mismatch",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "an NSEC or NSEC3 type bitmap does not match the types at its name",
+                                   .reference = "RFC 4034 §4.1.2",
+                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "NSEC/NSEC3 type bitmap faults", .type = "NSEC"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_bitmap_mismatch() { return std::make_unique<NsecBitmapMismatch>(); }
+std::unique_ptr<Rule> make_nsec_bitmap_mismatch() {
+  return std::make_unique<NsecBitmapMismatch>();
+}
 } // namespace zw::rules::dnssec

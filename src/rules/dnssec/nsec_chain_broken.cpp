@@ -80,9 +80,7 @@ public:
         }
         break;
       case NsecFaultKind::bad_next:
-      case NsecFaultKind::not_closed:
-        out.message = bad_next_message(ctx, f);
-        break;
+      case NsecFaultKind::not_closed: out.message = bad_next_message(ctx, f); break;
       case NsecFaultKind::unexpected:
         out.message = fmt::format("NSEC at {}, which is {}: only authoritative names and delegation points have "
                                   "NSEC records",
@@ -109,19 +107,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/nsec-chain-broken",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "the NSEC chain misses names, skips names or does not close",
-      .reference = "RFC 4035 §2.3",
-      .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::both,
-      .overflow = {.what = "NSEC chain faults", .type = "NSEC"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/nsec-chain-broken",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "the NSEC chain misses names, skips names or does not close",
+                                   .reference = "RFC 4035 §2.3",
+                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
+                                   .inputs = Inputs::both,
+                                   .overflow = {.what = "NSEC chain faults", .type = "NSEC"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_chain_broken() { return std::make_unique<NsecChainBroken>(); }
+std::unique_ptr<Rule> make_nsec_chain_broken() {
+  return std::make_unique<NsecChainBroken>();
+}
 } // namespace zw::rules::dnssec

@@ -80,8 +80,8 @@ public:
       if (group.count > group.lines.size()) {
         lines += fmt::format(" and {} more", group.count - group.lines.size());
       }
-      f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s",
-                                       lines));
+      f.evidence.push_back(
+          fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s", lines));
     }
     const std::uint32_t longest = wrong.rbegin()->first;
     const std::string type = type_text(denial_type);
@@ -89,8 +89,8 @@ public:
     f.message = fmt::format("{} of {} {} records have a TTL other than {}, the lesser of the SOA's TTL ({}) and its "
                             "MINIMUM ({}) that RFC 9077 requires",
                             count, checked, type, expected, soa_ttl, *minimum);
-    f.evidence.push_back(fmt::format("{}: the SOA (TTL {}, MINIMUM {})", soa->location().to_string(), soa_ttl,
-                                     *minimum));
+    f.evidence.push_back(
+        fmt::format("{}: the SOA (TTL {}, MINIMUM {})", soa->location().to_string(), soa_ttl, *minimum));
     if (longest > expected) {
       // Longer: a resolver caches the denial, and with aggressive use (RFC 8198) denies every
       // name the record covers, for longer than the zone's negative TTL: names added meanwhile
@@ -103,7 +103,8 @@ public:
     } else {
       // Only shorter: denials expire sooner than they could; nothing is hidden.
       f.severity = Severity::notice;
-      f.evidence.push_back("shorter than required: denials are re-asked sooner than the zone allows, nothing is hidden");
+      f.evidence.push_back(
+          "shorter than required: denials are re-asked sooner than the zone allows, nothing is hidden");
     }
     f.resolver = k_info.impact;
     sink.add_graded(std::move(f));
@@ -111,18 +112,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/nsec-ttl",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "NSEC or NSEC3 TTLs are not the lesser of the SOA TTL and the SOA MINIMUM",
-      .reference = "RFC 9077 §3",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "dnssec/nsec-ttl",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "NSEC or NSEC3 TTLs are not the lesser of the SOA TTL and the SOA MINIMUM",
+                                   .reference = "RFC 9077 §3",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_ttl() { return std::make_unique<NsecTtl>(); }
+std::unique_ptr<Rule> make_nsec_ttl() {
+  return std::make_unique<NsecTtl>();
+}
 } // namespace zw::rules::dnssec

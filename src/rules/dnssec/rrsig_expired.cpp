@@ -44,19 +44,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-expired",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "RRSIG expiration time is in the past",
-      .reference = "RFC 4035 §5.3.1",
-      .impact = {Rcode::servfail, Ede::signature_expired},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-expired",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "RRSIG expiration time is in the past",
+                                   .reference = "RFC 4035 §5.3.1",
+                                   .impact = {Rcode::servfail, Ede::signature_expired},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_expired() { return std::make_unique<RrsigExpired>(); }
+std::unique_ptr<Rule> make_rrsig_expired() {
+  return std::make_unique<RrsigExpired>();
+}
 } // namespace zw::rules::dnssec

@@ -46,10 +46,11 @@ public:
         }
       }
       f.location = Location{first.zone, f.servers.size() == 1 ? f.servers.front() : "", first.owner, first.type};
-      f.message = fmt::format("the signatures over {} RRset(s) expire at {}, in {} (window {}): {}{}", group.size(),
-                              utc(key.second), duration(key.second - ctx.now()), duration(window),
-                              fmt::join(rrsets.begin(), rrsets.begin() + std::min<std::ptrdiff_t>(4, rrsets.size()), ", "),
-                              rrsets.size() > 4 ? fmt::format(" and {} more", rrsets.size() - 4) : "");
+      f.message =
+          fmt::format("the signatures over {} RRset(s) expire at {}, in {} (window {}): {}{}", group.size(),
+                      utc(key.second), duration(key.second - ctx.now()), duration(window),
+                      fmt::join(rrsets.begin(), rrsets.begin() + std::min<std::ptrdiff_t>(4, rrsets.size()), ", "),
+                      rrsets.size() > 4 ? fmt::format(" and {} more", rrsets.size() - 4) : "");
       f.evidence.push_back("re-sign the zone before then, or resolvers will answer SERVFAIL (EDE 7)");
       if (rrsets.size() > 1) {
         f.evidence.push_back(fmt::format("{} RRsets affected: {}", rrsets.size(), fmt::join(rrsets, "; ")));
@@ -61,19 +62,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
   static constexpr std::string_view k_compliance[] = {"rfc6781"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-expiring-soon",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "The signatures over an RRset expire within the warning window",
-      .reference = "RFC 6781 §4.4.2",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-expiring-soon",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "The signatures over an RRset expire within the warning window",
+                                   .reference = "RFC 6781 §4.4.2",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_expiring_soon() { return std::make_unique<RrsigExpiringSoon>(); }
+std::unique_ptr<Rule> make_rrsig_expiring_soon() {
+  return std::make_unique<RrsigExpiringSoon>();
+}
 } // namespace zw::rules::dnssec

@@ -24,12 +24,11 @@ public:
           [](const Sig& sig) {
             switch (sig.status) {
             case ::zw::dnssec::SigStatus::wrong_signer:
-              return fmt::format("signatures by {} name signer {}, not the zone {} that holds the data",
-                                 key_text(sig), sig.signer, sig.zone);
+              return fmt::format("signatures by {} name signer {}, not the zone {} that holds the data", key_text(sig),
+                                 sig.signer, sig.zone);
             case ::zw::dnssec::SigStatus::labels_invalid:
               return fmt::format("signatures by {} claim more labels than their owner has", key_text(sig));
-            case ::zw::dnssec::SigStatus::malformed:
-              return std::string("RRSIG records that do not parse");
+            case ::zw::dnssec::SigStatus::malformed: return std::string("RRSIG records that do not parse");
             default:
               return fmt::format("signatures by {} do not verify (two independent libraries agree)", key_text(sig));
             }
@@ -40,19 +39,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-invalid",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "RRSIG does not verify with the key it names",
-      .reference = "RFC 4035 §5.3.3",
-      .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-invalid",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "RRSIG does not verify with the key it names",
+                                   .reference = "RFC 4035 §5.3.3",
+                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_invalid() { return std::make_unique<RrsigInvalid>(); }
+std::unique_ptr<Rule> make_rrsig_invalid() {
+  return std::make_unique<RrsigInvalid>();
+}
 } // namespace zw::rules::dnssec

@@ -27,19 +27,21 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "keys"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-key-missing",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "RRSIG names a key (tag, algorithm) that the zone's DNSKEY RRset does not hold",
-      .reference = "RFC 4035 §5.3.1",
-      .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-key-missing",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "RRSIG names a key (tag, algorithm) that the zone's DNSKEY RRset does not hold",
+                                   .reference = "RFC 4035 §5.3.1",
+                                   .impact = {Rcode::servfail, Ede::dnskey_missing},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_key_missing() { return std::make_unique<RrsigKeyMissing>(); }
+std::unique_ptr<Rule> make_rrsig_key_missing() {
+  return std::make_unique<RrsigKeyMissing>();
+}
 } // namespace zw::rules::dnssec

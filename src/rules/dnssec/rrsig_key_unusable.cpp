@@ -32,10 +32,8 @@ private:
 
   static std::string_view why(SigStatus status) {
     switch (status) {
-    case SigStatus::key_not_zone_key:
-      return "cannot validate: the key lacks the Zone Key flag (RFC 4034 §2.1.1)";
-    case SigStatus::key_revoked:
-      return "cannot validate: the key carries the REVOKE flag (RFC 5011 §2.1)";
+    case SigStatus::key_not_zone_key: return "cannot validate: the key lacks the Zone Key flag (RFC 4034 §2.1.1)";
+    case SigStatus::key_revoked: return "cannot validate: the key carries the REVOKE flag (RFC 5011 §2.1)";
     default:
       return "cannot validate: the key's protocol field is not 3 or its public key does not load (RFC 4034 §2.1)";
     }
@@ -57,5 +55,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_key_unusable() { return std::make_unique<RrsigKeyUnusable>(); }
+std::unique_ptr<Rule> make_rrsig_key_unusable() {
+  return std::make_unique<RrsigKeyUnusable>();
+}
 } // namespace zw::rules::dnssec

@@ -120,19 +120,20 @@ private:
 
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-missing",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "An RRset that must be signed has no RRSIG",
-      .reference = "RFC 4035 §2.2",
-      .impact = {Rcode::servfail, Ede::rrsigs_missing},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-missing",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "An RRset that must be signed has no RRSIG",
+                                   .reference = "RFC 4035 §2.2",
+                                   .impact = {Rcode::servfail, Ede::rrsigs_missing},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_missing() { return std::make_unique<RrsigMissing>(); }
+std::unique_ptr<Rule> make_rrsig_missing() {
+  return std::make_unique<RrsigMissing>();
+}
 } // namespace zw::rules::dnssec

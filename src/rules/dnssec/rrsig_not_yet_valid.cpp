@@ -22,36 +22,39 @@ public:
     };
     for (const bool within_skew : {false, true}) {
       report_grouped(
-        ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : k_info.impact,
-        [&](const Sig& sig) { return rule_for(sig.status) == k_info.id && tolerated(sig) == within_skew; },
-        [](const Sig& sig) { return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.inception_abs); },
-        [&](const Sig& sig) {
-          std::string text = fmt::format("signatures by {} are not valid before {} (in {})", key_text(sig),
-                                         utc(sig.inception_abs), duration(sig.inception_abs - ctx.now()));
-          if (within_skew) {
-            text += " (Unbound already accepts them, its skew tolerance; BIND and Knot Resolver fail)";
-          }
-          return text;
-        });
+          ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : k_info.impact,
+          [&](const Sig& sig) { return rule_for(sig.status) == k_info.id && tolerated(sig) == within_skew; },
+          [](const Sig& sig) {
+            return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.inception_abs);
+          },
+          [&](const Sig& sig) {
+            std::string text = fmt::format("signatures by {} are not valid before {} (in {})", key_text(sig),
+                                           utc(sig.inception_abs), duration(sig.inception_abs - ctx.now()));
+            if (within_skew) {
+              text += " (Unbound already accepts them, its skew tolerance; BIND and Knot Resolver fail)";
+            }
+            return text;
+          });
     }
   }
 
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-not-yet-valid",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "RRSIG inception time is in the future",
-      .reference = "RFC 4035 §5.3.1",
-      .impact = {Rcode::servfail, Ede::signature_not_yet_valid},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-not-yet-valid",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "RRSIG inception time is in the future",
+                                   .reference = "RFC 4035 §5.3.1",
+                                   .impact = {Rcode::servfail, Ede::signature_not_yet_valid},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_not_yet_valid() { return std::make_unique<RrsigNotYetValid>(); }
+std::unique_ptr<Rule> make_rrsig_not_yet_valid() {
+  return std::make_unique<RrsigNotYetValid>();
+}
 } // namespace zw::rules::dnssec

@@ -35,7 +35,7 @@ using LiveKey = std::tuple<std::string, std::uint16_t, std::uint32_t, std::uint3
 
 // The RRSIGs and the RRsets of one section of one answer.
 struct SectionRrsets {
-  std::map<std::pair<std::string, std::uint16_t>, std::uint32_t> ttl;  // largest TTL of the RRset
+  std::map<std::pair<std::string, std::uint16_t>, std::uint32_t> ttl; // largest TTL of the RRset
   std::vector<std::pair<std::string, ::zw::dnssec::RrsigFields>> rrsigs;
 };
 
@@ -176,8 +176,8 @@ private:
       const SectionRrsets rrsets = read_section(section, *apex);
       for (const auto& [owner, sig] : rrsets.rrsigs) {
         const auto it = rrsets.ttl.find({owner, sig.type_covered});
-        if (it == rrsets.ttl.end() || it->second <= sig.original_ttl ||
-            !dns::names_equal(sig.signer, *apex) || !active.contains({sig.key_tag, sig.algorithm})) {
+        if (it == rrsets.ttl.end() || it->second <= sig.original_ttl || !dns::names_equal(sig.signer, *apex) ||
+            !active.contains({sig.key_tag, sig.algorithm})) {
           continue;
         }
         std::vector<std::string>& servers =
@@ -249,19 +249,21 @@ private:
 
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-ttl-mismatch",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
-      .reference = "RFC 4035 §2.2",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-ttl-mismatch",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
+                                   .reference = "RFC 4035 §2.2",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::both,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_ttl_mismatch() { return std::make_unique<RrsigTtlMismatch>(); }
+std::unique_ptr<Rule> make_rrsig_ttl_mismatch() {
+  return std::make_unique<RrsigTtlMismatch>();
+}
 } // namespace zw::rules::dnssec

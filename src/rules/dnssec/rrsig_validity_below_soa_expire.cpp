@@ -134,19 +134,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
   static constexpr std::string_view k_compliance[] = {"rfc6781"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-validity-below-soa-expire",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "RRSIGs expire before the SOA EXPIRE interval would end",
-      .reference = "RFC 4035 §5.3.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-validity-below-soa-expire",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "RRSIGs expire before the SOA EXPIRE interval would end",
+                                   .reference = "RFC 4035 §5.3.1",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_validity_below_soa_expire() { return std::make_unique<RrsigValidityBelowSoaExpire>(); }
+std::unique_ptr<Rule> make_rrsig_validity_below_soa_expire() {
+  return std::make_unique<RrsigValidityBelowSoaExpire>();
+}
 } // namespace zw::rules::dnssec

@@ -64,7 +64,11 @@ inline void report_group(const RuleContext& ctx, FindingSink& sink,
   }
   const auto rank = [&](const ::zw::dnssec::ObservedSignature* s) {
     const bool apex = s->owner == s->zone;
-    const int type_rank = s->type == "SOA" ? 0 : s->type == "DNSKEY" ? 1 : s->type == "NS" ? 2 : s->type == "DS" ? 3 : 4;
+    const int type_rank = s->type == "SOA"      ? 0
+                          : s->type == "DNSKEY" ? 1
+                          : s->type == "NS"     ? 2
+                          : s->type == "DS"     ? 3
+                                                : 4;
     return std::tuple(apex ? 0 : 1, type_rank, s->owner, s->type);
   };
   std::vector<const ::zw::dnssec::ObservedSignature*> sorted = group;
@@ -131,8 +135,8 @@ inline void report_group(const RuleContext& ctx, FindingSink& sink,
 // the group named by `group_key` (one root cause: one key failing the same way), and each group
 // becomes one finding whose message starts with `headline(first signature of the group)`.
 template <typename Select, typename GroupKey, typename Headline>
-void report_grouped(const RuleContext& ctx, FindingSink& sink, ResolverImpact impact, Select select,
-                    GroupKey group_key, Headline headline) {
+void report_grouped(const RuleContext& ctx, FindingSink& sink, ResolverImpact impact, Select select, GroupKey group_key,
+                    Headline headline) {
   std::map<std::string, std::vector<const ::zw::dnssec::ObservedSignature*>> groups;
   for (const ::zw::dnssec::ObservedSignature& sig : ctx.dnssec().signatures) {
     if (select(sig)) {

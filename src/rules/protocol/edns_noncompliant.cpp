@@ -20,7 +20,7 @@ public:
       std::vector<const Exchange*> without;
       for (const Exchange& e : probe.exchanges) {
         if (e.outcome != Outcome::answered || !e.edns_faults.empty()) {
-          continue;  // no message, or a malformed one (protocol/malformed-response)
+          continue; // no message, or a malformed one (protocol/malformed-response)
         }
         ++answered;
         if (!e.edns) {
@@ -32,7 +32,8 @@ public:
       }
       const std::string label = server_label(probe.name, probe.address);
       // The SOA answer when it is one of them: the query every server is judged by.
-      const auto soa = std::find_if(without.begin(), without.end(), [](const Exchange* e) { return e->qtype == "SOA"; });
+      const auto soa =
+          std::find_if(without.begin(), without.end(), [](const Exchange* e) { return e->qtype == "SOA"; });
       const Exchange& first = soa != without.end() ? **soa : *without.front();
       Finding f;
       f.location = at(ctx, label, first.qname, first.qtype);
@@ -54,18 +55,19 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"protocol"};
-  static constexpr RuleInfo k_info{
-      .id = "protocol/edns-noncompliant",
-      .severity = Severity::warning,
-      .stability = Stability::preview,
-      .summary = "A name server answers EDNS queries without an OPT record",
-      .reference = "RFC 6891 §6.1.1, §7",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "protocol/edns-noncompliant",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::preview,
+                                   .summary = "A name server answers EDNS queries without an OPT record",
+                                   .reference = "RFC 6891 §6.1.1, §7",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_edns_noncompliant() { return std::make_unique<EdnsNoncompliant>(); }
+std::unique_ptr<Rule> make_edns_noncompliant() {
+  return std::make_unique<EdnsNoncompliant>();
+}
 } // namespace zw::rules::protocol

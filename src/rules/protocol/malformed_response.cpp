@@ -29,5 +29,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_malformed_response() { return std::make_unique<MalformedResponse>(); }
+std::unique_ptr<Rule> make_malformed_response() {
+  return std::make_unique<MalformedResponse>();
+}
 } // namespace zw::rules::protocol

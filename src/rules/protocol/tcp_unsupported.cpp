@@ -23,7 +23,7 @@ public:
       Finding f;
       f.location = at(ctx, s.label, ctx.zone_name(), "SOA");
       const std::string why = fmt::format("{}{}", to_string(s.soa_tcp->outcome),
-                                                s.soa_tcp->detail.empty() ? "" : " (" + s.soa_tcp->detail + ")");
+                                          s.soa_tcp->detail.empty() ? "" : " (" + s.soa_tcp->detail + ")");
       f.message = fmt::format("{} answers over UDP but not over TCP: {}", s.label, why);
       f.servers = {s.label};
       // Another server (not this one) must deliver the answers this one truncates.
@@ -50,19 +50,20 @@ public:
 private:
   static constexpr std::string_view k_tags[] = {"protocol"};
   static constexpr std::string_view k_compliance[] = {"rfc7766"};
-  static constexpr RuleInfo k_info{
-      .id = "protocol/tcp-unsupported",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "A name server does not answer DNS over TCP",
-      .reference = "RFC 7766 §5, RFC 1123 §6.1.3.2",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
+  static constexpr RuleInfo k_info{.id = "protocol/tcp-unsupported",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "A name server does not answer DNS over TCP",
+                                   .reference = "RFC 7766 §5, RFC 1123 §6.1.3.2",
+                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
+                                   .inputs = Inputs::live,
+                                   .since = "0.1.0",
+                                   .tags = k_tags,
+                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_tcp_unsupported() { return std::make_unique<TcpUnsupported>(); }
+std::unique_ptr<Rule> make_tcp_unsupported() {
+  return std::make_unique<TcpUnsupported>();
+}
 } // namespace zw::rules::protocol

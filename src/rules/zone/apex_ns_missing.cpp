@@ -37,18 +37,19 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"zone", "delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/apex-ns-missing",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "The zone apex has no NS RRset",
-      .reference = "RFC 1034 §4.2.1, RFC 1035 §5.2",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "zone/apex-ns-missing",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "The zone apex has no NS RRset",
+                                   .reference = "RFC 1034 §4.2.1, RFC 1035 §5.2",
+                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
+                                   .inputs = Inputs::zone_file,
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_apex_ns_missing() { return std::make_unique<ApexNsMissing>(); }
+std::unique_ptr<Rule> make_apex_ns_missing() {
+  return std::make_unique<ApexNsMissing>();
+}
 } // namespace zw::rules::zone

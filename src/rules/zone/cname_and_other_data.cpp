@@ -27,8 +27,7 @@ public:
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       // Below a cut or a DNAME the data is occluded and reported as such; out of zone it is
       // ignored by servers (zone/occluded-data, zone/data-below-dname, zone/out-of-zone-data).
-      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative &&
-          role != dns::NameRole::delegation) {
+      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative && role != dns::NameRole::delegation) {
         return;
       }
       const std::optional<dns::RrsetView> cname = name.find(dns::rrtype::cname);
@@ -92,5 +91,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_cname_and_other_data() { return std::make_unique<CnameAndOtherData>(); }
+std::unique_ptr<Rule> make_cname_and_other_data() {
+  return std::make_unique<CnameAndOtherData>();
+}
 } // namespace zw::rules::zone

@@ -9,9 +9,9 @@ using namespace zone_support;
 
 // Why an NS target needs an address in this zone file.
 enum class Need : std::uint8_t {
-  none,          // out of the zone, below another delegation (optional sibling glue), an alias
-  glue,          // below the delegation that names it: required glue (RFC 9471 §2.1)
-  authoritative  // in this zone's own data: nobody else can answer for its address
+  none,         // out of the zone, below another delegation (optional sibling glue), an alias
+  glue,         // below the delegation that names it: required glue (RFC 9471 §2.1)
+  authoritative // in this zone's own data: nobody else can answer for its address
 };
 
 class GlueMissing final : public Rule {
@@ -123,19 +123,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"zone", "delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/glue-missing",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "An in-bailiwick name server has no A or AAAA record in the zone",
-      .reference = "RFC 1034 §4.2.1, RFC 9471 §2.1",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "NS RRsets with missing glue"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "zone/glue-missing",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "An in-bailiwick name server has no A or AAAA record in the zone",
+                                   .reference = "RFC 1034 §4.2.1, RFC 9471 §2.1",
+                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "NS RRsets with missing glue"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_glue_missing() { return std::make_unique<GlueMissing>(); }
+std::unique_ptr<Rule> make_glue_missing() {
+  return std::make_unique<GlueMissing>();
+}
 } // namespace zw::rules::zone

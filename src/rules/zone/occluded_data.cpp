@@ -56,7 +56,7 @@ public:
       return std::binary_search(targets->begin(), targets->end(), host, name_less);
     };
 
-    dns::RrsetView cut_ns;  // the NS RRset of the delegation whose subtree we are in
+    dns::RrsetView cut_ns; // the NS RRset of the delegation whose subtree we are in
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role == dns::NameRole::delegation) {
         cut_ns = name.find(dns::rrtype::ns).value_or(dns::RrsetView());
@@ -65,7 +65,7 @@ public:
       }
       const bool at_cut = role == dns::NameRole::delegation;
       const Name owner = name.owner();
-      std::optional<bool> glue;  // decided on the first address record
+      std::optional<bool> glue; // decided on the first address record
       const auto is_glue = [&] {
         if (!glue) {
           glue = (!cut_ns.empty() && names_host(cut_ns, owner)) || (apex_ns && names_host(*apex_ns, owner)) ||
@@ -76,8 +76,8 @@ public:
 
       std::vector<dns::RrsetView> occluded;
       bool stray_addresses = false;
-      std::vector<std::string> signed_glue;  // evidence: "file:line: RRSIG over A", NSEC records
-      std::uint16_t signed_type = 0;         // RRSIG or NSEC, whichever came first
+      std::vector<std::string> signed_glue; // evidence: "file:line: RRSIG over A", NSEC records
+      std::uint16_t signed_type = 0;        // RRSIG or NSEC, whichever came first
       for (const dns::RrsetView rrset : name.rrsets()) {
         const std::uint16_t type = rrset.type();
         // SOA: zone/soa-count. CNAME beside the cut's NS: zone/cname-and-other-data.
@@ -103,8 +103,8 @@ public:
             if (at_cut && (covered == dns::rrtype::ds || covered == dns::rrtype::nsec)) {
               continue;
             }
-            signed_glue.push_back(fmt::format("{}: {} RRSIG over {}", rrset.location(i).to_string(), text(owner),
-                                              type_text(covered)));
+            signed_glue.push_back(
+                fmt::format("{}: {} RRSIG over {}", rrset.location(i).to_string(), text(owner), type_text(covered)));
             signed_type = signed_type != 0 ? signed_type : dns::rrtype::rrsig;
           }
           continue;
@@ -189,5 +189,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_occluded_data() { return std::make_unique<OccludedData>(); }
+std::unique_ptr<Rule> make_occluded_data() {
+  return std::make_unique<OccludedData>();
+}
 } // namespace zw::rules::zone

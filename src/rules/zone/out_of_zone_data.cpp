@@ -44,7 +44,7 @@ private:
   static constexpr std::string_view k_tags[] = {"zone"};
   static constexpr RuleInfo k_info{
       .id = "zone/out-of-zone-data",
-      .severity = Severity::error,  // NSD refuses the zone (BIND and Knot skip the records)
+      .severity = Severity::error, // NSD refuses the zone (BIND and Knot skip the records)
       .stability = Stability::stable,
       .summary = "Records whose owner is outside the zone: NSD refuses the zone, BIND and Knot ignore them",
       .reference = "RFC 1035 §5.2",
@@ -56,5 +56,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_out_of_zone_data() { return std::make_unique<OutOfZoneData>(); }
+std::unique_ptr<Rule> make_out_of_zone_data() {
+  return std::make_unique<OutOfZoneData>();
+}
 } // namespace zw::rules::zone

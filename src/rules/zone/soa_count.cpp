@@ -52,8 +52,8 @@ public:
                                          "name taken from the file name)",
                                          file->path, apex_text));
       } else {
-        f.evidence.push_back(fmt::format("{}: {} records, none of them an SOA at {}", file->path, store.size(),
-                                         apex_text));
+        f.evidence.push_back(
+            fmt::format("{}: {} records, none of them an SOA at {}", file->path, store.size(), apex_text));
       }
       f.evidence.push_back("BIND, Knot DNS and NSD refuse to load a zone without an SOA at its apex");
       sink.add(std::move(f));
@@ -64,7 +64,8 @@ public:
       std::string serials;
       for (std::size_t i = 0; i < soa->size(); ++i) {
         serials += (i == 0 ? "" : i + 1 == soa->size() ? " and " : ", ") + serial_text(soa->rdata(i));
-        f.evidence.push_back(fmt::format("{}: SOA serial {}", soa->location(i).to_string(), serial_text(soa->rdata(i))));
+        f.evidence.push_back(
+            fmt::format("{}: SOA serial {}", soa->location(i).to_string(), serial_text(soa->rdata(i))));
       }
       f.message = fmt::format("the apex {} holds {} different SOA records (serials {}); a zone has exactly one",
                               apex_text, soa->size(), serials);
@@ -96,19 +97,21 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/soa-count",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "The apex does not hold exactly one SOA record, or an SOA sits below the apex",
-      .reference = "RFC 1035 §5.2, RFC 2181 §6.1",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "SOA records below the apex"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "zone/soa-count",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary =
+                                       "The apex does not hold exactly one SOA record, or an SOA sits below the apex",
+                                   .reference = "RFC 1035 §5.2, RFC 2181 §6.1",
+                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "SOA records below the apex"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_soa_count() { return std::make_unique<SoaCount>(); }
+std::unique_ptr<Rule> make_soa_count() {
+  return std::make_unique<SoaCount>();
+}
 } // namespace zw::rules::zone

@@ -10,15 +10,17 @@ using namespace zone_support;
 // Where the host name sits in the RDATA of the types this rule checks, or nullopt.
 std::optional<std::size_t> target_offset(std::uint16_t type) noexcept {
   switch (type) {
-  case dns::rrtype::ns: return 0;   // RFC 1035 §3.3.11
-  case dns::rrtype::mx: return 2;   // RFC 1035 §3.3.9, after PREFERENCE
-  case dns::rrtype::srv: return 6;  // RFC 2782, after priority, weight and port
+  case dns::rrtype::ns: return 0;  // RFC 1035 §3.3.11
+  case dns::rrtype::mx: return 2;  // RFC 1035 §3.3.9, after PREFERENCE
+  case dns::rrtype::srv: return 6; // RFC 2782, after priority, weight and port
   default: return std::nullopt;
   }
 }
 
 // The wire name with its first label removed; `name` must not be the root.
-Name parent_of(Name name) noexcept { return name.subspan(1 + static_cast<std::size_t>(name[0])); }
+Name parent_of(Name name) noexcept {
+  return name.subspan(1 + static_cast<std::size_t>(name[0]));
+}
 
 class TargetCname final : public Rule {
 public:
@@ -34,8 +36,7 @@ public:
     const bool has_dnames = !layout.dnames().empty();
 
     for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
-      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative &&
-          role != dns::NameRole::delegation) {
+      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative && role != dns::NameRole::delegation) {
         return;
       }
       for (const dns::RrsetView rrset : name.rrsets()) {
@@ -58,7 +59,7 @@ public:
           if (const std::optional<dns::RrsetView> cname = store.find(*target, dns::rrtype::cname)) {
             const dns::NameRole target_role = layout.role_of(*target);
             if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
-              continue;  // occluded or at a cut: other rules report the CNAME itself
+              continue; // occluded or at a cut: other rules report the CNAME itself
             }
             const std::optional<Name> to = rdata_name(cname->rdata(0), 0);
             alias = fmt::format("CNAME to {}", to ? text(*to) : std::string("?"));
@@ -123,5 +124,7 @@ private:
 };
 
 } // namespace
-std::unique_ptr<Rule> make_target_cname() { return std::make_unique<TargetCname>(); }
+std::unique_ptr<Rule> make_target_cname() {
+  return std::make_unique<TargetCname>();
+}
 } // namespace zw::rules::zone

@@ -41,9 +41,8 @@ public:
             continue;
           }
           const std::optional<dns::NameView> host = store.find_name(*target);
-          if (host && (host->find(dns::rrtype::a) || host->find(dns::rrtype::aaaa) ||
-                       host->find(dns::rrtype::cname))) {
-            continue;  // an alias is zone/target-cname's
+          if (host && (host->find(dns::rrtype::a) || host->find(dns::rrtype::aaaa) || host->find(dns::rrtype::cname))) {
+            continue; // an alias is zone/target-cname's
           }
           // Below a delegation the child zone holds the address; below a DNAME it is an alias.
           const dns::NameRole target_role = layout.role_of(*target);
@@ -70,7 +69,8 @@ public:
                                   : "no target of this SRV RRset has an address: the service cannot be reached");
         }
         f.severity = k_info.severity;
-        f.resolver = all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
+        f.resolver =
+            all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
         sink.add_graded(std::move(f));
       }
     });
@@ -78,19 +78,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/target-no-address",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "An MX exchange or SRV target inside the zone has no A or AAAA record",
-      .reference = "RFC 5321 §5.1, RFC 2782",
-      .impact = {Rcode::nxdomain, Ede::none},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "MX or SRV RRsets whose targets have no address"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "zone/target-no-address",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "An MX exchange or SRV target inside the zone has no A or AAAA record",
+                                   .reference = "RFC 5321 §5.1, RFC 2782",
+                                   .impact = {Rcode::nxdomain, Ede::none},
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "MX or SRV RRsets whose targets have no address"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_target_no_address() { return std::make_unique<TargetNoAddress>(); }
+std::unique_ptr<Rule> make_target_no_address() {
+  return std::make_unique<TargetNoAddress>();
+}
 } // namespace zw::rules::zone

@@ -56,8 +56,8 @@ public:
           if (rrs.size() > k_lines_per_ttl) {
             lines += fmt::format(" and {} more", rrs.size() - k_lines_per_ttl);
           }
-          f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, rrs.size(), rrs.size() == 1 ? "" : "s",
-                                           lines));
+          f.evidence.push_back(
+              fmt::format("TTL {} ({} record{}): {}", ttl, rrs.size(), rrs.size() == 1 ? "" : "s", lines));
         }
         f.message = fmt::format("{} {}: its {} records have TTLs {}; all records of an RRset must have the same TTL",
                                 f.location.owner, f.location.type, rrset.size(), ttls);
@@ -71,19 +71,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/ttl-mismatch",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "The records of one RRset have different TTLs",
-      .reference = "RFC 2181 §5.2",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "RRsets with differing TTLs"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "zone/ttl-mismatch",
+                                   .severity = Severity::warning,
+                                   .stability = Stability::stable,
+                                   .summary = "The records of one RRset have different TTLs",
+                                   .reference = "RFC 2181 §5.2",
+                                   .impact = {Rcode::noerror, Ede::none},
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "RRsets with differing TTLs"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ttl_mismatch() { return std::make_unique<TtlMismatch>(); }
+std::unique_ptr<Rule> make_ttl_mismatch() {
+  return std::make_unique<TtlMismatch>();
+}
 } // namespace zw::rules::zone

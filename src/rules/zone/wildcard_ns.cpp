@@ -39,19 +39,20 @@ public:
 
 private:
   static constexpr std::string_view k_tags[] = {"zone", "delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/wildcard-ns",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "A wildcard owner holds an NS RRset",
-      .reference = "RFC 4592 §4.2",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "wildcard owners with NS records"},
-      .since = "0.1.0",
-      .tags = k_tags};
+  static constexpr RuleInfo k_info{.id = "zone/wildcard-ns",
+                                   .severity = Severity::error,
+                                   .stability = Stability::stable,
+                                   .summary = "A wildcard owner holds an NS RRset",
+                                   .reference = "RFC 4592 §4.2",
+                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
+                                   .inputs = Inputs::zone_file,
+                                   .overflow = {.what = "wildcard owners with NS records"},
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_wildcard_ns() { return std::make_unique<WildcardNs>(); }
+std::unique_ptr<Rule> make_wildcard_ns() {
+  return std::make_unique<WildcardNs>();
+}
 } // namespace zw::rules::zone

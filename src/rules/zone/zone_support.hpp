@@ -59,9 +59,8 @@ inline std::optional<Name> rdata_name(Name rdata, std::size_t offset) noexcept {
 
 // Case-insensitive equality of two well-formed wire names.
 inline bool same_name(Name a, Name b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](std::uint8_t x, std::uint8_t y) {
-           return lower(x) == lower(y);
-         });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](std::uint8_t x, std::uint8_t y) { return lower(x) == lower(y); });
 }
 
 // True when `name` equals `ancestor` or lies below it (case-insensitive, well-formed names).
@@ -91,10 +90,16 @@ inline bool name_less(Name a, Name b) noexcept {
 }
 
 // True for a wildcard owner: its first label is "*" (RFC 4592 §2.1.1).
-inline bool is_wildcard(Name name) noexcept { return name.size() >= 2 && name[0] == 1 && name[1] == '*'; }
+inline bool is_wildcard(Name name) noexcept {
+  return name.size() >= 2 && name[0] == 1 && name[1] == '*';
+}
 
-inline std::string text(Name name) { return dns::name_to_text(name); }
-inline std::string type_text(std::uint16_t type) { return dns::type_to_text(type); }
+inline std::string text(Name name) {
+  return dns::name_to_text(name);
+}
+inline std::string type_text(std::uint16_t type) {
+  return dns::type_to_text(type);
+}
 
 // "zones/example.test.zone:12: www.example.test. A", the evidence line of an RRset.
 inline std::string where(const dns::RrsetView& rrset) {
@@ -119,8 +124,7 @@ inline std::string join_types(const std::vector<std::uint16_t>& types) {
 }
 
 // Calls `fn(NameView, NameRole)` for every name of the zone file, in canonical order.
-template <typename Fn>
-void for_each_name(const ZoneFileInput& file, Fn&& fn) {
+template <typename Fn> void for_each_name(const ZoneFileInput& file, Fn&& fn) {
   const std::span<const dns::NameRole> roles = file.layout->roles();
   std::size_t i = 0;
   for (const dns::NameView name : file.store->names()) {

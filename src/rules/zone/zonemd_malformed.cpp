@@ -42,8 +42,8 @@ private:
                                    .reference = "RFC 8976 §2.2.4",
                                    .impact = {Rcode::servfail, Ede::none},
                                    .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags};
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace

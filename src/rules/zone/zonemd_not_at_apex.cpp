@@ -51,8 +51,8 @@ private:
                                    .impact = {Rcode::noerror, Ede::none},
                                    .inputs = Inputs::zone_file,
                                    .overflow = {.what = "names with ZONEMD below the apex"},
-      .since = "0.1.0",
-      .tags = k_tags};
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace

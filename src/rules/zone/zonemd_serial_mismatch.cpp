@@ -44,8 +44,8 @@ private:
                                    .reference = "RFC 8976 §4",
                                    .impact = {Rcode::servfail, Ede::none},
                                    .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags};
+                                   .since = "0.1.0",
+                                   .tags = k_tags};
 };
 
 } // namespace
