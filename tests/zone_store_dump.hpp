@@ -12,9 +12,9 @@
 namespace zw::test {
 
 inline std::string dump_store(const dns::ZoneStore& store) {
-  std::string out = fmt::format("origin {:02x}\nrrs {} rrsets {} names {} duplicates {}\n",
-                                fmt::join(store.origin(), ""), store.size(), store.rrset_count(),
-                                store.name_count(), store.duplicates_dropped());
+  std::string out =
+      fmt::format("origin {:02x}\nrrs {} rrsets {} names {} duplicates {}\n", fmt::join(store.origin(), ""),
+                  store.size(), store.rrset_count(), store.name_count(), store.duplicates_dropped());
   for (const std::string& file : store.files()) {
     out += fmt::format("file {}\n", file);
   }

@@ -41,8 +41,7 @@ inline const std::filesystem::path& scratch_dir() {
 // A broken invariant of our own code: abort, so libFuzzer records the input as a crash and the
 // replay fails naming the file.
 [[noreturn]] inline void invariant_failed(const char* what, std::string_view detail = {}) {
-  std::fprintf(stderr, "zw-fuzz: invariant broken: %s: %.*s\n", what, static_cast<int>(detail.size()),
-               detail.data());
+  std::fprintf(stderr, "zw-fuzz: invariant broken: %s: %.*s\n", what, static_cast<int>(detail.size()), detail.data());
   std::abort();
 }
 

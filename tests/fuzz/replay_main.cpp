@@ -69,7 +69,9 @@ extern "C" void on_signal(int sig) {
   std::raise(sig);
 }
 
-extern "C" void on_sanitizer_death() { say_current("sanitizer report"); }
+extern "C" void on_sanitizer_death() {
+  say_current("sanitizer report");
+}
 
 unsigned per_input_timeout() {
   const char* env = std::getenv("ZW_FUZZ_REPLAY_TIMEOUT");

@@ -294,14 +294,14 @@ TEST_SUITE("report") {
     zw::AuditResult r = load(k_edge);
     REQUIRE_FALSE(r.zones.at(0).findings.empty());
     zw::Finding& f = r.zones[0].findings[0];
-    f.location.file = "zones/my zone.example";  // a space, percent-encoded in the URI
+    f.location.file = "zones/my zone.example"; // a space, percent-encoded in the URI
     f.location.line = 12;
     const std::string text = render("json", r);
     const auto back = zw::read_result_json(text);
     REQUIRE(back.has_value());
     CHECK(back->zones.at(0).findings.at(0).location.file == "zones/my zone.example");
     CHECK(back->zones.at(0).findings.at(0).location.line == 12);
-    CHECK(back->zones.at(0).findings.at(1).location.file.empty());  // live findings have none
+    CHECK(back->zones.at(0).findings.at(1).location.file.empty()); // live findings have none
     CHECK(json::parse(text).at("zones")[0].at("findings")[1].contains("file") == false);
     const json sarif = json::parse(render("sarif", r));
     const json& physical = sarif.at("runs")[0].at("results")[0].at("locations")[0].at("physicalLocation");
@@ -309,8 +309,12 @@ TEST_SUITE("report") {
     CHECK(physical.at("region").at("startLine") == 12);
     f.location.file = "/srv/zones/a.zone";
     const json absolute = json::parse(render("sarif", r));
-    CHECK(absolute.at("runs")[0].at("results")[0].at("locations")[0].at("physicalLocation").at("artifactLocation").at(
-              "uri") == "file:///srv/zones/a.zone");
+    CHECK(absolute.at("runs")[0]
+              .at("results")[0]
+              .at("locations")[0]
+              .at("physicalLocation")
+              .at("artifactLocation")
+              .at("uri") == "file:///srv/zones/a.zone");
   }
 
   TEST_CASE("report::junit escapes XML") {

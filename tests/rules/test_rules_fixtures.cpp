@@ -34,8 +34,8 @@ std::string slurp(const fs::path& p) {
 }
 
 struct Expectation {
-  std::vector<std::string> findings;  // "owner type" of the rule under test
-  std::vector<std::string> also;      // "rule owner type" of findings other rules must report
+  std::vector<std::string> findings; // "owner type" of the rule under test
+  std::vector<std::string> also;     // "rule owner type" of findings other rules must report
   std::optional<std::int64_t> now;
   std::optional<zw::Severity> severity;
 };
@@ -96,7 +96,7 @@ TEST_CASE("rules::fixtures") {
       options.now = expect.now.value_or(snapshot->started_at);
       const zw::AuditResult result = zw::run_audit_rules(*snapshot, options);
       std::vector<std::string> got;
-      std::vector<std::string> others;  // what every other rule reported: must be exactly `also`
+      std::vector<std::string> others; // what every other rule reported: must be exactly `also`
       for (const zw::ZoneResult& z : result.zones) {
         for (const zw::Finding& f : z.findings) {
           CHECK_MESSAGE(f.rule.rfind("internal/", 0) != 0, f.message);
@@ -114,8 +114,8 @@ TEST_CASE("rules::fixtures") {
       others.erase(std::unique(others.begin(), others.end()), others.end());
       std::vector<std::string> also = expect.also;
       std::sort(also.begin(), also.end());
-      CHECK_MESSAGE(others == also, fmt::format("other rules: want [{}] got [{}]", fmt::join(also, "; "),
-                                                fmt::join(others, "; ")));
+      CHECK_MESSAGE(others == also,
+                    fmt::format("other rules: want [{}] got [{}]", fmt::join(also, "; "), fmt::join(others, "; ")));
       std::sort(got.begin(), got.end());
       got.erase(std::unique(got.begin(), got.end()), got.end());
       std::vector<std::string> want = expect.findings;

@@ -115,9 +115,9 @@ TEST_CASE("rules::rules.def is sorted, unique and matches the ids") {
 }
 
 TEST_CASE("rules::documentation pages agree with RuleInfo") {
-  const std::vector<std::string> sections = {"## What it checks", "## Why resolution breaks", "## How to fix",
-                                             "## Example",        "## Options",               "## Not flagged",
-                                             "## See also"};
+  const std::vector<std::string> sections = {
+      "## What it checks", "## Why resolution breaks", "## How to fix", "## Example",
+      "## Options",        "## Not flagged",           "## See also"};
   for (const auto& rule : zw::all_rules()) {
     const zw::RuleInfo& info = rule->info();
     const fs::path page = fmt::format("docs/rules/{}.md", info.id);

@@ -38,7 +38,8 @@ TEST_CASE("dnssec::algorithm_registry is sorted, unique and names every algorith
     CHECK(a->use_validation != Recommendation::must);
   }
   const auto digests = dnssec::digest_registry();
-  CHECK(std::is_sorted(digests.begin(), digests.end(), [](const auto& a, const auto& b) { return a.number < b.number; }));
+  CHECK(
+      std::is_sorted(digests.begin(), digests.end(), [](const auto& a, const auto& b) { return a.number < b.number; }));
   for (int n = 0; n <= 6; ++n) {
     CHECK(dnssec::find_digest(static_cast<std::uint8_t>(n)) != nullptr);
   }
@@ -171,7 +172,7 @@ struct KeyZone {
       dnssec.keys.push_back(k);
     }
     store = std::move(builder).finish(dns::name_from_text("example.").value());
-    input.store = &store;  // the key rules read no layout
+    input.store = &store; // the key rules read no layout
   }
 
   std::vector<Finding> run(std::string_view id, const RuleOptions& options = {}) const {
@@ -194,7 +195,7 @@ std::string ecdsa_key(int flags, int seed) {
   rr.rdata = {static_cast<std::uint8_t>(flags >> 8), static_cast<std::uint8_t>(flags & 0xFF), 3, 13};
   std::uint64_t x = static_cast<std::uint64_t>(seed) + 1;
   for (int i = 0; i < 64; ++i) {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;  // PCG's LCG step
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL; // PCG's LCG step
     rr.rdata.push_back(static_cast<std::uint8_t>(x >> 56));
   }
   return dns::to_text(rr);
@@ -224,7 +225,7 @@ TEST_CASE("rules dnssec/key-revoked grades by who else signs the DNSKEY RRset") 
   f = zone.run("dnssec/key-revoked");
   CHECK(f[0].severity == Severity::error);
   CHECK(f[0].resolver.ede == Ede::dnskey_missing);
-  zone.dnssec.keys[1].matched_by_ds = true;  // and the new KSK as well
+  zone.dnssec.keys[1].matched_by_ds = true; // and the new KSK as well
   CHECK(zone.run("dnssec/key-revoked")[0].severity == Severity::warning);
 }
 

@@ -172,7 +172,8 @@ TEST_CASE("audit::load_baseline errors") {
 
 TEST_CASE("audit::load_baseline names the file and the member of a number out of range") {
   TempDir dir;
-  const std::string path = dir.write("huge.json", R"({"tool": "zonewarden", "schema": 1, "elapsed_s": 1e400, "zones": []})");
+  const std::string path =
+      dir.write("huge.json", R"({"tool": "zonewarden", "schema": 1, "elapsed_s": 1e400, "zones": []})");
   const Result<Baseline> baseline = load_baseline(path);
   REQUIRE_FALSE(baseline.has_value());
   CHECK(baseline.error().message.rfind(path + ": ", 0) == 0);

@@ -370,10 +370,12 @@ TEST_CASE("audit::parse_yaml bounds alias expansion, size and depth") {
   REQUIRE_FALSE(expanded.has_value());
   CHECK(expanded.error().message.rfind("laughs.yaml: more than ", 0) == 0);
   // Deep nesting, in both syntaxes.
-  const Result<audit::ConfigNode> deep = audit::parse_yaml("a: " + std::string(200, '[') + std::string(200, ']'), "deep.yaml");
+  const Result<audit::ConfigNode> deep =
+      audit::parse_yaml("a: " + std::string(200, '[') + std::string(200, ']'), "deep.yaml");
   REQUIRE_FALSE(deep.has_value());
   CHECK(deep.error().message.rfind("deep.yaml", 0) == 0);
-  const Result<audit::ConfigNode> deep_toml = audit::parse_toml("a = " + std::string(200, '[') + std::string(200, ']'), "deep.toml");
+  const Result<audit::ConfigNode> deep_toml =
+      audit::parse_toml("a = " + std::string(200, '[') + std::string(200, ']'), "deep.toml");
   REQUIRE_FALSE(deep_toml.has_value());
   CHECK(deep_toml.error().message.rfind("deep.toml", 0) == 0);
   // A moderate use of aliases is still fine.

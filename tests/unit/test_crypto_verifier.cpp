@@ -40,7 +40,9 @@ const crypto::SodiumVerifier k_sodium;
 struct Candidate {
   const crypto::Verifier& verifier;
   std::vector<std::uint8_t> algorithms;
-  bool supports(std::uint8_t alg) const { return std::find(algorithms.begin(), algorithms.end(), alg) != algorithms.end(); }
+  bool supports(std::uint8_t alg) const {
+    return std::find(algorithms.begin(), algorithms.end(), alg) != algorithms.end();
+  }
 };
 const std::array<Candidate, 4> k_verifiers{{
     {k_openssl, {5, 7, 8, 10, 13, 14, 15, 16}},
@@ -284,7 +286,8 @@ TEST_CASE("crypto::verify_dual") {
 }
 
 TEST_CASE("crypto: every verifier is safe to share between threads, also while keys come and go") {
-  for (const std::uint8_t alg : {std::uint8_t{8}, std::uint8_t{13}, std::uint8_t{14}, std::uint8_t{15}, std::uint8_t{16}}) {
+  for (const std::uint8_t alg :
+       {std::uint8_t{8}, std::uint8_t{13}, std::uint8_t{14}, std::uint8_t{15}, std::uint8_t{16}}) {
     CAPTURE(static_cast<int>(alg));
     const test::SignedZone zone(alg);
     const dns::Rr rrsig = zone.rrsig("www.example.", dns::rrtype::a);

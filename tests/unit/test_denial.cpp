@@ -20,7 +20,9 @@ using dnssec::NsecFaultKind;
 
 namespace {
 
-dns::Bytes name(const std::string& text) { return dns::name_from_text(text).value(); }
+dns::Bytes name(const std::string& text) {
+  return dns::name_from_text(text).value();
+}
 
 std::string hash_of(const std::string& owner, const dnssec::Nsec3Params& params) {
   dnssec::Nsec3Hasher hasher(params);
@@ -66,8 +68,8 @@ Analysed analyse(const std::vector<std::string>& lines, const char* origin = "ex
   return a;
 }
 
-const char* const k_dnskey =
-    "example. 300 IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
+const char* const k_dnskey = "example. 300 IN DNSKEY 257 3 13 "
+                             "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
 
 // example. -> a -> b -> ns -> sub -> example.; ns.sub is glue.
 std::vector<std::string> nsec_zone() {
@@ -137,10 +139,13 @@ struct Nsec3Zone {
       out.push_back("example. 300 IN NSEC3PARAM 1 0 " + std::to_string(params.iterations) + " " +
                     (nsec3param_salt == "-" ? salt : nsec3param_salt));
     }
-    const std::map<std::string, std::string> types = {
-        {"example.", "NS SOA RRSIG DNSKEY NSEC3PARAM"}, {"a.example.", "A RRSIG"}, {"b.example.", ""},
-        {"x.b.example.", "TXT RRSIG"},                  {"ns.example.", "A RRSIG"}, {"sub.example.", "NS"}};
-    std::map<std::string, std::string> ring;  // hash -> name
+    const std::map<std::string, std::string> types = {{"example.", "NS SOA RRSIG DNSKEY NSEC3PARAM"},
+                                                      {"a.example.", "A RRSIG"},
+                                                      {"b.example.", ""},
+                                                      {"x.b.example.", "TXT RRSIG"},
+                                                      {"ns.example.", "A RRSIG"},
+                                                      {"sub.example.", "NS"}};
+    std::map<std::string, std::string> ring; // hash -> name
     for (const auto& [owner, t] : types) {
       if (omit.count(owner) == 0) {
         ring[hash_of(owner, params)] = owner;
@@ -197,7 +202,7 @@ TEST_CASE("dnssec::base32hex round trip and rejects") {
   const std::string upper = "0P9MHAVEQVM6T7VBL5LOP2U3T2RP3TOM";
   CHECK(dnssec::base32hex_decode(std::span(reinterpret_cast<const std::uint8_t*>(upper.data()), upper.size()), back));
   CHECK(back.size() == 20);
-  const std::string bad = "0p9mhaveqvm6t7vbl5lop2u3t2rp3tow";  // 'w' is outside the alphabet
+  const std::string bad = "0p9mhaveqvm6t7vbl5lop2u3t2rp3tow"; // 'w' is outside the alphabet
   CHECK_FALSE(dnssec::base32hex_decode(std::span(reinterpret_cast<const std::uint8_t*>(bad.data()), bad.size()), back));
 }
 
@@ -206,13 +211,13 @@ TEST_CASE("dnssec::parse_type_bitmap") {
   // A (1), MX (15), RRSIG (46), NSEC (47), then TYPE1234 (window 4, bit 210).
   dns::Bytes bitmap = {0x00, 0x06, 0x40, 0x01, 0x00, 0x00, 0x00, 0x03, 0x04, 0x1b};
   bitmap.resize(bitmap.size() + 26, 0);
-  bitmap.push_back(0x20);  // 1234 = 4 * 256 + 26 * 8 + 2
+  bitmap.push_back(0x20); // 1234 = 4 * 256 + 26 * 8 + 2
   CHECK(dnssec::parse_type_bitmap(bitmap, types));
   CHECK(types == std::vector<std::uint16_t>{1, 15, 46, 47, 1234});
   types.clear();
-  CHECK_FALSE(dnssec::parse_type_bitmap(dns::Bytes{0x00, 0x00}, types));            // empty window
-  CHECK_FALSE(dnssec::parse_type_bitmap(dns::Bytes{0x01, 0x01, 0x80, 0x00, 0x01, 0x40}, types));  // out of order
-  CHECK_FALSE(dnssec::parse_type_bitmap(dns::Bytes{0x00, 0x05, 0x40}, types));      // truncated
+  CHECK_FALSE(dnssec::parse_type_bitmap(dns::Bytes{0x00, 0x00}, types));                         // empty window
+  CHECK_FALSE(dnssec::parse_type_bitmap(dns::Bytes{0x01, 0x01, 0x80, 0x00, 0x01, 0x40}, types)); // out of order
+  CHECK_FALSE(dnssec::parse_type_bitmap(dns::Bytes{0x00, 0x05, 0x40}, types));                   // truncated
 }
 
 TEST_CASE("dnssec::analyse_denial NSEC chain") {
@@ -256,7 +261,7 @@ TEST_CASE("dnssec::analyse_denial NSEC chain") {
     const Analysed a =
         analyse(replaced(nsec_zone(), "sub.example. 300 IN NSEC", "sub.example. 300 IN NSEC a.example. NS RRSIG NSEC"));
     REQUIRE(a.nsec_kinds() == std::vector{NsecFaultKind::not_closed});
-    CHECK(a.d.nsec[0].skipped.total == 1);  // the apex
+    CHECK(a.d.nsec[0].skipped.total == 1); // the apex
   }
   SUBCASE("an NSEC at glue") {
     auto lines = nsec_zone();
@@ -279,7 +284,8 @@ TEST_CASE("dnssec::analyse_denial NSEC chain") {
   }
   SUBCASE("signed, with no NSEC and no NSEC3") {
     auto lines = nsec_zone();
-    lines.erase(std::remove_if(lines.begin(), lines.end(), [](const std::string& l) { return l.find(" NSEC ") != std::string::npos; }),
+    lines.erase(std::remove_if(lines.begin(), lines.end(),
+                               [](const std::string& l) { return l.find(" NSEC ") != std::string::npos; }),
                 lines.end());
     const Analysed a = analyse(lines);
     CHECK(a.d.mechanism == dnssec::DenialMechanism::none);
@@ -293,7 +299,7 @@ TEST_CASE("dnssec::analyse_denial NSEC3 chain") {
     const Analysed a = analyse(z.lines());
     CHECK(a.d.mechanism == dnssec::DenialMechanism::nsec3);
     CHECK(a.d.nsec3_checked);
-    CHECK(a.d.chain_records == 6);  // 5 names and the empty non-terminal b
+    CHECK(a.d.chain_records == 6); // 5 names and the empty non-terminal b
     CHECK(a.d.nsec3.empty());
     CHECK(a.d.bitmaps.empty());
     CHECK(a.d.params.empty());
@@ -393,11 +399,11 @@ TEST_CASE("dnssec::analyse_denial NSEC3 chain") {
     CHECK(a.d.nsec3.empty());
     REQUIRE(a.d.params.size() == 1);
     CHECK(a.d.params[0].kind == dnssec::Nsec3ParamFaultKind::missing);
-    CHECK(a.d.bitmaps.empty());  // the apex NSEC3 still lists NSEC3PARAM: the same root cause
+    CHECK(a.d.bitmaps.empty()); // the apex NSEC3 still lists NSEC3PARAM: the same root cause
     z.nsec3param = true;
     z.nsec3param_salt = "aabbccdd";
     a = analyse(z.lines());
-    CHECK(a.d.nsec3.empty());  // the chain is judged with its own parameters
+    CHECK(a.d.nsec3.empty()); // the chain is judged with its own parameters
     REQUIRE(a.d.params.size() == 1);
     CHECK(a.d.params[0].kind == dnssec::Nsec3ParamFaultKind::mismatch);
   }
@@ -487,7 +493,7 @@ TEST_CASE("check: the NSEC3 iterations bound reached is internal/audit-incomplet
   CHECK(std::any_of(result->findings.begin(), result->findings.end(),
                     [](const Finding& f) { return f.rule == "dnssec/nsec3-parameters"; }));
 
-  z.params.iterations = dnssec::k_max_hashed_iterations;  // at the bound: hashed, no such finding
+  z.params.iterations = dnssec::k_max_hashed_iterations; // at the bound: hashed, no such finding
   text.clear();
   for (const std::string& line : z.lines()) {
     text += line + "\n";

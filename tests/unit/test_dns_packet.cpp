@@ -16,7 +16,7 @@ TEST_CASE("dns::build_query") {
   CHECK(q->qname == "example.com.");
   CHECK(q->qtype == "SOA");
   CHECK(q->edns);
-  CHECK((*wire)[2] == 0);  // QR=0, opcode 0, AA=0, TC=0, RD=0
+  CHECK((*wire)[2] == 0); // QR=0, opcode 0, AA=0, TC=0, RD=0
 
   const Result<dns::Message> m = dns::parse_message(*wire);
   REQUIRE(m.has_value());
@@ -36,7 +36,8 @@ TEST_CASE("dns::decode_response") {
   const dns::Bytes query = dns::build_query("example.com.", "DNSKEY", 4711).value();
   const test::Query q = *test::parse_query(query);
   test::Reply reply;
-  reply.answer = {"example.com. 3600 IN DNSKEY 257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="};
+  reply.answer = {"example.com. 3600 IN DNSKEY 257 3 13 "
+                  "mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ=="};
   reply.authority = {"example.com. 3600 IN NS ns1.example.com."};
   reply.additional = {"ns1.example.com. 3600 IN A 192.0.2.1"};
 
@@ -49,14 +50,14 @@ TEST_CASE("dns::decode_response") {
     CHECK(d.message.rcode == 0);
     REQUIRE(d.message.answer.size() == 1);
     CHECK(d.message.answer[0].find("DNSKEY") != std::string::npos);
-    CHECK(d.message.answer[0].find(';') == std::string::npos);   // no ldns comment
+    CHECK(d.message.answer[0].find(';') == std::string::npos); // no ldns comment
     CHECK(d.message.answer[0].find('\n') == std::string::npos);
-    CHECK(dns::parse_rr(d.message.answer[0]).has_value());     // round-trips
-    REQUIRE(d.message.additional.size() == 1);                  // OPT not listed
+    CHECK(dns::parse_rr(d.message.answer[0]).has_value()); // round-trips
+    REQUIRE(d.message.additional.size() == 1);             // OPT not listed
     CHECK(d.message.authority.size() == 1);
   }
   SUBCASE("extended rcode") {
-    reply.rcode = 16;  // BADVERS: 4 low bits in the header, the rest in OPT
+    reply.rcode = 16; // BADVERS: 4 low bits in the header, the rest in OPT
     const dns::Decoded d = dns::decode_response(test::make_response(q, reply), 4711, "example.com.", "DNSKEY");
     REQUIRE(d.verdict == dns::Verdict::ok);
     CHECK(d.message.rcode == 16);
@@ -78,7 +79,8 @@ TEST_CASE("dns::decode_response") {
   }
   SUBCASE("wrong question name or type") {
     CHECK(dns::decode_response(test::make_response(q, reply, std::nullopt, "example.net."), 4711, "example.com.",
-                               "DNSKEY").verdict == dns::Verdict::mismatched);
+                               "DNSKEY")
+              .verdict == dns::Verdict::mismatched);
     CHECK(dns::decode_response(test::make_response(q, reply), 4711, "example.com.", "SOA").verdict ==
           dns::Verdict::mismatched);
   }
@@ -104,14 +106,14 @@ TEST_CASE("dns::parse_message never crashes on hostile bytes") {
   std::uniform_int_distribution<int> byte(0, 255);
   for (int round = 0; round < 20000; ++round) {
     dns::Bytes wire;
-    if (round % 3 == 0) {  // pure noise
+    if (round % 3 == 0) { // pure noise
       wire.resize(static_cast<std::size_t>(rng() % 600));
       for (std::uint8_t& b : wire) {
         b = static_cast<std::uint8_t>(byte(rng));
       }
-    } else if (round % 3 == 1) {  // truncated
+    } else if (round % 3 == 1) { // truncated
       wire.assign(good.begin(), good.begin() + static_cast<long>(rng() % (good.size() + 1)));
-    } else {  // bit flips
+    } else { // bit flips
       wire = good;
       for (int flips = 0; flips < 1 + static_cast<int>(rng() % 4); ++flips) {
         wire[rng() % wire.size()] ^= static_cast<std::uint8_t>(1u << (rng() % 8));
@@ -126,12 +128,11 @@ TEST_CASE("dns::parse_message never crashes on hostile bytes") {
 TEST_CASE("dns::parse_message reports what RFC 6891 §6.1.1 makes malformed") {
   // A response to example. SOA with no answer and ARCOUNT 2: two OPT records, the second with
   // EDNS version 255 and an option claiming 100 octets in 4 octets of RDATA.
-  const zw::dns::Bytes wire = {
-      0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,  // header
-      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x06, 0x00, 0x01,         // question
-      0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00,        // OPT 1232, DO
-      0x00, 0x00, 0x29, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x04,        // OPT v255
-      0x00, 0x0a, 0x00, 0x64};
+  const zw::dns::Bytes wire = {0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02,       // header
+                               7,    'e',  'x',  'a',  'm',  'p',  'l',  'e',  0,    0x00, 0x06, 0x00, 0x01, // question
+                               0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, // OPT 1232, DO
+                               0x00, 0x00, 0x29, 0x00, 0x00, 0xff, 0xff, 0x00, 0x00, 0x00, 0x04, // OPT v255
+                               0x00, 0x0a, 0x00, 0x64};
   const auto m = zw::dns::parse_message(wire);
   REQUIRE(m.has_value());
   REQUIRE(m->edns_faults.size() == 3);
@@ -141,10 +142,9 @@ TEST_CASE("dns::parse_message reports what RFC 6891 §6.1.1 makes malformed") {
 }
 
 TEST_CASE("dns::parse_message: one well-formed OPT is no fault") {
-  const zw::dns::Bytes wire = {
-      0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01,
-      7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x06, 0x00, 0x01,
-      0x00, 0x00, 0x29, 0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x04, 0x00, 0x0a, 0x00, 0x00};
+  const zw::dns::Bytes wire = {0x12, 0x34, 0x84, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01, 7,    'e',
+                               'x',  'a',  'm',  'p',  'l',  'e',  0,    0x00, 0x06, 0x00, 0x01, 0x00, 0x00, 0x29,
+                               0x04, 0xd0, 0x00, 0x00, 0x80, 0x00, 0x00, 0x04, 0x00, 0x0a, 0x00, 0x00};
   const auto m = zw::dns::parse_message(wire);
   REQUIRE(m.has_value());
   CHECK(m->has_opt);

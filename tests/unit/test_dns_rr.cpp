@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "dns/rr.hpp"
-#include "dns/serial.hpp"
 #include "dns/rr_file.hpp"
+#include "dns/serial.hpp"
 
 using namespace zw::dns;
 
@@ -42,9 +42,9 @@ TEST_CASE("dns::canonical_compare") {
 }
 
 TEST_CASE("dns::canonical_compare: RFC 4034 §6.1's example order, every pair; the longest names") {
-  const std::vector<const char*> ordered = {"example.", "a.example.", "yljkjljk.a.example.", "Z.a.example.",
-                                            "zABC.a.EXAMPLE.", "z.example.", "\\001.z.example.", "*.z.example.",
-                                            "\\200.z.example."};
+  const std::vector<const char*> ordered = {"example.",         "a.example.",      "yljkjljk.a.example.",
+                                            "Z.a.example.",     "zABC.a.EXAMPLE.", "z.example.",
+                                            "\\001.z.example.", "*.z.example.",    "\\200.z.example."};
   for (std::size_t i = 0; i < ordered.size(); ++i) {
     for (std::size_t j = 0; j < ordered.size(); ++j) {
       const auto x = name_from_text(ordered[i]).value();
@@ -74,7 +74,7 @@ TEST_CASE("dns::compare_serials and newest_serial: RFC 1982 §3.2, and no newest
   CHECK(compare_serials(2026120402, 2026120401) == SerialOrder::newer);
   CHECK(compare_serials(2026120401, 2026120402) == SerialOrder::older);
   CHECK(compare_serials(7, 7) == SerialOrder::equal);
-  CHECK(compare_serials(5, 0xFFFFFFFF) == SerialOrder::newer);  // wrapped
+  CHECK(compare_serials(5, 0xFFFFFFFF) == SerialOrder::newer); // wrapped
   CHECK(compare_serials(0x80000000, 0) == SerialOrder::undefined);
   CHECK(compare_serials(0, 0x80000000) == SerialOrder::undefined);
   CHECK(compare_serials(0x7FFFFFFF, 0) == SerialOrder::newer);
@@ -118,7 +118,8 @@ TEST_CASE("dns::normalize_name") {
 TEST_CASE("dns::read_rr_text") {
   // $ORIGIN, $TTL, parentheses and comments, as read_rr_file reads them from a file.
   const zw::Result<std::vector<std::string>> rrs =
-      read_rr_text("$ORIGIN example.\n$TTL 60\n@ DS ( 1 13 2\n 0000000000000000000000000000000000000000000000000000000000000000 ) ; c\n",
+      read_rr_text("$ORIGIN example.\n$TTL 60\n@ DS ( 1 13 2\n "
+                   "0000000000000000000000000000000000000000000000000000000000000000 ) ; c\n",
                    "anchors.txt");
   REQUIRE(rrs.has_value());
   REQUIRE(rrs->size() == 1);
@@ -129,7 +130,8 @@ TEST_CASE("dns::read_rr_text") {
   CHECK(name_to_text(ds->owner) == "example.");
   CHECK(read_rr_text("", "empty.txt").value().empty());
   // Errors name the text by the name given, never opened, with the line.
-  const zw::Result<std::vector<std::string>> bad = read_rr_text("example. 60 IN DS 1 13 2 00\nexample. IN DS x\n", "/nonexistent/ds.txt");
+  const zw::Result<std::vector<std::string>> bad =
+      read_rr_text("example. 60 IN DS 1 13 2 00\nexample. IN DS x\n", "/nonexistent/ds.txt");
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().message.starts_with("/nonexistent/ds.txt:"));
   CHECK(bad.error().message.find('\n') == std::string::npos);
@@ -137,14 +139,14 @@ TEST_CASE("dns::read_rr_text") {
 
 TEST_CASE("dns::read_rr_text_lines: the line each record starts on") {
   const std::string zero64(64, '0');
-  const zw::Result<std::vector<RrLine>> rrs = read_rr_text_lines(
-      "; DS records\n$ORIGIN example.\n\n@ 60 DS 1 13 2 " + zero64 + "\n; between\n@ 60 DS ( 2 13 2\n " + zero64 +
-          " )\n@ 60 DS 3 13 2 " + zero64 + "\n",
-      "ds.txt");
+  const zw::Result<std::vector<RrLine>> rrs =
+      read_rr_text_lines("; DS records\n$ORIGIN example.\n\n@ 60 DS 1 13 2 " + zero64 +
+                             "\n; between\n@ 60 DS ( 2 13 2\n " + zero64 + " )\n@ 60 DS 3 13 2 " + zero64 + "\n",
+                         "ds.txt");
   REQUIRE(rrs.has_value());
   REQUIRE(rrs->size() == 3);
   CHECK((*rrs)[0].line == 4);
-  CHECK((*rrs)[1].line == 6);  // a record over two lines: where it starts
+  CHECK((*rrs)[1].line == 6); // a record over two lines: where it starts
   CHECK((*rrs)[2].line == 8);
   CHECK((*rrs)[2].text.starts_with("example.\t60\tIN\tDS\t3 13 2 "));
 }

@@ -29,13 +29,24 @@ namespace fs = std::filesystem;
 const std::string k_dir = "tests/fixtures/zones/";
 
 // Every loader fixture, good and bad, relative to k_dir.
-constexpr std::array<const char*, 14> k_loader_fixtures = {
-    "basic.zone",           "canonical.zone",           "sigs.zone",              "bad/class-ch.zone",
-    "bad/empty.zone",       "bad/extra-paren.zone",     "bad/include-loop-a.zone", "bad/include-missing.zone",
-    "bad/include-self.zone", "bad/overlong-label.zone", "bad/overlong-name.zone", "bad/soa-elsewhere.zone",
-    "bad/syntax.zone",      "bad/unclosed-paren.zone"};
+constexpr std::array<const char*, 14> k_loader_fixtures = {"basic.zone",
+                                                           "canonical.zone",
+                                                           "sigs.zone",
+                                                           "bad/class-ch.zone",
+                                                           "bad/empty.zone",
+                                                           "bad/extra-paren.zone",
+                                                           "bad/include-loop-a.zone",
+                                                           "bad/include-missing.zone",
+                                                           "bad/include-self.zone",
+                                                           "bad/overlong-label.zone",
+                                                           "bad/overlong-name.zone",
+                                                           "bad/soa-elsewhere.zone",
+                                                           "bad/syntax.zone",
+                                                           "bad/unclosed-paren.zone"};
 
-Bytes name(const char* text) { return name_from_text(text).value(); }
+Bytes name(const char* text) {
+  return name_from_text(text).value();
+}
 
 // The error message of loading `path`, or "" when it loads.
 std::string load_error(const std::string& path, const LoadOptions& options = {}) {
@@ -45,9 +56,13 @@ std::string load_error(const std::string& path, const LoadOptions& options = {})
 
 // The message of a failed load, "" for a successful one (doctest evaluates *_MESSAGE text even
 // when the check passes, under -s).
-std::string error_text(const zw::Result<ZoneStore>& zone) { return zone ? std::string() : zone.error().message; }
+std::string error_text(const zw::Result<ZoneStore>& zone) {
+  return zone ? std::string() : zone.error().message;
+}
 
-bool starts_with(const std::string& text, const std::string& prefix) { return text.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& text, const std::string& prefix) {
+  return text.rfind(prefix, 0) == 0;
+}
 
 using zw::test::TempDir;
 
@@ -79,14 +94,14 @@ TEST_CASE("dns::ZoneStore loads $ORIGIN, $TTL, $INCLUDE, relative names, multi-l
   const std::optional<RrsetView> soa = zone->find(name("example.com."), rrtype::soa);
   REQUIRE(soa.has_value());
   CHECK(soa->ttl() == 300);
-  CHECK(soa->location().line == 5);  // where the multi-line SOA starts
+  CHECK(soa->location().line == 5); // where the multi-line SOA starts
   CHECK(soa->location().file == k_dir + "basic.zone");
   CHECK(soa->location().to_string() == k_dir + "basic.zone:5");
-  CHECK(soa->rdata(0).size() == 17 + 24 + 20);  // ns1.Example.COM. + hostmaster.example.com. + 5 numbers
+  CHECK(soa->rdata(0).size() == 17 + 24 + 20); // ns1.Example.COM. + hostmaster.example.com. + 5 numbers
 
   const std::optional<RrsetView> ns = zone->find(name("example.com."), rrtype::ns);
   REQUIRE(ns.has_value());
-  CHECK(ns->size() == 1);  // line 12 repeats line 11
+  CHECK(ns->size() == 1); // line 12 repeats line 11
   CHECK(ns->location().line == 11);
 
   const std::optional<RrsetView> www = zone->find(name("www.example.com."), rrtype::a);
@@ -94,12 +109,12 @@ TEST_CASE("dns::ZoneStore loads $ORIGIN, $TTL, $INCLUDE, relative names, multi-l
   CHECK(www->size() == 2);
   CHECK(www->ttls_differ());
   CHECK(www->location().line == 14);
-  CHECK(zone->find(name("www.example.com."), rrtype::mx)->location().line == 17);  // owner omitted
+  CHECK(zone->find(name("www.example.com."), rrtype::mx)->location().line == 17); // owner omitted
 
   const std::optional<RrsetView> mail = zone->find(name("mail.example.com."), rrtype::aaaa);
   REQUIRE(mail.has_value());
-  CHECK(mail->ttl() == 60);  // $TTL 60
-  CHECK(zone->find(name("host.sub.example.com."), rrtype::a).has_value());  // $ORIGIN sub
+  CHECK(mail->ttl() == 60);                                                // $TTL 60
+  CHECK(zone->find(name("host.sub.example.com."), rrtype::a).has_value()); // $ORIGIN sub
   CHECK(zone->find(name("after.example.com."), rrtype::txt)->location().line == 24);
 
   // $INCLUDE relative to the including file, with the current origin and with an explicit one.
@@ -144,8 +159,7 @@ TEST_CASE("dns::ZoneStore loaded RRSIGs are found by covered type") {
   CHECK(zone->find(name("example."), rrtype::txt)->ttls_differ());
   const std::optional<NameView> apex = zone->find_name(name("example."));
   REQUIRE(apex.has_value());
-  CHECK(apex->types() ==
-        std::vector<std::uint16_t>{rrtype::ns, rrtype::soa, rrtype::txt, rrtype::rrsig, rrtype::nsec});
+  CHECK(apex->types() == std::vector<std::uint16_t>{rrtype::ns, rrtype::soa, rrtype::txt, rrtype::rrsig, rrtype::nsec});
 }
 
 TEST_CASE("dns::ZoneStore load errors name file:line") {
@@ -162,7 +176,7 @@ TEST_CASE("dns::ZoneStore load errors name file:line") {
   check("bad/overlong-name.zone", "bad/overlong-name.zone:4");
   check("bad/overlong-label.zone", "bad/overlong-label.zone:4");
   check("bad/extra-paren.zone", "bad/extra-paren.zone:4");
-  check("bad/unclosed-paren.zone", "bad/unclosed-paren.zone:6");  // detected at the end of the file
+  check("bad/unclosed-paren.zone", "bad/unclosed-paren.zone:6"); // detected at the end of the file
   check("bad/empty.zone", "bad/empty.zone");
   CHECK(starts_with(load_error("tests/fixtures/zones"), "tests/fixtures/zones: "));
   CHECK(starts_with(load_error("tests/fixtures/zones/none.zone"), "tests/fixtures/zones/none.zone: "));
@@ -191,8 +205,8 @@ TEST_CASE("dns::load_zone_text loads what load_zone_file loads from the same tex
     CHECK(from_text->files() == from_file->files());
   }
   // The name is never opened: it need not exist, and it still names the text in messages.
-  const zw::Result<ZoneStore> unnamed = load_zone_text("@ 300 SOA ns hostmaster 1 2 3 4 5\nwww 300 A x\n",
-                                                       "/nonexistent/example.org.zone");
+  const zw::Result<ZoneStore> unnamed =
+      load_zone_text("@ 300 SOA ns hostmaster 1 2 3 4 5\nwww 300 A x\n", "/nonexistent/example.org.zone");
   REQUIRE_FALSE(unnamed.has_value());
   CHECK(starts_with(unnamed.error().message, "/nonexistent/example.org.zone:2: "));
   const zw::Result<ZoneStore> guessed = load_zone_text("www 300 A 192.0.2.1\n", "example.org.zone");
@@ -211,12 +225,12 @@ TEST_CASE("dns::ZoneStore never crashes on garbage") {
   dir.file("x.inc", "inc AAAA 2001:db8::1\n");
   for (int round = 0; round < 300; ++round) {
     std::string content;
-    if (round < 100) {  // random bytes, NULs included
+    if (round < 100) { // random bytes, NULs included
       content.resize(rng() % 2000);
       for (char& c : content) {
         c = static_cast<char>(rng() & 0xff);
       }
-    } else {  // a valid zone with a few bytes mutated, inserted or cut
+    } else { // a valid zone with a few bytes mutated, inserted or cut
       content = valid;
       for (int edits = 1 + static_cast<int>(rng() % 4); edits > 0; --edits) {
         const std::size_t pos = rng() % content.size();
@@ -286,7 +300,8 @@ child DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab
   std::size_t nsec_count = 0;
   for (const NameView n : zone->names()) {
     const bool delegation = n.find(rrtype::ns).has_value() && !names_equal(n.owner(), zone->origin());
-    const bool glue = is_subdomain(n.owner(), name("child.example.")) && !names_equal(n.owner(), name("child.example."));
+    const bool glue =
+        is_subdomain(n.owner(), name("child.example.")) && !names_equal(n.owner(), name("child.example."));
     for (const RrsetView r : n.rrsets()) {
       if (r.type() == rrtype::rrsig || glue || (delegation && r.type() == rrtype::ns)) {
         continue;
@@ -295,7 +310,7 @@ child DS 12345 13 2 0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab
     }
     nsec_count += n.find(rrtype::nsec).has_value() ? 1 : 0;
   }
-  CHECK(nsec_count == zone->name_count() - 1);  // all names but the glue ns.child.example.
+  CHECK(nsec_count == zone->name_count() - 1); // all names but the glue ns.child.example.
   CHECK(zone->find(name("example."), rrtype::dnskey)->size() == 2);
 }
 
@@ -305,7 +320,8 @@ TEST_CASE("dns::ZoneStore hostile input: errors stay inside the text, $INCLUDE i
   // line, and the message was built from the unmapped text (SIGSEGV).
   const std::string last = dir.file("last.zone", "$ORIGIN example.\n$TTL 300\n@ 300 CH SOA ns hm 1 2 3 4 5");
   CHECK(load_error(last) == last + ":3: class CH is not IN");
-  const std::string last_garbage = dir.file("last-garbage.zone", "$ORIGIN example.\n@ 300 IN SOA ns hm 1 2 3 4 5\nx 3 IN BOGUS");
+  const std::string last_garbage =
+      dir.file("last-garbage.zone", "$ORIGIN example.\n@ 300 IN SOA ns hm 1 2 3 4 5\nx 3 IN BOGUS");
   CHECK(starts_with(load_error(last_garbage), last_garbage + ":3: "));
 
   // Sequential $INCLUDEs: the 17th overflowed libzscanner's stack ("stack smashing detected").
@@ -402,14 +418,14 @@ std::string with_middle_at(std::string first, std::string second) {
   if (first.size() < second.size() + 3) {
     first = ";" + std::string(second.size() + 3 - first.size(), 'p') + "\n" + first;
   }
-  const std::size_t pad = first.size() - 1 - second.size();  // at least 2
+  const std::size_t pad = first.size() - 1 - second.size(); // at least 2
   return first + second + ";" + std::string(pad - 2, 'q') + "\n";
 }
 
 struct SplitLoad {
-  std::string serial;  // the zone as text (zone_store_dump.hpp), or the error
+  std::string serial; // the zone as text (zone_store_dump.hpp), or the error
   std::string split;
-  bool halves = false;  // the split read kept its halves
+  bool halves = false; // the split read kept its halves
 };
 
 SplitLoad load_both_ways(std::string_view text, const std::string& name, LoadOptions options = {}) {
@@ -454,19 +470,18 @@ TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of 
   SUBCASE("$ORIGIN, $TTL in the first half: the second half cannot know them") {
     for (const std::string& directive : {std::string("$ORIGIN sub.example.com.\n"), std::string("$TTL 42\n")}) {
       CAPTURE(directive);
-      const SplitLoad r =
-          load_both_ways(with_middle_at(soa + directive + "x 300 IN A 192.0.2.1\n", "www IN A 192.0.2.2\n"),
-                         "example.com.zone");
+      const SplitLoad r = load_both_ways(
+          with_middle_at(soa + directive + "x 300 IN A 192.0.2.1\n", "www IN A 192.0.2.2\n"), "example.com.zone");
       CHECK_FALSE(r.halves);
       CHECK(r.split == r.serial);
       CHECK(r.serial.find("error") == std::string::npos);
     }
   }
   SUBCASE("$ORIGIN set back before the middle: the halves are kept") {
-    const SplitLoad r = load_both_ways(
-        with_middle_at(soa + "$ORIGIN sub.example.com.\nx 300 IN A 192.0.2.1\n$ORIGIN example.com.\n",
-                       "www 300 IN A 192.0.2.2\n"),
-        "example.com.zone");
+    const SplitLoad r =
+        load_both_ways(with_middle_at(soa + "$ORIGIN sub.example.com.\nx 300 IN A 192.0.2.1\n$ORIGIN example.com.\n",
+                                      "www 300 IN A 192.0.2.2\n"),
+                       "example.com.zone");
     CHECK(r.halves);
     CHECK(r.split == r.serial);
   }
@@ -494,17 +509,15 @@ TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of 
   }
   SUBCASE("$INCLUDE: kept in the first half, read again by one reader in the second") {
     TempDir dir;
-    {
-      std::ofstream(dir.path / "inc.zone") << "inc 300 IN A 192.0.2.9\n";
-    }
+    { std::ofstream(dir.path / "inc.zone") << "inc 300 IN A 192.0.2.9\n"; }
     const std::string name = (dir.path / "example.com.zone").string();
     const SplitLoad in_first =
         load_both_ways(with_middle_at(soa + "$INCLUDE inc.zone\n", "www 300 IN A 192.0.2.2\n"), name);
     CHECK(in_first.halves);
     CHECK(in_first.split == in_first.serial);
     CHECK(in_first.serial.find("inc.zone") != std::string::npos);
-    const SplitLoad in_second =
-        load_both_ways(with_middle_at(soa + "www 300 IN A 192.0.2.2\n", "x 300 IN A 192.0.2.3\n$INCLUDE inc.zone\n"), name);
+    const SplitLoad in_second = load_both_ways(
+        with_middle_at(soa + "www 300 IN A 192.0.2.2\n", "x 300 IN A 192.0.2.3\n$INCLUDE inc.zone\n"), name);
     CHECK_FALSE(in_second.halves);
     CHECK(in_second.split == in_second.serial);
   }

@@ -9,7 +9,9 @@ using namespace zw::dns;
 
 namespace {
 
-Bytes name(const char* text) { return name_from_text(text).value(); }
+Bytes name(const char* text) {
+  return name_from_text(text).value();
+}
 
 void add(ZoneStoreBuilder& b, const char* rr_text, std::uint32_t line = 0) {
   const Rr rr = parse_rr(rr_text).value();
@@ -46,7 +48,7 @@ TEST_CASE("dns::ZoneStore RRset grouping, type order and RDATA order") {
   add(b, "www.example. 300 IN A 192.0.2.9", 1);
   add(b, "example. 300 IN NS b.example.", 2);
   add(b, "www.example. 300 IN AAAA 2001:db8::1", 3);
-  add(b, "WWW.example. 600 IN A 192.0.2.1", 4);  // same owner, another case, later in the input
+  add(b, "WWW.example. 600 IN A 192.0.2.1", 4); // same owner, another case, later in the input
   add(b, "example. 300 IN NS A.example.", 5);
   add(b, "example. 300 IN SOA ns hostmaster 1 2 3 4 5", 6);
   const ZoneStore zone = std::move(b).finish(name("Example."));
@@ -55,27 +57,28 @@ TEST_CASE("dns::ZoneStore RRset grouping, type order and RDATA order") {
   for (const RrsetView r : zone.rrsets()) {
     seen.emplace_back(name_to_text(r.owner()), r.type());
   }
-  CHECK(seen == std::vector<std::pair<std::string, std::uint16_t>>{
-                    {"example.", rrtype::ns}, {"example.", rrtype::soa}, {"www.example.", rrtype::a},
-                    {"www.example.", rrtype::aaaa}});
+  CHECK(seen == std::vector<std::pair<std::string, std::uint16_t>>{{"example.", rrtype::ns},
+                                                                   {"example.", rrtype::soa},
+                                                                   {"www.example.", rrtype::a},
+                                                                   {"www.example.", rrtype::aaaa}});
 
   const std::optional<RrsetView> a = zone.find(name("WWW.EXAMPLE."), rrtype::a);
   REQUIRE(a.has_value());
   REQUIRE(a->size() == 2);
-  CHECK(a->rdata(0)[3] == 1);  // 192.0.2.1 sorts before 192.0.2.9 (§6.3)
+  CHECK(a->rdata(0)[3] == 1); // 192.0.2.1 sorts before 192.0.2.9 (§6.3)
   CHECK(a->rdata(1)[3] == 9);
   CHECK(a->ttl(0) == 600);
   CHECK(a->ttl() == 600);
   CHECK(a->ttls_differ());
   CHECK(a->location(0).line == 4);
-  CHECK(a->location().line == 1);  // the RR that came first in the input
+  CHECK(a->location().line == 1); // the RR that came first in the input
   CHECK(a->rclass() == 1);
 
   // Names inside NS RDATA are compared in canonical (lowercased) form: A.example < b.example.
   const std::optional<RrsetView> ns = zone.find(name("example."), rrtype::ns);
   REQUIRE(ns.has_value());
   REQUIRE(ns->size() == 2);
-  CHECK(ns->rdata(0)[1] == 'A');  // RDATA keeps its input case
+  CHECK(ns->rdata(0)[1] == 'A'); // RDATA keeps its input case
   CHECK_FALSE(ns->ttls_differ());
 
   const std::vector<Rr> rrs = zone.materialize(*a);
@@ -99,10 +102,10 @@ TEST_CASE("dns::ZoneStore duplicates dropped, first one kept") {
   ZoneStoreBuilder b;
   add(b, "example. 300 IN NS ns.example.", 1);
   add(b, "example. 300 IN A 192.0.2.1", 2);
-  add(b, "example. 600 IN NS NS.Example.", 3);  // same RR: names compare case-insensitively
+  add(b, "example. 600 IN NS NS.Example.", 3); // same RR: names compare case-insensitively
   add(b, "EXAMPLE. 300 IN A 192.0.2.1", 4);
   add(b, "example. 300 IN TXT \"a\"", 5);
-  add(b, "example. 300 IN TXT \"A\"", 6);  // not a duplicate: TXT data is case-sensitive
+  add(b, "example. 300 IN TXT \"A\"", 6); // not a duplicate: TXT data is case-sensitive
   const ZoneStore zone = std::move(b).finish(name("example."));
   CHECK(zone.size() == 4);
   CHECK(zone.duplicates_dropped() == 2);
@@ -143,7 +146,7 @@ TEST_CASE("dns::ZoneStore owner iteration lists each name's RRsets") {
   ZoneStoreBuilder b;
   add(b, "b.example. 300 IN A 192.0.2.1");
   add(b, "a.example. 300 IN A 192.0.2.1");
-  add(b, "b.example. 300 IN TXT \"x\"");  // b again, not adjacent to its first run
+  add(b, "b.example. 300 IN TXT \"x\""); // b again, not adjacent to its first run
   add(b, "example. 300 IN NS ns.example.");
   const ZoneStore zone = std::move(b).finish(name("example."));
   std::vector<std::string> summary;
@@ -174,8 +177,8 @@ TEST_CASE("dns::ZoneStore memory per RR stays small") {
 
 TEST_CASE("dns::ZoneStore builder rejects malformed input") {
   ZoneStoreBuilder b;
-  CHECK_FALSE(b.add(Bytes{3, 'a', 'b'}, rrtype::a, 300, Bytes{1, 2, 3, 4}).has_value());  // no root label
-  CHECK_FALSE(b.add(Bytes{0, 0}, rrtype::a, 300, Bytes{1, 2, 3, 4}).has_value());         // trailing octet
+  CHECK_FALSE(b.add(Bytes{3, 'a', 'b'}, rrtype::a, 300, Bytes{1, 2, 3, 4}).has_value()); // no root label
+  CHECK_FALSE(b.add(Bytes{0, 0}, rrtype::a, 300, Bytes{1, 2, 3, 4}).has_value());        // trailing octet
   CHECK_FALSE(b.add(Bytes{0}, rrtype::txt, 300, Bytes(70000, 1)).has_value());
   CHECK(b.add(Bytes{0}, rrtype::a, 300, Bytes{1, 2, 3, 4}).has_value());
   const ZoneStore zone = std::move(b).finish(Bytes{0});

@@ -113,7 +113,7 @@ TEST_CASE("dnssec::canonical_rdata lowercases the names of each listed type") {
   };
   dns::Bytes out;
   for (const auto& c : cases) {
-    const auto& mixed = c.first;  // not a structured binding: clang 14 cannot capture one (CAPTURE)
+    const auto& mixed = c.first; // not a structured binding: clang 14 cannot capture one (CAPTURE)
     const auto& lower = c.second;
     CAPTURE(mixed);
     const dns::Rr m = rr(mixed);
@@ -147,7 +147,7 @@ TEST_CASE("dnssec::canonical_rdata copies malformed RDATA unchanged") {
   };
   dns::Bytes out;
   for (const auto& c : cases) {
-    const auto& type = c.first;  // not a structured binding: clang 14 cannot capture one (CAPTURE)
+    const auto& type = c.first; // not a structured binding: clang 14 cannot capture one (CAPTURE)
     const auto& rdata = c.second;
     CAPTURE(type);
     dnssec::canonical_rdata(type, rdata, out);

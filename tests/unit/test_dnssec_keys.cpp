@@ -74,7 +74,7 @@ TEST_CASE("dnssec::key_size_bits") {
   const std::array<std::pair<std::uint8_t, unsigned>, 8> expected{
       {{5, 1024}, {7, 1536}, {8, 2048}, {10, 2048}, {13, 256}, {14, 384}, {15, 256}, {16, 448}}};
   for (const auto& e : expected) {
-    const std::uint8_t alg = e.first;  // not a structured binding: clang 14 cannot capture one (CAPTURE)
+    const std::uint8_t alg = e.first; // not a structured binding: clang 14 cannot capture one (CAPTURE)
     const unsigned bits = e.second;
     CAPTURE(static_cast<int>(alg));
     const test::SignedZone zone(alg);

@@ -4,12 +4,12 @@
 // run in a private network namespace whose only interface is `lo` (only_loopback()).
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
-#include <array>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -48,19 +48,19 @@ inline bool only_loopback() {
   return saw_lo && interfaces == 1;
 }
 
-#define ZW_REQUIRE_PRIVATE_NETNS()                                                                 \
-  do {                                                                                             \
-    if (!::zw::test::only_loopback()) {                                                            \
-      MESSAGE("skipped: needs a private network namespace with only lo "                           \
-              "(unshare -n sh -c 'ip link set lo up; build/tests/unit_tests')");                   \
-      return;                                                                                      \
-    }                                                                                              \
+#define ZW_REQUIRE_PRIVATE_NETNS()                                                                                     \
+  do {                                                                                                                 \
+    if (!::zw::test::only_loopback()) {                                                                                \
+      MESSAGE("skipped: needs a private network namespace with only lo "                                               \
+              "(unshare -n sh -c 'ip link set lo up; build/tests/unit_tests')");                                       \
+      return;                                                                                                          \
+    }                                                                                                                  \
   } while (false)
 
 // A parsed query, as the fake servers see it.
 struct Query {
   std::uint16_t id = 0;
-  std::string qname;  // lower case, final dot
+  std::string qname; // lower case, final dot
   std::string qtype;
   bool edns = false;
   bool tcp = false;
@@ -81,7 +81,8 @@ inline std::optional<Query> parse_query(const Bytes& wire) {
   out.id = ldns_pkt_id(pkt.get());
   dns::CString name(ldns_rdf2str(ldns_rr_owner(q)));
   out.qname = name.get();
-  std::transform(out.qname.begin(), out.qname.end(), out.qname.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::transform(out.qname.begin(), out.qname.end(), out.qname.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
   out.qtype = dns::type_to_text(static_cast<std::uint16_t>(ldns_rr_get_type(q)));
   out.edns = ldns_pkt_edns(pkt.get());
   return out;
@@ -99,8 +100,8 @@ inline Bytes make_response(const Query& query, const Reply& reply, std::optional
                            std::optional<std::string> qname = std::nullopt) {
   const std::string name = qname.value_or(query.qname);
   ldns_rdf* owner = ldns_dname_new_frm_str(name.c_str());
-  dns::PktHandle pkt(ldns_pkt_query_new(owner, static_cast<ldns_rr_type>(dns::type_from_text(query.qtype)),
-                                        LDNS_RR_CLASS_IN, 0));
+  dns::PktHandle pkt(
+      ldns_pkt_query_new(owner, static_cast<ldns_rr_type>(dns::type_from_text(query.qtype)), LDNS_RR_CLASS_IN, 0));
   ldns_pkt_set_id(pkt.get(), id.value_or(query.id));
   ldns_pkt_set_qr(pkt.get(), true);
   ldns_pkt_set_aa(pkt.get(), reply.aa);
@@ -125,7 +126,7 @@ inline Bytes make_response(const Query& query, const Reply& reply, std::optional
   std::size_t size = 0;
   ldns_pkt2wire(&data, pkt.get(), &size);
   Bytes out(data, data + size);
-  std::free(data);  // NOLINT: ldns mallocs
+  std::free(data); // NOLINT: ldns mallocs
   return out;
 }
 
@@ -136,8 +137,7 @@ using Handler = std::function<std::vector<Bytes>(const Query&)>;
 class FakeServer {
 public:
   FakeServer(const std::string& address, std::uint16_t port, Handler handler, bool tcp = true)
-      : m_handler(std::move(handler)),
-        m_udp(m_io, asio::ip::udp::endpoint(asio::ip::make_address(address), port)),
+      : m_handler(std::move(handler)), m_udp(m_io, asio::ip::udp::endpoint(asio::ip::make_address(address), port)),
         m_tcp(m_io) {
     m_port = m_udp.local_endpoint().port();
     if (tcp) {
@@ -196,7 +196,7 @@ private:
         q->tcp = true;
         for (const Bytes& message : m_handler(*q)) {
           if (message.empty()) {
-            break;  // the handler asks us to close without answering
+            break; // the handler asks us to close without answering
           }
           Bytes out{static_cast<std::uint8_t>(message.size() >> 8), static_cast<std::uint8_t>(message.size() & 0xff)};
           out.insert(out.end(), message.begin(), message.end());
@@ -226,7 +226,7 @@ struct FakeZone {
       : apex(std::move(apex_)), records(std::move(records_)), denial(std::move(denial_)) {}
   std::string apex;
   std::vector<std::string> records;
-  std::vector<std::string> denial;  // added to the authority section of every NXDOMAIN and NODATA
+  std::vector<std::string> denial; // added to the authority section of every NXDOMAIN and NODATA
 };
 
 inline std::vector<std::string> words_of(const std::string& line) {
@@ -239,8 +239,7 @@ inline std::vector<std::string> words_of(const std::string& line) {
 }
 
 inline bool at_or_below(const std::string& name, const std::string& ancestor) {
-  return ancestor == "." || name == ancestor ||
-         (name.size() > ancestor.size() && name.ends_with("." + ancestor));
+  return ancestor == "." || name == ancestor || (name.size() > ancestor.size() && name.ends_with("." + ancestor));
 }
 
 inline Reply authoritative_reply(const std::vector<FakeZone>& zones, const Query& q) {
@@ -253,7 +252,7 @@ inline Reply authoritative_reply(const std::vector<FakeZone>& zones, const Query
   Reply r;
   if (zone == nullptr) {
     r.aa = false;
-    r.rcode = 5;  // REFUSED
+    r.rcode = 5; // REFUSED
     return r;
   }
   // Delegation: the closest cut below the apex at or above qname (RFC 1034 §4.3.2 step 3b).

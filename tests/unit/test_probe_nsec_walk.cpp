@@ -41,7 +41,7 @@ TEST_CASE("probe::find_nsec") {
   CHECK(link->next == "ns1.example.");
   CHECK(link->types == std::vector<std::string>{"MX", "RRSIG", "NSEC", "TYPE65280"});
   CHECK_FALSE(find_nsec(section, "example.").has_value());
-  CHECK_FALSE(find_nsec({"mail.example. 300 IN NSEC"}, "mail.example.").has_value());  // no next name
+  CHECK_FALSE(find_nsec({"mail.example. 300 IN NSEC"}, "mail.example.").has_value()); // no next name
   CHECK_FALSE(find_nsec({}, "mail.example.").has_value());
 }
 
@@ -61,7 +61,7 @@ TEST_CASE("probe::next_step follows the chain forward and stops with a reason") 
     const WalkDecision d = next_step("example.", "b.example.", "a.example.", seen, 10);
     CHECK(d.step == WalkStep::stop);
     CHECK(d.reason.find("canonical order") != std::string::npos);
-    CHECK(next_step("example.", "b.example.", "b.example.", seen, 10).step == WalkStep::stop);  // to itself
+    CHECK(next_step("example.", "b.example.", "b.example.", seen, 10).step == WalkStep::stop); // to itself
     // a.b.example. is below b.example., so before z.example.
     CHECK(next_step("example.", "z.example.", "a.b.example.", seen, 10).step == WalkStep::stop);
   }
@@ -91,8 +91,8 @@ TEST_CASE("probe::next_step follows the chain forward and stops with a reason") 
 
 TEST_CASE("probe::owner_queries") {
   SUBCASE("every type but the chain's own") {
-    const OwnerQueries q = owner_queries("example.", NsecLink{"mail.example.", "ns1.example.",
-                                                              {"A", "MX", "RRSIG", "NSEC", "TXT", "TYPE65280", "MX"}});
+    const OwnerQueries q = owner_queries(
+        "example.", NsecLink{"mail.example.", "ns1.example.", {"A", "MX", "RRSIG", "NSEC", "TXT", "TYPE65280", "MX"}});
     CHECK(q.qtypes == std::vector<std::string>{"A", "MX", "TXT", "TYPE65280"});
     CHECK(q.left_out == 0);
   }

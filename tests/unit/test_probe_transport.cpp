@@ -22,11 +22,12 @@ Timed run(bool tcp, std::string address, std::uint16_t port, std::string qname, 
   const auto start = std::chrono::steady_clock::now();
   probe::QueryOptions options{.timeout = timeout, .retries = retries, .edns = true, .port = port, .deadline = {}};
   options.deadline = std::chrono::steady_clock::time_point::max();
-  asio::co_spawn(io, tcp ? probe::query_tcp(address, qname, qtype, options) : probe::query_udp(address, qname, qtype, options),
-                 [&out](std::exception_ptr e, Exchange ex) {
-                   REQUIRE_FALSE(e);
-                   out.exchange = std::move(ex);
-                 });
+  asio::co_spawn(
+      io, tcp ? probe::query_tcp(address, qname, qtype, options) : probe::query_udp(address, qname, qtype, options),
+      [&out](std::exception_ptr e, Exchange ex) {
+        REQUIRE_FALSE(e);
+        out.exchange = std::move(ex);
+      });
   io.run();
   out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   return out;
@@ -65,7 +66,7 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
     test::FakeServer server("127.0.0.1", 0, test::silent(), false);
     const Timed t = run(false, "127.0.0.1", server.port(), "example.com.", "SOA", 200ms, 1);
     CHECK(t.exchange.outcome == Outcome::timeout);
-    CHECK(t.exchange.attempts == 2);  // retransmitted once inside the one timeout
+    CHECK(t.exchange.attempts == 2); // retransmitted once inside the one timeout
     CHECK(t.elapsed >= 190ms);
     CHECK(t.elapsed < 1000ms);
     CHECK(server.queries() == 2);
@@ -109,7 +110,7 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
     const Timed g = run(false, "127.0.0.1", garbage.port(), "example.com.", "SOA", 150ms, 0);
     CHECK(g.exchange.outcome == Outcome::malformed);
     const Timed gt = run(true, "127.0.0.1", garbage.port(), "example.com.", "SOA", 150ms);
-    CHECK(gt.exchange.outcome == Outcome::mismatched);  // the first TCP message had the wrong ID
+    CHECK(gt.exchange.outcome == Outcome::mismatched); // the first TCP message had the wrong ID
   }
   SUBCASE("TC=1 over UDP is an answer with tc set") {
     test::FakeServer server("127.0.0.1", 0, [](const test::Query& q) {

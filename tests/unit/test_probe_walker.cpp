@@ -14,7 +14,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr std::uint16_t k_port = 5300;  // every fake server; the namespace is private
+constexpr std::uint16_t k_port = 5300; // every fake server; the namespace is private
 const std::string k_key =
     "257 3 13 mdsswUyr3DPW132mOi8V9xESWE8jTo0dxCjjnopKl+GqJxpVXckHAeF+KkxLbxILfDLUT0rAK9iUzy1L53eKGQ==";
 const std::string k_ds_digest = "3490A6806D47F17A34C29E2CE80E8A999FFBE4BE3490A6806D47F17A34C29E2C";
@@ -40,17 +40,17 @@ test::Handler refused() {
 
 // A miniature hierarchy on 127.0.0.x:5300 (see the comments on each server).
 struct Lab {
-  std::vector<test::FakeZone> example{{"example.test.",
-                                       {soa("example.test."), "example.test. 3600 IN NS ns1.example.test.",
-                                        "example.test. 3600 IN NS ns.elsewhere.org.",
-                                        "example.test. 3600 IN NS ns3.example.test.",
-                                        "example.test. 3600 IN DNSKEY " + k_key,
-                                        "ns1.example.test. 3600 IN A 127.0.0.4",
-                                        "ns3.example.test. 3600 IN A 127.0.0.7"},
-                                       // the denial proof every NXDOMAIN and NODATA answer carries
-                                       {"example.test. 300 IN NSEC ns1.example.test. NS SOA RRSIG NSEC DNSKEY",
-                                        "example.test. 300 IN RRSIG NSEC 13 2 300 20300101000000 20200101000000 "
-                                        "12345 example.test. " + k_key.substr(9)}}};
+  std::vector<test::FakeZone> example{
+      {"example.test.",
+       {soa("example.test."), "example.test. 3600 IN NS ns1.example.test.",
+        "example.test. 3600 IN NS ns.elsewhere.org.", "example.test. 3600 IN NS ns3.example.test.",
+        "example.test. 3600 IN DNSKEY " + k_key, "ns1.example.test. 3600 IN A 127.0.0.4",
+        "ns3.example.test. 3600 IN A 127.0.0.7"},
+       // the denial proof every NXDOMAIN and NODATA answer carries
+       {"example.test. 300 IN NSEC ns1.example.test. NS SOA RRSIG NSEC DNSKEY",
+        "example.test. 300 IN RRSIG NSEC 13 2 300 20300101000000 20200101000000 "
+        "12345 example.test. " +
+            k_key.substr(9)}}};
   std::vector<std::unique_ptr<test::FakeServer>> servers;
 
   Lab() {
@@ -64,29 +64,29 @@ struct Lab {
                                             "test. 3600 IN DS 12345 13 2 " + k_ds_digest,
                                             "ns1.nic.test. 3600 IN A 127.0.0.2", "ns2.nic.test. 3600 IN A 127.0.0.3",
                                             "org. 3600 IN NS ns1.nic.org.", "ns1.nic.org. 3600 IN A 127.0.0.8"}}}));
-    add("127.0.0.2", test::authoritative({{"test.",
-                                           {soa("test."), "test. 3600 IN NS ns1.nic.test.",
-                                            "test. 3600 IN NS ns2.nic.test.", "test. 3600 IN DNSKEY " + k_key,
-                                            "ns1.nic.test. 3600 IN A 127.0.0.2", "ns2.nic.test. 3600 IN A 127.0.0.3",
-                                            // example.test.: glue for the in-bailiwick name only
-                                            "example.test. 3600 IN NS ns1.example.test.",
-                                            "example.test. 3600 IN NS ns.elsewhere.org.",
-                                            "example.test. 3600 IN DS 12345 13 2 " + k_ds_digest,
-                                            "ns1.example.test. 3600 IN A 127.0.0.4",
-                                            // lame.test.: its only server refuses
-                                            "lame.test. 3600 IN NS ns.lame.test.", "ns.lame.test. 3600 IN A 127.0.0.9",
-                                            // gone.test.: its server's name does not exist
-                                            "gone.test. 3600 IN NS ns.nowhere.org.",
-                                            // a.test. and b.test.: each served from a name in the other, no glue
-                                            "a.test. 3600 IN NS ns.b.test.", "b.test. 3600 IN NS ns.a.test."}}}));
+    add("127.0.0.2",
+        test::authoritative(
+            {{"test.",
+              {soa("test."), "test. 3600 IN NS ns1.nic.test.", "test. 3600 IN NS ns2.nic.test.",
+               "test. 3600 IN DNSKEY " + k_key, "ns1.nic.test. 3600 IN A 127.0.0.2",
+               "ns2.nic.test. 3600 IN A 127.0.0.3",
+               // example.test.: glue for the in-bailiwick name only
+               "example.test. 3600 IN NS ns1.example.test.", "example.test. 3600 IN NS ns.elsewhere.org.",
+               "example.test. 3600 IN DS 12345 13 2 " + k_ds_digest, "ns1.example.test. 3600 IN A 127.0.0.4",
+               // lame.test.: its only server refuses
+               "lame.test. 3600 IN NS ns.lame.test.", "ns.lame.test. 3600 IN A 127.0.0.9",
+               // gone.test.: its server's name does not exist
+               "gone.test. 3600 IN NS ns.nowhere.org.",
+               // a.test. and b.test.: each served from a name in the other, no glue
+               "a.test. 3600 IN NS ns.b.test.", "b.test. 3600 IN NS ns.a.test."}}}));
     add("127.0.0.3", test::silent());
     add("127.0.0.4", test::authoritative(example));
     add("127.0.0.5", test::authoritative(example));
     add("127.0.0.7", garbage());
-    add("127.0.0.8", test::authoritative({{"org.",
-                                           {soa("org."), "org. 3600 IN NS ns1.nic.org.",
-                                            "ns1.nic.org. 3600 IN A 127.0.0.8",
-                                            "ns.elsewhere.org. 3600 IN A 127.0.0.5"}}}));
+    add("127.0.0.8",
+        test::authoritative({{"org.",
+                              {soa("org."), "org. 3600 IN NS ns1.nic.org.", "ns1.nic.org. 3600 IN A 127.0.0.8",
+                               "ns.elsewhere.org. 3600 IN A 127.0.0.5"}}}));
     add("127.0.0.9", refused());
   }
 };
@@ -131,7 +131,8 @@ const ServerProbe* find_probe(const ZoneSnapshot& z, const std::string& address)
 }
 
 // The exchanges of `probe` for `qname` `qtype` (any transport).
-std::vector<const Exchange*> exchanges_for(const ServerProbe& probe, const std::string& qname, const std::string& qtype) {
+std::vector<const Exchange*> exchanges_for(const ServerProbe& probe, const std::string& qname,
+                                           const std::string& qtype) {
   std::vector<const Exchange*> out;
   for (const Exchange& ex : probe.exchanges) {
     if (ex.qname == qname && ex.qtype == qtype) {
@@ -154,7 +155,8 @@ TEST_CASE("snapshot::denial_probe_label") {
   const std::string label = snapshot::denial_probe_label("example.test.", 1764806400);
   CHECK(label.size() == 15);
   CHECK(label.starts_with("zw-"));
-  CHECK(std::all_of(label.begin() + 3, label.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }));
+  CHECK(std::all_of(label.begin() + 3, label.end(),
+                    [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }));
   // The same zone in the same run: the same label (every server, and --restore); otherwise not.
   CHECK(snapshot::denial_probe_label("example.test.", 1764806400) == label);
   CHECK(snapshot::denial_probe_label("example.test.", 1764806401) != label);
@@ -162,7 +164,8 @@ TEST_CASE("snapshot::denial_probe_label") {
   // Pinned: a saved snapshot must keep naming its probe with a later build.
   // (FNV-1a 64 of "example.test.|0", first 48 bits)
   CHECK(snapshot::denial_probe_label("example.test.", 0) == "zw-e0bcf3295aab");
-  CHECK(snapshot::denial_probe_name("example.test.", 7) == snapshot::denial_probe_label("example.test.", 7) + ".example.test.");
+  CHECK(snapshot::denial_probe_name("example.test.", 7) ==
+        snapshot::denial_probe_label("example.test.", 7) + ".example.test.");
   CHECK(snapshot::denial_probe_name(".", 7) == snapshot::denial_probe_label(".", 7) + ".");
   std::string deep;
   while (deep.size() < 240) {
@@ -173,11 +176,11 @@ TEST_CASE("snapshot::denial_probe_label") {
 
 TEST_CASE("probe::plan_name_queries") {
   const std::vector<std::string> zones{"example.test.", "sub.example.test.", "other.test."};
-  const auto plan = probe::plan_name_queries(
-      zones, {"WWW.Example.Test", "host.sub.example.test/mx", "sub.example.test/NS", "x.other.test./TYPE65280",
-              "x.other.test/type16", "www.example.test./A"});
+  const auto plan =
+      probe::plan_name_queries(zones, {"WWW.Example.Test", "host.sub.example.test/mx", "sub.example.test/NS",
+                                       "x.other.test./TYPE65280", "x.other.test/type16", "www.example.test./A"});
   REQUIRE(plan.has_value());
-  REQUIRE(plan->size() == 6);  // the last one repeats the first
+  REQUIRE(plan->size() == 6); // the last one repeats the first
   const auto is = [](const probe::NameQuery& q, const char* zone, const char* qname, const char* qtype) {
     return q.zone == zone && q.qname == qname && q.qtype == qtype;
   };
@@ -309,11 +312,15 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
   const std::string nx_name = snapshot::denial_probe_name("example.test.", s.started_at).value();
   for (const ServerProbe& p : z.servers) {
     CAPTURE(p.address);
-    for (const auto& question : std::vector<std::pair<std::string, std::string>>{
-             {nx_name, "A"}, {"example.test.", "NULL"}, {"ns1.example.test.", "NULL"}, {"example.test.", "CDS"},
-             {"example.test.", "CDNSKEY"}, {"example.test.", "NSEC3PARAM"}, {"www.example.test.", "A"},
-             {"www.example.test.", "AAAA"}}) {
-      const std::string& qname = question.first;  // not a structured binding: clang 14 cannot capture one
+    for (const auto& question : std::vector<std::pair<std::string, std::string>>{{nx_name, "A"},
+                                                                                 {"example.test.", "NULL"},
+                                                                                 {"ns1.example.test.", "NULL"},
+                                                                                 {"example.test.", "CDS"},
+                                                                                 {"example.test.", "CDNSKEY"},
+                                                                                 {"example.test.", "NSEC3PARAM"},
+                                                                                 {"www.example.test.", "A"},
+                                                                                 {"www.example.test.", "AAAA"}}) {
+      const std::string& qname = question.first; // not a structured binding: clang 14 cannot capture one
       const std::string& qtype = question.second;
       CAPTURE(qname);
       CAPTURE(qtype);
@@ -321,7 +328,7 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
       REQUIRE(got.size() == 1);
       CHECK(got[0]->transport == Transport::udp);
       if (p.address == "127.0.0.7") {
-        continue;  // garbage: malformed, checked below
+        continue; // garbage: malformed, checked below
       }
       CHECK(got[0]->outcome == Outcome::answered);
       CHECK(got[0]->aa);
@@ -347,7 +354,8 @@ TEST_CASE("probe::audit_walk in a fake hierarchy") {
   // --name picks the zone the name is in: only lame.test.'s server is asked host.lame.test.
   CHECK(exchanges_for(lame.servers[0], "host.lame.test.", "TXT").size() == 1);
   CHECK(exchanges_for(lame.servers[0], "www.example.test.", "A").empty());
-  CHECK(exchanges_for(lame.servers[0], snapshot::denial_probe_name("lame.test.", s.started_at).value(), "A").size() == 1);
+  CHECK(exchanges_for(lame.servers[0], snapshot::denial_probe_name("lame.test.", s.started_at).value(), "A").size() ==
+        1);
   // Its only name server name is in the zone and lies below the apex: the NODATA probe's name.
   CHECK(exchanges_for(lame.servers[0], "ns.lame.test.", "NULL").size() == 1);
 
@@ -434,7 +442,8 @@ TEST_CASE("probe::audit_walk: a query the deadline cuts off is not asked, never 
   }
   const rules::ZoneObservations obs = rules::observe(z);
   for (const rules::ServerState& s : obs.servers) {
-    CHECK_MESSAGE(s.status == (s.probe->address == "127.0.0.3" ? rules::ServerStatus::not_asked : rules::ServerStatus::ok),
+    CHECK_MESSAGE(s.status ==
+                      (s.probe->address == "127.0.0.3" ? rules::ServerStatus::not_asked : rules::ServerStatus::ok),
                   s.label << ": " << s.detail);
   }
 }
@@ -463,7 +472,7 @@ TEST_CASE("probe::audit_walk --max-queries-per-zone: past it the zone's question
       }
     }
   }
-  CHECK(asked == 3);  // no answer here is truncated: one exchange per question
+  CHECK(asked == 3); // no answer here is truncated: one exchange per question
   CHECK(unasked > 0);
 }
 
@@ -543,9 +552,9 @@ TEST_CASE("probe::audit_walk --walk follows the NSEC chain and asks every server
       }
       CHECK(exchanges_for(p, "a.walk.test.", "TXT").size() == 1);
       CHECK(exchanges_for(p, "cut.walk.test.", "DS").size() == 1);
-      CHECK(exchanges_for(p, "cut.walk.test.", "NS").empty());  // a referral, not the zone's data
-      CHECK(exchanges_for(p, "ns1.walk.test.", "A").size() == 1);  // asked once, by the glue probes
-      CHECK(exchanges_for(p, "walk.test.", "SOA").size() == 2);    // UDP and TCP, as before
+      CHECK(exchanges_for(p, "cut.walk.test.", "NS").empty());    // a referral, not the zone's data
+      CHECK(exchanges_for(p, "ns1.walk.test.", "A").size() == 1); // asked once, by the glue probes
+      CHECK(exchanges_for(p, "walk.test.", "SOA").size() == 2);   // UDP and TCP, as before
     }
     // The cut's NSEC came from the NXDOMAIN for the first name after it, asked of the chain's server.
     CHECK(exchanges_for(z.servers[0], "cut\\000.walk.test.", "A").size() == 1);
@@ -560,7 +569,7 @@ TEST_CASE("probe::audit_walk --walk follows the NSEC chain and asks every server
     CHECK(z.nsec_walk->status == WalkStatus::incomplete);
     CHECK(z.nsec_walk->names == 2);
     CHECK(z.nsec_walk->reason.find("--walk-limit 2") != std::string::npos);
-    CHECK(exchanges_for(z.servers[0], "a.walk.test.", "TXT").size() == 1);  // the last name's RRsets are asked
+    CHECK(exchanges_for(z.servers[0], "a.walk.test.", "TXT").size() == 1); // the last name's RRsets are asked
     CHECK(exchanges_for(z.servers[0], "cut.walk.test.", "NSEC").empty());
   }
   SUBCASE("a chain that goes backwards stops") {
@@ -636,7 +645,7 @@ TEST_CASE("probe::audit_walk --max-qps-per-server spaces the queries to one addr
     }
     const std::lock_guard lock(*mutex);
     CHECK(answered == arrivals->size());
-    CHECK(answered <= 3);  // at 0, 0.5 and 1.0 s
+    CHECK(answered <= 3); // at 0, 0.5 and 1.0 s
     CHECK(not_asked > 0);
   }
 }

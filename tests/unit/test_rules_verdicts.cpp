@@ -21,13 +21,24 @@ using zw::ResolverImpact;
 using zw::ResolverModel;
 using zw::dnssec::SigStatus;
 
-constexpr SigStatus k_all[] = {SigStatus::valid,          SigStatus::missing,      SigStatus::key_missing,
-                               SigStatus::key_not_zone_key, SigStatus::key_unusable, SigStatus::key_revoked,
-                               SigStatus::wrong_signer,   SigStatus::labels_invalid, SigStatus::not_yet_valid,
-                               SigStatus::expired,        SigStatus::invalid,      SigStatus::disagreement,
-                               SigStatus::unsupported_algorithm, SigStatus::malformed};
+constexpr SigStatus k_all[] = {SigStatus::valid,
+                               SigStatus::missing,
+                               SigStatus::key_missing,
+                               SigStatus::key_not_zone_key,
+                               SigStatus::key_unusable,
+                               SigStatus::key_revoked,
+                               SigStatus::wrong_signer,
+                               SigStatus::labels_invalid,
+                               SigStatus::not_yet_valid,
+                               SigStatus::expired,
+                               SigStatus::invalid,
+                               SigStatus::disagreement,
+                               SigStatus::unsupported_algorithm,
+                               SigStatus::malformed};
 
-bool same(ResolverImpact a, ResolverImpact b) { return a.rcode == b.rcode && a.ede == b.ede; }
+bool same(ResolverImpact a, ResolverImpact b) {
+  return a.rcode == b.rcode && a.ede == b.ede;
+}
 
 } // namespace
 
@@ -56,7 +67,7 @@ TEST_CASE("rules::rule_for of an RRset: a DNSKEY RRset's own faults belong to th
   r.type = "DNSKEY";
   r.reason = SigStatus::missing;
   CHECK(zw::rules::rule_for(r) == "dnssec/dnskey-not-signed-by-ds-key");
-  r.reason = SigStatus::key_revoked;  // RFC 5011 §2.1: the revoked key's self-signature
+  r.reason = SigStatus::key_revoked; // RFC 5011 §2.1: the revoked key's self-signature
   CHECK(zw::rules::rule_for(r) == "dnssec/key-revoked");
   r.type = "SOA";
   CHECK(zw::rules::rule_for(r) == "dnssec/rrsig-key-unusable");
@@ -100,8 +111,8 @@ TEST_CASE("rules::impact_for_model follows the lab's measurements") {
 
 TEST_CASE("rules::unbound_skew: a tenth of the validity period, one hour to one day") {
   using zw::rules::unbound_skew;
-  CHECK(unbound_skew(0, 30 * 86400) == 86400);  // capped at val-sig-skew-max
-  CHECK(unbound_skew(0, 5 * 3600) == 3600);     // raised to val-sig-skew-min
+  CHECK(unbound_skew(0, 30 * 86400) == 86400); // capped at val-sig-skew-max
+  CHECK(unbound_skew(0, 5 * 3600) == 3600);    // raised to val-sig-skew-min
   CHECK(unbound_skew(0, 2 * 86400) == 17280);
 }
 
@@ -117,7 +128,7 @@ TEST_CASE("audit: the prober's own failure is internal/probe-failed, never a fau
   REQUIRE(result.zones.size() == 1);
   bool internal = false;
   for (const zw::Finding& f : result.zones[0].findings) {
-    CHECK_MESSAGE(f.rule.rfind("delegation/", 0) != 0, f.rule);  // no server blamed for our bug
+    CHECK_MESSAGE(f.rule.rfind("delegation/", 0) != 0, f.rule); // no server blamed for our bug
     internal = internal || f.rule == "internal/probe-failed";
   }
   CHECK(internal);
@@ -172,7 +183,8 @@ TEST_CASE("audit: what the deadline left unasked is unknown, never a silent serv
   zone.walk_errors = {"audit deadline reached"};
   zw::ServerProbe ns1{"ns1." + apex, "192.0.2.1", {answered_soa(apex), answered_soa(apex)}};
   ns1.exchanges[1].transport = zw::Transport::tcp;
-  zw::ServerProbe ns2{"ns2." + apex, "192.0.2.2",
+  zw::ServerProbe ns2{"ns2." + apex,
+                      "192.0.2.2",
                       {not_asked(apex, "SOA", zw::Transport::udp), not_asked(apex, "SOA", zw::Transport::tcp)}};
   ns2.exchanges[1].detail = "audit deadline reached before the server answered";
   zone.servers = {ns1, ns2};
@@ -236,8 +248,14 @@ TEST_CASE("audit: an ancestor's DNSKEY query without an answer is unknown, never
     switch (variant) {
     case 0: root.dnskey.outcome = zw::Outcome::timeout; break;
     case 1: root.dnskey.outcome = zw::Outcome::unreachable; break;
-    case 2: root.dnskey.outcome = zw::Outcome::answered; root.dnskey.rcode = 2; break;  // SERVFAIL
-    default: root.dnskey.outcome = zw::Outcome::answered; root.dnskey.rcode = 5; break; // REFUSED
+    case 2:
+      root.dnskey.outcome = zw::Outcome::answered;
+      root.dnskey.rcode = 2;
+      break; // SERVFAIL
+    default:
+      root.dnskey.outcome = zw::Outcome::answered;
+      root.dnskey.rcode = 5;
+      break; // REFUSED
     }
     zone.ancestors = {root};
     snapshot.zones.push_back(zone);
@@ -263,8 +281,8 @@ TEST_CASE("consistency/soa-serial: the newest serial never depends on the order;
       const std::string name = fmt::format("ns{}.example.test.", i + 1);
       const std::string address = fmt::format("192.0.2.{}", i + 1);
       zw::Exchange soa = answered_soa("example.test.");
-      soa.answer = {fmt::format("example.test. 300 IN SOA ns1.example.test. h.invalid. {} 7200 3600 1209600 300",
-                                serials[i])};
+      soa.answer = {
+          fmt::format("example.test. 300 IN SOA ns1.example.test. h.invalid. {} 7200 3600 1209600 300", serials[i])};
       zw::Exchange tcp = soa;
       tcp.transport = zw::Transport::tcp;
       zone.servers.push_back(zw::ServerProbe{name, address, {soa, tcp}});

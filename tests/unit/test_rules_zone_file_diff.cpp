@@ -54,7 +54,7 @@ ServerProbe faithful(std::string name) {
   p.exchanges = {
       answer("ex.", "SOA", 0, {k_soa}),
       answer("www.ex.", "A", 0, {"www.ex. 300 IN A 192.0.2.2", "WWW.ex. 300 IN A 192.0.2.1"}),
-      answer("mail.ex.", "MX", 0, {"mail.ex. 300 IN MX 10 MX.EX."}),  // names in RDATA compare in canonical form
+      answer("mail.ex.", "MX", 0, {"mail.ex. 300 IN MX 10 MX.EX."}), // names in RDATA compare in canonical form
       answer("sub.ex.", "DS", 0, {"sub.ex. 300 IN DS 1 13 2 " + std::string(64, 'a')}),
   };
   return p;
@@ -82,7 +82,7 @@ TEST_CASE("rules::compare_zone_file") {
     ServerProbe p = faithful("ns1.ex.");
     p.exchanges[1] = answer("www.ex.", "A", 3, {}, {k_soa});
     p.exchanges[2] = answer("mail.ex.", "MX", 0, {}, {k_soa});
-    p.exchanges.pop_back();  // sub.ex. DS never asked: nothing is said about it
+    p.exchanges.pop_back(); // sub.ex. DS never asked: nothing is said about it
     zone.servers = {p};
     const auto diffs = zw::rules::compare_zone_file(file_view(), zone);
     REQUIRE(diffs.size() == 2);
@@ -129,9 +129,10 @@ TEST_CASE("rules::compare_zone_file") {
           "apex DS") {
     ServerProbe p = faithful("ns1.ex.");
     p.exchanges.push_back(answer("old.ex.", "TXT", 0, {"old.ex. 300 IN TXT \"left over\""}));
-    p.exchanges.push_back(answer("www.ex.", "AAAA", 0, {"www.ex. 300 IN AAAA 2001:db8::1",
-                                                        "www.ex. 300 IN RRSIG AAAA 13 2 300 20270101000000 "
-                                                        "20260101000000 1 ex. AAAA"}));
+    p.exchanges.push_back(
+        answer("www.ex.", "AAAA", 0,
+               {"www.ex. 300 IN AAAA 2001:db8::1", "www.ex. 300 IN RRSIG AAAA 13 2 300 20270101000000 "
+                                                   "20260101000000 1 ex. AAAA"}));
     p.exchanges.push_back(answer("host.sub.ex.", "A", 0, {"host.sub.ex. 300 IN A 192.0.2.7"}));
     p.exchanges.push_back(answer("x.wild.ex.", "A", 0, {"x.wild.ex. 300 IN A 192.0.2.8"}));
     p.exchanges.push_back(answer("other.", "A", 0, {"other. 300 IN A 192.0.2.8"}));
@@ -165,7 +166,7 @@ TEST_CASE("rules::zone_file_questions") {
   ZoneFileView v = file_view();
   v.rrsets.push_back(FileRrset{"sub.ex.", "NSEC", {"sub.ex. 300 IN NSEC www.ex. NS DS RRSIG NSEC"}, "ex.zone:10"});
   const auto questions = zw::rules::zone_file_questions(v);
-  CHECK(questions.size() == 4);  // the NSEC at the cut is not asked: a referral answers it
+  CHECK(questions.size() == 4); // the NSEC at the cut is not asked: a referral answers it
   CHECK(std::find(questions.begin(), questions.end(), std::pair<std::string, std::string>{"sub.ex.", "DS"}) !=
         questions.end());
 }

@@ -71,9 +71,9 @@ TEST_CASE("snapshot::bad input is an error naming the member") {
 
 TEST_CASE("snapshot::the --walk record survives a round trip and is absent without --walk") {
   Snapshot s = sample();
-  CHECK(snapshot_to_json(s).find("nsec_walk") == std::string::npos);  // older readers see no change
-  s.zones[0].nsec_walk = NsecWalk{WalkStatus::incomplete, "--walk-limit 3 reached: stopped before c.example.",
-                                  "ns.example./192.0.2.1", 3};
+  CHECK(snapshot_to_json(s).find("nsec_walk") == std::string::npos); // older readers see no change
+  s.zones[0].nsec_walk =
+      NsecWalk{WalkStatus::incomplete, "--walk-limit 3 reached: stopped before c.example.", "ns.example./192.0.2.1", 3};
   const auto back = snapshot_from_json(snapshot_to_json(s));
   REQUIRE(back.has_value());
   REQUIRE(back->zones[0].nsec_walk.has_value());
@@ -93,13 +93,13 @@ TEST_CASE("snapshot::the --walk record survives a round trip and is absent witho
 
 TEST_CASE("snapshot::the --zone-file copy survives a round trip and is absent without --zone-file") {
   Snapshot s = sample();
-  CHECK(snapshot_to_json(s).find("zone_file") == std::string::npos);  // older readers see no change
-  s.zones[0].zone_file = ZoneFileCopy{"example.zone",
-                                      {"example.zone", "inc/keys.zone"},
-                                      {{"example. 300 IN SOA ns.example. h.example. 1 2 3 4 5", 0, 2},
-                                       {"example. 300 IN DNSKEY 257 3 13 AAAA", 1, 7}},
-                                      2,
-                                      1};
+  CHECK(snapshot_to_json(s).find("zone_file") == std::string::npos); // older readers see no change
+  s.zones[0].zone_file = ZoneFileCopy{
+      "example.zone",
+      {"example.zone", "inc/keys.zone"},
+      {{"example. 300 IN SOA ns.example. h.example. 1 2 3 4 5", 0, 2}, {"example. 300 IN DNSKEY 257 3 13 AAAA", 1, 7}},
+      2,
+      1};
   const auto back = snapshot_from_json(snapshot_to_json(s));
   REQUIRE(back.has_value());
   REQUIRE(back->zones[0].zone_file.has_value());
@@ -128,7 +128,7 @@ TEST_CASE("snapshot::a question not asked survives a round trip; older snapshots
   cut.qname = "example.";
   cut.qtype = "DNSKEY";
   cut.detail = "the bound --max-queries-per-zone (3) was reached";
-  CHECK(cut.outcome == Outcome::not_asked);  // an exchange that never happened is not a timeout
+  CHECK(cut.outcome == Outcome::not_asked); // an exchange that never happened is not a timeout
   s.zones[0].servers[0].exchanges.push_back(cut);
   const std::string text = snapshot_to_json(s);
   CHECK(text.find("\"not-asked\"") != std::string::npos);
@@ -151,7 +151,7 @@ TEST_CASE("snapshot::a question not asked survives a round trip; older snapshots
   REQUIRE(read.has_value());
   const std::vector<Exchange>& got = read->zones[0].servers[0].exchanges;
   CHECK(got[got.size() - 2].outcome == Outcome::not_asked);
-  CHECK(got.back().outcome == Outcome::timeout);  // a real timeout stays one
+  CHECK(got.back().outcome == Outcome::timeout); // a real timeout stays one
 }
 
 TEST_CASE("snapshot::schema 2 is written; schema 1 is read; a newer schema is refused, naming both") {

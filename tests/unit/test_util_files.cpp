@@ -29,7 +29,9 @@ std::string slurp(const std::string& path) {
   return out.str();
 }
 
-std::string error_of(const zw::Result<std::string>& r) { return r ? std::string("(no error)") : r.error().message; }
+std::string error_of(const zw::Result<std::string>& r) {
+  return r ? std::string("(no error)") : r.error().message;
+}
 
 } // namespace
 
@@ -43,7 +45,7 @@ TEST_CASE("util::read_file refuses what is not a regular file, before reading") 
   CHECK(error_of(read_file("/dev/null")) == "/dev/null: not a regular file");
   const std::string fifo = (dir.path / "fifo").string();
   REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
-  CHECK(error_of(read_file(fifo)) == fifo + ": not a regular file");  // and it did not block
+  CHECK(error_of(read_file(fifo)) == fifo + ": not a regular file"); // and it did not block
   CHECK(error_of(read_file((dir.path / "missing").string())).find(": no such file") != std::string::npos);
   // The size limit is checked on the file's size, not by reading it.
   const std::string big = dir.file("big.txt", std::string(5000, 'x'));
@@ -76,7 +78,7 @@ TEST_CASE("util::write_files_atomically replaces all or none") {
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path)) {
     ++entries;
   }
-  CHECK(entries == 3);  // a.json, b.sarif, c.html/
+  CHECK(entries == 3); // a.json, b.sarif, c.html/
   // A device is written in place (and /dev/full fails loudly).
   CHECK(write_files_atomically({{"/dev/null", "x"}}).has_value());
   CHECK_FALSE(write_files_atomically({{"/dev/full", "x"}}).has_value());

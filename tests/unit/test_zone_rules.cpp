@@ -51,7 +51,6 @@ insecure NS    ns.insecure
 ns.insecure A  192.0.2.54
 )";
 
-
 // A loaded zone file and what `check` builds from it.
 struct Loaded {
   dns::ZoneStore store;
@@ -82,13 +81,15 @@ std::vector<Finding> run(const std::string& rule, const Loaded& z) {
   REQUIRE_MESSAGE(r != nullptr, rule);
   const RuleContext ctx("example.test.", z.input, z.dnssec, 1'800'000'000, z.options);
   std::vector<Finding> out;
-  audit::CollectingSink sink(r->info(), "example.test.", out);  // the engine's sink: it caps
+  audit::CollectingSink sink(r->info(), "example.test.", out); // the engine's sink: it caps
   r->check(ctx, sink);
   sink.finish();
   return out;
 }
 
-std::vector<Finding> run(const std::string& rule, const std::string& text) { return run(rule, *load(text)); }
+std::vector<Finding> run(const std::string& rule, const std::string& text) {
+  return run(rule, *load(text));
+}
 
 bool has(const std::vector<Finding>& fs, const std::string& owner, const std::string& type) {
   return std::any_of(fs.begin(), fs.end(),
@@ -105,7 +106,9 @@ std::vector<std::string> zone_rule_ids() {
   return ids;
 }
 
-dns::Bytes wire(const char* text) { return dns::name_from_text(text).value(); }
+dns::Bytes wire(const char* text) {
+  return dns::name_from_text(text).value();
+}
 
 } // namespace
 
@@ -116,7 +119,7 @@ TEST_CASE("rules::zone_support names") {
   CHECK(zsup::at_or_below(apex, apex));
   CHECK(zsup::below(www, apex));
   CHECK_FALSE(zsup::below(apex, apex));
-  CHECK_FALSE(zsup::at_or_below(wire("wwwexample.test."), apex));  // not on a label boundary
+  CHECK_FALSE(zsup::at_or_below(wire("wwwexample.test."), apex)); // not on a label boundary
   CHECK_FALSE(zsup::at_or_below(wire("xexample.test."), apex));
   CHECK_FALSE(zsup::at_or_below(apex, www));
   CHECK(zsup::at_or_below(www, wire(".")));
@@ -130,7 +133,7 @@ TEST_CASE("rules::zone_support names") {
   REQUIRE(zsup::rdata_name(mx, 2));
   CHECK(zsup::same_name(*zsup::rdata_name(mx, 2), www));
   CHECK_FALSE(zsup::rdata_name(mx, 40));
-  dns::Bytes cut(mx.begin(), mx.end() - 1);  // no root label
+  dns::Bytes cut(mx.begin(), mx.end() - 1); // no root label
   CHECK_FALSE(zsup::rdata_name(cut, 2));
   const dns::Bytes pointer = {0xC0, 0x0C};
   CHECK_FALSE(zsup::rdata_name(pointer, 0));
@@ -167,7 +170,8 @@ TEST_CASE("rules::zone/soa-count") {
     CHECK(f[0].severity == Severity::error);
   }
   SUBCASE("an SOA below the apex, and one below a cut") {
-    const auto f = run("zone/soa-count", k_base + "x SOA ns1 hostmaster 1 2 3 4 5\nx.sub SOA ns1 hostmaster 1 2 3 4 5\n");
+    const auto f =
+        run("zone/soa-count", k_base + "x SOA ns1 hostmaster 1 2 3 4 5\nx.sub SOA ns1 hostmaster 1 2 3 4 5\n");
     CHECK(f.size() == 2);
     CHECK(has(f, "x.example.test.", "SOA"));
     CHECK(has(f, "x.sub.example.test.", "SOA"));
@@ -208,7 +212,7 @@ TEST_CASE("rules::zone/cname-and-other-data") {
 
 TEST_CASE("rules::zone/data-below-dname") {
   const auto f = run("zone/data-below-dname", k_base + "d DNAME example.net.\nx.d A 192.0.2.9\nx.d TXT \"t\"\n");
-  REQUIRE(f.size() == 1);  // one finding per name, not per RRset
+  REQUIRE(f.size() == 1); // one finding per name, not per RRset
   CHECK(f[0].location.owner == "x.d.example.test.");
   CHECK(f[0].location.type == "A");
   CHECK(f[0].message.find("d.example.test.") != std::string::npos);
@@ -286,9 +290,9 @@ TEST_CASE("rules::zone/ttl-mismatch") {
   CHECK(f[0].evidence.front().find("TTL 300 (1 record): ") == 0);
   CHECK(f[0].evidence.front().find("example.test.zone:") != std::string::npos);
   // RRSIGs of one owner cover different types with different TTLs: never a mismatch.
-  CHECK(run("zone/ttl-mismatch",
-            k_base + "www 300 RRSIG A 13 3 300 20300101000000 20200101000000 1 example.test. AAAA\n"
-                     "www 600 RRSIG AAAA 13 3 600 20300101000000 20200101000000 1 example.test. AAAA\n")
+  CHECK(run("zone/ttl-mismatch", k_base +
+                                     "www 300 RRSIG A 13 3 300 20300101000000 20200101000000 1 example.test. AAAA\n"
+                                     "www 600 RRSIG AAAA 13 3 600 20300101000000 20200101000000 1 example.test. AAAA\n")
             .empty());
 }
 
@@ -299,7 +303,7 @@ TEST_CASE("rules::zone/target-cname") {
   CHECK(mx[0].severity == Severity::warning);
   const auto ns = run("zone/target-cname", k_base + "@ NS ftp\n");
   REQUIRE(ns.size() == 1);
-  CHECK(ns[0].severity == Severity::error);  // BIND refuses the zone
+  CHECK(ns[0].severity == Severity::error); // BIND refuses the zone
   CHECK(has(run("zone/target-cname", k_base + "_sip._tcp SRV 0 0 5060 ftp\n"), "_sip._tcp.example.test.", "SRV"));
   CHECK(has(run("zone/target-cname", k_base + "d DNAME example.net.\n@ MX 30 mx.d\n"), "example.test.", "MX"));
   CHECK(run("zone/target-cname", k_base + "@ MX 20 www\n").empty());
@@ -309,8 +313,8 @@ TEST_CASE("rules::zone/target-no-address") {
   const auto f = run("zone/target-no-address", k_base + "@ MX 20 mial\n");
   REQUIRE(f.size() == 1);
   CHECK(f[0].resolver.rcode == Rcode::nxdomain);
-  CHECK(has(run("zone/target-no-address", k_base + "_sip._tcp SRV 0 0 5060 a.b.c\n"), "_sip._tcp.example.test.",
-            "SRV"));
+  CHECK(
+      has(run("zone/target-no-address", k_base + "_sip._tcp SRV 0 0 5060 a.b.c\n"), "_sip._tcp.example.test.", "SRV"));
   // Null MX (RFC 7505), targets in child zones and out of the zone are not ours to judge.
   CHECK(run("zone/target-no-address", k_base + "nomail MX 0 .\n@ MX 30 mx.sub\n@ MX 40 mx.example.net.\n").empty());
 }
@@ -331,5 +335,5 @@ TEST_CASE("rules::zone findings are capped at 50 plus one summary") {
   const auto f = run("zone/out-of-zone-data", body);
   REQUIRE(f.size() == k_max_findings_per_rule + 1);
   CHECK(f.back().message.find("and 10 more") != std::string::npos);
-  CHECK(f.back().severity == Severity::error);  // NSD refuses the zone
+  CHECK(f.back().severity == Severity::error); // NSD refuses the zone
 }

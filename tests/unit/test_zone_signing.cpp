@@ -11,8 +11,8 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_store.hpp"
 #include "dnssec/keys.hpp"
-#include "rules/zone_signing.hpp"
 #include "rules/rule_context.hpp"
+#include "rules/zone_signing.hpp"
 #include "zonewarden/rule.hpp"
 
 using namespace zw;
