@@ -13,6 +13,7 @@
 
 #include "cli/common.hpp"
 #include "history/history_store.hpp"
+#include "report/html_markdown.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
@@ -230,20 +231,6 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
   return out;
 }
 
-std::string escape_html(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-    case '&': out += "&amp;"; break;
-    case '<': out += "&lt;"; break;
-    case '>': out += "&gt;"; break;
-    case '"': out += "&quot;"; break;
-    default: out += c;
-    }
-  }
-  return out;
-}
-
 // `runs --format html`: a self-contained page (no script, no fetch) with the errors and warnings
 // of every run as stacked bars, oldest left, and the runs table.
 std::string runs_html(const std::string& path, const std::vector<history::RunSummary>& runs) {
@@ -272,8 +259,8 @@ std::string runs_html(const std::string& path, const std::vector<history::RunSum
     const int errors_h = static_cast<int>(r.errors * k_plot / top);
     const int warnings_h = static_cast<int>(r.warnings * k_plot / top);
     const std::string title =
-        escape_html(fmt::format("run {}, {}: {} error(s), {} warning(s), exit {}", r.id, util::format_utc(r.started),
-                                r.errors, r.warnings, r.exit_status));
+        detail::html_escape(fmt::format("run {}, {}: {} error(s), {} warning(s), exit {}", r.id,
+                                        util::format_utc(r.started), r.errors, r.warnings, r.exit_status));
     svg += fmt::format(R"(<g><title>{}</title>)", title);
     svg += fmt::format(R"(<rect class="errors" x="{}" y="{}" width="{}" height="{}" fill="#c62828"/>)", x,
                        10 + k_plot - errors_h, k_bar, errors_h);
@@ -290,8 +277,8 @@ std::string runs_html(const std::string& path, const std::vector<history::RunSum
   for (const history::RunSummary& r : runs) {
     rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
                         "</tr>\n",
-                        r.id, util::format_utc(r.started), escape_html(r.command), r.zones, r.errors, r.warnings,
-                        r.notices, r.exit_status);
+                        r.id, util::format_utc(r.started), detail::html_escape(r.command), r.zones, r.errors,
+                        r.warnings, r.notices, r.exit_status);
   }
   return fmt::format(R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>zonewarden history: {0}</title>
@@ -303,7 +290,7 @@ std::string runs_html(const std::string& path, const std::vector<history::RunSum
 <th>notices</th><th>exit</th></tr></thead><tbody>
 {3}</tbody></table></body></html>
 )",
-                     escape_html(path), runs.size(), svg, rows);
+                     detail::html_escape(path), runs.size(), svg, rows);
 }
 
 Result<std::string> run(const HistoryArgs& args) {

@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/fingerprint.hpp"
 #include "util/text.hpp"
 
 namespace zw::history {
@@ -260,23 +261,7 @@ StoredFinding stored_finding(const Statement& s) {
 } // namespace
 
 std::string fingerprint(const Finding& finding) {
-  // Kept equal to report/sarif_report.cpp's, so a SARIF result and a history row of the same
-  // finding carry the same value.
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  const auto mix = [&h](std::string_view part) {
-    for (const char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ULL;
-    }
-    h ^= '|';
-    h *= 0x100000001b3ULL;
-  };
-  mix(finding.rule);
-  mix(finding.location.zone);
-  mix(finding.location.server);
-  mix(finding.location.owner);
-  mix(finding.location.type);
-  return fmt::format("{:016x}", h);
+  return detail::finding_fingerprint(finding);
 }
 
 void HistoryStore::Close::operator()(sqlite3* db) const noexcept {

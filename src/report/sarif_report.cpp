@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/fingerprint.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
@@ -174,25 +175,6 @@ std::string file_uri(std::string_view path) {
   return out;
 }
 
-// 64-bit FNV-1a: stable across compilers and runs, unlike std::hash.
-std::string fingerprint(const Finding& f) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  const auto mix = [&h](std::string_view part) {
-    for (const char c : part) {
-      h ^= static_cast<unsigned char>(c);
-      h *= 0x100000001b3ULL;
-    }
-    h ^= '|';
-    h *= 0x100000001b3ULL;
-  };
-  mix(f.rule);
-  mix(f.location.zone);
-  mix(f.location.server);
-  mix(f.location.owner);
-  mix(f.location.type);
-  return fmt::format("{:016x}", h);
-}
-
 ordered_json locations(const Location& loc) {
   ordered_json logical = ordered_json::array();
   // `kind` is a free string; SARIF's suggested values (function, module, ...) do not describe DNS.
@@ -214,6 +196,28 @@ ordered_json locations(const Location& loc) {
 }
 
 } // namespace
+
+namespace detail {
+
+std::string finding_fingerprint(const Finding& f) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  const auto mix = [&h](std::string_view part) {
+    for (const char c : part) {
+      h ^= static_cast<unsigned char>(c);
+      h *= 0x100000001b3ULL;
+    }
+    h ^= '|';
+    h *= 0x100000001b3ULL;
+  };
+  mix(f.rule);
+  mix(f.location.zone);
+  mix(f.location.server);
+  mix(f.location.owner);
+  mix(f.location.type);
+  return fmt::format("{:016x}", h);
+}
+
+} // namespace detail
 
 std::string render_sarif(const AuditResult& result) {
   const std::span<const std::unique_ptr<Rule>> rules = all_rules();
@@ -244,7 +248,7 @@ std::string render_sarif(const AuditResult& result) {
       r["level"] = level_of(f.severity);
       r["message"] = {{"text", f.message}};
       r["locations"] = locations(f.location);
-      r["partialFingerprints"] = {{"zonewardenFinding/v1", fingerprint(f)}};
+      r["partialFingerprints"] = {{"zonewardenFinding/v1", detail::finding_fingerprint(f)}};
       if (!f.suppressed.empty()) {
         r["suppressions"] =
             ordered_json::array({{{"kind", "external"}, {"status", "accepted"}, {"justification", f.suppressed}}});
