@@ -13,9 +13,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const std::string name = (zw::fuzz::scratch_dir() / "example.com.zone").string();
   // $GENERATE 0-2000000 ... is legal and slow to expand, not a bug: a smaller bound than the
-  // CLI's keeps the fuzzer on parsing (its error path is the same).
+  // CLI's keeps the fuzzer on parsing (its error path is the same; a few hundred records
+  // already exercise sorting, duplicates and the split read's joining).
   zw::dns::LoadOptions options;
-  options.max_generated = 4096;
+  options.max_generated = 256;
   const std::string_view text = zw::fuzz::as_text(data, size);
   const zw::Result<zw::dns::ZoneStore> zone = zw::dns::load_zone_text(text, name, options);
   if (!zone) {
@@ -35,8 +36,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (split.error().message != zone.error().message) {
       zw::fuzz::invariant_failed("a split read gives another error", split.error().message);
     }
-  } else if (zw::test::dump_store(*split) != zw::test::dump_store(*zone)) {
-    zw::fuzz::invariant_failed("a split read gives another zone", "");
+  } else if (!zw::test::same_store(*split, *zone)) {
+    zw::fuzz::invariant_failed("a split read gives another zone",
+                               zw::test::dump_store(*zone) + "--- split ---\n" + zw::test::dump_store(*split));
   }
   return 0;
 }

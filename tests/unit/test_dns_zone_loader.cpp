@@ -553,3 +553,34 @@ TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of 
     CHECK(split->size() == 4001);
   }
 }
+
+TEST_CASE("zone_store_dump: same_store sees every fact dump_store shows") {
+  // same_store is the zone_file fuzz target's check: it must tell apart what dump_store does.
+  const std::string soa = "@ 300 IN SOA ns.example.com. host.example.com. 1 7200 3600 1209600 300\n";
+  const std::string base = soa + "a 300 IN A 192.0.2.1\na 300 IN A 192.0.2.2\nb 300 IN TXT \"x\"\n";
+  const auto load = [](const std::string& text) {
+    zw::Result<ZoneStore> zone = load_zone_text(text, "example.com.zone");
+    REQUIRE(zone.has_value());
+    return std::move(*zone);
+  };
+  const ZoneStore zone = load(base);
+  CHECK(zw::test::same_store(zone, load(base)));
+  CHECK(zw::test::same_store(zone, load(base + "; a comment\n")));
+  const std::array<std::string, 6> differing = {
+      soa + "a 300 IN A 192.0.2.1\na 300 IN A 192.0.2.3\nb 300 IN TXT \"x\"\n",                       // RDATA
+      soa + "a 300 IN A 192.0.2.1\na 300 IN A 192.0.2.2\nb 301 IN TXT \"x\"\n",                       // TTL
+      soa + "a 300 IN A 192.0.2.1\na 300 IN A 192.0.2.2\nc 300 IN TXT \"x\"\n",                       // owner
+      soa + "a 300 IN A 192.0.2.1\na 300 IN A 192.0.2.2\nb 300 IN SPF \"x\"\n",                       // type
+      soa + "\na 300 IN A 192.0.2.1\na 300 IN A 192.0.2.2\nb 300 IN TXT \"x\"\n",                     // line
+      soa + "a 300 IN A 192.0.2.1\na 300 IN A 192.0.2.2\nb 300 IN TXT \"x\"\na 300 IN A 192.0.2.1\n", // duplicate
+  };
+  for (const std::string& text : differing) {
+    CAPTURE(text);
+    const ZoneStore other = load(text);
+    CHECK(zw::test::dump_store(zone) != zw::test::dump_store(other));
+    CHECK_FALSE(zw::test::same_store(zone, other));
+    CHECK_FALSE(zw::test::same_store(other, zone));
+  }
+  CHECK_FALSE(zw::test::same_store(zone, load(base + "d 300 IN A 192.0.2.9\n")));
+  CHECK_FALSE(zw::test::same_store(load(base + "d 300 IN A 192.0.2.9\n"), zone));
+}
