@@ -5,6 +5,7 @@
 #include <chrono>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -15,6 +16,7 @@
 #include "util/files.hpp"
 #include "util/interrupt.hpp"
 #include "util/ip.hpp"
+#include "util/progress.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -48,8 +50,36 @@ struct AuditArgs {
   std::string resolver_model;
   std::string save;
   std::string restore;
+  bool quiet = false;
   OutputOptions output;
 };
+
+// "zonewarden audit: 1234 of 10000 zones done (12%), 41 zones/s, 56789 queries, about 213 s
+// left". Zones are walked together, so the estimate assumes the pace so far. Called on the
+// progress thread.
+std::function<std::string()> progress_text(const probe::WalkProgress& progress) {
+  using clock = std::chrono::steady_clock;
+  return [&progress, started = clock::now()]() {
+    const std::size_t total = progress.zones_total.load(std::memory_order_relaxed);
+    const std::size_t done = std::min(progress.zones_done.load(std::memory_order_relaxed), total);
+    const std::uint64_t queries = progress.queries.load(std::memory_order_relaxed);
+    if (total == 0) {
+      return std::string("zonewarden audit: starting");
+    }
+    std::string text = fmt::format("zonewarden audit: {} of {} zone{} done ({}%)", done, total, total == 1 ? "" : "s",
+                                   done * 100 / total);
+    const double seconds = std::chrono::duration<double>(clock::now() - started).count();
+    if (seconds >= 1) {
+      text += fmt::format(", {:.0f} zones/s", static_cast<double>(done) / seconds);
+    }
+    text += fmt::format(", {} quer{}", queries, queries == 1 ? "y" : "ies");
+    if (done > 0 && done < total && seconds >= 1) {
+      text +=
+          fmt::format(", about {:.0f} s left", seconds * static_cast<double>(total - done) / static_cast<double>(done));
+    }
+    return text;
+  };
+}
 
 Result<std::vector<std::string>> zone_list(const AuditArgs& args) {
   std::vector<std::string> raw = args.zones;
@@ -201,7 +231,20 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
       options.expected_ds = std::move(ds);
     }
-    ZW_TRY_ASSIGN(snapshot, probe::audit_walk(zones, options));
+    // A progress line on a terminal (standard error) for audits that take more than a second.
+    probe::WalkProgress progress;
+    std::optional<util::ProgressLine> line;
+    if (!args.quiet && util::ProgressLine::on_terminal()) {
+      options.progress = &progress;
+      line.emplace(progress_text(progress));
+    }
+    Result<Snapshot> walked = probe::audit_walk(zones, options);
+    line.reset(); // erased before anything else is printed
+    options.progress = nullptr;
+    if (!walked) {
+      return tl::unexpected<Error>(std::move(walked).error());
+    }
+    snapshot = std::move(*walked);
     for (auto& [zone, file] : zone_files) {
       for (ZoneSnapshot& z : snapshot.zones) {
         if (z.zone == zone) {
@@ -276,6 +319,8 @@ std::function<int()> add_audit_command(CLI::App& app) {
   add_resolver_model_option(*cmd, args->resolver_model);
   cmd->add_option("--save", args->save, "Write the observed snapshot as JSON to FILE");
   cmd->add_option("--restore", args->restore, "Re-run the rules on a saved snapshot, without network");
+  cmd->add_flag("-q,--quiet", args->quiet,
+                "No progress line on standard error (shown only on a terminal, for audits of more than a second)");
   add_output_options(*cmd, args->output);
   return [args, cmd]() -> int {
     if (!cmd->parsed()) {

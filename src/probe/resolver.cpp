@@ -38,6 +38,9 @@ asio::awaitable<Exchange> Walker::ask(Addr server, std::string qname, std::strin
     co_return not_asked_exchange(qname, qtype, transport, bound_detail("--max-queries", m_options.max_queries));
   }
   ++m_run_queries;
+  if (m_options.progress != nullptr) {
+    m_options.progress->queries.fetch_add(1, std::memory_order_relaxed);
+  }
   const Clock::time_point sent = Clock::now();
   // Not a conditional expression: GCC 12 mis-destroys the temporaries of co_await inside `?:`.
   Exchange ex;

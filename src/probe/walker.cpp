@@ -381,6 +381,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     walker.m_probed.resize(snapshot.zones.size());
     std::vector<bool> finished(snapshot.zones.size(), false);
     std::size_t remaining = snapshot.zones.size();
+    if (options.progress != nullptr) {
+      options.progress->zones_total.store(snapshot.zones.size(), std::memory_order_relaxed);
+    }
     asio::steady_timer stopper(io, deadline);
     asio::steady_timer poll(io); // watches for SIGINT/SIGTERM, below
     for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
@@ -395,6 +398,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
           }
         }
         finished[zi] = true;
+        if (options.progress != nullptr) {
+          options.progress->zones_done.fetch_add(1, std::memory_order_relaxed);
+        }
         if (--remaining == 0) {
           stopper.cancel();
           poll.cancel();

@@ -4,6 +4,7 @@
 // then asks every name server of the zone at every address. Produces a Snapshot: plain data,
 // no verdicts. All zones are audited concurrently on one io_context in the calling thread.
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -31,6 +32,14 @@ struct NameQuery {
   std::string qtype; // mnemonic ("AAAA"), or "TYPEnnn" for a type without one
 };
 
+// What a running audit_walk has done so far, for a progress line: written by the walk, read by
+// another thread (hence atomics, relaxed: a progress line needs no ordering).
+struct WalkProgress {
+  std::atomic<std::size_t> zones_total{0};
+  std::atomic<std::size_t> zones_done{0}; // finished, whatever their outcome
+  std::atomic<std::uint64_t> queries{0};  // sent, every zone and ancestor together
+};
+
 struct ProbeOptions {
   // (name, address) of the root servers to start from; empty means builtin_root_hints().
   std::vector<std::pair<std::string, std::string>> root_hints;
@@ -54,6 +63,8 @@ struct ProbeOptions {
   std::uint64_t max_queries_per_zone = 10000;
   // --max-queries: queries sent in the whole run, every zone and every ancestor together.
   std::uint64_t max_queries = 20'000'000;
+  // Non-null: kept up to date while the walk runs (audit's progress line). Must outlive the walk.
+  WalkProgress* progress = nullptr;
 };
 
 // Bounds of the walker that are not options, as named in `k_bound_reached` walk errors.

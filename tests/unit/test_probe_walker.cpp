@@ -481,8 +481,14 @@ TEST_CASE("probe::audit_walk --max-queries: the run's bound, said by every zone 
   Lab lab;
   probe::ProbeOptions options = lab_options();
   options.max_queries = 2;
+  probe::WalkProgress progress;
+  options.progress = &progress;
   const Result<Snapshot> result = probe::audit_walk({"example.test.", "lame.test."}, options);
   REQUIRE(result.has_value());
+  // The progress line's counters: the queries actually sent, every zone once finished.
+  CHECK(progress.queries.load() == 2);
+  CHECK(progress.zones_total.load() == 2);
+  CHECK(progress.zones_done.load() == 2);
   for (const ZoneSnapshot& z : result->zones) {
     CHECK_MESSAGE(std::find(z.walk_errors.begin(), z.walk_errors.end(), "bound reached: --max-queries (2)") !=
                       z.walk_errors.end(),
@@ -497,9 +503,13 @@ TEST_CASE("probe::audit_walk respects the overall deadline") {
   options.timeout = 2000ms;
   options.deadline = 400ms;
   const auto start = std::chrono::steady_clock::now();
+  probe::WalkProgress progress;
+  options.progress = &progress;
   const Result<Snapshot> result = probe::audit_walk({"example.test.", "other.test."}, options);
   CHECK(std::chrono::steady_clock::now() - start < 1500ms);
   REQUIRE(result.has_value());
+  CHECK(progress.zones_total.load() == 2);
+  CHECK(progress.queries.load() > 0); // the root was asked (and never answered)
   for (const ZoneSnapshot& z : result->zones) {
     CHECK_FALSE(z.walk_errors.empty());
   }
