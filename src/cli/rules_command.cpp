@@ -5,6 +5,7 @@
 #include <memory>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
 #include "report/html_rule_docs.hpp"
@@ -24,15 +25,76 @@ std::string_view inputs_text(Inputs inputs) noexcept {
   }
   return "?";
 }
+
+nlohmann::json strings(std::span<const std::string_view> values) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const std::string_view v : values) {
+    out.push_back(std::string(v));
+  }
+  return out;
+}
+
+// One rule as JSON (`rules --format json`): its registry entry and, with `page`, the sections
+// of its page built into the binary.
+nlohmann::json rule_json(const RuleInfo& info, bool page) {
+  nlohmann::json resolver = {{"rcode", std::string(to_string(info.impact.rcode))}};
+  if (info.impact.ede != Ede::none) {
+    resolver["ede"] = static_cast<int>(info.impact.ede);
+    resolver["ede_text"] = std::string(ede_text(info.impact.ede));
+  }
+  nlohmann::json out = {
+      {"id", std::string(info.id)},
+      {"severity", std::string(to_string(info.severity))},
+      {"stability", info.stability == Stability::stable ? "stable" : "preview"},
+      {"summary", std::string(info.summary)},
+      {"reference", std::string(info.reference)},
+      {"resolver", std::move(resolver)},
+      {"inputs", std::string(inputs_text(info.inputs))},
+      {"since", std::string(info.since)},
+      {"tags", strings(info.tags)},
+      {"compliance", strings(info.compliance)},
+      {"page", fmt::format("docs/rules/{}.md", info.id)},
+  };
+  if (const detail::RuleDoc* doc = page ? detail::find_rule_doc(info.id) : nullptr) {
+    out["what"] = std::string(doc->what);
+    out["why"] = std::string(doc->why);
+    out["fix"] = std::string(doc->fix);
+  }
+  return out;
+}
 } // namespace
 
 std::function<int()> add_rules_command(CLI::App& app) {
   auto id = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("text");
   CLI::App* cmd = app.add_subcommand("rules", "List every rule, or show one rule's page");
   cmd->add_option("id", *id, "Rule id (dnssec/rrsig-expired)");
-  return [id, cmd]() -> int {
+  cmd->add_option("--format", *format,
+                  "text, or json: every rule's registry entry (severity, resolver impact, inputs, since, tags, "
+                  "compliance), with its page's sections for one rule")
+      ->capture_default_str();
+  return [id, format, cmd]() -> int {
     if (!cmd->parsed()) {
       return -1;
+    }
+    if (*format != "text" && *format != "json") {
+      return report_error(Error{fmt::format("rules --format {}: expected text or json", util::quote_input(*format))});
+    }
+    if (*format == "json") {
+      nlohmann::json out;
+      if (id->empty()) {
+        out = nlohmann::json::array();
+        for (const auto& rule : all_rules()) {
+          out.push_back(rule_json(rule->info(), false));
+        }
+      } else if (const Rule* rule = find_rule(*id)) {
+        out = rule_json(rule->info(), true);
+      } else {
+        return report_error(
+            Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
+      }
+      fmt::print("{}\n", out.dump(2));
+      return k_exit_ok;
     }
     if (id->empty()) {
       fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", "RULE", "SEVERITY", "RESOLVER", "INPUTS", "SUMMARY");
