@@ -55,14 +55,25 @@ asio::awaitable<Exchange> Walker::ask(Addr server, std::string qname, std::strin
     ex.outcome = Outcome::not_asked;
     ex.detail = std::string(k_cut_by_deadline);
   }
+  if (ex.outcome == Outcome::answered) {
+    m_answering.insert(server.address);
+  }
   co_return ex;
 }
 
-// UDP first; on TC=1 the same over TCP (RFC 7766 §5). Returns one or two exchanges.
+// UDP first; on TC=1 the same over TCP (RFC 7766 §5). Also over TCP when UDP went unanswered
+// although the server has answered other queries of this run: response-rate limiting (NSD's,
+// Knot's and BIND's RRL drop a share of the UDP responses they would send too often, identical
+// referrals for a fleet of zones under one parent above all, and never limit TCP) or loss.
+// The TCP answer stands in for the lost one (rules read it as they do after truncation), and
+// protocol/rate-limited reports the pattern; a server that never answered is not retried,
+// so a dead server costs one timeout, not two. Returns one or two exchanges.
 asio::awaitable<std::vector<Exchange>> Walker::ask_udp_then_tcp(Addr server, std::string qname, std::string qtype) {
   std::vector<Exchange> out;
   out.push_back(co_await ask(server, qname, qtype, Transport::udp));
-  if (out.back().outcome == Outcome::answered && out.back().tc) {
+  const Outcome outcome = out.back().outcome;
+  if ((outcome == Outcome::answered && out.back().tc) ||
+      (outcome == Outcome::timeout && m_answering.contains(server.address))) {
     out.push_back(co_await ask(server, qname, qtype, Transport::tcp));
   }
   co_return out;

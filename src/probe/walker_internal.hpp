@@ -211,6 +211,7 @@ private:
   std::vector<std::uint64_t> m_zone_queries; // per zone: questions counted by --max-queries-per-zone
   std::uint64_t m_run_queries = 0;           // queries sent, for --max-queries
   std::set<std::string> m_bounds_hit;        // bound_name() of every bound reached
+  std::set<std::string> m_answering;         // server addresses that have answered a query of this run
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
   friend Result<ZoneOfName> zw::probe::find_zone(const std::string&, const std::string&, const ProbeOptions&);
 };

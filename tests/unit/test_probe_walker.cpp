@@ -404,6 +404,48 @@ TEST_CASE("probe::audit_walk undelegated") {
   }
 }
 
+TEST_CASE("probe::audit_walk asks over TCP what a server that answers other queries left unanswered over UDP") {
+  // Response-rate limiting drops UDP responses (NSD, Knot and BIND RRL; TCP is never limited):
+  // the server at .20 answers everything over TCP but only NS, A and AAAA over UDP; the one at
+  // .3 answers nothing, and is not asked twice.
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  const test::Handler serve = test::authoritative(lab.example);
+  test::FakeServer limited("127.0.0.20", k_port, [serve](const test::Query& q) {
+    const bool dropped = !q.tcp && q.qtype != "NS" && q.qtype != "A" && q.qtype != "AAAA";
+    return dropped ? std::vector<test::Bytes>{} : serve(q);
+  });
+  probe::ProbeOptions options = lab_options();
+  options.servers = {{"ns1.example.test", "127.0.0.20"}, {"ns2.example.test", "127.0.0.3"}};
+  const Result<Snapshot> result = probe::audit_walk({"example.test."}, options);
+  REQUIRE(result.has_value());
+  const ZoneSnapshot& z = result->zones.at(0);
+  REQUIRE(z.servers.size() == 2);
+  const ServerProbe& rrl = z.servers[0].address == "127.0.0.20" ? z.servers[0] : z.servers[1];
+  const ServerProbe& dead = z.servers[0].address == "127.0.0.20" ? z.servers[1] : z.servers[0];
+  for (const char* qtype : {"SOA", "DNSKEY"}) {
+    CAPTURE(qtype);
+    const std::vector<const Exchange*> got = exchanges_for(rrl, "example.test.", qtype);
+    // SOA: UDP, the retry over TCP and the prober's own TCP question; DNSKEY: UDP, then TCP.
+    REQUIRE(got.size() == (std::string_view(qtype) == "SOA" ? 3U : 2U));
+    CHECK(got[0]->transport == Transport::udp);
+    CHECK(got[0]->outcome == Outcome::timeout);
+    CHECK(std::count_if(got.begin(), got.end(), [](const Exchange* e) {
+            return e->transport == Transport::tcp && e->outcome == Outcome::answered && e->aa;
+          }) == static_cast<long>(got.size()) - 1);
+  }
+  const std::vector<const Exchange*> ns = exchanges_for(rrl, "example.test.", "NS");
+  REQUIRE(ns.size() == 1); // answered over UDP: no retry
+  CHECK(ns[0]->outcome == Outcome::answered);
+  // The silent server never answered anything: one UDP timeout per question, no TCP retry.
+  for (const Exchange& e : dead.exchanges) {
+    CAPTURE(e.qname);
+    CAPTURE(e.qtype);
+    CHECK((e.transport == Transport::udp || e.qtype == "SOA"));
+  }
+  CHECK(exchanges_for(dead, "example.test.", "DNSKEY").size() == 1);
+}
+
 TEST_CASE("probe::audit_walk finds the NODATA probe name in the zone's own NS set") {
   ZW_REQUIRE_PRIVATE_NETNS();
   Lab lab;
