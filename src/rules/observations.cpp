@@ -1,5 +1,6 @@
 #include "rules/observations.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <sstream>
@@ -169,8 +170,24 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
             s.any_truncation || (e.transport == Transport::udp && e.outcome == Outcome::answered && e.tc);
       }
     }
-    // The UDP answer decides, as it does for a resolver; TCP stands in only after truncation.
+    const bool answers_udp = std::any_of(probe.exchanges.begin(), probe.exchanges.end(), [](const Exchange& e) {
+      return e.transport == Transport::udp && e.outcome == Outcome::answered;
+    });
+    for (const Exchange& e : probe.exchanges) {
+      if (answers_udp && e.transport == Transport::udp && e.outcome == Outcome::timeout) {
+        const Exchange* tcp = find_exchange(probe, e.qname, e.qtype, Transport::tcp);
+        if (tcp != nullptr && tcp->outcome == Outcome::answered) {
+          s.udp_unanswered.push_back(&e);
+        }
+      }
+    }
+    // The UDP answer decides, as it does for a resolver; TCP stands in only after truncation,
+    // or for an answer a server that answers other queries let go (rate limiting, above).
     const Exchange* answer = s.soa_udp;
+    if (answer != nullptr &&
+        std::find(s.udp_unanswered.begin(), s.udp_unanswered.end(), answer) != s.udp_unanswered.end()) {
+      answer = s.soa_tcp;
+    }
     if (answer != nullptr && answer->outcome == Outcome::answered && answer->tc) {
       if (s.tcp_ok) {
         answer = s.soa_tcp;

@@ -32,6 +32,10 @@ struct ServerState {
   const Exchange* soa_tcp = nullptr;
   bool tcp_ok = false;         // TCP SOA query answered
   bool any_truncation = false; // some UDP answer came back with TC=1
+  // UDP queries that went unanswered (timeout) and were answered over TCP, by a server that
+  // answered other UDP queries: probably response-rate limiting (protocol/rate-limited). The
+  // TCP answer stands in for the lost one, the SOA's included.
+  std::vector<const Exchange*> udp_unanswered;
   std::optional<std::uint32_t> serial;
 };
 

@@ -18,6 +18,8 @@ Modes, each answering on UDP and TCP port 53 of every listed address:
              middlebox that drops EDNS does (RFC 6891 §6.1.1: a compliant responder MUST include one)
   badvers    forwards to `upstream` and sets the reply's extended RCODE to 1: RCODE 16 BADVERS in
              answer to an EDNS version 0 query, answer records kept
+  rrl-drop   forwards to `upstream` (AA kept) but sends no response to every second UDP query, as
+             response-rate limiting with slip 0 does past its rate; TCP answers every query
 """
 
 import json
@@ -143,6 +145,10 @@ def read_tcp_message(conn):
     return read_exact(conn, struct.unpack("!H", head)[0])
 
 
+RRL_LOCK = threading.Lock()
+RRL_COUNT = [0]  # UDP queries seen by every rrl-drop socket together
+
+
 def answer(spec, query, tcp):
     mode = spec["mode"]
     if mode == "relay":
@@ -161,6 +167,15 @@ def answer(spec, query, tcp):
         return wrong_id_for(query)
     if mode == "tc-no-tcp":
         return None if tcp else tc_for(query)
+    if mode == "rrl-drop":
+        # Response-rate limiting with slip 0: every second UDP response is not sent; TCP is
+        # never limited. The answers themselves are ns1's, AA bit included.
+        if tcp:
+            return forward(spec["upstream"], query, tcp)
+        with RRL_LOCK:
+            RRL_COUNT[0] += 1
+            drop = RRL_COUNT[0] % 2 == 0
+        return None if drop else forward(spec["upstream"], query, tcp)
     raise ValueError("unknown mode " + mode)
 
 

@@ -213,6 +213,10 @@ SCENARIOS = [
              walk=[("dnssec/rrsig-invalid", "deep.sub", "TXT")],
              note="more names (MX, a TXT below an empty non-terminal, a wildcard, a secure and an insecure "
                   "delegation); the RRSIG over deep.sub TXT has flipped bytes"),
+    # Response-rate limiting as NSD, Knot and BIND do it with slip 0: some UDP responses are
+    # dropped while the rest are sent, TCP is never limited. Resolvers retry and get answers.
+    Scenario("rate-limited", ["protocol/rate-limited"], [NS("ns1", "nsd"), NS("ns2", "hostile", "rrl-drop")],
+             note="ns2 relays ns1's answers but drops every second UDP response (RRL, slip 0); TCP answers all"),
 ]
 
 # Behaviour of one server address: where it runs and what the lab does to it.
@@ -236,6 +240,7 @@ SERVER_FAULTS = {
     "garbage":      {"fake": "garbage"},
     "wrong-id":     {"fake": "wrong-id"},
     "tc-no-tcp":    {"fake": "tc-no-tcp"},
+    "rrl-drop":     {"fake": "rrl-drop"},
 }
 
 
@@ -985,7 +990,7 @@ def assemble(workdir):
                             "child_addresses": zb.child_addrs(ns.label) if ns.label in zb.child_ns else [],
                             "serial": zb.serial + (1 if ns.behaviour == "newer-serial" else 0)})
         for f in fakes:
-            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt", "opt-not-root", "no-opt", "badvers"):
+            if f["zone"] == zb.zone and f["mode"] in ("relay", "two-opt", "opt-not-root", "no-opt", "badvers", "rrl-drop"):
                 if not healthy_addr:
                     raise LabError("%s: a relay needs a healthy server to forward to" % zb.zone)
                 f["upstream"] = healthy_addr

@@ -243,6 +243,17 @@ def check_server(c, sc, srv):
             reply = raw(addr, sc["zone"], True, timeout=3.0)
             c.expect(not isinstance(reply, bytes) and not isinstance(reply, ConnectionRefusedError),
                      "%s/tcp: want an accepted connection and no answer, got %r" % (where, reply))
+        elif beh == "rrl-drop":
+            # Every second UDP query gets no response (the count is shared by every rrl-drop
+            # socket, so of four in a row two or three are answered, one or two dropped); TCP
+            # answers each, authoritatively.
+            udp = [raw(addr, sc["zone"], False, qid=0x4242 + i, timeout=0.5) for i in range(4)]
+            answered = sum(isinstance(r, bytes) for r in udp)
+            c.expect(1 <= answered <= 3, "%s/udp: %d of 4 answered, want some but not all" % (where, answered))
+            for i in range(2):
+                reply = raw(addr, sc["zone"], True, qid=0x4300 + i)
+                ok = isinstance(reply, bytes) and labdns.parse_header(reply)["id"] == 0x4300 + i and reply[2] & 0x04
+                c.expect(ok, "%s/tcp: want every query answered with AA, got %r" % (where, reply))
         else:
             c.expect(False, "%s: unknown behaviour %s" % (where, beh))
 
