@@ -32,6 +32,17 @@ template <typename T> struct Pending {
     value = std::move(v);
     event.cancel();
   }
+  // Waits until set() or `deadline`. Many coroutines may wait at once: the expiry is set only
+  // when it differs, because setting it cancels every wait in progress, and waiters that each
+  // set it again on waking woke each other without end (CPU per zone grew with the fleet).
+  asio::awaitable<void> wait(Clock::time_point deadline) {
+    while (!value && Clock::now() < deadline) {
+      if (event.expiry() != deadline) {
+        event.expires_at(deadline);
+      }
+      co_await event.async_wait(k_no_throw);
+    }
+  }
 };
 
 // Runs tasks concurrently and waits until every one finished (or the deadline passed).

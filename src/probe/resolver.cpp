@@ -225,6 +225,25 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
   Descent out;
   std::string level = closest_cut(qname, stop_at_qname_referral).zone;
   for (int hop = 0; hop <= k_max_referrals; ++hop) {
+    // A fleet of zones below one parent descends together: the first walk to ask `level` on
+    // the way to a child asks, the others wait for its referral and go on from the cut it
+    // found (the root and each TLD asked once per delegation, not once per zone). A walk the
+    // answer does not take further (an answer, another cut) asks for itself.
+    const std::string step = child_towards(qname, level);
+    std::optional<ReferralTurn> turn;
+    if (step != qname) {
+      if (const auto it = m_referrals->find({level, step}); it != m_referrals->end()) {
+        const std::shared_ptr<Pending<bool>> asked = it->second;
+        co_await asked->wait(m_deadline);
+        const std::string found = closest_cut(qname, stop_at_qname_referral).zone;
+        if (found != level && dns::name_is_at_or_below(found, level)) {
+          level = found;
+          continue;
+        }
+      } else {
+        turn.emplace(m_referrals, level, step, m_executor);
+      }
+    }
     const ServerAddresses servers = co_await cut_servers(level, caller, depth, false);
     if (servers.servers.empty()) {
       out.level = level;
@@ -272,6 +291,19 @@ asio::awaitable<Descent> Walker::descend(std::string qname, std::string qtype, b
   out.error =
       fmt::format("{} following referrals for {} {}", bound_detail(k_referral_bound, k_max_referrals), qname, qtype);
   co_return out;
+}
+
+std::string child_towards(const std::string& name, const std::string& level) {
+  std::string current = name;
+  // Bounded: each step drops a label, and a name has at most 127.
+  while (current != level && current != ".") {
+    std::string parent = dns::parent_name(current);
+    if (parent == level) {
+      return current;
+    }
+    current = std::move(parent);
+  }
+  return name;
 }
 
 // True when `caller` waiting for `target` would close a loop of resolutions waiting for each
@@ -322,10 +354,7 @@ asio::awaitable<AddrResult> Walker::resolve_name(std::string name, std::string c
   if (edge != m_waits_for.end()) {
     edge_item = edge->second.insert(name);
   }
-  while (!pending->value && Clock::now() < m_deadline) {
-    pending->event.expires_at(m_deadline);
-    co_await pending->event.async_wait(k_no_throw);
-  }
+  co_await pending->wait(m_deadline);
   if (edge != m_waits_for.end()) {
     edge->second.erase(edge_item);
   }
@@ -403,10 +432,7 @@ asio::awaitable<AddrResult> Walker::lookup(std::string name, std::string qtype, 
 asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
   if (const auto it = m_ancestors.find(zone_name); it != m_ancestors.end()) {
     const std::shared_ptr<Pending<AncestorZone>> pending = it->second;
-    while (!pending->value && Clock::now() < m_deadline) {
-      pending->event.expires_at(m_deadline);
-      co_await pending->event.async_wait(k_no_throw);
-    }
+    co_await pending->wait(m_deadline);
     co_return pending->value.value_or(AncestorZone{.zone = zone_name, .server = {}, .dnskey = {}, .ds = {}});
   }
   auto pending = std::make_shared<Pending<AncestorZone>>(m_executor);

@@ -207,10 +207,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
   mark_child_names(zi);
   co_await probe_nodata_below_apex(zi);
 
-  while (!ancestors_done->value && Clock::now() < m_deadline) {
-    ancestors_done->event.expires_at(m_deadline);
-    co_await ancestors_done->event.async_wait(k_no_throw);
-  }
+  co_await ancestors_done->wait(m_deadline);
   zone(zi).ancestors = *ancestors_state;
   for (std::size_t i = 0; i < zone(zi).ancestors.size() && i < path.size(); ++i) {
     // An ancestor the deadline left unfinished: its DNSKEY and DS questions were not asked.

@@ -126,6 +126,44 @@ struct ServerAddresses {
   bool cut_short = false;          // some of them were not resolved for want of time or a bound
 };
 
+// The ancestor of `name` (normalised, at or below `level`) one label below `level`; `name`
+// itself when it is that close (or is `level`).
+std::string child_towards(const std::string& name, const std::string& level);
+
+// The referrals being asked (Walker::descend): (level, the child of level on the way) -> done.
+using ReferralMap = std::map<std::pair<std::string, std::string>, std::shared_ptr<Pending<bool>>>;
+
+// One walk's turn to ask a referral the others wait for: registered for its lifetime; on
+// destruction (answer, failure or exception alike) the entry goes and the waiters are woken.
+// It holds the map weakly: when the deadline stops the io_context, the Walker is destroyed
+// before the coroutine frames, and a frame destroyed then must touch neither.
+class ReferralTurn {
+public:
+  ReferralTurn(const std::shared_ptr<ReferralMap>& map, std::string level, std::string step,
+               const asio::any_io_executor& executor)
+      : m_map(map), m_key(std::move(level), std::move(step)), m_done(std::make_shared<Pending<bool>>(executor)) {
+    map->emplace(m_key, m_done);
+  }
+  ReferralTurn(const ReferralTurn&) = delete;
+  ReferralTurn& operator=(const ReferralTurn&) = delete;
+  ~ReferralTurn() {
+    const std::shared_ptr<ReferralMap> map = m_map.lock();
+    if (!map) {
+      return; // the walk is over: nobody waits any more
+    }
+    map->erase(m_key);
+    try {
+      m_done->set(true);
+    } catch (...) { // NOLINT: a timer that cannot be cancelled leaves its waiters to the deadline
+    }
+  }
+
+private:
+  std::weak_ptr<ReferralMap> m_map;
+  std::pair<std::string, std::string> m_key;
+  std::shared_ptr<Pending<bool>> m_done;
+};
+
 // ---------------------------------------------------------------------------------------------
 
 class Walker {
@@ -211,7 +249,8 @@ private:
   std::vector<std::uint64_t> m_zone_queries; // per zone: questions counted by --max-queries-per-zone
   std::uint64_t m_run_queries = 0;           // queries sent, for --max-queries
   std::set<std::string> m_bounds_hit;        // bound_name() of every bound reached
-  std::set<std::string> m_answering;         // server addresses that have answered a query of this run
+  std::shared_ptr<ReferralMap> m_referrals = std::make_shared<ReferralMap>(); // being asked (descend)
+  std::set<std::string> m_answering; // server addresses that have answered a query of this run
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);
   friend Result<ZoneOfName> zw::probe::find_zone(const std::string&, const std::string&, const ProbeOptions&);
 };

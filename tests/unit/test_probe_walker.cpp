@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <chrono>
 #include <memory>
 #include <mutex>
@@ -52,18 +53,26 @@ struct Lab {
         "12345 example.test. " +
             k_key.substr(9)}}};
   std::vector<std::unique_ptr<test::FakeServer>> servers;
+  // Queries the root received for names below test. (referrals to test.), counted by its thread.
+  std::shared_ptr<std::atomic<int>> root_referrals = std::make_shared<std::atomic<int>>(0);
 
   Lab() {
     const auto add = [this](const std::string& address, test::Handler handler) {
       servers.push_back(std::make_unique<test::FakeServer>(address, k_port, std::move(handler)));
     };
     // The root: delegates test. (one of its two servers is silent) and org.
-    add("127.0.0.1", test::authoritative({{".",
-                                           {soa("."), ". 3600 IN NS a.root.test.", ". 3600 IN DNSKEY " + k_key,
-                                            "test. 3600 IN NS ns1.nic.test.", "test. 3600 IN NS ns2.nic.test.",
-                                            "test. 3600 IN DS 12345 13 2 " + k_ds_digest,
-                                            "ns1.nic.test. 3600 IN A 127.0.0.2", "ns2.nic.test. 3600 IN A 127.0.0.3",
-                                            "org. 3600 IN NS ns1.nic.org.", "ns1.nic.org. 3600 IN A 127.0.0.8"}}}));
+    const test::Handler root = test::authoritative(
+        {{".",
+          {soa("."), ". 3600 IN NS a.root.test.", ". 3600 IN DNSKEY " + k_key, "test. 3600 IN NS ns1.nic.test.",
+           "test. 3600 IN NS ns2.nic.test.", "test. 3600 IN DS 12345 13 2 " + k_ds_digest,
+           "ns1.nic.test. 3600 IN A 127.0.0.2", "ns2.nic.test. 3600 IN A 127.0.0.3", "org. 3600 IN NS ns1.nic.org.",
+           "ns1.nic.org. 3600 IN A 127.0.0.8"}}});
+    add("127.0.0.1", [root, counter = root_referrals](const test::Query& q) {
+      if (q.qname.size() > 6 && q.qname.ends_with(".test.")) {
+        ++*counter;
+      }
+      return root(q);
+    });
     add("127.0.0.2",
         test::authoritative(
             {{"test.",
@@ -516,6 +525,25 @@ TEST_CASE("probe::audit_walk --max-queries-per-zone: past it the zone's question
   }
   CHECK(asked == 3); // no answer here is truncated: one exchange per question
   CHECK(unasked > 0);
+}
+
+TEST_CASE("probe::audit_walk asks the root once for the referral every zone below one TLD needs") {
+  // A fleet under one parent: the zones' walks start together, and the first referral to test.
+  // serves them all (the issue's 2,000 zones made 2,807 root queries; NSD's rate limiting then
+  // dropped the identical referrals).
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  std::vector<std::string> zones{"example.test.", "lame.test.", "gone.test.", "a.test.", "b.test."};
+  for (int i = 0; i < 15; ++i) {
+    zones.push_back("missing" + std::to_string(i) + ".test."); // NXDOMAIN at the TLD: still one referral
+  }
+  const Result<Snapshot> result = probe::audit_walk(zones, lab_options());
+  REQUIRE(result.has_value());
+  CHECK(lab.root_referrals->load() == 1);
+  const ZoneSnapshot& z = find_zone(*result, "example.test.");
+  CHECK(z.parent == "test.");
+  CHECK(z.walk_errors.empty());
+  CHECK(find_zone(*result, "missing7.test.").parent == "test.");
 }
 
 TEST_CASE("probe::audit_walk --max-queries: the run's bound, said by every zone it cut short") {
