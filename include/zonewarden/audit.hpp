@@ -104,6 +104,13 @@ struct CheckOptions {
 // `internal/rule-failed` finding and the other rules still run.
 AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& options);
 
+// The same, one zone at a time, for audits that hand each zone over as its walk ends
+// (ProbeOptions::on_zone): an empty result (version, command, now, rules run) to append to, and
+// one zone's result. `snapshot` supplies what is common to the run (trust anchor, hints); its
+// `zones` are not read.
+AuditResult start_audit_result(const EngineOptions& options);
+ZoneResult run_audit_rules_on_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options);
+
 // Loads the zone file at `path`, verifies every signature and runs every zone-file rule on it.
 // An Error (exit status 2) when the file cannot be loaded: unreadable, or a syntax error, named
 // `file:line: reason`. The zone's findings are sorted like an audit's.

@@ -281,8 +281,11 @@ Unasked count_unasked(const ZoneSnapshot& zone) {
 }
 
 std::string describe(const Unasked& u, const ZoneSnapshot& zone) {
-  if (u.servers == 0 && u.questions == 0 && u.names == 0 && zone.servers.empty()) {
-    return "the walk stopped before it reached the zone's servers";
+  if (u.servers == 0 && u.questions == 0 && u.names == 0) {
+    // Nothing recorded as unasked: the walk had not reached the servers (or never started,
+    // past --max-zones-in-flight), or was waiting for answers, which are not recorded.
+    return zone.servers.empty() ? "the walk stopped before it reached the zone's servers"
+                                : "the walk was still waiting for answers";
   }
   std::string out =
       fmt::format("{} server address(es) and {} question(s) left unasked or cut off", u.servers, u.questions);
@@ -499,13 +502,22 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
 
 } // namespace
 
-AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& options) {
+AuditResult start_audit_result(const EngineOptions& options) {
   AuditResult result;
   result.version = ZW_VERSION;
   result.command = "audit";
   result.now = options.now;
-  const RuleOptions rule_options = rule_options_from(options);
   result.rules_run = rules_reading(Inputs::live);
+  return result;
+}
+
+ZoneResult run_audit_rules_on_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options) {
+  return audit_zone(snapshot, zone, options, rule_options_from(options));
+}
+
+AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& options) {
+  AuditResult result = start_audit_result(options);
+  const RuleOptions rule_options = rule_options_from(options);
   for (const ZoneSnapshot& zone : snapshot.zones) {
     result.zones.push_back(audit_zone(snapshot, zone, options, rule_options));
   }

@@ -332,6 +332,34 @@ Result<std::vector<NameQuery>> plan_name_queries(const std::vector<std::string>&
   return out;
 }
 
+namespace {
+
+// A zone whose tasks the deadline cut (gather() returns at the deadline) may look finished: a
+// server never asked, or a query never sent, says it was not.
+void mark_cut_by_deadline(ZoneSnapshot& z) {
+  const auto by_deadline = [](const Exchange& e) {
+    return e.outcome == Outcome::not_asked && (e.detail == k_not_sent_by_deadline || e.detail == k_cut_by_deadline);
+  };
+  const bool cut = std::any_of(z.servers.begin(), z.servers.end(),
+                               [&](const ServerProbe& p) {
+                                 return std::none_of(p.exchanges.begin(), p.exchanges.end(),
+                                                     [](const Exchange& e) { return e.qtype == "SOA"; }) ||
+                                        std::any_of(p.exchanges.begin(), p.exchanges.end(), by_deadline);
+                               }) ||
+                   std::any_of(z.parent_views.begin(), z.parent_views.end(),
+                               [&](const ParentView& v) { return by_deadline(v.referral) || by_deadline(v.ds); }) ||
+                   std::any_of(z.ancestors.begin(), z.ancestors.end(),
+                               [&](const AncestorZone& a) { return by_deadline(a.dnskey) || by_deadline(a.ds); }) ||
+                   std::any_of(z.name_servers.begin(), z.name_servers.end(), [](const NameServer& ns) {
+                     return ns.addresses.empty() && ns.resolution_error.starts_with(k_lookup_cut_short);
+                   });
+  if (cut && std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") == z.walk_errors.end()) {
+    z.walk_errors.push_back("audit deadline reached");
+  }
+}
+
+} // namespace
+
 Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOptions& options) {
   Snapshot snapshot;
   snapshot.public_root_hints = options.servers.empty() && options.public_hints;
@@ -376,14 +404,61 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     // deadline stops it are destroyed by `io` and never touch the walker again.
     Walker walker(io, options, snapshot.zones, hints, deadline, snapshot.started_at);
     walker.m_probed.resize(snapshot.zones.size());
-    std::vector<bool> finished(snapshot.zones.size(), false);
-    std::size_t remaining = snapshot.zones.size();
+    const std::size_t total = snapshot.zones.size();
+    std::vector<bool> finished(total, false);
+    std::vector<bool> delivered(total, false);
+    std::size_t remaining = total;
+    std::size_t next = 0; // the next zone to start
     if (options.progress != nullptr) {
-      options.progress->zones_total.store(snapshot.zones.size(), std::memory_order_relaxed);
+      options.progress->zones_total.store(total, std::memory_order_relaxed);
     }
+    // What every zone gets when its walk ends (or the audit does): the bounds it met, our own
+    // failures, whether the deadline cut it, its exchanges in order; then, with on_zone, it is
+    // handed over and only its name stays here.
+    const auto settle = [&](std::size_t zi) {
+      ZoneSnapshot& z = snapshot.zones[zi];
+      if (Clock::now() >= deadline) {
+        mark_cut_by_deadline(z);
+      }
+      // A bound reached is said by every zone it left questions unasked in (their details, the
+      // walk's and the lookups' errors name it), for the engine's internal/audit-incomplete.
+      for (const std::string& bound : walker.m_bounds_hit) {
+        const std::string line = fmt::format("{}{}", k_bound_reached, bound);
+        if (mentions(z, fmt::format("the bound {} was reached", bound)) &&
+            std::find(z.walk_errors.begin(), z.walk_errors.end(), line) == z.walk_errors.end()) {
+          z.walk_errors.push_back(line);
+        }
+      }
+      // Our own failures are never observations of a server: every zone walked since says the
+      // walk had them (the engine reports internal/probe-failed, exit status 2).
+      for (const std::string& error : walker.m_internal_errors) {
+        const std::string text = error.rfind("internal error", 0) == 0 ? error : "internal error: " + error;
+        if (std::find(z.walk_errors.begin(), z.walk_errors.end(), text) == z.walk_errors.end()) {
+          z.walk_errors.push_back(text);
+        }
+      }
+      for (ServerProbe& probe : z.servers) {
+        std::stable_sort(probe.exchanges.begin(), probe.exchanges.end(), [](const Exchange& a, const Exchange& b) {
+          return std::tie(a.qname, a.qtype, a.transport) < std::tie(b.qname, b.qtype, b.transport);
+        });
+      }
+      if (options.on_zone) {
+        ZoneSnapshot done = std::move(z);
+        z = ZoneSnapshot{};
+        z.zone = done.zone;
+        delivered[zi] = true;
+        options.on_zone(zi, std::move(done));
+      }
+    };
     asio::steady_timer stopper(io, deadline);
     asio::steady_timer poll(io); // watches for SIGINT/SIGTERM, below
-    for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
+    // At most max_zones_in_flight walks at once (0: all): each one that ends starts the next, so
+    // memory and the waiting lists follow the work in flight, not the fleet.
+    std::function<void()> start_next = [&] {
+      const std::size_t zi = next++;
+      if (options.progress != nullptr) {
+        options.progress->zones_started.fetch_add(1, std::memory_order_relaxed);
+      }
       asio::co_spawn(io, walker.walk_zone(zi), [&, zi](const std::exception_ptr& error) {
         if (error) {
           try {
@@ -398,18 +473,31 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
         if (options.progress != nullptr) {
           options.progress->zones_done.fetch_add(1, std::memory_order_relaxed);
         }
+        // Before the deadline a finished walk has no task left (gather() and drain() return
+        // early only at the deadline), so the zone can leave; after it, at the end.
+        if (options.on_zone && Clock::now() < deadline) {
+          settle(zi);
+        }
+        if (next < total && Clock::now() < deadline) {
+          start_next();
+        }
         if (--remaining == 0) {
           stopper.cancel();
           poll.cancel();
           io.stop(); // race losers still waiting for silent servers are of no use now
         }
       });
+    };
+    const std::size_t at_once = options.max_zones_in_flight == 0 ? total : std::min(total, options.max_zones_in_flight);
+    for (std::size_t i = 0; i < at_once; ++i) {
+      start_next();
     }
     stopper.async_wait([&](const std::error_code& ec) {
       if (ec) {
         return;
       }
-      for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
+      // Zones not finished, started or not: the deadline ended their audit.
+      for (std::size_t zi = 0; zi < total; ++zi) {
         if (!finished[zi]) {
           snapshot.zones[zi].walk_errors.push_back("audit deadline reached");
         }
@@ -428,7 +516,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
           watch_signals();
           return;
         }
-        for (std::size_t zi = 0; zi < snapshot.zones.size(); ++zi) {
+        for (std::size_t zi = 0; zi < total; ++zi) {
           if (!finished[zi]) {
             snapshot.zones[zi].walk_errors.push_back(
                 fmt::format("{} {} before the audit finished", k_walk_interrupted, util::stop_signal_name()));
@@ -439,64 +527,15 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     };
     watch_signals();
     io.run();
-    if (Clock::now() >= deadline) {
-      // A zone whose tasks the deadline cut (gather() returns at the deadline) may look finished:
-      // a server never asked, or a query never sent, says it was not.
-      for (ZoneSnapshot& z : snapshot.zones) {
-        const auto by_deadline = [](const Exchange& e) {
-          return e.outcome == Outcome::not_asked &&
-                 (e.detail == k_not_sent_by_deadline || e.detail == k_cut_by_deadline);
-        };
-        const bool cut =
-            std::any_of(z.servers.begin(), z.servers.end(),
-                        [&](const ServerProbe& p) {
-                          return std::none_of(p.exchanges.begin(), p.exchanges.end(),
-                                              [](const Exchange& e) { return e.qtype == "SOA"; }) ||
-                                 std::any_of(p.exchanges.begin(), p.exchanges.end(), by_deadline);
-                        }) ||
-            std::any_of(z.parent_views.begin(), z.parent_views.end(),
-                        [&](const ParentView& v) { return by_deadline(v.referral) || by_deadline(v.ds); }) ||
-            std::any_of(z.ancestors.begin(), z.ancestors.end(),
-                        [&](const AncestorZone& a) { return by_deadline(a.dnskey) || by_deadline(a.ds); }) ||
-            std::any_of(z.name_servers.begin(), z.name_servers.end(), [](const NameServer& ns) {
-              return ns.addresses.empty() && ns.resolution_error.starts_with(k_lookup_cut_short);
-            });
-        if (cut &&
-            std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") == z.walk_errors.end()) {
-          z.walk_errors.push_back("audit deadline reached");
-        }
-      }
-    }
     walker.m_limiter->stop();
-    // A bound reached is said by every zone it left questions unasked in (their details, the
-    // walk's and the lookups' errors name it), for the engine's internal/audit-incomplete.
-    for (const std::string& bound : walker.m_bounds_hit) {
-      const std::string named = fmt::format("the bound {} was reached", bound);
-      for (ZoneSnapshot& z : snapshot.zones) {
-        if (mentions(z, named)) {
-          z.walk_errors.push_back(fmt::format("{}{}", k_bound_reached, bound));
-        }
-      }
-    }
-    // Our own failures are never observations of a server: every zone says the walk had them
-    // (the engine reports internal/probe-failed, exit status 2).
-    for (const std::string& error : walker.m_internal_errors) {
-      for (ZoneSnapshot& z : snapshot.zones) {
-        const std::string text = error.rfind("internal error", 0) == 0 ? error : "internal error: " + error;
-        if (std::find(z.walk_errors.begin(), z.walk_errors.end(), text) == z.walk_errors.end()) {
-          z.walk_errors.push_back(text);
-        }
+    // No handler runs any more: every zone not handed over yet settles now, in order.
+    for (std::size_t zi = 0; zi < total; ++zi) {
+      if (!delivered[zi]) {
+        settle(zi);
       }
     }
   } catch (const std::exception& e) {
     return fail(fmt::format("walker: {}", e.what()));
-  }
-  for (ZoneSnapshot& zs : snapshot.zones) {
-    for (ServerProbe& probe : zs.servers) {
-      std::stable_sort(probe.exchanges.begin(), probe.exchanges.end(), [](const Exchange& a, const Exchange& b) {
-        return std::tie(a.qname, a.qtype, a.transport) < std::tie(b.qname, b.qtype, b.transport);
-      });
-    }
   }
   snapshot.finished_at = unix_now();
   return snapshot;

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,7 @@ struct NameQuery {
 // another thread (hence atomics, relaxed: a progress line needs no ordering).
 struct WalkProgress {
   std::atomic<std::size_t> zones_total{0};
+  std::atomic<std::size_t> zones_started{0};
   std::atomic<std::size_t> zones_done{0}; // finished, whatever their outcome
   std::atomic<std::uint64_t> queries{0};  // sent, every zone and ancestor together
 };
@@ -65,6 +67,13 @@ struct ProbeOptions {
   std::uint64_t max_queries = 20'000'000;
   // Non-null: kept up to date while the walk runs (audit's progress line). Must outlive the walk.
   WalkProgress* progress = nullptr;
+  // --max-zones-in-flight: zones walked at once at most; each one that ends starts the next, so
+  // memory and waiting lists follow the work in flight, not the fleet. 0: every zone at once.
+  std::size_t max_zones_in_flight = 0;
+  // Set: each zone is handed over (its index in `zones`, its snapshot) as soon as its walk ends,
+  // on the walking thread, and only its name stays in the returned Snapshot. Zones the deadline
+  // or a signal ended are handed over at the end. Unset: every zone stays in the Snapshot.
+  std::function<void(std::size_t, ZoneSnapshot&&)> on_zone;
 };
 
 // Bounds of the walker that are not options, as named in `k_bound_reached` walk errors.

@@ -4,11 +4,13 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 
 #include "probe/walker.hpp"
 #include "rules/observations.hpp"
 #include "snapshot/probe_queries.hpp"
 #include "test_probe_fakens.hpp"
+#include "zonewarden/audit.hpp"
 
 using namespace zw;
 using namespace std::chrono_literals;
@@ -544,6 +546,78 @@ TEST_CASE("probe::audit_walk asks the root once for the referral every zone belo
   CHECK(z.parent == "test.");
   CHECK(z.walk_errors.empty());
   CHECK(find_zone(*result, "missing7.test.").parent == "test.");
+}
+
+TEST_CASE("probe::audit_walk with on_zone: each zone handed over once as it ends, at most N walked at once") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  Lab lab;
+  std::vector<std::string> zones{"example.test.", "lame.test.", "gone.test.", "a.test.", "b.test."};
+  for (int i = 0; i < 5; ++i) {
+    zones.push_back("missing" + std::to_string(i) + ".test.");
+  }
+  probe::ProbeOptions options = lab_options();
+  probe::WalkProgress progress;
+  options.progress = &progress;
+  options.max_zones_in_flight = 2;
+  std::vector<int> handed(zones.size(), 0);
+  std::size_t most_in_flight = 0;
+  std::optional<ZoneSnapshot> example;
+  options.on_zone = [&](std::size_t zi, ZoneSnapshot&& z) {
+    REQUIRE(zi < zones.size());
+    CHECK(z.zone == zones[zi]);
+    ++handed[zi];
+    // This zone is done: the next has not started yet.
+    most_in_flight = std::max(most_in_flight, progress.zones_started.load() - progress.zones_done.load() + 1);
+    if (z.zone == "example.test.") {
+      example = std::move(z);
+    }
+  };
+  const Result<Snapshot> result = probe::audit_walk(zones, options);
+  REQUIRE(result.has_value());
+  CHECK(progress.zones_started.load() == zones.size());
+  CHECK(progress.zones_done.load() == zones.size());
+  CHECK(most_in_flight == 2);
+  for (std::size_t zi = 0; zi < zones.size(); ++zi) {
+    CHECK_MESSAGE(handed[zi] == 1, zones[zi]);
+  }
+  // What was handed over is the whole zone; what stays behind is its name only.
+  REQUIRE(example.has_value());
+  CHECK(example->parent == "test.");
+  CHECK(example->walk_errors.empty());
+  CHECK_FALSE(example->servers.empty());
+  REQUIRE(result->zones.size() == zones.size());
+  for (const ZoneSnapshot& z : result->zones) {
+    CHECK(z.servers.empty());
+    CHECK(z.parent.empty());
+  }
+  CHECK(result->zones[0].zone == "example.test.");
+}
+
+TEST_CASE("probe::audit_walk with on_zone: zones the deadline left unstarted are handed over, not audited") {
+  ZW_REQUIRE_PRIVATE_NETNS();
+  test::FakeServer root("127.0.0.1", k_port, test::silent());
+  probe::ProbeOptions options = lab_options();
+  options.timeout = 2000ms;
+  options.deadline = 400ms;
+  options.max_zones_in_flight = 1; // the first zone's walk outlives the deadline: the others never start
+  probe::WalkProgress progress;
+  options.progress = &progress;
+  std::vector<ZoneSnapshot> handed;
+  options.on_zone = [&](std::size_t, ZoneSnapshot&& z) { handed.push_back(std::move(z)); };
+  const Result<Snapshot> result = probe::audit_walk({"one.test.", "two.test.", "three.test."}, options);
+  REQUIRE(result.has_value());
+  CHECK(progress.zones_started.load() == 1);
+  REQUIRE(handed.size() == 3);
+  for (const ZoneSnapshot& z : handed) {
+    CHECK_MESSAGE(
+        std::find(z.walk_errors.begin(), z.walk_errors.end(), "audit deadline reached") != z.walk_errors.end(), z.zone);
+    // Judged: the audit is incomplete, and nothing is said of servers nobody asked.
+    const ZoneResult judged = run_audit_rules_on_zone(Snapshot{}, z, EngineOptions{});
+    REQUIRE_FALSE(judged.findings.empty());
+    for (const Finding& f : judged.findings) {
+      CHECK_MESSAGE(f.rule == "internal/audit-incomplete", z.zone, " ", f.rule, ": ", f.message);
+    }
+  }
 }
 
 TEST_CASE("probe::audit_walk --max-queries: the run's bound, said by every zone it cut short") {
