@@ -42,6 +42,7 @@ struct AuditArgs {
   int retries = 1;
   std::string deadline = "120s";
   int max_in_flight = 200;
+  std::int64_t max_zones_in_flight = 500;    // --max-zones-in-flight N (0: every zone at once)
   int max_qps_per_server = 0;                // --max-qps-per-server N (0: no limit)
   std::int64_t max_queries_per_zone = 10000; // --max-queries-per-zone N
   std::int64_t max_queries = 20'000'000;     // --max-queries N
@@ -144,6 +145,26 @@ Result<std::vector<std::pair<std::string, ZoneFileForAudit>>> load_zone_files(co
   return out;
 }
 
+EngineOptions engine_options(const Prepared& prepared, std::optional<std::int64_t> now_override, std::int64_t window,
+                             ResolverModel model, std::int64_t started_at) {
+  EngineOptions engine;
+  apply_thresholds(prepared.policy, engine); // the key and NSEC3 rules judge live audits too
+  engine.now = now_override.value_or(started_at);
+  engine.expiry_window_s = window;
+  engine.resolver_model = model;
+  return engine;
+}
+
+std::int64_t unix_seconds_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+AuditResult finish(AuditResult result, std::chrono::steady_clock::time_point wall_start) {
+  result.generated = unix_seconds_now();
+  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  return result;
+}
+
 Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::int64_t window = prepared.policy.expiry_window_s;
@@ -183,6 +204,9 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   }
   if (args.max_queries < 1 || args.max_queries > 1'000'000'000) {
     return fail(fmt::format("--max-queries {}: must be between 1 and 1000000000", args.max_queries));
+  }
+  if (args.max_zones_in_flight < 0 || args.max_zones_in_flight > 10'000'000) {
+    return fail(fmt::format("--max-zones-in-flight {}: must be between 0 and 10000000", args.max_zones_in_flight));
   }
   if (args.walk_limit < 1 || args.walk_limit > 1'000'000) {
     return fail(fmt::format("--walk-limit {}: must be between 1 and 1000000", args.walk_limit));
@@ -231,6 +255,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
       options.expected_ds = std::move(ds);
     }
+    options.max_zones_in_flight = static_cast<std::size_t>(args.max_zones_in_flight);
     // A progress line on a terminal (standard error) for audits that take more than a second.
     probe::WalkProgress progress;
     std::optional<util::ProgressLine> line;
@@ -238,39 +263,59 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       options.progress = &progress;
       line.emplace(progress_text(progress));
     }
+    // What the rules read besides the zone itself.
+    snapshot.trust_anchor = anchor;
+    snapshot.tool_version = ZW_VERSION;
+    // Only a walk from the built-in public root is about the public DNS; an undelegated test
+    // (--server) walks nothing, and a user's --hints describe an internal or lab hierarchy.
+    snapshot.public_root_hints = options.public_hints && options.servers.empty();
+    const auto attach_file = [&zone_files](ZoneSnapshot& z) {
+      for (auto& [zone, file] : zone_files) {
+        if (z.zone == zone) {
+          z.zone_file = std::move(file.copy);
+        }
+      }
+    };
+    // Without --save nothing needs the observations once judged: each zone is judged as its walk
+    // ends and only its result is kept, so memory follows the zones in flight, not the fleet.
+    std::vector<std::optional<ZoneResult>> judged;
+    EngineOptions engine = engine_options(prepared, now_override, window, model, unix_seconds_now());
+    if (args.save.empty()) {
+      judged.resize(zones.size());
+      options.on_zone = [&](std::size_t zi, ZoneSnapshot&& z) {
+        attach_file(z);
+        judged.at(zi) = run_audit_rules_on_zone(snapshot, z, engine);
+      };
+    }
     Result<Snapshot> walked = probe::audit_walk(zones, options);
     line.reset(); // erased before anything else is printed
     options.progress = nullptr;
     if (!walked) {
       return tl::unexpected<Error>(std::move(walked).error());
     }
-    snapshot = std::move(*walked);
-    for (auto& [zone, file] : zone_files) {
-      for (ZoneSnapshot& z : snapshot.zones) {
-        if (z.zone == zone) {
-          z.zone_file = std::move(file.copy);
+    if (args.save.empty()) {
+      AuditResult result = start_audit_result(engine);
+      for (std::size_t zi = 0; zi < judged.size(); ++zi) {
+        if (!judged[zi]) {
+          return fail(fmt::format("internal error: the walk never handed over zone {}", zones[zi]));
         }
+        result.zones.push_back(std::move(*judged[zi]));
       }
+      return finish(std::move(result), wall_start);
     }
-    snapshot.trust_anchor = anchor;
-    snapshot.tool_version = ZW_VERSION;
-    // Only a walk from the built-in public root is about the public DNS; an undelegated test
-    // (--server) walks nothing, and a user's --hints describe an internal or lab hierarchy.
-    snapshot.public_root_hints = options.public_hints && options.servers.empty();
+    walked->trust_anchor = std::move(snapshot.trust_anchor);
+    walked->tool_version = std::move(snapshot.tool_version);
+    walked->public_root_hints = snapshot.public_root_hints;
+    snapshot = std::move(*walked);
+    for (ZoneSnapshot& z : snapshot.zones) {
+      attach_file(z);
+    }
   }
   if (!args.save.empty()) {
     ZW_TRY(util::write_file_atomically(args.save, snapshot_to_json(snapshot)));
   }
-  EngineOptions engine;
-  apply_thresholds(prepared.policy, engine); // the key and NSEC3 rules judge live audits too
-  engine.now = now_override.value_or(snapshot.started_at);
-  engine.expiry_window_s = window;
-  engine.resolver_model = model;
-  AuditResult result = run_audit_rules(snapshot, engine);
-  result.generated =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-  result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  return result;
+  const EngineOptions engine = engine_options(prepared, now_override, window, model, snapshot.started_at);
+  return finish(run_audit_rules(snapshot, engine), wall_start);
 }
 
 } // namespace
@@ -302,6 +347,10 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
   cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
   cmd->add_option("--max-in-flight", args->max_in_flight, "Queries in flight at once, all zones together (1-10000)")
+      ->capture_default_str();
+  cmd->add_option("--max-zones-in-flight", args->max_zones_in_flight,
+                  "Zones walked at once at most; each that ends starts the next, and without --save is judged "
+                  "and its observations freed at once, so memory follows this, not the fleet (0: all; 0-10000000)")
       ->capture_default_str();
   cmd->add_option("--max-qps-per-server", args->max_qps_per_server,
                   "Queries per second sent to one server address at most, so that servers zones share are "
