@@ -207,8 +207,10 @@ def main():
     ap.add_argument("--fault-every", type=int, default=100)
     ap.add_argument("--rrl", type=int, default=None, help="NSD rrl-ratelimit (default: NSD's own, 200)")
     ap.add_argument("--keep", default=None)
-    ap.add_argument("audit_args", nargs="*", help="more audit options, after --")
-    a = ap.parse_args()
+    argv = sys.argv[1:]
+    extra = argv[argv.index("--") + 1:] if "--" in argv else []
+    a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    a.audit_args = extra
     exe = os.path.abspath(a.zonewarden)
     if os.geteuid() != 0:
         fail("needs root (a private network namespace and NSD on its addresses)", 77)
