@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -110,6 +111,17 @@ AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& optio
 // `zones` are not read.
 AuditResult start_audit_result(const EngineOptions& options);
 ZoneResult run_audit_rules_on_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options);
+
+// `audit --shard K/N`: the shard (0 to N-1) that audits `zone`: FNV-1a (64-bit) of the name in
+// lower case with its trailing dot, modulo N. Fixed for good: shards that run on other machines
+// or other versions of zonewarden must agree on it.
+std::size_t shard_of(std::string_view zone, std::size_t shards);
+
+// `report --merge`: one result from the JSON results of the shards of one audit, each given
+// with the file it came from (for the errors). They must agree on what makes the findings
+// comparable (command, version, policy, rules run) and no zone may be in two of them. The zones
+// are sorted by name; `now` is the earliest, `generated` the latest, `elapsed_s` the longest.
+Result<AuditResult> merge_results(std::vector<std::pair<std::string, AuditResult>> parts);
 
 // Loads the zone file at `path`, verifies every signature and runs every zone-file rule on it.
 // An Error (exit status 2) when the file cannot be loaded: unreadable, or a syntax error, named

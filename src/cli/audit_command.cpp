@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <unordered_set>
 
 #include <fmt/format.h>
 
@@ -52,8 +53,39 @@ struct AuditArgs {
   std::string save;
   std::string restore;
   bool quiet = false;
+  std::string shard_text;                                   // --shard K/N
+  std::optional<std::pair<std::size_t, std::size_t>> shard; // (K, N), parsed
   OutputOptions output;
 };
+
+// "K/N": shard K (0 to N-1) of N, N from 1 to 100000 (a Kubernetes Indexed Job's completion
+// index, a Slurm array's task id).
+Result<std::pair<std::size_t, std::size_t>> parse_shard(const std::string& text) {
+  const auto bad = [&text] {
+    return fail(fmt::format("--shard {}: want K/N, shard K (0 to N-1) of N shards, N from 1 to 100000",
+                            util::quote_input(text)));
+  };
+  const std::size_t slash = text.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == text.size() || slash > 6 || text.size() - slash > 7) {
+    return bad();
+  }
+  const auto number = [](std::string_view digits) -> std::optional<std::size_t> {
+    std::size_t value = 0;
+    for (const char c : digits) {
+      if (c < '0' || c > '9') {
+        return std::nullopt;
+      }
+      value = value * 10 + static_cast<std::size_t>(c - '0');
+    }
+    return value;
+  };
+  const auto k = number(std::string_view(text).substr(0, slash));
+  const auto n = number(std::string_view(text).substr(slash + 1));
+  if (!k || !n || *n < 1 || *n > 100'000 || *k >= *n) {
+    return bad();
+  }
+  return std::pair{*k, *n};
+}
 
 // "zonewarden audit: 1234 of 10000 zones done (12%), 41 zones/s, 56789 queries, about 213 s
 // left". Zones are walked together, so the estimate assumes the pace so far. Called on the
@@ -105,9 +137,10 @@ Result<std::vector<std::string>> zone_list(const AuditArgs& args) {
     }
   }
   std::vector<std::string> zones;
+  std::unordered_set<std::string> seen; // a fleet's list has 100,000 zones: no quadratic search
   for (const std::string& z : raw) {
     ZW_TRY_ASSIGN(std::string name, dns::normalize_name(z));
-    if (std::find(zones.begin(), zones.end(), name) == zones.end()) {
+    if (seen.insert(name).second) {
       zones.push_back(std::move(name));
     }
   }
@@ -177,7 +210,17 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     now_override = now;
   }
   ZW_TRY_ASSIGN(const ResolverModel model, parse_resolver_model(args.resolver_model));
-  ZW_TRY_ASSIGN(const std::vector<std::string> zones, zone_list(args));
+  ZW_TRY_ASSIGN(std::vector<std::string> zones, zone_list(args));
+  if (args.shard) {
+    if (!args.restore.empty()) {
+      return fail("--shard splits the zones of a live audit: not with --restore");
+    }
+    if (zones.empty()) {
+      return fail("audit: no zone given (ZONE... or --zones-from FILE)");
+    }
+    const auto [k, n] = *args.shard;
+    std::erase_if(zones, [k, n](const std::string& zone) { return shard_of(zone, n) != k; });
+  }
 
   Snapshot snapshot;
   if (!args.restore.empty() && !args.names.empty()) {
@@ -228,7 +271,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       }
     }
   } else {
-    if (zones.empty()) {
+    if (zones.empty() && !args.shard) {
       return fail("audit: no zone given (ZONE... or --zones-from FILE)");
     }
     ZW_TRY_ASSIGN(probe::ProbeOptions options,
@@ -254,6 +297,12 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       }
       ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
       options.expected_ds = std::move(ds);
+    }
+    if (zones.empty()) {
+      // A shard the hash gave no zone (every argument checked all the same): an empty result,
+      // as valid to merge as any other.
+      return finish(start_audit_result(engine_options(prepared, now_override, window, model, unix_seconds_now())),
+                    wall_start);
     }
     options.max_zones_in_flight = static_cast<std::size_t>(args.max_zones_in_flight);
     // A progress line on a terminal (standard error) for audits that take more than a second.
@@ -368,6 +417,9 @@ std::function<int()> add_audit_command(CLI::App& app) {
   add_resolver_model_option(*cmd, args->resolver_model);
   cmd->add_option("--save", args->save, "Write the observed snapshot as JSON to FILE");
   cmd->add_option("--restore", args->restore, "Re-run the rules on a saved snapshot, without network");
+  cmd->add_option("--shard", args->shard_text,
+                  "Audit only shard K (0 to N-1) of N: the zones whose name hashes to K (FNV-1a modulo N), so "
+                  "that N machines or jobs split one fleet; combine their JSON with report --merge");
   cmd->add_flag("-q,--quiet", args->quiet,
                 "No progress line on standard error (shown only on a terminal, for audits of more than a second)");
   add_output_options(*cmd, args->output);
@@ -377,6 +429,13 @@ std::function<int()> add_audit_command(CLI::App& app) {
     }
     args->walk_limit_given = cmd->count("--walk-limit") > 0;
     args->zone_file_limit_given = cmd->count("--zone-file-limit") > 0;
+    if (cmd->count("--shard") > 0) {
+      auto shard = parse_shard(args->shard_text);
+      if (!shard) {
+        return report_error(shard.error());
+      }
+      args->shard = *shard;
+    }
     // Every argument and file is checked before the first packet is sent.
     auto prepared = prepare(args->output);
     if (!prepared) {

@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <memory>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +15,7 @@
 #include "util/files.hpp"
 #include "util/json_text.hpp"
 #include "util/time.hpp"
+#include "zonewarden/audit.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/snapshot.hpp"
 
@@ -21,7 +24,9 @@ namespace zw::cli {
 namespace {
 
 struct ReportArgs {
-  std::string input;
+  std::vector<std::string> inputs;
+  std::string input; // the one input without --merge
+  bool merge = false;
   std::string now;
   std::string expiry_window;
   OutputOptions output;
@@ -66,12 +71,42 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
   return result;
 }
 
+// --merge: the JSON results of the shards of one audit (audit --shard K/N --format json).
+Result<AuditResult> load_merged(const ReportArgs& args) {
+  if (!args.now.empty() || !args.expiry_window.empty()) {
+    return fail("--now and --expiry-window apply to snapshots, not to the saved results --merge reads");
+  }
+  std::vector<std::pair<std::string, AuditResult>> parts;
+  for (const std::string& file : args.inputs) {
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(file));
+    auto parsed = util::parse_json(text);
+    if (!parsed) {
+      return fail(fmt::format("{}: {}", file, parsed.error().message));
+    }
+    if (parsed->is_object() && parsed->value("kind", "") == "zonewarden-snapshot") {
+      return fail(fmt::format("{}: a snapshot: --merge reads JSON results (audit --shard K/N --format json)", file));
+    }
+    auto result = read_result_json(text);
+    if (!result) {
+      return fail(fmt::format("{}: {}", file, result.error().message));
+    }
+    parts.emplace_back(file, std::move(*result));
+  }
+  return merge_results(std::move(parts));
+}
+
 } // namespace
 
 std::function<int()> add_report_command(CLI::App& app) {
   auto args = std::make_shared<ReportArgs>();
   CLI::App* cmd = app.add_subcommand("report", "Re-render a saved JSON result or snapshot in any format, offline");
-  cmd->add_option("saved", args->input, "A JSON report (--format json) or a snapshot (audit --save)")->required();
+  cmd->add_option("saved", args->inputs,
+                  "A JSON report (--format json) or a snapshot (audit --save); with --merge, the JSON reports of "
+                  "every shard")
+      ->required();
+  cmd->add_flag("--merge", args->merge,
+                "Combine the JSON reports of the shards of one audit (audit --shard K/N) into one report: "
+                "zones sorted by name, none in two shards");
   cmd->add_option("--now", args->now, "Snapshots only: evaluate signature times at this instant");
   cmd->add_option("--expiry-window", args->expiry_window, "Snapshots only: rrsig-expiring-soon threshold");
   add_output_options(*cmd, args->output);
@@ -83,8 +118,13 @@ std::function<int()> add_report_command(CLI::App& app) {
     if (!prepared) {
       return report_error(prepared.error());
     }
-    bool saved_result = false;
-    auto result = load(*args, *prepared, saved_result);
+    if (!args->merge && args->inputs.size() != 1) {
+      return report_error(Error{"report: one saved result or snapshot at a time; several JSON reports of the "
+                                "shards of one audit need --merge"});
+    }
+    args->input = args->inputs.front();
+    bool saved_result = true;
+    auto result = args->merge ? load_merged(*args) : load(*args, *prepared, saved_result);
     if (!result) {
       return report_error(result.error());
     }

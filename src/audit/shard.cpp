@@ -1,0 +1,99 @@
+// Shards of one audit (`audit --shard K/N`) and their merge (`report --merge`).
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "dns/rr.hpp"
+#include "zonewarden/audit.hpp"
+
+namespace zw {
+
+std::size_t shard_of(std::string_view zone, std::size_t shards) {
+  // FNV-1a, 64 bits (offset basis 14695981039346656037, prime 1099511628211).
+  std::uint64_t hash = 14695981039346656037ULL;
+  const auto add = [&hash](unsigned char c) {
+    hash ^= c;
+    hash *= 1099511628211ULL;
+  };
+  for (const char c : zone) {
+    add(static_cast<unsigned char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+  }
+  if (zone.empty() || zone.back() != '.') {
+    add('.');
+  }
+  return shards == 0 ? 0 : static_cast<std::size_t>(hash % shards);
+}
+
+Result<AuditResult> merge_results(std::vector<std::pair<std::string, AuditResult>> parts) {
+  if (parts.empty()) {
+    return fail("--merge: no result to merge");
+  }
+  const auto& [first_file, first] = parts.front();
+  AuditResult merged;
+  merged.tool = first.tool;
+  merged.version = first.version;
+  merged.command = first.command;
+  merged.policy = first.policy;
+  merged.rules_run = first.rules_run;
+  merged.now = first.now;
+  merged.generated = first.generated;
+  std::unordered_map<std::string, std::string> zone_from; // zone -> the file it came from
+  for (auto& [file, part] : parts) {
+    const auto differ = [&](std::string_view what, const std::string& mine, const std::string& theirs) {
+      return fail(fmt::format("--merge: {} and {} differ in {} ({} and {}): they are not shards of one audit",
+                              first_file, file, what, theirs, mine));
+    };
+    if (part.command != merged.command) {
+      return differ("command", part.command, merged.command);
+    }
+    if (part.version != merged.version) {
+      return differ("zonewarden version", part.version, merged.version);
+    }
+    if (part.policy != merged.policy) {
+      return differ("policy", part.policy, merged.policy);
+    }
+    if (part.rules_run != merged.rules_run) {
+      return differ("the rules that ran", fmt::format("{} rules", part.rules_run.size()),
+                    fmt::format("{} rules", merged.rules_run.size()));
+    }
+    merged.now = std::min(merged.now, part.now);
+    merged.generated = std::max(merged.generated, part.generated);
+    merged.elapsed_s = std::max(merged.elapsed_s, part.elapsed_s);
+    for (ZoneResult& zone : part.zones) {
+      const auto [at, added] = zone_from.emplace(zone.zone, file);
+      if (!added) {
+        return fail(fmt::format("--merge: zone {} is in both {} and {}: shards of one audit never share a zone",
+                                zone.zone, at->second, file));
+      }
+      merged.zones.push_back(std::move(zone));
+    }
+  }
+  // In canonical order (RFC 4034 §6.1), so that a merge reads the same whatever the shards.
+  std::vector<std::pair<dns::Bytes, ZoneResult>> keyed;
+  keyed.reserve(merged.zones.size());
+  for (ZoneResult& zone : merged.zones) {
+    Result<dns::Bytes> wire = dns::name_from_text(zone.zone);
+    if (!wire) {
+      return fail(fmt::format("--merge: {} holds a zone whose name is not a domain name: {}", zone_from[zone.zone],
+                              wire.error().message));
+    }
+    keyed.emplace_back(std::move(*wire), std::move(zone));
+  }
+  std::sort(keyed.begin(), keyed.end(),
+            [](const auto& a, const auto& b) { return dns::canonical_compare(a.first, b.first) < 0; });
+  merged.zones.clear();
+  for (auto& [wire, zone] : keyed) {
+    merged.zones.push_back(std::move(zone));
+  }
+  return merged;
+}
+
+} // namespace zw
