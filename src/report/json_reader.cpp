@@ -22,6 +22,10 @@ namespace zw {
 
 namespace {
 
+// The longest run or round trip a report may state: a year. More is not a report zonewarden
+// wrote, and would overflow the renderers' time arithmetic (a run's start in SARIF).
+constexpr double k_max_seconds = 366.0 * 86400.0;
+
 using nlohmann::json;
 
 struct ShapeError {
@@ -83,11 +87,16 @@ public:
     }
     return m_value.get<bool>();
   }
-  double number() const {
+  // A number within [lo, hi] (so never NaN or infinite): what reaches the renderers is sane.
+  double number(double lo, double hi) const {
     if (!m_value.is_number()) {
       fail_here("wrong type, expected a number");
     }
-    return m_value.get<double>();
+    const double v = m_value.get<double>();
+    if (!(v >= lo && v <= hi)) {
+      fail_here(fmt::format("out of range [{}, {}]", lo, hi));
+    }
+    return v;
   }
   // An integer within [lo, hi]; get<T>() alone would silently wrap 70000 into a uint16_t.
   std::int64_t integer(std::int64_t lo, std::int64_t hi) const {
@@ -158,7 +167,7 @@ ServerRow server_from(const Cursor& c) {
   s.authoritative = c.member("authoritative").boolean();
   s.rcode = c.member("rcode").string_or_null();
   if (const Cursor rtt = c.member("rtt_ms"); !rtt.is_null()) {
-    s.rtt_ms = rtt.number();
+    s.rtt_ms = rtt.number(0.0, k_max_seconds * 1000.0);
   }
   s.udp = c.member("udp").string();
   s.tcp = c.member("tcp").string();
@@ -242,7 +251,7 @@ AuditResult result_from(const Cursor& root) {
   r.command = root.member("command").string();
   r.generated = root.member("generated").time();
   r.now = root.member("now").time();
-  r.elapsed_s = root.member("elapsed_s").number();
+  r.elapsed_s = root.member("elapsed_s").number(0.0, k_max_seconds);
   // `summary` is derived from the findings and recomputed on output: checked for shape only.
   const Cursor summary = root.member("summary");
   for (const char* key : {"error", "warning", "notice"}) {

@@ -2,6 +2,7 @@
 // dashboards and CI. One run; one reportingDescriptor per registered rule; one result per finding.
 // Validated against the OASIS schema by tests/report/check_sarif.py.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -263,7 +264,10 @@ std::string render_sarif(const AuditResult& result) {
     }
   }
 
-  const std::int64_t start = result.generated - static_cast<std::int64_t>(std::llround(result.elapsed_s));
+  // The reader bounds elapsed_s; a result built in memory is ours. Clamped all the same, so no
+  // value can overflow the subtraction.
+  const double elapsed = std::isfinite(result.elapsed_s) ? std::clamp(result.elapsed_s, 0.0, 366.0 * 86400.0) : 0.0;
+  const std::int64_t start = result.generated - static_cast<std::int64_t>(std::llround(elapsed));
   ordered_json invocation{{"executionSuccessful", notifications.empty()},
                           {"startTimeUtc", util::format_utc(start)},
                           {"endTimeUtc", util::format_utc(result.generated)}};

@@ -197,6 +197,16 @@ TEST_SUITE("report") {
     // A number no double holds is named like any other bad member, not an internal error.
     CHECK(error_of("\"rtt_ms\": null", "\"rtt_ms\": 1e400") == "zones[0].servers[1].rtt_ms: number out of range");
     CHECK(error_of("\"schema\": 1", "\"schema\": 1e400") == "schema: number out of range");
+    // Numbers a double holds but no run has (found by the report_json fuzzer: the SARIF start
+    // time overflowed): refused by the reader, naming the member.
+    CHECK(error_of("\"rtt_ms\": null", "\"rtt_ms\": -1").rfind("zones[0].servers[1].rtt_ms: out of range", 0) == 0);
+    const std::size_t at = good.find("\"elapsed_s\": ");
+    REQUIRE(at != std::string::npos);
+    const std::size_t end = good.find(',', at);
+    const std::string elapsed = good.substr(at, end - at);
+    CHECK(error_of(elapsed, "\"elapsed_s\": 4.334036e62").rfind("elapsed_s: out of range", 0) == 0);
+    CHECK(error_of(elapsed, "\"elapsed_s\": -0.5").rfind("elapsed_s: out of range", 0) == 0);
+    CHECK(zw::read_result_json(good.substr(0, at) + "\"elapsed_s\": 31000000" + good.substr(end)).has_value());
   }
 
   TEST_CASE("report::render dispatches every format") {
