@@ -36,7 +36,8 @@ Result<AuditResult> merge_results(std::vector<std::pair<std::string, AuditResult
   if (parts.empty()) {
     return fail("--merge: no result to merge");
   }
-  const auto& [first_file, first] = parts.front();
+  const std::string first_file = parts.front().first; // not bindings: clang 14's lambdas cannot capture them
+  const AuditResult& first = parts.front().second;
   AuditResult merged;
   merged.tool = first.tool;
   merged.version = first.version;
@@ -46,7 +47,9 @@ Result<AuditResult> merge_results(std::vector<std::pair<std::string, AuditResult
   merged.now = first.now;
   merged.generated = first.generated;
   std::unordered_map<std::string, std::string> zone_from; // zone -> the file it came from
-  for (auto& [file, part] : parts) {
+  for (auto& entry : parts) {
+    const std::string& file = entry.first;
+    AuditResult& part = entry.second;
     const auto differ = [&](std::string_view what, const std::string& mine, const std::string& theirs) {
       return fail(fmt::format("--merge: {} and {} differ in {} ({} and {}): they are not shards of one audit",
                               first_file, file, what, theirs, mine));

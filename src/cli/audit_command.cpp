@@ -218,7 +218,8 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     if (zones.empty()) {
       return fail("audit: no zone given (ZONE... or --zones-from FILE)");
     }
-    const auto [k, n] = *args.shard;
+    const std::size_t k = args.shard->first;
+    const std::size_t n = args.shard->second;
     std::erase_if(zones, [k, n](const std::string& zone) { return shard_of(zone, n) != k; });
   }
 
