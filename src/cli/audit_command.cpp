@@ -310,6 +310,9 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     probe::WalkProgress progress;
     std::optional<util::ProgressLine> line;
     if (!args.quiet && util::ProgressLine::on_terminal()) {
+      // The total is known now: the line's first draw (at once with ZW_PROGRESS_DELAY_MS=0) must
+      // not race the walk's own store of it.
+      progress.zones_total.store(zones.size(), std::memory_order_relaxed);
       options.progress = &progress;
       line.emplace(progress_text(progress));
     }
