@@ -752,7 +752,11 @@ def knot_conf(inst, d):
          "database:", "  storage: \"%s/db\"" % d,
          "control:", "  listen: \"%s/knot.sock\"" % d,
          "log:", "  - target: \"%s/knot.log\"" % d, "    any: info",
-         "template:", "  - id: default", "    storage: \"%s\"" % d, "    dnssec-signing: off",
+         # Response-rate limiting, as NSD has it by default (rrl-ratelimit 200): Knot's mod-rrl at
+         # the same rate, its default slip (every limited response goes out truncated).
+         "mod-rrl:", "  - id: default", "    rate-limit: 200",
+         "template:", "  - id: default", "    global-module: mod-rrl/default", "    storage: \"%s\"" % d,
+         "    dnssec-signing: off",
          "    zonefile-sync: -1", "    zonefile-load: whole", "    journal-content: none", "    semantic-checks: off"]
     if inst.zones:
         s += ["zone:"]
