@@ -207,6 +207,27 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
       append_detail(ignored, decoded.detail);
     }
   }
+  // A datagram already waiting in the socket when the time is up came in time: our io thread was
+  // busy (a loaded machine, a slow build), the server was not silent. Read what is there (at most
+  // a few datagrams, never waiting) before calling it a timeout.
+  std::error_code nb_ec;
+  socket.non_blocking(true, nb_ec);
+  for (int waiting = 0; !nb_ec && waiting < 16; ++waiting) {
+    std::error_code recv_ec;
+    const std::size_t size = socket.receive(asio::buffer(buffer), 0, recv_ec);
+    if (recv_ec) {
+      break; // would_block: nothing more is waiting
+    }
+    dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
+    if (decoded.verdict == dns::Verdict::ok) {
+      fill_answer(ex, decoded.message);
+      ex.rtt_ms = ms_since(sent);
+      ex.detail = ignored.empty() ? std::string() : fmt::format("ignored: {}", ignored);
+      co_return ex;
+    }
+    (decoded.verdict == dns::Verdict::malformed ? saw_garbage : saw_mismatch) = true;
+    append_detail(ignored, decoded.detail);
+  }
   ex.outcome = saw_garbage ? Outcome::malformed : saw_mismatch ? Outcome::mismatched : Outcome::timeout;
   if (ex.outcome == Outcome::timeout) {
     ex.detail = fmt::format("no response within {} ms ({} transmission(s))", options.timeout.count(), ex.attempts);
