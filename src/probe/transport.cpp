@@ -171,6 +171,20 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   const Clock::time_point query_deadline = deadline_after(options.timeout, options.deadline);
   const auto interval = options.timeout / attempts;
   Clock::time_point sent = first_sent;
+  // One datagram received: true when it is the answer (then `ex` holds it), else it is noted.
+  const auto accept = [&](std::size_t size) {
+    dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
+    if (decoded.verdict == dns::Verdict::ok) {
+      fill_answer(ex, decoded.message);
+      // Time since the datagram that most plausibly drew the answer was sent.
+      ex.rtt_ms = ms_since(sent);
+      ex.detail = ignored.empty() ? std::string() : fmt::format("ignored: {}", ignored);
+      return true;
+    }
+    (decoded.verdict == dns::Verdict::malformed ? saw_garbage : saw_mismatch) = true;
+    append_detail(ignored, decoded.detail);
+    return false;
+  };
   asio::steady_timer timer(executor);
   for (int attempt = 1; attempt <= attempts && Clock::now() < query_deadline; ++attempt) {
     ex.attempts = attempt;
@@ -195,16 +209,9 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
         ex.rtt_ms = ms_since(sent);
         co_return ex;
       }
-      dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
-      if (decoded.verdict == dns::Verdict::ok) {
-        fill_answer(ex, decoded.message);
-        // Time since the datagram that most plausibly drew the answer was sent.
-        ex.rtt_ms = ms_since(sent);
-        ex.detail = ignored.empty() ? std::string() : fmt::format("ignored: {}", ignored);
+      if (accept(size)) {
         co_return ex;
       }
-      (decoded.verdict == dns::Verdict::malformed ? saw_garbage : saw_mismatch) = true;
-      append_detail(ignored, decoded.detail);
     }
   }
   // A datagram already waiting in the socket when the time is up came in time: our io thread was
@@ -218,15 +225,9 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
     if (recv_ec) {
       break; // would_block: nothing more is waiting
     }
-    dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
-    if (decoded.verdict == dns::Verdict::ok) {
-      fill_answer(ex, decoded.message);
-      ex.rtt_ms = ms_since(sent);
-      ex.detail = ignored.empty() ? std::string() : fmt::format("ignored: {}", ignored);
+    if (accept(size)) {
       co_return ex;
     }
-    (decoded.verdict == dns::Verdict::malformed ? saw_garbage : saw_mismatch) = true;
-    append_detail(ignored, decoded.detail);
   }
   ex.outcome = saw_garbage ? Outcome::malformed : saw_mismatch ? Outcome::mismatched : Outcome::timeout;
   if (ex.outcome == Outcome::timeout) {
