@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "probe/transport.hpp"
 #include "test_probe_fakens.hpp"
@@ -15,9 +16,8 @@ struct Timed {
   std::chrono::milliseconds elapsed{};
 };
 
-Timed run(bool tcp, std::string address, std::uint16_t port, std::string qname, std::string qtype,
-          std::chrono::milliseconds timeout = 300ms, int retries = 1) {
-  asio::io_context io;
+Timed run_on(asio::io_context& io, bool tcp, std::string address, std::uint16_t port, std::string qname,
+             std::string qtype, std::chrono::milliseconds timeout = 300ms, int retries = 1) {
   Timed out;
   const auto start = std::chrono::steady_clock::now();
   probe::QueryOptions options{.timeout = timeout, .retries = retries, .edns = true, .port = port, .deadline = {}};
@@ -31,6 +31,12 @@ Timed run(bool tcp, std::string address, std::uint16_t port, std::string qname, 
   io.run();
   out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
   return out;
+}
+
+Timed run(bool tcp, std::string address, std::uint16_t port, std::string qname, std::string qtype,
+          std::chrono::milliseconds timeout = 300ms, int retries = 1) {
+  asio::io_context io;
+  return run_on(io, tcp, std::move(address), port, std::move(qname), std::move(qtype), timeout, retries);
 }
 
 test::Reply soa_reply() {
@@ -133,6 +139,34 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
     const Timed t = run(true, "127.0.0.1", acceptor.local_endpoint().port(), "example.com.", "SOA", 200ms);
     CHECK(t.exchange.outcome == Outcome::timeout);
     CHECK(t.elapsed < 1000ms);
+  }
+  SUBCASE("an answer that arrived while our io thread was busy is an answer, not a timeout") {
+    // A loaded machine (a build, a sanitizer) keeps the client's io thread busy past the query's
+    // timeout: Asio's reactor sees the timer expire first, and the answer arrives before the
+    // timer's handler gets to run. The server was not silent; we must not say it was. The
+    // server's handler blocks the client's io thread in two steps to make that order happen:
+    //   t0       H1 (150 ms) runs on the io thread; the query's 100 ms timer expires inside it
+    //   t0+150   the reactor runs: only the timer is due, its handler is queued behind H2
+    //   t0+250   the answer is sent, while H2 (300 ms) still holds the io thread
+    //   t0+450   the timer's handler runs, with the answer waiting in the socket
+    asio::io_context io;
+    test::FakeServer server("127.0.0.1", 0, [&io](const test::Query& q) {
+      asio::post(io, [] { std::this_thread::sleep_for(150ms); });
+      std::this_thread::sleep_for(50ms);
+      asio::post(io, [] { std::this_thread::sleep_for(300ms); });
+      std::this_thread::sleep_for(200ms);
+      return std::vector<test::Bytes>{test::make_response(q, soa_reply())};
+    });
+    for (const bool tcp : {false, true}) {
+      for (int round = 0; round < 3; ++round) {
+        CAPTURE(tcp);
+        CAPTURE(round);
+        io.restart();
+        const Timed t = run_on(io, tcp, "127.0.0.1", server.port(), "example.com.", "SOA", 100ms, 0);
+        CHECK(t.exchange.outcome == Outcome::answered);
+        CHECK(t.elapsed >= 400ms);
+      }
+    }
   }
   SUBCASE("not an address") {
     const Timed t = run(false, "ns1.example.com", 53, "example.com.", "SOA");
