@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "dns/canonical_rdata.hpp"
+
 namespace zw::dns {
 
 namespace {
@@ -86,133 +88,6 @@ int compare_lower_names(const std::uint8_t* a, const std::uint8_t* b) noexcept {
     return 0;
   }
   return na < nb ? -1 : 1;
-}
-
-// Lowercases the wire name at `rdata[pos]` into `out`; returns the position after it, or 0
-// when it is malformed.
-std::size_t append_lower_name(std::span<const std::uint8_t> rdata, std::size_t pos, Bytes& out) {
-  if (pos >= rdata.size()) {
-    return 0;
-  }
-  const std::size_t len = valid_name_length(rdata.subspan(pos));
-  if (len == 0) {
-    return 0;
-  }
-  for (std::size_t i = pos; i < pos + len; ++i) {
-    out.push_back(lower(rdata[i]));
-  }
-  // Label length octets are < 64, so lowercasing them is harmless.
-  return pos + len;
-}
-
-// True for the types whose RDATA embeds domain names that canonical form lowercases.
-bool embeds_names(std::uint16_t type) noexcept {
-  switch (type) {
-  case 2:
-  case 3:
-  case 4:
-  case 5:
-  case 6:
-  case 7:
-  case 8:
-  case 9:
-  case 12:
-  case 14:
-  case 15:
-  case 17:
-  case 18:
-  case 21:
-  case 24:
-  case 26:
-  case 30:
-  case 33:
-  case 35:
-  case 36:
-  case 38:
-  case 39:
-  case 46: return true;
-  default: return false;
-  }
-}
-
-// Canonical RDATA (RFC 4034 §6.2 as corrected by RFC 6840 §5.1: names lowercased in the RDATA
-// of NS, MD, MF, CNAME, SOA, MB, MG, MR, PTR, MINFO, MX, RP, AFSDB, RT, SIG, PX, NXT, NAPTR,
-// KX, SRV, DNAME, A6, RRSIG). Returns false, leaving `out` unspecified, when `type` embeds no
-// names or the RDATA does not parse (then the RDATA is compared as it is).
-bool canonical_rdata(std::uint16_t type, std::span<const std::uint8_t> rdata, Bytes& out) {
-  out.clear();
-  // (fixed octets before the names, number of names); -1 marks special layouts.
-  int fixed = 0;
-  int names = 0;
-  switch (type) {
-  case 2:
-  case 3:
-  case 4:
-  case 5:
-  case 7:
-  case 8:
-  case 9:
-  case 12:
-  case 39: names = 1; break;
-  case 14:
-  case 17: names = 2; break;
-  case 6: names = 2; break;
-  case 15:
-  case 18:
-  case 21:
-  case 36:
-    fixed = 2;
-    names = 1;
-    break;
-  case 26:
-    fixed = 2;
-    names = 2;
-    break;
-  case 33:
-    fixed = 6;
-    names = 1;
-    break;
-  case 24:
-  case 46:
-    fixed = 18;
-    names = 1;
-    break;
-  case 30: names = 1; break;
-  case 35: fixed = -1; break;
-  case 38: fixed = -2; break;
-  default: return false;
-  }
-  std::size_t pos = 0;
-  if (fixed == -1) { // NAPTR: order, preference, 3 character-strings, replacement name
-    pos = 4;
-    for (int i = 0; i < 3; ++i) {
-      if (pos >= rdata.size()) {
-        return false;
-      }
-      pos += 1 + rdata[pos];
-    }
-    names = 1;
-  } else if (fixed == -2) { // A6: prefix length, address suffix, prefix name when length > 0
-    if (rdata.empty() || rdata[0] > 128) {
-      return false;
-    }
-    pos = 1 + static_cast<std::size_t>((128 - rdata[0] + 7) / 8);
-    names = rdata[0] > 0 ? 1 : 0;
-  } else {
-    pos = static_cast<std::size_t>(fixed);
-  }
-  if (pos > rdata.size()) {
-    return false;
-  }
-  out.assign(rdata.begin(), rdata.begin() + static_cast<std::ptrdiff_t>(pos));
-  for (int i = 0; i < names; ++i) {
-    pos = append_lower_name(rdata, pos, out);
-    if (pos == 0) {
-      return false;
-    }
-  }
-  out.insert(out.end(), rdata.begin() + static_cast<std::ptrdiff_t>(pos), rdata.end());
-  return true;
 }
 
 int compare_bytes(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
@@ -667,7 +542,9 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
   const auto compare_rdata = [&](std::uint16_t type, const ZoneStore::Entry& a, const ZoneStore::Entry& b) {
     const std::span<const std::uint8_t> ra = rdata_of(a);
     const std::span<const std::uint8_t> rb = rdata_of(b);
-    if (embeds_names(type) && canonical_rdata(type, ra, ca) && canonical_rdata(type, rb, cb)) {
+    if (has_embedded_names(type)) {
+      canonical_rdata(type, ra, ca);
+      canonical_rdata(type, rb, cb);
       return compare_bytes(ca, cb);
     }
     return compare_bytes(ra, rb);

@@ -16,12 +16,10 @@ namespace zw::dnssec {
 //   then for each RR in canonical RDATA order, exact duplicates once:
 //   owner | type | class | original TTL | RDLENGTH | canonical RDATA.
 // The owner is lowercased; when `sig.labels` is below its label count it becomes the wildcard
-// "*." + its rightmost `sig.labels` labels. Names inside the RDATA are lowercased for NS, MD,
-// MF, CNAME, SOA, MB, MG, MR, PTR, MINFO, MX, RP, AFSDB, RT, SIG, PX, NXT, NAPTR, KX, SRV,
-// DNAME, A6 and RRSIG, and for no other type (not NSEC, not HINFO: RFC 6840 §5.1). RDATA that
-// does not parse as its type is copied unchanged. The class, type and owner of the first RR
-// are used for all. `out` keeps its capacity: no allocation when it is large enough and the
-// RRset has at most 32 RRs.
+// "*." + its rightmost `sig.labels` labels. Names inside the RDATA are lowercased as
+// dns/canonical_rdata.hpp says; RDATA that does not parse as its type is copied unchanged. The class, type and owner of
+// the first RR are used for all. `out` keeps its capacity: no allocation when it is large enough and the RRset has at
+// most 32 RRs.
 void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const dns::Rr& rrsig_rr, dns::Bytes& out);
 
 // The same over an RRset of a zone store (already lowercased owner, canonical RDATA order) with
@@ -29,9 +27,5 @@ void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const d
 // nothing once `out` is large enough and the RRset has at most 32 RRs.
 void signed_data(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rrsig_rdata,
                  dns::Bytes& out);
-
-// Replaces `out` with the canonical form of `rdata` of `type`: names embedded in it lowercased
-// for the types listed above; unchanged otherwise and when malformed.
-void canonical_rdata(std::uint16_t type, std::span<const std::uint8_t> rdata, dns::Bytes& out);
 
 } // namespace zw::dnssec

@@ -5,8 +5,8 @@
 #include <map>
 #include <utility>
 
+#include "dns/canonical_rdata.hpp"
 #include "dns/serial.hpp"
-#include "dnssec/canonical.hpp"
 
 namespace zw::dnssec {
 
@@ -114,7 +114,7 @@ void ZonemdDigester::add(const dns::NameView& name, dns::NameRole role) {
       }
       // Canonical form (RFC 4034 §6.2): owner lowercased (the store's), names in the RDATA of
       // the RFC 6840 §5.1 types lowercased, the RR's own TTL.
-      canonical_rdata(type, rdata, m_scratch);
+      dns::canonical_rdata(type, rdata, m_scratch);
       const std::uint32_t ttl = rrset.ttl(i);
       const std::size_t len = m_scratch.size();
       const std::array<std::uint8_t, 10> fixed{static_cast<std::uint8_t>(type >> 8),

@@ -8,8 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "dns/canonical_rdata.hpp"
 #include "dns/rr.hpp"
-#include "dnssec/canonical.hpp"
 #include "rules/observations.hpp"
 
 namespace zw::rules {
@@ -38,7 +38,7 @@ std::optional<Parsed> parse(const std::string& text) {
   }
   Parsed p;
   p.key = {dns::name_to_text(dns::lowercased(rr->owner)), dns::type_to_text(rr->type)};
-  dnssec::canonical_rdata(rr->type, rr->rdata, p.canonical);
+  dns::canonical_rdata(rr->type, rr->rdata, p.canonical);
   p.text = rdata_text(text);
   p.ttl = rr->ttl;
   return p;

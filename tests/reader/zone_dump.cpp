@@ -7,9 +7,9 @@
 
 #include <fmt/format.h>
 
+#include "dns/canonical_rdata.hpp"
 #include "dns/rr.hpp"
 #include "dns/zone_loader.hpp"
-#include "dnssec/canonical.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 2 || argc > 3) {
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   for (const zw::dns::NameView name : store->names()) {
     for (const zw::dns::RrsetView rrset : name.rrsets()) {
       for (std::size_t i = 0; i < rrset.size(); ++i) {
-        zw::dnssec::canonical_rdata(rrset.type(), rrset.rdata(i), canonical);
+        zw::dns::canonical_rdata(rrset.type(), rrset.rdata(i), canonical);
         std::string hex;
         for (const std::uint8_t b : canonical) {
           hex += fmt::format("{:02x}", b);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <random>
 
+#include "dns/canonical_rdata.hpp"
 #include "dnssec/canonical.hpp"
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
@@ -76,14 +77,14 @@ TEST_CASE("dnssec::signed_data keeps NSEC and HINFO as they are (RFC 6840 §5.1)
 
   dns::Bytes rdata;
   const dns::Rr hinfo = rr("x. 1 IN HINFO \"Intel\" \"Linux\"");
-  dnssec::canonical_rdata(13, hinfo.rdata, rdata);
+  dns::canonical_rdata(13, hinfo.rdata, rdata);
   CHECK(rdata == hinfo.rdata);
   const dns::Rr txt = rr("x. 1 IN TXT \"Mixed Case\"");
-  dnssec::canonical_rdata(dns::rrtype::txt, txt.rdata, rdata);
+  dns::canonical_rdata(dns::rrtype::txt, txt.rdata, rdata);
   CHECK(rdata == txt.rdata);
 }
 
-TEST_CASE("dnssec::canonical_rdata lowercases the names of each listed type") {
+TEST_CASE("dns::canonical_rdata lowercases the names of each listed type") {
   const std::vector<std::pair<std::string, std::string>> cases{
       {"x. 1 IN NS Ns1.EXAMPLE.", "x. 1 IN NS ns1.example."},
       {"x. 1 IN CNAME WWW.Example.", "x. 1 IN CNAME www.example."},
@@ -117,22 +118,22 @@ TEST_CASE("dnssec::canonical_rdata lowercases the names of each listed type") {
     const auto& lower = c.second;
     CAPTURE(mixed);
     const dns::Rr m = rr(mixed);
-    dnssec::canonical_rdata(m.type, m.rdata, out);
+    dns::canonical_rdata(m.type, m.rdata, out);
     CHECK(out == rr(lower).rdata);
   }
   // NXT (RFC 2535) and A6 (RFC 2874), which ldns no longer parses, by hand.
   const dns::Bytes nxt_mixed{1, 'A', 1, 'B', 0, 0x40, 0x01};
-  dnssec::canonical_rdata(30, nxt_mixed, out);
+  dns::canonical_rdata(30, nxt_mixed, out);
   CHECK(out == dns::Bytes{1, 'a', 1, 'b', 0, 0x40, 0x01});
   dns::Bytes a6{64, 0, 0, 0, 0, 0, 0, 0, 1, 3, 'P', 'r', 'E', 0};
-  dnssec::canonical_rdata(38, a6, out);
+  dns::canonical_rdata(38, a6, out);
   CHECK(out == dns::Bytes{64, 0, 0, 0, 0, 0, 0, 0, 1, 3, 'p', 'r', 'e', 0});
   const dns::Bytes a6_no_prefix{0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
-  dnssec::canonical_rdata(38, a6_no_prefix, out);
+  dns::canonical_rdata(38, a6_no_prefix, out);
   CHECK(out == a6_no_prefix);
 }
 
-TEST_CASE("dnssec::canonical_rdata copies malformed RDATA unchanged") {
+TEST_CASE("dns::canonical_rdata copies malformed RDATA unchanged") {
   const std::vector<std::pair<std::uint16_t, dns::Bytes>> cases{
       {dns::rrtype::mx, {0, 10, 5, 'A', 'b'}},             // label past the end
       {dns::rrtype::mx, {0}},                              // no room for the preference
@@ -150,7 +151,7 @@ TEST_CASE("dnssec::canonical_rdata copies malformed RDATA unchanged") {
     const auto& type = c.first; // not a structured binding: clang 14 cannot capture one (CAPTURE)
     const auto& rdata = c.second;
     CAPTURE(type);
-    dnssec::canonical_rdata(type, rdata, out);
+    dns::canonical_rdata(type, rdata, out);
     CHECK(out == rdata);
   }
   // In an RRset too: copied, not read past its end.
