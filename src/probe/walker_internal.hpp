@@ -4,6 +4,7 @@
 // name-server addresses, prober.cpp asks every server of a zone (and follows its NSEC chain),
 // walker.cpp runs all zones (audit_walk, find_zone). async.hpp holds the coroutine primitives.
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -114,6 +115,11 @@ struct AddrResult {
   std::string error;
   bool cut_short = false; // no address, and the lookup did not ask every server it needed: unknown
 };
+
+// Seconds since the Unix epoch, for a snapshot's times and signature validity.
+inline std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
 
 // A result gather() left default because its lookup had not finished by the deadline.
 inline bool unfinished(const AddrResult& r) {
