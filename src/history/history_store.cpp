@@ -16,12 +16,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "history/sqlite.hpp"
 #include "report/fingerprint.hpp"
 #include "util/text.hpp"
 
 namespace zw::history {
 
 namespace {
+
+using namespace sqlite; // NOLINT(google-build-using-namespace): this file is the SQLite side
 
 constexpr int k_busy_timeout_ms = 10000;
 
@@ -63,80 +66,6 @@ CREATE INDEX findings_run ON findings(run_id);
 CREATE INDEX findings_zone ON findings(zone, run_id);
 PRAGMA user_version = 1;
 )";
-
-// A prepared statement, finalized with the object.
-class Statement {
-public:
-  Statement(sqlite3* db, const char* sql) { m_rc = sqlite3_prepare_v2(db, sql, -1, &m_stmt, nullptr); }
-  ~Statement() { sqlite3_finalize(m_stmt); }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  bool ok() const noexcept { return m_rc == SQLITE_OK; }
-  void bind(int i, std::int64_t v) { sqlite3_bind_int64(m_stmt, i, v); }
-  void bind(int i, const std::string& v) {
-    sqlite3_bind_text(m_stmt, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void bind_or_null(int i, const std::optional<std::string>& v) {
-    if (v) {
-      bind(i, *v);
-    } else {
-      sqlite3_bind_null(m_stmt, i);
-    }
-  }
-  // SQLITE_ROW, SQLITE_DONE or an error code.
-  int step() { return sqlite3_step(m_stmt); }
-  void reset() {
-    sqlite3_reset(m_stmt);
-    sqlite3_clear_bindings(m_stmt);
-  }
-  std::int64_t integer(int col) const { return sqlite3_column_int64(m_stmt, col); }
-  std::string text(int col) const {
-    const unsigned char* p = sqlite3_column_text(m_stmt, col);
-    return p == nullptr ? std::string() : std::string(reinterpret_cast<const char*>(p));
-  }
-
-private:
-  sqlite3_stmt* m_stmt = nullptr;
-  int m_rc = SQLITE_OK;
-};
-
-// "FILE: reason": SQLite's own message, lower-cased first letter (STYLE.md §7).
-Error db_error(const std::string& path, sqlite3* db, int rc) {
-  std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  if (rc == SQLITE_NOTADB || (db != nullptr && sqlite3_errcode(db) == SQLITE_NOTADB)) {
-    reason = "not an SQLite database";
-  }
-  if (!reason.empty()) {
-    reason[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(reason[0])));
-  }
-  return Error{fmt::format("{}: {}", path, util::quote_input(reason, 200))};
-}
-
-Result<void> exec(const std::string& path, sqlite3* db, const char* sql) {
-  if (const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr); rc != SQLITE_OK) {
-    return tl::unexpected<Error>(db_error(path, db, rc));
-  }
-  return {};
-}
-
-// Rolls back unless committed: a failure anywhere leaves no part of the run behind.
-class Transaction {
-public:
-  explicit Transaction(sqlite3* db) : m_db(db) {}
-  ~Transaction() {
-    if (!m_done) {
-      sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void committed() noexcept { m_done = true; }
-
-private:
-  sqlite3* m_db;
-  bool m_done = false;
-};
 
 std::string normalize_zone(std::string zone) {
   for (char& c : zone) {
