@@ -3,7 +3,11 @@
 // in each rule's RuleInfo::compliance (by `id`); this list only names and orders them.
 
 #include <span>
+#include <string>
 #include <string_view>
+
+#include "zonewarden/audit.hpp"
+#include "zonewarden/finding.hpp"
 
 namespace zw::report {
 
@@ -20,3 +24,16 @@ struct Requirement {
 std::span<const Requirement> compliance_requirements() noexcept;
 
 } // namespace zw::report
+
+namespace zw::detail {
+
+// A finding that makes its zone or requirement fail: one not suppressed (waived or baselined).
+inline bool counts_towards_fail(const Finding& f) {
+  return f.suppressed.empty();
+}
+
+// Appends the compliance section: a row per requirement with its verdict, its rules and the
+// zones that fail it.
+void compliance_section(std::string& out, const AuditResult& r);
+
+} // namespace zw::detail
