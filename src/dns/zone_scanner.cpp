@@ -220,6 +220,12 @@ RecordStart next_record_start(const Frame& frame) {
       ++p;
       continue;
     }
+    if (*p == ')') {
+      // The end of the previous, multi-line record: libzscanner returns that record with its
+      // position before the closing parenthesis. No record starts with one.
+      ++p;
+      continue;
+    }
     if (*p == ';' || *p == '$') {
       p = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
       if (p == nullptr) {

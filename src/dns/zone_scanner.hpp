@@ -103,8 +103,8 @@ void drop_parsed_text(Frame& frame);
 // end): every read of the mapped text checks this first.
 bool still_mapped(const Frame& frame);
 // Before a record is parsed the scanner sits at the end of the previous one, on line
-// `line_counter`: skip blank lines, comment lines and directive lines ($TTL, $ORIGIN) from
-// there, counting newlines.
+// `line_counter`: skip blank lines, comment lines, directive lines ($TTL, $ORIGIN) and the closing parenthesis of a
+// multi-line record from there, counting newlines.
 RecordStart next_record_start(const Frame& frame);
 // The text of the record's first line, bounded by the buffer it lives in: the mapped file
 // while it is still mapped, else the copy of the last line; nullopt when neither is there.
