@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "probe/transport.hpp"
@@ -143,28 +146,66 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
   SUBCASE("an answer that arrived while our io thread was busy is an answer, not a timeout") {
     // A loaded machine (a build, a sanitizer) keeps the client's io thread busy past the query's
     // timeout: Asio's reactor sees the timer expire first, and the answer arrives before the
-    // timer's handler gets to run. The server was not silent; we must not say it was. The
-    // server's handler blocks the client's io thread in two steps to make that order happen:
-    //   t0       H1 (150 ms) runs on the io thread; the query's 100 ms timer expires inside it
-    //   t0+150   the reactor runs: only the timer is due, its handler is queued behind H2
-    //   t0+250   the answer is sent, while H2 (300 ms) still holds the io thread
-    //   t0+450   the timer's handler runs, with the answer waiting in the socket
+    // timer's handler gets to run. The server was not silent; we must not say it was. Handlers
+    // posted to the client's io_context force that order, without relying on how fast either
+    // thread is scheduled (Asio's scheduler runs one queue, in order, with the reactor in it):
+    //   on the query, the server posts a handler that re-posts itself 50 times, so that the
+    //      client's own handlers (the send's completion, the TCP write's group) run first and it
+    //      is waiting for the answer with its timer set (only a stall of the whole 250 ms in
+    //      those few microseconds could let the timer expire first, and fail the test);
+    //   H1 then holds the io thread for 500 ms, well past the query's 250 ms timeout, and before
+    //      returning posts H2, which queues behind the reactor;
+    //   the reactor finds only the expired timer, and queues its handler behind H2;
+    //   H2 lets the server answer, waits until the server's handler has returned (the answer is
+    //      sent right after), and gives the datagram or segment 250 ms to land;
+    //   the timer's handler runs with the answer waiting in the socket.
     asio::io_context io;
-    test::FakeServer server("127.0.0.1", 0, [&io](const test::Query& q) {
-      asio::post(io, [] { std::this_thread::sleep_for(150ms); });
-      std::this_thread::sleep_for(50ms);
-      asio::post(io, [] { std::this_thread::sleep_for(300ms); });
-      std::this_thread::sleep_for(200ms);
+    std::mutex mutex;
+    std::condition_variable changed;
+    bool may_answer = false;
+    bool answering = false;
+    const auto wait_for = [&](const bool& flag) {
+      std::unique_lock lock(mutex);
+      changed.wait_for(lock, 10s, [&flag] { return flag; }); // bounded: a failure, never a hang
+    };
+    const auto set = [&](bool& flag) {
+      {
+        const std::lock_guard lock(mutex);
+        flag = true;
+      }
+      changed.notify_all();
+    };
+    std::function<void(int)> hold = [&](int hops) {
+      if (hops > 0) {
+        asio::post(io, [&hold, hops] { hold(hops - 1); });
+        return;
+      }
+      std::this_thread::sleep_for(500ms);
+      asio::post(io, [&] {
+        set(may_answer);
+        wait_for(answering);
+        std::this_thread::sleep_for(250ms);
+      });
+    };
+    test::FakeServer server("127.0.0.1", 0, [&](const test::Query& q) {
+      hold(50);
+      wait_for(may_answer);
+      set(answering);
       return std::vector<test::Bytes>{test::make_response(q, soa_reply())};
     });
     for (const bool tcp : {false, true}) {
       for (int round = 0; round < 3; ++round) {
         CAPTURE(tcp);
         CAPTURE(round);
+        {
+          const std::lock_guard lock(mutex);
+          may_answer = false;
+          answering = false;
+        }
         io.restart();
-        const Timed t = run_on(io, tcp, "127.0.0.1", server.port(), "example.com.", "SOA", 100ms, 0);
+        const Timed t = run_on(io, tcp, "127.0.0.1", server.port(), "example.com.", "SOA", 250ms, 0);
         CHECK(t.exchange.outcome == Outcome::answered);
-        CHECK(t.elapsed >= 400ms);
+        CHECK(t.elapsed >= 700ms);
       }
     }
   }
