@@ -8,12 +8,7 @@ namespace zw::dns {
 
 namespace {
 
-constexpr std::size_t k_rrsig_fixed = 18; // RFC 4034 §3.1: the RDATA before the signer name
 constexpr std::size_t k_max_name = 255;
-
-std::uint8_t lower(std::uint8_t c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
-}
 
 } // namespace
 
@@ -38,7 +33,7 @@ void lowercase_wire_name(std::span<std::uint8_t> r, std::size_t begin, std::size
   while (pos < end && r[pos] != 0) {
     const std::size_t len = r[pos];
     for (std::size_t i = pos + 1; i <= pos + len; ++i) {
-      r[i] = lower(r[i]);
+      r[i] = ascii_lower(r[i]);
     }
     pos += 1 + len;
   }

@@ -13,6 +13,9 @@
 
 namespace zw::dns {
 
+// RFC 4034 §3.1: the RDATA of an RRSIG before its signer name (type covered to key tag).
+inline constexpr std::size_t k_rrsig_fixed = 18;
+
 // True for the types whose RDATA names canonical form lowercases (the list above).
 bool has_embedded_names(std::uint16_t type) noexcept;
 

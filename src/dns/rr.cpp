@@ -26,10 +26,6 @@ void MallocFree::operator()(char* p) const noexcept {
 
 namespace {
 
-std::uint8_t lower(std::uint8_t c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
-}
-
 // Splits a wire name into label spans (without the root label). Tolerates malformed input by
 // stopping at the end of the buffer.
 std::vector<std::span<const std::uint8_t>> labels_of(std::span<const std::uint8_t> wire) {
@@ -49,8 +45,8 @@ std::vector<std::span<const std::uint8_t>> labels_of(std::span<const std::uint8_
 int compare_labels(std::span<const std::uint8_t> a, std::span<const std::uint8_t> b) noexcept {
   const std::size_t n = std::min(a.size(), b.size());
   for (std::size_t i = 0; i < n; ++i) {
-    const std::uint8_t ca = lower(a[i]);
-    const std::uint8_t cb = lower(b[i]);
+    const std::uint8_t ca = ascii_lower(a[i]);
+    const std::uint8_t cb = ascii_lower(b[i]);
     if (ca != cb) {
       return ca < cb ? -1 : 1;
     }
@@ -205,7 +201,7 @@ Bytes lowercased(std::span<const std::uint8_t> wire) {
   while (pos < out.size() && out[pos] != 0) {
     const std::size_t len = out[pos];
     for (std::size_t i = pos + 1; i <= pos + len && i < out.size(); ++i) {
-      out[i] = lower(out[i]);
+      out[i] = ascii_lower(out[i]);
     }
     pos += 1 + len;
   }
@@ -217,7 +213,7 @@ bool names_equal(std::span<const std::uint8_t> a, std::span<const std::uint8_t> 
     return false;
   }
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) {
       return false;
     }
   }

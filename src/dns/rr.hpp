@@ -14,6 +14,11 @@ namespace zw::dns {
 
 using Bytes = std::vector<std::uint8_t>;
 
+// ASCII lowercase of one octet of a name (RFC 4343: DNS names compare without case, only A-Z).
+constexpr std::uint8_t ascii_lower(std::uint8_t c) noexcept {
+  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
+}
+
 namespace rrtype {
 inline constexpr std::uint16_t a = 1, ns = 2, cname = 5, soa = 6, ptr = 12, mx = 15, txt = 16, aaaa = 28, srv = 33,
                                dname = 39, opt = 41, ds = 43, rrsig = 46, nsec = 47, dnskey = 48, nsec3 = 50,

@@ -18,10 +18,6 @@ namespace {
 constexpr std::size_t k_header = 10;
 constexpr std::uint64_t k_max_offset = (std::uint64_t{1} << 40) - 1;
 
-std::uint8_t lower(std::uint8_t c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<std::uint8_t>(c + ('a' - 'A')) : c;
-}
-
 std::uint32_t load32(const std::uint8_t* p) noexcept {
   std::uint32_t v;
   std::memcpy(&v, p, sizeof v);
@@ -172,7 +168,7 @@ std::optional<NameView> ZoneStore::find_name(std::span<const std::uint8_t> owner
     return std::nullopt;
   }
   std::array<std::uint8_t, 256> key;
-  std::transform(owner.begin(), owner.begin() + static_cast<std::ptrdiff_t>(len), key.begin(), lower);
+  std::transform(owner.begin(), owner.begin() + static_cast<std::ptrdiff_t>(len), key.begin(), ascii_lower);
   const std::size_t i = lower_bound({key.data(), len});
   if (i == m_index.size() || compare_lower_names(at(owner_offset(i)), key.data()) != 0) {
     return std::nullopt;
@@ -397,7 +393,7 @@ Result<void> ZoneStoreBuilder::add(std::span<const std::uint8_t> owner, std::uin
   // Owners are stored once per run of records with the same owner (the usual zone file
   // layout); a repeat later in the file gets its own copy, merged after sorting.
   std::array<std::uint8_t, 256> low;
-  std::transform(owner.begin(), owner.end(), low.begin(), lower);
+  std::transform(owner.begin(), owner.end(), low.begin(), ascii_lower);
   const bool same_owner = !m_owner_runs.empty() && m_last_owner_length == owner_len &&
                           std::memcmp(arena.data() + m_owner_runs.back(), low.data(), owner_len) == 0;
   if (!same_owner) {

@@ -12,8 +12,6 @@ namespace zw::dnssec {
 
 namespace {
 
-constexpr std::size_t k_rrsig_fixed = 18; // RFC 4034 §3.1: the RDATA before the signer name
-
 void put16(dns::Bytes& out, std::uint16_t v) {
   out.push_back(static_cast<std::uint8_t>(v >> 8));
   out.push_back(static_cast<std::uint8_t>(v & 0xff));
@@ -127,11 +125,11 @@ void append_records(unsigned labels, std::uint32_t original_ttl, std::span<const
             out.begin() + static_cast<std::ptrdiff_t>(records_begin));
 }
 
-// Lowercases the signer name that starts at k_rrsig_fixed in the header at the start of `out`.
+// Lowercases the signer name that starts at dns::k_rrsig_fixed in the header at the start of `out`.
 void lowercase_signer(dns::Bytes& out) noexcept {
   const std::span<std::uint8_t> header(out);
-  if (const std::optional<std::size_t> end = dns::wire_name_end(header, k_rrsig_fixed)) {
-    dns::lowercase_wire_name(header, k_rrsig_fixed, *end);
+  if (const std::optional<std::size_t> end = dns::wire_name_end(header, dns::k_rrsig_fixed)) {
+    dns::lowercase_wire_name(header, dns::k_rrsig_fixed, *end);
   }
 }
 
@@ -141,7 +139,7 @@ void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const d
   out.clear();
   // RFC 4034 §3.1.8.1: RRSIG_RDATA without the signature, signer name in canonical form. The
   // octets are taken from the RRSIG as received, which is what the signer hashed.
-  const std::size_t sig_prefix = k_rrsig_fixed + sig.signer.size();
+  const std::size_t sig_prefix = dns::k_rrsig_fixed + sig.signer.size();
   if (rrsig_rr.rdata.size() >= sig_prefix) {
     out.insert(out.end(), rrsig_rr.rdata.begin(), rrsig_rr.rdata.begin() + static_cast<std::ptrdiff_t>(sig_prefix));
   } else {
@@ -167,7 +165,7 @@ void signed_data(const RrsigFields& sig, std::span<const dns::Rr> rrset, const d
 void signed_data(const RrsigView& sig, const dns::RrsetView& rrset, std::span<const std::uint8_t> rrsig_rdata,
                  dns::Bytes& out) {
   out.clear();
-  const std::size_t sig_prefix = k_rrsig_fixed + sig.signer.size();
+  const std::size_t sig_prefix = dns::k_rrsig_fixed + sig.signer.size();
   out.insert(out.end(), rrsig_rdata.begin(),
              rrsig_rdata.begin() + static_cast<std::ptrdiff_t>(std::min(sig_prefix, rrsig_rdata.size())));
   lowercase_signer(out);

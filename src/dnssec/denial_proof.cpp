@@ -10,9 +10,6 @@
 
 namespace zw::dnssec {
 
-using detail::at_or_below;
-using detail::fail;
-using detail::text;
 namespace rrtype = dns::rrtype;
 
 ProofResult check_denial_proof(std::span<const std::uint8_t> qname, std::uint16_t qtype, ResponseKind kind,
@@ -20,20 +17,21 @@ ProofResult check_denial_proof(std::span<const std::uint8_t> qname, std::uint16_
                                unsigned wildcard_labels, unsigned max_iterations) {
   if (qname.empty() || zone.empty() || dns::wire_name_length(qname) != qname.size() ||
       dns::wire_name_length(zone) != zone.size()) {
-    return fail(ProofFault::malformed, "the qname or zone is not an uncompressed wire name");
+    return detail::fail(ProofFault::malformed, "the qname or zone is not an uncompressed wire name");
   }
-  if (!at_or_below(qname, zone)) {
-    return fail(ProofFault::wrong_zone, fmt::format("{} is not in zone {}", text(qname), text(zone)));
+  if (!detail::at_or_below(qname, zone)) {
+    return detail::fail(ProofFault::wrong_zone,
+                        fmt::format("{} is not in zone {}", detail::text(qname), detail::text(zone)));
   }
   const bool any_nsec =
       std::any_of(records.begin(), records.end(), [](const dns::Rr& rr) { return rr.type == rrtype::nsec; });
   const bool any_nsec3 =
       std::any_of(records.begin(), records.end(), [](const dns::Rr& rr) { return rr.type == rrtype::nsec3; });
   if (!any_nsec && !any_nsec3) {
-    return fail(ProofFault::no_records, "no NSEC or NSEC3 record in the authority section");
+    return detail::fail(ProofFault::no_records, "no NSEC or NSEC3 record in the authority section");
   }
   if (any_nsec && any_nsec3) {
-    return fail(ProofFault::mixed, "both NSEC and NSEC3 records");
+    return detail::fail(ProofFault::mixed, "both NSEC and NSEC3 records");
   }
   if (any_nsec) {
     return detail::prove_nsec(qname, qtype, zone, records, kind, wildcard_labels);

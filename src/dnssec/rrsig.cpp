@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "dns/canonical_rdata.hpp"
 #include "dnssec/canonical.hpp"
 #include "dnssec/keys.hpp"
 
@@ -9,7 +10,6 @@ namespace zw::dnssec {
 
 namespace {
 
-constexpr std::size_t k_rrsig_fixed = 18;
 constexpr std::uint8_t k_dnssec_protocol = 3; // RFC 4034 §2.1.2
 
 std::uint16_t get16(std::span<const std::uint8_t> r, std::size_t pos) noexcept {
@@ -43,7 +43,7 @@ std::string where(const dns::Rr& rr) {
 } // namespace
 
 std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> r) noexcept {
-  if (r.size() < k_rrsig_fixed + 1) {
+  if (r.size() < dns::k_rrsig_fixed + 1) {
     return std::nullopt;
   }
   RrsigView f;
@@ -54,12 +54,12 @@ std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> r) noexc
   f.expiration = get32(r, 8);
   f.inception = get32(r, 12);
   f.key_tag = get16(r, 16);
-  const std::size_t signer_length = name_length(r.subspan(k_rrsig_fixed));
+  const std::size_t signer_length = name_length(r.subspan(dns::k_rrsig_fixed));
   if (signer_length == 0) {
     return std::nullopt;
   }
-  f.signer = r.subspan(k_rrsig_fixed, signer_length);
-  f.signature = r.subspan(k_rrsig_fixed + signer_length);
+  f.signer = r.subspan(dns::k_rrsig_fixed, signer_length);
+  f.signature = r.subspan(dns::k_rrsig_fixed + signer_length);
   if (f.signature.empty()) {
     return std::nullopt;
   }
@@ -71,7 +71,7 @@ Result<RrsigFields> parse_rrsig(const dns::Rr& rr) {
     return fail(fmt::format("{}: not an RRSIG", where(rr)));
   }
   const std::span<const std::uint8_t> r = rr.rdata;
-  if (r.size() < k_rrsig_fixed + 1) {
+  if (r.size() < dns::k_rrsig_fixed + 1) {
     return fail(fmt::format("{}: RRSIG RDATA of {} octets is truncated", where(rr), r.size()));
   }
   RrsigFields f;
@@ -82,12 +82,12 @@ Result<RrsigFields> parse_rrsig(const dns::Rr& rr) {
   f.expiration = get32(r, 8);
   f.inception = get32(r, 12);
   f.key_tag = get16(r, 16);
-  const std::size_t signer_length = name_length(r.subspan(k_rrsig_fixed));
+  const std::size_t signer_length = name_length(r.subspan(dns::k_rrsig_fixed));
   if (signer_length == 0) {
     return fail(fmt::format("{}: RRSIG signer name is malformed", where(rr)));
   }
-  const std::span<const std::uint8_t> signer = r.subspan(k_rrsig_fixed, signer_length);
-  const std::span<const std::uint8_t> signature = r.subspan(k_rrsig_fixed + signer_length);
+  const std::span<const std::uint8_t> signer = r.subspan(dns::k_rrsig_fixed, signer_length);
+  const std::span<const std::uint8_t> signature = r.subspan(dns::k_rrsig_fixed + signer_length);
   if (signature.empty()) {
     return fail(fmt::format("{}: RRSIG has an empty signature", where(rr)));
   }

@@ -81,7 +81,8 @@ std::string rule_anchor(std::string_view id) {
   return out;
 }
 
-std::string impact_text(const ResolverImpact& impact) {
+// The report's wording: "none: ..." where the others say "resolution not affected".
+std::string html_impact_text(const ResolverImpact& impact) {
   if (impact.rcode == Rcode::none) {
     return "none: resolution is not affected";
   }
@@ -275,7 +276,7 @@ void finding(std::string& out, const Finding& f, const std::string& anchor, cons
     out += "<dt>RRset</dt><dd class=\"mono\">" + html_escape(f.location.owner) + " " + html_escape(f.location.type) +
            "</dd>";
   }
-  out += "<dt>Resolver impact</dt><dd>" + html_escape(impact_text(f.resolver)) + "</dd>";
+  out += "<dt>Resolver impact</dt><dd>" + html_escape(html_impact_text(f.resolver)) + "</dd>";
   const Rule* rule = find_rule(f.rule);
   if (rule != nullptr) {
     const RuleInfo& info = rule->info();
@@ -372,7 +373,7 @@ void rule_reference(std::string& out, const std::set<std::string>& documented) {
       out += fmt::format("<p>{} <span class=\"small\">\u00b7 {} \u00b7 default severity {} \u00b7 resolver impact: {}"
                          "</span></p>\n",
                          html_escape(info.summary), html_escape(info.reference), to_string(info.severity),
-                         html_escape(impact_text(info.impact)));
+                         html_escape(html_impact_text(info.impact)));
     }
     if (doc == nullptr) {
       out += "<p class=\"note\">No documentation page is embedded for this rule.</p>\n";

@@ -89,16 +89,6 @@ std::string attr(std::string_view s) {
   return out;
 }
 
-std::string impact_text(const ResolverImpact& impact) {
-  if ((impact.rcode == Rcode::none || impact.rcode == Rcode::noerror) && impact.ede == Ede::none) {
-    return "resolution not affected";
-  }
-  if (impact.ede == Ede::none) {
-    return std::string(to_string(impact.rcode));
-  }
-  return fmt::format("{}, EDE {} ({})", to_string(impact.rcode), static_cast<int>(impact.ede), ede_text(impact.ede));
-}
-
 // The lines after a finding's message, shared by <failure> bodies and <system-out> entries.
 std::string details(const Finding& f, std::string_view indent) {
   std::string out;

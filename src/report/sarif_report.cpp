@@ -59,16 +59,6 @@ std::string camel_case(std::string_view id) {
   return out;
 }
 
-std::string impact_text(const ResolverImpact& impact) {
-  if ((impact.rcode == Rcode::none || impact.rcode == Rcode::noerror) && impact.ede == Ede::none) {
-    return "resolution not affected";
-  }
-  if (impact.ede == Ede::none) {
-    return std::string(to_string(impact.rcode));
-  }
-  return fmt::format("{}, EDE {} ({})", to_string(impact.rcode), static_cast<int>(impact.ede), ede_text(impact.ede));
-}
-
 ordered_json impact_json(const ResolverImpact& impact) {
   const bool has_ede = impact.ede != Ede::none;
   return ordered_json{

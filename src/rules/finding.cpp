@@ -1,5 +1,7 @@
 #include "zonewarden/finding.hpp"
 
+#include <fmt/format.h>
+
 namespace zw {
 
 std::string_view to_string(Severity severity) noexcept {
@@ -80,6 +82,16 @@ std::string_view ede_text(Ede ede) noexcept {
   case Ede::unsupported_nsec3_iterations: return "Unsupported NSEC3 Iterations Value";
   }
   return "";
+}
+
+std::string impact_text(const ResolverImpact& impact) {
+  if ((impact.rcode == Rcode::none || impact.rcode == Rcode::noerror) && impact.ede == Ede::none) {
+    return "resolution not affected";
+  }
+  if (impact.ede == Ede::none) {
+    return std::string(to_string(impact.rcode));
+  }
+  return fmt::format("{}, EDE {} ({})", to_string(impact.rcode), static_cast<int>(impact.ede), ede_text(impact.ede));
 }
 
 } // namespace zw

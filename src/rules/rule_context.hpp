@@ -33,24 +33,24 @@ struct ZoneFileInput {
   const dns::ZoneLayout* layout = nullptr;
   std::string path;      // as given on the command line
   bool ds_given = false; // --ds named DS records for this zone (ZoneDnssec::ds holds them)
-  // NSEC/NSEC3 analysis of the zone, computed once by the engine (dnssec::analyse_denial);
+  // NSEC/NSEC3 analysis of the zone, computed once by the engine (zw::dnssec::analyse_denial);
   // nullptr when the engine did not compute it (the denial rules then compute their own).
-  const dnssec::DenialAnalysis* denial = nullptr;
+  const zw::dnssec::DenialAnalysis* denial = nullptr;
   // ZONEMD records and their verification (RFC 8976), computed by the verification pass;
   // nullptr when the engine did not compute it (the zonemd rules then compute their own).
-  const dnssec::ZonemdCheck* zonemd = nullptr;
+  const zw::dnssec::ZonemdCheck* zonemd = nullptr;
 };
 
 class RuleContext {
 public:
-  RuleContext(const Snapshot& snapshot, const ZoneSnapshot& zone, const dnssec::ZoneDnssec& dnssec,
+  RuleContext(const Snapshot& snapshot, const ZoneSnapshot& zone, const zw::dnssec::ZoneDnssec& dnssec,
               const rules::ZoneObservations& observations, std::int64_t now, const RuleOptions& options,
               const rules::ZoneFileView* compared = nullptr)
       : m_snapshot(&snapshot), m_zone(&zone), m_dnssec(&dnssec), m_observations(&observations), m_compared(compared),
         m_now(now), m_options(&options) {}
 
   // A zone file (`check`): no snapshot, no servers.
-  RuleContext(std::string zone, const ZoneFileInput& file, const dnssec::ZoneDnssec& dnssec, std::int64_t now,
+  RuleContext(std::string zone, const ZoneFileInput& file, const zw::dnssec::ZoneDnssec& dnssec, std::int64_t now,
               const RuleOptions& options)
       : m_zone_name(std::move(zone)), m_dnssec(&dnssec), m_file(&file), m_now(now), m_options(&options) {}
 
@@ -63,7 +63,7 @@ public:
   // and public_root_hints(): the engine runs the others on zone files, where there are none.
   const ZoneSnapshot& live() const noexcept { return *m_zone; }
   const Snapshot& snapshot() const noexcept { return *m_snapshot; }
-  const dnssec::ZoneDnssec& dnssec() const noexcept { return *m_dnssec; }
+  const zw::dnssec::ZoneDnssec& dnssec() const noexcept { return *m_dnssec; }
   const rules::ZoneObservations& servers() const noexcept { return *m_observations; }
   // Unix seconds; `--now`, or when the snapshot was taken. Rules never read the clock.
   std::int64_t now() const noexcept { return m_now; }
@@ -75,7 +75,7 @@ private:
   const Snapshot* m_snapshot = nullptr;
   const ZoneSnapshot* m_zone = nullptr;
   std::string m_zone_name;
-  const dnssec::ZoneDnssec* m_dnssec = nullptr;
+  const zw::dnssec::ZoneDnssec* m_dnssec = nullptr;
   const rules::ZoneObservations* m_observations = nullptr;
   const ZoneFileInput* m_file = nullptr;
   const rules::ZoneFileView* m_compared = nullptr;

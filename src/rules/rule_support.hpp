@@ -1,12 +1,15 @@
 #pragma once
 // What every rule file includes: the interface, the context, and small shared helpers.
 
+#include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "dns/rr.hpp"
 #include "rules/rule_context.hpp"
 #include "util/time.hpp"
 #include "zonewarden/finding.hpp"
@@ -17,6 +20,11 @@ namespace zw::rules {
 // A location in the audited zone.
 inline Location at(const RuleContext& ctx, std::string server, std::string owner, std::string type) {
   return Location{ctx.zone_name(), std::move(server), std::move(owner), std::move(type), {}, 0};
+}
+
+// A wire name as presentation text ("example.com.").
+inline std::string text(std::span<const std::uint8_t> name) {
+  return dns::name_to_text(name);
 }
 
 // Formats a unix time as RFC 3339 UTC ("2026-11-27T02:51:00Z").

@@ -13,8 +13,8 @@ namespace zw::rules {
 
 // The id of the rule that reports a signature, or an RRset, that failed with `status`; "" for
 // `valid`. `internal/crypto-disagreement` is the engine's (our trouble, not the zone's).
-constexpr std::string_view rule_for(dnssec::SigStatus status) noexcept {
-  using dnssec::SigStatus;
+constexpr std::string_view rule_for(zw::dnssec::SigStatus status) noexcept {
+  using zw::dnssec::SigStatus;
   switch (status) {
   case SigStatus::valid: return "";
   case SigStatus::missing: return "dnssec/rrsig-missing";
@@ -36,8 +36,8 @@ constexpr std::string_view rule_for(dnssec::SigStatus status) noexcept {
 
 // What Unbound answers for data that is bogus because of `status` (measured in the lab:
 // tests/lab/README.md; RFC 8914 §4).
-constexpr ResolverImpact impact_of(dnssec::SigStatus status) noexcept {
-  using dnssec::SigStatus;
+constexpr ResolverImpact impact_of(zw::dnssec::SigStatus status) noexcept {
+  using zw::dnssec::SigStatus;
   switch (status) {
   case SigStatus::valid: return {Rcode::noerror, Ede::none};
   case SigStatus::missing: return {Rcode::servfail, Ede::rrsigs_missing};
@@ -61,12 +61,12 @@ constexpr ResolverImpact impact_of(dnssec::SigStatus status) noexcept {
 // The rule that reports the RRset `r` when it is bogus. A DNSKEY RRset at the apex with no
 // signature at all is the chain's fault (no key the DS names signs it), not a missing RRSIG.
 // A DNSKEY RRset signed only by a revoked key is dnssec/key-revoked's (RFC 5011 §2.1).
-inline std::string_view rule_for(const dnssec::SignedRrset& r) noexcept {
+inline std::string_view rule_for(const zw::dnssec::SignedRrset& r) noexcept {
   const bool apex_dnskey = r.type == "DNSKEY" && r.owner == r.zone;
-  if (apex_dnskey && r.reason == dnssec::SigStatus::missing) {
+  if (apex_dnskey && r.reason == zw::dnssec::SigStatus::missing) {
     return "dnssec/dnskey-not-signed-by-ds-key";
   }
-  if (apex_dnskey && r.reason == dnssec::SigStatus::key_revoked) {
+  if (apex_dnskey && r.reason == zw::dnssec::SigStatus::key_revoked) {
     return "dnssec/key-revoked";
   }
   return rule_for(r.reason);

@@ -35,8 +35,8 @@ ApexKeys ApexKeys::of(const dns::ZoneStore& store) {
     const std::span<const std::uint8_t> r = dnskeys->rdata(i);
     rdatas.emplace_back(r.begin(), r.end());
   }
-  out.m_ring = dnssec::KeyRing(store.origin(), rdatas);
-  for (const dnssec::KeyRing::Key& k : out.m_ring.keys()) {
+  out.m_ring = zw::dnssec::KeyRing(store.origin(), rdatas);
+  for (const zw::dnssec::KeyRing::Key& k : out.m_ring.keys()) {
     if (k.may_sign() &&
         std::find(out.m_algorithms.begin(), out.m_algorithms.end(), k.algorithm) == out.m_algorithms.end()) {
       out.m_algorithms.push_back(k.algorithm);
@@ -46,13 +46,13 @@ ApexKeys ApexKeys::of(const dns::ZoneStore& store) {
   return out;
 }
 
-bool ApexKeys::by_active_key(const dnssec::RrsigView& sig) const noexcept {
-  return dnssec::find_signing_key(sig, m_ring).status == dnssec::SigStatus::valid;
+bool ApexKeys::by_active_key(const zw::dnssec::RrsigView& sig) const noexcept {
+  return zw::dnssec::find_signing_key(sig, m_ring).status == zw::dnssec::SigStatus::valid;
 }
 
 std::string ApexKeys::active_tags_text(std::uint8_t algorithm) const {
   std::vector<std::uint16_t> tags;
-  for (const dnssec::KeyRing::Key& k : m_ring.keys()) {
+  for (const zw::dnssec::KeyRing::Key& k : m_ring.keys()) {
     if (k.may_sign() && k.algorithm == algorithm && std::find(tags.begin(), tags.end(), k.tag) == tags.end()) {
       tags.push_back(k.tag);
     }

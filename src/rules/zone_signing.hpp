@@ -35,7 +35,7 @@ inline constexpr std::size_t k_finding_cap = k_max_findings_per_rule;
 bool must_be_signed(dns::NameRole role, std::uint16_t type) noexcept;
 
 // The apex DNSKEY RRset of a zone, parsed once into the validator's KeyRing: "signed by a key of
-// the zone" means here exactly what it means to the validator (dnssec::find_signing_key).
+// the zone" means here exactly what it means to the validator (zw::dnssec::find_signing_key).
 class ApexKeys {
 public:
   // Reads the DNSKEY RRset at the apex of `store`.
@@ -43,20 +43,20 @@ public:
 
   // True when the apex has a DNSKEY RRset: the zone is meant to be signed.
   bool zone_is_signed() const noexcept { return m_present; }
-  std::span<const dnssec::KeyRing::Key> keys() const noexcept { return m_ring.keys(); }
+  std::span<const zw::dnssec::KeyRing::Key> keys() const noexcept { return m_ring.keys(); }
   // Distinct algorithms of the keys that may sign (KeyRing::Key::may_sign), ascending: the
   // algorithms RFC 4035 §2.2 requires on every signed RRset.
   std::span<const std::uint8_t> active_algorithms() const noexcept { return m_algorithms; }
   // True when `sig` names a key of the apex that may sign: find_signing_key says `valid`.
   // Signatures by other keys cannot validate (the validator's findings report them); the
   // timing and TTL rules ignore them.
-  bool by_active_key(const dnssec::RrsigView& sig) const noexcept;
+  bool by_active_key(const zw::dnssec::RrsigView& sig) const noexcept;
   // Key tags of the keys of `algorithm` that may sign, ascending ("12345, 23456").
   std::string active_tags_text(std::uint8_t algorithm) const;
 
 private:
   bool m_present = false;
-  dnssec::KeyRing m_ring;
+  zw::dnssec::KeyRing m_ring;
   std::vector<std::uint8_t> m_algorithms;
 };
 
@@ -87,11 +87,11 @@ template <typename Fn> void for_each_rrset_to_sign(const ZoneFileInput& file, Fn
   }
 }
 
-// Calls `fn(const dnssec::RrsigView&)` for every RRSIG of `sigs` (a view of RRSIG RRs, such as
+// Calls `fn(const zw::dnssec::RrsigView&)` for every RRSIG of `sigs` (a view of RRSIG RRs, such as
 // NameView::rrsigs_covering) whose header parses; malformed ones are skipped.
 template <typename Fn> void for_each_signature(const dns::RrsetView& sigs, Fn&& fn) {
   for (std::size_t i = 0; i < sigs.size(); ++i) {
-    if (const std::optional<dnssec::RrsigView> sig = dnssec::parse_rrsig_view(sigs.rdata(i))) {
+    if (const std::optional<zw::dnssec::RrsigView> sig = zw::dnssec::parse_rrsig_view(sigs.rdata(i))) {
       fn(*sig);
     }
   }

@@ -15,6 +15,9 @@
 #include "report/html_compliance.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_rules_registry {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -33,7 +36,7 @@ std::string inputs_text(zw::Inputs inputs) {
   return inputs == zw::Inputs::live ? "live" : "zone file";
 }
 
-std::string impact_text(const zw::ResolverImpact& impact) {
+std::string page_impact_text(const zw::ResolverImpact& impact) {
   if (impact.ede == zw::Ede::none) {
     return std::string(zw::to_string(impact.rcode));
   }
@@ -126,7 +129,7 @@ TEST_CASE("rules::documentation pages agree with RuleInfo") {
     const std::string text = slurp(page);
     CHECK(text.rfind(fmt::format("# {}\n", info.id), 0) == 0);
     const std::string row = fmt::format("| {} | {} | {} | {} | {} |", zw::to_string(info.severity),
-                                        impact_text(info.impact), info.reference, inputs_text(info.inputs),
+                                        page_impact_text(info.impact), info.reference, inputs_text(info.inputs),
                                         info.stability == zw::Stability::stable ? "stable" : "preview");
     CHECK_MESSAGE(text.find(row) != std::string::npos, "expected row: " << row);
     std::size_t pos = 0;
@@ -163,3 +166,5 @@ TEST_CASE("rules::every live rule has fires and quiet snapshot fixtures") {
     CHECK(quiet);
   }
 }
+
+} // namespace zw_test_rules_registry

@@ -44,10 +44,6 @@ inline const ::zw::dnssec::DenialAnalysis* denial_of(const RuleContext& ctx,
   return &*own;
 }
 
-inline std::string text(Name name) {
-  return dns::name_to_text(name);
-}
-
 // "A, AAAA and TXT".
 inline std::string join_types(const std::vector<std::uint16_t>& types) {
   std::string out;

@@ -147,7 +147,7 @@ public:
         graded.add_graded(std::move(out));
       }
     }
-    // Also a chain hashed too often to verify (above dnssec::k_max_hashed_iterations): its cost
+    // Also a chain hashed too often to verify (above zw::dnssec::k_max_hashed_iterations): its cost
     // is this rule's finding, the unverified chain the engine's internal/audit-incomplete.
     if (d->chain && (d->nsec3_checked || d->nsec3_not_hashed != 0)) {
       judge_hash_cost(ctx, *d, graded);

@@ -94,9 +94,6 @@ inline bool is_wildcard(Name name) noexcept {
   return name.size() >= 2 && name[0] == 1 && name[1] == '*';
 }
 
-inline std::string text(Name name) {
-  return dns::name_to_text(name);
-}
 inline std::string type_text(std::uint16_t type) {
   return dns::type_to_text(type);
 }

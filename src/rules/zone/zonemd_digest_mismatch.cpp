@@ -69,8 +69,8 @@ public:
                    [](const ZonemdRecord& r) {
                      const bool zeros =
                          std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
-                     return fmt::format("{}: published {}, computed {}{}", describe(r), dnssec::to_hex(r.digest),
-                                        dnssec::to_hex(r.computed),
+                     return fmt::format("{}: published {}, computed {}{}", describe(r), zw::dnssec::to_hex(r.digest),
+                                        zw::dnssec::to_hex(r.computed),
                                         zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
                    });
   }

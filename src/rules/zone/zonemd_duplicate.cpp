@@ -23,7 +23,7 @@ public:
                                "verify the zone (RFC 8976 §4 step 4)",
                                n),
                    [](const ZonemdRecord& r) {
-                     return fmt::format("{}: digest {}{}", describe(r), dnssec::to_hex(r.digest),
+                     return fmt::format("{}: digest {}{}", describe(r), zw::dnssec::to_hex(r.digest),
                                         r.computed.empty()       ? ""
                                         : r.computed == r.digest ? " (matches the zone's data)"
                                                                  : " (does not match the zone's data)");

@@ -23,9 +23,9 @@ public:
                                n == 1 ? "has" : "have"),
                    [](const ZonemdRecord& r) {
                      std::string why;
-                     if (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512) {
+                     if (r.hash == zw::dnssec::k_zonemd_sha384 || r.hash == zw::dnssec::k_zonemd_sha512) {
                        why = fmt::format("hash algorithm {} makes {} octets", r.hash,
-                                         r.hash == dnssec::k_zonemd_sha384 ? 48 : 64);
+                                         r.hash == zw::dnssec::k_zonemd_sha384 ? 48 : 64);
                      } else {
                        why = "RFC 8976 §2.2.4 requires at least 12 octets";
                      }

@@ -23,11 +23,11 @@ public:
       if (role != dns::NameRole::authoritative) {
         return;
       }
-      const std::optional<dns::RrsetView> set = name.find(dnssec::k_zonemd_type);
+      const std::optional<dns::RrsetView> set = name.find(zw::dnssec::k_zonemd_type);
       if (!set) {
         return;
       }
-      const std::string owner = zone_support::text(name.owner());
+      const std::string owner = rules::text(name.owner());
       Finding f;
       f.location = at(ctx, "", owner, "ZONEMD");
       f.message = fmt::format("{} has a ZONEMD record, which only means something at the zone apex ({}): "

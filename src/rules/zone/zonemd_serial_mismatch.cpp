@@ -29,7 +29,7 @@ public:
                                   ? "; its digest matches the zone's data: only the Serial field is stale"
                                   : fmt::format("; its digest does not match the zone's data either "
                                                 "(published {}, computed {})",
-                                                dnssec::to_hex(r.digest), dnssec::to_hex(r.computed));
+                                                zw::dnssec::to_hex(r.digest), zw::dnssec::to_hex(r.computed));
                      }
                      return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
                    });

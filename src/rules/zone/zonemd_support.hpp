@@ -25,9 +25,9 @@
 
 namespace zw::rules::zonemd_support {
 
-using dnssec::ZonemdCheck;
-using dnssec::ZonemdRecord;
-using dnssec::ZonemdStatus;
+using zw::dnssec::ZonemdCheck;
+using zw::dnssec::ZonemdRecord;
+using zw::dnssec::ZonemdStatus;
 
 // The check of the zone file: the engine's, else computed here. Empty optional in a live audit.
 class CheckRef {
@@ -40,7 +40,7 @@ public:
     if (file->zonemd != nullptr) {
       m_check = file->zonemd;
     } else {
-      m_own = dnssec::check_zonemd(*file->store, file->layout->roles());
+      m_own = zw::dnssec::check_zonemd(*file->store, file->layout->roles());
       m_check = &*m_own;
     }
   }
@@ -52,16 +52,16 @@ private:
 };
 
 inline bool length_wrong_for_hash(const ZonemdRecord& r) noexcept {
-  return (r.hash == dnssec::k_zonemd_sha384 && r.digest.size() != 48) ||
-         (r.hash == dnssec::k_zonemd_sha512 && r.digest.size() != 64);
+  return (r.hash == zw::dnssec::k_zonemd_sha384 && r.digest.size() != 48) ||
+         (r.hash == zw::dnssec::k_zonemd_sha512 && r.digest.size() != 64);
 }
 
 // The RR Knot DNS 3.2 verifies: SIMPLE with the strongest hash it supports; nullptr when none.
 inline const ZonemdRecord* knot_choice(const ZonemdCheck& c) noexcept {
   const ZonemdRecord* best = nullptr;
   for (const ZonemdRecord& r : c.records) {
-    if (r.scheme == dnssec::k_zonemd_simple &&
-        (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512) &&
+    if (r.scheme == zw::dnssec::k_zonemd_simple &&
+        (r.hash == zw::dnssec::k_zonemd_sha384 || r.hash == zw::dnssec::k_zonemd_sha512) &&
         (best == nullptr || r.hash > best->hash)) {
       best = &r;
     }
@@ -93,8 +93,8 @@ inline Consequence consequence(const ZonemdCheck& c, const std::function<bool(co
   // repeated private pairs beside one it serves (measured).
   const bool supported_duplicate =
       duplicates && std::any_of(c.records.begin(), c.records.end(), [&](const ZonemdRecord& r) {
-        return mine(r) && r.scheme == dnssec::k_zonemd_simple &&
-               (r.hash == dnssec::k_zonemd_sha384 || r.hash == dnssec::k_zonemd_sha512);
+        return mine(r) && r.scheme == zw::dnssec::k_zonemd_simple &&
+               (r.hash == zw::dnssec::k_zonemd_sha384 || r.hash == zw::dnssec::k_zonemd_sha512);
       });
   if (!verified || supported_duplicate) {
     out.refused = true;
