@@ -19,6 +19,9 @@
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_report_formats {
+
 namespace {
 
 using nlohmann::json;
@@ -409,3 +412,5 @@ TEST_SUITE("report") {
   }
 
 } // TEST_SUITE
+
+} // namespace zw_test_report_formats

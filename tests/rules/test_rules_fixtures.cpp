@@ -22,6 +22,9 @@
 #include "zonewarden/rule.hpp"
 #include "zonewarden/snapshot.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_rules_fixtures {
+
 namespace fs = std::filesystem;
 
 namespace {
@@ -124,3 +127,5 @@ TEST_CASE("rules::fixtures") {
     }
   }
 }
+
+} // namespace zw_test_rules_fixtures

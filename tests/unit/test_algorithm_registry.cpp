@@ -14,6 +14,9 @@
 #include "rules/rule_context.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_algorithm_registry {
+
 using namespace zw;
 using dnssec::Recommendation;
 
@@ -278,3 +281,5 @@ TEST_CASE("rules dnssec/key-tag-collision counts a revoked key with its post-rev
   // Unrevoked, the same two keys have different tags.
   CHECK(KeyZone({ecdsa_key(257, a), ecdsa_key(257, b)}).run("dnssec/key-tag-collision").empty());
 }
+
+} // namespace zw_test_algorithm_registry

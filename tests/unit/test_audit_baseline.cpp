@@ -7,6 +7,9 @@
 #include "util/files.hpp"
 #include "zonewarden/policy.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_audit_baseline {
+
 using namespace zw;
 using zw::test::make_finding;
 using zw::test::TempDir;
@@ -179,3 +182,5 @@ TEST_CASE("audit::load_baseline names the file and the member of a number out of
   CHECK(baseline.error().message.rfind(path + ": ", 0) == 0);
   CHECK(baseline.error().message.find("elapsed_s: number out of range") != std::string::npos);
 }
+
+} // namespace zw_test_audit_baseline

@@ -9,6 +9,9 @@
 #include "audit/collecting_sink.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_audit_collecting_sink {
+
 using namespace zw;
 
 namespace {
@@ -133,3 +136,5 @@ TEST_CASE("audit::CollectingSink: overflow() renames what the summary counts") {
   CHECK(out.back().message == "and 2 more NSEC chain gaps (only the first 50 are reported one by one)");
   CHECK(out.back().location.type == "NSEC");
 }
+
+} // namespace zw_test_audit_collecting_sink

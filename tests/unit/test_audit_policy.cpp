@@ -15,6 +15,9 @@
 #include "zonewarden/policy.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_audit_policy {
+
 using namespace zw;
 using zw::test::make_finding;
 using zw::test::TempDir;
@@ -389,3 +392,5 @@ TEST_CASE("audit::load_policy caps the input it quotes") {
   REQUIRE_FALSE(policy.has_value());
   CHECK(policy.error().message.size() < path.size() + 400);
 }
+
+} // namespace zw_test_audit_policy

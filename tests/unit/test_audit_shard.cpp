@@ -10,6 +10,9 @@
 
 #include "zonewarden/audit.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_audit_shard {
+
 using namespace zw;
 
 namespace {
@@ -107,3 +110,5 @@ TEST_CASE("merge_results: refuses results that are not the shards of one audit")
     CHECK_FALSE(merge_results({}).has_value());
   }
 }
+
+} // namespace zw_test_audit_shard

@@ -6,6 +6,9 @@
 #include "util/time.hpp"
 #include "zonewarden/policy.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_audit_waivers {
+
 using namespace zw;
 using zw::test::make_finding;
 using zw::test::TempDir;
@@ -258,3 +261,5 @@ TEST_CASE("audit::load_waivers errors name the file and the key") {
   REQUIRE_FALSE(bad.has_value());
   CHECK(bad.error().message.starts_with(ini + ": "));
 }
+
+} // namespace zw_test_audit_waivers

@@ -26,6 +26,9 @@
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_crypto_verifier {
+
 using namespace zw;
 using crypto::VerifyStatus;
 
@@ -468,3 +471,5 @@ TEST_CASE("crypto::verify_dual reports a real disagreement: an Ed25519 key of sm
   CHECK(r.disagreement);
   CHECK(r.status == VerifyStatus::invalid);
 }
+
+} // namespace zw_test_crypto_verifier

@@ -13,6 +13,9 @@
 #include "test_temp_dir.hpp"
 #include "zonewarden/audit.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_denial {
+
 using namespace zw;
 using dnssec::DenialAnalysis;
 using dnssec::Nsec3FaultKind;
@@ -503,3 +506,5 @@ TEST_CASE("check: the NSEC3 iterations bound reached is internal/audit-incomplet
   CHECK(std::none_of(at->findings.begin(), at->findings.end(),
                      [](const Finding& f) { return f.rule == "internal/audit-incomplete"; }));
 }
+
+} // namespace zw_test_denial

@@ -6,6 +6,9 @@
 #include "dns/rr.hpp"
 #include "dnssec/denial_proof.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_denial_proof {
+
 // Expectations are written by hand from the RFCs: the zones of RFC 4035 Appendix A (NSEC) and
 // RFC 5155 Appendix A (NSEC3: SHA-1, salt aabbccdd, 12 iterations, every record Opt-Out), and the
 // responses of their Appendix B. The NSEC3 hashes quoted in comments are those of RFC 5155
@@ -621,3 +624,5 @@ TEST_CASE("denial proof: a record that stops short of the name shows a chain gap
     CHECK(r.gap_next.empty());
   }
 }
+
+} // namespace zw_test_denial_proof

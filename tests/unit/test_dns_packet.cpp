@@ -5,6 +5,9 @@
 #include "dns/packet.hpp"
 #include "test_probe_fakens.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dns_packet {
+
 using namespace zw;
 
 TEST_CASE("dns::build_query") {
@@ -150,3 +153,5 @@ TEST_CASE("dns::parse_message: one well-formed OPT is no fault") {
   CHECK(m->has_opt);
   CHECK(m->edns_faults.empty());
 }
+
+} // namespace zw_test_dns_packet

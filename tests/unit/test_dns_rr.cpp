@@ -8,6 +8,9 @@
 #include "dns/rr_file.hpp"
 #include "dns/serial.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dns_rr {
+
 using namespace zw::dns;
 
 TEST_CASE("dns::parse_rr") {
@@ -150,3 +153,5 @@ TEST_CASE("dns::read_rr_text_lines: the line each record starts on") {
   CHECK((*rrs)[2].line == 8);
   CHECK((*rrs)[2].text.starts_with("example.\t60\tIN\tDS\t3 13 2 "));
 }
+
+} // namespace zw_test_dns_rr

@@ -20,6 +20,9 @@
 #include "dns/zone_loader.hpp"
 #include "dns/zone_text.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dns_zone_loader {
+
 using namespace zw::dns;
 
 namespace {
@@ -615,3 +618,5 @@ TEST_CASE("zone_store_dump: same_store sees every fact dump_store shows") {
   CHECK_FALSE(zw::test::same_store(zone, load(base + "d 300 IN A 192.0.2.9\n")));
   CHECK_FALSE(zw::test::same_store(load(base + "d 300 IN A 192.0.2.9\n"), zone));
 }
+
+} // namespace zw_test_dns_zone_loader

@@ -5,6 +5,9 @@
 
 #include "dns/zone_store.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dns_zone_store {
+
 using namespace zw::dns;
 
 namespace {
@@ -194,3 +197,5 @@ TEST_CASE("dns::ZoneStore empty store") {
   CHECK(zone.names().begin() == zone.names().end());
   CHECK_FALSE(zone.find(name("example."), rrtype::soa).has_value());
 }
+
+} // namespace zw_test_dns_zone_store

@@ -8,6 +8,9 @@
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dnssec_canonical {
+
 using namespace zw;
 
 namespace {
@@ -221,3 +224,5 @@ TEST_CASE("dnssec::signed_data reuses the buffer") {
   dnssec::signed_data(fields, {}, sig, out);
   CHECK(out.size() == 18 + fields.signer.size());
 }
+
+} // namespace zw_test_dnssec_canonical

@@ -4,6 +4,9 @@
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dnssec_keys {
+
 using namespace zw;
 
 TEST_CASE("dnssec::key_tag matches the RRSIGs and DS records made by ldns and BIND") {
@@ -89,3 +92,5 @@ TEST_CASE("dnssec::key_size_bits") {
   CHECK(dnssec::key_size_bits(13, dns::Bytes(10, 1)) == 0);
   CHECK(dnssec::key_size_bits(3, dns::Bytes(10, 1)) == 0);
 }
+
+} // namespace zw_test_dnssec_keys

@@ -6,6 +6,9 @@
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dnssec_rrsig {
+
 using namespace zw;
 using crypto::VerifyStatus;
 
@@ -181,3 +184,5 @@ TEST_CASE("dnssec::verify_rrsig of wildcard-expanded answers (RFC 4035 §5.3.2)"
     }
   }
 }
+
+} // namespace zw_test_dnssec_rrsig

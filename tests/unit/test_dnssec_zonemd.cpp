@@ -8,6 +8,9 @@
 #include "dns/zone_loader.hpp"
 #include "dnssec/zonemd.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_dnssec_zonemd {
+
 namespace {
 
 zw::dnssec::ZonemdCheck check_file(const std::string& name, const std::string& origin) {
@@ -60,3 +63,5 @@ TEST_CASE("dnssec::check_zonemd RFC 8976 A.5: root-servers.net, SOA twice") {
   CHECK(c.records[0].status == zw::dnssec::ZonemdStatus::verified);
   CHECK(c.soa_serial == 2018091100U);
 }
+
+} // namespace zw_test_dnssec_zonemd

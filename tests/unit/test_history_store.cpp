@@ -7,6 +7,9 @@
 #include "history/history_store.hpp"
 #include "test_audit_support.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_history_store {
+
 using namespace zw;
 using zw::test::make_finding;
 using zw::test::TempDir;
@@ -232,3 +235,5 @@ TEST_CASE("history::HistoryStore refuses what it cannot read and never keeps hal
     REQUIRE(store->record_run(run_of({cname()}), meta(3, 1)));
   }
 }
+
+} // namespace zw_test_history_store

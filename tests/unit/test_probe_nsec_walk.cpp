@@ -2,6 +2,9 @@
 
 #include "probe/nsec_walk.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_probe_nsec_walk {
+
 using namespace zw;
 using namespace zw::probe;
 
@@ -151,3 +154,5 @@ TEST_CASE("probe::denial_of") {
   not_aa.aa = false;
   CHECK(denial_of(zone_with({soa, not_aa})) == ZoneDenial::unsigned_zone);
 }
+
+} // namespace zw_test_probe_nsec_walk

@@ -9,6 +9,9 @@
 #include "probe/transport.hpp"
 #include "test_probe_fakens.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_probe_transport {
+
 using namespace zw;
 using namespace std::chrono_literals;
 
@@ -214,3 +217,5 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
     CHECK(t.exchange.outcome == Outcome::network_error);
   }
 }
+
+} // namespace zw_test_probe_transport

@@ -12,6 +12,9 @@
 #include "test_probe_fakens.hpp"
 #include "zonewarden/audit.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_probe_walker {
+
 using namespace zw;
 using namespace std::chrono_literals;
 
@@ -803,3 +806,5 @@ TEST_CASE("probe::audit_walk --max-qps-per-server spaces the queries to one addr
     CHECK(not_asked > 0);
   }
 }
+
+} // namespace zw_test_probe_walker

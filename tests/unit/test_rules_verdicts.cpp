@@ -13,6 +13,9 @@
 #include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_rules_verdicts {
+
 namespace {
 
 using zw::Ede;
@@ -351,3 +354,5 @@ TEST_CASE("audit: a bound reached is internal/audit-incomplete naming the bound,
   CHECK(std::any_of(bounds.begin(), bounds.end(),
                     [](const std::string& m) { return m.find("--max-queries (20000000)") != std::string::npos; }));
 }
+
+} // namespace zw_test_rules_verdicts

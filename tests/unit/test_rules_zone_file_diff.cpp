@@ -8,6 +8,9 @@
 
 #include "rules/zone_file_diff.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_rules_zone_file_diff {
+
 namespace {
 
 using zw::Exchange;
@@ -170,3 +173,5 @@ TEST_CASE("rules::zone_file_questions") {
   CHECK(std::find(questions.begin(), questions.end(), std::pair<std::string, std::string>{"sub.ex.", "DS"}) !=
         questions.end());
 }
+
+} // namespace zw_test_rules_zone_file_diff

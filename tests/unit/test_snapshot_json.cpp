@@ -2,6 +2,9 @@
 
 #include "zonewarden/snapshot.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_snapshot_json {
+
 using namespace zw;
 
 namespace {
@@ -167,3 +170,5 @@ TEST_CASE("snapshot::schema 2 is written; schema 1 is read; a newer schema is re
   CHECK(refused.error().message.find("snapshot schema 3 is not supported (this build reads 1 to 2)") !=
         std::string::npos);
 }
+
+} // namespace zw_test_snapshot_json

@@ -14,6 +14,9 @@
 #include "util/json_text.hpp"
 #include "util/text.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_util_files {
+
 using namespace zw::util;
 
 namespace {
@@ -111,3 +114,5 @@ TEST_CASE("util::parse_json names the member of a number out of range") {
   // A syntax error after a megabyte-long token is still one short line.
   CHECK(error("[\"" + std::string(1 << 20, 'x')).size() < 300);
 }
+
+} // namespace zw_test_util_files

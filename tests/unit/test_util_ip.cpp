@@ -2,6 +2,9 @@
 
 #include "util/ip.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_util_ip {
+
 using namespace zw::util;
 
 TEST_CASE("util::normalize_ip") {
@@ -26,3 +29,5 @@ TEST_CASE("util::non_public_reason") {
   CHECK_FALSE(non_public_reason("2001:7fd::1").has_value());
   CHECK(non_public_reason("not-an-address").has_value());
 }
+
+} // namespace zw_test_util_ip

@@ -5,6 +5,9 @@
 
 #include "util/time.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_util_time {
+
 using namespace zw::util;
 
 TEST_CASE("util::parse_time") {
@@ -80,3 +83,5 @@ TEST_CASE("util::parse_duration is strict") {
   CHECK_FALSE(parse_duration_ms("1..2s").has_value());
   CHECK_FALSE(parse_duration_ms("5 s").has_value());
 }
+
+} // namespace zw_test_util_time

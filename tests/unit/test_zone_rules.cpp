@@ -20,6 +20,9 @@
 #include "rules/zone/zone_support.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_zone_rules {
+
 using namespace zw;
 namespace zsup = zw::rules::zone_support;
 
@@ -337,3 +340,5 @@ TEST_CASE("rules::zone findings are capped at 50 plus one summary") {
   CHECK(f.back().message.find("and 10 more") != std::string::npos);
   CHECK(f.back().severity == Severity::error); // NSD refuses the zone
 }
+
+} // namespace zw_test_zone_rules

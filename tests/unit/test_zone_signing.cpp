@@ -15,6 +15,9 @@
 #include "rules/zone_signing.hpp"
 #include "zonewarden/rule.hpp"
 
+// The unity build joins test files: each keeps its helpers in a namespace of its own.
+namespace zw_test_zone_signing {
+
 using namespace zw;
 namespace zs = zw::rules::zone_signing;
 
@@ -476,3 +479,5 @@ TEST_CASE("dnssec/rrsig-ttl-mismatch") {
     CHECK(run("dnssec/rrsig-ttl-mismatch", std::move(z).finish()).empty());
   }
 }
+
+} // namespace zw_test_zone_signing
