@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <string_view>
+#include <thread>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -130,27 +132,39 @@ struct SchemaState {
   std::int64_t objects = 0; // tables, indexes, ... of any kind
 };
 
+// Both numbers from one statement, so from one read transaction: read apart, another process
+// could create the schema between them (version 0, then its tables: "not a zonewarden history").
 Result<SchemaState> schema_state(const std::string& path, sqlite3* db) {
-  SchemaState state;
-  {
-    Statement s(db, "PRAGMA user_version");
-    if (!s.ok()) {
-      return tl::unexpected<Error>(db_error(path, db, SQLITE_ERROR));
-    }
-    if (const int rc = s.step(); rc != SQLITE_ROW) {
-      return tl::unexpected<Error>(db_error(path, db, rc));
-    }
-    state.version = static_cast<int>(s.integer(0));
-  }
-  Statement s(db, "SELECT count(*) FROM sqlite_master");
+  Statement s(db, "SELECT (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_master)");
   if (!s.ok()) {
     return tl::unexpected<Error>(db_error(path, db, SQLITE_ERROR));
   }
   if (const int rc = s.step(); rc != SQLITE_ROW) {
     return tl::unexpected<Error>(db_error(path, db, rc));
   }
-  state.objects = s.integer(0);
-  return state;
+  return SchemaState{static_cast<int>(s.integer(0)), s.integer(1)};
+}
+
+// Switches a new history to WAL. The switch reads the file, then needs it to itself; when two
+// processes create the history at once, SQLite answers one of them SQLITE_BUSY at once instead
+// of letting both wait on each other (its busy handler does not run there), so the switch is
+// tried again until the busy timeout. On a file another process already switched it is a no-op.
+Result<void> use_wal(const std::string& path, sqlite3* db) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(k_busy_timeout_ms);
+  for (;;) {
+    Statement s(db, "PRAGMA journal_mode = WAL");
+    if (!s.ok()) {
+      return tl::unexpected<Error>(db_error(path, db, SQLITE_ERROR));
+    }
+    const int rc = s.step();
+    if (rc == SQLITE_ROW) {
+      return {}; // the mode in force: "wal", or the old one where the file system cannot have WAL
+    }
+    if (rc != SQLITE_BUSY || std::chrono::steady_clock::now() >= deadline) {
+      return tl::unexpected<Error>(db_error(path, db, rc));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 Result<void> check_schema(const std::string& path, const SchemaState& state, bool create) {
@@ -221,7 +235,7 @@ Result<HistoryStore> HistoryStore::open(const std::string& path, bool create) {
   ZW_TRY(exec(path, db.get(), "PRAGMA foreign_keys = ON"));
   if (state.version == 0) {
     // WAL: readers (a `history` command, a dashboard) never block the nightly writer.
-    ZW_TRY(exec(path, db.get(), "PRAGMA journal_mode = WAL"));
+    ZW_TRY(use_wal(path, db.get()));
     ZW_TRY(exec(path, db.get(), "BEGIN IMMEDIATE"));
     Transaction tx(db.get());
     // Asked again under the write lock: another process may have created it meanwhile.
