@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "dns/rr.hpp"
 #include "dnssec/denial.hpp"
 
 namespace zw::dnssec::detail {
@@ -18,10 +19,6 @@ namespace zw::dnssec::detail {
 using Name = std::span<const std::uint8_t>;
 
 inline constexpr std::uint32_t k_none = 0xFFFFFFFFu;
-
-inline std::uint8_t lower(std::uint8_t c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c + 32) : c;
-}
 
 // RFC 4034 §6.1 canonical order of two well-formed wire names, case-insensitive, without
 // allocating (dns::canonical_compare builds label vectors; this runs once per name).
@@ -45,8 +42,8 @@ inline int compare_names(Name a, Name b) noexcept {
     const std::size_t lena = std::min<std::size_t>(a[pa], a.size() - pa - 1);
     const std::size_t lenb = std::min<std::size_t>(b[pb], b.size() - pb - 1);
     for (std::size_t k = 0; k < std::min(lena, lenb); ++k) {
-      const std::uint8_t ca = lower(a[pa + 1 + k]);
-      const std::uint8_t cb = lower(b[pb + 1 + k]);
+      const std::uint8_t ca = dns::ascii_lower(a[pa + 1 + k]);
+      const std::uint8_t cb = dns::ascii_lower(b[pb + 1 + k]);
       if (ca != cb) {
         return ca < cb ? -1 : 1;
       }

@@ -1,5 +1,6 @@
 // The NSEC3 proofs of a response's denial of existence (RFC 5155 §8, RFC 9276 §3.2).
 
+#include "dns/rr.hpp"
 #include "dnssec/denial_proof_internal.hpp"
 
 namespace zw::dnssec::detail {
@@ -111,9 +112,7 @@ private:
     m_lower.assign(name.begin(), name.end());
     // RFC 5155 §5: the name is hashed in canonical (lower case) form.
     for (std::uint8_t& c : m_lower) {
-      if (c >= 'A' && c <= 'Z') {
-        c = static_cast<std::uint8_t>(c + 32);
-      }
+      c = dns::ascii_lower(c);
     }
     return m_hasher->hash(m_lower, out);
   }

@@ -50,7 +50,7 @@ bool base32hex_decode(std::span<const std::uint8_t> text, dns::Bytes& out) {
   std::uint32_t buffer = 0;
   int bits = 0;
   for (const std::uint8_t ch : text) {
-    const std::uint8_t c = detail::lower(ch);
+    const std::uint8_t c = dns::ascii_lower(ch);
     int v = -1;
     if (c >= '0' && c <= '9') {
       v = c - '0';

@@ -23,10 +23,6 @@ namespace zw::rules::zone_support {
 
 using Name = std::span<const std::uint8_t>;
 
-inline std::uint8_t lower(std::uint8_t c) noexcept {
-  return c >= 'A' && c <= 'Z' ? static_cast<std::uint8_t>(c - 'A' + 'a') : c;
-}
-
 // Length of the uncompressed wire name at the start of `wire` (root label included), or 0 when
 // it is malformed: a compression pointer, a label running past the end, or over 255 octets.
 inline std::size_t wire_name_length(Name wire) noexcept {
@@ -59,8 +55,9 @@ inline std::optional<Name> rdata_name(Name rdata, std::size_t offset) noexcept {
 
 // Case-insensitive equality of two well-formed wire names.
 inline bool same_name(Name a, Name b) noexcept {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](std::uint8_t x, std::uint8_t y) { return lower(x) == lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](std::uint8_t x, std::uint8_t y) {
+           return dns::ascii_lower(x) == dns::ascii_lower(y);
+         });
 }
 
 // True when `name` equals `ancestor` or lies below it (case-insensitive, well-formed names).
@@ -85,8 +82,9 @@ inline bool below(Name name, Name ancestor) noexcept {
 // A strict weak order on names that ignores case (byte order of the lowercased wire form, not
 // the canonical DNS order): enough for sorting and binary search.
 inline bool name_less(Name a, Name b) noexcept {
-  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(),
-                                      [](std::uint8_t x, std::uint8_t y) { return lower(x) < lower(y); });
+  return std::lexicographical_compare(a.begin(), a.end(), b.begin(), b.end(), [](std::uint8_t x, std::uint8_t y) {
+    return dns::ascii_lower(x) < dns::ascii_lower(y);
+  });
 }
 
 // True for a wildcard owner: its first label is "*" (RFC 4592 §2.1.1).
