@@ -14,7 +14,7 @@ import tempfile
 import time
 
 exe = sys.argv[1]
-count = int(os.environ.get("ZW_MUTATIONS", "3000"))
+count = int(os.environ.get("ZW_MUTATIONS", "2000"))
 seed = int(os.environ.get("ZW_MUTATION_SEED", "12"))
 here = os.path.dirname(os.path.abspath(__file__))
 seeds = sys.argv[2:] or [os.path.join(here, "..", "fixtures", "crypto", "alg13.zone")]

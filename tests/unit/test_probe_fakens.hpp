@@ -48,6 +48,8 @@ inline bool only_loopback() {
   return saw_lo && interfaces == 1;
 }
 
+// A test case that sends packets starts with this, and its name starts with "probe::": the
+// `unit-netns` test runs only those cases inside the namespace (`unit` runs the rest outside).
 #define ZW_REQUIRE_PRIVATE_NETNS()                                                                                     \
   do {                                                                                                                 \
     if (!::zw::test::only_loopback()) {                                                                                \
