@@ -2,7 +2,7 @@
 """A 100k-name zone, signed at test start (ECDSA P-256, NSEC), with ONE corrupted signature deep
 inside: `zonewarden check` must find exactly that one, named by owner and type, and nothing else.
 
-    test_large_zone.py ZONEWARDEN [NAMES]
+    test_large_zone.py ZONEWARDEN [NAMES]     (NAMES: default $ZW_LARGE_ZONE_NAMES, else 100000)
 
 The zone comes from bench/load/gen_zone.py (A, AAAA, MX, TXT, CNAME, delegations with glue and DS).
 Prints "N passed, M failed". No network: it only signs and reads files.
@@ -29,7 +29,7 @@ def run(cmd, **kw):
 
 def main():
     zonewarden = sys.argv[1]
-    names = int(sys.argv[2]) if len(sys.argv) > 2 else 100000
+    names = int(sys.argv[2]) if len(sys.argv) > 2 else int(os.environ.get("ZW_LARGE_ZONE_NAMES", "100000"))
     work = pathlib.Path(tempfile.mkdtemp(prefix="zw-large-"))
     failures = []
     try:
