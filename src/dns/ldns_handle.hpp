@@ -24,6 +24,14 @@ using BufferHandle = std::unique_ptr<ldns_buffer, CFree<ldns_buffer_free>>;
 // ldns's own text for a status code, lower-cased first letter, for one-line error messages.
 std::string status_text(ldns_status status);
 
+// ldns's presentation form of one record (a zone-file line, without the final newline and
+// blanks) or of one field, printed into a buffer the calling thread reuses: ldns_rr2str and
+// ldns_rdf2str allocate a fresh 64 KiB buffer (LDNS_MAX_PACKETLEN) for every call, then shrink it,
+// which across the millions of records an audit prints was both allocation volume and heap
+// fragmentation. Empty when ldns cannot print it (as those return NULL).
+std::string rr_to_text(const ldns_rr* rr, const ldns_output_format* format);
+std::string rdf_to_text(const ldns_rdf* rdf);
+
 // Frees a C string that ldns allocated with malloc.
 struct MallocFree {
   void operator()(char* p) const noexcept;

@@ -9,25 +9,13 @@ namespace zw::dns {
 namespace {
 
 std::string rdf_text(const ldns_rdf* rdf) {
-  if (rdf == nullptr) {
-    return "";
-  }
-  CString text(ldns_rdf2str(rdf));
-  return text ? std::string(text.get()) : std::string();
+  return rdf_to_text(rdf);
 }
 
 // One RR as a zone-file line: comments (key tags, NSEC3 hashes) are left out so that the
 // line parses back with dns::parse_rr.
 std::string rr_text(const ldns_rr* rr) {
-  CString text(ldns_rr2str_fmt(ldns_output_format_nocomments, rr));
-  if (!text) {
-    return "";
-  }
-  std::string line(text.get());
-  while (!line.empty() && (line.back() == '\n' || line.back() == ' ' || line.back() == '\t')) {
-    line.pop_back();
-  }
-  return line;
+  return rr_to_text(rr, ldns_output_format_nocomments);
 }
 
 std::vector<std::string> section_text(const ldns_rr_list* list) {

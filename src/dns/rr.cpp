@@ -26,6 +26,47 @@ void MallocFree::operator()(char* p) const noexcept {
 
 namespace {
 
+// The calling thread's print buffer. ldns grows it as a record needs (at most a message's
+// 64 KiB); a print that fails leaves its status set for good, so the buffer is then dropped.
+template <typename Print> std::string print_with_thread_buffer(Print&& print) {
+  thread_local BufferHandle buffer;
+  if (!buffer) {
+    buffer.reset(ldns_buffer_new(1024));
+    if (!buffer) {
+      return {};
+    }
+  }
+  ldns_buffer_clear(buffer.get());
+  if (print(buffer.get()) != LDNS_STATUS_OK || ldns_buffer_status(buffer.get()) != LDNS_STATUS_OK) {
+    buffer.reset();
+    return {};
+  }
+  std::string_view text(reinterpret_cast<const char*>(ldns_buffer_begin(buffer.get())),
+                        ldns_buffer_position(buffer.get()));
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return std::string(text);
+}
+
+} // namespace
+
+std::string rr_to_text(const ldns_rr* rr, const ldns_output_format* format) {
+  if (rr == nullptr) {
+    return {};
+  }
+  return print_with_thread_buffer([&](ldns_buffer* out) { return ldns_rr2buffer_str_fmt(out, format, rr); });
+}
+
+std::string rdf_to_text(const ldns_rdf* rdf) {
+  if (rdf == nullptr) {
+    return {};
+  }
+  return print_with_thread_buffer([&](ldns_buffer* out) { return ldns_rdf2buffer_str(out, rdf); });
+}
+
+namespace {
+
 // Splits a wire name into label spans (without the root label). Tolerates malformed input by
 // stopping at the end of the buffer.
 std::vector<std::span<const std::uint8_t>> labels_of(std::span<const std::uint8_t> wire) {
@@ -138,12 +179,7 @@ std::string to_text(const Rr& rr) {
     return fmt::format("{} {} (undecodable rdata)", name_to_text(rr.owner), type_to_text(rr.type));
   }
   RrHandle handle(raw);
-  CString str(ldns_rr2str(handle.get()));
-  std::string text = str ? str.get() : "";
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) {
-    text.pop_back();
-  }
-  return text;
+  return rr_to_text(handle.get(), ldns_output_format_default);
 }
 
 std::string type_to_text(std::uint16_t type) {

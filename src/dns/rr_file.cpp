@@ -99,12 +99,7 @@ Result<std::vector<RrLine>> read_rr_text_lines(std::string_view text, std::strin
       release();
       return fail(fmt::format("{}:{}: {}", name, line, status_text(status)));
     }
-    CString printed(ldns_rr2str(rr.get()));
-    std::string s = printed ? printed.get() : "";
-    while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) {
-      s.pop_back();
-    }
-    out.push_back(RrLine{std::move(s), static_cast<std::uint32_t>(first_line)});
+    out.push_back(RrLine{rr_to_text(rr.get(), ldns_output_format_default), static_cast<std::uint32_t>(first_line)});
   }
   release();
   return out;

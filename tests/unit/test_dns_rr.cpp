@@ -8,6 +8,9 @@
 #include "dns/rr_file.hpp"
 #include "dns/serial.hpp"
 
+// Last: ldns's headers define `false` as a macro, which breaks <optional> included after them.
+#include "dns/ldns_handle.hpp"
+
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
 namespace zw_test_dns_rr {
 
@@ -27,6 +30,41 @@ TEST_CASE("dns::parse_rr") {
   REQUIRE_FALSE(broken.has_value());
   CHECK(broken.error().message.find('\n') == std::string::npos);
   CHECK_FALSE(parse_rr("www.example.com. 300 IN A\r\n192.0.2.1").has_value());
+}
+
+TEST_CASE("dns::rr_to_text and rdf_to_text print what ldns_rr2str and ldns_rdf2str print") {
+  // They print into one reused buffer per thread: a long record (past the buffer's first 1 KiB)
+  // must come out whole, and a short one after it with nothing of the long one left over.
+  std::string long_txt = "long.example. 300 IN TXT";
+  for (int i = 0; i < 20; ++i) {
+    long_txt += " \"" + std::string(200, static_cast<char>('a' + i)) + "\"";
+  }
+  const std::vector<std::string> lines = {
+      long_txt,
+      "a.example. 300 IN A 192.0.2.1",
+      "example. 300 IN RRSIG SOA 13 1 300 20261231000000 20261201000000 12345 example. "
+      "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      long_txt,
+      "b.example. 300 IN TYPE65280 \\# 3 010203",
+  };
+  for (const std::string& line : lines) {
+    CAPTURE(line);
+    ldns_rr* raw = nullptr;
+    REQUIRE(ldns_rr_new_frm_str(&raw, line.c_str(), 0, nullptr, nullptr) == LDNS_STATUS_OK);
+    const RrHandle rr(raw);
+    const CString oracle(ldns_rr2str(rr.get()));
+    std::string want(oracle.get());
+    while (!want.empty() && (want.back() == '\n' || want.back() == ' ' || want.back() == '\t')) {
+      want.pop_back();
+    }
+    CHECK(rr_to_text(rr.get(), ldns_output_format_default) == want);
+    const CString owner(ldns_rdf2str(ldns_rr_owner(rr.get())));
+    CHECK(rdf_to_text(ldns_rr_owner(rr.get())) == owner.get());
+    const CString last(ldns_rdf2str(ldns_rr_rdf(rr.get(), ldns_rr_rd_count(rr.get()) - 1)));
+    CHECK(rdf_to_text(ldns_rr_rdf(rr.get(), ldns_rr_rd_count(rr.get()) - 1)) == last.get());
+  }
+  CHECK(rr_to_text(nullptr, ldns_output_format_default).empty());
+  CHECK(rdf_to_text(nullptr).empty());
 }
 
 TEST_CASE("dns::canonical_compare") {
