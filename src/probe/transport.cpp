@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <random>
+#include <span>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -19,6 +20,12 @@
 namespace zw::probe {
 
 namespace {
+
+// GCC 12's false -Wmismatched-new-delete on asio's coroutine frames (GCC PR middle-end/109224;
+// see probe/walker_internal.hpp): query_udp's frame warns since it waits for readiness.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace exp = asio::experimental;
 using Clock = std::chrono::steady_clock;
@@ -156,6 +163,15 @@ std::optional<asio::ip::address> parse_address(Exchange& ex, const std::string& 
   return ip;
 }
 
+// The buffer datagrams are read into, one per thread. A query in flight holds no buffer of its
+// own: it waits until its socket is readable and then reads without waiting, so a 64 KiB buffer
+// per query in flight (hundreds at once, each held for up to a timeout among the walk's
+// longer-lived allocations) no longer fragments the heap. Never held across a suspension.
+std::span<std::uint8_t> datagram_buffer() {
+  thread_local std::vector<std::uint8_t> buffer(65535);
+  return buffer;
+}
+
 } // namespace
 
 asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std::string qtype, QueryOptions options) {
@@ -166,7 +182,6 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   }
   const asio::ip::udp::endpoint endpoint(*ip, options.port);
   const asio::any_io_executor executor = co_await asio::this_coro::executor;
-  std::vector<std::uint8_t> buffer(65535);
   bool saw_garbage = false;
   bool saw_mismatch = false;
   std::string ignored;
@@ -189,6 +204,9 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   if (!ec) {
     socket.connect(endpoint, ec);
   }
+  if (!ec) {
+    socket.non_blocking(true, ec); // reads never wait: readiness is awaited first
+  }
   if (ec) {
     record_error(ex, ec, "connect");
     co_return ex;
@@ -198,8 +216,8 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   const auto interval = options.timeout / attempts;
   Clock::time_point sent = first_sent;
   // One datagram received: true when it is the answer (then `ex` holds it), else it is noted.
-  const auto accept = [&](std::size_t size) {
-    dns::Decoded decoded = dns::decode_response(std::span(buffer.data(), size), id, qname, qtype);
+  const auto accept = [&](std::span<const std::uint8_t> datagram) {
+    dns::Decoded decoded = dns::decode_response(datagram, id, qname, qtype);
     if (decoded.verdict == dns::Verdict::ok) {
       fill_answer(ex, decoded.message);
       // Time since the datagram that most plausibly drew the answer was sent.
@@ -209,6 +227,26 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
     }
     (decoded.verdict == dns::Verdict::malformed ? saw_garbage : saw_mismatch) = true;
     append_detail(ignored, decoded.detail);
+    return false;
+  };
+  // Reads the datagrams waiting in the socket (at most a bound of them), never waiting: true when
+  // one is the answer. Stops at the first error other than "nothing more is waiting", left in
+  // `recv_ec`. The socket's readiness is edge-triggered (asio's epoll), so it is read until empty.
+  std::error_code recv_ec;
+  const auto read_waiting = [&] {
+    for (int waiting = 0; waiting < 64; ++waiting) {
+      const std::span<std::uint8_t> buffer = datagram_buffer();
+      const std::size_t size = socket.receive(asio::buffer(buffer.data(), buffer.size()), 0, recv_ec);
+      if (recv_ec) {
+        if (recv_ec == asio::error::would_block || recv_ec == asio::error::try_again) {
+          recv_ec.clear();
+        }
+        return false;
+      }
+      if (accept(buffer.first(size))) {
+        return true;
+      }
+    }
     return false;
   };
   asio::steady_timer timer(executor);
@@ -224,20 +262,21 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
         attempt == attempts ? query_deadline : std::min(query_deadline, first_sent + interval * attempt);
     while (Clock::now() < listen_until) {
       timer.expires_at(listen_until);
-      // A parallel group, not `||`: a datagram received in the turn the timer fired is kept.
-      const auto [order, recv_ec, size, timer_ec] =
-          co_await exp::make_parallel_group(socket.async_receive(asio::buffer(buffer), exp::deferred),
+      // A parallel group, not `||`: a socket that became readable in the turn the timer fired
+      // is still read.
+      const auto [order, wait_ec, timer_ec] =
+          co_await exp::make_parallel_group(socket.async_wait(asio::socket_base::wait_read, exp::deferred),
                                             timer.async_wait(exp::deferred))
               .async_wait(exp::wait_for_one(), asio::use_awaitable);
-      if (recv_ec == asio::error::operation_aborted) {
+      if (wait_ec == asio::error::operation_aborted) {
         break; // time to retransmit, or the query's time is up
       }
-      if (recv_ec) {
-        record_error(ex, recv_ec, "receive");
-        ex.rtt_ms = ms_since(sent);
+      if (!wait_ec && read_waiting()) {
         co_return ex;
       }
-      if (accept(size)) {
+      if (const std::error_code failed = wait_ec ? wait_ec : recv_ec; failed) {
+        record_error(ex, failed, "receive");
+        ex.rtt_ms = ms_since(sent);
         co_return ex;
       }
     }
@@ -245,17 +284,8 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   // A datagram already waiting in the socket when the time is up came in time: our io thread was
   // busy (a loaded machine, a slow build), the server was not silent. Read what is there (at most
   // a few datagrams, never waiting) before calling it a timeout.
-  std::error_code nb_ec;
-  socket.non_blocking(true, nb_ec);
-  for (int waiting = 0; !nb_ec && waiting < 16; ++waiting) {
-    std::error_code recv_ec;
-    const std::size_t size = socket.receive(asio::buffer(buffer), 0, recv_ec);
-    if (recv_ec) {
-      break; // would_block: nothing more is waiting
-    }
-    if (accept(size)) {
-      co_return ex;
-    }
+  if (read_waiting()) {
+    co_return ex;
   }
   ex.outcome = saw_garbage ? Outcome::malformed : saw_mismatch ? Outcome::mismatched : Outcome::timeout;
   if (ex.outcome == Outcome::timeout) {

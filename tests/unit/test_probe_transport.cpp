@@ -6,6 +6,8 @@
 #include <mutex>
 #include <thread>
 
+#include <fmt/format.h>
+
 #include "probe/transport.hpp"
 #include "test_probe_fakens.hpp"
 
@@ -106,6 +108,39 @@ TEST_CASE("probe::query_udp and query_tcp against fake servers") {
     const Timed t = run(false, "127.0.0.1", server.port(), "example.com.", "SOA");
     CHECK(t.exchange.outcome == Outcome::answered);
     CHECK(t.exchange.detail.find("wrong ID") != std::string::npos);
+  }
+  SUBCASE("queries in flight at once share no buffer: each gets its own answer, in full") {
+    // Datagrams are read into one buffer per thread once the socket is readable; answers of
+    // 4 KB (past the 1,232 bytes EDNS usually brings) to 24 queries at once must each arrive
+    // whole and with their own question's data.
+    test::FakeServer server("127.0.0.1", 0, [](const test::Query& q) {
+      test::Reply r;
+      std::string txt = q.qname + " IN TXT";
+      for (int i = 0; i < 16; ++i) {
+        txt += " \"" + std::string(240, static_cast<char>('a' + i)) + "\"";
+      }
+      r.answer = {txt, q.qname + " IN TXT \"" + q.qname + "\""};
+      return std::vector<test::Bytes>{test::make_response(q, r)};
+    });
+    asio::io_context io;
+    probe::QueryOptions options{.timeout = 2000ms, .retries = 0, .edns = true, .port = server.port(), .deadline = {}};
+    options.deadline = std::chrono::steady_clock::time_point::max();
+    std::vector<Exchange> got(24);
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      asio::co_spawn(io, probe::query_udp("127.0.0.1", fmt::format("q{}.example.com.", i), "TXT", options),
+                     [&got, i](std::exception_ptr e, Exchange ex) {
+                       REQUIRE_FALSE(e);
+                       got[i] = std::move(ex);
+                     });
+    }
+    io.run();
+    for (std::size_t i = 0; i < got.size(); ++i) {
+      CAPTURE(i);
+      REQUIRE(got[i].outcome == Outcome::answered);
+      REQUIRE(got[i].answer.size() == 2);
+      CHECK(got[i].answer[0].find(std::string(240, 'p')) != std::string::npos); // the 16th string, whole
+      CHECK(got[i].answer[1].find(fmt::format("\"q{}.example.com.\"", i)) != std::string::npos);
+    }
   }
   SUBCASE("only wrong answers: mismatched; garbage: malformed") {
     test::FakeServer wrong("127.0.0.1", 0, [](const test::Query& q) {
