@@ -3,6 +3,7 @@
 network namespace of its own (loopback only: nothing leaves this machine).
 
     sudo bench/fleet/fleet.py ZONEWARDEN [--zones N] [--fault-every K] [--rrl QPS] [--keep DIR]
+                                [--wrap 'CMD ...'] [-- AUDIT OPTIONS]
 
 The fleet: a signed root (NSD, 127.54.0.1), a signed TLD `fleet.` (NSD, 127.54.0.2) that
 delegates N signed zones `zNNNNNN.fleet.` (ECDSA P-256, NSEC, one key each, DS at the TLD) served
@@ -19,12 +20,14 @@ nothing else at warning or above anywhere, with no internal/* finding and exit s
 
 Printed: zones, wall time, CPU, peak memory (from the kernel's rusage of the child), queries the
 root and the TLD received (nftables counters: UDP datagrams and TCP connections), the findings
-check, and what it means per zone. Nothing is kept unless --keep.
+check, and what it means per zone. Nothing is kept unless --keep DIR; a later run with the
+same DIR, --zones and --fault-every reuses the signed fleet kept there.
 """
 import argparse
 import json
 import os
 import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -207,6 +210,8 @@ def main():
     ap.add_argument("--fault-every", type=int, default=100)
     ap.add_argument("--rrl", type=int, default=None, help="NSD rrl-ratelimit (default: NSD's own, 200)")
     ap.add_argument("--keep", default=None)
+    ap.add_argument("--wrap", default="", help="a command line to run zonewarden under, e.g. "
+                    "'heaptrack -o /tmp/zw.heap' (its figures then include the wrapper's)")
     argv = sys.argv[1:]
     extra = argv[argv.index("--") + 1:] if "--" in argv else []
     a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
@@ -228,8 +233,27 @@ def main():
     procs = []
     try:
         t0 = time.monotonic()
-        zones, faults, servers = build(work, a.zones, a.fault_every)
-        print(f"fleet: {len(zones)} signed zones built in {time.monotonic() - t0:.1f} s ({work})", file=sys.stderr)
+        # --keep DIR keeps the signed fleet: a later run with the same DIR, --zones and
+        # --fault-every serves it again instead of signing it anew (signatures last a month).
+        saved = os.path.join(work, "fleet.json")
+        params = {"zones": a.zones, "fault_every": a.fault_every}
+        reused = None
+        if a.keep and os.path.exists(saved):
+            with open(saved) as f:
+                reused = json.load(f)
+            if reused.get("params") != params or time.time() - reused.get("signed_at", 0) > 20 * 86400:
+                reused = None
+        if reused:
+            zones, servers = reused["zones"], reused["servers"]
+            faults = {z: tuple(f) if f else None for z, f in reused["faults"].items()}
+            print(f"fleet: {len(zones)} signed zones reused from {work}", file=sys.stderr)
+        else:
+            zones, faults, servers = build(work, a.zones, a.fault_every)
+            print(f"fleet: {len(zones)} signed zones built in {time.monotonic() - t0:.1f} s ({work})", file=sys.stderr)
+            if a.keep:
+                with open(saved, "w") as f:
+                    json.dump({"params": params, "signed_at": time.time(), "zones": zones, "faults": faults,
+                               "servers": servers}, f)
         for name, (addrs, zs) in servers.items():
             procs.append(start_nsd(work, name, addrs, zs, a.rrl))
         wait_ready(ROOT_ADDR, ".")
@@ -238,7 +262,7 @@ def main():
             wait_ready(addr, zones[-1])
         subprocess.run(["nft", "-f", "-"], input=NFT, text=True, check=True)
         out = os.path.join(work, "audit.json")
-        cmd = [exe, "audit", "--zones-from", os.path.join(work, "zones.txt"), "--hints", os.path.join(work, "hints"),
+        cmd = [*shlex.split(a.wrap), exe, "audit", "--zones-from", os.path.join(work, "zones.txt"), "--hints", os.path.join(work, "hints"),
                "--trust-anchor", os.path.join(work, "anchor"), "--format", "json", "-o", out, *a.audit_args]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
