@@ -4,6 +4,9 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
+#include <functional>
+#include <string_view>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -129,9 +132,51 @@ private:
   std::size_t m_count = 0;
 };
 
+// parse_rr's memory of the lines it read lately, one per thread. Judging one zone of an audit
+// reads the same lines again and again (the DNSSEC analysis, then each rule that reads
+// them), and ldns's text parser was the largest part of it. parse_rr is a pure function of the
+// text, so an answer kept is the answer. Bounded: when full, it starts afresh.
+class ParsedLines {
+public:
+  const Rr* find(std::string_view line) const {
+    const auto it = m_lines.find(line);
+    return it == m_lines.end() ? nullptr : &it->second;
+  }
+  void keep(std::string_view line, const Rr& rr) {
+    if (m_lines.size() >= k_max_lines) {
+      m_lines.clear();
+    }
+    m_lines.emplace(std::string(line), rr);
+  }
+
+private:
+  static constexpr std::size_t k_max_lines = 8192; // a few MB at most
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, Rr, Hash, std::equal_to<>> m_lines;
+};
+
+Result<Rr> parse_rr_uncached(std::string_view text);
+
 } // namespace
 
 Result<Rr> parse_rr(std::string_view text) {
+  thread_local ParsedLines parsed;
+  if (const Rr* known = parsed.find(text)) {
+    return *known;
+  }
+  Result<Rr> rr = parse_rr_uncached(text);
+  if (rr) {
+    parsed.keep(text, *rr);
+  }
+  return rr;
+}
+
+namespace {
+
+Result<Rr> parse_rr_uncached(std::string_view text) {
   // A record is one line, as ldns prints it (a line break in RDATA is printed \010). ldns
   // 1.8.3's tokenizer writes a byte past its 21-byte TTL buffer when a raw line break falls
   // inside parentheses ("a (\n" and a long token: heap overflow, found by fuzz_rr_text), and
@@ -160,6 +205,8 @@ Result<Rr> parse_rr(std::string_view text) {
   out.rdata.assign(begin, begin + ldns_buffer_position(buffer.get()));
   return out;
 }
+
+} // namespace
 
 std::string to_text(const Rr& rr) {
   Bytes wire = rr.owner;
