@@ -1,6 +1,8 @@
 #include "dnssec/validator.hpp"
 
 #include <algorithm>
+#include <string>
+#include <unordered_map>
 
 #include "dnssec/keys.hpp"
 
@@ -26,6 +28,32 @@ std::string_view to_string(SigStatus status) noexcept {
   return "malformed";
 }
 
+namespace {
+
+// Keys loaded lately, one memory per thread. An audit of a fleet loads the root's and each
+// TLD's keys again for every zone below them (each zone's chain above it), and loading a key
+// (its parameters into an EVP_PKEY, its verification contexts) costs about as much as a
+// verification. A loaded key is immutable and may be shared (crypto/verifier.hpp), and the
+// result, key or error, is a pure function of algorithm and key field. Bounded: when full, it
+// starts afresh.
+Result<std::shared_ptr<const crypto::PublicKey>> load_key(std::uint8_t algorithm, std::span<const std::uint8_t> field) {
+  constexpr std::size_t k_max_keys = 256;
+  thread_local std::unordered_map<std::string, Result<std::shared_ptr<const crypto::PublicKey>>> loaded;
+  std::string id(1, static_cast<char>(algorithm));
+  id.append(field.begin(), field.end());
+  if (const auto known = loaded.find(id); known != loaded.end()) {
+    return known->second;
+  }
+  Result<std::shared_ptr<const crypto::PublicKey>> key = crypto::load_public_key(algorithm, field);
+  if (loaded.size() >= k_max_keys) {
+    loaded.clear();
+  }
+  loaded.emplace(std::move(id), key);
+  return key;
+}
+
+} // namespace
+
 KeyRing::KeyRing(std::span<const std::uint8_t> apex, std::span<const dns::Bytes> dnskeys)
     : m_apex(dns::lowercased(apex)) {
   for (const dns::Bytes& rdata : dnskeys) {
@@ -44,7 +72,7 @@ KeyRing::KeyRing(std::span<const std::uint8_t> apex, std::span<const dns::Bytes>
       const std::span<const std::uint8_t> field = std::span<const std::uint8_t>(rdata).subspan(4);
       if (field.empty()) {
         k.load_error = "empty public key";
-      } else if (auto loaded = crypto::load_public_key(k.algorithm, field)) {
+      } else if (auto loaded = load_key(k.algorithm, field)) {
         k.key = std::move(*loaded);
       } else {
         k.load_error = loaded.error().message;

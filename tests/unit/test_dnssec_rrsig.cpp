@@ -4,6 +4,7 @@
 #include "crypto/openssl_verifier.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
+#include "dnssec/validator.hpp"
 #include "test_crypto_fixtures.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
@@ -99,6 +100,31 @@ TEST_CASE("dnssec::serial_time_before and absolute_time (RFC 4034 §3.1.5)") {
   CHECK(dnssec::absolute_time(0xFFFFFF00U, wrap + 100) == wrap - 256);
   CHECK(dnssec::absolute_time(200, wrap - 100) == wrap + 200);
   CHECK(dnssec::absolute_time(0xFFFFFF00U, 100) == -256);
+}
+
+TEST_CASE("dnssec::KeyRing loads a key once per thread: the same key, or the same error, again") {
+  // An audit builds the root's and each TLD's ring again for every zone below them; the key
+  // they load must be the one loaded before, and never another algorithm's.
+  for (const std::uint8_t alg : test::k_fixture_algorithms) {
+    CAPTURE(static_cast<int>(alg));
+    const test::SignedZone zone(alg);
+    const std::vector<dns::Bytes> keys{zone.dnskey.rdata};
+    const dnssec::KeyRing first(zone.dnskey.owner, keys);
+    const dnssec::KeyRing again(zone.dnskey.owner, keys);
+    REQUIRE(first.keys().size() == 1);
+    REQUIRE(first.keys()[0].key);
+    CHECK(again.keys()[0].key == first.keys()[0].key);
+    dns::Bytes other_algorithm = zone.dnskey.rdata;
+    other_algorithm[3] = alg == 13 ? 14 : 13;
+    const dnssec::KeyRing other(zone.dnskey.owner, std::vector<dns::Bytes>{other_algorithm});
+    CHECK(other.keys()[0].key != first.keys()[0].key);
+  }
+  const dns::Rr bad = rr("example. 300 IN DNSKEY 257 3 13 AQIDBA==");
+  const dnssec::KeyRing bad1(bad.owner, std::vector<dns::Bytes>{bad.rdata});
+  const dnssec::KeyRing bad2(bad.owner, std::vector<dns::Bytes>{bad.rdata});
+  CHECK_FALSE(bad1.keys()[0].key);
+  CHECK_FALSE(bad1.keys()[0].load_error.empty());
+  CHECK(bad2.keys()[0].load_error == bad1.keys()[0].load_error);
 }
 
 TEST_CASE("dnssec::verify_rrsig") {
