@@ -2,6 +2,7 @@
 // Reporters turn an AuditResult into a format. They never decide severity, and every format is
 // rendered from the same list of findings.
 
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -28,11 +29,19 @@ std::string_view format_extension(std::string_view format) noexcept;
 // Renders `result` in `format`; an unknown format is an Error naming it.
 Result<std::string> render(std::string_view format, const AuditResult& result, const RenderOptions& options);
 
+// Takes the next piece of a report's text (a file being written, say); an Error stops the report.
+using TextSink = std::function<Result<void>(std::string_view)>;
+// The same text as render(), handed to `write` in pieces: JSON a zone at a time in pieces of
+// about a megabyte, so that a fleet's report is never whole in memory; the other formats whole.
+Result<void> render_to(std::string_view format, const AuditResult& result, const RenderOptions& options,
+                       const TextSink& write);
+
 // One renderer per format (one file each in src/report/).
 std::string render_text(const AuditResult& result, const TextOptions& options);
-std::string render_json(const AuditResult& result);  // DESIGN.md's stable contract (schema 1)
-std::string render_jsonl(const AuditResult& result); // one finding per line, streamable
-std::string render_sarif(const AuditResult& result); // SARIF 2.1.0
+std::string render_json(const AuditResult& result);                        // DESIGN.md's stable contract (schema 1)
+Result<void> write_json(const AuditResult& result, const TextSink& write); // render_json's text, in pieces
+std::string render_jsonl(const AuditResult& result);                       // one finding per line, streamable
+std::string render_sarif(const AuditResult& result);                       // SARIF 2.1.0
 std::string render_junit(const AuditResult& result, Severity fail_on);
 std::string render_markdown(const AuditResult& result); // fits a pull-request comment
 std::string render_html(const AuditResult& result);     // self-contained compliance report

@@ -280,15 +280,19 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     }
     render_options.colour =
         path.empty() && format == "text" && ::isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+    if (!path.empty()) {
+      // Rendered as the file is written (a fleet's JSON is never whole in memory).
+      files.push_back(util::FileToWrite{
+          std::move(path), {}, [format, render_options, &result](const util::FileToWrite::Sink& write) {
+            return render_to(format, result, render_options, write);
+          }});
+      continue;
+    }
     auto rendered = render(format, result, render_options);
     if (!rendered) {
       return report_error(rendered.error());
     }
-    if (path.empty()) {
-      to_stdout += *rendered;
-    } else {
-      files.push_back(util::FileToWrite{std::move(path), std::move(*rendered)});
-    }
+    to_stdout += *rendered;
   }
   if (auto written = util::write_files_atomically(files); !written) {
     return report_error(written.error());

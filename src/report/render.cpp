@@ -79,4 +79,13 @@ Result<std::string> render(std::string_view format, const AuditResult& result, c
   return fail(fmt::format("unknown format {} (use {})", format, fmt::join(k_names, ", ")));
 }
 
+Result<void> render_to(std::string_view format, const AuditResult& result, const RenderOptions& options,
+                       const TextSink& write) {
+  if (format == "json") {
+    return write_json(result, write);
+  }
+  ZW_TRY_ASSIGN(const std::string text, render(format, result, options));
+  return write(text);
+}
+
 } // namespace zw

@@ -78,26 +78,37 @@ Result<Target> target_kind(const std::string& path) {
   return Target::regular;
 }
 
-Result<void> write_special(const std::string& path, std::string_view content) {
+// Writes the file's content to `fd`: `content`, or what `produce` hands over piece by piece.
+Result<void> write_content(int fd, const FileToWrite& file, std::string_view path) {
+  if (!file.produce) {
+    return write_all(fd, file.content, path);
+  }
+  return file.produce([fd, path](std::string_view piece) { return write_all(fd, piece, path); });
+}
+
+Result<void> write_special(const FileToWrite& file) {
+  const std::string& path = file.path;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
   if (fd < 0) {
     return fail(fmt::format("{}: {}", path, errno_text(errno)));
   }
-  auto written = write_all(fd, content, path);
+  auto written = write_content(fd, file, path);
   if (::close(fd) != 0 && written) {
     written = fail(fmt::format("{}: {}", path, errno_text(errno)));
   }
   return written;
 }
 
-// Writes `content` to a new temporary file beside `path`, flushed to disk; returns its name.
-Result<std::string> write_temporary(const std::string& path, std::string_view content) {
+// Writes the file's content to a new temporary file beside its path, flushed to disk; returns
+// its name.
+Result<std::string> write_temporary(const FileToWrite& file) {
+  const std::string& path = file.path;
   std::string tmp = path + ".XXXXXX";
   const int fd = ::mkstemp(tmp.data());
   if (fd < 0) {
     return fail(fmt::format("{}: {}", path, errno_text(errno)));
   }
-  auto written = write_all(fd, content, path);
+  auto written = write_content(fd, file, path);
   if (written && ::fsync(fd) != 0) {
     written = fail(fmt::format("{}: {}", path, errno_text(errno)));
   }
@@ -176,7 +187,7 @@ Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes) 
 }
 
 Result<void> write_file_atomically(const std::string& path, const std::string& content) {
-  return write_files_atomically({FileToWrite{path, content}});
+  return write_files_atomically({FileToWrite{path, content, {}}});
 }
 
 Result<void> write_files_atomically(const std::vector<FileToWrite>& files) {
@@ -197,7 +208,7 @@ Result<void> write_files_atomically(const std::vector<FileToWrite>& files) {
     if (kinds[i] != Target::regular) {
       continue;
     }
-    auto tmp = write_temporary(files[i].path, files[i].content);
+    auto tmp = write_temporary(files[i]);
     if (!tmp) {
       remove_temporaries();
       return tl::unexpected<Error>(std::move(tmp).error());
@@ -220,7 +231,7 @@ Result<void> write_files_atomically(const std::vector<FileToWrite>& files) {
   }
   for (std::size_t i = 0; i < files.size(); ++i) {
     if (kinds[i] == Target::special) {
-      ZW_TRY(write_special(files[i].path, files[i].content));
+      ZW_TRY(write_special(files[i]));
     }
   }
   return {};

@@ -4,6 +4,7 @@
 // atomic: a reader never sees half a file.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,8 +38,13 @@ Result<void> write_file_atomically(const std::string& path, const std::string& c
 // target is left as it was. Targets that are not regular files (a device) are written
 // directly, after all the others are safely on disk.
 struct FileToWrite {
+  // Takes the next piece of the content; an Error stops the writing.
+  using Sink = std::function<Result<void>(std::string_view)>;
   std::string path;
   std::string content;
+  // When set, the content instead: called once with a sink that appends to the file, so that a
+  // large report is written as it is rendered, never whole in memory (report's render_to).
+  std::function<Result<void>(const Sink&)> produce{};
 };
 Result<void> write_files_atomically(const std::vector<FileToWrite>& files);
 

@@ -232,6 +232,56 @@ TEST_SUITE("report") {
     CHECK(unknown.error().message == "unknown format yaml (use text, json, jsonl, sarif, junit, md, html)");
   }
 
+  TEST_CASE("report::render_to hands over render's text; JSON a zone at a time, as nlohmann dumps it") {
+    const zw::AuditResult lab = load(k_lab);
+    const auto pieces_of = [](std::string_view format, const zw::AuditResult& result) {
+      std::vector<std::string> pieces;
+      const zw::Result<void> done =
+          zw::render_to(format, result, zw::RenderOptions{}, [&pieces](std::string_view piece) -> zw::Result<void> {
+            pieces.emplace_back(piece);
+            return {};
+          });
+      REQUIRE(done.has_value());
+      return pieces;
+    };
+    const auto joined = [](const std::vector<std::string>& pieces) {
+      std::string all;
+      for (const std::string& p : pieces) {
+        all += p;
+      }
+      return all;
+    };
+    for (const std::string_view f : zw::report_formats()) {
+      CAPTURE(f);
+      CHECK(joined(pieces_of(f, lab)) == render(f, lab));
+    }
+    // A fleet: 3,000 copies of the lab's zones, past a megabyte of JSON, so it comes in several
+    // pieces; the text is the one nlohmann gives for the whole document, members sorted.
+    zw::AuditResult fleet = lab;
+    fleet.zones.clear();
+    for (int i = 0; i < 3000; ++i) {
+      zw::ZoneResult z = lab.zones.at(static_cast<std::size_t>(i) % lab.zones.size());
+      z.zone = "z" + std::to_string(i) + "." + z.zone;
+      fleet.zones.push_back(std::move(z));
+    }
+    const std::vector<std::string> pieces = pieces_of("json", fleet);
+    CHECK(pieces.size() > 1);
+    const std::string text = joined(pieces);
+    CHECK(text == zw::render_json(fleet));
+    CHECK(text == json::parse(text).dump(2) + "\n");
+    CHECK(json::parse(text).at("zones").size() == 3000);
+    // And with no zone at all.
+    fleet.zones.clear();
+    const std::string empty = joined(pieces_of("json", fleet));
+    CHECK(empty == json::parse(empty).dump(2) + "\n");
+    CHECK(empty.find("\"zones\": []") != std::string::npos);
+    // A sink that fails stops the report with its error.
+    const zw::Result<void> refused = zw::render_to(
+        "json", lab, zw::RenderOptions{}, [](std::string_view) -> zw::Result<void> { return zw::fail("disk full"); });
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().message == "disk full");
+  }
+
   TEST_CASE("report::every format shows every finding") {
     for (const std::string path : {k_lab, k_edge}) {
       const zw::AuditResult r = load(path);

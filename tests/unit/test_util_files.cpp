@@ -87,6 +87,40 @@ TEST_CASE("util::write_files_atomically replaces all or none") {
   CHECK_FALSE(write_files_atomically({{"/dev/full", "x"}}).has_value());
 }
 
+TEST_CASE("util::write_files_atomically writes produced content as it comes, or nothing") {
+  TempDir dir;
+  const std::string a = dir.file("a.json", "OLD-A");
+  const std::string b = dir.file("b.json", "OLD-B");
+  const auto pieces = [](std::vector<std::string> parts) {
+    return [parts](const FileToWrite::Sink& write) -> zw::Result<void> {
+      for (const std::string& p : parts) {
+        ZW_TRY(write(p));
+      }
+      return {};
+    };
+  };
+  REQUIRE(write_files_atomically({{a, "", pieces({"NE", "W-", "A"})}, {b, "NEW-B"}}).has_value());
+  CHECK(slurp(a) == "NEW-A");
+  CHECK(slurp(b) == "NEW-B");
+  // A producer that fails half-way: neither target changes, and no temporary file is left.
+  const auto failing = [](const FileToWrite::Sink& write) -> zw::Result<void> {
+    ZW_TRY(write("HALF"));
+    return zw::fail("render failed");
+  };
+  const zw::Result<void> failed = write_files_atomically({{b, "NEWER-B"}, {a, "", failing}});
+  REQUIRE_FALSE(failed.has_value());
+  CHECK(failed.error().message == "render failed");
+  CHECK(slurp(a) == "NEW-A");
+  CHECK(slurp(b) == "NEW-B");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(dir.path)) {
+    ++entries;
+  }
+  CHECK(entries == 2);
+  // A device takes the pieces too.
+  CHECK(write_files_atomically({{"/dev/null", "", pieces({"x", "y"})}}).has_value());
+}
+
 TEST_CASE("util::quote_input caps echoed input") {
   CHECK(quote_input("example.com") == "example.com");
   CHECK(quote_input(std::string(100, 'x')) == std::string(80, 'x') + "…");
