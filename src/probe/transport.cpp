@@ -172,6 +172,18 @@ std::span<std::uint8_t> datagram_buffer() {
   return buffer;
 }
 
+// The query for `ex`'s question under message ID `id`; when it cannot be built, `ex` says why
+// and there is none.
+std::optional<dns::Bytes> make_query(Exchange& ex, std::uint16_t id, const QueryOptions& options) {
+  Result<dns::Bytes> query = dns::build_query(ex.qname, ex.qtype, id, dns::QueryFlags{.edns = options.edns});
+  if (!query) {
+    ex.outcome = Outcome::network_error;
+    ex.detail = query.error().message;
+    return std::nullopt;
+  }
+  return std::move(*query);
+}
+
 } // namespace
 
 asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std::string qtype, QueryOptions options) {
@@ -190,10 +202,8 @@ asio::awaitable<Exchange> query_udp(std::string address, std::string qname, std:
   // as resolvers do. A silent server therefore costs exactly one timeout, whatever --retries.
   const int attempts = std::max(1, options.retries + 1);
   const std::uint16_t id = random_id();
-  Result<dns::Bytes> query = dns::build_query(qname, qtype, id, dns::QueryFlags{.edns = options.edns});
+  const std::optional<dns::Bytes> query = make_query(ex, id, options);
   if (!query) {
-    ex.outcome = Outcome::network_error;
-    ex.detail = query.error().message;
     co_return ex;
   }
   // Connected, so that ICMP port unreachable comes back as ECONNREFUSED and datagrams from
@@ -304,10 +314,8 @@ asio::awaitable<Exchange> query_tcp(std::string address, std::string qname, std:
     co_return ex;
   }
   const std::uint16_t id = random_id();
-  Result<dns::Bytes> query = dns::build_query(qname, qtype, id, dns::QueryFlags{.edns = options.edns});
+  const std::optional<dns::Bytes> query = make_query(ex, id, options);
   if (!query) {
-    ex.outcome = Outcome::network_error;
-    ex.detail = query.error().message;
     co_return ex;
   }
   const asio::any_io_executor executor = co_await asio::this_coro::executor;
