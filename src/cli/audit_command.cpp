@@ -6,6 +6,7 @@
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <thread>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -20,6 +21,7 @@
 #include "util/progress.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
+#include "util/workers.hpp"
 
 namespace zw::cli {
 
@@ -333,15 +335,29 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
     // ends and only its result is kept, so memory follows the zones in flight, not the fleet.
     std::vector<std::optional<ZoneResult>> judged;
     EngineOptions engine = engine_options(prepared, now_override, window, model, unix_seconds_now());
+    // The walk runs on one thread; the other cores judge the zones it hands over (a zone's
+    // verdict depends on its snapshot and the engine's options only). When they are all busy
+    // and a few zones wait, the walk thread judges the next one itself, so the zones waiting
+    // stay few and memory still follows the zones in flight.
+    const std::size_t judges =
+        args.save.empty() && zones.size() > 1 ? std::min<std::size_t>(std::thread::hardware_concurrency(), 9) : 1;
+    util::Workers workers(judges > 0 ? judges - 1 : 0, 2 * judges);
     if (args.save.empty()) {
       judged.resize(zones.size());
       options.on_zone = [&](std::size_t zi, ZoneSnapshot&& z) {
         attach_file(z);
-        judged.at(zi) = run_audit_rules_on_zone(snapshot, z, engine);
+        auto zone = std::make_shared<ZoneSnapshot>(std::move(z));
+        const auto judge = [&judged, &snapshot, &engine, zi, zone] {
+          judged.at(zi) = run_audit_rules_on_zone(snapshot, *zone, engine);
+        };
+        if (!workers.submit(judge)) {
+          judge();
+        }
       };
     }
     Result<Snapshot> walked = probe::audit_walk(zones, options);
-    line.reset(); // erased before anything else is printed
+    workers.join(); // every zone handed over is judged (a judge's exception is rethrown here)
+    line.reset();   // erased before anything else is printed
     options.progress = nullptr;
     if (!walked) {
       return tl::unexpected<Error>(std::move(walked).error());
