@@ -4,13 +4,12 @@
 #include <array>
 #include <cctype>
 #include <cstdlib>
-#include <functional>
 #include <string_view>
-#include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "dns/ldns_handle.hpp"
+#include "util/recent_answers.hpp"
 #include "util/text.hpp"
 
 namespace zw::dns {
@@ -132,44 +131,21 @@ private:
   std::size_t m_count = 0;
 };
 
-// parse_rr's memory of the lines it read lately, one per thread. Judging one zone of an audit
-// reads the same lines again and again (the DNSSEC analysis, then each rule that reads
-// them), and ldns's text parser was the largest part of it. parse_rr is a pure function of the
-// text, so an answer kept is the answer. Bounded: when full, it starts afresh.
-class ParsedLines {
-public:
-  const Rr* find(std::string_view line) const {
-    const auto it = m_lines.find(line);
-    return it == m_lines.end() ? nullptr : &it->second;
-  }
-  void keep(std::string_view line, const Rr& rr) {
-    if (m_lines.size() >= k_max_lines) {
-      m_lines.clear();
-    }
-    m_lines.emplace(std::string(line), rr);
-  }
-
-private:
-  static constexpr std::size_t k_max_lines = 8192; // a few MB at most
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, Rr, Hash, std::equal_to<>> m_lines;
-};
-
 Result<Rr> parse_rr_uncached(std::string_view text);
 
 } // namespace
 
 Result<Rr> parse_rr(std::string_view text) {
-  thread_local ParsedLines parsed;
+  // Judging one zone of an audit reads the same lines again and again (on receipt, in the
+  // DNSSEC analysis, in each rule that reads them), and ldns's text parser was the largest part
+  // of it; parse_rr is a pure function of the text, so the lines read lately are kept.
+  thread_local util::RecentAnswers<Rr> parsed(8192); // a few MB at most
   if (const Rr* known = parsed.find(text)) {
     return *known;
   }
   Result<Rr> rr = parse_rr_uncached(text);
   if (rr) {
-    parsed.keep(text, *rr);
+    parsed.keep(std::string(text), *rr);
   }
   return rr;
 }

@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -13,6 +12,7 @@
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/zone_analysis_internal.hpp"
+#include "util/recent_answers.hpp"
 
 namespace zw::dnssec::detail {
 
@@ -32,8 +32,7 @@ bool validate_rrset(const std::string& zone, const std::vector<dns::Rr>& sigs, c
 // validate_rrset, remembering its answers of late, one memory per thread: the chain above every
 // zone of a fleet is the same root and TLD, and was verified again for each zone below them
 // (11% of an audit's CPU). The answer is a pure function of what goes into the memory's key:
-// zone, owner, time, and every byte of the RRset, the keys and the signatures. Bounded: when
-// full, it starts afresh.
+// zone, owner, time, and every byte of the RRset, the keys and the signatures.
 bool rrset_validated(const std::string& zone, const std::vector<dns::Rr>& answer, const std::vector<dns::Rr>& rrset,
                      const std::vector<dns::Rr>& trusted_keys, std::int64_t now, dns::Bytes& scratch) {
   if (rrset.empty()) {
@@ -62,16 +61,12 @@ bool rrset_validated(const std::string& zone, const std::vector<dns::Rr>& answer
   put_rrs(rrset);
   put_rrs(trusted_keys);
   put_rrs(sigs);
-  constexpr std::size_t k_max_answers = 1024;
-  thread_local std::unordered_map<std::string, bool> known;
-  if (const auto it = known.find(id); it != known.end()) {
-    return it->second;
+  thread_local util::RecentAnswers<bool> known(1024);
+  if (const bool* answer = known.find(id)) {
+    return *answer;
   }
   const bool valid = validate_rrset(zone, sigs, rrset, trusted_keys, now, scratch);
-  if (known.size() >= k_max_answers) {
-    known.clear();
-  }
-  known.emplace(std::move(id), valid);
+  known.keep(std::move(id), valid);
   return valid;
 }
 

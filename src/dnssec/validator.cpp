@@ -2,9 +2,9 @@
 
 #include <algorithm>
 #include <string>
-#include <unordered_map>
 
 #include "dnssec/keys.hpp"
+#include "util/recent_answers.hpp"
 
 namespace zw::dnssec {
 
@@ -34,21 +34,16 @@ namespace {
 // TLD's keys again for every zone below them (each zone's chain above it), and loading a key
 // (its parameters into an EVP_PKEY, its verification contexts) costs about as much as a
 // verification. A loaded key is immutable and may be shared (crypto/verifier.hpp), and the
-// result, key or error, is a pure function of algorithm and key field. Bounded: when full, it
-// starts afresh.
+// result, key or error, is a pure function of algorithm and key field.
 Result<std::shared_ptr<const crypto::PublicKey>> load_key(std::uint8_t algorithm, std::span<const std::uint8_t> field) {
-  constexpr std::size_t k_max_keys = 256;
-  thread_local std::unordered_map<std::string, Result<std::shared_ptr<const crypto::PublicKey>>> loaded;
+  thread_local util::RecentAnswers<Result<std::shared_ptr<const crypto::PublicKey>>> loaded(256);
   std::string id(1, static_cast<char>(algorithm));
   id.append(field.begin(), field.end());
-  if (const auto known = loaded.find(id); known != loaded.end()) {
-    return known->second;
+  if (const auto* known = loaded.find(id)) {
+    return *known;
   }
   Result<std::shared_ptr<const crypto::PublicKey>> key = crypto::load_public_key(algorithm, field);
-  if (loaded.size() >= k_max_keys) {
-    loaded.clear();
-  }
-  loaded.emplace(std::move(id), key);
+  loaded.keep(std::move(id), key);
   return key;
 }
 

@@ -6,9 +6,12 @@
 #include <mutex>
 #include <set>
 #include <stdexcept>
+#include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "util/recent_answers.hpp"
 #include "util/workers.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
@@ -84,6 +87,25 @@ TEST_CASE("util::Workers runs every task once, on its threads or, when full, not
     CHECK(ran == 20);
     workers.join(); // the failure was reported once
   }
+}
+
+TEST_CASE("util::RecentAnswers keeps answers by the bytes of the question, at most its limit") {
+  zw::util::RecentAnswers<int> recent(3);
+  CHECK(recent.find("a") == nullptr);
+  recent.keep("a", 1);
+  recent.keep(std::string("b\0c", 3), 2); // every byte counts, NUL included
+  REQUIRE(recent.find("a") != nullptr);
+  CHECK(*recent.find("a") == 1);
+  CHECK(*recent.find(std::string_view("b\0c", 3)) == 2);
+  CHECK(recent.find("b") == nullptr);
+  recent.keep("a", 5); // a new answer replaces the old
+  CHECK(*recent.find("a") == 5);
+  recent.keep("d", 4); // three kept: full
+  CHECK(*recent.find("d") == 4);
+  recent.keep("e", 6); // the fourth starts afresh
+  CHECK(recent.find("a") == nullptr);
+  CHECK(recent.find("d") == nullptr);
+  CHECK(*recent.find("e") == 6);
 }
 
 } // namespace zw_test_util_workers
