@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -50,6 +51,38 @@ struct ChainLink {
   std::vector<Key> keys;
 };
 
+// A zone's keys, DS set and signing as one audit saw them: what the rollover rules compare from
+// one run to the next (docs/rules/rollover/), kept in the run history (--history, docs/history.md).
+struct RolloverState {
+  struct Key {
+    std::string id; // 16 hex digits: FNV-1a 64 of the algorithm and public key (flags aside: a
+                    // key keeps its id when it is revoked)
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint16_t flags = 0;
+    bool signs_dnskey = false; // a signature by it over the DNSKEY RRset validated
+    bool sole_signer = false;  // it alone made a valid signature over some other RRset of the zone
+  };
+  struct Ds {
+    std::uint16_t key_tag = 0;
+    std::uint8_t algorithm = 0;
+    std::uint8_t digest_type = 0;
+    std::string digest{}; // hex, lower case
+    std::string key{};    // id of the DNSKEY its digest matched, "" when none did
+  };
+  std::int64_t observed = 0; // unix seconds: the run's "now"
+  std::vector<Key> keys;     // the DNSKEY RRset, union over the zone's servers
+  std::uint32_t dnskey_ttl = 0;
+  bool ds_known = false; // a parent server answered the DS query (NOERROR or NXDOMAIN)
+  std::vector<Ds> ds;
+  std::uint32_t ds_ttl = 0;
+  std::uint32_t max_data_ttl = 0; // the largest TTL of the zone's answers seen (a lower bound of the zone's)
+  std::optional<std::int64_t> earliest_expiration{}; // of the zone's own valid signatures (unix s)
+  std::vector<std::string> cds{};                    // CDS RDATA in presentation form, sorted
+  // Carried from run to run: since when (observed) the zone publishes this same CDS set.
+  std::int64_t cds_since = 0;
+};
+
 struct ZoneResult {
   std::string zone;
   std::string chain; // "secure", "insecure", "bogus", "indeterminate"
@@ -58,6 +91,8 @@ struct ZoneResult {
   std::vector<std::string> notes;                  // walk and analysis notes for people
   std::optional<std::int64_t> earliest_expiration; // earliest RRSIG expiration seen (unix s)
   std::vector<ChainLink> chain_links;              // root first, this zone last; empty when not walked
+  // Live audits: the zone's keys as this run saw them (not in the reports; the history keeps it).
+  std::optional<RolloverState> rollover{};
 };
 
 struct AuditResult {
@@ -80,6 +115,13 @@ struct EngineOptions {
   unsigned min_rsa_bits = 2048;
   unsigned max_nsec3_iterations = 0;
   ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
+  std::int64_t cds_patience_s = 3 * 86400;               // rollover/cds-not-acted-on
+  // A run with a history (--history): the zones' states as their latest earlier run saw them, by
+  // zone name in lower case with its final dot (empty for a new history). The engine then records
+  // each zone's state (ZoneResult::rollover) and the rollover rules compare it with the earlier
+  // one; a zone not in the map has no earlier run, and they say nothing. nullptr: no history.
+  // Read by several judging threads at once.
+  const std::map<std::string, RolloverState>* previous = nullptr;
 };
 
 // What `zonewarden check` knows besides the zone file.

@@ -20,6 +20,7 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_loader.hpp"
 #include "dnssec/denial.hpp"
+#include "dnssec/rollover_state.hpp"
 #include "dnssec/zone_analysis.hpp"
 #include "dnssec/zone_file_analysis.hpp"
 #include "rules/observations.hpp"
@@ -144,6 +145,7 @@ RuleOptions rule_options_from(const EngineOptions& options) {
   r.min_rsa_bits = options.min_rsa_bits;
   r.max_nsec3_iterations = options.max_nsec3_iterations;
   r.resolver_model = options.resolver_model;
+  r.cds_patience_s = options.cds_patience_s;
   return r;
 }
 
@@ -426,8 +428,14 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
                                          copy.path, copy.rrsets - copy.asked));
     }
   }
-  const RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options,
-                        compared ? &compared->view : nullptr);
+  RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options,
+                  compared ? &compared->view : nullptr);
+  if (options.previous != nullptr) { // a run with a history: it records the zone's state
+    const auto found = options.previous->find(zone.zone);
+    const RolloverState* previous = found != options.previous->end() ? &found->second : nullptr;
+    result.rollover = dnssec::observe_rollover(zone, analysis, options.now, previous);
+    ctx.set_rollover(&*result.rollover, previous);
+  }
   run_rules(ctx, Inputs::live, result.findings);
   report_disagreements(analysis, zone.zone, result.findings);
   check_verdicts_reported(analysis, result.findings);

@@ -187,6 +187,7 @@ EngineOptions engine_options(const Prepared& prepared, std::optional<std::int64_
   engine.now = now_override.value_or(started_at);
   engine.expiry_window_s = window;
   engine.resolver_model = model;
+  engine.previous = prepared.previous ? &*prepared.previous : nullptr;
   return engine;
 }
 
@@ -383,7 +384,12 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   if (!args.save.empty()) {
     ZW_TRY(util::write_file_atomically(args.save, snapshot_to_json(snapshot)));
   }
-  const EngineOptions engine = engine_options(prepared, now_override, window, model, snapshot.started_at);
+  EngineOptions engine = engine_options(prepared, now_override, window, model, snapshot.started_at);
+  if (!args.restore.empty()) {
+    // A replay observes nothing new: it neither compares with the history's states nor records
+    // one (docs/history.md), so the next live run compares with the last live one.
+    engine.previous = nullptr;
+  }
   return finish(run_audit_rules(snapshot, engine), wall_start);
 }
 

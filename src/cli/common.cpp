@@ -181,6 +181,22 @@ void add_output_options(CLI::App& cmd, OutputOptions& options) {
                "Zones left unaudited (internal/audit-incomplete) are reported but do not make the exit status 2");
 }
 
+namespace {
+
+// Every zone's latest recorded state; none for a history not created yet (it is created when the
+// run is recorded). An existing file is opened as the recording will open it: another process may
+// be creating it at this moment.
+Result<std::map<std::string, RolloverState>> history_states(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return std::map<std::string, RolloverState>{};
+  }
+  ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(path, true));
+  return store.rollover_states();
+}
+
+} // namespace
+
 Result<Prepared> prepare(const OutputOptions& options) {
   Prepared out;
   std::size_t start = 0;
@@ -231,6 +247,15 @@ Result<Prepared> prepare(const OutputOptions& options) {
   }
   if (!options.waivers.empty()) {
     ZW_TRY_ASSIGN(out.waivers, load_waivers(options.waivers));
+  }
+  if (!options.history.empty()) {
+    // What the rollover rules compare with. A history that cannot be read does not stop the run
+    // (the reports are written, as when it cannot be written): emit() ends it with exit status 2.
+    if (auto states = history_states(options.history)) {
+      out.previous = std::move(*states);
+    } else {
+      out.history_error = std::move(states).error();
+    }
   }
   return out;
 }
@@ -326,6 +351,9 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
   if (ours != nullptr) {
     fmt::print(stderr, "zonewarden: {}\n", ours->message);
     status = k_exit_error;
+  }
+  if (prepared.history_error) {
+    return report_error(*prepared.history_error);
   }
   if (!options.history.empty()) {
     if (auto recorded = record_history(options.history, result, status); !recorded) {

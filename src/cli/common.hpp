@@ -1,6 +1,8 @@
 #pragma once
 // What every command shares: exit codes, output and policy options, one-line errors.
 
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +70,10 @@ struct Prepared {
   bool profile_given = false; // --profile was on the command line
   std::optional<Baseline> baseline;
   std::vector<Waiver> waivers;
+  // With --history: every zone's state as its latest recorded run saw it (empty for a new
+  // history), for the rollover rules (EngineOptions::previous).
+  std::optional<std::map<std::string, RolloverState>> previous;
+  std::optional<Error> history_error; // the history could not be read: exit 2 after the reports
 };
 Result<Prepared> prepare(const OutputOptions& options);
 

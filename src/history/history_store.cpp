@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "history/rollover_json.hpp"
 #include "history/sqlite.hpp"
 #include "report/fingerprint.hpp"
 #include "util/text.hpp"
@@ -48,8 +49,10 @@ CREATE TABLE zones (
   soa_serials TEXT,
   dnskeys TEXT,
   ds TEXT,
+  state TEXT,
   PRIMARY KEY (run_id, zone)
 );
+CREATE INDEX zones_zone ON zones(zone, run_id);
 CREATE TABLE findings (
   run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
   fingerprint TEXT NOT NULL,
@@ -66,7 +69,14 @@ CREATE TABLE findings (
 );
 CREATE INDEX findings_run ON findings(run_id);
 CREATE INDEX findings_zone ON findings(zone, run_id);
-PRAGMA user_version = 1;
+PRAGMA user_version = 2;
+)";
+
+// Version 1 -> 2: the zones' states for the rollover rules (RolloverState as JSON).
+const char* const k_migrate_1_to_2 = R"(
+ALTER TABLE zones ADD COLUMN state TEXT;
+CREATE INDEX zones_zone ON zones(zone, run_id);
+PRAGMA user_version = 2;
 )";
 
 std::string normalize_zone(std::string zone) {
@@ -181,6 +191,20 @@ Result<void> check_schema(const std::string& path, const SchemaState& state, boo
   return {};
 }
 
+// Brings a history of an older schema to k_schema_version in one transaction; another process
+// may have done it meanwhile, so the version is read again under the write lock.
+Result<void> migrate(const std::string& path, sqlite3* db) {
+  ZW_TRY(exec(path, db, "BEGIN IMMEDIATE"));
+  Transaction tx(db);
+  ZW_TRY_ASSIGN(const SchemaState state, schema_state(path, db));
+  if (state.version == 1) {
+    ZW_TRY(exec(path, db, k_migrate_1_to_2));
+  }
+  ZW_TRY(exec(path, db, "COMMIT"));
+  tx.committed();
+  return {};
+}
+
 const char* const k_finding_columns =
     "run_id, fingerprint, rule, severity, zone, server, owner, type, file, line, message, suppressed";
 
@@ -246,6 +270,8 @@ Result<HistoryStore> HistoryStore::open(const std::string& path, bool create) {
     }
     ZW_TRY(exec(path, db.get(), "COMMIT"));
     tx.committed();
+  } else if (state.version < k_schema_version) {
+    ZW_TRY(migrate(path, db.get()));
   }
   return HistoryStore(path, std::move(db));
 }
@@ -271,8 +297,8 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
     return failed(rc);
   }
   const std::int64_t id = sqlite3_last_insert_rowid(db);
-  Statement zone(db, "INSERT OR REPLACE INTO zones (run_id, zone, chain, soa_serials, dnskeys, ds) "
-                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  Statement zone(db, "INSERT OR REPLACE INTO zones (run_id, zone, chain, soa_serials, dnskeys, ds, state) "
+                     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
   Statement finding(db, "INSERT INTO findings (run_id, fingerprint, rule, severity, zone, server, owner, type, file, "
                         "line, message, suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
   if (!zone.ok() || !finding.ok()) {
@@ -286,6 +312,7 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
     zone.bind_or_null(4, soa_serials(z));
     zone.bind_or_null(5, dnskeys(z));
     zone.bind_or_null(6, ds_set(z));
+    zone.bind_or_null(7, z.rollover ? std::optional<std::string>(rollover_to_json(*z.rollover)) : std::nullopt);
     if (const int rc = zone.step(); rc != SQLITE_DONE) {
       return failed(rc);
     }
@@ -311,6 +338,29 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
   ZW_TRY(exec(m_path, db, "COMMIT"));
   tx.committed();
   return id;
+}
+
+Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states() {
+  // The row of the largest run_id of each zone among those with a state (SQLite takes the bare
+  // columns of an aggregate query with max() from the row that has the maximum).
+  Statement s(m_db.get(), "SELECT zone, state, max(run_id) FROM zones WHERE state IS NOT NULL GROUP BY zone");
+  if (!s.ok()) {
+    return tl::unexpected<Error>(db_error(m_path, m_db.get(), SQLITE_ERROR));
+  }
+  std::map<std::string, RolloverState> out;
+  int rc = 0;
+  while ((rc = s.step()) == SQLITE_ROW) {
+    const std::string zone = s.text(0);
+    Result<RolloverState> state = rollover_from_json(s.text(1));
+    if (!state) {
+      return fail(fmt::format("{}: run {}, zone {}: {}", m_path, s.integer(2), zone, state.error().message));
+    }
+    out.insert_or_assign(normalize_zone(zone), std::move(*state));
+  }
+  if (rc != SQLITE_DONE) {
+    return tl::unexpected<Error>(db_error(m_path, m_db.get(), rc));
+  }
+  return out;
 }
 
 Result<std::vector<RunSummary>> HistoryStore::runs() {

@@ -4,6 +4,7 @@
 // what is new, what was fixed and since when (docs/history.md).
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,8 +19,8 @@ struct sqlite3;
 namespace zw::history {
 
 // The schema this build writes and reads (`PRAGMA user_version`). A file of a newer schema is
-// refused; an older one would be migrated here.
-inline constexpr int k_schema_version = 1;
+// refused; an older one is migrated when it is opened (1 -> 2: zones.state).
+inline constexpr int k_schema_version = 2;
 
 // The identity of "the same finding" in baselines and waivers (rule, zone, server, owner, type;
 // never the message), as 16 hex digits of 64-bit FNV-1a: the SARIF report's
@@ -106,6 +107,10 @@ public:
   // Returns the new run's id.
   Result<std::int64_t> record_run(const AuditResult& result, const RunMeta& meta);
 
+  // Every zone's state as the latest run that recorded one saw it (RolloverState), by zone name in
+  // lower case with its final dot: what the rollover rules compare this run with. An Error when a
+  // stored state does not read back (a damaged file).
+  Result<std::map<std::string, RolloverState>> rollover_states();
   // Every run, oldest first.
   Result<std::vector<RunSummary>> runs();
   // The latest run's id; an Error when the file holds no run.

@@ -13,6 +13,7 @@
 #include "dnssec/zonemd.hpp"
 #include "rules/observations.hpp"
 #include "rules/zone_file_diff.hpp"
+#include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
 #include "zonewarden/snapshot.hpp"
 
@@ -25,6 +26,7 @@ struct RuleOptions {
   unsigned min_rsa_bits = 2048;                          // dnssec/key-size-weak
   unsigned max_nsec3_iterations = 0;                     // dnssec/nsec3-parameters (RFC 9276 §3.1)
   ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
+  std::int64_t cds_patience_s = 3 * 86400;               // rollover/cds-not-acted-on
 };
 
 // What `check` adds: the zone file itself, loaded, and where its names stand.
@@ -71,6 +73,16 @@ public:
   // True when the walk started from the built-in public root hints (not a lab or internal root).
   bool public_root_hints() const noexcept { return m_snapshot->public_root_hints; }
 
+  // Live audits with a run history (--history): the zone's state now, and as the zone's latest
+  // earlier run recorded it. Either may be nullptr (no history, the zone's first run); the rollover
+  // rules then say nothing.
+  const RolloverState* rollover() const noexcept { return m_rollover; }
+  const RolloverState* previous_rollover() const noexcept { return m_previous; }
+  void set_rollover(const RolloverState* now, const RolloverState* previous) noexcept {
+    m_rollover = now;
+    m_previous = previous;
+  }
+
 private:
   const Snapshot* m_snapshot = nullptr;
   const ZoneSnapshot* m_zone = nullptr;
@@ -81,6 +93,8 @@ private:
   const rules::ZoneFileView* m_compared = nullptr;
   std::int64_t m_now = 0;
   const RuleOptions* m_options = nullptr;
+  const RolloverState* m_rollover = nullptr;
+  const RolloverState* m_previous = nullptr;
 };
 
 } // namespace zw

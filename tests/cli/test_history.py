@@ -172,6 +172,24 @@ r3 = os.path.join(tmp, "r3.json")
 status, _, err = zw("check", v1, "-q", "--history", not_db, "--format", "json", "-o", r3)
 one_line_error(status, err, "--history on a JSON file", "not an SQLite database")
 expect(os.path.exists(r3), "--history on a JSON file: the report is still written")
+
+# ---- a damaged zone state (what the rollover rules compare with): one line, exit 2, the report
+# still written, and no run recorded on top of it ----------------------------------------------
+damaged = os.path.join(tmp, "damaged.sqlite")
+shutil.copyfile(hist, damaged)
+db = sqlite3.connect(damaged)
+db.execute("UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = (SELECT max(run_id) FROM zones)")
+db.commit()
+runs_before = db.execute("SELECT count(*) FROM runs").fetchone()[0]
+db.close()
+r4 = os.path.join(tmp, "r4.json")
+status, _, err = zw("check", v1, "-q", "--history", damaged, "--format", "json", "-o", r4)
+one_line_error(status, err, "--history with a damaged zone state", "not a zone state")
+expect(os.path.exists(r4), "--history with a damaged zone state: the report is still written")
+db = sqlite3.connect(damaged)
+expect(db.execute("SELECT count(*) FROM runs").fetchone()[0] == runs_before,
+       "--history with a damaged zone state: no run recorded")
+db.close()
 status, _, err = zw("history", not_db, "runs")
 one_line_error(status, err, "history on a JSON file", "not an SQLite database")
 

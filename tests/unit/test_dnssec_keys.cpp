@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "dnssec/keys.hpp"
+#include "dnssec/rollover_state.hpp"
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
 
@@ -71,6 +72,29 @@ TEST_CASE("dnssec::ds_digest matches ldns-key2ds and dnssec-dsfromkey") {
   dns::Rr unsupported = test::load_rrs("alg13.ldns.ds").front();
   unsupported.rdata[3] = 3; // GOST: not supported, so never a match
   CHECK_FALSE(dnssec::ds_matches(unsupported, zone.dnskey));
+}
+
+TEST_CASE("dnssec::rollover_key_id: algorithm and public key, not flags or protocol") {
+  for (const std::uint8_t alg : test::k_fixture_algorithms) {
+    CAPTURE(static_cast<int>(alg));
+    const test::SignedZone zone(alg);
+    const dns::Bytes& rdata = zone.dnskey.rdata;
+    const std::string id = dnssec::rollover_key_id(rdata);
+    CHECK(id.size() == 16);
+    CHECK(id.find_first_not_of("0123456789abcdef") == std::string::npos);
+    dns::Bytes revoked = rdata; // the REVOKE flag (RFC 5011 §3) set: the same key
+    revoked[1] |= 0x80;
+    CHECK(dnssec::rollover_key_id(revoked) == id);
+    dns::Bytes other_alg = rdata;
+    other_alg[3] ^= 0x01;
+    CHECK(dnssec::rollover_key_id(other_alg) != id);
+    dns::Bytes other_key = rdata;
+    other_key.back() ^= 0x01;
+    CHECK(dnssec::rollover_key_id(other_key) != id);
+  }
+  CHECK(dnssec::rollover_key_id(dns::Bytes{1, 0, 3}).empty());
+  // FNV-1a 64 of the algorithm octet 13 alone: its offset basis xor 13, times its prime.
+  CHECK(dnssec::rollover_key_id(dns::Bytes{1, 1, 3, 13}) == "af63c04c8601bcf8");
 }
 
 TEST_CASE("dnssec::key_size_bits") {

@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include "history/history_store.hpp"
+#include "history/rollover_json.hpp"
 #include "test_audit_support.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
@@ -180,6 +181,129 @@ TEST_CASE("history::HistoryStore stores the zone's SOA serials, keys and DS when
   sqlite3_close(db);
 }
 
+namespace {
+
+RolloverState state_at(std::int64_t observed, std::uint16_t zsk) {
+  RolloverState s;
+  s.observed = observed;
+  s.keys.push_back({"00000000000000aa", 6074, 13, 257, true, false});
+  s.keys.push_back({"00000000000000bb", zsk, 13, 256, false, true});
+  s.dnskey_ttl = 3600;
+  s.ds_known = true;
+  s.ds.push_back({6074, 13, 2, "4a1b", "00000000000000aa"});
+  s.ds_ttl = 86400;
+  s.max_data_ttl = 7200;
+  s.earliest_expiration = observed + 30 * 86400;
+  s.cds = {"6074 13 2 4a1b"};
+  s.cds_since = observed - 5;
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("history::rollover states read back as written") {
+  const RolloverState s = state_at(1764900000, 11111);
+  const std::string text = history::rollover_to_json(s);
+  auto back = history::rollover_from_json(text);
+  REQUIRE(back);
+  CHECK(history::rollover_to_json(*back) == text);
+  CHECK(back->keys.size() == 2);
+  CHECK(back->keys[1].sole_signer);
+  CHECK(back->ds[0].key == "00000000000000aa");
+  CHECK(back->earliest_expiration == s.earliest_expiration);
+  RolloverState none = s;
+  none.earliest_expiration.reset();
+  auto back_none = history::rollover_from_json(history::rollover_to_json(none));
+  REQUIRE(back_none);
+  CHECK_FALSE(back_none->earliest_expiration);
+  for (const char* bad : {"", "[]", "{}", R"({"observed": "yesterday"})", "{\"observed\": 1"}) {
+    CAPTURE(bad);
+    auto r = history::rollover_from_json(bad);
+    REQUIRE_FALSE(r);
+    CHECK(r.error().message.starts_with("not a zone state: "));
+  }
+}
+
+TEST_CASE("history::HistoryStore keeps each zone's latest rollover state") {
+  TempDir dir;
+  const std::string path = path_in(dir, "h.sqlite");
+  auto store = history::HistoryStore::open(path, true);
+  REQUIRE(store);
+  auto empty = store->rollover_states();
+  REQUIRE(empty);
+  CHECK(empty->empty());
+  AuditResult one = run_of({}, "Example.");
+  one.zones[0].rollover = state_at(1000, 11111);
+  one.zones.push_back(one.zones[0]);
+  one.zones[1].zone = "other.";
+  one.zones[1].rollover = state_at(1000, 33333);
+  REQUIRE(store->record_run(one, meta(1000, 0)));
+  AuditResult two = run_of({}, "example.");
+  two.zones[0].rollover = state_at(2000, 22222);
+  two.zones.push_back(two.zones[0]);
+  two.zones[1].zone = "other."; // judged without a history state this time (e.g. `check`)
+  two.zones[1].rollover.reset();
+  REQUIRE(store->record_run(two, meta(2000, 0)));
+  auto states = store->rollover_states();
+  REQUIRE(states);
+  REQUIRE(states->size() == 2);
+  CHECK(history::rollover_to_json(states->at("example.")) == history::rollover_to_json(state_at(2000, 22222)));
+  CHECK(history::rollover_to_json(states->at("other.")) == history::rollover_to_json(state_at(1000, 33333)));
+
+  SUBCASE("a damaged state is a one-line error naming run and zone") {
+    exec(path, "UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = 2 AND zone = 'example.'");
+    auto damaged = store->rollover_states();
+    REQUIRE_FALSE(damaged);
+    CHECK(damaged.error().message.starts_with(path + ": run 2, zone example.: not a zone state: "));
+    CHECK(damaged.error().message.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("history::a version 1 history is migrated when opened, its runs kept") {
+  TempDir dir;
+  const std::string path = path_in(dir, "v1.sqlite");
+  // The version 1 schema as zonewarden wrote it, with one run of one zone.
+  exec(path, "CREATE TABLE runs (id INTEGER PRIMARY KEY AUTOINCREMENT, started INTEGER NOT NULL, finished INTEGER "
+             "NOT NULL, generated INTEGER NOT NULL, version TEXT NOT NULL, command TEXT NOT NULL, profile TEXT NOT "
+             "NULL, exit_status INTEGER NOT NULL);"
+             "CREATE TABLE zones (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, zone TEXT NOT NULL, "
+             "chain TEXT NOT NULL, soa_serials TEXT, dnskeys TEXT, ds TEXT, PRIMARY KEY (run_id, zone));"
+             "CREATE TABLE findings (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE, fingerprint TEXT "
+             "NOT NULL, rule TEXT NOT NULL, severity TEXT NOT NULL, zone TEXT NOT NULL, server TEXT NOT NULL, owner "
+             "TEXT NOT NULL, type TEXT NOT NULL, file TEXT NOT NULL, line INTEGER NOT NULL, message TEXT NOT NULL, "
+             "suppressed TEXT NOT NULL);"
+             "CREATE INDEX findings_run ON findings(run_id); CREATE INDEX findings_zone ON findings(zone, run_id);"
+             "INSERT INTO runs VALUES (1, 10, 12, 10, '0.1.0', 'audit', 'default', 0);"
+             "INSERT INTO zones VALUES (1, 'example.', 'secure', '[7]', NULL, NULL);"
+             "PRAGMA user_version = 1;");
+  {
+    auto store = history::HistoryStore::open(path, false);
+    REQUIRE(store);
+    auto runs = store->runs();
+    REQUIRE(runs);
+    REQUIRE(runs->size() == 1);
+    CHECK(runs->at(0).zones == 1);
+    auto states = store->rollover_states();
+    REQUIRE(states);
+    CHECK(states->empty());
+    AuditResult next = run_of({});
+    next.zones[0].rollover = state_at(2000, 22222);
+    REQUIRE(store->record_run(next, meta(2000, 0)));
+    REQUIRE(store->rollover_states());
+    CHECK(store->rollover_states()->size() == 1);
+  }
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
+  sqlite3_stmt* s = nullptr;
+  REQUIRE(sqlite3_prepare_v2(db, "SELECT user_version FROM pragma_user_version", -1, &s, nullptr) == SQLITE_OK);
+  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+  CHECK(sqlite3_column_int(s, 0) == history::k_schema_version);
+  sqlite3_finalize(s);
+  sqlite3_close(db);
+  // Opened again: nothing left to migrate.
+  CHECK(history::HistoryStore::open(path, false));
+}
+
 TEST_CASE("history::HistoryStore refuses what it cannot read and never keeps half a run") {
   TempDir dir;
   SUBCASE("missing file") {
@@ -203,10 +327,10 @@ TEST_CASE("history::HistoryStore refuses what it cannot read and never keeps hal
   SUBCASE("a newer schema") {
     const std::string path = path_in(dir, "h.sqlite");
     REQUIRE(history::HistoryStore::open(path, true));
-    exec(path, "PRAGMA user_version = 2");
+    exec(path, "PRAGMA user_version = 3");
     auto store = history::HistoryStore::open(path, true);
     REQUIRE_FALSE(store);
-    CHECK(store.error().message.find("schema version 2 is newer") != std::string::npos);
+    CHECK(store.error().message.find("schema version 3 is newer") != std::string::npos);
     CHECK(store.error().message.find('\n') == std::string::npos);
   }
   SUBCASE("a failing write leaves no run") {

@@ -1,0 +1,84 @@
+// RolloverState <-> JSON for the history's zones.state column (docs/history.md has the shape).
+
+#include "history/rollover_json.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace zw::history {
+
+namespace {
+
+using nlohmann::json;
+
+json optional_integer(const std::optional<std::int64_t>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+
+std::optional<std::int64_t> read_optional(const json& j, const char* key) {
+  const json& v = j.at(key);
+  return v.is_null() ? std::nullopt : std::optional<std::int64_t>(v.get<std::int64_t>());
+}
+
+} // namespace
+
+std::string rollover_to_json(const RolloverState& state) {
+  json keys = json::array();
+  for (const RolloverState::Key& k : state.keys) {
+    keys.push_back({{"id", k.id},
+                    {"key_tag", k.key_tag},
+                    {"algorithm", k.algorithm},
+                    {"flags", k.flags},
+                    {"signs_dnskey", k.signs_dnskey},
+                    {"sole_signer", k.sole_signer}});
+  }
+  json ds = json::array();
+  for (const RolloverState::Ds& d : state.ds) {
+    ds.push_back({{"key_tag", d.key_tag},
+                  {"algorithm", d.algorithm},
+                  {"digest_type", d.digest_type},
+                  {"digest", d.digest},
+                  {"key", d.key}});
+  }
+  const json out = {{"observed", state.observed},
+                    {"keys", std::move(keys)},
+                    {"dnskey_ttl", state.dnskey_ttl},
+                    {"ds_known", state.ds_known},
+                    {"ds", std::move(ds)},
+                    {"ds_ttl", state.ds_ttl},
+                    {"max_data_ttl", state.max_data_ttl},
+                    {"earliest_expiration", optional_integer(state.earliest_expiration)},
+                    {"cds", state.cds},
+                    {"cds_since", state.cds_since}};
+  return out.dump();
+}
+
+Result<RolloverState> rollover_from_json(std::string_view text) {
+  try {
+    const json j = json::parse(text);
+    RolloverState state;
+    state.observed = j.at("observed").get<std::int64_t>();
+    for (const json& k : j.at("keys")) {
+      state.keys.push_back(RolloverState::Key{k.at("id").get<std::string>(), k.at("key_tag").get<std::uint16_t>(),
+                                              k.at("algorithm").get<std::uint8_t>(), k.at("flags").get<std::uint16_t>(),
+                                              k.at("signs_dnskey").get<bool>(), k.at("sole_signer").get<bool>()});
+    }
+    state.dnskey_ttl = j.at("dnskey_ttl").get<std::uint32_t>();
+    state.ds_known = j.at("ds_known").get<bool>();
+    for (const json& d : j.at("ds")) {
+      state.ds.push_back(RolloverState::Ds{d.at("key_tag").get<std::uint16_t>(), d.at("algorithm").get<std::uint8_t>(),
+                                           d.at("digest_type").get<std::uint8_t>(), d.at("digest").get<std::string>(),
+                                           d.at("key").get<std::string>()});
+    }
+    state.ds_ttl = j.at("ds_ttl").get<std::uint32_t>();
+    state.max_data_ttl = j.at("max_data_ttl").get<std::uint32_t>();
+    state.earliest_expiration = read_optional(j, "earliest_expiration");
+    state.cds = j.at("cds").get<std::vector<std::string>>();
+    state.cds_since = j.at("cds_since").get<std::int64_t>();
+    return state;
+  } catch (const json::exception& e) {
+    return fail(fmt::format("not a zone state: {}", e.what()));
+  }
+}
+
+} // namespace zw::history

@@ -1,0 +1,16 @@
+#pragma once
+// A zone's RolloverState as the history stores it (zones.state): one JSON object.
+
+#include <string>
+#include <string_view>
+
+#include "zonewarden/audit.hpp"
+#include "zonewarden/error.hpp"
+
+namespace zw::history {
+
+std::string rollover_to_json(const RolloverState& state);
+// The state back; an Error naming what is wrong when `text` is not such an object.
+Result<RolloverState> rollover_from_json(std::string_view text);
+
+} // namespace zw::history
