@@ -97,21 +97,28 @@ Result<std::int64_t> non_negative(const ConfigNode& node, std::string_view file,
   return node.integer;
 }
 
+// A duration threshold: a string such as "3d", never negative.
+Result<std::int64_t> duration(const ConfigNode& value, std::string_view file, const std::string& key) {
+  ZW_TRY(expect_kind(value, Kind::string, file, key));
+  if (value.text.starts_with('-')) {
+    return key_error(file, key, fmt::format("\"{}\" is negative", value.text));
+  }
+  const Result<std::int64_t> seconds = util::parse_duration_s(value.text);
+  if (!seconds) {
+    return key_error(file, key,
+                     fmt::format("\"{}\" is not a duration (a number with ms, s, m, h or d: \"7d\")", value.text));
+  }
+  return *seconds;
+}
+
 Result<void> read_thresholds(const ConfigNode& node, std::string_view file, Policy& policy) {
   ZW_TRY(expect_kind(node, Kind::table, file, "thresholds"));
   for (const auto& [name, value] : node.table) {
     const std::string key = "thresholds." + name;
     if (name == "expiry_window") {
-      ZW_TRY(expect_kind(value, Kind::string, file, key));
-      if (value.text.starts_with('-')) {
-        return key_error(file, key, fmt::format("\"{}\" is negative", value.text));
-      }
-      const Result<std::int64_t> seconds = util::parse_duration_s(value.text);
-      if (!seconds) {
-        return key_error(file, key,
-                         fmt::format("\"{}\" is not a duration (a number with ms, s, m, h or d: \"7d\")", value.text));
-      }
-      policy.expiry_window_s = *seconds;
+      ZW_TRY_ASSIGN(policy.expiry_window_s, duration(value, file, key));
+    } else if (name == "cds_patience") {
+      ZW_TRY_ASSIGN(policy.cds_patience_s, duration(value, file, key));
     } else if (name == "allowed_algorithms") {
       ZW_TRY(expect_kind(value, Kind::array, file, key));
       policy.allowed_algorithms.clear();
@@ -132,8 +139,9 @@ Result<void> read_thresholds(const ConfigNode& node, std::string_view file, Poli
       ZW_TRY_ASSIGN(const std::int64_t iterations, non_negative(value, file, key, 65535));
       policy.max_nsec3_iterations = static_cast<unsigned>(iterations);
     } else {
-      return key_error(
-          file, key, "unknown key (expected expiry_window, allowed_algorithms, min_rsa_bits or max_nsec3_iterations)");
+      return key_error(file, key,
+                       "unknown key (expected expiry_window, cds_patience, allowed_algorithms, min_rsa_bits or "
+                       "max_nsec3_iterations)");
     }
   }
   return {};
@@ -237,6 +245,7 @@ void apply_policy(const Policy& policy, AuditResult& result) {
 
 void apply_thresholds(const Policy& policy, EngineOptions& options) {
   options.expiry_window_s = policy.expiry_window_s;
+  options.cds_patience_s = policy.cds_patience_s;
   options.allowed_algorithms = policy.allowed_algorithms;
   options.min_rsa_bits = policy.min_rsa_bits;
   options.max_nsec3_iterations = policy.max_nsec3_iterations;

@@ -3,7 +3,8 @@
 // through the engine exactly as `audit --restore` does; its sibling `*.expect` lists one
 // "OWNER TYPE" per finding the rule under test must report, and the rule may report nothing
 // else; no other rule may report anything but the "also: RULE OWNER TYPE" lines of the expect
-// file. `quiet-*` fixtures have an empty expect file. "now" is the snapshot's own time, or a
+// file. `quiet-*` fixtures have an empty expect file. A sibling `*.previous.json` is the zone's
+// state as an earlier run recorded it in the history, for the rollover rules. "now" is the snapshot's own time, or a
 // `now: <UTC>` line in the expect file; a `severity: <level>` line says what every finding of
 // the rule under test must be graded.
 
@@ -12,11 +13,13 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "history/rollover_json.hpp"
 #include "util/time.hpp"
 #include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
@@ -97,6 +100,18 @@ TEST_CASE("rules::fixtures") {
       CHECK_MESSAGE(quiet == expect.findings.empty(), "quiet fixtures expect nothing, fires fixtures something");
       zw::EngineOptions options;
       options.now = expect.now.value_or(snapshot->started_at);
+      // The rollover rules' earlier run: `<name>.previous.json`, the zone's state as the history
+      // stores it (docs/history.md), for every zone of the snapshot.
+      std::map<std::string, zw::RolloverState> previous;
+      const fs::path previous_path = file.parent_path() / (name.substr(0, name.size() - 14) + ".previous.json");
+      if (fs::exists(previous_path)) {
+        const auto state = zw::history::rollover_from_json(slurp(previous_path));
+        REQUIRE_MESSAGE(state.has_value(), (state ? "" : state.error().message));
+        for (const zw::ZoneSnapshot& z : snapshot->zones) {
+          previous.emplace(z.zone, *state);
+        }
+        options.previous = &previous;
+      }
       const zw::AuditResult result = zw::run_audit_rules(*snapshot, options);
       std::vector<std::string> got;
       std::vector<std::string> others; // what every other rule reported: must be exactly `also`
