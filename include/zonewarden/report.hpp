@@ -2,19 +2,36 @@
 // Reporters turn an AuditResult into a format. They never decide severity, and every format is
 // rendered from the same list of findings.
 
+#include <cstdint>
 #include <functional>
+#include <map>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "zonewarden/audit.hpp"
 #include "zonewarden/error.hpp"
 
 namespace zw {
 
+// What the run history (--history, docs/history.md) says of a run, for the HTML report's trends:
+// when each of its findings was first recorded, and each zone's findings over its latest
+// recorded runs (the run being reported is not recorded yet).
+struct ReportHistory {
+  std::map<std::string, std::int64_t> first_seen; // fingerprint -> start of the first run that had it (unix s)
+  struct Run {
+    std::int64_t started = 0; // unix s
+    std::int64_t errors = 0;  // findings of that severity, suppressed ones included
+    std::int64_t warnings = 0;
+  };
+  std::map<std::string, std::vector<Run>> zones; // zone as in the results -> its latest runs, oldest first
+};
+
 struct RenderOptions {
-  bool colour = false;                // text only: ANSI colours (the CLI sets it only on a TTY)
-  Severity fail_on = Severity::error; // junit: a <failure> per finding at or above this
+  bool colour = false;                    // text only: ANSI colours (the CLI sets it only on a TTY)
+  Severity fail_on = Severity::error;     // junit: a <failure> per finding at or above this
+  const ReportHistory* history = nullptr; // html: trends from the run history; nullptr: none
 };
 
 // Kept for the text reporter's callers.
@@ -44,7 +61,8 @@ std::string render_jsonl(const AuditResult& result);                       // on
 std::string render_sarif(const AuditResult& result);                       // SARIF 2.1.0
 std::string render_junit(const AuditResult& result, Severity fail_on);
 std::string render_markdown(const AuditResult& result); // fits a pull-request comment
-std::string render_html(const AuditResult& result);     // self-contained compliance report
+std::string render_html(const AuditResult& result,
+                        const ReportHistory* history = nullptr); // self-contained compliance report
 
 // Reads back what render_json wrote (`zonewarden report SAVED.json`); validates shape and names
 // the first offending member.

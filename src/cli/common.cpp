@@ -183,6 +183,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& options) {
 
 namespace {
 
+// The runs of each zone the HTML report's trend shows besides the one being reported.
+constexpr std::size_t k_trend_runs = 14;
+
 // Every zone's latest recorded state; none for a history not created yet (it is created when the
 // run is recorded). An existing file is opened as the recording will open it: another process may
 // be creating it at this moment.
@@ -294,9 +297,26 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
   // unwritable file) leaves every earlier report as it was.
   std::vector<util::FileToWrite> files;
   std::string to_stdout;
+  // The HTML report's trends from the history (before this run is recorded in it). A history
+  // that cannot be read leaves them out, and the run ends with exit status 2 after the reports.
+  std::optional<ReportHistory> trends;
+  std::optional<Error> history_error = prepared.history_error;
+  if (!history_error && !options.history.empty() && std::filesystem::exists(options.history) &&
+      std::find(prepared.formats.begin(), prepared.formats.end(), "html") != prepared.formats.end()) {
+    auto read = [&]() -> Result<ReportHistory> {
+      ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(options.history, true));
+      return store.report_history(result, k_trend_runs);
+    }();
+    if (read) {
+      trends = std::move(*read);
+    } else {
+      history_error = std::move(read).error();
+    }
+  }
   for (const std::string& format : prepared.formats) {
     RenderOptions render_options;
     render_options.fail_on = threshold;
+    render_options.history = trends ? &*trends : nullptr;
     std::string path = options.output;
     if (!options.output_dir.empty()) {
       path =
@@ -352,8 +372,8 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     fmt::print(stderr, "zonewarden: {}\n", ours->message);
     status = k_exit_error;
   }
-  if (prepared.history_error) {
-    return report_error(*prepared.history_error);
+  if (history_error) {
+    return report_error(*history_error);
   }
   if (!options.history.empty()) {
     if (auto recorded = record_history(options.history, result, status); !recorded) {

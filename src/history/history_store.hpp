@@ -13,6 +13,7 @@
 #include "zonewarden/audit.hpp"
 #include "zonewarden/error.hpp"
 #include "zonewarden/policy.hpp"
+#include "zonewarden/report.hpp"
 
 struct sqlite3;
 
@@ -111,6 +112,10 @@ public:
   // lower case with its final dot: what the rollover rules compare this run with. An Error when a
   // stored state does not read back (a damaged file).
   Result<std::map<std::string, RolloverState>> rollover_states();
+  // For the HTML report of `result` (not recorded yet): when each of its findings was first
+  // recorded (by fingerprint) and, for each of its zones, its latest `runs_per_zone` runs with
+  // their errors and warnings, oldest first.
+  Result<ReportHistory> report_history(const AuditResult& result, std::size_t runs_per_zone);
   // Every run, oldest first.
   Result<std::vector<RunSummary>> runs();
   // The latest run's id; an Error when the file holds no run.

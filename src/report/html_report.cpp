@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "report/fingerprint.hpp"
 #include "report/html_compliance.hpp"
 #include "report/html_markdown.hpp"
 #include "report/html_rule_docs.hpp"
@@ -140,7 +141,22 @@ detail::LinkResolver rule_links(std::string_view from_id, const std::set<std::st
 
 // ---- summary ------------------------------------------------------------------------------
 
-void summary(std::string& out, const AuditResult& r) {
+// A zone's errors and warnings over its latest recorded runs and this one, for the trend column.
+std::vector<ReportHistory::Run> zone_trend(const ReportHistory& history, const AuditResult& r, const ZoneResult& z) {
+  std::vector<ReportHistory::Run> runs;
+  if (const auto found = history.zones.find(z.zone); found != history.zones.end()) {
+    runs = found->second;
+  }
+  ReportHistory::Run now{r.now, 0, 0}; // as the history counts: suppressed findings included
+  for (const Finding& f : z.findings) {
+    now.errors += f.severity == Severity::error ? 1 : 0;
+    now.warnings += f.severity == Severity::warning ? 1 : 0;
+  }
+  runs.push_back(now);
+  return runs;
+}
+
+void summary(std::string& out, const AuditResult& r, const ReportHistory* history) {
   Counts total;
   std::size_t failed = 0;
   for (const ZoneResult& z : r.zones) {
@@ -187,8 +203,9 @@ void summary(std::string& out, const AuditResult& r) {
   out += fmt::format("<h4 id=\"overview\">Zones</h4>\n<table class=\"overview\"><thead><tr><th scope=\"col\">Zone</th>"
                      "<th scope=\"col\">Result</th><th scope=\"col\">DNSSEC</th><th scope=\"col\">Errors</th>"
                      "<th scope=\"col\">Warnings</th><th scope=\"col\">Notices</th>{}"
-                     "<th scope=\"col\">Earliest RRSIG expiry (UTC)</th></tr></thead><tbody>\n",
-                     any_suppressed ? "<th scope=\"col\">Suppressed</th>" : "");
+                     "<th scope=\"col\">Earliest RRSIG expiry (UTC)</th>{}</tr></thead><tbody>\n",
+                     any_suppressed ? "<th scope=\"col\">Suppressed</th>" : "",
+                     history != nullptr ? "<th scope=\"col\">Trend</th>" : "");
   for (std::size_t i = 0; i < r.zones.size(); ++i) {
     const ZoneResult& z = r.zones[i];
     const Counts c = count(z);
@@ -205,12 +222,18 @@ void summary(std::string& out, const AuditResult& r) {
     out += fmt::format(
         "<tr><th scope=\"row\"><a href=\"#zone-{}\" class=\"mono\">{}</a></th>"
         "<td><span class=\"badge {}\">{}</span></td><td><span class=\"badge {}\">{}</span></td>"
-        "<td class=\"num{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{}<td>{}</td></tr>\n",
+        "<td class=\"num{}\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>{}<td>{}</td>{}</tr>\n",
         i, html_escape(z.zone), fail ? "fail" : "pass", fail ? "FAIL" : "PASS", html_escape(chain_class(chain)),
         html_escape(chain), c.errors() > 0 ? " cell-bad" : "", c.errors(), c.warnings(), c.notices(),
-        any_suppressed ? fmt::format("<td class=\"num\">{}</td>", c.suppressed) : std::string(), expiry);
+        any_suppressed ? fmt::format("<td class=\"num\">{}</td>", c.suppressed) : std::string(), expiry,
+        history != nullptr ? "<td>" + detail::trend_svg(zone_trend(*history, r, z)) + "</td>" : std::string());
   }
-  out += "</tbody></table>\n</section>\n";
+  out += "</tbody></table>\n";
+  if (history != nullptr) {
+    out += "<p class=\"small\">Trend: each zone's errors (red) and warnings (amber) in its latest recorded runs of the "
+           "run history and, last, in this run, suppressed findings included.</p>\n";
+  }
+  out += "</section>\n";
 }
 
 void servers(std::string& out, const ZoneResult& z) {
@@ -251,7 +274,8 @@ void chain(std::string& out, const ZoneResult& z, std::size_t index) {
          "signs. Broken links are red, dashed and marked \u2717.</p>\n";
 }
 
-void finding(std::string& out, const Finding& f, const std::string& anchor, const std::set<std::string>& documented) {
+void finding(std::string& out, const Finding& f, const std::string& anchor, const std::set<std::string>& documented,
+             const ReportHistory* history) {
   const std::string_view sev = to_string(f.severity);
   const bool suppressed = !f.suppressed.empty();
   out += fmt::format("<article class=\"finding {}{}\" id=\"{}\">\n<h5><span class=\"sev {}\">{}</span> "
@@ -277,6 +301,15 @@ void finding(std::string& out, const Finding& f, const std::string& anchor, cons
            "</dd>";
   }
   out += "<dt>Resolver impact</dt><dd>" + html_escape(html_impact_text(f.resolver)) + "</dd>";
+  if (history != nullptr) {
+    const auto seen = history->first_seen.find(detail::finding_fingerprint(f));
+    out += "<dt>First seen</dt><dd>" +
+           (seen != history->first_seen.end()
+                ? fmt::format("<span class=\"mono\">{}</span> <span class=\"small\">(run history)</span>",
+                              html_escape(time_text(seen->second)))
+                : std::string("<strong>new</strong> in this run")) +
+           "</dd>";
+  }
   const Rule* rule = find_rule(f.rule);
   if (rule != nullptr) {
     const RuleInfo& info = rule->info();
@@ -318,7 +351,8 @@ void finding(std::string& out, const Finding& f, const std::string& anchor, cons
   out += "</article>\n";
 }
 
-void zone_section(std::string& out, const AuditResult& r, std::size_t index, const std::set<std::string>& documented) {
+void zone_section(std::string& out, const AuditResult& r, std::size_t index, const std::set<std::string>& documented,
+                  const ReportHistory* history) {
   const ZoneResult& z = r.zones[index];
   const Counts c = count(z);
   const bool fail = zone_fails(z);
@@ -341,7 +375,7 @@ void zone_section(std::string& out, const AuditResult& r, std::size_t index, con
     out += "<p class=\"note\">No findings.</p>\n";
   }
   for (std::size_t i = 0; i < z.findings.size(); ++i) {
-    finding(out, z.findings[i], fmt::format("zone-{}-f{}", index, i), documented);
+    finding(out, z.findings[i], fmt::format("zone-{}-f{}", index, i), documented, history);
   }
   if (!z.notes.empty()) {
     out += "<h4>Notes</h4>\n<ul>";
@@ -390,7 +424,7 @@ void rule_reference(std::string& out, const std::set<std::string>& documented) {
 
 } // namespace
 
-std::string render_html(const AuditResult& result) {
+std::string render_html(const AuditResult& result, const ReportHistory* history) {
   std::set<std::string> documented; // rules with a finding: their pages go into the appendix
   std::size_t failed = 0;
   std::size_t findings = 0;
@@ -431,7 +465,7 @@ std::string render_html(const AuditResult& result) {
          "<li><a href=\"#compliance\">Compliance</a></li><li><a href=\"#expiry\">Signature expiry</a></li>"
          "<li><a href=\"#zones\">Zones</a></li><li><a href=\"#rules\">Rule reference</a></li></ol></nav>\n";
 
-  summary(out, result);
+  summary(out, result, history);
   detail::compliance_section(out, result);
 
   out += "<section id=\"expiry\" aria-labelledby=\"expiry-h\"><h2 id=\"expiry-h\">Signature expiry</h2>\n";
@@ -452,7 +486,7 @@ std::string render_html(const AuditResult& result) {
     out += "<p class=\"note\">No zone was audited.</p>\n";
   }
   for (std::size_t i = 0; i < result.zones.size(); ++i) {
-    zone_section(out, result, i, documented);
+    zone_section(out, result, i, documented, history);
   }
   out += "</section>\n";
   rule_reference(out, documented);

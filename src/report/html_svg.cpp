@@ -517,4 +517,43 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
   return out;
 }
 
+std::string trend_svg(const std::vector<ReportHistory::Run>& runs) {
+  if (runs.empty()) {
+    return {};
+  }
+  constexpr double k_bar = 6.0;
+  constexpr double k_gap = 2.0;
+  constexpr double k_height = 20.0;
+  std::int64_t top = 1;
+  for (const ReportHistory::Run& r : runs) {
+    top = std::max(top, r.errors + r.warnings);
+  }
+  const double width = static_cast<double>(runs.size()) * (k_bar + k_gap) - k_gap;
+  std::string out = fmt::format("<svg class=\"trend\" width=\"{:.0f}\" height=\"{:.0f}\" viewBox=\"0 0 {:.0f} {:.0f}\" "
+                                "role=\"img\" aria-label=\"errors and warnings over the last {} runs\">",
+                                width, k_height + 1, width, k_height + 1, runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const ReportHistory::Run& r = runs[i];
+    const double x = static_cast<double>(i) * (k_bar + k_gap);
+    const double errors = k_height * static_cast<double>(r.errors) / static_cast<double>(top);
+    const double warnings = k_height * static_cast<double>(r.warnings) / static_cast<double>(top);
+    const std::string date = util::format_utc(r.started).substr(0, 10);
+    out += fmt::format("<g><title>{}{}: {} error(s), {} warning(s)</title>", html_escape(date),
+                       i + 1 == runs.size() ? " (this run)" : "", r.errors, r.warnings);
+    // A baseline tick for a clean run, so that every run shows.
+    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"1\" fill=\"{}\"/>", x, k_height,
+                       k_bar, k_muted);
+    if (errors > 0) {
+      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>", x,
+                         k_height - errors, k_bar, errors, k_red);
+    }
+    if (warnings > 0) {
+      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>", x,
+                         k_height - errors - warnings, k_bar, warnings, k_amber);
+    }
+    out += "</g>";
+  }
+  return out + "</svg>";
+}
+
 } // namespace zw::detail

@@ -74,7 +74,7 @@ Result<std::string> render(std::string_view format, const AuditResult& result, c
     return detail::render_markdown(result, options.fail_on);
   }
   if (format == "html") {
-    return render_html(result);
+    return render_html(result, options.history);
   }
   return fail(fmt::format("unknown format {} (use {})", format, fmt::join(k_names, ", ")));
 }

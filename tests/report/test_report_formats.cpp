@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/fingerprint.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
 
@@ -318,6 +319,36 @@ TEST_SUITE("report") {
       check_golden(base + ".junit.xml", render("junit", r));
       check_golden(base + ".sarif", sarif_for_golden(render("sarif", r), r));
     }
+  }
+
+  TEST_CASE("report::html shows first-seen dates and per-zone trends from the run history") {
+    const zw::AuditResult r = load(k_lab);
+    REQUIRE(r.zones.size() > 1);
+    const auto with_findings =
+        std::find_if(r.zones.begin(), r.zones.end(), [](const zw::ZoneResult& z) { return !z.findings.empty(); });
+    REQUIRE(with_findings != r.zones.end());
+    const zw::ZoneResult& zone = *with_findings;
+    const std::string plain = zw::render_html(r);
+    CHECK(count_of(plain, "<dt>First seen</dt>") == 0);
+    CHECK(count_of(plain, "<svg class=\"trend\"") == 0);
+    zw::ReportHistory history;
+    history.first_seen[zw::detail::finding_fingerprint(zone.findings[0])] = 1764900000;
+    history.first_seen["0000000000000000"] = 1; // a fingerprint of no finding here: never shown
+    history.zones[zone.zone] = {{1764800000, 2, 1}, {1764900000, 0, 3}};
+    const std::string html = zw::render_html(r, &history);
+    const std::size_t findings = finding_count(r);
+    CHECK(count_of(html, "<dt>First seen</dt>") == findings);
+    CHECK(count_of(html, "2025-12-05 02:00:00 UTC</span> <span class=\"small\">(run history)") ==
+          count_of(html, "(run history)"));
+    CHECK(count_of(html, "(run history)") >= 1);
+    CHECK(count_of(html, "<strong>new</strong> in this run") == findings - count_of(html, "(run history)"));
+    CHECK(count_of(html, "<th scope=\"col\">Trend</th>") == 1);
+    CHECK(count_of(html, "<svg class=\"trend\"") == r.zones.size());
+    // One bar per recorded run and one for this run: two more for that zone.
+    CHECK(count_of(html, "<g><title>") == r.zones.size() + 2);
+    CHECK(count_of(html, " (this run): ") == r.zones.size());
+    CHECK(count_of(html, "<title>2025-12-03: 2 error(s), 1 warning(s)</title>") == 1);
+    CHECK(count_of(html, "<title>2025-12-05: 0 error(s), 3 warning(s)</title>") == 1);
   }
 
   TEST_CASE("report::sarif") {

@@ -259,6 +259,42 @@ TEST_CASE("history::HistoryStore keeps each zone's latest rollover state") {
   }
 }
 
+TEST_CASE("history::report_history: first seen per finding, each zone's latest runs") {
+  TempDir dir;
+  const std::string path = path_in(dir, "h.sqlite");
+  auto store = history::HistoryStore::open(path, true);
+  REQUIRE(store);
+  REQUIRE(store->record_run(run_of({cname()}), meta(1000, 1)));
+  REQUIRE(store->record_run(run_of({cname(), ttl()}), meta(2000, 1)));
+  REQUIRE(store->record_run(run_of({cname(), ttl(), target()}), meta(3000, 1)));
+  REQUIRE(store->record_run(run_of({}, "other."), meta(4000, 0)));
+  // The run being reported: cname (since run 1), ttl (since run 2), a finding never recorded.
+  Finding fresh = make_finding("zone/apex-ns-missing", Severity::error, "example.", "", "example.", "NS");
+  const AuditResult now = run_of({cname(), ttl(), fresh});
+  auto h = store->report_history(now, 2);
+  REQUIRE(h);
+  CHECK(h->first_seen.size() == 2);
+  CHECK(h->first_seen.at(history::fingerprint(cname())) == 1000);
+  CHECK(h->first_seen.at(history::fingerprint(ttl())) == 2000);
+  CHECK_FALSE(h->first_seen.contains(history::fingerprint(fresh)));
+  CHECK_FALSE(h->first_seen.contains(history::fingerprint(target()))); // not in the run reported
+  REQUIRE(h->zones.size() == 1);                                       // "other." is not in the run reported
+  const std::vector<ReportHistory::Run>& runs = h->zones.at("example.");
+  REQUIRE(runs.size() == 2); // the latest two of three
+  CHECK(runs[0].started == 2000);
+  CHECK(runs[0].errors == 1);
+  CHECK(runs[0].warnings == 1);
+  CHECK(runs[1].started == 3000);
+  CHECK(runs[1].errors == 1);
+  CHECK(runs[1].warnings == 2);
+  // Asked again on the same connection: the same answer (the temporary tables start afresh).
+  auto again = store->report_history(run_of({}, "other."), 5);
+  REQUIRE(again);
+  CHECK(again->first_seen.empty());
+  REQUIRE(again->zones.size() == 1);
+  CHECK(again->zones.at("other.").size() == 1);
+}
+
 TEST_CASE("history::a version 1 history is migrated when opened, its runs kept") {
   TempDir dir;
   const std::string path = path_in(dir, "v1.sqlite");
