@@ -96,6 +96,20 @@ expect("<title>run 1, " in out and ": 1 error(s), 1 warning(s), exit 1</title>" 
 status, _, err = zw("history", hist, "diff", "--format", "html")
 one_line_error(status, err, "html for diff", "only for history FILE runs")
 
+# ---- the HTML report of a third run: first seen per finding, a trend per zone ----------------
+# (read from a copy: this run records itself, and the checks below count two runs)
+trend_hist = os.path.join(tmp, "trend.sqlite")
+shutil.copyfile(hist, trend_hist)
+r_html = os.path.join(tmp, "r-trend.html")
+status, _, err = zw("check", v2, "-q", "--history", trend_hist, "--format", "html", "-o", r_html)
+expect(status == 0, f"html with history: exit {status} {err}")
+page = open(r_html).read()
+expect(page.count("<dt>First seen</dt>") == page.count('<article class="finding'), "html: a first-seen line per finding")
+expect("(run history)" in page, "html: v2's findings kept from v1 are dated from the history")
+expect(page.count('<svg class="trend"') == 1 and page.count("<g><title>") == 3,
+       "html: one trend of three bars (runs 1 and 2, then this run)")
+expect(": 1 error(s), 1 warning(s)</title>" in page.replace("(this run)", ""), "html: run 1's bar")
+
 # ---- diff (default: the last two runs) ------------------------------------------------------
 status, out, err = zw("history", hist, "diff", "--format", "json")
 expect(status == 0, f"diff: exit {status} {err}")
