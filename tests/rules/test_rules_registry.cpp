@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "report/html_compliance.hpp"
+#include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
@@ -141,6 +143,20 @@ TEST_CASE("rules::documentation pages agree with RuleInfo") {
       }
     }
   }
+}
+
+TEST_CASE("rules::the rules that compare with an earlier run are listed as run only with a history") {
+  const auto rollover = [](const zw::AuditResult& r) {
+    return std::count_if(r.rules_run.begin(), r.rules_run.end(),
+                         [](const std::string& id) { return id.rfind("rollover/", 0) == 0; });
+  };
+  zw::EngineOptions options;
+  CHECK(rollover(zw::start_audit_result(options)) == 0);
+  const std::map<std::string, zw::RolloverState> none; // a history with no earlier run yet
+  options.previous = &none;
+  const zw::AuditResult with_history = zw::start_audit_result(options);
+  CHECK(rollover(with_history) == 4);
+  CHECK(with_history.rules_run.size() == zw::rules_reading(zw::Inputs::live).size());
 }
 
 // Rules that read live snapshots have recorded snapshot fixtures here; rules that read zone files

@@ -53,7 +53,7 @@ public:
   }
 
 private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "rollover", "cds", "history"};
+  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "cds", "history"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{.id = "rollover/cds-not-acted-on",
                                    .severity = Severity::warning,

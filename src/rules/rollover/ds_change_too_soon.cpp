@@ -86,7 +86,7 @@ public:
   }
 
 private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "rollover", "ds", "history"};
+  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "ds", "history"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "rollover/ds-change-too-soon",

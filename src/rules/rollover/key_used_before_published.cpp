@@ -83,7 +83,7 @@ public:
   }
 
 private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "rollover", "keys", "history"};
+  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "keys", "history"};
   static constexpr std::string_view k_compliance[] = {"rfc9364"};
   static constexpr RuleInfo k_info{
       .id = "rollover/key-used-before-published",
