@@ -301,7 +301,8 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
   // that cannot be read leaves them out, and the run ends with exit status 2 after the reports.
   std::optional<ReportHistory> trends;
   std::optional<Error> history_error = prepared.history_error;
-  if (!history_error && !options.history.empty() && std::filesystem::exists(options.history) &&
+  std::error_code ec;
+  if (!history_error && !options.history.empty() && std::filesystem::exists(options.history, ec) &&
       std::find(prepared.formats.begin(), prepared.formats.end(), "html") != prepared.formats.end()) {
     auto read = [&]() -> Result<ReportHistory> {
       ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(options.history, true));
