@@ -78,8 +78,7 @@ public:
                                                       "DNSKEY RRset but no longer signs it",
                                                       d->key_tag, d->algorithm));
     }
-    f.evidence.push_back(fmt::format("the old DS set may be cached until {} at the latest (TTL {} after this run)",
-                                     utc(iv->now.observed + iv->before.ds_ttl), duration(iv->before.ds_ttl)));
+    f.evidence.push_back(iv->cached_until("the old DS set", iv->before.ds_ttl));
     f.evidence.push_back("RFC 7583 §3.3: keep signing the DNSKEY RRset with the key of the old DS until the old DS "
                          "set has expired from caches (its TTL after the change at the parent)");
     sink.add_graded(std::move(f));

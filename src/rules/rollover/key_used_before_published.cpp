@@ -74,9 +74,7 @@ public:
     f.evidence.push_back(
         fmt::format("signed only by the new key{}: {}{}", new_keys.size() == 1 ? "" : "s", listed,
                     rrsets.size() > k_listed ? fmt::format(" and {} more", rrsets.size() - k_listed) : std::string()));
-    f.evidence.push_back(
-        fmt::format("the old DNSKEY RRset may be cached until {} at the latest (TTL {} after this run)",
-                    utc(iv->now.observed + iv->before.dnskey_ttl), duration(iv->before.dnskey_ttl)));
+    f.evidence.push_back(iv->cached_until("the old DNSKEY RRset", iv->before.dnskey_ttl));
     f.evidence.push_back("RFC 6781 §4.1.1.1, RFC 7583 §3.2: publish a new key in the DNSKEY RRset for at least its "
                          "TTL before it signs alone, or sign with both keys meanwhile");
     sink.add(std::move(f));

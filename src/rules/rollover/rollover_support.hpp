@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <fmt/format.h>
@@ -23,6 +24,13 @@ struct Interval {
   // "5m ago (run at 2026-12-05 03:00:00 UTC)"
   std::string when_before() const {
     return fmt::format("{} ago (the run at {})", duration(elapsed), utc(before.observed));
+  }
+
+  // How long caches may still hold `what` as the earlier run saw it, with its TTL `ttl`:
+  // "the old DS set may be cached until ... at the latest (TTL 1h 0m after this run)".
+  std::string cached_until(std::string_view what, std::uint32_t ttl) const {
+    return fmt::format("{} may be cached until {} at the latest (TTL {} after this run)", what, utc(now.observed + ttl),
+                       duration(ttl));
   }
 };
 
