@@ -174,9 +174,9 @@ void add_output_options(CLI::App& cmd, OutputOptions& options) {
       "--profile", options.profile,
       "Policy profile: default, strict, or a TOML/YAML file (default: default; a saved result keeps its own)");
   cmd.add_option("--baseline", options.baseline,
-                 "Previous JSON report, or history:FILE.sqlite[#RUN] (a recorded run): only new findings count");
+                 "Previous JSON report, or history:HISTORY[#RUN] (a recorded run): only new findings count");
   cmd.add_option("--waivers", options.waivers, "Waiver file (TOML/YAML): accepted findings with reason and expiry");
-  cmd.add_option("--history", options.history, "Record the run in this SQLite file (created on first use)");
+  cmd.add_option("--history", options.history, "Record the run in this history: an SQLite file (created on first use) or a postgresql:// URI");
   cmd.add_flag("--allow-incomplete", options.allow_incomplete,
                "Zones left unaudited (internal/audit-incomplete) are reported but do not make the exit status 2");
 }
@@ -190,8 +190,7 @@ constexpr std::size_t k_trend_runs = 14;
 // run is recorded). An existing file is opened as the recording will open it: another process may
 // be creating it at this moment.
 Result<std::map<std::string, RolloverState>> history_states(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  if (history::history_missing(path)) {
     return std::map<std::string, RolloverState>{};
   }
   ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(path, true));
@@ -301,8 +300,7 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
   // that cannot be read leaves them out, and the run ends with exit status 2 after the reports.
   std::optional<ReportHistory> trends;
   std::optional<Error> history_error = prepared.history_error;
-  std::error_code ec;
-  if (!history_error && !options.history.empty() && std::filesystem::exists(options.history, ec) &&
+  if (!history_error && !options.history.empty() && !history::history_missing(options.history) &&
       std::find(prepared.formats.begin(), prepared.formats.end(), "html") != prepared.formats.end()) {
     auto read = [&]() -> Result<ReportHistory> {
       ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(options.history, true));

@@ -1,4 +1,4 @@
-// `zonewarden history FILE.sqlite runs|zone NAME|diff [A] [B]|prune --keep N`: what the runs
+// `zonewarden history HISTORY runs|zone NAME|diff [A] [B]|prune --keep N`: what the runs
 // recorded with --history say (docs/history.md).
 
 #include "cli/history_command.hpp"
@@ -339,7 +339,7 @@ Result<std::string> run(const HistoryArgs& args) {
 std::function<int()> add_history_command(CLI::App& app) {
   auto args = std::make_shared<HistoryArgs>();
   CLI::App* cmd = app.add_subcommand("history", "What the runs recorded with --history say: runs, zone, diff, prune");
-  cmd->add_option("file", args->file, "History file (SQLite) written by --history")->required();
+  cmd->add_option("file", args->file, "The history --history wrote: an SQLite file or a postgresql:// URI")->required();
   cmd->add_option("action", args->action, "What to show: runs, zone, diff, prune")->required();
   cmd->add_option("operands", args->operands, "zone: NAME; diff: [RUN_A] [RUN_B] (default: the last two runs)");
   cmd->add_option("--format", args->format, "Output format (html: runs only, a trend chart): text, json, html")

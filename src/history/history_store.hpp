@@ -1,7 +1,7 @@
 #pragma once
-// Run history (#10): every run of `audit`, `check` or `report --history FILE` recorded in an
-// SQLite file, one transaction per run, and the questions nightly CI asks of it: which runs,
-// what is new, what was fixed and since when (docs/history.md).
+// Run history (#10): every run of `audit`, `check` or `report --history HISTORY` recorded in an
+// SQLite file or a PostgreSQL database, one transaction per run, and the questions nightly CI asks
+// of it: which runs, what is new, what was fixed and since when (docs/history.md).
 
 #include <cstdint>
 #include <map>
@@ -15,12 +15,11 @@
 #include "zonewarden/policy.hpp"
 #include "zonewarden/report.hpp"
 
-struct sqlite3;
-
 namespace zw::history {
 
-// The schema this build writes and reads (`PRAGMA user_version`). A file of a newer schema is
-// refused; an older one is migrated when it is opened (1 -> 2: zones.state).
+// The schema this build writes and reads (SQLite: `PRAGMA user_version`; PostgreSQL: the
+// zonewarden_meta table). A history of a newer schema is refused; an older one is migrated when it
+// is opened (SQLite 1 -> 2: zones.state; 2 is PostgreSQL's first).
 inline constexpr int k_schema_version = 2;
 
 // The identity of "the same finding" in baselines and waivers (rule, zone, server, owner, type;
@@ -96,13 +95,22 @@ struct ZoneHistory {
   std::vector<Fixed> fixed;
 };
 
-// An open history file. Move-only; the connection is closed with the object.
+namespace db {
+class Database;
+} // namespace db
+
+// An open history. Move-only; the connection is closed with the object.
 class HistoryStore {
 public:
-  // `create`: a missing file is created with the schema (WAL mode); else the file must exist.
-  // One-line Errors naming `path`: missing, not an SQLite database, not a zonewarden history,
-  // written by a newer zonewarden (schema version).
-  static Result<HistoryStore> open(const std::string& path, bool create);
+  // `spec`: an SQLite file, or a PostgreSQL connection URI (`postgresql://` or `postgres://`).
+  // `create`: a missing file (an empty database) gets the schema (SQLite in WAL mode); else the
+  // history must be there. One-line Errors naming the history (a URI without its password):
+  // missing, not an SQLite database, not a zonewarden history, written by a newer zonewarden
+  // (schema version), the server's refusal.
+  static Result<HistoryStore> open(const std::string& spec, bool create);
+  HistoryStore(HistoryStore&&) noexcept;
+  HistoryStore& operator=(HistoryStore&&) noexcept;
+  ~HistoryStore();
 
   // Records the run, its zones and every finding in one transaction: all of it or nothing.
   // Returns the new run's id.
@@ -126,26 +134,30 @@ public:
   Result<RunDiff> diff(std::int64_t from, std::int64_t to);
   // The zone's findings over time; `zone` with or without its final dot, any case.
   Result<ZoneHistory> zone_history(const std::string& zone);
-  // The run as a baseline (the same keys as a JSON report's); `id` empty: the latest run.
+  // The run `id` as a baseline (the same keys as a JSON report of it gives); `id` empty: each
+  // zone's findings in the latest run that recorded the zone (the latest run, when every run
+  // records every zone).
   Result<Baseline> baseline(std::optional<std::int64_t> id);
   // Deletes every run but the newest `keep`; returns how many were deleted.
   Result<std::int64_t> prune(std::int64_t keep);
 
-  const std::string& path() const noexcept { return m_path; }
+  // The history as messages name it: the file's path, or the URI without its password.
+  const std::string& path() const noexcept;
 
 private:
-  struct Close {
-    void operator()(sqlite3* db) const noexcept;
-  };
-  HistoryStore(std::string path, std::unique_ptr<sqlite3, Close> db) : m_path(std::move(path)), m_db(std::move(db)) {}
+  explicit HistoryStore(std::unique_ptr<db::Database> db);
   Result<void> require_run(std::int64_t id);
 
-  std::string m_path;
-  std::unique_ptr<sqlite3, Close> m_db;
+  std::unique_ptr<db::Database> m_db;
 };
 
-// `--baseline history:FILE` (the latest run) or `history:FILE#RUN`: the run as a baseline. An
-// Error when `spec` does not start with "history:", names no file, or a bad run id.
+// A history that is not there yet, and will be created when a run is recorded: a file that does
+// not exist (a database URI is always taken to be there: its server creates nothing on a read).
+bool history_missing(const std::string& spec);
+
+// `--baseline history:HISTORY` (the latest run) or `history:HISTORY#RUN`, HISTORY a file or a
+// PostgreSQL URI: the run as a baseline. An Error when `spec` does not start with "history:",
+// names no history, or a bad run id.
 Result<Baseline> load_history_baseline(const std::string& spec);
 
 } // namespace zw::history

@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Run history (#10, docs/history.md): two `check` runs of two versions of a zone recorded with
---history (one fault fixed, one introduced, one kept), then `history FILE runs`, `zone`, `diff`,
-baselines taken from the history, and the refusals: a newer schema, a file that is not SQLite, a
+--history (one fault fixed, one introduced, one kept), then `history HISTORY runs`, `zone`, `diff`,
+baselines taken from the history, and the refusals: a newer schema, a history that is not one, a
 write that fails half-way (no partial run; the reports are still written). No network: `check`
-reads zone files only."""
+reads zone files only.
+
+    test_history.py ZONEWARDEN                       the history in SQLite files
+    test_history.py ZONEWARDEN --postgres SERVER     the same on a PostgreSQL server: SERVER is
+        postgresql://USER@HOST:PORT (no database), USER may create databases; each history is a
+        database of its own (tests/lab/test_history_postgres.py starts the server)"""
 import json
 import os
 import shutil
@@ -15,6 +20,109 @@ import tempfile
 exe = sys.argv[1]
 tmp = tempfile.mkdtemp()
 failures = []
+
+
+class SqliteHistory:
+    """Each history an SQLite file in tmp."""
+    name = "SQLite"
+
+    def new(self, name):
+        return os.path.join(tmp, name + ".sqlite")
+
+    def copy(self, src, name):
+        dst = self.new(name)
+        shutil.copyfile(src, dst)
+        return dst
+
+    def sql(self, spec, statement):
+        with sqlite3.connect(spec) as db:
+            return db.execute(statement).fetchall()
+
+    def not_a_history(self, report):
+        # A JSON report given where the history goes.
+        return write("not.sqlite", json.dumps(report)), "not an SQLite database"
+
+    def missing(self):
+        return self.new("missing"), "no such file"
+
+    def created(self, spec):
+        return os.path.exists(spec)
+
+    def set_newer(self, spec):
+        self.sql(spec, "PRAGMA user_version = 99")
+
+    def refuse_ttl(self, spec):
+        self.sql(spec, "CREATE TRIGGER no_ttl BEFORE INSERT ON findings WHEN NEW.rule = 'zone/ttl-mismatch' "
+                       "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+
+
+class PostgresHistory:
+    """Each history a database of its own on the server (psql for the test's own SQL)."""
+    name = "PostgreSQL"
+
+    def __init__(self, server):
+        self.server = server.rstrip("/")
+        self.psql = shutil.which("psql") or next(iter(sorted(
+            __import__("glob").glob("/usr/lib/postgresql/*/bin/psql"))), None)
+        if self.psql is None:
+            print("no psql: skipped")
+            sys.exit(77)
+
+    def _run(self, spec, statement):
+        p = subprocess.run([self.psql, "-X", "-q", "-A", "-t", "-F", "\t", "-v", "ON_ERROR_STOP=1", "-d", spec,
+                            "-c", statement], capture_output=True, text=True, timeout=60)
+        if p.returncode != 0:
+            raise RuntimeError(f"psql {statement!r}: {p.stderr.strip()}")
+        return p.stdout
+
+    def new(self, name):
+        db = "zw_cli_" + name
+        self._run(self.server + "/postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        self._run(self.server + "/postgres", f"CREATE DATABASE {db}")
+        return f"{self.server}/{db}"
+
+    def copy(self, src, name):
+        db = "zw_cli_" + name
+        self._run(self.server + "/postgres", f"DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+        self._run(self.server + "/postgres", f"CREATE DATABASE {db} TEMPLATE {src.rsplit('/', 1)[1]}")
+        return f"{self.server}/{db}"
+
+    def sql(self, spec, statement):
+        rows = []
+        for line in self._run(spec, statement).splitlines():
+            cells = [None if c == "" else int(c) if c.lstrip("-").isdigit() else c for c in line.split("\t")]
+            rows.append(tuple(cells))
+        return rows
+
+    def not_a_history(self, report):
+        spec = self.new("not_a_history")
+        self.sql(spec, "CREATE TABLE runs (report text)")
+        return spec, "not a zonewarden history"
+
+    def missing(self):
+        return self.new("missing"), "no zonewarden history in this database"
+
+    def created(self, spec):
+        return self.sql(spec, "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'") != [(0,)]
+
+    def set_newer(self, spec):
+        self.sql(spec, "UPDATE zonewarden_meta SET schema_version = 99")
+
+    def refuse_ttl(self, spec):
+        self.sql(spec, "CREATE FUNCTION refuse_ttl() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                       "IF NEW.rule = 'zone/ttl-mismatch' THEN RAISE EXCEPTION 'refused by the test'; END IF; "
+                       "RETURN NEW; END $$")
+        self.sql(spec, "CREATE TRIGGER no_ttl BEFORE INSERT ON findings FOR EACH ROW EXECUTE FUNCTION refuse_ttl()")
+
+
+def write(name, text):
+    path = os.path.join(tmp, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+store = PostgresHistory(sys.argv[sys.argv.index("--postgres") + 1]) if "--postgres" in sys.argv else SqliteHistory()
 
 
 def expect(cond, what):
@@ -34,19 +142,12 @@ def one_line_error(status, err, what, needle=""):
     expect(needle in err, f"{what}: {needle!r} not in {err!r}")
 
 
-def write(name, text):
-    path = os.path.join(tmp, name)
-    with open(path, "w") as f:
-        f.write(text)
-    return path
-
-
 HEAD = "$ORIGIN example.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
 # v1: www is a CNAME with other data (error); mail's A RRset has two TTLs (warning).
 v1 = write("v1.zone", HEAD + "www CNAME ns\nwww A 192.0.2.2\nmail 300 A 192.0.2.3\nmail 600 A 192.0.2.4\n")
 # v2: www fixed; the TTLs kept; an MX whose target has no address introduced (warning).
 v2 = write("v2.zone", HEAD + "www A 192.0.2.2\nmail 300 A 192.0.2.3\nmail 600 A 192.0.2.4\n@ MX 10 nomail\n")
-hist = os.path.join(tmp, "history.sqlite")
+hist = store.new("history")
 CNAME, TTL, MX = "zone/cname-and-other-data", "zone/ttl-mismatch", "zone/target-no-address"
 
 
@@ -55,7 +156,7 @@ def rules(findings):
 
 
 # ---- one run is not enough for a diff --------------------------------------------------------
-single = os.path.join(tmp, "single.sqlite")
+single = store.new("single")
 zw("check", v1, "-q", "--history", single, "-o", os.devnull)
 status, _, err = zw("history", single, "diff")
 one_line_error(status, err, "diff of one run", "diff needs two runs, 1 recorded")
@@ -98,8 +199,7 @@ one_line_error(status, err, "html for diff", "only for history FILE runs")
 
 # ---- the HTML report of a third run: first seen per finding, a trend per zone ----------------
 # (read from a copy: this run records itself, and the checks below count two runs)
-trend_hist = os.path.join(tmp, "trend.sqlite")
-shutil.copyfile(hist, trend_hist)
+trend_hist = store.copy(hist, "trend")
 r_html = os.path.join(tmp, "r-trend.html")
 status, _, err = zw("check", v2, "-q", "--history", trend_hist, "--format", "html", "-o", r_html)
 expect(status == 0, f"html with history: exit {status} {err}")
@@ -147,8 +247,7 @@ expect("in 2 consecutive run(s)" in out and "fixed in run 2 (" in out, f"zone te
 sarif = os.path.join(tmp, "r2.sarif")
 zw("check", v2, "-q", "--format", "sarif", "-o", sarif)
 sarif_prints = {r["partialFingerprints"]["zonewardenFinding/v1"] for r in json.load(open(sarif))["runs"][0]["results"]}
-with sqlite3.connect(hist) as db:
-    stored = {row[0] for row in db.execute("SELECT fingerprint FROM findings WHERE run_id = 2")}
+stored = {row[0] for row in store.sql(hist, "SELECT fingerprint FROM findings WHERE run_id = 2")}
 expect(stored == sarif_prints, f"fingerprints: history {stored} vs sarif {sarif_prints}")
 
 # ---- baselines from the history -------------------------------------------------------------
@@ -170,9 +269,10 @@ one_line_error(status, err, "baseline: bad run id", "run id")
 # ---- errors of the history command ----------------------------------------------------------
 status, _, err = zw("history", hist, "diff", "1", "9")
 one_line_error(status, err, "diff: unknown run", "no run 9")
-status, _, err = zw("history", os.path.join(tmp, "missing.sqlite"), "runs")
-one_line_error(status, err, "missing file", "no such file")
-expect(not os.path.exists(os.path.join(tmp, "missing.sqlite")), "history never creates the file it reads")
+missing, missing_needle = store.missing()
+status, _, err = zw("history", missing, "runs")
+one_line_error(status, err, "missing history", missing_needle)
+expect(not store.created(missing), "history never creates the history it reads")
 status, _, err = zw("history", hist, "zone", "other.")
 one_line_error(status, err, "zone never checked", "no run checked zone")
 status, _, err = zw("history", hist, "diff", "1")
@@ -180,69 +280,57 @@ one_line_error(status, err, "diff: nothing before run 1", "no run before run 1")
 status, _, err = zw("history", hist, "frobnicate")
 one_line_error(status, err, "unknown action", "unknown action")
 
-# ---- a file that is not SQLite: one line, exit 2, the report still written -------------------
-not_db = write("not.sqlite", json.dumps(report1))
+# ---- not a history (a JSON file; a database of something else): one line, exit 2, the report
+# still written ---------------------------------------------------------------------------------
+not_db, not_db_needle = store.not_a_history(report1)
 r3 = os.path.join(tmp, "r3.json")
 status, _, err = zw("check", v1, "-q", "--history", not_db, "--format", "json", "-o", r3)
-one_line_error(status, err, "--history on a JSON file", "not an SQLite database")
-expect(os.path.exists(r3), "--history on a JSON file: the report is still written")
+one_line_error(status, err, "--history on what is not a history", not_db_needle)
+expect(os.path.exists(r3), "--history on what is not a history: the report is still written")
 
 # ---- a damaged zone state (what the rollover rules compare with): one line, exit 2, the report
 # still written, and no run recorded on top of it ----------------------------------------------
-damaged = os.path.join(tmp, "damaged.sqlite")
-shutil.copyfile(hist, damaged)
-db = sqlite3.connect(damaged)
-db.execute("UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = (SELECT max(run_id) FROM zones)")
-db.commit()
-runs_before = db.execute("SELECT count(*) FROM runs").fetchone()[0]
-db.close()
+damaged = store.copy(hist, "damaged")
+store.sql(damaged, "UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = (SELECT max(run_id) FROM zones)")
+runs_before = store.sql(damaged, "SELECT count(*) FROM runs")[0][0]
 r4 = os.path.join(tmp, "r4.json")
 status, _, err = zw("check", v1, "-q", "--history", damaged, "--format", "json", "-o", r4)
 one_line_error(status, err, "--history with a damaged zone state", "not a zone state")
 expect(os.path.exists(r4), "--history with a damaged zone state: the report is still written")
-db = sqlite3.connect(damaged)
-expect(db.execute("SELECT count(*) FROM runs").fetchone()[0] == runs_before,
+expect(store.sql(damaged, "SELECT count(*) FROM runs")[0][0] == runs_before,
        "--history with a damaged zone state: no run recorded")
-db.close()
 status, _, err = zw("history", not_db, "runs")
-one_line_error(status, err, "history on a JSON file", "not an SQLite database")
+one_line_error(status, err, "history on what is not a history", not_db_needle)
 
 # ---- a newer schema is refused --------------------------------------------------------------
-newer = os.path.join(tmp, "newer.sqlite")
-shutil.copy(hist, newer)
-with sqlite3.connect(newer) as db:
-    db.execute("PRAGMA user_version = 99")
+newer = store.copy(hist, "newer")
+store.set_newer(newer)
 status, _, err = zw("history", newer, "runs")
 one_line_error(status, err, "newer schema (history)", "schema version 99 is newer")
 status, _, err = zw("check", v1, "-q", "--history", newer)
 one_line_error(status, err, "newer schema (--history)", "schema version 99 is newer")
 
 # ---- a write that fails half-way leaves no run ----------------------------------------------
-broken = os.path.join(tmp, "broken.sqlite")
-shutil.copy(hist, broken)
-with sqlite3.connect(broken) as db:
-    db.execute("CREATE TRIGGER no_ttl BEFORE INSERT ON findings WHEN NEW.rule = 'zone/ttl-mismatch' "
-               "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END")
+broken = store.copy(hist, "broken")
+store.refuse_ttl(broken)
 r4 = os.path.join(tmp, "r4.json")
 status, _, err = zw("check", v1, "-q", "--history", broken, "--format", "json", "-o", r4)
 one_line_error(status, err, "failing history write", "refused by the test")
 expect(os.path.exists(r4), "failing history write: the report is still written")
-with sqlite3.connect(broken) as db:
-    counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("runs", "zones")]
-    stray = db.execute("SELECT count(*) FROM findings WHERE run_id > 2").fetchone()[0]
+counts = [store.sql(broken, f"SELECT count(*) FROM {t}")[0][0] for t in ("runs", "zones")]
+stray = store.sql(broken, "SELECT count(*) FROM findings WHERE run_id > 2")[0][0]
 expect(counts == [2, 2] and stray == 0, f"failing history write: runs, zones {counts}, stray findings {stray}")
 
 # ---- audit (a restored snapshot) and report record what their results carry -----------------
 snap = "tests/fixtures/rules/dnssec/algorithm-deprecated/fires-alg-deprecated-lab.snapshot.json"
-live = os.path.join(tmp, "live.sqlite")
+live = store.new("live")
 saved = os.path.join(tmp, "audit.json")
 status, _, err = zw("audit", "--restore", snap, "--history", live, "--format", "json", "-o", saved)
 expect(status in (0, 1), f"audit --restore --history: exit {status} {err}")
 status, _, err = zw("report", saved, "--history", live, "--format", "md", "-o", os.path.join(tmp, "audit.md"))
 expect(status in (0, 1), f"report --history: exit {status} {err}")
-with sqlite3.connect(live) as db:
-    rows = db.execute("SELECT r.command, z.zone, z.chain, z.soa_serials, z.dnskeys, z.ds FROM runs r "
-                      "JOIN zones z ON z.run_id = r.id ORDER BY r.id").fetchall()
+rows = store.sql(live, "SELECT r.command, z.zone, z.chain, z.soa_serials, z.dnskeys, z.ds FROM runs r "
+                      "JOIN zones z ON z.run_id = r.id ORDER BY r.id")
 expect(len(rows) == 2 and rows[0] == rows[1], f"audit and its report record the same zone rows: {rows}")
 command, zone, chain, serials, keys, ds = rows[0]
 expect(command == "audit" and zone == "alg-deprecated.lab." and chain == "secure", f"audit row: {rows[0]}")
@@ -261,16 +349,15 @@ expect(status == 0 and out.splitlines()[1] == "  chain: secure; SOA serial(s): 1
 # ---- several writers at once, on a file none of them found: every run recorded, once ---------
 # Repeated: the races (a schema read half before and half after another process created it,
 # the switch to WAL refused at once while another process makes it) showed in about 1 of 10
-# rounds on a loaded machine.
-for round_ in range(12):
-    shared = os.path.join(tmp, f"shared{round_}.sqlite")
+# rounds on a loaded machine. PostgreSQL creates the schema under an advisory lock: fewer rounds.
+for round_ in range(12 if store.name == "SQLite" else 4):
+    shared = store.new(f"shared{round_}")
     procs = [subprocess.Popen([exe, "check", v1 if i % 2 else v2, "-q", "--history", shared, "-o", os.devnull],
                               stderr=subprocess.PIPE, text=True) for i in range(4)]
     errors = [p.communicate(timeout=60)[1] for p in procs]
     expect(all(p.returncode in (0, 1) for p in procs),
            f"concurrent writers, round {round_}: {[p.returncode for p in procs]} {errors}")
-    with sqlite3.connect(shared) as db:
-        ids = [r[0] for r in db.execute("SELECT id FROM runs ORDER BY id")]
+    ids = [r[0] for r in store.sql(shared, "SELECT id FROM runs ORDER BY id")]
     expect(ids == [1, 2, 3, 4], f"concurrent writers, round {round_}: runs {ids}")
 
 # ---- prune ----------------------------------------------------------------------------------
@@ -280,5 +367,5 @@ status, out, _ = zw("history", hist, "runs", "--format", "json")
 expect([r["id"] for r in json.loads(out)["runs"]] == [2], f"prune: runs left {out}")
 
 shutil.rmtree(tmp)
-print(f"{0 if failures else 1} passed, {1 if failures else 0} failed")
+print(f"history on {store.name}: {0 if failures else 1} passed, {1 if failures else 0} failed")
 sys.exit(1 if failures else 0)

@@ -1,9 +1,13 @@
+#include <libpq-fe.h>
 #include <sqlite3.h>
 
+#include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <doctest/doctest.h>
 
+#include "history/database.hpp"
 #include "history/history_store.hpp"
 #include "history/rollover_json.hpp"
 #include "test_audit_support.hpp"
@@ -50,7 +54,7 @@ history::RunMeta meta(std::int64_t started, int status) {
   return {started, started + 2, status};
 }
 
-// Runs a statement with no data in it (the tests' own tampering).
+// Runs statements with no data in them on an SQLite file (the SQLite-only cases' own tampering).
 void exec(const std::string& path, const char* sql) {
   sqlite3* db = nullptr;
   REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
@@ -59,7 +63,98 @@ void exec(const std::string& path, const char* sql) {
   REQUIRE(rc == SQLITE_OK);
 }
 
+// Where the store's cases run: an SQLite file always; a database on a real PostgreSQL server when
+// ZW_TEST_POSTGRES names one (`postgresql://USER@HOST:PORT`, no database: USER may create
+// databases). tests/lab/test_history_postgres.py starts such a server in a private namespace and
+// runs the [PostgreSQL] cases; elsewhere they are reported as skipped.
+const char* postgres_server() {
+  const char* uri = std::getenv("ZW_TEST_POSTGRES");
+  return uri != nullptr && *uri != '\0' ? uri : nullptr;
+}
+
+class Backend {
+public:
+  virtual ~Backend() = default;
+  // The spec of a history that is not there yet (a path; an empty database).
+  virtual std::string fresh(const std::string& name) = 0;
+  // The test's own SQL on the history (tampering, reading what was stored): the first row's
+  // columns as text ("" for NULL), none for a statement without rows.
+  virtual std::vector<std::string> sql(const std::string& spec, const std::string& statement) = 0;
+};
+
+class SqliteBackend final : public Backend {
+public:
+  std::string fresh(const std::string& name) override { return path_in(m_dir, name + ".sqlite"); }
+  std::vector<std::string> sql(const std::string& spec, const std::string& statement) override {
+    sqlite3* db = nullptr;
+    REQUIRE(sqlite3_open(spec.c_str(), &db) == SQLITE_OK);
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, statement.c_str(), -1, &s, nullptr) == SQLITE_OK);
+    std::vector<std::string> row;
+    const int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+      for (int i = 0; i < sqlite3_column_count(s); ++i) {
+        const unsigned char* t = sqlite3_column_text(s, i);
+        row.emplace_back(t == nullptr ? "" : reinterpret_cast<const char*>(t));
+      }
+    }
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    REQUIRE((rc == SQLITE_ROW || rc == SQLITE_DONE));
+    return row;
+  }
+
+private:
+  TempDir m_dir;
+};
+
+class PostgresBackend final : public Backend {
+public:
+  std::string fresh(const std::string& name) override {
+    const std::string db = "zw_unit_" + name;
+    sql(uri("postgres"), "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+    sql(uri("postgres"), "CREATE DATABASE " + db);
+    return uri(db);
+  }
+  std::vector<std::string> sql(const std::string& spec, const std::string& statement) override {
+    PGconn* conn = PQconnectdb(spec.c_str());
+    REQUIRE(conn != nullptr);
+    INFO(PQerrorMessage(conn));
+    REQUIRE(PQstatus(conn) == CONNECTION_OK);
+    PQsetNoticeProcessor(
+        conn, [](void*, const char*) {}, nullptr);
+    PGresult* r = PQexec(conn, statement.c_str());
+    const ExecStatusType status = PQresultStatus(r);
+    std::vector<std::string> row;
+    if (status == PGRES_TUPLES_OK && PQntuples(r) > 0) {
+      for (int i = 0; i < PQnfields(r); ++i) {
+        row.emplace_back(PQgetvalue(r, 0, i));
+      }
+    }
+    const std::string error = PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(conn);
+    INFO(statement << ": " << error);
+    REQUIRE((status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK));
+    return row;
+  }
+
+private:
+  static std::string uri(const std::string& db) { return std::string(postgres_server()) + "/" + db; }
+};
+
 } // namespace
+
+// One case body, run on each engine.
+#define HISTORY_CASE(name, body)                                                                                       \
+  TEST_CASE(name " [SQLite]") {                                                                                        \
+    SqliteBackend backend;                                                                                             \
+    body(backend);                                                                                                     \
+  }                                                                                                                    \
+  TEST_CASE(name " [PostgreSQL]" * doctest::skip(postgres_server() == nullptr)) {                                      \
+    PostgresBackend backend;                                                                                           \
+    body(backend);                                                                                                     \
+  }
 
 TEST_CASE("history::fingerprint is the baseline identity, not the message") {
   Finding a = cname();
@@ -73,9 +168,10 @@ TEST_CASE("history::fingerprint is the baseline identity, not the message") {
   CHECK(history::fingerprint(a) != history::fingerprint(b));
 }
 
-TEST_CASE("history::HistoryStore records runs and answers runs, diff, zone and baseline") {
-  TempDir dir;
-  const std::string path = path_in(dir, "h.sqlite");
+namespace {
+
+void records_runs(Backend& backend) {
+  const std::string path = backend.fresh("records");
   auto store = history::HistoryStore::open(path, true);
   REQUIRE(store);
   auto r1 = store->record_run(run_of({cname(), ttl()}), meta(1000, 1));
@@ -152,9 +248,14 @@ TEST_CASE("history::HistoryStore records runs and answers runs, diff, zone and b
   CHECK_FALSE(orphans);
 }
 
-TEST_CASE("history::HistoryStore stores the zone's SOA serials, keys and DS when the result has them") {
-  TempDir dir;
-  const std::string path = path_in(dir, "h.sqlite");
+} // namespace
+
+HISTORY_CASE("history::HistoryStore records runs and answers runs, diff, zone and baseline", records_runs)
+
+namespace {
+
+void stores_keys(Backend& backend) {
+  const std::string path = backend.fresh("keys");
   auto store = history::HistoryStore::open(path, true);
   REQUIRE(store);
   AuditResult result = run_of({});
@@ -167,19 +268,42 @@ TEST_CASE("history::HistoryStore stores the zone's SOA serials, keys and DS when
   link.keys.push_back({12345, 13, 257, true, true});
   z.chain_links.push_back(link);
   REQUIRE(store->record_run(result, meta(1, 0)));
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK);
-  sqlite3_stmt* s = nullptr;
-  REQUIRE(sqlite3_prepare_v2(db, "SELECT soa_serials, dnskeys, ds FROM zones", -1, &s, nullptr) == SQLITE_OK);
-  REQUIRE(sqlite3_step(s) == SQLITE_ROW);
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 0))) == "[6,7]");
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 1))) ==
-        R"([{"algorithm":13,"flags":257,"key_tag":12345}])");
-  CHECK(std::string(reinterpret_cast<const char*>(sqlite3_column_text(s, 2))) ==
-        R"([{"algorithm":13,"digest_type":2,"key_tag":12345}])");
-  sqlite3_finalize(s);
-  sqlite3_close(db);
+  const std::vector<std::string> row = backend.sql(path, "SELECT soa_serials, dnskeys, ds FROM zones");
+  REQUIRE(row.size() == 3);
+  CHECK(row[0] == "[6,7]");
+  CHECK(row[1] == R"([{"algorithm":13,"flags":257,"key_tag":12345}])");
+  CHECK(row[2] == R"([{"algorithm":13,"digest_type":2,"key_tag":12345}])");
 }
+
+} // namespace
+
+HISTORY_CASE("history::HistoryStore stores the zone's SOA serials, keys and DS when the result has them", stores_keys)
+
+namespace {
+
+// Two shards of one night as two runs, then a third run of one zone only: the baseline without a
+// run id takes each zone from its own latest run.
+void baseline_per_zone(Backend& backend) {
+  const std::string path = backend.fresh("per_zone");
+  auto store = history::HistoryStore::open(path, true);
+  REQUIRE(store);
+  const Finding other = make_finding("zone/ttl-mismatch", Severity::warning, "other.", "", "a.other.", "A");
+  REQUIRE(store->record_run(run_of({cname()}), meta(1000, 1)));         // shard 0: example.
+  REQUIRE(store->record_run(run_of({other}, "other."), meta(1001, 1))); // shard 1: other.
+  REQUIRE(store->record_run(run_of({target()}), meta(2000, 1)));        // example. alone, later
+  auto latest = store->baseline(std::nullopt);
+  REQUIRE(latest);
+  REQUIRE(latest->keys.size() == 2);
+  CHECK(latest->keys[0] == Baseline::Key{"zone/target-no-address", "example.", "", "example.", "MX"});
+  CHECK(latest->keys[1] == Baseline::Key{"zone/ttl-mismatch", "other.", "", "a.other.", "A"});
+  auto run3 = store->baseline(3);
+  REQUIRE(run3);
+  CHECK(run3->keys.size() == 1);
+}
+
+} // namespace
+
+HISTORY_CASE("history::the baseline of a history is each zone's latest run", baseline_per_zone)
 
 namespace {
 
@@ -224,9 +348,10 @@ TEST_CASE("history::rollover states read back as written") {
   }
 }
 
-TEST_CASE("history::HistoryStore keeps each zone's latest rollover state") {
-  TempDir dir;
-  const std::string path = path_in(dir, "h.sqlite");
+namespace {
+
+void keeps_states(Backend& backend) {
+  const std::string path = backend.fresh("states");
   auto store = history::HistoryStore::open(path, true);
   REQUIRE(store);
   auto empty = store->rollover_states();
@@ -251,7 +376,7 @@ TEST_CASE("history::HistoryStore keeps each zone's latest rollover state") {
   CHECK(history::rollover_to_json(states->at("other.")) == history::rollover_to_json(state_at(1000, 33333)));
 
   SUBCASE("a damaged state is a one-line error naming run and zone") {
-    exec(path, "UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = 2 AND zone = 'example.'");
+    backend.sql(path, "UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = 2 AND zone = 'example.'");
     auto damaged = store->rollover_states();
     REQUIRE_FALSE(damaged);
     CHECK(damaged.error().message.starts_with(path + ": run 2, zone example.: not a zone state: "));
@@ -259,9 +384,14 @@ TEST_CASE("history::HistoryStore keeps each zone's latest rollover state") {
   }
 }
 
-TEST_CASE("history::report_history: first seen per finding, each zone's latest runs") {
-  TempDir dir;
-  const std::string path = path_in(dir, "h.sqlite");
+} // namespace
+
+HISTORY_CASE("history::HistoryStore keeps each zone's latest rollover state", keeps_states)
+
+namespace {
+
+void report_trends(Backend& backend) {
+  const std::string path = backend.fresh("trends");
   auto store = history::HistoryStore::open(path, true);
   REQUIRE(store);
   REQUIRE(store->record_run(run_of({cname()}), meta(1000, 1)));
@@ -294,6 +424,10 @@ TEST_CASE("history::report_history: first seen per finding, each zone's latest r
   REQUIRE(again->zones.size() == 1);
   CHECK(again->zones.at("other.").size() == 1);
 }
+
+} // namespace
+
+HISTORY_CASE("history::report_history: first seen per finding, each zone's latest runs", report_trends)
 
 TEST_CASE("history::a version 1 history is migrated when opened, its runs kept") {
   TempDir dir;
@@ -394,6 +528,84 @@ TEST_CASE("history::HistoryStore refuses what it cannot read and never keeps hal
     // And the store still works afterwards.
     REQUIRE(store->record_run(run_of({cname()}), meta(3, 1)));
   }
+}
+
+TEST_CASE("history::a PostgreSQL history refuses what it cannot read and never keeps half a run [PostgreSQL]" *
+          doctest::skip(postgres_server() == nullptr)) {
+  PostgresBackend backend;
+  const std::string tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'";
+  SUBCASE("an empty database is not read as a history, and nothing is created in it") {
+    const std::string uri = backend.fresh("empty");
+    auto store = history::HistoryStore::open(uri, false);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message == uri + ": no zonewarden history in this database");
+    CHECK(backend.sql(uri, tables) == std::vector<std::string>{"0"});
+  }
+  SUBCASE("a database with tables of the same names, but not a history") {
+    const std::string uri = backend.fresh("other");
+    backend.sql(uri, "CREATE TABLE runs (x integer)");
+    auto store = history::HistoryStore::open(uri, true);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message.find("not a zonewarden history") != std::string::npos);
+    CHECK(backend.sql(uri, tables) == std::vector<std::string>{"1"});
+  }
+  SUBCASE("a newer schema") {
+    const std::string uri = backend.fresh("newer");
+    REQUIRE(history::HistoryStore::open(uri, true));
+    backend.sql(uri, "UPDATE zonewarden_meta SET schema_version = 3");
+    auto store = history::HistoryStore::open(uri, true);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message == uri + ": history schema version 3 is newer than this zonewarden's (2): upgrade "
+                                         "zonewarden");
+  }
+  SUBCASE("a failing write leaves no run") {
+    const std::string uri = backend.fresh("failing");
+    {
+      auto store = history::HistoryStore::open(uri, true);
+      REQUIRE(store);
+      REQUIRE(store->record_run(run_of({cname()}), meta(1, 1)));
+    }
+    backend.sql(uri, "CREATE FUNCTION refuse_ttl() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+                     "IF NEW.rule = 'zone/ttl-mismatch' THEN RAISE EXCEPTION 'refused by test'; END IF; "
+                     "RETURN NEW; END $$");
+    backend.sql(uri, "CREATE TRIGGER no_ttl BEFORE INSERT ON findings FOR EACH ROW EXECUTE FUNCTION refuse_ttl()");
+    auto store = history::HistoryStore::open(uri, true);
+    REQUIRE(store);
+    auto failed = store->record_run(run_of({cname(), ttl()}), meta(2, 1));
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().message == uri + ": refused by test");
+    CHECK(backend.sql(uri, "SELECT count(*) FROM runs") == std::vector<std::string>{"1"});
+    CHECK(backend.sql(uri, "SELECT count(*) FROM zones") == std::vector<std::string>{"1"});
+    CHECK(backend.sql(uri, "SELECT count(*) FROM findings") == std::vector<std::string>{"1"});
+    // And the connection still works afterwards.
+    auto next = store->record_run(run_of({cname()}), meta(3, 1));
+    REQUIRE(next);
+    CHECK(*next == 3); // run ids come from a sequence: the failed run's id is not given again
+  }
+  SUBCASE("a server that refuses the connection: one line, no password in it") {
+    auto store = history::HistoryStore::open("postgresql://zw:s3cret@127.0.0.1:1/none?connect_timeout=5", true);
+    REQUIRE_FALSE(store);
+    CHECK(store.error().message.starts_with("postgresql://zw:***@127.0.0.1:1/none?connect_timeout=5: connection to "
+                                            "server at \"127.0.0.1\", port 1 failed: "));
+    CHECK(store.error().message.find("s3cret") == std::string::npos);
+    CHECK(store.error().message.find('\n') == std::string::npos);
+  }
+}
+
+TEST_CASE("history::db::redact_uri hides the password wherever the URI carries it") {
+  using history::db::redact_uri;
+  CHECK(redact_uri("postgresql://zw:s3cret@db.example:5432/zw") == "postgresql://zw:***@db.example:5432/zw");
+  CHECK(redact_uri("postgres://zw:p%40ss@db/zw?sslmode=require") == "postgres://zw:***@db/zw?sslmode=require");
+  CHECK(redact_uri("postgresql://zw@db:5432/zw") == "postgresql://zw@db:5432/zw");
+  CHECK(redact_uri("postgresql://db:5432/zw") == "postgresql://db:5432/zw");
+  CHECK(redact_uri("postgresql:///zw?host=/run/postgresql&password=s3cret&user=zw") ==
+        "postgresql:///zw?host=/run/postgresql&password=***&user=zw");
+  CHECK(redact_uri("postgresql://db/zw?password=s3cret") == "postgresql://db/zw?password=***");
+  CHECK(redact_uri("postgresql://db/zw?xpassword=s3cret") == "postgresql://db/zw?xpassword=s3cret");
+  CHECK(history::db::is_postgres_uri("postgres://db/zw"));
+  CHECK(history::db::is_postgres_uri("postgresql://db/zw"));
+  CHECK_FALSE(history::db::is_postgres_uri("zw.sqlite"));
+  CHECK_FALSE(history::db::is_postgres_uri("./postgresql://x"));
 }
 
 } // namespace zw_test_history_store
