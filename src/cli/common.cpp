@@ -176,7 +176,8 @@ void add_output_options(CLI::App& cmd, OutputOptions& options) {
   cmd.add_option("--baseline", options.baseline,
                  "Previous JSON report, or history:HISTORY[#RUN] (a recorded run): only new findings count");
   cmd.add_option("--waivers", options.waivers, "Waiver file (TOML/YAML): accepted findings with reason and expiry");
-  cmd.add_option("--history", options.history, "Record the run in this history: an SQLite file (created on first use) or a postgresql:// URI");
+  cmd.add_option("--history", options.history,
+                 "Record the run in this history: an SQLite file (created on first use) or a postgresql:// URI");
   cmd.add_flag("--allow-incomplete", options.allow_incomplete,
                "Zones left unaudited (internal/audit-incomplete) are reported but do not make the exit status 2");
 }

@@ -10,6 +10,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
+#include <vector>
 
 #include "zonewarden/error.hpp"
 
@@ -91,6 +93,34 @@ public:
 private:
   Database& m_db;
   bool m_done = false;
+};
+
+// Rows of one table inserted many to a statement (`INSERT ... VALUES (...), (...), ...`): one
+// round trip per batch instead of one per row, which is what a PostgreSQL server across a
+// network costs most (SQLite gains a little too). Call flush() before reading what was inserted.
+class BatchInsert {
+public:
+  using Value = std::variant<std::monostate, std::int64_t, std::string>; // monostate: NULL
+
+  // `table_and_columns`: "findings (run_id, rule, ...)"; `columns`: how many; `tail`: after the
+  // values ("ON CONFLICT DO NOTHING").
+  BatchInsert(Database& db, std::string table_and_columns, int columns, std::string tail = {},
+              int rows_per_statement = 100);
+  // One row, `columns` values.
+  Result<void> add(std::vector<Value> row);
+  Result<void> flush();
+
+private:
+  Result<void> insert(std::size_t rows);
+  std::string sql(std::size_t rows) const;
+
+  Database& m_db;
+  std::string m_into;
+  std::string m_tail;
+  std::size_t m_columns;
+  std::size_t m_rows_per_statement;
+  std::vector<Value> m_pending;  // rows waiting, flattened
+  std::unique_ptr<Query> m_full; // the statement for a full batch, prepared once
 };
 
 // A `postgresql://` or `postgres://` connection URI rather than a file path.

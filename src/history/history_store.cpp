@@ -145,42 +145,32 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
     ZW_TRY(run->run());
   }
   // The same zone twice in one run (several files of one zone given to check): its last result.
-  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> zone,
-                db.prepare("INSERT INTO zones (run_id, zone, chain, soa_serials, dnskeys, ds, state) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT (run_id, zone) DO UPDATE SET "
-                           "chain = excluded.chain, soa_serials = excluded.soa_serials, dnskeys = excluded.dnskeys, "
-                           "ds = excluded.ds, state = excluded.state"));
-  ZW_TRY_ASSIGN(
-      const std::unique_ptr<db::Query> finding,
-      db.prepare("INSERT INTO findings (run_id, fingerprint, rule, severity, zone, server, owner, type, file, "
-                 "line, message, suppressed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"));
+  std::map<std::string_view, const ZoneResult*> last_of;
   for (const ZoneResult& z : result.zones) {
-    zone->reset();
-    zone->bind(1, id);
-    zone->bind(2, z.zone);
-    zone->bind(3, z.chain);
-    zone->bind_or_null(4, soa_serials(z));
-    zone->bind_or_null(5, dnskeys(z));
-    zone->bind_or_null(6, ds_set(z));
-    zone->bind_or_null(7, z.rollover ? std::optional<std::string>(rollover_to_json(*z.rollover)) : std::nullopt);
-    ZW_TRY(zone->run());
+    last_of[z.zone] = &z;
+  }
+  db::BatchInsert zones(db, "zones (run_id, zone, chain, soa_serials, dnskeys, ds, state)", 7);
+  db::BatchInsert findings(db,
+                           "findings (run_id, fingerprint, rule, severity, zone, server, owner, type, file, "
+                           "line, message, suppressed)",
+                           12);
+  const auto text_or_null = [](std::optional<std::string> v) -> db::BatchInsert::Value {
+    return v ? db::BatchInsert::Value(std::move(*v)) : db::BatchInsert::Value();
+  };
+  for (const ZoneResult& z : result.zones) {
+    if (last_of[z.zone] == &z) {
+      ZW_TRY(zones.add(
+          {id, z.zone, z.chain, text_or_null(soa_serials(z)), text_or_null(dnskeys(z)), text_or_null(ds_set(z)),
+           text_or_null(z.rollover ? std::optional<std::string>(rollover_to_json(*z.rollover)) : std::nullopt)}));
+    }
     for (const Finding& f : z.findings) {
-      finding->reset();
-      finding->bind(1, id);
-      finding->bind(2, fingerprint(f));
-      finding->bind(3, f.rule);
-      finding->bind(4, std::string(to_string(f.severity)));
-      finding->bind(5, f.location.zone);
-      finding->bind(6, f.location.server);
-      finding->bind(7, f.location.owner);
-      finding->bind(8, f.location.type);
-      finding->bind(9, f.location.file);
-      finding->bind(10, static_cast<std::int64_t>(f.location.line));
-      finding->bind(11, f.message);
-      finding->bind(12, f.suppressed);
-      ZW_TRY(finding->run());
+      ZW_TRY(findings.add({id, fingerprint(f), f.rule, std::string(to_string(f.severity)), f.location.zone,
+                           f.location.server, f.location.owner, f.location.type, f.location.file,
+                           static_cast<std::int64_t>(f.location.line), f.message, f.suppressed}));
     }
   }
+  ZW_TRY(zones.flush());
+  ZW_TRY(findings.flush());
   ZW_TRY(tx.commit());
   return id;
 }

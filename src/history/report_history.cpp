@@ -17,20 +17,16 @@ Result<ReportHistory> HistoryStore::report_history(const AuditResult& result, st
                  "CREATE TEMP TABLE IF NOT EXISTS wanted_zones (zone TEXT PRIMARY KEY);"
                  "DELETE FROM wanted_findings; DELETE FROM wanted_zones;"));
   {
-    ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> add_finding,
-                  db.prepare("INSERT INTO wanted_findings VALUES (?1) ON CONFLICT DO NOTHING"));
-    ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> add_zone,
-                  db.prepare("INSERT INTO wanted_zones VALUES (?1) ON CONFLICT DO NOTHING"));
+    db::BatchInsert findings(db, "wanted_findings (fingerprint)", 1, "ON CONFLICT DO NOTHING", 500);
+    db::BatchInsert zones(db, "wanted_zones (zone)", 1, "ON CONFLICT DO NOTHING", 500);
     for (const ZoneResult& z : result.zones) {
-      add_zone->reset();
-      add_zone->bind(1, z.zone);
-      ZW_TRY(add_zone->run());
+      ZW_TRY(zones.add({z.zone}));
       for (const Finding& f : z.findings) {
-        add_finding->reset();
-        add_finding->bind(1, fingerprint(f));
-        ZW_TRY(add_finding->run());
+        ZW_TRY(findings.add({fingerprint(f)}));
       }
     }
+    ZW_TRY(zones.flush());
+    ZW_TRY(findings.flush());
   }
   ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> first,
                 db.prepare("SELECT f.fingerprint, min(r.started) FROM findings f JOIN runs r ON r.id = f.run_id "
