@@ -23,7 +23,7 @@ constexpr std::int64_t k_schema_lock = 0x7a7768697374;
 
 // The same tables and columns as the SQLite engine's. `findings.rowid` is named as SQLite's own
 // row id so that the store's queries order findings the same way on both.
-const char* const k_schema = R"(
+const char* const k_postgres_schema = R"(
 CREATE TABLE zonewarden_meta (schema_version integer NOT NULL);
 INSERT INTO zonewarden_meta VALUES (2);
 CREATE TABLE runs (
@@ -268,7 +268,7 @@ Result<void> create_schema(Database& db, bool create) {
     if (!create) {
       return fail(fmt::format("{}: no zonewarden history in this database", db.name()));
     }
-    ZW_TRY(db.exec(k_schema));
+    ZW_TRY(db.exec(k_postgres_schema));
     return tx.commit();
   }
   ZW_TRY_ASSIGN(const std::unique_ptr<Query> version, db.prepare("SELECT max(schema_version) FROM zonewarden_meta"));

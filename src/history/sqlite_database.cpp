@@ -20,7 +20,7 @@ namespace {
 
 constexpr int k_busy_timeout_ms = 10000;
 
-const char* const k_schema = R"(
+const char* const k_sqlite_schema = R"(
 CREATE TABLE runs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   started INTEGER NOT NULL,
@@ -222,7 +222,7 @@ Result<void> create_or_migrate(Database& db, bool create) {
   ZW_TRY_ASSIGN(const SchemaState state, schema_state(db));
   ZW_TRY(check_schema(db.name(), state, create));
   if (state.version == 0) {
-    ZW_TRY(db.exec(k_schema));
+    ZW_TRY(db.exec(k_sqlite_schema));
   } else if (state.version == 1) {
     ZW_TRY(db.exec(k_migrate_1_to_2));
   }
