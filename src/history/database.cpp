@@ -30,6 +30,10 @@ std::string BatchInsert::sql(std::size_t rows) const {
 }
 
 Result<void> BatchInsert::add(std::vector<Value> row) {
+  if (row.size() != m_columns) {
+    return fail(fmt::format("{}: internal error: {} values for the {} columns of {}", m_db.name(), row.size(),
+                            m_columns, m_into));
+  }
   for (Value& v : row) {
     m_pending.push_back(std::move(v));
   }

@@ -307,6 +307,48 @@ HISTORY_CASE("history::the baseline of a history is each zone's latest run", bas
 
 namespace {
 
+// More rows than one INSERT carries (db::BatchInsert: 100), in full batches and a remainder, and
+// a zone given twice (its last result is the one recorded).
+void many_rows(Backend& backend) {
+  const std::string path = backend.fresh("many_rows");
+  auto store = history::HistoryStore::open(path, true);
+  REQUIRE(store);
+  AuditResult result;
+  result.version = "0.1.0";
+  result.command = "audit";
+  for (int i = 0; i < 250; ++i) {
+    const std::string zone = "z" + std::to_string(i) + ".example.";
+    ZoneResult z;
+    z.zone = zone;
+    z.chain = "secure";
+    z.findings.push_back(make_finding("zone/ttl-mismatch", Severity::warning, zone, "", "a." + zone, "A"));
+    if (i % 2 == 0) {
+      z.findings.push_back(make_finding("zone/target-no-address", Severity::error, zone, "", zone, "MX"));
+    }
+    result.zones.push_back(std::move(z));
+  }
+  result.zones.push_back(result.zones[7]);
+  result.zones.back().chain = "bogus";
+  REQUIRE(store->record_run(result, meta(1000, 1)));
+  auto runs = store->runs();
+  REQUIRE(runs);
+  REQUIRE(runs->size() == 1);
+  CHECK(runs->at(0).zones == 250);
+  CHECK(runs->at(0).warnings == 251); // the zone given twice: both of its results' findings
+  CHECK(runs->at(0).errors == 125);
+  auto z7 = store->zone_history("z7.example.");
+  REQUIRE(z7);
+  CHECK(z7->chain == "bogus");
+  CHECK(backend.sql(path, "SELECT count(*) FROM findings WHERE zone = 'z249.example.'") ==
+        std::vector<std::string>{"1"});
+}
+
+} // namespace
+
+HISTORY_CASE("history::a run of more rows than one INSERT carries is recorded whole", many_rows)
+
+namespace {
+
 RolloverState state_at(std::int64_t observed, std::uint16_t zsk) {
   RolloverState s;
   s.observed = observed;
