@@ -44,7 +44,7 @@ Baseline::Key key_of(const Finding& finding) {
 } // namespace
 
 Result<Baseline> load_baseline(const std::string& path) {
-  ZW_TRY_ASSIGN(const std::string text, util::read_file(path));
+  ZW_TRY_ASSIGN(const std::string text, util::read_file(path, util::k_max_report_bytes));
   return parse_baseline(text, path);
 }
 

@@ -260,7 +260,7 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
   }
   if (!args.restore.empty()) {
     // Replay: no network at all; "now" is when the snapshot was taken unless --now says otherwise.
-    ZW_TRY_ASSIGN(const std::string text, util::read_file(args.restore));
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(args.restore, util::k_max_report_bytes));
     auto restored = snapshot_from_json(text);
     if (!restored) {
       return fail(fmt::format("{}: {}", args.restore, restored.error().message));

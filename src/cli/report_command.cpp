@@ -33,7 +33,7 @@ struct ReportArgs {
 };
 
 Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool& saved_result) {
-  ZW_TRY_ASSIGN(const std::string text, util::read_file(args.input));
+  ZW_TRY_ASSIGN(const std::string text, util::read_file(args.input, util::k_max_report_bytes));
   // A snapshot carries "kind": "zonewarden-snapshot"; a report carries "tool": "zonewarden".
   auto parsed = util::parse_json(text);
   if (!parsed) {
@@ -78,7 +78,7 @@ Result<AuditResult> load_merged(const ReportArgs& args) {
   }
   std::vector<std::pair<std::string, AuditResult>> parts;
   for (const std::string& file : args.inputs) {
-    ZW_TRY_ASSIGN(const std::string text, util::read_file(file));
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(file, util::k_max_report_bytes));
     auto parsed = util::parse_json(text);
     if (!parsed) {
       return fail(fmt::format("{}: {}", file, parsed.error().message));

@@ -17,6 +17,9 @@ namespace zw::util {
 // real inputs.
 inline constexpr std::uint64_t k_max_zone_file_bytes = std::uint64_t{4} << 30;   // 4 GiB
 inline constexpr std::uint64_t k_max_small_file_bytes = std::uint64_t{64} << 20; // 64 MiB
+// JSON reports and snapshots grow with the fleet (about 2.2 KB of report per zone: 212 MiB for
+// 100,000 zones), so they get the zone files' limit, not the small files'.
+inline constexpr std::uint64_t k_max_report_bytes = std::uint64_t{4} << 30; // 4 GiB
 
 // Checks that `path` is a regular file of at most `max_bytes` bytes and returns its size.
 // Errors name `display` (or `path` when empty): `PATH: is a directory`, `PATH: not a regular
