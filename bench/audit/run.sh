@@ -90,21 +90,8 @@ if [[ "${1:-}" == "--inside" ]]; then
                      if ($i == "A")    { printf "%s%s=%s", s, $1, $NF; s = "," }
                      if ($i == "AAAA") { printf "%s%s=[%s]", s, $1, $NF; s = "," } } }' "$ZW_LAB_HINTS")
     [[ -n "$xroot" ]] || { echo "bench/audit: no root addresses in $ZW_LAB_HINTS" >&2; exit 1; }
-    # Debian 12: dnsviz 0.9.4 grok -t imports pygraphviz.release, gone from pygraphviz 1.7. A
-    # sitecustomize on PYTHONPATH (this process tree only) provides it; no system file changes.
-    mkdir -p "$work/shim"
-    cat >"$work/shim/sitecustomize.py" <<'EOF'
-import sys, types
-try:
-    import pygraphviz
-except ImportError:
-    pygraphviz = None
-if pygraphviz is not None and not hasattr(pygraphviz, "release"):
-    _m = types.ModuleType("pygraphviz.release")
-    _m.version = pygraphviz.__version__
-    sys.modules["pygraphviz.release"] = _m
-    pygraphviz.release = _m
-EOF
+    # Debian 12: dnsviz 0.9.4 grok -t imports pygraphviz.release, gone from pygraphviz 1.7:
+    # bench/dnsviz-shim/sitecustomize.py on PYTHONPATH (grok only) provides it.
     for ((p = 1; p <= peer_runs; p++)); do
       echo "zonemaster-cli: pass $p/$peer_runs, ${#zones[@]} zones one by one" >&2
       : >"$work/zm.times"
@@ -123,7 +110,7 @@ EOF
       for z in "${zones[@]}"; do
         t0=$(now)
         { timeout "$peer_timeout" dnsviz probe -A -a . -x ".:$xroot" "$z" 2>"$work/dv-$z.err" |
-            PYTHONPATH="$work/shim" timeout "$peer_timeout" dnsviz grok -t "$ZW_LAB_ANCHOR" -l warning \
+            PYTHONPATH="$root/bench/dnsviz-shim" timeout "$peer_timeout" dnsviz grok -t "$ZW_LAB_ANCHOR" -l warning \
               >"$work/dv-$z.json" 2>>"$work/dv-$z.err"; } || echo "  dnsviz $z: exit $?" >&2
         t1=$(now)
         echo "$z $(elapsed "$t0" "$t1")" >>"$work/dv.times"

@@ -268,18 +268,9 @@ DV_FAULT = {
     "expired": ({"EXPIRATION_IN_PAST"}, {"NO_SEP", "MISSING_SEP_FOR_ALG", "SIGNATURE_INVALID"}),
     "ds": ({"DIGEST_INVALID"}, {"NO_SEP", "MISSING_SEP_FOR_ALG"}),
 }
-# Debian 12: dnsviz 0.9.4 grok imports pygraphviz.release, gone from pygraphviz 1.7 (as bench/audit).
-PYGRAPHVIZ_SHIM = """import sys, types
-try:
-    import pygraphviz
-except ImportError:
-    pygraphviz = None
-if pygraphviz is not None and not hasattr(pygraphviz, "release"):
-    _m = types.ModuleType("pygraphviz.release")
-    _m.version = pygraphviz.__version__
-    sys.modules["pygraphviz.release"] = _m
-    pygraphviz.release = _m
-"""
+# Debian 12: dnsviz 0.9.4 grok imports pygraphviz.release, gone from pygraphviz 1.7: the shim that
+# bench/audit uses too, on PYTHONPATH for grok only.
+DNSVIZ_SHIM = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "dnsviz-shim")
 
 
 def spread(items, k):
@@ -400,7 +391,7 @@ def run_dnsviz(zone, d, anchor, timeout_s):
     got = {"wall": wall, "probe_wall": wall, "status": status, "rss_mb": rss, "codes": None}
     if status is None or status != 0:
         return got
-    env = {**os.environ, "PYTHONPATH": d}
+    env = {**os.environ, "PYTHONPATH": DNSVIZ_SHIM}
     wall, status, rss = timed(["dnsviz", "grok", "-t", anchor, "-l", "warning", "-r", probe], out, err,
                               max(1.0, timeout_s - got["wall"]), env=env)
     got.update(wall=got["wall"] + wall, status=status, rss_mb=max(rss, got["rss_mb"]),
@@ -443,8 +434,6 @@ def run_peers(work, kept, zones, faults, n, timeout_s):
         os.makedirs(d)
     else:
         d = tempfile.mkdtemp(prefix="zw-fleet-peers-")
-    with open(os.path.join(d, "sitecustomize.py"), "w") as f:
-        f.write(PYGRAPHVIZ_SHIM)
     anchor = os.path.join(d, "root-dnskey")
     with open(anchor, "w") as f:
         f.write(root_dnskey(work) + "\n")
