@@ -690,8 +690,9 @@ def infra_keys(workdir):
     return keygen(os.path.join(kdir, "root"), ".", 8, True), keygen(os.path.join(kdir, "lab"), "lab.", 13, True)
 
 
-def build_infra(workdir, now, children, root_key, tld_key):
-    """Signs lab. (with every child's delegation) and the root; returns (anchor text, hints text)."""
+def build_infra(workdir, now, children, root_key, tld_key, valid_days=30):
+    """Signs lab. (with every child's delegation) and the root for -1 d .. +valid_days d around
+    `now`; returns (anchor text, hints text)."""
     zdir = os.path.join(workdir, "zones")
     lines = ["$TTL 3600", "lab. 3600 IN SOA ns1.nic.lab. hostmaster.nic.lab. %d 3600 600 1209600 300" % int(now)]
     lines += ["lab. 3600 IN NS %s" % n for n, _, _, _ in TLD_SERVERS]
@@ -700,7 +701,7 @@ def build_infra(workdir, now, children, root_key, tld_key):
     text = "\n".join(lines) + "\n" + "".join(zb.parent_records() for zb in children) + dnskey_text(tld_key)
     src = write(os.path.join(zdir, "lab.zone.in"), text)
     run(["dnssec-signzone", "-P", "-O", "full", "-j", "0", "-z", "-K", os.path.dirname(tld_key),
-         "-s", utc(now - DAY), "-e", utc(now + 30 * DAY), "-o", "lab.", "-f", os.path.join(zdir, "lab.zone"),
+         "-s", utc(now - DAY), "-e", utc(now + valid_days * DAY), "-o", "lab.", "-f", os.path.join(zdir, "lab.zone"),
          src, tld_key + ".key"], cwd=os.path.dirname(tld_key))
     # root
     lines = ["$TTL 86400", ". 86400 IN SOA a.root-servers.lab. hostmaster.nic.lab. %d 1800 900 604800 86400" % int(now)]
@@ -711,7 +712,7 @@ def build_infra(workdir, now, children, root_key, tld_key):
     text = "\n".join(lines) + "\n" + ds_text(tld_key).replace(" IN DS", " 86400 IN DS") + dnskey_text(root_key)
     src = write(os.path.join(zdir, "root.zone.in"), text)
     run(["dnssec-signzone", "-P", "-O", "full", "-j", "0", "-z", "-K", os.path.dirname(root_key),
-         "-s", utc(now - DAY), "-e", utc(now + 30 * DAY), "-o", ".", "-f", os.path.join(zdir, "root.zone"),
+         "-s", utc(now - DAY), "-e", utc(now + valid_days * DAY), "-o", ".", "-f", os.path.join(zdir, "root.zone"),
          src, root_key + ".key"], cwd=os.path.dirname(root_key))
     anchor = ds_text(root_key) + dnskey_text(root_key)
     hints = ".  3600000  NS  %s\n" % ROOT_SERVERS[0][0] + ".  3600000  NS  %s\n" % ROOT_SERVERS[1][0]
@@ -1252,6 +1253,85 @@ def outer_main(args, mode):
         shutil.rmtree(workdir, ignore_errors=True)
     elif args.keep or args.workdir:
         log("workdir kept: %s" % workdir)
+    return status if status >= 0 else 128 - status
+
+
+SELF_INNER = "_inner"
+
+
+def self_contained_main(argv, script, tools, total_timeout, inner):
+    """The host side of a self-contained lab test (test_rollover.py, test_resigning.py): checks
+    its one argument (zonewarden) and what the test needs (root, `tools`, a working
+    `unshare --net --pid`), then runs `script` again inside a private network and PID namespace as
+    `script _inner ZONEWARDEN WORKDIR`, where the script's main calls `inner(exe, workdir)`.
+    Waits `total_timeout` seconds at most; removes the workdir unless ZW_<NAME>_KEEP=1 (NAME from
+    test_NAME.py). Returns the exit status: the test's, 77 skipped, 2 on a usage error."""
+    name = os.path.splitext(os.path.basename(script))[0]          # test_rollover
+    if argv and argv[0] == SELF_INNER:
+        return inner(argv[1], argv[2])
+    if len(argv) != 1:
+        print("usage: %s.py ZONEWARDEN" % name, file=sys.stderr)
+        return 2
+    exe = os.path.abspath(argv[0])
+    if not os.access(exe, os.X_OK):
+        print("%s: %s is not an executable" % (name, exe), file=sys.stderr)
+        return 2
+
+    def skip(why):
+        print("%s: skipped: %s" % (name, why), flush=True)
+        return 77
+
+    if os.geteuid() != 0:
+        return skip("not root (the test needs a network namespace of its own)")
+    missing = [t for t in tools if shutil.which(t) is None]
+    if missing:
+        return skip("missing tools: " + ", ".join(missing))
+    probe = subprocess.run(["unshare", "--net", "--pid", "--fork", "--mount-proc", "true"], stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL, timeout=30)
+    if probe.returncode != 0:
+        return skip("unshare --net --pid does not work here")
+    short = name[len("test_"):] if name.startswith("test_") else name
+    workdir = tempfile.mkdtemp(prefix="zw-%s-" % short)
+    keep = os.environ.get("ZW_%s_KEEP" % short.upper()) == "1"
+    argv = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child=SIGTERM", "--",
+            sys.executable, os.path.abspath(script), SELF_INNER, exe, workdir]
+
+    def unshare_setup():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # the test inside gets the terminal's Ctrl-C
+        _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+    def on_signal(signum, _frame):
+        raise KeyboardInterrupt(signum)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the test inside, which cleans up and ends
+    for s in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(s, on_signal)
+    p = subprocess.Popen(argv, preexec_fn=unshare_setup)
+    try:
+        status = p.wait(timeout=total_timeout)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt) as e:
+        for s in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(s, signal.SIG_IGN)
+        try:
+            with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+                kids = [int(k) for k in f.read().split()]
+        except OSError:
+            kids = []
+        # SIGKILL to unshare; its --kill-child sends the test SIGTERM, which stops every server.
+        p.kill()
+        p.wait()
+        deadline = time.monotonic() + 2 * STOP_DEADLINE + 2
+        while kids and time.monotonic() < deadline and os.path.exists("/proc/%d" % kids[0]):
+            time.sleep(0.05)
+        if isinstance(e, subprocess.TimeoutExpired):
+            print("FAIL %s: no result within %d s" % (name, total_timeout), flush=True)
+            status = 1
+        else:
+            status = -e.args[0]
+    if keep:
+        print("%s: workdir kept: %s" % (name, workdir), file=sys.stderr)
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
     return status if status >= 0 else 128 - status
 
 

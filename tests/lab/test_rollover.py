@@ -43,7 +43,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import traceback
 
@@ -55,8 +54,6 @@ import labdns  # noqa: E402
 from lab import (DAY, Instance, LabError, Supervisor, key_tag_of, keygen, nsd_conf, run,  # noqa: E402
                  unbound_conf, utc, write)
 
-SKIP = 77
-INNER = "_inner"
 TOOLS = ["unshare", "ip", "nsd", "unbound", "dig", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey"]
 TOTAL_TIMEOUT = 180      # the whole test, namespace included
 AUDIT_TIMEOUT = 60       # one zonewarden invocation
@@ -615,72 +612,8 @@ def finish(c, t_start):
 # --------------------------------------------------------------------------------------------
 # Host side
 # --------------------------------------------------------------------------------------------
-def skip(why):
-    print("test_rollover: skipped: " + why, flush=True)
-    return SKIP
-
-
 def main(argv):
-    if argv and argv[0] == INNER:
-        return inner(argv[1], argv[2])
-    if len(argv) != 1:
-        print("usage: test_rollover.py ZONEWARDEN", file=sys.stderr)
-        return 2
-    exe = os.path.abspath(argv[0])
-    if not os.access(exe, os.X_OK):
-        print("test_rollover: %s is not an executable" % exe, file=sys.stderr)
-        return 2
-    if os.geteuid() != 0:
-        return skip("not root (the test needs a network namespace of its own)")
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        return skip("missing tools: " + ", ".join(missing))
-    probe = subprocess.run(["unshare", "--net", "--pid", "--fork", "--mount-proc", "true"], stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL, timeout=30)
-    if probe.returncode != 0:
-        return skip("unshare --net --pid does not work here")
-    workdir = tempfile.mkdtemp(prefix="zw-rollover-")
-    keep = os.environ.get("ZW_ROLLOVER_KEEP") == "1"
-    argv = ["unshare", "--net", "--pid", "--fork", "--mount-proc", "--kill-child=SIGTERM", "--",
-            sys.executable, os.path.abspath(__file__), INNER, exe, workdir]
-
-    def unshare_setup():
-        signal.signal(signal.SIGINT, signal.SIG_IGN)   # the test inside gets the terminal's Ctrl-C
-        lab._libc.prctl(lab.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-
-    def on_signal(signum, _frame):
-        raise KeyboardInterrupt(signum)
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the test inside, which cleans up and ends
-    for s in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(s, on_signal)
-    p = subprocess.Popen(argv, preexec_fn=unshare_setup)
-    try:
-        status = p.wait(timeout=TOTAL_TIMEOUT)
-    except (subprocess.TimeoutExpired, KeyboardInterrupt) as e:
-        for s in (signal.SIGTERM, signal.SIGHUP):
-            signal.signal(s, signal.SIG_IGN)
-        try:
-            with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
-                kids = [int(k) for k in f.read().split()]
-        except OSError:
-            kids = []
-        # SIGKILL to unshare; its --kill-child sends the test SIGTERM, which stops every server.
-        p.kill()
-        p.wait()
-        deadline = time.monotonic() + 2 * lab.STOP_DEADLINE + 2
-        while kids and time.monotonic() < deadline and os.path.exists("/proc/%d" % kids[0]):
-            time.sleep(0.05)
-        if isinstance(e, subprocess.TimeoutExpired):
-            print("FAIL test_rollover: no result within %d s" % TOTAL_TIMEOUT, flush=True)
-            status = 1
-        else:
-            status = -e.args[0]
-    if keep:
-        print("test_rollover: workdir kept: %s" % workdir, file=sys.stderr)
-    else:
-        shutil.rmtree(workdir, ignore_errors=True)
-    return status if status >= 0 else 128 - status
+    return lab.self_contained_main(argv, __file__, TOOLS, TOTAL_TIMEOUT, inner)
 
 
 if __name__ == "__main__":
