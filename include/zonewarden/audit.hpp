@@ -81,6 +81,19 @@ struct RolloverState {
   std::vector<std::string> cds{};                    // CDS RDATA in presentation form, sorted
   // Carried from run to run: since when (observed) the zone publishes this same CDS set.
   std::int64_t cds_since = 0;
+  // When the zone's first RRset stops validating unless it is re-signed: the earliest, over the
+  // zone's own RRsets with a usable signature, of the latest expiration among them (unix s).
+  std::optional<std::int64_t> signed_until{};
+  std::int64_t validity = 0; // expiration - inception of that signature (s), 0 when unsigned
+  // Carried from run to run (rollover/resigning-stalled): since when (observed) `signed_until` has
+  // had this value; and what the zone's re-signing looked like in the runs before. A refresh is
+  // a run that saw `signed_until` later than the run before it did, when that run's margin
+  // (signed_until - observed) was under half the validity: the signer's own schedule, not a
+  // re-sign after an edit. `refresh_floor` is the lowest margin any refresh can have happened at
+  // (the margin of the run before it, less the time between the two runs); 0 with no refresh.
+  std::int64_t signed_until_since = 0;
+  std::int64_t refresh_floor = 0;
+  std::uint32_t refreshes = 0;
 };
 
 struct ZoneResult {

@@ -3,6 +3,7 @@
 #include "dnssec/rollover_state.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <map>
 #include <set>
 #include <utility>
@@ -78,6 +79,27 @@ std::uint32_t ds_ttl(const ZoneSnapshot& zone) {
     }
   }
   return ttl;
+}
+
+// When the zone's first RRset stops validating unless re-signed, and the validity period of the
+// signature that keeps it valid until then.
+void observe_signing(const ZoneDnssec& analysis, RolloverState& state) {
+  const SignedRrset* first = nullptr;
+  for (const SignedRrset& r : analysis.rrsets) {
+    if (r.zone == analysis.zone && r.has_usable && (first == nullptr || r.best_expiration < first->best_expiration)) {
+      first = &r;
+    }
+  }
+  if (first == nullptr) {
+    return;
+  }
+  state.signed_until = first->best_expiration;
+  for (const ObservedSignature& sig : analysis.signatures) {
+    if (sig.zone == analysis.zone && sig.status == SigStatus::valid && sig.owner == first->owner &&
+        sig.type == first->type && sig.expiration_abs == first->best_expiration) {
+      state.validity = std::max(state.validity, sig.expiration_abs - sig.inception_abs);
+    }
+  }
 }
 
 } // namespace
@@ -165,7 +187,51 @@ RolloverState observe_rollover(const ZoneSnapshot& zone, const ZoneDnssec& analy
       state.cds_since = std::min(previous->cds_since, now);
     }
   }
+
+  observe_signing(analysis, state);
+  carry_resigning(state, previous);
   return state;
+}
+
+void carry_resigning(RolloverState& state, const RolloverState* previous) {
+  state.signed_until_since = state.observed;
+  if (previous == nullptr || previous->observed >= state.observed) {
+    // No earlier run (or a replay older than the history): nothing learned yet, or nothing to
+    // learn from; what was learned stays.
+    if (previous != nullptr) {
+      state.refresh_floor = previous->refresh_floor;
+      state.refreshes = previous->refreshes;
+    }
+    return;
+  }
+  if (state.signed_until && previous->signed_until == state.signed_until && previous->signed_until_since != 0) {
+    state.signed_until_since = std::min(previous->signed_until_since, state.observed);
+  }
+  state.refresh_floor = previous->refresh_floor;
+  state.refreshes = previous->refreshes;
+  if (!state.signed_until || !previous->signed_until || state.validity <= 0 || previous->validity <= 0) {
+    return; // not signed (or not seen) in one of the two runs: what was learned is kept as it was
+  }
+  // Another validity period is another signing policy, with a refresh point of its own.
+  if (3 * std::abs(state.validity - previous->validity) > previous->validity) {
+    state.refresh_floor = 0;
+    state.refreshes = 0;
+    return;
+  }
+  if (*state.signed_until <= *previous->signed_until) {
+    return;
+  }
+  // Re-signed between the two runs. At the earlier run the margin was `before`; the signer
+  // re-signed at some margin in (before - elapsed, before]. Only a refresh the signer made on its
+  // own schedule says where that schedule is: one made while more than half the validity was left
+  // is a re-sign after an edit (or by hand), and says nothing about when the signer refreshes.
+  const std::int64_t before = *previous->signed_until - previous->observed;
+  const std::int64_t lowest = before - (state.observed - previous->observed);
+  if (2 * before >= previous->validity || lowest <= 0) {
+    return;
+  }
+  state.refresh_floor = state.refreshes == 0 ? lowest : std::min(state.refresh_floor, lowest);
+  ++state.refreshes;
 }
 
 } // namespace zw::dnssec

@@ -49,7 +49,12 @@ std::string rollover_to_json(const RolloverState& state) {
                     {"max_data_ttl", state.max_data_ttl},
                     {"earliest_expiration", optional_integer(state.earliest_expiration)},
                     {"cds", state.cds},
-                    {"cds_since", state.cds_since}};
+                    {"cds_since", state.cds_since},
+                    {"signed_until", optional_integer(state.signed_until)},
+                    {"validity", state.validity},
+                    {"signed_until_since", state.signed_until_since},
+                    {"refresh_floor", state.refresh_floor},
+                    {"refreshes", state.refreshes}};
   return out.dump();
 }
 
@@ -75,6 +80,14 @@ Result<RolloverState> rollover_from_json(std::string_view text) {
     state.earliest_expiration = read_optional(j, "earliest_expiration");
     state.cds = j.at("cds").get<std::vector<std::string>>();
     state.cds_since = j.at("cds_since").get<std::int64_t>();
+    // Absent from the states of earlier versions: learning what re-signing looks like starts over.
+    if (j.contains("signed_until")) {
+      state.signed_until = read_optional(j, "signed_until");
+      state.validity = j.at("validity").get<std::int64_t>();
+      state.signed_until_since = j.at("signed_until_since").get<std::int64_t>();
+      state.refresh_floor = j.at("refresh_floor").get<std::int64_t>();
+      state.refreshes = j.at("refreshes").get<std::uint32_t>();
+    }
     return state;
   } catch (const json::exception& e) {
     return fail(fmt::format("not a zone state: {}", e.what()));
