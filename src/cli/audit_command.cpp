@@ -201,7 +201,7 @@ AuditResult finish(AuditResult result, std::chrono::steady_clock::time_point wal
   return result;
 }
 
-Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
+Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::int64_t window = prepared.policy.expiry_window_s;
   if (!args.expiry_window.empty()) {
@@ -302,6 +302,8 @@ Result<AuditResult> run(const AuditArgs& args, const Prepared& prepared) {
       ZW_TRY_ASSIGN(std::vector<std::string> ds, dns::read_rr_file(args.ds));
       options.expected_ds = std::move(ds);
     }
+    // What the rollover rules compare with: the history's states of these zones only.
+    load_previous_states(prepared, args.output, zones);
     if (zones.empty()) {
       // A shard the hash gave no zone (every argument checked all the same): an empty result,
       // as valid to merge as any other.

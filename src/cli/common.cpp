@@ -187,18 +187,32 @@ namespace {
 // The runs of each zone the HTML report's trend shows besides the one being reported.
 constexpr std::size_t k_trend_runs = 14;
 
-// Every zone's latest recorded state; none for a history not created yet (it is created when the
-// run is recorded). An existing file is opened as the recording will open it: another process may
-// be creating it at this moment.
-Result<std::map<std::string, RolloverState>> history_states(const std::string& path) {
+// The latest recorded state of each of `zones`; none for a history not created yet (it is created
+// when the run is recorded). An existing file is opened as the recording will open it: another
+// process may be creating it at this moment.
+Result<std::map<std::string, RolloverState>> history_states(const std::string& path,
+                                                            std::span<const std::string> zones) {
   if (history::history_missing(path)) {
     return std::map<std::string, RolloverState>{};
   }
   ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(path, true));
-  return store.rollover_states();
+  return store.rollover_states(zones);
 }
 
 } // namespace
+
+void load_previous_states(Prepared& prepared, const OutputOptions& options, std::span<const std::string> zones) {
+  if (options.history.empty()) {
+    return;
+  }
+  // A history that cannot be read does not stop the run (the reports are written, as when it
+  // cannot be written): emit() ends it with exit status 2.
+  if (auto states = history_states(options.history, zones)) {
+    prepared.previous = std::move(*states);
+  } else {
+    prepared.history_error = std::move(states).error();
+  }
+}
 
 Result<Prepared> prepare(const OutputOptions& options) {
   Prepared out;
@@ -250,15 +264,6 @@ Result<Prepared> prepare(const OutputOptions& options) {
   }
   if (!options.waivers.empty()) {
     ZW_TRY_ASSIGN(out.waivers, load_waivers(options.waivers));
-  }
-  if (!options.history.empty()) {
-    // What the rollover rules compare with. A history that cannot be read does not stop the run
-    // (the reports are written, as when it cannot be written): emit() ends it with exit status 2.
-    if (auto states = history_states(options.history)) {
-      out.previous = std::move(*states);
-    } else {
-      out.history_error = std::move(states).error();
-    }
   }
   return out;
 }

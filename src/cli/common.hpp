@@ -3,6 +3,7 @@
 
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,12 +71,18 @@ struct Prepared {
   bool profile_given = false; // --profile was on the command line
   std::optional<Baseline> baseline;
   std::vector<Waiver> waivers;
-  // With --history: every zone's state as its latest recorded run saw it (empty for a new
-  // history), for the rollover rules (EngineOptions::previous).
+  // A live audit with --history: each audited zone's state as its latest recorded run saw it
+  // (none for a new history), for the rollover rules (EngineOptions::previous); see
+  // load_previous_states.
   std::optional<std::map<std::string, RolloverState>> previous;
   std::optional<Error> history_error; // the history could not be read: exit 2 after the reports
 };
 Result<Prepared> prepare(const OutputOptions& options);
+
+// With --history, reads the latest recorded state of each of `zones` (the zones a live audit is
+// about to walk, its shard's only) into `prepared.previous`, or the reason it could not into
+// `prepared.history_error`; nothing without --history.
+void load_previous_states(Prepared& prepared, const OutputOptions& options, std::span<const std::string> zones);
 
 // Applies policy, waivers and baseline to `result`, renders every format, writes all files
 // atomically together (all replaced or none) or to stdout, and returns the exit status. A `saved_result` (already

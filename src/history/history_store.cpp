@@ -177,20 +177,45 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
 
 Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states() {
   // Each zone's row of the largest run_id among those with a state.
-  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
+  ZW_TRY_ASSIGN(std::unique_ptr<db::Query> s,
                 m_db->prepare("SELECT z.zone, z.state, z.run_id FROM zones z JOIN "
                               "(SELECT zone, max(run_id) AS run_id FROM zones WHERE state IS NOT NULL GROUP BY zone) "
                               "latest ON latest.zone = z.zone AND latest.run_id = z.run_id"));
+  return read_states(*s);
+}
+
+Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states(std::span<const std::string> zones) {
+  db::Database& db = *m_db;
+  // The run's zones in a temporary table (this connection only), so that only their rows are
+  // read: each zone's latest state is found through the index on zones(zone, run_id), whatever
+  // the number of zones and runs the history holds (a shard reads its own zones, not the fleet's).
+  ZW_TRY(db.exec("CREATE TEMP TABLE IF NOT EXISTS wanted_states (zone TEXT PRIMARY KEY);"
+                 "DELETE FROM wanted_states;"));
+  {
+    db::BatchInsert wanted(db, "wanted_states (zone)", 1, "ON CONFLICT DO NOTHING", 500);
+    for (const std::string& zone : zones) {
+      ZW_TRY(wanted.add({normalize_zone(zone)}));
+    }
+    ZW_TRY(wanted.flush());
+  }
+  ZW_TRY_ASSIGN(std::unique_ptr<db::Query> s,
+                db.prepare("SELECT z.zone, z.state, z.run_id FROM wanted_states w JOIN zones z ON z.zone = w.zone "
+                           "WHERE z.run_id = (SELECT max(z2.run_id) FROM zones z2 WHERE z2.zone = w.zone AND "
+                           "z2.state IS NOT NULL)"));
+  return read_states(*s);
+}
+
+Result<std::map<std::string, RolloverState>> HistoryStore::read_states(db::Query& s) {
   std::map<std::string, RolloverState> out;
   for (;;) {
-    ZW_TRY_ASSIGN(const bool row, s->next());
+    ZW_TRY_ASSIGN(const bool row, s.next());
     if (!row) {
       return out;
     }
-    const std::string zone = s->text(0);
-    Result<RolloverState> state = rollover_from_json(s->text(1));
+    const std::string zone = s.text(0);
+    Result<RolloverState> state = rollover_from_json(s.text(1));
     if (!state) {
-      return fail(fmt::format("{}: run {}, zone {}: {}", path(), s->integer(2), zone, state.error().message));
+      return fail(fmt::format("{}: run {}, zone {}: {}", path(), s.integer(2), zone, state.error().message));
     }
     out.insert_or_assign(normalize_zone(zone), std::move(*state));
   }

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -97,6 +98,7 @@ struct ZoneHistory {
 
 namespace db {
 class Database;
+class Query;
 } // namespace db
 
 // An open history. Move-only; the connection is closed with the object.
@@ -120,6 +122,9 @@ public:
   // lower case with its final dot: what the rollover rules compare this run with. An Error when a
   // stored state does not read back (a damaged file).
   Result<std::map<std::string, RolloverState>> rollover_states();
+  // The same for the zones given only (names as given; a zone never recorded has no entry): what
+  // an audit of those zones reads, whatever else the history holds.
+  Result<std::map<std::string, RolloverState>> rollover_states(std::span<const std::string> zones);
   // For the HTML report of `result` (not recorded yet): when each of its findings was first
   // recorded (by fingerprint) and, for each of its zones, its latest `runs_per_zone` runs with
   // their errors and warnings, oldest first.
@@ -147,6 +152,8 @@ public:
 private:
   explicit HistoryStore(std::unique_ptr<db::Database> db);
   Result<void> require_run(std::int64_t id);
+  // The rows (zone, state, run id) of `s` as rollover states by zone name.
+  Result<std::map<std::string, RolloverState>> read_states(db::Query& s);
 
   std::unique_ptr<db::Database> m_db;
 };

@@ -39,6 +39,11 @@ EXPECT, computed by hand from the schedule; a model of the rule (learn) applied 
 must give EXPECT too, and give findings on edits.lab. without the half-validity condition and at
 d70.5 without the expiry window (so each zone tests what it says it does).
 
+After the ten runs, a copy of the history with edits.lab.'s latest state damaged: an audit of
+edits.lab. is one line naming run and zone, exit 2, its report written, no run recorded on top; an
+audit of stall.lab. alone does not read that state (a run reads its own zones' states) and runs
+as usual.
+
 Referee, after the ten runs, with the zones as last signed: Unbound (lab.py's configuration plus
 `val-override-date:`) started three times, asked `stall.lab. SOA` (DO): without an override
 (the real date: inception d43 is ahead, SERVFAIL EDE 8; so the next two answers depend on the
@@ -54,6 +59,7 @@ DNSSEC tools are missing. About 3 s.
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -304,6 +310,46 @@ def history_latest(path):
     return runs, {z.lower().rstrip(".") + ".": json.loads(s) if s else None for z, s in rows}
 
 
+def check_damaged(c, exe, hints, anchor, history, workdir, now):
+    """A damaged zone state (what the rollover rules compare with) in a copy of the history: an
+    audit of that zone is one line, exit 2, its report still written and no run recorded on top;
+    an audit of another zone (a shard without it) does not read it and runs as usual."""
+    damaged = os.path.join(workdir, "damaged.sqlite")
+    shutil.copyfile(history, damaged)
+    con = sqlite3.connect(damaged, timeout=10)
+    try:
+        with con:
+            con.execute("UPDATE zones SET state = '{\"observed\": 1}' WHERE zone = 'edits.lab.' AND "
+                        "run_id = (SELECT max(run_id) FROM zones WHERE zone = 'edits.lab.')")
+    finally:
+        con.close()
+
+    def runs():
+        con = sqlite3.connect(damaged, timeout=10)
+        try:
+            return con.execute("SELECT count(*) FROM runs").fetchone()[0]
+        finally:
+            con.close()
+
+    for zone, damaged_zone in (("stall.lab.", False), ("edits.lab.", True)):
+        before = runs()
+        out = os.path.join(workdir, "damaged-%s.json" % zone.rstrip("."))
+        argv = [exe, "audit", zone, "--hints", hints, "--trust-anchor", anchor, "--history", damaged,
+                "--format", "json", "--output", out, "--quiet", "--now", "@%d" % now]
+        p = subprocess.run(argv, capture_output=True, text=True, timeout=AUDIT_TIMEOUT)
+        err = p.stderr.strip()
+        what = "damaged state of edits.lab.: audit %s" % zone
+        if damaged_zone:
+            c.check(p.returncode == 2 and "\n" not in err and "zone edits.lab.: not a zone state" in err,
+                    what + ": exit 2, one line naming the run and the zone", "exit %d: %r" % (p.returncode, err))
+            c.check(runs() == before, what + ": no run recorded on top of it", "%d runs, were %d" % (runs(), before))
+        else:
+            c.check(p.returncode in (0, 1) and err == "", what + ": not read (another zone's), a normal run",
+                    "exit %d: %r" % (p.returncode, err))
+            c.check(runs() == before + 1, what + ": its run recorded", "%d runs, were %d" % (runs(), before))
+        c.check(os.path.exists(out), what + ": the report written")
+
+
 def describe(f):
     r = f.get("resolver") or {}
     pred = "%s%s" % (r.get("rcode"), " EDE %s" % r["ede"] if r.get("ede") is not None else "")
@@ -537,6 +583,8 @@ def test(exe, workdir, sup, c, t_start):
         check_history(c, t0, night, history, recorded, children)
         if night == FIRING:
             stalled = [f for f in report["stall.lab."]["findings"] if f["rule"] == STALLED]
+
+    check_damaged(c, exe, hints, anchor, history, workdir, int(t0 + NIGHTS[-1] * DAY))
 
     # Referee: what a validating resolver answers at the firing night and after the expiry.
     answers = {}
