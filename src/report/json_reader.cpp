@@ -268,10 +268,30 @@ AuditResult result_from(const Cursor& root) {
 } // namespace
 
 Result<AuditResult> read_result_json(const std::string& text) {
+  // Each zone is read as soon as the parser has it, and its tree dropped: a large report is never
+  // held whole as a tree. The first zone that does not read is reported after the document's own
+  // members have been checked (an unsupported schema says so, not what its zones look like).
+  std::vector<ZoneResult> zones;
+  std::optional<std::string> zone_error;
+  const util::JsonElementSink on_zone = [&](json&& zone, std::size_t index) -> Result<void> {
+    if (!zone_error) {
+      try {
+        zones.push_back(zone_from(Cursor(zone, fmt::format("zones[{}]", index))));
+      } catch (const ShapeError& e) {
+        zone_error = e.message;
+      }
+    }
+    return {};
+  };
   // Parse errors, and numbers no double holds (1e400), come back naming the byte or member.
-  ZW_TRY_ASSIGN(const json doc, util::parse_json(text));
+  ZW_TRY_ASSIGN(const json doc, util::parse_json_each(text, "zones", on_zone));
   try {
-    return result_from(Cursor(doc, ""));
+    AuditResult r = result_from(Cursor(doc, "")); // its "zones" is left empty by the parse
+    if (zone_error) {
+      return fail(*zone_error);
+    }
+    r.zones = std::move(zones);
+    return r;
   } catch (const ShapeError& e) {
     return fail(e.message);
   }

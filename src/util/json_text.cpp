@@ -1,6 +1,8 @@
 #include "util/json_text.hpp"
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -45,6 +47,19 @@ public:
     return true;
   }
 
+  // The index of the element of the top-level object's array `member` whose end `event` is,
+  // seen before on_event records it: an object or array element ends with its closing event at
+  // the third frame, a scalar element is one `value` event at the second.
+  std::optional<std::size_t> element_of(std::string_view member, json::parse_event_t event) const {
+    const bool closes = event == json::parse_event_t::object_end || event == json::parse_event_t::array_end;
+    const std::size_t depth = closes ? 3 : event == json::parse_event_t::value ? 2 : 0;
+    if (depth == 0 || m_frames.size() != depth || m_frames[0].array || m_frames[0].key != member ||
+        !m_frames[1].array) {
+      return std::nullopt;
+    }
+    return m_frames[1].index;
+  }
+
   std::string path() const {
     std::string out;
     for (const Frame& f : m_frames) {
@@ -73,12 +88,30 @@ private:
 
 } // namespace
 
-Result<json> parse_json(std::string_view text) {
+namespace {
+
+// An element handler's Error, carried out of the parser.
+struct Stopped {
+  Error error;
+};
+
+Result<json> parse(std::string_view text, std::string_view member, const JsonElementSink* on_element) {
   PathTracker tracker;
   try {
-    return json::parse(text, [&tracker](int depth, json::parse_event_t event, json& parsed) {
-      return tracker.on_event(depth, event, parsed);
+    return json::parse(text, [&](int depth, json::parse_event_t event, json& parsed) {
+      const std::optional<std::size_t> element =
+          on_element != nullptr ? tracker.element_of(member, event) : std::nullopt;
+      tracker.on_event(depth, event, parsed);
+      if (!element) {
+        return true;
+      }
+      if (Result<void> done = (*on_element)(std::move(parsed), *element); !done) {
+        throw Stopped{std::move(done).error()};
+      }
+      return false; // not kept: the parser drops it from the array
     });
+  } catch (const Stopped& stopped) {
+    return tl::unexpected<Error>(stopped.error);
   } catch (const PathTracker::TooDeep&) {
     return fail(fmt::format("{}: nested deeper than {} levels", tracker.path(), k_max_json_depth));
   } catch (const json::parse_error& e) {
@@ -90,6 +123,16 @@ Result<json> parse_json(std::string_view text) {
   } catch (const json::exception& e) {
     return fail(fmt::format("{}: {}", tracker.path(), quote_input(e.what(), 160)));
   }
+}
+
+} // namespace
+
+Result<json> parse_json(std::string_view text) {
+  return parse(text, {}, nullptr);
+}
+
+Result<json> parse_json_each(std::string_view text, std::string_view member, const JsonElementSink& on_element) {
+  return parse(text, member, &on_element);
 }
 
 } // namespace zw::util

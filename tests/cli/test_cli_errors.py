@@ -185,6 +185,16 @@ huge = zone("huge.json", saved_text.replace('"elapsed_s":', '"elapsed_s": 1e400,
 cases += [("report: 1e400", ["report", huge], {"stderr_has": [huge, "elapsed_s"]}),
           ("check: --baseline with 1e400", ["check", good_zone, "--baseline", huge], {"stderr_has": [huge, "elapsed_s"]})]
 
+# A document whose "kind" is not a string (report tells snapshots from reports by it), and a zone
+# that does not read in a report whose schema is not ours: the document's own member is named
+# first (its zones are read as the parser goes, their errors held until the end).
+odd_kind = zone("oddkind.json", '{"kind": 5, "zones": []}')
+schema2 = zone("schema2.json", '{"tool": "zonewarden", "schema": 2, "zones": [{"x": 1}]}')
+cases += [("report: kind not a string", ["report", odd_kind], {"stderr_has": [odd_kind, "tool: missing"]}),
+          ("report: schema 2 with an odd zone", ["report", schema2], {"stderr_has": [schema2, "unsupported schema 2"]}),
+          ("check: --baseline schema 2 with an odd zone", ["check", good_zone, "--baseline", schema2],
+           {"stderr_has": [schema2, "version 2 is not supported"]})]
+
 # Echoed input is capped: no error line quotes 100,000 characters back.
 long_text = "x" * 100_000
 cases += [

@@ -9,6 +9,10 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
 
 #include "util/files.hpp"
 #include "util/json_text.hpp"
@@ -147,6 +151,48 @@ TEST_CASE("util::parse_json names the member of a number out of range") {
   CHECK(error(std::string(1000, '[') + std::string(1000, ']')).find("nested deeper than") != std::string::npos);
   // A syntax error after a megabyte-long token is still one short line.
   CHECK(error("[\"" + std::string(1 << 20, 'x')).size() < 300);
+}
+
+TEST_CASE("util::parse_json_each hands over the elements of one array and keeps the rest") {
+  std::vector<std::pair<std::size_t, std::string>> seen;
+  const zw::util::JsonElementSink keep = [&](nlohmann::json&& element, std::size_t index) -> zw::Result<void> {
+    seen.emplace_back(index, element.dump());
+    return {};
+  };
+  const auto doc = zw::util::parse_json_each(
+      R"({"tool": "zw", "zones": [{"zone": "a.", "servers": [1, 2]}, 7, [3], {"zone": "b."}],
+          "other": {"zones": [9]}, "last": [1]})",
+      "zones", keep);
+  REQUIRE(doc.has_value());
+  // Nested arrays of the same name, and other members, stay in the document.
+  CHECK(doc->dump() == R"({"last":[1],"other":{"zones":[9]},"tool":"zw","zones":[]})");
+  REQUIRE(seen.size() == 4);
+  CHECK(seen[0] == std::pair<std::size_t, std::string>{0, R"({"servers":[1,2],"zone":"a."})"});
+  CHECK(seen[1] == std::pair<std::size_t, std::string>{1, "7"});
+  CHECK(seen[2] == std::pair<std::size_t, std::string>{2, "[3]"});
+  CHECK(seen[3] == std::pair<std::size_t, std::string>{3, R"({"zone":"b."})"});
+  // Not an object at the top, or no such member: nothing handed over, the document as it is.
+  seen.clear();
+  CHECK(zw::util::parse_json_each("[1, 2]", "zones", keep)->dump() == "[1,2]");
+  CHECK(zw::util::parse_json_each(R"({"zone": [1]})", "zones", keep)->dump() == R"({"zone":[1]})");
+  CHECK(seen.empty());
+  // The handler's Error stops the parse and is returned as it is; parse errors are named as by
+  // parse_json, inside the streamed elements too.
+  int calls = 0;
+  const zw::util::JsonElementSink refuse = [&](nlohmann::json&&, std::size_t index) -> zw::Result<void> {
+    ++calls;
+    return zw::fail(fmt::format("zones[{}]: refused", index));
+  };
+  const auto stopped = zw::util::parse_json_each(R"({"zones": [{}, {}, {}]})", "zones", refuse);
+  REQUIRE_FALSE(stopped.has_value());
+  CHECK(stopped.error().message == "zones[0]: refused");
+  CHECK(calls == 1);
+  const auto overflow =
+      zw::util::parse_json_each(R"({"zones": [{}, {"servers": [{"rtt_ms": 1e400}]}]})", "zones", keep);
+  REQUIRE_FALSE(overflow.has_value());
+  CHECK(overflow.error().message == "zones[1].servers[0].rtt_ms: number out of range");
+  CHECK(zw::util::parse_json_each(R"({"zones": [{}, )", "zones", keep).error().message.rfind("not JSON at byte", 0) ==
+        0);
 }
 
 } // namespace zw_test_util_files
