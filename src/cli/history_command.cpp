@@ -171,37 +171,47 @@ Result<std::string> zone_output(history::HistoryStore& store, const std::string&
   return out;
 }
 
+// "3 zones", "1 zone".
+std::string zones_text(std::size_t n) {
+  return fmt::format("{} zone{}", n, n == 1 ? "" : "s");
+}
+
 Result<std::string> diff_output(history::HistoryStore& store, const std::vector<std::string>& operands, bool as_json) {
-  std::int64_t from = 0;
-  std::int64_t to = 0;
   if (operands.size() > 2) {
     return fail("history diff: at most two runs (diff [RUN_A] [RUN_B])");
   }
+  history::RunDiff d;
   if (operands.size() == 2) {
-    ZW_TRY_ASSIGN(from, run_id(operands[0]));
-    ZW_TRY_ASSIGN(to, run_id(operands[1]));
+    ZW_TRY_ASSIGN(const std::int64_t from, run_id(operands[0]));
+    ZW_TRY_ASSIGN(const std::int64_t to, run_id(operands[1]));
+    ZW_TRY_ASSIGN(d, store.diff(from, to));
   } else {
     ZW_TRY_ASSIGN(const std::vector<history::RunSummary> runs, store.runs());
     if (operands.size() == 1) {
       // One run: against the run before it.
-      ZW_TRY_ASSIGN(to, run_id(operands[0]));
+      ZW_TRY_ASSIGN(const std::int64_t to, run_id(operands[0]));
+      std::int64_t from = 0;
       for (const history::RunSummary& r : runs) {
         if (r.id < to) {
           from = r.id;
         }
       }
-    } else if (runs.size() >= 2) {
-      from = runs[runs.size() - 2].id;
-      to = runs.back().id;
-    }
-    if (from == 0 && operands.empty()) {
-      return fail(fmt::format("{}: diff needs two runs, {} recorded", store.path(), runs.size()));
-    }
-    if (from == 0) {
-      return fail(fmt::format("{}: no run before run {} to diff it against", store.path(), to));
+      if (from == 0) {
+        return fail(fmt::format("{}: no run before run {} to diff it against", store.path(), to));
+      }
+      ZW_TRY_ASSIGN(d, store.diff(from, to));
+    } else {
+      // Each zone's latest run against its run before: the runs of one night may be shards.
+      if (runs.size() < 2) {
+        return fail(fmt::format("{}: diff needs two runs, {} recorded", store.path(), runs.size()));
+      }
+      ZW_TRY_ASSIGN(d, store.diff_latest());
+      if (d.zones == 0) {
+        return fail(fmt::format("{}: no zone was recorded by two runs yet ({} runs): nothing to diff", store.path(),
+                                runs.size()));
+      }
     }
   }
-  ZW_TRY_ASSIGN(const history::RunDiff d, store.diff(from, to));
   if (as_json) {
     const auto list = [](const std::vector<history::StoredFinding>& findings) {
       json out = json::array();
@@ -210,15 +220,33 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
       }
       return out;
     };
-    return json{{"from", d.from},
-                {"to", d.to},
-                {"new", list(d.added)},
-                {"fixed", list(d.fixed)},
-                {"still", list(d.still)}}
+    const auto run = [](std::int64_t id) { return id != 0 ? json(id) : json(nullptr); };
+    return json{{"from", run(d.from)},  {"to", run(d.to)},      {"zones", d.zones},       {"only_from", d.only_from},
+                {"only_to", d.only_to}, {"new", list(d.added)}, {"fixed", list(d.fixed)}, {"still", list(d.still)}}
                .dump(2) +
            "\n";
   }
-  std::string out = fmt::format("run {} -> run {}\n", d.from, d.to);
+  std::string out =
+      d.from != 0 ? fmt::format("run {} -> run {}: {} compared\n", d.from, d.to, zones_text(d.zones))
+                  : fmt::format("each zone's latest run against the run before it: {} compared\n", zones_text(d.zones));
+  // Zones one side did not look at are named, not counted as fixed or new.
+  const auto not_compared = [&out](std::string_view why, const std::vector<std::string>& zones) {
+    if (zones.empty()) {
+      return;
+    }
+    out += fmt::format("not compared, {} ({}):", why, zones.size());
+    constexpr std::size_t k_shown = 10;
+    for (std::size_t i = 0; i < zones.size() && i < k_shown; ++i) {
+      out += " " + zones[i];
+    }
+    out += zones.size() > k_shown ? fmt::format(" and {} more\n", zones.size() - k_shown) : "\n";
+  };
+  if (operands.empty()) {
+    not_compared("recorded by one run only", d.only_to);
+  } else {
+    not_compared(fmt::format("only in run {}", d.from), d.only_from);
+    not_compared(fmt::format("only in run {}", d.to), d.only_to);
+  }
   const auto section = [&out](std::string_view title, const std::vector<history::StoredFinding>& findings) {
     out += fmt::format("{} ({}):\n", title, findings.size());
     for (const history::StoredFinding& f : findings) {
@@ -341,7 +369,8 @@ std::function<int()> add_history_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("history", "What the runs recorded with --history say: runs, zone, diff, prune");
   cmd->add_option("file", args->file, "The history --history wrote: an SQLite file or a postgresql:// URI")->required();
   cmd->add_option("action", args->action, "What to show: runs, zone, diff, prune")->required();
-  cmd->add_option("operands", args->operands, "zone: NAME; diff: [RUN_A] [RUN_B] (default: the last two runs)");
+  cmd->add_option("operands", args->operands,
+                  "zone: NAME; diff: [RUN_A] [RUN_B] (default: each zone's latest run against its run before)");
   cmd->add_option("--format", args->format, "Output format (html: runs only, a trend chart): text, json, html")
       ->capture_default_str();
   cmd->add_option("--keep", args->keep, "prune: keep the newest N runs, delete the rest");

@@ -2,6 +2,7 @@
 // PostgreSQL both run (history/database.hpp). Every statement is prepared with bound parameters.
 
 #include "history/history_store.hpp"
+#include "history/history_internal.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -81,8 +82,18 @@ std::optional<std::string> ds_set(const ZoneResult& zone) {
   return ds.dump();
 }
 
-const char* const k_finding_columns =
-    "run_id, fingerprint, rule, severity, zone, server, owner, type, file, line, message, suppressed";
+} // namespace
+
+namespace internal {
+
+std::string finding_columns(std::string_view table) {
+  std::string out;
+  for (const std::string_view column : {"run_id", "fingerprint", "rule", "severity", "zone", "server", "owner", "type",
+                                        "file", "line", "message", "suppressed"}) {
+    out += fmt::format("{}{}{}", out.empty() ? "" : ", ", table.empty() ? "" : fmt::format("{}.", table), column);
+  }
+  return out;
+}
 
 StoredFinding stored_finding(const db::Query& s) {
   StoredFinding f;
@@ -101,7 +112,7 @@ StoredFinding stored_finding(const db::Query& s) {
   return f;
 }
 
-} // namespace
+} // namespace internal
 
 std::string fingerprint(const Finding& finding) {
   return detail::finding_fingerprint(finding);
@@ -272,9 +283,9 @@ Result<void> HistoryStore::require_run(std::int64_t id) {
 
 Result<std::vector<StoredFinding>> HistoryStore::findings_of_run(std::int64_t id) {
   ZW_TRY(require_run(id));
-  ZW_TRY_ASSIGN(
-      const std::unique_ptr<db::Query> s,
-      m_db->prepare(fmt::format("SELECT {} FROM findings WHERE run_id = ?1 ORDER BY rowid", k_finding_columns)));
+  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
+                m_db->prepare(fmt::format("SELECT {} FROM findings WHERE run_id = ?1 ORDER BY rowid",
+                                          internal::finding_columns(""))));
   s->bind(1, id);
   std::vector<StoredFinding> out;
   for (;;) {
@@ -282,34 +293,8 @@ Result<std::vector<StoredFinding>> HistoryStore::findings_of_run(std::int64_t id
     if (!row) {
       return out;
     }
-    out.push_back(stored_finding(*s));
+    out.push_back(internal::stored_finding(*s));
   }
-}
-
-Result<RunDiff> HistoryStore::diff(std::int64_t from, std::int64_t to) {
-  ZW_TRY_ASSIGN(const std::vector<StoredFinding> before, findings_of_run(from));
-  ZW_TRY_ASSIGN(const std::vector<StoredFinding> after, findings_of_run(to));
-  std::set<std::string> before_keys;
-  std::set<std::string> after_keys;
-  for (const StoredFinding& f : before) {
-    before_keys.insert(f.fingerprint);
-  }
-  RunDiff out;
-  out.from = from;
-  out.to = to;
-  for (const StoredFinding& f : after) {
-    if (!after_keys.insert(f.fingerprint).second) {
-      continue; // the same finding twice in one run (several files of one zone): once
-    }
-    (before_keys.contains(f.fingerprint) ? out.still : out.added).push_back(f);
-  }
-  std::set<std::string> seen;
-  for (const StoredFinding& f : before) {
-    if (!after_keys.contains(f.fingerprint) && seen.insert(f.fingerprint).second) {
-      out.fixed.push_back(f);
-    }
-  }
-  return out;
 }
 
 Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
@@ -344,14 +329,14 @@ Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
   {
     ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
                   m_db->prepare(fmt::format("SELECT {} FROM findings WHERE lower(zone) = ?1 ORDER BY run_id, rowid",
-                                            k_finding_columns)));
+                                            internal::finding_columns(""))));
     s->bind(1, out.zone);
     for (;;) {
       ZW_TRY_ASSIGN(const bool row, s->next());
       if (!row) {
         break;
       }
-      StoredFinding f = stored_finding(*s);
+      StoredFinding f = internal::stored_finding(*s);
       if (!last.contains(f.fingerprint)) {
         order.push_back(f.fingerprint);
       }

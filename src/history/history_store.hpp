@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <vector>
@@ -63,13 +64,19 @@ struct StoredFinding {
   std::string suppressed;
 };
 
-// `history FILE diff A B`: findings matched by fingerprint.
+// `history FILE diff [A B]`: findings matched by fingerprint, over the zones both sides recorded
+// (a zone the other side did not look at is neither fixed nor new there: it is not compared).
 struct RunDiff {
+  // The two runs; 0 for each zone's own latest two runs (diff_latest) when they differ from zone
+  // to zone (the shards of a night are runs of their own).
   std::int64_t from = 0;
   std::int64_t to = 0;
-  std::vector<StoredFinding> added; // in `to`, not in `from` (as in `to`)
-  std::vector<StoredFinding> fixed; // in `from`, not in `to` (as in `from`)
-  std::vector<StoredFinding> still; // in both (as in `to`)
+  std::size_t zones = 0;              // zones compared
+  std::vector<std::string> only_from; // recorded by `from` only: not compared
+  std::vector<std::string> only_to;   // recorded by `to` only (diff_latest: by one run only): not compared
+  std::vector<StoredFinding> added;   // in `to`, not in `from` (as in `to`)
+  std::vector<StoredFinding> fixed;   // in `from`, not in `to` (as in `from`)
+  std::vector<StoredFinding> still;   // in both (as in `to`)
 };
 
 // `history FILE zone NAME`.
@@ -135,8 +142,11 @@ public:
   Result<std::int64_t> latest_run();
   // The run `id`'s findings; an Error "FILE: no run ID" when there is no such run.
   Result<std::vector<StoredFinding>> findings_of_run(std::int64_t id);
-  // The findings of run `to` against run `from`.
+  // The findings of run `to` against run `from`, over the zones both recorded.
   Result<RunDiff> diff(std::int64_t from, std::int64_t to);
+  // Each zone's latest run against the zone's run before it: what changed since the zone was last
+  // looked at, whichever runs (shards, a `check` in between) recorded it.
+  Result<RunDiff> diff_latest();
   // The zone's findings over time; `zone` with or without its final dot, any case.
   Result<ZoneHistory> zone_history(const std::string& zone);
   // The run `id` as a baseline (the same keys as a JSON report of it gives); `id` empty: each
@@ -152,6 +162,8 @@ public:
 private:
   explicit HistoryStore(std::unique_ptr<db::Database> db);
   Result<void> require_run(std::int64_t id);
+  // The zones run `id` recorded.
+  Result<std::set<std::string>> zones_of_run(std::int64_t id);
   // The rows (zone, state, run id) of `s` as rollover states by zone name.
   Result<std::map<std::string, RolloverState>> read_states(db::Query& s);
 

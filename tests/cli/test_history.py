@@ -222,7 +222,8 @@ mx = [f for f in d["new"] if f["rule"] == MX][0]
 expect(mx["owner"] == "example." and mx["type"] == "MX" and mx["server"] is None, f"diff: new finding {mx}")
 expect(mx["file"] == v2 and isinstance(mx["line"], int), f"diff: file:line {mx}")
 status, out, _ = zw("history", hist, "diff", "1", "2")
-expect(status == 0 and out.startswith("run 1 -> run 2\n"), f"diff text: {out}")
+expect(status == 0 and out.startswith("run 1 -> run 2: 1 zone compared\n"), f"diff text: {out}")
+expect("not compared" not in out, f"diff text: every zone compared: {out}")
 expect("new (1):\n" in out and "fixed (1):\n" in out, f"diff text sections: {out}")
 expect(f"  example.  warning {MX}  example. MX" in out, f"diff text new line: {out}")
 expect(f"  example.  error   {CNAME}  www.example. " in out, f"diff text fixed line: {out}")
@@ -265,6 +266,52 @@ status, _, err = zw("check", v1, "-q", "--baseline", f"history:{hist}#9")
 one_line_error(status, err, "baseline: unknown run", "no run 9")
 status, _, err = zw("check", v1, "-q", "--baseline", f"history:{hist}#one")
 one_line_error(status, err, "baseline: bad run id", "run id")
+
+# ---- runs of different zones (the shards of a night): only zones both sides recorded are
+# compared, the rest is named, never counted as fixed or new -----------------------------------
+OTHER_HEAD = "$ORIGIN other.\n$TTL 300\n@ SOA ns hm 1 2 3 4 5\n@ NS ns\nns A 192.0.2.1\n"
+other1 = write("other1.zone", OTHER_HEAD + "www CNAME ns\nwww A 192.0.2.2\n")  # cname-and-other-data
+other2 = write("other2.zone", OTHER_HEAD + "www A 192.0.2.2\n")                 # fixed
+shards = store.new("shards")
+for zone_file in (v1, other1, v2):  # night 1: shard "example." (run 1), shard "other." (run 2); night 2: example. (run 3)
+    zw("check", zone_file, "-q", "--history", shards, "-o", os.devnull)
+status, out, err = zw("history", shards, "diff", "1", "2", "--format", "json")
+d = json.loads(out) if status == 0 else {}
+expect(status == 0 and (d["from"], d["to"], d["zones"]) == (1, 2, 0), f"diff of two shards: {status} {err} {d}")
+expect(d.get("only_from") == ["example."] and d.get("only_to") == ["other."], f"diff of two shards: zones {d}")
+expect(d.get("new") == [] and d.get("fixed") == [] and d.get("still") == [],
+       f"diff of two shards: nothing new or fixed (nothing compared): {d}")
+status, out, err = zw("history", shards, "diff", "1", "2")
+expect(status == 0 and out.startswith("run 1 -> run 2: 0 zones compared\n")
+       and "not compared, only in run 1 (1): example.\n" in out and "not compared, only in run 2 (1): other.\n" in out,
+       f"diff of two shards, text: {out}")
+# Default: each zone's latest run against its run before. example.: run 1 -> run 3 (CNAME fixed,
+# MX new, TTL still); other.: recorded once, not compared. One pair of runs: named.
+status, out, err = zw("history", shards, "diff", "--format", "json")
+d = json.loads(out) if status == 0 else {}
+expect(status == 0 and (d["from"], d["to"], d["zones"]) == (1, 3, 1), f"diff, latest per zone: {status} {err} {d}")
+expect(d.get("only_from") == [] and d.get("only_to") == ["other."], f"diff, latest per zone: zones {d}")
+expect(rules(d.get("new", [])) == {MX} and rules(d.get("fixed", [])) == {CNAME} and rules(d.get("still", [])) == {TTL},
+       f"diff, latest per zone: findings {d}")
+# Night 2's other shard (run 4): other.'s CNAME fixed. Each zone now has its own pair of runs (1 -> 3,
+# 2 -> 4): no single pair to name.
+zw("check", other2, "-q", "--history", shards, "-o", os.devnull)
+status, out, err = zw("history", shards, "diff", "--format", "json")
+d = json.loads(out) if status == 0 else {}
+expect(status == 0 and (d["from"], d["to"], d["zones"]) == (None, None, 2), f"diff, two shards a night: {status} {err} {d}")
+expect(d.get("only_to") == [] and rules(d.get("new", [])) == {MX} and rules(d.get("still", [])) == {TTL},
+       f"diff, two shards a night: {d}")
+expect(sorted(f["zone"] for f in d.get("fixed", [])) == ["example.", "other."] and rules(d.get("fixed", [])) == {CNAME},
+       f"diff, two shards a night: both CNAMEs fixed {d}")
+status, out, err = zw("history", shards, "diff")
+expect(status == 0 and out.startswith("each zone's latest run against the run before it: 2 zones compared\n"),
+       f"diff, two shards a night, text: {out}")
+# Two runs of different zones and nothing else: no zone was looked at twice.
+two_shards = store.new("two_shards")
+for zone_file in (v1, other1):
+    zw("check", zone_file, "-q", "--history", two_shards, "-o", os.devnull)
+status, _, err = zw("history", two_shards, "diff")
+one_line_error(status, err, "diff of two shards of one night", "no zone was recorded by two runs yet (2 runs)")
 
 # ---- errors of the history command ----------------------------------------------------------
 status, _, err = zw("history", hist, "diff", "1", "9")
