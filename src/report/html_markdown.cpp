@@ -1,12 +1,14 @@
-// The markdown subset the rule pages use (docs/rules/TEMPLATE.md), rendered to escaped HTML.
-// Not a general markdown parser: what the pages do not use is shown as plain text.
+// The rule pages' markdown (docs/rules/TEMPLATE.md) rendered to escaped HTML by md4c's parser
+// (CommonMark with GitHub's tables), and the HTML escaping every reporter of HTML uses.
 
 #include "report/html_markdown.hpp"
 
-#include <cctype>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
+#include <md4c.h>
 
 namespace zw::detail {
 
@@ -37,18 +39,6 @@ std::string html_escape(std::string_view text) {
 
 namespace {
 
-bool is_word(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
-}
-
-std::size_t indent_of(std::string_view line) {
-  std::size_t n = 0;
-  while (n < line.size() && line[n] == ' ') {
-    ++n;
-  }
-  return n;
-}
-
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
     s.remove_prefix(1);
@@ -59,275 +49,173 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-std::string inline_html(std::string_view s, const LinkResolver& links) {
-  std::string out;
-  bool strong = false;
-  std::size_t i = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '`') {
-      const std::size_t end = s.find('`', i + 1);
-      if (end != std::string_view::npos) {
-        out += "<code>" + html_escape(s.substr(i + 1, end - i - 1)) + "</code>";
-        i = end + 1;
-        continue;
-      }
-    }
-    if (c == '*' && i + 1 < s.size() && s[i + 1] == '*') {
-      out += strong ? "</strong>" : "<strong>";
-      strong = !strong;
-      i += 2;
-      continue;
-    }
-    if (c == '*' && (i == 0 || !is_word(s[i - 1])) && i + 1 < s.size() && s[i + 1] != ' ' && s[i + 1] != '*') {
-      const std::size_t end = s.find('*', i + 1);
-      if (end != std::string_view::npos && s[end - 1] != ' ' && (end + 1 == s.size() || !is_word(s[end + 1])) &&
-          (end + 1 == s.size() || s[end + 1] != '*')) {
-        out += "<em>" + inline_html(s.substr(i + 1, end - i - 1), links) + "</em>";
-        i = end + 1;
-        continue;
-      }
-    }
-    if (c == '[') {
-      const std::size_t close = s.find("](", i + 1);
-      const std::size_t end = close == std::string_view::npos ? close : s.find(')', close + 2);
-      if (end != std::string_view::npos && s.find('[', i + 1) > close) {
-        const std::string text = inline_html(s.substr(i + 1, close - i - 1), links);
-        const std::string href = links ? links(s.substr(close + 2, end - close - 2)) : std::string();
-        if (href.empty()) {
-          out += text;
-        } else {
-          out += "<a href=\"" + html_escape(href) + "\">" + text + "</a>";
-        }
-        i = end + 1;
-        continue;
-      }
-    }
-    out += html_escape(std::string_view(&s[i], 1));
-    ++i;
-  }
-  if (strong) {
-    out += "</strong>";
-  }
-  return out;
-}
-
-bool list_marker(std::string_view line, std::size_t& indent, bool& ordered, std::string_view& text) {
-  indent = indent_of(line);
-  std::string_view rest = line.substr(indent);
-  if (rest.size() >= 2 && (rest[0] == '-' || rest[0] == '*') && rest[1] == ' ') {
-    ordered = false;
-    text = trim(rest.substr(2));
-    return true;
-  }
-  std::size_t d = 0;
-  while (d < rest.size() && std::isdigit(static_cast<unsigned char>(rest[d])) != 0) {
-    ++d;
-  }
-  if (d > 0 && d + 1 < rest.size() && rest[d] == '.' && rest[d + 1] == ' ') {
-    ordered = true;
-    text = trim(rest.substr(d + 2));
-    return true;
-  }
-  return false;
-}
-
-std::vector<std::string_view> split_row(std::string_view line) {
-  line = trim(line);
-  if (!line.empty() && line.front() == '|') {
-    line.remove_prefix(1);
-  }
-  if (!line.empty() && line.back() == '|') {
-    line.remove_suffix(1);
-  }
-  std::vector<std::string_view> cells;
-  std::size_t start = 0;
-  bool in_code = false;
-  for (std::size_t i = 0; i <= line.size(); ++i) {
-    if (i < line.size() && line[i] == '`') {
-      in_code = !in_code;
-    }
-    if (i == line.size() || (line[i] == '|' && !in_code)) {
-      cells.push_back(trim(line.substr(start, i - start)));
-      start = i + 1;
-    }
-  }
-  return cells;
-}
-
+// md4c's parse events written out as HTML: every text escaped, raw HTML in the markdown disabled
+// (MD_FLAG_NOHTML: it comes out as text), links through the resolver.
 class Renderer {
 public:
   explicit Renderer(const LinkResolver& links) : m_links(links) {}
 
-  std::string run(std::string_view md) {
-    std::vector<std::string_view> lines;
-    for (std::size_t pos = 0; pos <= md.size();) {
-      const std::size_t nl = md.find('\n', pos);
-      const std::size_t end = nl == std::string_view::npos ? md.size() : nl;
-      lines.push_back(md.substr(pos, end - pos));
-      if (nl == std::string_view::npos) {
-        break;
-      }
-      pos = nl + 1;
+  std::string run(std::string_view markdown) {
+    const MD_PARSER parser{.abi_version = 0,
+                           .flags = MD_FLAG_TABLES | MD_FLAG_NOHTML | MD_FLAG_STRIKETHROUGH,
+                           .enter_block = &Renderer::enter_block,
+                           .leave_block = &Renderer::leave_block,
+                           .enter_span = &Renderer::enter_span,
+                           .leave_span = &Renderer::leave_span,
+                           .text = &Renderer::text,
+                           .debug_log = nullptr,
+                           .syntax = nullptr};
+    // md_parse fails only when a callback does (ours never do) or on memory exhaustion: then the
+    // page is shown as escaped text rather than not at all.
+    if (md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, this) != 0) {
+      return "<pre>" + html_escape(markdown) + "</pre>\n";
     }
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      const std::string_view line = lines[i];
-      const std::string_view body = trim(line);
-      if (body.starts_with("```")) {
-        flush_text();
-        if (indent_of(line) <= base_indent()) {
-          close_lists_to(indent_of(line));
-        }
-        std::string code;
-        const std::size_t strip = indent_of(line);
-        for (++i; i < lines.size() && !trim(lines[i]).starts_with("```"); ++i) {
-          std::string_view l = lines[i];
-          l.remove_prefix(std::min(strip, indent_of(l)));
-          code += l;
-          code += '\n';
-        }
-        m_out += "<pre><code>" + html_escape(code) + "</code></pre>\n";
-        continue;
-      }
-      if (body.empty()) {
-        flush_text();
-        m_blank = true;
-        continue;
-      }
-      if (body.front() == '|' && m_lists.empty()) {
-        flush_text();
-        std::vector<std::string_view> rows;
-        for (; i < lines.size() && !trim(lines[i]).empty() && trim(lines[i]).front() == '|'; ++i) {
-          rows.push_back(lines[i]);
-        }
-        --i;
-        table(rows);
-        continue;
-      }
-      std::size_t indent = 0;
-      bool ordered = false;
-      std::string_view text;
-      if (list_marker(line, indent, ordered, text)) {
-        flush_text();
-        item(indent, ordered);
-        m_text = std::string(text);
-        m_blank = false;
-        continue;
-      }
-      if (!m_lists.empty() && (indent_of(line) > m_lists.back().indent || !m_blank)) {
-        // Continuation of the current item (lazy or indented), or a new paragraph inside it.
-        if (m_blank) {
-          flush_text();
-          m_in_item_paragraph = true;
-        }
-        append(body);
-        m_blank = false;
-        continue;
-      }
-      if (m_blank || !m_lists.empty()) {
-        flush_text();
-        close_lists_to(0);
-      }
-      if (body.starts_with("#")) {
-        std::size_t level = 0;
-        while (level < body.size() && body[level] == '#') {
-          ++level;
-        }
-        m_out += "<p class=\"md-h\"><strong>" + inline_html(trim(body.substr(level)), m_links) + "</strong></p>\n";
-        m_blank = true;
-        continue;
-      }
-      append(body);
-      m_blank = false;
-    }
-    flush_text();
-    close_lists_to(0);
     return std::move(m_out);
   }
 
 private:
-  struct List {
-    std::size_t indent;
-    bool ordered;
-  };
+  static Renderer& self(void* userdata) { return *static_cast<Renderer*>(userdata); }
 
-  std::size_t base_indent() const { return m_lists.empty() ? 0 : m_lists.back().indent; }
-
-  void append(std::string_view text) {
-    if (!m_text.empty()) {
-      m_text += ' ';
+  static int enter_block(MD_BLOCKTYPE type, void* detail, void* userdata) {
+    Renderer& r = self(userdata);
+    switch (type) {
+    case MD_BLOCK_DOC: break;
+    case MD_BLOCK_QUOTE: r.m_out += "<blockquote>\n"; break;
+    case MD_BLOCK_UL:
+      r.m_tight.push_back(static_cast<const MD_BLOCK_UL_DETAIL*>(detail)->is_tight != 0);
+      r.new_line();
+      r.m_out += "<ul>\n";
+      break;
+    case MD_BLOCK_OL: {
+      const auto* ol = static_cast<const MD_BLOCK_OL_DETAIL*>(detail);
+      r.m_tight.push_back(ol->is_tight != 0);
+      r.new_line();
+      r.m_out += ol->start == 1 ? std::string("<ol>\n") : fmt::format("<ol start=\"{}\">\n", ol->start);
+      break;
     }
-    m_text += text;
-  }
-
-  void flush_text() {
-    if (m_text.empty()) {
-      return;
-    }
-    const std::string html = inline_html(m_text, m_links);
-    if (m_lists.empty()) {
-      m_out += "<p>" + html + "</p>\n";
-    } else if (m_in_item_paragraph) {
-      m_out += "<p>" + html + "</p>";
-    } else {
-      m_out += html;
-    }
-    m_text.clear();
-  }
-
-  void close_lists_to(std::size_t indent) {
-    while (!m_lists.empty() && m_lists.back().indent >= indent) {
-      m_out += m_lists.back().ordered ? "</li></ol>\n" : "</li></ul>\n";
-      m_lists.pop_back();
-      if (indent == 0 && m_lists.empty()) {
-        break;
+    case MD_BLOCK_LI: r.m_out += "<li>"; break;
+    case MD_BLOCK_HR: r.m_out += "<hr>\n"; break;
+    // A heading inside a page's section is not a heading of the report's outline: bold text.
+    case MD_BLOCK_H: r.m_out += "<p class=\"md-h\"><strong>"; break;
+    case MD_BLOCK_CODE: r.m_out += "<pre><code>"; break;
+    case MD_BLOCK_HTML: break; // not with MD_FLAG_NOHTML
+    case MD_BLOCK_P:
+      if (!r.in_tight_list()) {
+        r.m_out += "<p>";
       }
+      break;
+    case MD_BLOCK_TABLE: r.m_out += "<table class=\"md-table\">\n"; break;
+    case MD_BLOCK_THEAD: r.m_out += "<thead>\n"; break;
+    case MD_BLOCK_TBODY: r.m_out += "<tbody>\n"; break;
+    case MD_BLOCK_TR: r.m_out += "<tr>"; break;
+    case MD_BLOCK_TH: r.m_out += "<th scope=\"col\">"; break;
+    case MD_BLOCK_TD: r.m_out += "<td>"; break;
     }
-    m_in_item_paragraph = false;
+    return 0;
   }
 
-  void item(std::size_t indent, bool ordered) {
-    while (!m_lists.empty() && indent < m_lists.back().indent) {
-      m_out += m_lists.back().ordered ? "</li></ol>\n" : "</li></ul>\n";
-      m_lists.pop_back();
+  static int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* userdata) {
+    Renderer& r = self(userdata);
+    switch (type) {
+    case MD_BLOCK_DOC: break;
+    case MD_BLOCK_QUOTE: r.m_out += "</blockquote>\n"; break;
+    case MD_BLOCK_UL:
+      r.m_tight.pop_back();
+      r.m_out += "</ul>\n";
+      break;
+    case MD_BLOCK_OL:
+      r.m_tight.pop_back();
+      r.m_out += "</ol>\n";
+      break;
+    case MD_BLOCK_LI: r.m_out += "</li>\n"; break;
+    case MD_BLOCK_HR: break;
+    case MD_BLOCK_H: r.m_out += "</strong></p>\n"; break;
+    case MD_BLOCK_CODE: r.m_out += "</code></pre>\n"; break;
+    case MD_BLOCK_HTML: break;
+    case MD_BLOCK_P:
+      if (!r.in_tight_list()) {
+        r.m_out += "</p>\n";
+      }
+      break;
+    case MD_BLOCK_TABLE: r.m_out += "</table>\n"; break;
+    case MD_BLOCK_THEAD: r.m_out += "</thead>\n"; break;
+    case MD_BLOCK_TBODY: r.m_out += "</tbody>\n"; break;
+    case MD_BLOCK_TR: r.m_out += "</tr>\n"; break;
+    case MD_BLOCK_TH: r.m_out += "</th>"; break;
+    case MD_BLOCK_TD: r.m_out += "</td>"; break;
     }
-    if (!m_lists.empty() && indent == m_lists.back().indent && ordered != m_lists.back().ordered) {
-      m_out += m_lists.back().ordered ? "</li></ol>\n" : "</li></ul>\n";
-      m_lists.pop_back();
-    }
-    if (!m_lists.empty() && indent == m_lists.back().indent) {
-      m_out += "</li>\n<li>";
-    } else {
-      m_out += ordered ? "\n<ol>\n<li>" : "\n<ul>\n<li>";
-      m_lists.push_back({indent, ordered});
-    }
-    m_in_item_paragraph = false;
+    return 0;
   }
 
-  void table(const std::vector<std::string_view>& rows) {
-    m_out += "<table class=\"md-table\">\n";
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      const std::vector<std::string_view> cells = split_row(rows[r]);
-      if (r == 1 && !cells.empty() && trim(cells[0]).starts_with("-")) {
-        continue; // the |---|---| separator
+  static int enter_span(MD_SPANTYPE type, void* detail, void* userdata) {
+    Renderer& r = self(userdata);
+    switch (type) {
+    case MD_SPAN_EM: r.m_out += "<em>"; break;
+    case MD_SPAN_STRONG: r.m_out += "<strong>"; break;
+    case MD_SPAN_CODE: r.m_out += "<code>"; break;
+    case MD_SPAN_DEL: r.m_out += "<del>"; break;
+    case MD_SPAN_A: {
+      const MD_ATTRIBUTE& href = static_cast<const MD_SPAN_A_DETAIL*>(detail)->href;
+      const std::string target = r.m_links ? r.m_links(std::string_view(href.text, href.size)) : std::string();
+      r.m_links_open.push_back(!target.empty());
+      if (!target.empty()) {
+        r.m_out += "<a href=\"" + html_escape(target) + "\">";
       }
-      const char* tag = r == 0 ? "th" : "td";
-      m_out += r == 0 ? "<thead><tr>" : "<tr>";
-      for (const std::string_view cell : cells) {
-        m_out +=
-            std::string("<") + tag + (r == 0 ? " scope=\"col\">" : ">") + inline_html(cell, m_links) + "</" + tag + ">";
-      }
-      m_out += r == 0 ? "</tr></thead>\n" : "</tr>\n";
+      break;
     }
-    m_out += "</table>\n";
+    default: break; // images, wiki links, LaTeX: their text only
+    }
+    return 0;
   }
+
+  static int leave_span(MD_SPANTYPE type, void* /*detail*/, void* userdata) {
+    Renderer& r = self(userdata);
+    switch (type) {
+    case MD_SPAN_EM: r.m_out += "</em>"; break;
+    case MD_SPAN_STRONG: r.m_out += "</strong>"; break;
+    case MD_SPAN_CODE: r.m_out += "</code>"; break;
+    case MD_SPAN_DEL: r.m_out += "</del>"; break;
+    case MD_SPAN_A:
+      if (r.m_links_open.back()) {
+        r.m_out += "</a>";
+      }
+      r.m_links_open.pop_back();
+      break;
+    default: break;
+    }
+    return 0;
+  }
+
+  static int text(MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* userdata) {
+    Renderer& r = self(userdata);
+    const std::string_view t(text, size);
+    switch (type) {
+    case MD_TEXT_NULLCHAR: r.m_out += "\xEF\xBF\xBD"; break; // U+FFFD, as CommonMark asks
+    case MD_TEXT_BR: r.m_out += "<br>\n"; break;
+    case MD_TEXT_SOFTBR:
+      r.m_out += ' ';
+      break; // a line break of the source: one space
+    // An entity is shown as written ("&amp;" stays "&amp;amp;"): the pages use none, and an
+    // unknown one must not reach the page raw.
+    default: r.m_out += html_escape(t); break;
+    }
+    return 0;
+  }
+
+  // A block opened after text (a list nested in a list item's text) starts on a line of its own.
+  void new_line() {
+    if (!m_out.empty() && m_out.back() != '\n') {
+      m_out += '\n';
+    }
+  }
+
+  // Paragraphs of a tight list item are not wrapped in <p> (as CommonMark renders them).
+  bool in_tight_list() const { return !m_tight.empty() && m_tight.back(); }
 
   const LinkResolver& m_links;
   std::string m_out;
-  std::string m_text;
-  std::vector<List> m_lists;
-  bool m_blank = false;
-  bool m_in_item_paragraph = false;
+  std::vector<bool> m_tight;      // per open list: tight
+  std::vector<bool> m_links_open; // per open link: rendered as <a>
 };
 
 } // namespace

@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/fingerprint.hpp"
+#include "report/html_markdown.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
 
@@ -491,6 +492,43 @@ TEST_SUITE("report") {
     CHECK(keys == std::vector<std::string>{"rule", "severity", "zone", "server", "owner", "type", "message", "resolver",
                                            "suppressed"});
     CHECK(json::parse(lines[3]).at("suppressed") == "baseline");
+  }
+
+  // The rule pages' markdown in the HTML report (md4c's parser, our HTML): expectations written
+  // from CommonMark 0.30 and GitHub's table extension.
+  TEST_CASE("report::markdown_to_html renders the pages' markdown, escaped") {
+    using zw::detail::markdown_to_html;
+    const zw::detail::LinkResolver links = [](std::string_view target) {
+      return target.ends_with(".md") ? "#rule-" + std::string(target.substr(0, target.size() - 3)) : std::string();
+    };
+    // Paragraphs: source line breaks are spaces; inline code, strong, emphasis.
+    CHECK(markdown_to_html("One *two*\n**three** `a<b`.\n\nFour.", links) ==
+          "<p>One <em>two</em> <strong>three</strong> <code>a&lt;b</code>.</p>\n<p>Four.</p>\n");
+    // Raw HTML and entities in a page are text, never markup.
+    CHECK(markdown_to_html("<script>alert(1)</script> &amp; <b>x</b>", links) ==
+          "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp;amp; &lt;b&gt;x&lt;/b&gt;</p>\n");
+    // Links through the resolver; a target it does not know leaves the text only.
+    CHECK(markdown_to_html("[a](x.md) and [b](https://example.com/\"q)", links) ==
+          "<p><a href=\"#rule-x\">a</a> and b</p>\n");
+    CHECK(markdown_to_html("[a](x.md)", nullptr) == "<p>a</p>\n");
+    // A tight list, with a list nested in an item: no <p> in the items.
+    CHECK(markdown_to_html("- one\n- two\n  - nested\n", links) ==
+          "<ul>\n<li>one</li>\n<li>two\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>\n");
+    CHECK(markdown_to_html("3. c\n4. d\n", links) == "<ol start=\"3\">\n<li>c</li>\n<li>d</li>\n</ol>\n");
+    // A loose list (blank lines between items): each item a paragraph.
+    CHECK(markdown_to_html("- one\n\n- two\n", links) == "<ul>\n<li><p>one</p>\n</li>\n<li><p>two</p>\n</li>\n</ul>\n");
+    // Fenced code is escaped and kept verbatim.
+    CHECK(markdown_to_html("```\n<a> & b\n  c\n```\n", links) == "<pre><code>&lt;a&gt; &amp; b\n  c\n</code></pre>\n");
+    // A heading inside a section is bold text, not a heading of the report's outline.
+    CHECK(markdown_to_html("### Sub\ntext", links) == "<p class=\"md-h\"><strong>Sub</strong></p>\n<p>text</p>\n");
+    // Tables (GitHub's extension), with the report's class and column headers.
+    CHECK(markdown_to_html("| a | b |\n|---|---|\n| `x|y` | 2 |\n", links) ==
+          "<table class=\"md-table\">\n<thead>\n<tr><th scope=\"col\">a</th><th scope=\"col\">b</th></tr>\n</thead>\n"
+          "<tbody>\n<tr><td><code>x|y</code></td><td>2</td></tr>\n</tbody>\n</table>\n");
+    // Control characters are shown, not passed to the page.
+    CHECK(markdown_to_html("a\x01"
+                           "b",
+                           links) == "<p>a\\x01b</p>\n");
   }
 
 } // TEST_SUITE
