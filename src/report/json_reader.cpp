@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_cursor.hpp"
 #include "util/json_text.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
@@ -28,110 +29,8 @@ constexpr double k_max_seconds = 366.0 * 86400.0;
 
 using nlohmann::json;
 
-struct ShapeError {
-  std::string message;
-};
-
-// A position in the document; every access goes through here so that errors carry the path.
-class Cursor {
-public:
-  Cursor(const json& value, std::string path) : m_value(value), m_path(std::move(path)) {}
-
-  const json& value() const noexcept { return m_value; }
-  const std::string& path() const noexcept { return m_path; }
-
-  [[noreturn]] void fail_here(std::string_view what) const {
-    throw ShapeError{fmt::format("{}: {}", m_path.empty() ? "(document)" : m_path, what)};
-  }
-
-  Cursor member(const char* key) const {
-    if (!m_value.is_object()) {
-      fail_here("expected an object");
-    }
-    const auto it = m_value.find(key);
-    const std::string path = m_path.empty() ? std::string(key) : fmt::format("{}.{}", m_path, key);
-    if (it == m_value.end()) {
-      throw ShapeError{fmt::format("{}: missing", path)};
-    }
-    return Cursor(*it, path);
-  }
-  bool has(const char* key) const { return m_value.is_object() && m_value.contains(key); }
-
-  // The elements of an array member, each with its indexed path.
-  std::vector<Cursor> elements() const {
-    if (!m_value.is_array()) {
-      fail_here("expected an array");
-    }
-    std::vector<Cursor> out;
-    out.reserve(m_value.size());
-    for (std::size_t i = 0; i < m_value.size(); ++i) {
-      out.emplace_back(m_value[i], fmt::format("{}[{}]", m_path, i));
-    }
-    return out;
-  }
-
-  bool is_null() const noexcept { return m_value.is_null(); }
-
-  std::string string() const {
-    if (!m_value.is_string()) {
-      fail_here("wrong type, expected a string");
-    }
-    return m_value.get<std::string>();
-  }
-  // A string, or "" for null (members the writer emits as null when empty).
-  std::string string_or_null() const { return is_null() ? std::string() : string(); }
-
-  bool boolean() const {
-    if (!m_value.is_boolean()) {
-      fail_here("wrong type, expected true or false");
-    }
-    return m_value.get<bool>();
-  }
-  // A number within [lo, hi] (so never NaN or infinite): what reaches the renderers is sane.
-  double number(double lo, double hi) const {
-    if (!m_value.is_number()) {
-      fail_here("wrong type, expected a number");
-    }
-    const double v = m_value.get<double>();
-    if (!(v >= lo && v <= hi)) {
-      fail_here(fmt::format("out of range [{}, {}]", lo, hi));
-    }
-    return v;
-  }
-  // An integer within [lo, hi]; get<T>() alone would silently wrap 70000 into a uint16_t.
-  std::int64_t integer(std::int64_t lo, std::int64_t hi) const {
-    if (!m_value.is_number_integer()) {
-      fail_here("wrong type, expected an integer");
-    }
-    if (m_value.is_number_unsigned() && m_value.get<std::uint64_t>() > static_cast<std::uint64_t>(hi)) {
-      fail_here(fmt::format("out of range [{}, {}]", lo, hi));
-    }
-    const std::int64_t v = m_value.get<std::int64_t>();
-    if (v < lo || v > hi) {
-      fail_here(fmt::format("out of range [{}, {}]", lo, hi));
-    }
-    return v;
-  }
-  std::vector<std::string> strings() const {
-    std::vector<std::string> out;
-    for (const Cursor& c : elements()) {
-      out.push_back(c.string());
-    }
-    return out;
-  }
-  std::int64_t time() const {
-    const std::string text = string();
-    auto t = util::parse_time(text);
-    if (!t || text.size() != 20 || text.back() != 'Z') {
-      fail_here(fmt::format("\"{}\" is not an RFC 3339 UTC time like 2026-11-27T12:00:00Z", util::quote_input(text)));
-    }
-    return *t;
-  }
-
-private:
-  const json& m_value;
-  std::string m_path;
-};
+using Cursor = util::JsonCursor;
+using ShapeError = util::JsonShapeError;
 
 ChainLink chain_link_from(const Cursor& c) {
   ChainLink link;

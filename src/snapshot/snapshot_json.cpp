@@ -5,12 +5,16 @@
 #include <cstdint>
 #include <iterator>
 #include <limits>
-#include <type_traits>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include <fmt/format.h>
 
+#include "util/json_cursor.hpp"
 #include "util/json_text.hpp"
 #include "util/text.hpp"
 #include "zonewarden/snapshot.hpp"
@@ -129,177 +133,110 @@ json to_json(const ZoneSnapshot& z) {
   return out;
 }
 
-// Reader: every access goes through here so that a wrong shape becomes an Error naming the path.
-class Reader {
-public:
-  explicit Reader(std::string path) : m_path(std::move(path)) {}
+using Cursor = util::JsonCursor;
 
-  const json& member(const json& obj, const char* key) const {
-    if (!obj.is_object()) {
-      throw ShapeError{fmt::format("{}: expected an object", m_path)};
-    }
-    const auto it = obj.find(key);
-    if (it == obj.end()) {
-      throw ShapeError{fmt::format("{}.{}: missing", m_path, key)};
-    }
-    return *it;
-  }
-  template <typename T> T get(const json& obj, const char* key) const {
-    const json& value = member(obj, key);
-    if constexpr (std::is_integral_v<T> && !std::is_same_v<T, bool>) {
-      // get<int>() of 1e31 converts a double that does not fit: undefined behaviour, and
-      // 70000 would silently wrap. Only integers, and only in range.
-      if (!value.is_number_integer()) {
-        throw ShapeError{fmt::format("{}.{}: wrong type", m_path, key)};
-      }
-      const bool fits = value.is_number_unsigned()
-                            ? value.get<std::uint64_t>() <= static_cast<std::uint64_t>(std::numeric_limits<T>::max())
-                            : value.get<std::int64_t>() >= static_cast<std::int64_t>(std::numeric_limits<T>::min()) &&
-                                  value.get<std::int64_t>() <= static_cast<std::int64_t>(std::numeric_limits<T>::max());
-      if (!fits) {
-        throw ShapeError{fmt::format("{}.{}: out of range", m_path, key)};
-      }
-    }
-    try {
-      return value.get<T>();
-    } catch (const json::exception&) {
-      throw ShapeError{fmt::format("{}.{}: wrong type", m_path, key)};
-    }
-  }
-  Reader at(const std::string& suffix) const { return Reader(m_path + suffix); }
-
-  struct ShapeError {
-    std::string message;
-  };
-
-private:
-  std::string m_path;
-};
-
-Outcome outcome_from(const std::string& text) {
+Outcome outcome_from(const Cursor& c) {
+  const std::string text = c.string();
   for (const Outcome o : k_outcomes) {
     if (to_string(o) == text) {
       return o;
     }
   }
-  throw Reader::ShapeError{fmt::format("unknown outcome \"{}\"", util::quote_input(text))};
+  c.fail_here(fmt::format("unknown outcome \"{}\"", util::quote_input(text)));
 }
 
-Exchange exchange_from(const Reader& r, const json& j) {
+Exchange exchange_from(const Cursor& c) {
   Exchange e;
-  e.qname = r.get<std::string>(j, "qname");
-  e.qtype = r.get<std::string>(j, "qtype");
-  const std::string transport = r.get<std::string>(j, "transport");
-  if (transport != "udp" && transport != "tcp") {
-    throw Reader::ShapeError{fmt::format("unknown transport \"{}\"", util::quote_input(transport))};
+  e.qname = c.member("qname").string();
+  e.qtype = c.member("qtype").string();
+  const Cursor transport = c.member("transport");
+  if (transport.string() != "udp" && transport.string() != "tcp") {
+    transport.fail_here(fmt::format("unknown transport \"{}\"", util::quote_input(transport.string())));
   }
-  e.transport = transport == "udp" ? Transport::udp : Transport::tcp;
-  e.outcome = outcome_from(r.get<std::string>(j, "outcome"));
-  e.detail = r.get<std::string>(j, "detail");
+  e.transport = transport.string() == "udp" ? Transport::udp : Transport::tcp;
+  e.outcome = outcome_from(c.member("outcome"));
+  e.detail = c.member("detail").string();
   if (e.outcome == Outcome::timeout && e.detail == k_not_sent_by_deadline) {
     e.outcome = Outcome::not_asked; // saved before Outcome::not_asked existed: the query was never sent
   }
-  e.rcode = r.get<int>(j, "rcode");
-  e.aa = r.get<bool>(j, "aa");
-  e.tc = r.get<bool>(j, "tc");
-  e.edns = r.get<bool>(j, "edns");
-  e.rtt_ms = r.get<double>(j, "rtt_ms");
-  e.attempts = r.get<int>(j, "attempts");
-  e.answer = r.get<std::vector<std::string>>(j, "answer");
-  e.authority = r.get<std::vector<std::string>>(j, "authority");
-  e.additional = r.get<std::vector<std::string>>(j, "additional");
-  if (j.contains("edns_faults")) { // absent in snapshots saved before it existed
-    e.edns_faults = r.get<std::vector<std::string>>(j, "edns_faults");
+  e.rcode = c.member("rcode").as<int>();
+  e.aa = c.member("aa").boolean();
+  e.tc = c.member("tc").boolean();
+  e.edns = c.member("edns").boolean();
+  e.rtt_ms = c.member("rtt_ms").number(-std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
+  e.attempts = c.member("attempts").as<int>();
+  e.answer = c.member("answer").strings();
+  e.authority = c.member("authority").strings();
+  e.additional = c.member("additional").strings();
+  if (c.has("edns_faults")) { // absent in snapshots saved before it existed
+    e.edns_faults = c.member("edns_faults").strings();
   }
   return e;
 }
 
-const json& array_member(const Reader& r, const json& obj, const char* key) {
-  const json& value = r.member(obj, key);
-  if (!value.is_array()) {
-    throw Reader::ShapeError{fmt::format("{}: expected an array", key)};
-  }
-  return value;
-}
-
-ZoneSnapshot zone_from(const Reader& r, const json& j) {
+ZoneSnapshot zone_from(const Cursor& c) {
   ZoneSnapshot z;
-  z.zone = r.get<std::string>(j, "zone");
-  z.parent = r.get<std::string>(j, "parent");
-  z.undelegated = r.get<bool>(j, "undelegated");
-  std::size_t i = 0;
-  for (const json& a : array_member(r, j, "ancestors")) {
-    const Reader ra = r.at(fmt::format(".ancestors[{}]", i++));
-    z.ancestors.push_back(AncestorZone{ra.get<std::string>(a, "zone"), ra.get<std::string>(a, "server"),
-                                       exchange_from(ra.at(".dnskey"), ra.member(a, "dnskey")),
-                                       exchange_from(ra.at(".ds"), ra.member(a, "ds"))});
+  z.zone = c.member("zone").string();
+  z.parent = c.member("parent").string();
+  z.undelegated = c.member("undelegated").boolean();
+  for (const Cursor& a : c.member("ancestors").elements()) {
+    z.ancestors.push_back(AncestorZone{a.member("zone").string(), a.member("server").string(),
+                                       exchange_from(a.member("dnskey")), exchange_from(a.member("ds"))});
   }
-  i = 0;
-  for (const json& p : array_member(r, j, "parent_views")) {
-    const Reader rp = r.at(fmt::format(".parent_views[{}]", i++));
-    z.parent_views.push_back(ParentView{rp.get<std::string>(p, "name"), rp.get<std::string>(p, "address"),
-                                        exchange_from(rp.at(".referral"), rp.member(p, "referral")),
-                                        exchange_from(rp.at(".ds"), rp.member(p, "ds"))});
+  for (const Cursor& p : c.member("parent_views").elements()) {
+    z.parent_views.push_back(ParentView{p.member("name").string(), p.member("address").string(),
+                                        exchange_from(p.member("referral")), exchange_from(p.member("ds"))});
   }
-  i = 0;
-  for (const json& n : array_member(r, j, "name_servers")) {
-    const Reader rn = r.at(fmt::format(".name_servers[{}]", i++));
+  for (const Cursor& n : c.member("name_servers").elements()) {
     NameServer ns;
-    ns.name = rn.get<std::string>(n, "name");
-    ns.at_parent = rn.get<bool>(n, "at_parent");
-    ns.at_child = rn.get<bool>(n, "at_child");
-    ns.from_user = rn.get<bool>(n, "from_user");
-    ns.glue = rn.get<std::vector<std::string>>(n, "glue");
-    ns.addresses = rn.get<std::vector<std::string>>(n, "addresses");
-    ns.resolution_error = rn.get<std::string>(n, "resolution_error");
+    ns.name = n.member("name").string();
+    ns.at_parent = n.member("at_parent").boolean();
+    ns.at_child = n.member("at_child").boolean();
+    ns.from_user = n.member("from_user").boolean();
+    ns.glue = n.member("glue").strings();
+    ns.addresses = n.member("addresses").strings();
+    ns.resolution_error = n.member("resolution_error").string();
     z.name_servers.push_back(std::move(ns));
   }
-  i = 0;
-  for (const json& s : array_member(r, j, "servers")) {
-    const Reader rs = r.at(fmt::format(".servers[{}]", i++));
-    ServerProbe probe{rs.get<std::string>(s, "name"), rs.get<std::string>(s, "address"), {}};
-    std::size_t k = 0;
-    for (const json& e : array_member(rs, s, "exchanges")) {
-      probe.exchanges.push_back(exchange_from(rs.at(fmt::format(".exchanges[{}]", k++)), e));
+  for (const Cursor& s : c.member("servers").elements()) {
+    ServerProbe probe{s.member("name").string(), s.member("address").string(), {}};
+    for (const Cursor& e : s.member("exchanges").elements()) {
+      probe.exchanges.push_back(exchange_from(e));
     }
     z.servers.push_back(std::move(probe));
   }
-  const json& expected = r.member(j, "expected_ds");
-  if (!expected.is_null()) {
-    z.expected_ds = r.get<std::vector<std::string>>(j, "expected_ds");
+  if (const Cursor expected = c.member("expected_ds"); !expected.is_null()) {
+    z.expected_ds = expected.strings();
   }
-  z.walk_errors = r.get<std::vector<std::string>>(j, "walk_errors");
-  if (j.contains("nsec_walk")) { // absent in snapshots of audits without --walk
-    const Reader rw = r.at(".nsec_walk");
-    const json& w = r.member(j, "nsec_walk");
+  z.walk_errors = c.member("walk_errors").strings();
+  if (c.has("nsec_walk")) { // absent in snapshots of audits without --walk
+    const Cursor w = c.member("nsec_walk");
     NsecWalk walk;
-    const std::string status = rw.get<std::string>(w, "status");
+    const Cursor status = w.member("status");
     const auto* known = std::find_if(std::begin(k_walk_statuses), std::end(k_walk_statuses),
-                                     [&](WalkStatus s) { return to_string(s) == status; });
+                                     [&](WalkStatus ws) { return to_string(ws) == status.string(); });
     if (known == std::end(k_walk_statuses)) {
-      throw Reader::ShapeError{fmt::format("unknown walk status \"{}\"", util::quote_input(status))};
+      status.fail_here(fmt::format("unknown walk status \"{}\"", util::quote_input(status.string())));
     }
     walk.status = *known;
-    walk.reason = rw.get<std::string>(w, "reason");
-    walk.server = rw.get<std::string>(w, "server");
-    walk.names = rw.get<std::uint64_t>(w, "names");
+    walk.reason = w.member("reason").string();
+    walk.server = w.member("server").string();
+    walk.names = w.member("names").as<std::uint64_t>();
     z.nsec_walk = std::move(walk);
   }
-  if (j.contains("zone_file")) { // absent in snapshots of audits without --zone-file
-    const Reader rf = r.at(".zone_file");
-    const json& f = r.member(j, "zone_file");
+  if (c.has("zone_file")) { // absent in snapshots of audits without --zone-file
+    const Cursor f = c.member("zone_file");
     ZoneFileCopy copy;
-    copy.path = rf.get<std::string>(f, "path");
-    copy.files = rf.get<std::vector<std::string>>(f, "files");
-    copy.rrsets = rf.get<std::uint64_t>(f, "rrsets");
-    copy.asked = rf.get<std::uint64_t>(f, "asked");
-    std::size_t k = 0;
-    for (const json& rec : array_member(rf, f, "records")) {
-      const Reader rr = rf.at(fmt::format(".records[{}]", k++));
-      ZoneFileRecord record{rr.get<std::string>(rec, "rr"), rr.get<std::uint16_t>(rec, "file"),
-                            rr.get<std::uint32_t>(rec, "line")};
+    copy.path = f.member("path").string();
+    copy.files = f.member("files").strings();
+    copy.rrsets = f.member("rrsets").as<std::uint64_t>();
+    copy.asked = f.member("asked").as<std::uint64_t>();
+    for (const Cursor& rec : f.member("records").elements()) {
+      const Cursor file = rec.member("file");
+      ZoneFileRecord record{rec.member("rr").string(), file.as<std::uint16_t>(),
+                            rec.member("line").as<std::uint32_t>()};
       if (record.file >= copy.files.size()) {
-        throw Reader::ShapeError{fmt::format("zone_file.records[{}].file: no such file", k - 1)};
+        file.fail_here("no such file");
       }
       copy.records.push_back(std::move(record));
     }
@@ -323,29 +260,45 @@ std::string snapshot_to_json(const Snapshot& snapshot) {
 }
 
 Result<Snapshot> snapshot_from_json(const std::string& text) {
-  ZW_TRY_ASSIGN(const json doc, util::parse_json(text));
+  // Each zone is read as soon as the parser has it and its tree dropped (a fleet's snapshot is
+  // never held whole as a tree); the first zone that does not read is reported after the
+  // document's own members are checked (an unsupported schema says so first).
+  std::vector<ZoneSnapshot> zones;
+  std::optional<std::string> zone_error;
+  const util::JsonElementSink on_zone = [&](json&& zone, std::size_t index) -> Result<void> {
+    if (!zone_error) {
+      try {
+        zones.push_back(zone_from(Cursor(zone, fmt::format("zones[{}]", index))));
+      } catch (const util::JsonShapeError& e) {
+        zone_error = e.message;
+      }
+    }
+    return {};
+  };
+  ZW_TRY_ASSIGN(const json doc, util::parse_json_each(text, "zones", on_zone));
   try {
-    const Reader r("snapshot");
-    if (r.get<std::string>(doc, "kind") != "zonewarden-snapshot") {
+    const Cursor root(doc, "");
+    if (root.member("kind").string() != "zonewarden-snapshot") {
       return fail("not a zonewarden snapshot (kind)");
     }
-    if (const int schema = r.get<int>(doc, "schema");
+    if (const int schema = root.member("schema").as<int>();
         schema < Snapshot::k_oldest_schema || schema > Snapshot::k_schema) {
       return fail(fmt::format("snapshot schema {} is not supported (this build reads {} to {})", schema,
                               Snapshot::k_oldest_schema, Snapshot::k_schema));
     }
     Snapshot s;
-    s.tool_version = r.get<std::string>(doc, "tool_version");
-    s.started_at = r.get<std::int64_t>(doc, "started_at");
-    s.finished_at = r.get<std::int64_t>(doc, "finished_at");
-    s.public_root_hints = r.get<bool>(doc, "public_root_hints");
-    s.trust_anchor = r.get<std::vector<std::string>>(doc, "trust_anchor");
-    std::size_t i = 0;
-    for (const json& z : array_member(r, doc, "zones")) {
-      s.zones.push_back(zone_from(r.at(fmt::format(".zones[{}]", i++)), z));
+    s.tool_version = root.member("tool_version").string();
+    s.started_at = root.member("started_at").as<std::int64_t>();
+    s.finished_at = root.member("finished_at").as<std::int64_t>();
+    s.public_root_hints = root.member("public_root_hints").boolean();
+    s.trust_anchor = root.member("trust_anchor").strings();
+    (void)root.member("zones").elements(); // an array (its elements went to on_zone)
+    if (zone_error) {
+      return fail(*zone_error);
     }
+    s.zones = std::move(zones);
     return s;
-  } catch (const Reader::ShapeError& e) {
+  } catch (const util::JsonShapeError& e) {
     return fail(e.message);
   }
 }

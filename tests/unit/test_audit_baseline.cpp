@@ -148,26 +148,25 @@ TEST_CASE("audit::load_baseline errors") {
   TempDir dir;
   check_baseline_error(dir, "zone example. is fine", "not a JSON report: ");
   check_baseline_error(dir, "[1, 2]", "not a zonewarden JSON report");
-  check_baseline_error(dir, R"({"tool": "other", "schema": 1, "zones": []})", "key tool: ");
-  check_baseline_error(dir, R"({"schema": 1, "zones": []})", "key tool: missing");
-  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 2, "zones": []})", "key schema: ");
-  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": "1", "zones": []})", "key schema: ");
-  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1})", "key zones: missing");
-  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": {}})", "key zones: ");
-  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": [{"zone": "a."}]})",
-                       "key zones[0].findings: ");
+  check_baseline_error(dir, R"({"tool": "other", "schema": 1, "zones": []})", "tool: ");
+  check_baseline_error(dir, R"({"schema": 1, "zones": []})", "tool: missing");
+  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 2, "zones": []})", "schema: ");
+  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": "1", "zones": []})", "schema: ");
+  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1})", "zones: missing");
+  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": {}})", "zones: ");
+  check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": [{"zone": "a."}]})", "zones[0].findings: ");
   check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": [{"findings": [
       {"zone": "a.", "server": null, "owner": "a.", "type": "SOA"}]}]})",
-                       "key zones[0].findings[0].rule: missing");
+                       "zones[0].findings[0].rule: missing");
   check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": [{"findings": [
       {"rule": "x/y", "zone": "a.", "server": 3, "owner": "a.", "type": "SOA"}]}]})",
-                       "key zones[0].findings[0].server: ");
+                       "zones[0].findings[0].server: ");
   check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": [{"findings": [
       {"rule": "x/y", "zone": "a.", "owner": "a.", "type": "SOA"}]}]})",
-                       "key zones[0].findings[0].server: missing");
+                       "zones[0].findings[0].server: missing");
   check_baseline_error(dir, R"({"tool": "zonewarden", "schema": 1, "zones": [{"findings": [
       {"rule": "x/y", "zone": "a.", "server": null, "owner": "a.", "type": null}]}]})",
-                       "key zones[0].findings[0].type: ");
+                       "zones[0].findings[0].type: ");
   const Result<Baseline> missing = load_baseline("/nonexistent/baseline.json");
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().message.find("/nonexistent/baseline.json") != std::string::npos);
