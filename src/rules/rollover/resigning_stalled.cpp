@@ -52,7 +52,7 @@ public:
                             "at {}, in {}, and in {} refreshes seen the signer always re-signed with more than {} left",
                             utc(now.signed_until_since), duration(now.observed - now.signed_until_since), owner, type,
                             utc(*now.signed_until), duration(margin), now.refreshes, duration(now.refresh_floor));
-    f.evidence.push_back(fmt::format("signatures valid for {}; the last run ({}) saw the same earliest expiration",
+    f.evidence.push_back(fmt::format("signatures made for {}; the run before, {}, saw the same expiration",
                                      duration(now.validity), interval->when_before()));
     f.evidence.push_back("the margin the signer re-signs at is learned from the history: at each refresh, the margin "
                          "of the run before it less the time between the two runs (docs/rules/rollover/"
