@@ -62,6 +62,11 @@ public:
   Database& operator=(const Database&) = delete;
 
   virtual Result<std::unique_ptr<Query>> prepare(std::string_view sql) = 0;
+  // The same for a query of many rows read once, start to end: the engine hands them over as
+  // next() asks instead of holding the whole result (PostgreSQL's single-row mode; SQLite steps
+  // anyway). No other statement may run on the database until next() has said false, or the
+  // query is reset or destroyed.
+  virtual Result<std::unique_ptr<Query>> prepare_streamed(std::string_view sql) = 0;
   // Runs statements with no parameters and no rows (schema, temporary tables), `;`-separated.
   virtual Result<void> exec(std::string_view sql) = 0;
   // A transaction that writes: SQLite takes the write lock at once (BEGIN IMMEDIATE), so two

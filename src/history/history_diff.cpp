@@ -43,7 +43,7 @@ void compare(const std::vector<StoredFinding>& before, const std::vector<StoredF
 } // namespace
 
 Result<std::set<std::string>> HistoryStore::zones_of_run(std::int64_t id) {
-  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s, m_db->prepare("SELECT zone FROM zones WHERE run_id = ?1"));
+  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s, m_db->prepare_streamed("SELECT zone FROM zones WHERE run_id = ?1"));
   s->bind(1, id);
   std::set<std::string> out;
   for (;;) {
@@ -100,7 +100,7 @@ Result<RunDiff> HistoryStore::diff_latest() {
   std::map<std::string, std::pair<std::int64_t, std::int64_t>> runs_of; // zone -> (previous, latest)
   {
     ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
-                  m_db->prepare(ranked + "SELECT zone, run_id, n FROM ranked WHERE n <= 2"));
+                  m_db->prepare_streamed(ranked + "SELECT zone, run_id, n FROM ranked WHERE n <= 2"));
     for (;;) {
       ZW_TRY_ASSIGN(const bool row, s->next());
       if (!row) {
@@ -125,10 +125,11 @@ Result<RunDiff> HistoryStore::diff_latest() {
   }
   std::vector<StoredFinding> before;
   std::vector<StoredFinding> after;
-  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
-                m_db->prepare(ranked + fmt::format("SELECT {}, r.n FROM findings f JOIN ranked r ON r.zone = f.zone "
-                                                   "AND r.run_id = f.run_id WHERE r.n <= 2 ORDER BY f.run_id, f.rowid",
-                                                   internal::finding_columns("f"))));
+  ZW_TRY_ASSIGN(
+      const std::unique_ptr<db::Query> s,
+      m_db->prepare_streamed(ranked + fmt::format("SELECT {}, r.n FROM findings f JOIN ranked r ON r.zone = f.zone "
+                                                  "AND r.run_id = f.run_id WHERE r.n <= 2 ORDER BY f.run_id, f.rowid",
+                                                  internal::finding_columns("f"))));
   for (;;) {
     ZW_TRY_ASSIGN(const bool row, s->next());
     if (!row) {

@@ -188,10 +188,11 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
 
 Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states() {
   // Each zone's row of the largest run_id among those with a state.
-  ZW_TRY_ASSIGN(std::unique_ptr<db::Query> s,
-                m_db->prepare("SELECT z.zone, z.state, z.run_id FROM zones z JOIN "
-                              "(SELECT zone, max(run_id) AS run_id FROM zones WHERE state IS NOT NULL GROUP BY zone) "
-                              "latest ON latest.zone = z.zone AND latest.run_id = z.run_id"));
+  ZW_TRY_ASSIGN(
+      std::unique_ptr<db::Query> s,
+      m_db->prepare_streamed("SELECT z.zone, z.state, z.run_id FROM zones z JOIN "
+                             "(SELECT zone, max(run_id) AS run_id FROM zones WHERE state IS NOT NULL GROUP BY zone) "
+                             "latest ON latest.zone = z.zone AND latest.run_id = z.run_id"));
   return read_states(*s);
 }
 
@@ -209,10 +210,11 @@ Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states(std::
     }
     ZW_TRY(wanted.flush());
   }
-  ZW_TRY_ASSIGN(std::unique_ptr<db::Query> s,
-                db.prepare("SELECT z.zone, z.state, z.run_id FROM wanted_states w JOIN zones z ON z.zone = w.zone "
-                           "WHERE z.run_id = (SELECT max(z2.run_id) FROM zones z2 WHERE z2.zone = w.zone AND "
-                           "z2.state IS NOT NULL)"));
+  ZW_TRY_ASSIGN(
+      std::unique_ptr<db::Query> s,
+      db.prepare_streamed("SELECT z.zone, z.state, z.run_id FROM wanted_states w JOIN zones z ON z.zone = w.zone "
+                          "WHERE z.run_id = (SELECT max(z2.run_id) FROM zones z2 WHERE z2.zone = w.zone AND "
+                          "z2.state IS NOT NULL)"));
   return read_states(*s);
 }
 
@@ -284,8 +286,8 @@ Result<void> HistoryStore::require_run(std::int64_t id) {
 Result<std::vector<StoredFinding>> HistoryStore::findings_of_run(std::int64_t id) {
   ZW_TRY(require_run(id));
   ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
-                m_db->prepare(fmt::format("SELECT {} FROM findings WHERE run_id = ?1 ORDER BY rowid",
-                                          internal::finding_columns(""))));
+                m_db->prepare_streamed(fmt::format("SELECT {} FROM findings WHERE run_id = ?1 ORDER BY rowid",
+                                                   internal::finding_columns(""))));
   s->bind(1, id);
   std::vector<StoredFinding> out;
   for (;;) {
@@ -327,9 +329,10 @@ Result<ZoneHistory> HistoryStore::zone_history(const std::string& name) {
   std::map<std::string, StoredFinding> last;
   std::vector<std::string> order; // fingerprints in the order they first appeared
   {
-    ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
-                  m_db->prepare(fmt::format("SELECT {} FROM findings WHERE lower(zone) = ?1 ORDER BY run_id, rowid",
-                                            internal::finding_columns(""))));
+    ZW_TRY_ASSIGN(
+        const std::unique_ptr<db::Query> s,
+        m_db->prepare_streamed(fmt::format("SELECT {} FROM findings WHERE lower(zone) = ?1 ORDER BY run_id, rowid",
+                                           internal::finding_columns(""))));
     s->bind(1, out.zone);
     for (;;) {
       ZW_TRY_ASSIGN(const bool row, s->next());
@@ -386,9 +389,9 @@ Result<Baseline> HistoryStore::baseline(std::optional<std::int64_t> id) {
     // Each zone's findings in its own latest run: the shards of one night are runs of their own,
     // and a `check` of one zone file between two nightly audits is a run of that zone only.
     ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> s,
-                  m_db->prepare("SELECT f.rule, f.zone, f.server, f.owner, f.type FROM findings f JOIN "
-                                "(SELECT zone, max(run_id) AS run_id FROM zones GROUP BY zone) latest "
-                                "ON latest.zone = f.zone AND latest.run_id = f.run_id"));
+                  m_db->prepare_streamed("SELECT f.rule, f.zone, f.server, f.owner, f.type FROM findings f JOIN "
+                                         "(SELECT zone, max(run_id) AS run_id FROM zones GROUP BY zone) latest "
+                                         "ON latest.zone = f.zone AND latest.run_id = f.run_id"));
     for (;;) {
       ZW_TRY_ASSIGN(const bool row, s->next());
       if (!row) {

@@ -151,10 +151,12 @@ class PostgresDatabase;
 
 class PostgresQuery final : public Query {
 public:
-  PostgresQuery(const std::string& name, PGconn* conn, std::string statement, int parameters)
-      : m_name(name), m_conn(conn), m_statement(std::move(statement)), m_values(static_cast<std::size_t>(parameters)) {}
+  PostgresQuery(const std::string& name, PGconn* conn, std::string statement, int parameters, bool streamed)
+      : m_name(name), m_conn(conn), m_statement(std::move(statement)), m_values(static_cast<std::size_t>(parameters)),
+        m_streamed(streamed) {}
   ~PostgresQuery() override {
     m_result.reset();
+    drain();
     // Best effort: in a transaction that failed, the statement lives on until the connection ends.
     ResultHandle(PQexec(m_conn, fmt::format("DEALLOCATE {}", m_statement).c_str()));
   }
@@ -165,14 +167,13 @@ public:
   void bind(int index, const std::string& value) override { slot(index) = value; }
   void bind_null(int index) override { slot(index).reset(); }
   Result<bool> next() override {
+    if (m_streamed) {
+      return next_streamed();
+    }
     if (!m_result) {
-      std::vector<const char*> values;
-      values.reserve(m_values.size());
-      for (const std::optional<std::string>& v : m_values) {
-        values.push_back(v ? v->c_str() : nullptr);
-      }
-      m_result.reset(PQexecPrepared(m_conn, m_statement.c_str(), static_cast<int>(values.size()), values.data(),
-                                    nullptr, nullptr, 0));
+      const std::vector<const char*> v = values();
+      m_result.reset(
+          PQexecPrepared(m_conn, m_statement.c_str(), static_cast<int>(v.size()), v.data(), nullptr, nullptr, 0));
       if (!m_result || !succeeded(m_result.get())) {
         Error e = pg_error(m_name, m_conn, m_result.get());
         m_result.reset();
@@ -185,6 +186,8 @@ public:
   }
   void reset() override {
     m_result.reset();
+    drain();
+    m_started = false;
     for (std::optional<std::string>& v : m_values) {
       v.reset();
     }
@@ -198,6 +201,61 @@ public:
   std::string text(int column) const override { return PQgetvalue(m_result.get(), m_row, column); }
 
 private:
+  std::vector<const char*> values() const {
+    std::vector<const char*> out;
+    out.reserve(m_values.size());
+    for (const std::optional<std::string>& v : m_values) {
+      out.push_back(v ? v->c_str() : nullptr);
+    }
+    return out;
+  }
+
+  // Single-row mode: each PGresult holds one row, then one without rows ends the query.
+  Result<bool> next_streamed() {
+    if (!m_started) {
+      const std::vector<const char*> v = values();
+      m_started = true;
+      m_pending = PQsendQueryPrepared(m_conn, m_statement.c_str(), static_cast<int>(v.size()), v.data(), nullptr,
+                                      nullptr, 0) == 1;
+      if (!m_pending) {
+        return tl::unexpected<Error>(pg_error(m_name, m_conn, nullptr));
+      }
+      PQsetSingleRowMode(m_conn); // if refused, the rows come in one result: still read right
+    }
+    if (m_result && m_row + 1 < PQntuples(m_result.get())) {
+      ++m_row;
+      return true;
+    }
+    m_result.reset();
+    if (!m_pending) {
+      return false;
+    }
+    m_result.reset(PQgetResult(m_conn));
+    const ExecStatusType status = m_result ? PQresultStatus(m_result.get()) : PGRES_FATAL_ERROR;
+    if (status == PGRES_SINGLE_TUPLE || (status == PGRES_TUPLES_OK && PQntuples(m_result.get()) > 0)) {
+      m_row = 0;
+      return true;
+    }
+    Result<bool> out = false;
+    if (!m_result || !succeeded(m_result.get())) {
+      out = tl::unexpected<Error>(pg_error(m_name, m_conn, m_result.get()));
+    }
+    m_result.reset();
+    drain();
+    return out;
+  }
+
+  // Reads and drops what is left of a streamed query, so that the connection takes the next.
+  void drain() noexcept {
+    if (!m_pending) {
+      return;
+    }
+    while (PGresult* r = PQgetResult(m_conn)) {
+      PQclear(r);
+    }
+    m_pending = false;
+  }
+
   std::optional<std::string>& slot(int index) {
     const auto i = static_cast<std::size_t>(index - 1);
     if (i >= m_values.size()) {
@@ -212,21 +270,17 @@ private:
   std::vector<std::optional<std::string>> m_values;
   ResultHandle m_result;
   int m_row = -1;
+  bool m_streamed = false;
+  bool m_started = false; // streamed: sent
+  bool m_pending = false; // streamed: results still to read from the connection
 };
 
 class PostgresDatabase final : public Database {
 public:
   PostgresDatabase(std::string name, ConnHandle conn) : m_name(std::move(name)), m_conn(std::move(conn)) {}
 
-  Result<std::unique_ptr<Query>> prepare(std::string_view sql) override {
-    auto [text, parameters] = to_postgres(sql);
-    std::string statement = fmt::format("zw_{}", ++m_prepared);
-    const ResultHandle r(PQprepare(m_conn.get(), statement.c_str(), text.c_str(), 0, nullptr));
-    if (!r || !succeeded(r.get())) {
-      return tl::unexpected<Error>(pg_error(m_name, m_conn.get(), r.get()));
-    }
-    return std::make_unique<PostgresQuery>(m_name, m_conn.get(), std::move(statement), parameters);
-  }
+  Result<std::unique_ptr<Query>> prepare(std::string_view sql) override { return prepare_as(sql, false); }
+  Result<std::unique_ptr<Query>> prepare_streamed(std::string_view sql) override { return prepare_as(sql, true); }
   Result<void> exec(std::string_view sql) override {
     const ResultHandle r(PQexec(m_conn.get(), std::string(sql).c_str()));
     if (!r || !succeeded(r.get())) {
@@ -240,6 +294,16 @@ public:
   const std::string& name() const noexcept override { return m_name; }
 
 private:
+  Result<std::unique_ptr<Query>> prepare_as(std::string_view sql, bool streamed) {
+    auto [text, parameters] = to_postgres(sql);
+    std::string statement = fmt::format("zw_{}", ++m_prepared);
+    const ResultHandle r(PQprepare(m_conn.get(), statement.c_str(), text.c_str(), 0, nullptr));
+    if (!r || !succeeded(r.get())) {
+      return tl::unexpected<Error>(pg_error(m_name, m_conn.get(), r.get()));
+    }
+    return std::make_unique<PostgresQuery>(m_name, m_conn.get(), std::move(statement), parameters, streamed);
+  }
+
   std::string m_name;
   ConnHandle m_conn;
   std::uint64_t m_prepared = 0;

@@ -28,9 +28,10 @@ Result<ReportHistory> HistoryStore::report_history(const AuditResult& result, st
     ZW_TRY(zones.flush());
     ZW_TRY(findings.flush());
   }
-  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> first,
-                db.prepare("SELECT f.fingerprint, min(r.started) FROM findings f JOIN runs r ON r.id = f.run_id "
-                           "WHERE f.fingerprint IN (SELECT fingerprint FROM wanted_findings) GROUP BY f.fingerprint"));
+  ZW_TRY_ASSIGN(
+      const std::unique_ptr<db::Query> first,
+      db.prepare_streamed("SELECT f.fingerprint, min(r.started) FROM findings f JOIN runs r ON r.id = f.run_id "
+                          "WHERE f.fingerprint IN (SELECT fingerprint FROM wanted_findings) GROUP BY f.fingerprint"));
   for (;;) {
     ZW_TRY_ASSIGN(const bool row, first->next());
     if (!row) {
@@ -41,15 +42,16 @@ Result<ReportHistory> HistoryStore::report_history(const AuditResult& result, st
   // Each wanted zone's latest runs, numbered newest first in one pass over the wanted zones'
   // rows (a window function: SQLite 3.25 and PostgreSQL alike), then counted through the index on
   // findings(zone, run_id).
-  ZW_TRY_ASSIGN(const std::unique_ptr<db::Query> trend,
-                db.prepare("WITH ranked AS (SELECT z.zone, z.run_id, row_number() OVER (PARTITION BY z.zone "
-                           "ORDER BY z.run_id DESC) AS n FROM zones z JOIN wanted_zones w ON w.zone = z.zone) "
-                           "SELECT k.zone, r.started, "
-                           "(SELECT count(*) FROM findings f WHERE f.run_id = k.run_id AND f.zone = k.zone AND "
-                           "f.severity = 'error'), "
-                           "(SELECT count(*) FROM findings f WHERE f.run_id = k.run_id AND f.zone = k.zone AND "
-                           "f.severity = 'warning') "
-                           "FROM ranked k JOIN runs r ON r.id = k.run_id WHERE k.n <= ?1 ORDER BY k.zone, k.run_id"));
+  ZW_TRY_ASSIGN(
+      const std::unique_ptr<db::Query> trend,
+      db.prepare_streamed("WITH ranked AS (SELECT z.zone, z.run_id, row_number() OVER (PARTITION BY z.zone "
+                          "ORDER BY z.run_id DESC) AS n FROM zones z JOIN wanted_zones w ON w.zone = z.zone) "
+                          "SELECT k.zone, r.started, "
+                          "(SELECT count(*) FROM findings f WHERE f.run_id = k.run_id AND f.zone = k.zone AND "
+                          "f.severity = 'error'), "
+                          "(SELECT count(*) FROM findings f WHERE f.run_id = k.run_id AND f.zone = k.zone AND "
+                          "f.severity = 'warning') "
+                          "FROM ranked k JOIN runs r ON r.id = k.run_id WHERE k.n <= ?1 ORDER BY k.zone, k.run_id"));
   trend->bind(1, static_cast<std::int64_t>(runs_per_zone));
   for (;;) {
     ZW_TRY_ASSIGN(const bool row, trend->next());

@@ -133,6 +133,7 @@ class SqliteDatabase final : public Database {
 public:
   SqliteDatabase(std::string path, DbHandle db) : m_path(std::move(path)), m_db(std::move(db)) {}
 
+  Result<std::unique_ptr<Query>> prepare_streamed(std::string_view sql) override { return prepare(sql); }
   Result<std::unique_ptr<Query>> prepare(std::string_view sql) override {
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v2(m_db.get(), sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
