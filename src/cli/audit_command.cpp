@@ -16,7 +16,6 @@
 #include "dns/rr_file.hpp"
 #include "probe/walker.hpp"
 #include "util/files.hpp"
-#include "util/interrupt.hpp"
 #include "util/ip.hpp"
 #include "util/progress.hpp"
 #include "util/text.hpp"
@@ -465,16 +464,7 @@ std::function<int()> add_audit_command(CLI::App& app) {
       args->shard = *shard;
     }
     // Every argument and file is checked before the first packet is sent.
-    auto prepared = prepare(args->output);
-    if (!prepared) {
-      return report_error(prepared.error());
-    }
-    util::catch_stop_signals(); // SIGINT/SIGTERM: stop, still write the reports (incomplete)
-    auto result = run(*args, *prepared);
-    if (!result) {
-      return report_error(result.error());
-    }
-    return emit(*result, args->output, *prepared, result->now);
+    return prepare_run_emit(args->output, [&](Prepared& prepared) { return run(*args, prepared); });
   };
 }
 

@@ -173,16 +173,7 @@ std::function<int()> add_check_command(CLI::App& app) {
     if (!cmd->parsed()) {
       return -1;
     }
-    auto prepared = prepare(args->output);
-    if (!prepared) {
-      return report_error(prepared.error());
-    }
-    util::catch_stop_signals(); // SIGINT/SIGTERM: stop, still write the reports (incomplete)
-    auto result = run(*args, *prepared);
-    if (!result) {
-      return report_error(result.error());
-    }
-    return emit(*result, args->output, *prepared, result->now);
+    return prepare_run_emit(args->output, [&](Prepared& prepared) { return run(*args, prepared); });
   };
 }
 

@@ -6,11 +6,13 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
 
 #include "probe/walker.hpp"
+#include "util/interrupt.hpp"
 #include "zonewarden/audit.hpp"
 #include "zonewarden/error.hpp"
 #include "zonewarden/policy.hpp"
@@ -90,6 +92,22 @@ void load_previous_states(Prepared& prepared, const OutputOptions& options, std:
 // that exit status; a history that cannot be written is a one-line error, exit 2.
 int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
          bool saved_result = false);
+
+// The body of `audit` and `check` once their own arguments are checked: the output options
+// (prepare), then `run(prepared)` -> Result<AuditResult> with SIGINT and SIGTERM caught (they
+// stop the work; the reports of what was done are still written), then emit().
+template <typename Run> int prepare_run_emit(const OutputOptions& output, Run&& run) {
+  auto prepared = prepare(output);
+  if (!prepared) {
+    return report_error(prepared.error());
+  }
+  util::catch_stop_signals();
+  auto result = std::forward<Run>(run)(*prepared);
+  if (!result) {
+    return report_error(result.error());
+  }
+  return emit(*result, output, *prepared, result->now);
+}
 
 // The network options of the commands that ask servers (audit, explain), as given.
 struct NetworkArgs {

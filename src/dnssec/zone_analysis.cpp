@@ -463,16 +463,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   const auto add_ds = [&](const dns::Rr& rr, const std::string& source) {
     DsRecord& d = ds_by_rdata[to_hex(rr.rdata)];
     if (d.text.empty()) {
-      d.text = dns::to_text(rr);
-      if (const auto f = parse_ds(rr)) {
-        d.key_tag = f->key_tag;
-        d.algorithm = f->algorithm;
-        d.digest_type = f->digest_type;
-        d.digest_supported = (f->digest_type == 1 || f->digest_type == 2 || f->digest_type == 4) &&
-                             crypto::is_supported_algorithm(f->algorithm);
-      } else {
-        d.digest_supported = false;
-      }
+      d = ds_record(rr);
     }
     if (std::find(d.parent_servers.begin(), d.parent_servers.end(), source) == d.parent_servers.end()) {
       d.parent_servers.push_back(source);
@@ -564,6 +555,22 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   std::sort(out.notes.begin(), out.notes.end());
   out.notes.erase(std::unique(out.notes.begin(), out.notes.end()), out.notes.end());
   return out;
+}
+
+DsRecord ds_record(const dns::Rr& rr) {
+  DsRecord d;
+  d.text = dns::to_text(rr);
+  if (const auto f = parse_ds(rr)) {
+    d.key_tag = f->key_tag;
+    d.algorithm = f->algorithm;
+    d.digest_type = f->digest_type;
+    // SHA-1, SHA-256, SHA-384 (RFC 4034, 4509, 6605); GOST (3, RFC 5933) is not implemented.
+    d.digest_supported = (f->digest_type == 1 || f->digest_type == 2 || f->digest_type == 4) &&
+                         crypto::is_supported_algorithm(f->algorithm);
+  } else {
+    d.digest_supported = false;
+  }
+  return d;
 }
 
 } // namespace zw::dnssec

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "dns/rr.hpp"
 #include "dnssec/validator.hpp"
 #include "zonewarden/snapshot.hpp"
 
@@ -58,6 +59,10 @@ struct DsRecord {
   bool matches_key = false;                // digest equals that of an observed DNSKEY (RFC 4034 §5.1.4)
   std::vector<std::string> parent_servers; // who published it ("--ds" in undelegated mode)
 };
+
+// The DS record `rr` as the analysis lists it: its text and fields, and whether a resolver of
+// this build can use its digest type and algorithm; no parent server and no matching key yet.
+DsRecord ds_record(const dns::Rr& rr);
 
 struct KeyRecord {
   std::string text;

@@ -233,17 +233,7 @@ void add_ds(const std::vector<std::string>& texts, const std::vector<dns::Rr>& k
       out.notes.push_back(fmt::format("--ds: ignored {}", text));
       continue;
     }
-    DsRecord d;
-    d.text = dns::to_text(*rr);
-    if (const auto f = parse_ds(*rr)) {
-      d.key_tag = f->key_tag;
-      d.algorithm = f->algorithm;
-      d.digest_type = f->digest_type;
-      d.digest_supported = (f->digest_type == 1 || f->digest_type == 2 || f->digest_type == 4) &&
-                           crypto::is_supported_algorithm(f->algorithm);
-    } else {
-      d.digest_supported = false;
-    }
+    DsRecord d = ds_record(*rr);
     d.parent_servers.push_back("--ds");
     for (std::size_t k = 0; k < keys.size(); ++k) {
       if (ds_matches(*rr, keys[k])) {
