@@ -656,6 +656,86 @@ TEST_CASE("history::a PostgreSQL history refuses what it cannot read and never k
   }
 }
 
+namespace {
+
+// A query read a row at a time (prepare_streamed): left half-read by reset() or by its end, the
+// database takes the next statement; run again after reset(), it gives its rows again.
+void streamed_queries(Backend& backend) {
+  auto db = history::db::open(backend.fresh("streamed"), true);
+  REQUIRE(db);
+  history::db::Database& d = **db;
+  REQUIRE(d.exec("CREATE TABLE numbers (n INTEGER)"));
+  {
+    history::db::BatchInsert rows(d, "numbers (n)", 1);
+    for (std::int64_t n = 1; n <= 1000; ++n) {
+      REQUIRE(rows.add({n}));
+    }
+    REQUIRE(rows.flush());
+  }
+  auto q = d.prepare_streamed("SELECT n FROM numbers WHERE n > ?1 ORDER BY n");
+  REQUIRE(q);
+  (*q)->bind(1, std::int64_t{10});
+  auto row = (*q)->next();
+  REQUIRE(row);
+  REQUIRE(*row);
+  CHECK((*q)->integer(0) == 11);
+  (*q)->reset(); // 989 rows left unread
+  auto count = d.prepare("SELECT count(*) FROM numbers");
+  REQUIRE(count);
+  REQUIRE((*count)->next());
+  CHECK((*count)->integer(0) == 1000);
+  (*q)->bind(1, std::int64_t{997});
+  std::vector<std::int64_t> seen;
+  for (;;) {
+    auto more = (*q)->next();
+    REQUIRE(more);
+    if (!*more) {
+      break;
+    }
+    seen.push_back((*q)->integer(0));
+  }
+  CHECK(seen == std::vector<std::int64_t>{998, 999, 1000});
+  auto after = (*q)->next(); // past the end: still no row, no error
+  REQUIRE(after);
+  CHECK_FALSE(*after);
+  {
+    auto abandoned = d.prepare_streamed("SELECT n FROM numbers");
+    REQUIRE(abandoned);
+    REQUIRE((*abandoned)->next());
+  } // destroyed after one row of 1000
+  REQUIRE(d.exec("DELETE FROM numbers WHERE n > 500"));
+  (*count)->reset();
+  REQUIRE((*count)->next());
+  CHECK((*count)->integer(0) == 500);
+}
+
+} // namespace
+
+HISTORY_CASE("history::db: a streamed query left half-read does not block the next statement", streamed_queries)
+
+TEST_CASE("history::db: a PostgreSQL error in the middle of a streamed query is its error [PostgreSQL]" *
+          doctest::skip(postgres_server() == nullptr)) {
+  PostgresBackend backend;
+  auto db = history::db::open(backend.fresh("stream_error"), true);
+  REQUIRE(db);
+  // Rows 1 and 2 come before the server fails on the third (division by zero).
+  auto q = (*db)->prepare_streamed("SELECT 10 / (3 - x) FROM generate_series(1, 5) AS x");
+  REQUIRE(q);
+  std::vector<std::int64_t> seen;
+  Result<bool> row = true;
+  while ((row = (*q)->next()) && *row) {
+    seen.push_back((*q)->integer(0));
+  }
+  CHECK(seen == std::vector<std::int64_t>{5, 10});
+  REQUIRE_FALSE(row);
+  CHECK(row.error().message.find("division by zero") != std::string::npos);
+  // The connection takes the next statement.
+  auto next = (*db)->prepare("SELECT 1 + 1");
+  REQUIRE(next);
+  REQUIRE((*next)->next());
+  CHECK((*next)->integer(0) == 2);
+}
+
 TEST_CASE("history::db::redact_uri hides the password wherever the URI carries it") {
   using history::db::redact_uri;
   CHECK(redact_uri("postgresql://zw:s3cret@db.example:5432/zw") == "postgresql://zw:***@db.example:5432/zw");
