@@ -58,21 +58,20 @@ DNSSEC tools are missing. About 3 s.
 
 import json
 import os
-import re
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep tests/lab free of __pycache__
 sys.path.insert(0, HERE)
 import lab  # noqa: E402
-import labdns  # noqa: E402
-from lab import DAY, Instance, LabError, Supervisor, keygen, nsd_conf, run, unbound_conf, utc, write  # noqa: E402
+import labtest  # noqa: E402
+from labtest import answer_text, dig, finish, wait_serials  # noqa: E402
+from lab import DAY, Instance, LabError, keygen, nsd_conf, run, unbound_conf, utc, write  # noqa: E402
 
 TOOLS = ["unshare", "ip", "nsd", "unbound", "dig", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey"]
 TOTAL_TIMEOUT = 120      # the whole test, namespace included
@@ -186,74 +185,6 @@ class Child:
         return [a for pair in self.addrs.values() for a in pair]
 
 
-def serial_of(reply):
-    """SOA serial of the first answer record of an authoritative answer, or None (as test_rollover.py)."""
-    h = labdns.parse_header(reply)
-    if h["ancount"] < 1 or h["rcode"] != 0 or not h["aa"]:
-        return None
-    _, off = labdns.decode_name(reply, 12)
-    off += 4
-    _, off = labdns.decode_name(reply, off)
-    rtype = int.from_bytes(reply[off:off + 2], "big")
-    if rtype != 6:
-        return None
-    off += 10
-    _, off = labdns.decode_name(reply, off)
-    _, off = labdns.decode_name(reply, off)
-    return int.from_bytes(reply[off:off + 4], "big")
-
-
-def wait_serials(sup, want, deadline):
-    """want: (address, zone, serial). Waits until every address serves that serial authoritatively."""
-    pending = list(want)
-    while pending:
-        sup.check_alive()
-        left = []
-        for addr, zone, serial in pending:
-            try:
-                if serial_of(labdns.query(addr, zone, "SOA", timeout=0.25)) != serial:
-                    left.append((addr, zone, serial))
-            except (OSError, ValueError):
-                left.append((addr, zone, serial))
-        pending = left
-        if not pending:
-            return
-        if time.monotonic() > deadline:
-            raise LabError("not serving the expected serial in time: " +
-                           ", ".join("%s %s %d" % p for p in pending[:6]))
-        time.sleep(0.05)
-
-
-def dig(*args, timeout=20):
-    argv = ["dig", "+nocookie"] + list(args)
-    try:
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"status": None, "flags": set(), "ede": None, "ede_text": "", "answer": [], "out": ""}
-    out = p.stdout
-    m = re.search(r"status: (\w+)", out)
-    fl = re.search(r";; flags: ([a-z ]*);", out)
-    ede = re.search(r"; EDE: (\d+)(.*)", out)
-    answer, cur = [], False
-    for line in out.splitlines():
-        if line.startswith(";; ANSWER SECTION:"):
-            cur = True
-        elif not line.strip() or line.startswith(";"):
-            cur = False if not line.strip() else cur
-        elif cur:
-            answer.append(line.split())
-    return {"status": m.group(1) if m else None, "flags": set(fl.group(1).split()) if fl else set(),
-            "ede": int(ede.group(1)) if ede else None, "ede_text": ede.group(2).strip(": ") if ede else "",
-            "answer": answer, "out": out}
-
-
-def answer_text(r):
-    if r["status"] is None:
-        return "no answer"
-    return r["status"] + (" AD" if "ad" in r["flags"] else "") + (
-        " EDE %d %s" % (r["ede"], r["ede_text"]) if r["ede"] is not None else "")
-
-
 def served_window(child):
     """(inception, expiration) of the RRSIGs over the apex SOA that ns1 of the child serves, as
     YYYYMMDDHHMMSS strings (a sorted list of distinct pairs)."""
@@ -264,23 +195,6 @@ def served_window(child):
 # --------------------------------------------------------------------------------------------
 # The test, inside the namespace
 # --------------------------------------------------------------------------------------------
-class Checks:
-    def __init__(self):
-        self.passed, self.failed = 0, 0
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        print("%s %s%s" % ("PASS" if ok else "FAIL", what, (": " + detail) if detail and not ok else ""), flush=True)
-        return ok
-
-    @staticmethod
-    def info(what):
-        print("INFO " + what, flush=True)
-
-
 def audit(exe, zones, hints, anchor, history, out, now):
     argv = [exe, "audit", *zones, "--hints", hints, "--trust-anchor", anchor, "--history", history,
             "--format", "json", "--output", out, "--quiet", "--now", "@%d" % now]
@@ -357,34 +271,7 @@ def describe(f):
 
 
 def inner(exe, workdir):
-    lab.check_isolated()
-    t_start = time.monotonic()
-    sup = Supervisor()
-
-    def on_term(signum, _frame):
-        raise KeyboardInterrupt("signal %d" % signum)
-
-    for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(s, on_term)
-    c = Checks()
-    try:
-        return test(exe, workdir, sup, c, t_start)
-    except (LabError, OSError, subprocess.SubprocessError, sqlite3.Error) as e:
-        print("FAIL lab: %s" % e, flush=True)
-        print("%d passed, %d failed" % (c.passed, c.failed + 1))
-        return 2
-    except KeyboardInterrupt as e:
-        print("test_resigning: interrupted (%s)" % e, file=sys.stderr)
-        return 130
-    except Exception:  # a bug of this test: say so in the test's own terms, then stop the servers
-        traceback.print_exc()
-        print("FAIL test_resigning: internal error (traceback above)", flush=True)
-        print("%d passed, %d failed" % (c.passed, c.failed + 1))
-        return 1
-    finally:
-        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-            signal.signal(s, signal.SIG_IGN)  # a second signal must not cut the cleanup short
-        sup.stop_all()
+    return labtest.run_inner(os.path.splitext(os.path.basename(__file__))[0], test, exe, workdir, (sqlite3.Error,))
 
 
 def stop(sup, proc):
@@ -596,12 +483,6 @@ def test(exe, workdir, sup, c, t_start):
             "d%g: %s predicts NOERROR, Unbound's answer at that date (%s)" % (FIRING, STALLED, answer_text(r)),
             "predicts %s" % ([(p.get("rcode"), p.get("ede")) for p in preds] or "nothing: no finding"))
     return finish(c, t_start)
-
-
-def finish(c, t_start):
-    c.info("%.1f s in the namespace" % (time.monotonic() - t_start))
-    print("%d passed, %d failed" % (c.passed, c.failed), flush=True)
-    return 1 if c.failed else 0
 
 
 # --------------------------------------------------------------------------------------------

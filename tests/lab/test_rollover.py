@@ -38,20 +38,20 @@ DNSSEC tools are missing. About 12 s.
 
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
-import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.dont_write_bytecode = True  # keep tests/lab free of __pycache__
 sys.path.insert(0, HERE)
 import lab  # noqa: E402
 import labdns  # noqa: E402
-from lab import (DAY, Instance, LabError, Supervisor, key_tag_of, keygen, nsd_conf, run,  # noqa: E402
+import labtest  # noqa: E402
+from labtest import answer_text, dig, finish, wait_serials  # noqa: E402
+from lab import (DAY, Instance, LabError, key_tag_of, keygen, nsd_conf, run,  # noqa: E402
                  unbound_conf, utc, write)
 
 TOOLS = ["unshare", "ip", "nsd", "unbound", "dig", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey"]
@@ -197,76 +197,8 @@ def build(workdir, children, state, now, keys):
     return anchor, hints
 
 
-def serial_of(reply):
-    """SOA serial of the first answer record of an authoritative answer, or None."""
-    h = labdns.parse_header(reply)
-    if h["ancount"] < 1 or h["rcode"] != 0 or not h["aa"]:
-        return None
-    _, off = labdns.decode_name(reply, 12)
-    off += 4
-    _, off = labdns.decode_name(reply, off)
-    rtype = int.from_bytes(reply[off:off + 2], "big")
-    if rtype != 6:
-        return None
-    off += 10
-    _, off = labdns.decode_name(reply, off)
-    _, off = labdns.decode_name(reply, off)
-    return int.from_bytes(reply[off:off + 4], "big")
-
-
-def wait_serials(sup, want, deadline):
-    """want: (address, zone, serial). Waits until every address serves that serial authoritatively."""
-    pending = list(want)
-    while pending:
-        sup.check_alive()
-        left = []
-        for addr, zone, serial in pending:
-            try:
-                if serial_of(labdns.query(addr, zone, "SOA", timeout=0.25)) != serial:
-                    left.append((addr, zone, serial))
-            except (OSError, ValueError):
-                left.append((addr, zone, serial))
-        pending = left
-        if not pending:
-            return
-        if time.monotonic() > deadline:
-            raise LabError("not serving the expected serial in time: " +
-                           ", ".join("%s %s %d" % p for p in pending[:6]))
-        time.sleep(0.05)
-
-
-def dig(*args, timeout=20):
-    argv = ["dig", "+nocookie"] + list(args)
-    try:
-        p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return {"status": None, "flags": set(), "ede": None, "ede_text": "", "answer": [], "out": ""}
-    out = p.stdout
-    m = re.search(r"status: (\w+)", out)
-    fl = re.search(r";; flags: ([a-z ]*);", out)
-    ede = re.search(r"; EDE: (\d+)(.*)", out)
-    answer, cur = [], False
-    for line in out.splitlines():
-        if line.startswith(";; ANSWER SECTION:"):
-            cur = True
-        elif not line.strip() or line.startswith(";"):
-            cur = False if not line.strip() else cur
-        elif cur:
-            answer.append(line.split())
-    return {"status": m.group(1) if m else None, "flags": set(fl.group(1).split()) if fl else set(),
-            "ede": int(ede.group(1)) if ede else None, "ede_text": ede.group(2).strip(": ") if ede else "",
-            "answer": answer, "out": out}
-
-
 def ask_resolver(name, qtype):
     return dig("@" + RESOLVER, name, qtype, "+dnssec", "+time=8", "+tries=1")
-
-
-def answer_text(r):
-    if r["status"] is None:
-        return "no answer"
-    return r["status"] + (" AD" if "ad" in r["flags"] else "") + (
-        " EDE %d %s" % (r["ede"], r["ede_text"]) if r["ede"] is not None else "")
 
 
 def served_state(child):
@@ -312,23 +244,6 @@ def criteria(prev, now, delta):
 # --------------------------------------------------------------------------------------------
 # The test, inside the namespace
 # --------------------------------------------------------------------------------------------
-class Checks:
-    def __init__(self):
-        self.passed, self.failed = 0, 0
-
-    def check(self, ok, what, detail=""):
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-        print("%s %s%s" % ("PASS" if ok else "FAIL", what, (": " + detail) if detail and not ok else ""), flush=True)
-        return ok
-
-    @staticmethod
-    def info(what):
-        print("INFO " + what, flush=True)
-
-
 def audit(exe, zones, hints, anchor, history, out, save=None):
     argv = [exe, "audit", *zones, "--hints", hints, "--trust-anchor", anchor, "--history", history,
             "--format", "json", "--output", out, "--quiet"] + (["--save", save] if save else [])
@@ -373,34 +288,7 @@ def describe(f):
 
 
 def inner(exe, workdir):
-    lab.check_isolated()
-    t_start = time.monotonic()
-    sup = Supervisor()
-
-    def on_term(signum, _frame):
-        raise KeyboardInterrupt("signal %d" % signum)
-
-    for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-        signal.signal(s, on_term)
-    c = Checks()
-    try:
-        return test(exe, workdir, sup, c, t_start)
-    except (LabError, OSError, subprocess.SubprocessError) as e:
-        print("FAIL lab: %s" % e, flush=True)
-        print("%d passed, %d failed" % (c.passed, c.failed + 1))
-        return 2
-    except KeyboardInterrupt as e:
-        print("test_rollover: interrupted (%s)" % e, file=sys.stderr)
-        return 130
-    except Exception:  # a bug of this test: say so in the test's own terms, then stop the servers
-        traceback.print_exc()
-        print("FAIL test_rollover: internal error (traceback above)", flush=True)
-        print("%d passed, %d failed" % (c.passed, c.failed + 1))
-        return 1
-    finally:
-        for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
-            signal.signal(s, signal.SIG_IGN)  # a second signal must not cut the cleanup short
-        sup.stop_all()
+    return labtest.run_inner(os.path.splitext(os.path.basename(__file__))[0], test, exe, workdir, ())
 
 
 def test(exe, workdir, sup, c, t_start):
@@ -601,12 +489,6 @@ def judge_run3(c, ro, z3):
                 "; ".join(describe(f) for f in kubp))
     c.check(not found, "%s run 3 (served as in run 2): no rollover/* finding" % ro.zone,
             "; ".join(describe(f) for f in found))
-
-
-def finish(c, t_start):
-    c.info("%.1f s in the namespace" % (time.monotonic() - t_start))
-    print("%d passed, %d failed" % (c.passed, c.failed), flush=True)
-    return 1 if c.failed else 0
 
 
 # --------------------------------------------------------------------------------------------
