@@ -52,17 +52,8 @@ Result<Baseline> parse_baseline(std::string_view text, const std::string& name) 
   // reported after the report's own members have been checked.
   Baseline baseline;
   std::optional<std::string> zone_error;
-  const util::JsonElementSink on_zone = [&](json&& zone, std::size_t index) -> Result<void> {
-    if (!zone_error) {
-      try {
-        add_zone(Cursor(zone, fmt::format("zones[{}]", index)), baseline);
-      } catch (const util::JsonShapeError& e) {
-        zone_error = e.message;
-      }
-    }
-    return {};
-  };
-  auto parsed = util::parse_json_each(text, "zones", on_zone);
+  auto parsed = util::read_json_elements(
+      text, "zones", [&](const Cursor& zone) { add_zone(zone, baseline); }, zone_error);
   if (!parsed) {
     return fail(fmt::format("{}: not a JSON report: {}", name, parsed.error().message));
   }
@@ -78,7 +69,7 @@ Result<Baseline> parse_baseline(std::string_view text, const std::string& name) 
     if (const std::int64_t schema = report.member("schema").as<std::int64_t>(); schema != 1) {
       return fail(fmt::format("{}: schema: version {} is not supported (this zonewarden reads 1)", name, schema));
     }
-    (void)report.member("zones").elements(); // an array (its elements went to on_zone)
+    (void)report.member("zones").elements(); // an array (read_json_elements read its elements)
   } catch (const util::JsonShapeError& e) {
     return fail(fmt::format("{}: {}", name, e.message));
   }

@@ -172,18 +172,10 @@ Result<AuditResult> read_result_json(const std::string& text) {
   // members have been checked (an unsupported schema says so, not what its zones look like).
   std::vector<ZoneResult> zones;
   std::optional<std::string> zone_error;
-  const util::JsonElementSink on_zone = [&](json&& zone, std::size_t index) -> Result<void> {
-    if (!zone_error) {
-      try {
-        zones.push_back(zone_from(Cursor(zone, fmt::format("zones[{}]", index))));
-      } catch (const ShapeError& e) {
-        zone_error = e.message;
-      }
-    }
-    return {};
-  };
   // Parse errors, and numbers no double holds (1e400), come back naming the byte or member.
-  ZW_TRY_ASSIGN(const json doc, util::parse_json_each(text, "zones", on_zone));
+  ZW_TRY_ASSIGN(const json doc,
+                util::read_json_elements(
+                    text, "zones", [&](const Cursor& zone) { zones.push_back(zone_from(zone)); }, zone_error));
   try {
     AuditResult r = result_from(Cursor(doc, "")); // its "zones" is left empty by the parse
     if (zone_error) {

@@ -265,17 +265,9 @@ Result<Snapshot> snapshot_from_json(const std::string& text) {
   // document's own members are checked (an unsupported schema says so first).
   std::vector<ZoneSnapshot> zones;
   std::optional<std::string> zone_error;
-  const util::JsonElementSink on_zone = [&](json&& zone, std::size_t index) -> Result<void> {
-    if (!zone_error) {
-      try {
-        zones.push_back(zone_from(Cursor(zone, fmt::format("zones[{}]", index))));
-      } catch (const util::JsonShapeError& e) {
-        zone_error = e.message;
-      }
-    }
-    return {};
-  };
-  ZW_TRY_ASSIGN(const json doc, util::parse_json_each(text, "zones", on_zone));
+  ZW_TRY_ASSIGN(const json doc,
+                util::read_json_elements(
+                    text, "zones", [&](const Cursor& zone) { zones.push_back(zone_from(zone)); }, zone_error));
   try {
     const Cursor root(doc, "");
     if (root.member("kind").string() != "zonewarden-snapshot") {
@@ -292,7 +284,7 @@ Result<Snapshot> snapshot_from_json(const std::string& text) {
     s.finished_at = root.member("finished_at").as<std::int64_t>();
     s.public_root_hints = root.member("public_root_hints").boolean();
     s.trust_anchor = root.member("trust_anchor").strings();
-    (void)root.member("zones").elements(); // an array (its elements went to on_zone)
+    (void)root.member("zones").elements(); // an array (read_json_elements read its elements)
     if (zone_error) {
       return fail(*zone_error);
     }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "util/json_text.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -99,6 +100,23 @@ std::int64_t JsonCursor::time() const {
     fail_here(fmt::format("\"{}\" is not an RFC 3339 UTC time like 2026-11-27T12:00:00Z", quote_input(text)));
   }
   return *t;
+}
+
+Result<nlohmann::json> read_json_elements(std::string_view text, std::string_view member,
+                                          const std::function<void(const JsonCursor&)>& read,
+                                          std::optional<std::string>& first_error) {
+  first_error.reset();
+  const JsonElementSink on_element = [&](nlohmann::json&& element, std::size_t index) -> Result<void> {
+    if (!first_error) {
+      try {
+        read(JsonCursor(element, fmt::format("{}[{}]", member, index)));
+      } catch (const JsonShapeError& e) {
+        first_error = e.message;
+      }
+    }
+    return {};
+  };
+  return parse_json_each(text, member, on_element);
 }
 
 } // namespace zw::util

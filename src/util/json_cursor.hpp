@@ -6,13 +6,17 @@
 // to parse them).
 
 #include <cstdint>
+#include <functional>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "zonewarden/error.hpp"
 
 namespace zw::util {
 
@@ -70,5 +74,14 @@ private:
   const nlohmann::json& m_value;
   std::string m_path;
 };
+
+// Parses `text` as parse_json_each does over the top-level array `member`, handing each element
+// to `read` as a cursor named "member[i]" as soon as the parser has it. The first element `read`
+// rejects (a JsonShapeError) is kept in `first_error`, and no element after it is read: the
+// caller checks the document's own members first (an unsupported schema says so before what its
+// elements look like), then reports it.
+Result<nlohmann::json> read_json_elements(std::string_view text, std::string_view member,
+                                          const std::function<void(const JsonCursor&)>& read,
+                                          std::optional<std::string>& first_error);
 
 } // namespace zw::util
