@@ -2,6 +2,7 @@
 namespace: waiting for servers to serve a serial, asking with dig, counting checks, and the
 inner side of lab.self_contained_main (signals, cleanup, exit status)."""
 
+import os
 import re
 import signal
 import subprocess
@@ -11,7 +12,7 @@ import traceback
 
 import lab
 import labdns
-from lab import LabError, Supervisor
+from lab import Instance, LabError, Supervisor, nsd_conf, run, write
 
 
 def serial_of(reply):
@@ -103,6 +104,48 @@ def finish(c, t_start):
     c.info("%.1f s in the namespace" % (time.monotonic() - t_start))
     print("%d passed, %d failed" % (c.passed, c.failed), flush=True)
     return 1 if c.failed else 0
+
+
+def start_nsds(sup, workdir, children):
+    """The hierarchy's servers on loopback: root `.` and `lab.` (workdir/zones/root.zone, lab.zone,
+    at lab.py's infrastructure addresses) and every child (`zone`, `file`, `all_addrs()`) on a
+    third NSD; the addresses of those and of lab.py's resolver are added to `lo`, and the
+    namespace is checked to have no other interface. Returns ({name: Instance}, {name: process})."""
+    zdir = os.path.join(workdir, "zones")
+    insts = {"nsd-root": Instance("nsd-root", "nsd"), "nsd-tld": Instance("nsd-tld", "nsd"),
+             "nsd-child": Instance("nsd-child", "nsd")}
+    for _, v4, v6, _i in lab.ROOT_SERVERS:
+        insts["nsd-root"].add_addrs([v4, v6])
+    insts["nsd-root"].zones["."] = os.path.join(zdir, "root.zone")
+    for _, v4, v6, _i in lab.TLD_SERVERS:
+        insts["nsd-tld"].add_addrs([v4, v6])
+    insts["nsd-tld"].zones["lab."] = os.path.join(zdir, "lab.zone")
+    for ch in children:
+        insts["nsd-child"].add_addrs(ch.all_addrs())
+        insts["nsd-child"].zones[ch.zone] = ch.file
+    addrs = [a for i in insts.values() for a in i.addrs] + list(lab.RESOLVER)
+    run(["ip", "link", "set", "lo", "up"])
+    batch = "".join("addr add %s/%s dev lo%s\n" % (a, "128" if ":" in a else "32", " nodad" if ":" in a else "")
+                    for a in addrs)
+    p = subprocess.run(["ip", "-batch", "-"], input=batch, text=True, capture_output=True, timeout=30)
+    if p.returncode != 0:
+        raise LabError("ip -batch: " + p.stderr.strip()[-300:])
+    lab.check_isolated()
+    procs = {}
+    for inst in insts.values():
+        d = os.path.join(workdir, "srv", inst.name)
+        os.makedirs(d, exist_ok=True)
+        conf = write(os.path.join(d, "nsd.conf"), nsd_conf(inst, d))
+        procs[inst.name] = sup.start(inst.name, ["nsd", "-d", "-c", conf], os.path.join(d, "stdout.log"))
+    return insts, procs
+
+
+def serving(insts, children, infra_serial):
+    """(address, zone, serial) of every server start_nsds started: what wait_serials waits for."""
+    want = [(a, ".", infra_serial) for a in insts["nsd-root"].addrs]
+    want += [(a, "lab.", infra_serial) for a in insts["nsd-tld"].addrs]
+    want += [(a, ch.zone, ch.serial) for ch in children for a in ch.all_addrs()]
+    return want
 
 
 def run_inner(name, test, exe, workdir, errors=()):

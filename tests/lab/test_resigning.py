@@ -71,7 +71,7 @@ sys.path.insert(0, HERE)
 import lab  # noqa: E402
 import labtest  # noqa: E402
 from labtest import answer_text, dig, finish, wait_serials  # noqa: E402
-from lab import DAY, Instance, LabError, keygen, nsd_conf, run, unbound_conf, utc, write  # noqa: E402
+from lab import DAY, LabError, keygen, run, unbound_conf, utc, write  # noqa: E402
 
 TOOLS = ["unshare", "ip", "nsd", "unbound", "dig", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey"]
 TOTAL_TIMEOUT = 120      # the whole test, namespace included
@@ -397,42 +397,12 @@ def test(exe, workdir, sup, c, t_start):
     anchor_text, hints_text = lab.build_infra(workdir, t0, children, *keys, valid_days=INFRA_DAYS)
     hints = write(os.path.join(workdir, "root.hints"), hints_text)
     anchor = write(os.path.join(workdir, "root.anchor"), anchor_text)
-    zdir = os.path.join(workdir, "zones")
-
     # Three NSD instances (root, lab., the children) on loopback addresses; Unbound comes later.
-    insts = {"nsd-root": Instance("nsd-root", "nsd"), "nsd-tld": Instance("nsd-tld", "nsd"),
-             "nsd-child": Instance("nsd-child", "nsd")}
-    for _, v4, v6, _i in lab.ROOT_SERVERS:
-        insts["nsd-root"].add_addrs([v4, v6])
-    insts["nsd-root"].zones["."] = os.path.join(zdir, "root.zone")
-    for _, v4, v6, _i in lab.TLD_SERVERS:
-        insts["nsd-tld"].add_addrs([v4, v6])
-    insts["nsd-tld"].zones["lab."] = os.path.join(zdir, "lab.zone")
-    for ch in children:
-        insts["nsd-child"].add_addrs(ch.all_addrs())
-        insts["nsd-child"].zones[ch.zone] = ch.file
-    addrs = [a for i in insts.values() for a in i.addrs] + list(lab.RESOLVER)
-    run(["ip", "link", "set", "lo", "up"])
-    batch = "".join("addr add %s/%s dev lo%s\n" % (a, "128" if ":" in a else "32", " nodad" if ":" in a else "")
-                    for a in addrs)
-    p = subprocess.run(["ip", "-batch", "-"], input=batch, text=True, capture_output=True, timeout=30)
-    if p.returncode != 0:
-        raise LabError("ip -batch: " + p.stderr.strip()[-300:])
-    lab.check_isolated()
-    child_nsd = None
-    for inst in insts.values():
-        d = os.path.join(workdir, "srv", inst.name)
-        os.makedirs(d, exist_ok=True)
-        conf = write(os.path.join(d, "nsd.conf"), nsd_conf(inst, d))
-        proc = sup.start(inst.name, ["nsd", "-d", "-c", conf], os.path.join(d, "stdout.log"))
-        if inst.name == "nsd-child":
-            child_nsd = proc
+    insts, procs = labtest.start_nsds(sup, workdir, children)
+    child_nsd = procs["nsd-child"]
 
     def serials():
-        want = [(a, ".", t0) for a in insts["nsd-root"].addrs]
-        want += [(a, "lab.", t0) for a in insts["nsd-tld"].addrs]
-        want += [(a, ch.zone, ch.serial) for ch in children for a in ch.all_addrs()]
-        return want
+        return labtest.serving(insts, children, t0)
 
     wait_serials(sup, serials(), time.monotonic() + READY_TIMEOUT)
     c.info("lab ready in %.1f s: T0 %s, zones %s, workdir %s"

@@ -51,7 +51,7 @@ import lab  # noqa: E402
 import labdns  # noqa: E402
 import labtest  # noqa: E402
 from labtest import answer_text, dig, finish, wait_serials  # noqa: E402
-from lab import (DAY, Instance, LabError, key_tag_of, keygen, nsd_conf, run,  # noqa: E402
+from lab import (DAY, LabError, key_tag_of, keygen, run,  # noqa: E402
                  unbound_conf, utc, write)
 
 TOOLS = ["unshare", "ip", "nsd", "unbound", "dig", "dnssec-keygen", "dnssec-signzone", "dnssec-dsfromkey"]
@@ -301,43 +301,15 @@ def test(exe, workdir, sup, c, t_start):
     anchor_text, hints_text = build(workdir, children, "before", now, keys)
     hints = write(os.path.join(workdir, "root.hints"), hints_text)
     anchor = write(os.path.join(workdir, "root.anchor"), anchor_text)
-    zdir = os.path.join(workdir, "zones")
-
     # Three NSD instances (root, lab., the children) and Unbound, on loopback addresses.
-    insts = {"nsd-root": Instance("nsd-root", "nsd"), "nsd-tld": Instance("nsd-tld", "nsd"),
-             "nsd-child": Instance("nsd-child", "nsd")}
-    for _, v4, v6, _i in lab.ROOT_SERVERS:
-        insts["nsd-root"].add_addrs([v4, v6])
-    insts["nsd-root"].zones["."] = os.path.join(zdir, "root.zone")
-    for _, v4, v6, _i in lab.TLD_SERVERS:
-        insts["nsd-tld"].add_addrs([v4, v6])
-    insts["nsd-tld"].zones["lab."] = os.path.join(zdir, "lab.zone")
-    for ch in children:
-        insts["nsd-child"].add_addrs(ch.all_addrs())
-        insts["nsd-child"].zones[ch.zone] = ch.file
-    addrs = [a for i in insts.values() for a in i.addrs] + list(lab.RESOLVER)
-    run(["ip", "link", "set", "lo", "up"])
-    batch = "".join("addr add %s/%s dev lo%s\n" % (a, "128" if ":" in a else "32", " nodad" if ":" in a else "")
-                    for a in addrs)
-    p = subprocess.run(["ip", "-batch", "-"], input=batch, text=True, capture_output=True, timeout=30)
-    if p.returncode != 0:
-        raise LabError("ip -batch: " + p.stderr.strip()[-300:])
-    lab.check_isolated()
-    nsd_pids = []
-    for inst in insts.values():
-        d = os.path.join(workdir, "srv", inst.name)
-        os.makedirs(d, exist_ok=True)
-        conf = write(os.path.join(d, "nsd.conf"), nsd_conf(inst, d))
-        nsd_pids.append(sup.start(inst.name, ["nsd", "-d", "-c", conf], os.path.join(d, "stdout.log")).pid)
+    insts, procs = labtest.start_nsds(sup, workdir, children)
+    nsd_pids = [p.pid for p in procs.values()]
     d = os.path.join(workdir, "srv", "unbound")
     conf = write(os.path.join(d, "unbound.conf"), unbound_conf(d, hints, anchor))
     sup.start("unbound", ["unbound", "-d", "-c", conf], os.path.join(d, "stdout.log"))
 
     def serials():
-        want = [(a, ".", int(now)) for a in insts["nsd-root"].addrs]
-        want += [(a, "lab.", int(now)) for a in insts["nsd-tld"].addrs]
-        want += [(a, ch.zone, ch.serial) for ch in children for a in ch.all_addrs()]
-        return want
+        return labtest.serving(insts, children, int(now))
 
     wait_serials(sup, serials(), time.monotonic() + READY_TIMEOUT)
     deadline = time.monotonic() + READY_TIMEOUT
