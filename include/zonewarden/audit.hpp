@@ -4,8 +4,11 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <map>
+#include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -108,6 +111,27 @@ struct ZoneResult {
   std::optional<RolloverState> rollover{};
 };
 
+// Where a run's judged zones are kept when not in AuditResult::zones: a live audit writes each
+// zone to a file as soon as it is judged, so that its memory follows the zones in flight, not the
+// fleet (issue #10). Read back one zone at a time, in the run's order, as often as needed.
+class ZoneResultSource {
+public:
+  virtual ~ZoneResultSource() = default;
+  [[nodiscard]] virtual std::size_t size() const = 0;
+  // The zone at `index` (below size()) as it was stored; throws ZoneSourceError when it cannot
+  // be read back (an I/O error on the file): the run cannot report, and exits 2.
+  [[nodiscard]] virtual ZoneResult load(std::size_t index) const = 0;
+
+protected:
+  ZoneResultSource() = default;
+  ZoneResultSource(const ZoneResultSource&) = default;
+  ZoneResultSource& operator=(const ZoneResultSource&) = default;
+};
+
+struct ZoneSourceError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct AuditResult {
   std::string tool = "zonewarden";
   std::string version;
@@ -117,8 +141,63 @@ struct AuditResult {
   double elapsed_s = 0.0;
   std::string policy = "default";     // the policy profile the findings were graded with
   std::vector<std::string> rules_run; // ids of every rule that ran, sorted
+  // The zones, in the order they were given: here, or (a live audit) in `spooled`, never both.
+  // Read them through zones_of(), which takes either; the functions that change findings
+  // (apply_policy, apply_waivers, apply_baseline) change those held here: a spooled zone is
+  // graded before it is stored.
   std::vector<ZoneResult> zones;
+  std::shared_ptr<const ZoneResultSource> spooled;
 };
+
+// The zones of a result wherever they are kept: `for (const ZoneResult& z : zones_of(result))`.
+// A spooled zone is read when its iterator is dereferenced and lives until the iterator moves on;
+// each begin() is a new pass. Throws ZoneSourceError as ZoneResultSource::load does.
+class ZoneResults {
+public:
+  class iterator {
+  public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = ZoneResult;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const ZoneResult*;
+    using reference = const ZoneResult&;
+
+    iterator() = default;
+    reference operator*() const;
+    pointer operator->() const { return &**this; }
+    iterator& operator++() {
+      ++m_index;
+      m_loaded.reset();
+      return *this;
+    }
+    void operator++(int) { ++*this; }
+    [[nodiscard]] std::size_t index() const noexcept { return m_index; }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.m_index == b.m_index; }
+
+  private:
+    friend class ZoneResults;
+    iterator(const std::vector<ZoneResult>* memory, const ZoneResultSource* source, std::size_t index)
+        : m_memory(memory), m_source(source), m_index(index) {}
+    const std::vector<ZoneResult>* m_memory = nullptr;
+    const ZoneResultSource* m_source = nullptr;
+    std::size_t m_index = 0;
+    mutable std::shared_ptr<const ZoneResult> m_loaded;
+  };
+
+  explicit ZoneResults(const AuditResult& result) noexcept : m_memory(&result.zones), m_source(result.spooled.get()) {}
+  [[nodiscard]] std::size_t size() const { return m_source != nullptr ? m_source->size() : m_memory->size(); }
+  [[nodiscard]] bool empty() const { return size() == 0; }
+  [[nodiscard]] iterator begin() const { return {m_memory, m_source, 0}; }
+  [[nodiscard]] iterator end() const { return {m_memory, m_source, size()}; }
+
+private:
+  const std::vector<ZoneResult>* m_memory;
+  const ZoneResultSource* m_source;
+};
+
+inline ZoneResults zones_of(const AuditResult& result) noexcept {
+  return ZoneResults(result);
+}
 
 struct EngineOptions {
   std::int64_t now = 0; // unix seconds

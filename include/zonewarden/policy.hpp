@@ -51,6 +51,8 @@ bool rule_enabled(const Policy& policy, std::string_view id);
 // The tool's own findings (`internal/*`, `policy/*`) are never dropped or regraded. Removes the
 // disabled ids from `result.rules_run` and sorts each zone's findings again.
 void apply_policy(const Policy& policy, AuditResult& result);
+// The per-zone part of it (findings dropped, regraded, sorted), for a zone graded on its own.
+void apply_policy(const Policy& policy, ZoneResult& zone);
 
 // Copies the thresholds of `policy` (expiry window, allowed algorithms, minimum RSA size, maximum
 // NSEC3 iterations) into `options`, so the rules run with the profile's values.
@@ -76,6 +78,7 @@ Result<Baseline> parse_baseline(std::string_view text, const std::string& name);
 // Marks findings present in `baseline` as suppressed ("baseline"); nothing is removed. A
 // finding that is already suppressed keeps its reason; the tool's own findings are never hidden.
 void apply_baseline(const Baseline& baseline, AuditResult& result);
+void apply_baseline(const Baseline& baseline, ZoneResult& zone);
 
 // An accepted finding: matched like a baseline entry (empty fields match anything), with a
 // reason and an expiry date. An expired waiver suppresses nothing and is itself a finding
@@ -96,5 +99,6 @@ Result<std::vector<Waiver>> parse_waivers(std::string_view text, ConfigFormat fo
 // Zone and owner match case-insensitively with or without the final dot; `server` matches the
 // whole "name/address", the name alone or the address alone.
 void apply_waivers(const std::vector<Waiver>& waivers, std::int64_t now, AuditResult& result);
+void apply_waivers(const std::vector<Waiver>& waivers, std::int64_t now, ZoneResult& zone);
 
 } // namespace zw

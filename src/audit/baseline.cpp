@@ -81,16 +81,20 @@ Result<Baseline> parse_baseline(std::string_view text, const std::string& name) 
   return baseline;
 }
 
+void apply_baseline(const Baseline& baseline, ZoneResult& zone) {
+  for (Finding& finding : zone.findings) {
+    if (!finding.suppressed.empty() || audit::is_tool_finding(finding.rule)) {
+      continue;
+    }
+    if (std::binary_search(baseline.keys.begin(), baseline.keys.end(), key_of(finding))) {
+      finding.suppressed = "baseline";
+    }
+  }
+}
+
 void apply_baseline(const Baseline& baseline, AuditResult& result) {
   for (ZoneResult& zone : result.zones) {
-    for (Finding& finding : zone.findings) {
-      if (!finding.suppressed.empty() || audit::is_tool_finding(finding.rule)) {
-        continue;
-      }
-      if (std::binary_search(baseline.keys.begin(), baseline.keys.end(), key_of(finding))) {
-        finding.suppressed = "baseline";
-      }
-    }
+    apply_baseline(baseline, zone);
   }
 }
 

@@ -580,7 +580,7 @@ Result<ZoneFileForAudit> load_zone_file_for_audit(const std::string& path, const
 
 std::size_t count_at_or_above(const AuditResult& result, Severity threshold) noexcept {
   std::size_t n = 0;
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     n += static_cast<std::size_t>(std::count_if(z.findings.begin(), z.findings.end(), [threshold](const Finding& f) {
       return f.severity >= threshold && f.suppressed.empty();
     }));

@@ -226,20 +226,24 @@ bool rule_enabled(const Policy& policy, std::string_view id) {
   return enabled;
 }
 
+void apply_policy(const Policy& policy, ZoneResult& zone) {
+  std::erase_if(zone.findings, [&](const Finding& f) { return !rule_enabled(policy, f.rule); });
+  for (Finding& finding : zone.findings) {
+    if (audit::is_tool_finding(finding.rule)) {
+      continue;
+    }
+    if (const std::optional<Severity> severity = severity_override(policy, finding.rule)) {
+      finding.severity = *severity;
+    }
+  }
+  audit::sort_findings(zone.findings);
+}
+
 void apply_policy(const Policy& policy, AuditResult& result) {
   result.policy = policy.name;
   std::erase_if(result.rules_run, [&](const std::string& id) { return !rule_enabled(policy, id); });
   for (ZoneResult& zone : result.zones) {
-    std::erase_if(zone.findings, [&](const Finding& f) { return !rule_enabled(policy, f.rule); });
-    for (Finding& finding : zone.findings) {
-      if (audit::is_tool_finding(finding.rule)) {
-        continue;
-      }
-      if (const std::optional<Severity> severity = severity_override(policy, finding.rule)) {
-        finding.severity = *severity;
-      }
-    }
-    audit::sort_findings(zone.findings);
+    apply_policy(policy, zone);
   }
 }
 

@@ -223,26 +223,27 @@ Result<std::vector<Waiver>> parse_waivers(std::string_view text, ConfigFormat fo
   return out;
 }
 
-void apply_waivers(const std::vector<Waiver>& waivers, std::int64_t now, AuditResult& result) {
+void apply_waivers(const std::vector<Waiver>& waivers, std::int64_t now, ZoneResult& zone) {
   for (const Waiver& waiver : waivers) {
-    const bool active = now < waiver.expires;
-    for (ZoneResult& zone : result.zones) {
-      if (!active) {
-        if (waiver.zone.empty() || waiver.zone == canonical_name(zone.zone)) {
-          zone.findings.push_back(expired_finding(waiver, zone.zone));
-        }
-        continue;
+    if (now >= waiver.expires) {
+      if (waiver.zone.empty() || waiver.zone == canonical_name(zone.zone)) {
+        zone.findings.push_back(expired_finding(waiver, zone.zone));
       }
-      for (Finding& finding : zone.findings) {
-        const std::string_view finding_zone = finding.location.zone.empty() ? zone.zone : finding.location.zone;
-        if (finding.suppressed.empty() && waiver_matches(waiver, finding, finding_zone)) {
-          finding.suppressed = fmt::format("waived: {} (until {})", waiver.reason, expiry_text(waiver.expires));
-        }
+      continue;
+    }
+    for (Finding& finding : zone.findings) {
+      const std::string_view finding_zone = finding.location.zone.empty() ? zone.zone : finding.location.zone;
+      if (finding.suppressed.empty() && waiver_matches(waiver, finding, finding_zone)) {
+        finding.suppressed = fmt::format("waived: {} (until {})", waiver.reason, expiry_text(waiver.expires));
       }
     }
   }
+  audit::sort_findings(zone.findings);
+}
+
+void apply_waivers(const std::vector<Waiver>& waivers, std::int64_t now, AuditResult& result) {
   for (ZoneResult& zone : result.zones) {
-    audit::sort_findings(zone.findings);
+    apply_waivers(waivers, now, zone);
   }
 }
 

@@ -15,6 +15,7 @@
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
 #include "probe/walker.hpp"
+#include "report/zone_spool.hpp"
 #include "util/files.hpp"
 #include "util/ip.hpp"
 #include "util/progress.hpp"
@@ -333,9 +334,10 @@ Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
         }
       }
     };
-    // Without --save nothing needs the observations once judged: each zone is judged as its walk
-    // ends and only its result is kept, so memory follows the zones in flight, not the fleet.
-    std::vector<std::optional<ZoneResult>> judged;
+    // Without --save nothing needs the observations once judged: each zone is judged and graded as
+    // its walk ends and its result goes to a temporary file (report::ZoneSpool) until the reports,
+    // so memory follows the zones in flight, not the fleet.
+    std::shared_ptr<report::ZoneSpool> spool;
     EngineOptions engine = engine_options(prepared, now_override, window, model, unix_seconds_now());
     // The walk runs on one thread; the other cores judge the zones it hands over (a zone's
     // verdict depends on its snapshot and the engine's options only). When they are all busy
@@ -345,12 +347,18 @@ Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
         args.save.empty() && zones.size() > 1 ? std::min<std::size_t>(std::thread::hardware_concurrency(), 9) : 1;
     util::Workers workers(judges > 0 ? judges - 1 : 0, 2 * judges);
     if (args.save.empty()) {
-      judged.resize(zones.size());
+      spool = report::ZoneSpool::create(zones.size());
+      if (!spool->in_memory_reason().empty()) {
+        fmt::print(stderr, "zonewarden: no temporary file for the judged zones ({}): they are kept in memory\n",
+                   spool->in_memory_reason());
+      }
       options.on_zone = [&](std::size_t zi, ZoneSnapshot&& z) {
         attach_file(z);
         auto zone = std::make_shared<ZoneSnapshot>(std::move(z));
-        const auto judge = [&judged, &snapshot, &engine, zi, zone] {
-          judged.at(zi) = run_audit_rules_on_zone(snapshot, *zone, engine);
+        const auto judge = [&spool, &snapshot, &engine, &prepared, zi, zone] {
+          ZoneResult judged = run_audit_rules_on_zone(snapshot, *zone, engine);
+          grade_zone(prepared, engine.now, judged);
+          spool->put(zi, std::move(judged));
         };
         if (!workers.submit(judge)) {
           judge();
@@ -366,12 +374,12 @@ Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
     }
     if (args.save.empty()) {
       AuditResult result = start_audit_result(engine);
-      for (std::size_t zi = 0; zi < judged.size(); ++zi) {
-        if (!judged[zi]) {
+      for (std::size_t zi = 0; zi < zones.size(); ++zi) {
+        if (!spool->has(zi)) {
           return fail(fmt::format("internal error: the walk never handed over zone {}", zones[zi]));
         }
-        result.zones.push_back(std::move(*judged[zi]));
       }
+      result.spooled = std::move(spool);
       return finish(std::move(result), wall_start);
     }
     walked->trust_anchor = std::move(snapshot.trust_anchor);

@@ -285,8 +285,18 @@ Result<void> record_history(const std::string& path, const AuditResult& result, 
 
 } // namespace
 
-int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
-         bool saved_result) {
+void grade_zone(const Prepared& prepared, std::int64_t now, ZoneResult& zone) {
+  apply_policy(prepared.policy, zone);
+  apply_waivers(prepared.waivers, now, zone);
+  if (prepared.baseline) {
+    apply_baseline(*prepared.baseline, zone);
+  }
+}
+
+namespace {
+
+int emit_graded(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
+                bool saved_result) {
   // A fresh audit is always graded by a policy; a saved result keeps the one it was graded
   // with unless --profile asks for another.
   if (prepared.profile_given || !saved_result) {
@@ -333,8 +343,12 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     if (!path.empty()) {
       // Rendered as the file is written (a fleet's JSON is never whole in memory).
       files.push_back(util::FileToWrite{
-          std::move(path), {}, [format, render_options, &result](const util::FileToWrite::Sink& write) {
-            return render_to(format, result, render_options, write);
+          std::move(path), {}, [format, render_options, &result](const util::FileToWrite::Sink& write) -> Result<void> {
+            try {
+              return render_to(format, result, render_options, write);
+            } catch (const ZoneSourceError& e) {
+              return fail(e.what()); // every file is then left as it was
+            }
           }});
       continue;
     }
@@ -360,21 +374,21 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     return !(options.allow_incomplete && f.rule == "internal/audit-incomplete");
   };
   std::size_t failing = 0;
-  const Finding* ours = nullptr;
-  for (const ZoneResult& z : result.zones) {
+  std::optional<std::string> ours; // the message of the first internal/* finding
+  for (const ZoneResult& z : zones_of(result)) {
     for (const Finding& f : z.findings) {
       if (!counted(f)) {
         continue;
       }
       failing += f.severity >= threshold && f.suppressed.empty() ? 1 : 0;
-      if (ours == nullptr && f.rule.rfind("internal/", 0) == 0) {
-        ours = &f;
+      if (!ours && f.rule.starts_with("internal/")) {
+        ours = f.message;
       }
     }
   }
   int status = options.fail_on == "never" || failing == 0 ? k_exit_ok : k_exit_findings;
-  if (ours != nullptr) {
-    fmt::print(stderr, "zonewarden: {}\n", ours->message);
+  if (ours) {
+    fmt::print(stderr, "zonewarden: {}\n", *ours);
     status = k_exit_error;
   }
   if (history_error) {
@@ -386,6 +400,19 @@ int emit(AuditResult& result, const OutputOptions& options, const Prepared& prep
     }
   }
   return status;
+}
+
+} // namespace
+
+int emit(AuditResult& result, const OutputOptions& options, const Prepared& prepared, std::int64_t now,
+         bool saved_result) {
+  try {
+    return emit_graded(result, options, prepared, now, saved_result);
+  } catch (const ZoneSourceError& e) {
+    // The spooled zones could not be read back (an I/O error on the temporary file): no report
+    // is half-written (files are renamed into place only when all are complete).
+    return report_error(Error{e.what()});
+  }
 }
 
 } // namespace zw::cli

@@ -15,8 +15,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "audit/rollover_json.hpp"
 #include "history/database.hpp"
-#include "history/rollover_json.hpp"
 #include "report/fingerprint.hpp"
 #include "util/text.hpp"
 
@@ -156,9 +156,10 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
     ZW_TRY(run->run());
   }
   // The same zone twice in one run (several files of one zone given to check): its last result.
-  std::map<std::string_view, const ZoneResult*> last_of;
-  for (const ZoneResult& z : result.zones) {
-    last_of[z.zone] = &z;
+  const ZoneResults all = zones_of(result);
+  std::map<std::string, std::size_t> last_of;
+  for (auto z = all.begin(); z != all.end(); ++z) {
+    last_of[z->zone] = z.index();
   }
   db::BatchInsert zones(db, "zones (run_id, zone, chain, soa_serials, dnskeys, ds, state)", 7);
   db::BatchInsert findings(db,
@@ -168,11 +169,13 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
   const auto text_or_null = [](std::optional<std::string> v) -> db::BatchInsert::Value {
     return v ? db::BatchInsert::Value(std::move(*v)) : db::BatchInsert::Value();
   };
-  for (const ZoneResult& z : result.zones) {
-    if (last_of[z.zone] == &z) {
-      ZW_TRY(zones.add(
-          {id, z.zone, z.chain, text_or_null(soa_serials(z)), text_or_null(dnskeys(z)), text_or_null(ds_set(z)),
-           text_or_null(z.rollover ? std::optional<std::string>(rollover_to_json(*z.rollover)) : std::nullopt)}));
+  for (auto zone = all.begin(); zone != all.end(); ++zone) {
+    const ZoneResult& z = *zone;
+    if (last_of[z.zone] == zone.index()) {
+      ZW_TRY(zones.add({id, z.zone, z.chain, text_or_null(soa_serials(z)), text_or_null(dnskeys(z)),
+                        text_or_null(ds_set(z)),
+                        text_or_null(z.rollover ? std::optional<std::string>(audit::rollover_to_json(*z.rollover))
+                                                : std::nullopt)}));
     }
     for (const Finding& f : z.findings) {
       ZW_TRY(findings.add({id, fingerprint(f), f.rule, std::string(to_string(f.severity)), f.location.zone,
@@ -226,7 +229,7 @@ Result<std::map<std::string, RolloverState>> HistoryStore::read_states(db::Query
       return out;
     }
     const std::string zone = s.text(0);
-    Result<RolloverState> state = rollover_from_json(s.text(1));
+    Result<RolloverState> state = audit::rollover_from_json(s.text(1));
     if (!state) {
       return fail(fmt::format("{}: run {}, zone {}: {}", path(), s.integer(2), zone, state.error().message));
     }

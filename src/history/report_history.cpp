@@ -19,7 +19,7 @@ Result<ReportHistory> HistoryStore::report_history(const AuditResult& result, st
   {
     db::BatchInsert findings(db, "wanted_findings (fingerprint)", 1, "ON CONFLICT DO NOTHING", 500);
     db::BatchInsert zones(db, "wanted_zones (zone)", 1, "ON CONFLICT DO NOTHING", 500);
-    for (const ZoneResult& z : result.zones) {
+    for (const ZoneResult& z : zones_of(result)) {
       ZW_TRY(zones.add({z.zone}));
       for (const Finding& f : z.findings) {
         ZW_TRY(findings.add({fingerprint(f)}));

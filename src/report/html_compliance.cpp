@@ -70,11 +70,14 @@ void detail::compliance_section(std::string& out, const AuditResult& r) {
   const std::set<std::string> ran(r.rules_run.begin(), r.rules_run.end());
   std::map<std::string, std::size_t> failing;
   std::map<std::string, std::set<std::size_t>> failing_zones;
-  for (std::size_t i = 0; i < r.zones.size(); ++i) {
-    for (const Finding& f : r.zones[i].findings) {
+  std::map<std::size_t, std::string> failing_names; // the zones with a failing finding only
+  const ZoneResults all = zones_of(r);
+  for (auto z = all.begin(); z != all.end(); ++z) {
+    for (const Finding& f : z->findings) {
       if (counts_towards_fail(f) && f.severity >= Severity::warning) {
         ++failing[f.rule];
-        failing_zones[f.rule].insert(i);
+        failing_zones[f.rule].insert(z.index());
+        failing_names.try_emplace(z.index(), z->zone);
       }
     }
   }
@@ -140,7 +143,7 @@ void detail::compliance_section(std::string& out, const AuditResult& r) {
         break;
       }
       zl += fmt::format("{}<a href=\"#zone-{}\" class=\"mono\">{}</a>", shown == 0 ? "" : ", ", zi,
-                        html_escape(r.zones[zi].zone));
+                        html_escape(failing_names.at(zi)));
       ++shown;
     }
     if (zones.empty()) {

@@ -159,20 +159,21 @@ std::vector<ReportHistory::Run> zone_trend(const ReportHistory& history, const A
 void summary(std::string& out, const AuditResult& r, const ReportHistory* history) {
   Counts total;
   std::size_t failed = 0;
-  for (const ZoneResult& z : r.zones) {
+  const ZoneResults zones = zones_of(r);
+  for (const ZoneResult& z : zones) {
     for (const Finding& f : z.findings) {
       total.add(f);
     }
     failed += zone_fails(z) ? 1 : 0;
   }
-  const std::size_t passed = r.zones.size() - failed;
+  const std::size_t passed = zones.size() - failed;
   out += "<section id=\"summary\" aria-labelledby=\"summary-h\"><h2 id=\"summary-h\">Summary</h2>\n";
   out += "<div class=\"cards\">";
   const auto card = [&](std::string_view cls, std::size_t n, std::string_view label) {
     out +=
         fmt::format("<div class=\"card {}\"><div class=\"n\">{}</div><div class=\"l\">{}</div></div>", cls, n, label);
   };
-  card("", r.zones.size(), "zones audited");
+  card("", zones.size(), "zones audited");
   card(passed > 0 && failed == 0 ? "good" : "", passed, "zones pass");
   card(failed > 0 ? "bad" : "", failed, "zones fail");
   card(total.errors() > 0 ? "bad" : "", total.errors(), "errors");
@@ -206,8 +207,9 @@ void summary(std::string& out, const AuditResult& r, const ReportHistory* histor
                      "<th scope=\"col\">Earliest RRSIG expiry (UTC)</th>{}</tr></thead><tbody>\n",
                      any_suppressed ? "<th scope=\"col\">Suppressed</th>" : "",
                      history != nullptr ? "<th scope=\"col\">Trend</th>" : "");
-  for (std::size_t i = 0; i < r.zones.size(); ++i) {
-    const ZoneResult& z = r.zones[i];
+  for (auto zone = zones.begin(); zone != zones.end(); ++zone) {
+    const std::size_t i = zone.index();
+    const ZoneResult& z = *zone;
     const Counts c = count(z);
     const bool fail = zone_fails(z);
     std::string expiry = "<span class=\"note\">no signatures</span>";
@@ -351,9 +353,8 @@ void finding(std::string& out, const Finding& f, const std::string& anchor, cons
   out += "</article>\n";
 }
 
-void zone_section(std::string& out, const AuditResult& r, std::size_t index, const std::set<std::string>& documented,
-                  const ReportHistory* history) {
-  const ZoneResult& z = r.zones[index];
+void zone_section(std::string& out, const AuditResult& r, const ZoneResult& z, std::size_t index,
+                  const std::set<std::string>& documented, const ReportHistory* history) {
   const Counts c = count(z);
   const bool fail = zone_fails(z);
   const std::string chain_status = zone_status(z);
@@ -428,18 +429,19 @@ std::string render_html(const AuditResult& result, const ReportHistory* history)
   std::set<std::string> documented; // rules with a finding: their pages go into the appendix
   std::size_t failed = 0;
   std::size_t findings = 0;
-  for (const ZoneResult& z : result.zones) {
+  const ZoneResults zones = zones_of(result);
+  for (const ZoneResult& z : zones) {
     for (const Finding& f : z.findings) {
       documented.insert(f.rule);
     }
     findings += z.findings.size();
     failed += zone_fails(z) ? 1 : 0;
   }
-  const std::string title = fmt::format("zonewarden compliance report \u2013 {} zone{} \u2013 {}", result.zones.size(),
-                                        result.zones.size() == 1 ? "" : "s", time_text(result.generated));
+  const std::string title = fmt::format("zonewarden compliance report \u2013 {} zone{} \u2013 {}", zones.size(),
+                                        zones.size() == 1 ? "" : "s", time_text(result.generated));
 
   std::string out;
-  out.reserve(64 * 1024 + result.zones.size() * 16 * 1024);
+  out.reserve(64 * 1024 + std::min<std::size_t>(zones.size(), 1000) * 16 * 1024);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // No script, no remote anything: even a missed escape could not run code or phone home.
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -450,11 +452,11 @@ std::string render_html(const AuditResult& result, const ReportHistory* history)
 
   out += "<header class=\"report\"><div class=\"page\">";
   out += fmt::format("<span class=\"verdict\"><span class=\"badge {}\">{}</span></span>", failed > 0 ? "fail" : "pass",
-                     failed > 0 ? fmt::format("{} of {} zones FAIL", failed, result.zones.size())
+                     failed > 0 ? fmt::format("{} of {} zones FAIL", failed, zones.size())
                                 : std::string("all zones PASS"));
   out += "<h1>DNSSEC and zone-health compliance report</h1>";
   out += fmt::format("<p>{} zone{} \u00b7 {} finding{} \u00b7 policy <code>{}</code> \u00b7 generated {} by {} {}</p>",
-                     result.zones.size(), result.zones.size() == 1 ? "" : "s", findings, findings == 1 ? "" : "s",
+                     zones.size(), zones.size() == 1 ? "" : "s", findings, findings == 1 ? "" : "s",
                      html_escape(result.policy), html_escape(time_text(result.generated)), html_escape(result.tool),
                      html_escape(result.version));
   out += "</div></header>\n<main class=\"page\">\n";
@@ -482,11 +484,11 @@ std::string render_html(const AuditResult& result, const ReportHistory* history)
   out += "</section>\n";
 
   out += "<section id=\"zones\" aria-labelledby=\"zones-h\"><h2 id=\"zones-h\">Zones</h2>\n";
-  if (result.zones.empty()) {
+  if (zones.empty()) {
     out += "<p class=\"note\">No zone was audited.</p>\n";
   }
-  for (std::size_t i = 0; i < result.zones.size(); ++i) {
-    zone_section(out, result, i, documented, history);
+  for (auto zone = zones.begin(); zone != zones.end(); ++zone) {
+    zone_section(out, result, *zone, zone.index(), documented, history);
   }
   out += "</section>\n";
   rule_reference(out, documented);

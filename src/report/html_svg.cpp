@@ -384,13 +384,14 @@ std::string relative(std::int64_t seconds) {
 std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s) {
   struct Row {
     std::size_t index;
-    const ZoneResult* zone;
+    std::string zone;
     std::int64_t expiration;
   };
   std::vector<Row> rows;
-  for (std::size_t i = 0; i < result.zones.size(); ++i) {
-    if (result.zones[i].earliest_expiration) {
-      rows.push_back({i, &result.zones[i], *result.zones[i].earliest_expiration});
+  const ZoneResults zones = zones_of(result);
+  for (auto z = zones.begin(); z != zones.end(); ++z) {
+    if (z->earliest_expiration) {
+      rows.push_back({z.index(), z->zone, *z->earliest_expiration});
     }
   }
   if (rows.empty()) {
@@ -403,7 +404,7 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
   for (const Row& r : rows) {
     t0 = std::min(t0, r.expiration);
     t1 = std::max(t1, r.expiration);
-    longest = std::max(longest, std::min<std::size_t>(r.zone->zone.size(), 30));
+    longest = std::max(longest, std::min<std::size_t>(r.zone.size(), 30));
   }
   const std::int64_t pad = (t1 - t0) / 25 + 3600;
   t0 -= pad;
@@ -479,7 +480,7 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
                          y, plot_x - 4, row_h);
     }
     out += fmt::format("<a href=\"#zone-{}\">", r.index);
-    out += text_el(plot_x - 8, y + 14, clip(r.zone->zone, 30), "text-anchor=\"end\" fill=\"#0969da\"");
+    out += text_el(plot_x - 8, y + 14, clip(r.zone, 30), "text-anchor=\"end\" fill=\"#0969da\"");
     out += "</a>";
     std::string fill;
     std::string extra;
@@ -498,8 +499,8 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
         extra = " stroke=\"#7d4e00\" stroke-width=\"1.2\" stroke-dasharray=\"4 2\"";
       }
     }
-    const std::string tip = fmt::format("{}: earliest RRSIG expiration {} ({})", r.zone->zone,
-                                        util::format_utc(r.expiration), relative(left));
+    const std::string tip =
+        fmt::format("{}: earliest RRSIG expiration {} ({})", r.zone, util::format_utc(r.expiration), relative(left));
     out += fmt::format("<rect class=\"bar\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"12\" rx=\"2\" "
                        "fill=\"{}\"{}><title>{}</title></rect>",
                        bx, y + 4, std::max(bw, 2.0), fill, extra, html_escape(tip));

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "report/zone_json.hpp"
 #include "util/json_cursor.hpp"
 #include "util/json_text.hpp"
 #include "util/text.hpp"
@@ -116,26 +117,6 @@ Finding finding_from(const Cursor& c) {
   return f;
 }
 
-ZoneResult zone_from(const Cursor& c) {
-  ZoneResult z;
-  z.zone = c.member("zone").string();
-  z.chain = c.member("chain").string();
-  for (const Cursor& link : c.member("chain_links").elements()) {
-    z.chain_links.push_back(chain_link_from(link));
-  }
-  for (const Cursor& s : c.member("servers").elements()) {
-    z.servers.push_back(server_from(s));
-  }
-  for (const Cursor& f : c.member("findings").elements()) {
-    z.findings.push_back(finding_from(f));
-  }
-  z.notes = c.member("notes").strings();
-  if (const Cursor earliest = c.member("earliest_expiration"); !earliest.is_null()) {
-    z.earliest_expiration = earliest.time();
-  }
-  return z;
-}
-
 AuditResult result_from(const Cursor& root) {
   if (!root.value().is_object()) {
     root.fail_here("expected a JSON object (a result written by --format json)");
@@ -159,12 +140,32 @@ AuditResult result_from(const Cursor& root) {
   r.policy = root.member("policy").string();
   r.rules_run = root.member("rules_run").strings();
   for (const Cursor& z : root.member("zones").elements()) {
-    r.zones.push_back(zone_from(z));
+    r.zones.push_back(detail::zone_from_json(z));
   }
   return r;
 }
 
 } // namespace
+
+ZoneResult detail::zone_from_json(const util::JsonCursor& c) {
+  ZoneResult z;
+  z.zone = c.member("zone").string();
+  z.chain = c.member("chain").string();
+  for (const Cursor& link : c.member("chain_links").elements()) {
+    z.chain_links.push_back(chain_link_from(link));
+  }
+  for (const Cursor& s : c.member("servers").elements()) {
+    z.servers.push_back(server_from(s));
+  }
+  for (const Cursor& f : c.member("findings").elements()) {
+    z.findings.push_back(finding_from(f));
+  }
+  z.notes = c.member("notes").strings();
+  if (const Cursor earliest = c.member("earliest_expiration"); !earliest.is_null()) {
+    z.earliest_expiration = earliest.time();
+  }
+  return z;
+}
 
 Result<AuditResult> read_result_json(const std::string& text) {
   // Each zone is read as soon as the parser has it, and its tree dropped: a large report is never
@@ -173,9 +174,10 @@ Result<AuditResult> read_result_json(const std::string& text) {
   std::vector<ZoneResult> zones;
   std::optional<std::string> zone_error;
   // Parse errors, and numbers no double holds (1e400), come back naming the byte or member.
-  ZW_TRY_ASSIGN(const json doc,
-                util::read_json_elements(
-                    text, "zones", [&](const Cursor& zone) { zones.push_back(zone_from(zone)); }, zone_error));
+  ZW_TRY_ASSIGN(
+      const json doc,
+      util::read_json_elements(
+          text, "zones", [&](const Cursor& zone) { zones.push_back(detail::zone_from_json(zone)); }, zone_error));
   try {
     AuditResult r = result_from(Cursor(doc, "")); // its "zones" is left empty by the parse
     if (zone_error) {

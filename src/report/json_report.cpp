@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/finding_json.hpp"
+#include "report/zone_json.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
@@ -49,7 +50,14 @@ json server_json(const ServerRow& s) {
               {"tcp", s.tcp}};
 }
 
-json zone_json(const ZoneResult& z) {
+// Messages quote what servers sent; a byte that is not UTF-8 becomes U+FFFD instead of an exception.
+std::string dump(const json& value) {
+  return value.dump(2, ' ', false, json::error_handler_t::replace);
+}
+
+} // namespace
+
+nlohmann::json detail::zone_json(const ZoneResult& z) {
   json servers = json::array();
   for (const ServerRow& s : z.servers) {
     servers.push_back(server_json(s));
@@ -87,13 +95,6 @@ json zone_json(const ZoneResult& z) {
       {"earliest_expiration", z.earliest_expiration ? json(util::format_utc(*z.earliest_expiration)) : json(nullptr)}};
 }
 
-// Messages quote what servers sent; a byte that is not UTF-8 becomes U+FFFD instead of an exception.
-std::string dump(const json& value) {
-  return value.dump(2, ' ', false, json::error_handler_t::replace);
-}
-
-} // namespace
-
 // The document is written a zone at a time, so that only one zone's JSON tree is in memory, not
 // the whole fleet's (nlohmann's tree of a 10,000-zone audit took 114 MB, its text 22 MB), and
 // handed to `write` a megabyte or so at a time. The text is what dumping the whole tree gives:
@@ -102,7 +103,8 @@ std::string dump(const json& value) {
 Result<void> write_json(const AuditResult& result, const TextSink& write) {
   constexpr std::size_t k_piece = std::size_t{1} << 20;
   json totals{{"error", 0}, {"warning", 0}, {"notice", 0}};
-  for (const ZoneResult& z : result.zones) {
+  const ZoneResults zones = zones_of(result);
+  for (const ZoneResult& z : zones) {
     for (const Finding& f : z.findings) {
       totals[std::string(to_string(f.severity))] = totals[std::string(to_string(f.severity))].get<int>() + 1;
     }
@@ -120,13 +122,15 @@ Result<void> write_json(const AuditResult& result, const TextSink& write) {
   std::string out = dump(head);
   out.resize(out.size() - 2); // "\n}": the zones follow as the last member
   out += ",\n  \"zones\": ";
-  if (result.zones.empty()) {
+  if (zones.empty()) {
     out += "[]";
   } else {
     out += "[";
-    for (std::size_t i = 0; i < result.zones.size(); ++i) {
-      const std::string zone = dump(zone_json(result.zones[i]));
-      out += i == 0 ? "\n" : ",\n";
+    bool first = true;
+    for (const ZoneResult& z : zones) {
+      const std::string zone = dump(detail::zone_json(z));
+      out += first ? "\n" : ",\n";
+      first = false;
       std::size_t line = 0;
       while (line < zone.size()) {
         const std::size_t end = std::min(zone.find('\n', line), zone.size());

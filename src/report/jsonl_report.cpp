@@ -10,7 +10,7 @@ namespace zw {
 std::string render_jsonl(const AuditResult& result) {
   using nlohmann::ordered_json;
   std::string out;
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     for (const Finding& f : z.findings) {
       const ordered_json line{
           {"rule", f.rule},

@@ -141,7 +141,7 @@ std::string render_junit(const AuditResult& result, Severity fail_on) {
   std::string suites;
   std::size_t total_tests = 0;
   std::size_t total_failures = 0;
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     const std::vector<std::string> cases = test_case_names(result, z);
     std::string body;
     std::size_t failures = 0;

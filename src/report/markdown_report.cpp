@@ -96,7 +96,7 @@ std::string render_markdown(const AuditResult& result, Severity fail_on) {
   std::size_t suppressed = 0;
   std::size_t failing = 0;
   std::size_t total = 0;
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     for (const Finding& f : z.findings) {
       ++counts[static_cast<std::size_t>(f.severity)];
       ++total;
@@ -111,16 +111,23 @@ std::string render_markdown(const AuditResult& result, Severity fail_on) {
   std::string out =
       fmt::format("### zonewarden {}: **{}**: {} error(s), {} warning(s), {} notice(s) in {} zone(s){}\n\n"
                   "{} unsuppressed finding(s) at or above `{}`; policy `{}`; as of {}.\n",
-                  result.command, failing > 0 ? "FAIL" : "PASS", counts[2], counts[1], counts[0], result.zones.size(),
-                  suppressed > 0 ? fmt::format(", {} suppressed", suppressed) : std::string(), failing,
-                  to_string(fail_on), cell(result.policy), util::format_utc(result.now));
+                  result.command, failing > 0 ? "FAIL" : "PASS", counts[2], counts[1], counts[0],
+                  zones_of(result).size(), suppressed > 0 ? fmt::format(", {} suppressed", suppressed) : std::string(),
+                  failing, to_string(fail_on), cell(result.policy), util::format_utc(result.now));
 
-  std::vector<std::string_view> clean;
+  // The zones without findings, named as far as the comment has room (a fleet's are counted).
+  std::vector<std::string> clean;
+  std::size_t clean_count = 0;
+  std::size_t clean_chars = 0;
   std::size_t shown = 0;
   bool truncated = false;
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     if (z.findings.empty()) {
-      clean.push_back(z.zone);
+      ++clean_count;
+      if (clean_chars <= k_budget + 4000) {
+        clean_chars += z.zone.size() + 2;
+        clean.push_back(z.zone);
+      }
       continue;
     }
     if (truncated) {
@@ -151,10 +158,10 @@ std::string render_markdown(const AuditResult& result, Severity fail_on) {
                        "SARIF or HTML report has them all.\n",
                        total - shown, total);
   }
-  if (!clean.empty()) {
-    std::string line = fmt::format("\n**No findings** ({} zone(s)):", clean.size());
+  if (clean_count > 0) {
+    std::string line = fmt::format("\n**No findings** ({} zone(s)):", clean_count);
     std::size_t listed = 0;
-    for (const std::string_view zone : clean) {
+    for (const std::string& zone : clean) {
       const std::string item = fmt::format("{} {}", listed == 0 ? "" : ",", cell(zone));
       if (out.size() + line.size() + item.size() > k_budget + 4000) {
         break;
@@ -162,8 +169,8 @@ std::string render_markdown(const AuditResult& result, Severity fail_on) {
       line += item;
       ++listed;
     }
-    if (listed < clean.size()) {
-      line += fmt::format(" and {} more", clean.size() - listed);
+    if (listed < clean_count) {
+      line += fmt::format(" and {} more", clean_count - listed);
     }
     out += line + "\n";
   }

@@ -228,7 +228,7 @@ std::string render_sarif(const AuditResult& result) {
   ordered_json results = ordered_json::array();
   ordered_json notifications = ordered_json::array();
   ordered_json zones = ordered_json::array();
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     zones.push_back({{"zone", z.zone}, {"chain", z.chain}, {"findings", z.findings.size()}});
     for (const Finding& f : z.findings) {
       ordered_json r{{"ruleId", f.rule}};

@@ -56,7 +56,7 @@ std::string render_text(const AuditResult& result, const TextOptions& options) {
   const Palette& p = options.colour ? k_colour : k_plain;
   std::string out;
   std::size_t counts[3] = {0, 0, 0};
-  for (const ZoneResult& z : result.zones) {
+  for (const ZoneResult& z : zones_of(result)) {
     if (result.command == "check") {
       // A zone file: no servers; the chain shown is the zone's own DS link (with --ds).
       out += fmt::format("{}{}{}  (zone file; DS link: {})\n", p.bold, z.zone, p.reset, z.chain);
@@ -87,7 +87,7 @@ std::string render_text(const AuditResult& result, const TextOptions& options) {
     }
     out += "\n";
   }
-  out += fmt::format("{} zone(s): {} error(s), {} warning(s), {} notice(s) in {:.2f} s\n", result.zones.size(),
+  out += fmt::format("{} zone(s): {} error(s), {} warning(s), {} notice(s) in {:.2f} s\n", zones_of(result).size(),
                      counts[2], counts[1], counts[0], result.elapsed_s);
   return out;
 }

@@ -1,5 +1,5 @@
 // What rollover/resigning-stalled learns of a zone's re-signing from run to run
-// (dnssec::carry_resigning) and how the history keeps it (history::rollover_to_json/from_json).
+// (dnssec::carry_resigning) and how the history keeps it (audit::rollover_to_json/from_json).
 // Expected values are worked out by hand from the schedules below (docs/rules/rollover/
 // resigning-stalled.md gives the rule): times in days from an arbitrary origin.
 
@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "audit/rollover_json.hpp"
 #include "dnssec/rollover_state.hpp"
-#include "history/rollover_json.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
 namespace zw_test_rollover_state {
@@ -126,7 +126,7 @@ TEST_CASE("rollover::resigning: a replay older than the history learns nothing")
 
 TEST_CASE("rollover::resigning: the history keeps the learned fields, and reads older states") {
   const auto s = run({{0, 30}, {22, 30}, {23, 53}, {24, 53}});
-  const auto back = zw::history::rollover_from_json(zw::history::rollover_to_json(s.back()));
+  const auto back = zw::audit::rollover_from_json(zw::audit::rollover_to_json(s.back()));
   REQUIRE(back.has_value());
   CHECK(back->signed_until == s.back().signed_until);
   CHECK(back->validity == 30 * k_day);
@@ -134,7 +134,7 @@ TEST_CASE("rollover::resigning: the history keeps the learned fields, and reads 
   CHECK(back->refresh_floor == 7 * k_day);
   CHECK(back->refreshes == 1);
   // A state recorded before these fields existed: nothing learned, nothing refused.
-  const auto old = zw::history::rollover_from_json(
+  const auto old = zw::audit::rollover_from_json(
       R"({"observed": 1800000000, "keys": [], "dnskey_ttl": 3600, "ds_known": true, "ds": [], "ds_ttl": 3600,
           "max_data_ttl": 3600, "earliest_expiration": 1802592000, "cds": [], "cds_since": 1800000000})");
   REQUIRE(old.has_value());
@@ -142,7 +142,7 @@ TEST_CASE("rollover::resigning: the history keeps the learned fields, and reads 
   CHECK(old->refreshes == 0);
   CHECK(old->refresh_floor == 0);
   // A damaged one is refused with a reason.
-  CHECK_FALSE(zw::history::rollover_from_json(
+  CHECK_FALSE(zw::audit::rollover_from_json(
                   R"({"observed": 1, "keys": [], "dnskey_ttl": 1, "ds_known": true, "ds": [], "ds_ttl": 1,
                       "max_data_ttl": 1, "earliest_expiration": null, "cds": [], "cds_since": 1,
                       "signed_until": 5, "validity": "long"})")

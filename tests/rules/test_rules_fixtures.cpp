@@ -19,7 +19,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "history/rollover_json.hpp"
+#include "audit/rollover_json.hpp"
 #include "util/time.hpp"
 #include "zonewarden/audit.hpp"
 #include "zonewarden/rule.hpp"
@@ -105,7 +105,7 @@ TEST_CASE("rules::fixtures") {
       std::map<std::string, zw::RolloverState> previous;
       const fs::path previous_path = file.parent_path() / (name.substr(0, name.size() - 14) + ".previous.json");
       if (fs::exists(previous_path)) {
-        const auto state = zw::history::rollover_from_json(slurp(previous_path));
+        const auto state = zw::audit::rollover_from_json(slurp(previous_path));
         REQUIRE_MESSAGE(state.has_value(), (state ? "" : state.error().message));
         for (const zw::ZoneSnapshot& z : snapshot->zones) {
           previous.emplace(z.zone, *state);

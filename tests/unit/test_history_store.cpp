@@ -7,9 +7,9 @@
 
 #include <doctest/doctest.h>
 
+#include "audit/rollover_json.hpp"
 #include "history/database.hpp"
 #include "history/history_store.hpp"
-#include "history/rollover_json.hpp"
 #include "test_audit_support.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
@@ -369,22 +369,22 @@ RolloverState state_at(std::int64_t observed, std::uint16_t zsk) {
 
 TEST_CASE("history::rollover states read back as written") {
   const RolloverState s = state_at(1764900000, 11111);
-  const std::string text = history::rollover_to_json(s);
-  auto back = history::rollover_from_json(text);
+  const std::string text = audit::rollover_to_json(s);
+  auto back = audit::rollover_from_json(text);
   REQUIRE(back);
-  CHECK(history::rollover_to_json(*back) == text);
+  CHECK(audit::rollover_to_json(*back) == text);
   CHECK(back->keys.size() == 2);
   CHECK(back->keys[1].sole_signer);
   CHECK(back->ds[0].key == "00000000000000aa");
   CHECK(back->earliest_expiration == s.earliest_expiration);
   RolloverState none = s;
   none.earliest_expiration.reset();
-  auto back_none = history::rollover_from_json(history::rollover_to_json(none));
+  auto back_none = audit::rollover_from_json(audit::rollover_to_json(none));
   REQUIRE(back_none);
   CHECK_FALSE(back_none->earliest_expiration);
   for (const char* bad : {"", "[]", "{}", R"({"observed": "yesterday"})", "{\"observed\": 1"}) {
     CAPTURE(bad);
-    auto r = history::rollover_from_json(bad);
+    auto r = audit::rollover_from_json(bad);
     REQUIRE_FALSE(r);
     CHECK(r.error().message.starts_with("not a zone state: "));
   }
@@ -414,8 +414,8 @@ void keeps_states(Backend& backend) {
   auto states = store->rollover_states();
   REQUIRE(states);
   REQUIRE(states->size() == 2);
-  CHECK(history::rollover_to_json(states->at("example.")) == history::rollover_to_json(state_at(2000, 22222)));
-  CHECK(history::rollover_to_json(states->at("other.")) == history::rollover_to_json(state_at(1000, 33333)));
+  CHECK(audit::rollover_to_json(states->at("example.")) == audit::rollover_to_json(state_at(2000, 22222)));
+  CHECK(audit::rollover_to_json(states->at("other.")) == audit::rollover_to_json(state_at(1000, 33333)));
   // An audit of some zones (a shard) reads theirs only; a zone never recorded has none. Asked
   // twice on one connection: the same answer (the temporary table starts afresh).
   for (int round = 0; round < 2; ++round) {
@@ -423,13 +423,13 @@ void keeps_states(Backend& backend) {
     auto some = store->rollover_states(wanted);
     REQUIRE(some);
     REQUIRE(some->size() == 1);
-    CHECK(history::rollover_to_json(some->at("example.")) == history::rollover_to_json(state_at(2000, 22222)));
+    CHECK(audit::rollover_to_json(some->at("example.")) == audit::rollover_to_json(state_at(2000, 22222)));
   }
   const std::vector<std::string> other{"other."};
   auto just_other = store->rollover_states(other);
   REQUIRE(just_other);
   REQUIRE(just_other->size() == 1);
-  CHECK(history::rollover_to_json(just_other->at("other.")) == history::rollover_to_json(state_at(1000, 33333)));
+  CHECK(audit::rollover_to_json(just_other->at("other.")) == audit::rollover_to_json(state_at(1000, 33333)));
   auto nothing = store->rollover_states(std::vector<std::string>{});
   REQUIRE(nothing);
   CHECK(nothing->empty());

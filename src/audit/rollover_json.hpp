@@ -1,5 +1,6 @@
 #pragma once
-// A zone's RolloverState as the history stores it (zones.state): one JSON object.
+// A zone's RolloverState as one JSON object: the history's zones.state column, and a live audit's
+// spooled zones (report::ZoneSpool).
 
 #include <string>
 #include <string_view>
@@ -7,10 +8,10 @@
 #include "zonewarden/audit.hpp"
 #include "zonewarden/error.hpp"
 
-namespace zw::history {
+namespace zw::audit {
 
 std::string rollover_to_json(const RolloverState& state);
 // The state back; an Error naming what is wrong when `text` is not such an object.
 Result<RolloverState> rollover_from_json(std::string_view text);
 
-} // namespace zw::history
+} // namespace zw::audit

@@ -1,11 +1,11 @@
 // RolloverState <-> JSON for the history's zones.state column (docs/history.md has the shape).
 
-#include "history/rollover_json.hpp"
+#include "audit/rollover_json.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-namespace zw::history {
+namespace zw::audit {
 
 namespace {
 
@@ -94,4 +94,4 @@ Result<RolloverState> rollover_from_json(std::string_view text) {
   }
 }
 
-} // namespace zw::history
+} // namespace zw::audit

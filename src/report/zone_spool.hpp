@@ -1,0 +1,57 @@
+#pragma once
+// A live audit's judged zones, kept in an unnamed temporary file as they are judged and read back
+// one at a time for the reports and the history (AuditResult::spooled): the run's memory then
+// follows the zones in flight, not the fleet (issue #10). Each zone is stored as the JSON
+// report's element (CBOR-encoded) with its rollover state, so reading it back is exact.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "zonewarden/audit.hpp"
+
+namespace zw::report {
+
+class ZoneSpool final : public ZoneResultSource {
+public:
+  // A spool for `zones` zones in an unnamed file in $TMPDIR (else /tmp), removed by the system
+  // when closed, whatever ends the process. When no such file can be made the zones are kept in
+  // memory, as without a spool, and in_memory_reason() says why.
+  static std::shared_ptr<ZoneSpool> create(std::size_t zones);
+  // Why the zones are kept in memory ("/tmp: Read-only file system"); empty when on file.
+  [[nodiscard]] const std::string& in_memory_reason() const noexcept { return m_in_memory_reason; }
+  ~ZoneSpool() override;
+  ZoneSpool(const ZoneSpool&) = delete;
+  ZoneSpool& operator=(const ZoneSpool&) = delete;
+
+  // Stores the zone at `index` (below size(); each once), from any thread. A zone that cannot be
+  // written (a full disk) is kept in memory instead: the run loses nothing, only that saving.
+  void put(std::size_t index, ZoneResult zone);
+  // Whether `index` was stored.
+  [[nodiscard]] bool has(std::size_t index) const;
+
+  [[nodiscard]] std::size_t size() const override { return m_slots.size(); }
+  [[nodiscard]] ZoneResult load(std::size_t index) const override;
+
+private:
+  ZoneSpool(int fd, std::size_t zones, std::string in_memory_reason)
+      : m_fd(fd), m_slots(zones), m_in_memory_reason(std::move(in_memory_reason)) {}
+
+  struct Slot {
+    std::uint64_t offset = 0;
+    std::uint64_t length = 0;
+    bool stored = false;
+  };
+  int m_fd; // -1: no file
+  mutable std::mutex m_mutex;
+  std::uint64_t m_end = 0; // where the next zone is written
+  std::vector<Slot> m_slots;
+  std::map<std::size_t, ZoneResult> m_in_memory; // zones whose write failed, or every zone without a file
+  std::string m_in_memory_reason;
+};
+
+} // namespace zw::report
