@@ -44,10 +44,10 @@ NameServer& Walker::name_server(std::size_t zi, const std::string& name) {
   return list.back();
 }
 
-std::vector<std::string> Walker::in_zone_names(std::size_t zi) const {
+std::vector<std::string> Walker::in_zone_names(std::size_t zi) {
   std::vector<std::string> names;
-  for (const NameServer& ns : m_zones[zi].name_servers) {
-    if (dns::name_is_at_or_below(ns.name, m_zones[zi].zone)) {
+  for (const NameServer& ns : zone(zi).name_servers) {
+    if (dns::name_is_at_or_below(ns.name, zone(zi).zone)) {
       names.push_back(ns.name);
     }
   }
@@ -58,15 +58,15 @@ asio::awaitable<void> Walker::query_into(std::size_t zi, std::size_t si, std::st
                                          bool counted) {
   Addr server{zone(zi).servers[si].name, zone(zi).servers[si].address};
   std::vector<Exchange> got;
-  if (counted && m_zone_queries[zi] >= m_options.max_queries_per_zone) {
+  if (counted && walk_of(zi).queries >= m_options.max_queries_per_zone) {
     m_bounds_hit.insert(bound_name("--max-queries-per-zone", m_options.max_queries_per_zone));
     got.push_back(not_asked_exchange(qname, qtype, tcp ? Transport::tcp : Transport::udp,
                                      bound_detail("--max-queries-per-zone", m_options.max_queries_per_zone)));
   } else if (tcp) {
-    m_zone_queries[zi] += counted ? 1 : 0;
+    walk_of(zi).queries += counted ? 1 : 0;
     got.push_back(co_await ask(server, qname, qtype, Transport::tcp));
   } else {
-    m_zone_queries[zi] += counted ? 1 : 0;
+    walk_of(zi).queries += counted ? 1 : 0;
     got = co_await ask_udp_then_tcp(server, qname, qtype);
   }
   // By index: other coroutines may grow `servers` while this one waited.
@@ -93,16 +93,16 @@ std::vector<std::pair<std::string, std::string>> Walker::depth_queries(std::size
     out.emplace_back(*name, snapshot::k_nxdomain_probe_qtype);
   }
   out.emplace_back(apex, snapshot::k_nodata_probe_qtype);
-  if (m_nodata_names[zi].empty()) {
+  if (walk_of(zi).nodata_name.empty()) {
     for (const std::string& name : in_zone_names(zi)) {
       // The smallest name, so that the choice does not depend on which parent answered first.
-      if (name != apex && (m_nodata_names[zi].empty() || name < m_nodata_names[zi])) {
-        m_nodata_names[zi] = name;
+      if (name != apex && (walk_of(zi).nodata_name.empty() || name < walk_of(zi).nodata_name)) {
+        walk_of(zi).nodata_name = name;
       }
     }
   }
-  if (!m_nodata_names[zi].empty()) {
-    out.emplace_back(m_nodata_names[zi], snapshot::k_nodata_probe_qtype);
+  if (!walk_of(zi).nodata_name.empty()) {
+    out.emplace_back(walk_of(zi).nodata_name, snapshot::k_nodata_probe_qtype);
   }
   return out;
 }
@@ -115,7 +115,7 @@ asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> se
   const std::vector<std::string> glue_names = in_zone_names(zi);
   std::vector<std::size_t> indices;
   for (const Addr& server : servers) {
-    if (!m_probed[zi].insert({server.name, server.address}).second) {
+    if (!walk_of(zi).probed.insert({server.name, server.address}).second) {
       continue;
     }
     ServerProbe probe;
@@ -158,8 +158,8 @@ asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> se
   for (const std::size_t si : indices) {
     for (std::size_t qi = 0; qi < extra.size(); ++qi) {
       const auto& [qname, qtype] = extra[qi];
-      if (qname == m_nodata_names[zi] && qtype == snapshot::k_nodata_probe_qtype) {
-        m_nodata_asked[zi].insert(si);
+      if (qname == walk_of(zi).nodata_name && qtype == snapshot::k_nodata_probe_qtype) {
+        walk_of(zi).nodata_asked.insert(si);
       }
       queries.push_back(query_into(zi, si, qname, qtype, false, qi < counted));
     }
@@ -175,20 +175,20 @@ asio::awaitable<void> Walker::probe_servers(std::size_t zi, std::vector<Addr> se
 // The below-apex NODATA probe for the servers probed before any in-zone name server name was
 // known (a zone whose parent lists only out-of-zone names), once the zone's own NS set is in.
 asio::awaitable<void> Walker::probe_nodata_below_apex(std::size_t zi) {
-  if (m_nodata_names[zi].empty()) {
+  if (walk_of(zi).nodata_name.empty()) {
     for (const std::string& name : in_zone_names(zi)) {
-      if (name != zone(zi).zone && (m_nodata_names[zi].empty() || name < m_nodata_names[zi])) {
-        m_nodata_names[zi] = name;
+      if (name != zone(zi).zone && (walk_of(zi).nodata_name.empty() || name < walk_of(zi).nodata_name)) {
+        walk_of(zi).nodata_name = name;
       }
     }
   }
-  const std::string name = m_nodata_names[zi];
+  const std::string name = walk_of(zi).nodata_name;
   if (name.empty() || Clock::now() >= m_deadline) {
     co_return;
   }
   std::vector<asio::awaitable<bool>> tasks;
   for (std::size_t si = 0; si < zone(zi).servers.size(); ++si) {
-    if (m_nodata_asked[zi].insert(si).second) {
+    if (walk_of(zi).nodata_asked.insert(si).second) {
       tasks.push_back(finished(query_into(zi, si, name, std::string(snapshot::k_nodata_probe_qtype), false)));
     }
   }
@@ -289,7 +289,7 @@ asio::awaitable<std::optional<NsecLink>> Walker::nsec_of(std::size_t zi, std::si
 asio::awaitable<void> Walker::walk_nsec_chain(std::size_t zi) {
   const std::string apex = zone(zi).zone;
   zone(zi).nsec_walk.emplace();
-  // By index each time: m_zones never grows during the walk, but no reference is kept across a wait.
+  // By index each time: no reference is kept across a wait.
   const auto walk = [this, zi]() -> NsecWalk& { return *zone(zi).nsec_walk; };
   switch (denial_of(zone(zi))) {
   case ZoneDenial::nsec3:

@@ -285,21 +285,36 @@ void mark_cut_by_deadline(ZoneSnapshot& z) {
 
 } // namespace
 
+ZoneWalk& ZoneTable::at(std::size_t zi) {
+  std::unique_ptr<ZoneWalk>& slot = m_slots.at(zi);
+  if (!slot) {
+    slot = std::make_unique<ZoneWalk>();
+    slot->snapshot.zone = m_names[zi];
+    if (m_walk) {
+      // Replaced when the walk starts: a zone whose audit ends before (unreachable, deadline)
+      // still says that the walk asked for was not done.
+      slot->snapshot.nsec_walk =
+          NsecWalk{WalkStatus::incomplete, "the walk did not start: the audit of the zone ended before it", {}, 0};
+    }
+  }
+  return *slot;
+}
+
+ZoneSnapshot ZoneTable::take(std::size_t zi) {
+  ZoneSnapshot out = std::move(at(zi).snapshot);
+  m_slots[zi].reset();
+  return out;
+}
+
 Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOptions& options) {
   Snapshot snapshot;
   snapshot.public_root_hints = options.servers.empty() && options.public_hints;
   snapshot.started_at = unix_now();
+  std::vector<std::string> names;
+  names.reserve(zones.size());
   for (const std::string& name : zones) {
     ZW_TRY_ASSIGN(std::string apex, dns::normalize_name(name));
-    ZoneSnapshot zs;
-    zs.zone = std::move(apex);
-    if (options.walk) {
-      // Replaced when the walk starts: a zone whose audit ends before (unreachable, deadline)
-      // still says that the walk asked for was not done.
-      zs.nsec_walk =
-          NsecWalk{WalkStatus::incomplete, "the walk did not start: the audit of the zone ended before it", {}, 0};
-    }
-    snapshot.zones.push_back(std::move(zs));
+    names.push_back(std::move(apex));
   }
   const std::vector<std::pair<std::string, std::string>>& hints =
       options.root_hints.empty() ? builtin_root_hints() : options.root_hints;
@@ -313,12 +328,11 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     return fail("probe options: the query bounds must be positive");
   }
   for (const NameQuery& q : options.name_queries) {
-    if (std::none_of(snapshot.zones.begin(), snapshot.zones.end(),
-                     [&q](const ZoneSnapshot& z) { return z.zone == q.zone; })) {
+    if (std::find(names.begin(), names.end(), q.zone) == names.end()) {
       return fail(fmt::format("probe options: {} {} is for {}, which is not audited", q.qname, q.qtype, q.zone));
     }
   }
-  if (snapshot.zones.empty()) {
+  if (names.empty()) {
     snapshot.finished_at = unix_now();
     return snapshot;
   }
@@ -327,9 +341,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     asio::io_context io(1);
     // Declared after `io`, destroyed before it: coroutine frames still parked in `io` when the
     // deadline stops it are destroyed by `io` and never touch the walker again.
-    Walker walker(io, options, snapshot.zones, hints, deadline, snapshot.started_at);
-    walker.m_probed.resize(snapshot.zones.size());
-    const std::size_t total = snapshot.zones.size();
+    ZoneTable table(std::move(names), options.walk);
+    Walker walker(io, options, table, hints, deadline, snapshot.started_at);
+    const std::size_t total = table.size();
     std::vector<bool> finished(total, false);
     std::vector<bool> delivered(total, false);
     std::size_t remaining = total;
@@ -339,9 +353,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     }
     // What every zone gets when its walk ends (or the audit does): the bounds it met, our own
     // failures, whether the deadline cut it, its exchanges in order; then, with on_zone, it is
-    // handed over and only its name stays here.
+    // handed over and nothing of it stays here.
     const auto settle = [&](std::size_t zi) {
-      ZoneSnapshot& z = snapshot.zones[zi];
+      ZoneSnapshot& z = table.at(zi).snapshot;
       if (Clock::now() >= deadline) {
         mark_cut_by_deadline(z);
       }
@@ -368,11 +382,8 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
         });
       }
       if (options.on_zone) {
-        ZoneSnapshot done = std::move(z);
-        z = ZoneSnapshot{};
-        z.zone = done.zone;
         delivered[zi] = true;
-        options.on_zone(zi, std::move(done));
+        options.on_zone(zi, table.take(zi));
       }
     };
     asio::steady_timer stopper(io, deadline);
@@ -389,9 +400,9 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
           try {
             std::rethrow_exception(error);
           } catch (const std::exception& e) {
-            snapshot.zones[zi].walk_errors.push_back(fmt::format("internal error: {}", e.what()));
+            table.at(zi).snapshot.walk_errors.push_back(fmt::format("internal error: {}", e.what()));
           } catch (...) {
-            snapshot.zones[zi].walk_errors.push_back("internal error");
+            table.at(zi).snapshot.walk_errors.push_back("internal error");
           }
         }
         finished[zi] = true;
@@ -424,7 +435,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
       // Zones not finished, started or not: the deadline ended their audit.
       for (std::size_t zi = 0; zi < total; ++zi) {
         if (!finished[zi]) {
-          snapshot.zones[zi].walk_errors.push_back("audit deadline reached");
+          table.at(zi).snapshot.walk_errors.push_back("audit deadline reached");
         }
       }
       io.stop();
@@ -443,7 +454,7 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
         }
         for (std::size_t zi = 0; zi < total; ++zi) {
           if (!finished[zi]) {
-            snapshot.zones[zi].walk_errors.push_back(
+            table.at(zi).snapshot.walk_errors.push_back(
                 fmt::format("{} {} before the audit finished", k_walk_interrupted, util::stop_signal_name()));
           }
         }
@@ -457,6 +468,12 @@ Result<Snapshot> audit_walk(const std::vector<std::string>& zones, const ProbeOp
     for (std::size_t zi = 0; zi < total; ++zi) {
       if (!delivered[zi]) {
         settle(zi);
+      }
+    }
+    if (!options.on_zone) {
+      snapshot.zones.reserve(total);
+      for (std::size_t zi = 0; zi < total; ++zi) {
+        snapshot.zones.push_back(table.take(zi));
       }
     }
   } catch (const std::exception& e) {

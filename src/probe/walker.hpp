@@ -71,8 +71,8 @@ struct ProbeOptions {
   // memory and waiting lists follow the work in flight, not the fleet. 0: every zone at once.
   std::size_t max_zones_in_flight = 0;
   // Set: each zone is handed over (its index in `zones`, its snapshot) as soon as its walk ends,
-  // on the walking thread, and only its name stays in the returned Snapshot. Zones the deadline
-  // or a signal ended are handed over at the end. Unset: every zone stays in the Snapshot.
+  // on the walking thread, and nothing of it stays: the returned Snapshot has no zones. Zones the
+  // deadline or a signal ended are handed over at the end. Unset: every zone is in the Snapshot.
   std::function<void(std::size_t, ZoneSnapshot&&)> on_zone;
 };
 

@@ -172,15 +172,45 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 
+// What the walk of one zone holds: the snapshot it fills and its own bookkeeping.
+struct ZoneWalk {
+  ZoneSnapshot snapshot;
+  std::set<std::pair<std::string, std::string>> probed; // servers asked: (name, address)
+  std::string nodata_name;                              // the below-apex NODATA probe name
+  std::set<std::size_t> nodata_asked;                   // servers asked that name
+  std::uint64_t queries = 0;                            // questions counted by --max-queries-per-zone
+};
+
+// The zones of one walk, by index in the zone list. A zone's ZoneWalk is made when it is first
+// touched (its walk starts, or the deadline settles it unstarted) and leaves with take(), so what
+// a fleet keeps per zone while it is walked is its name and a null pointer: memory follows the
+// zones in flight (--max-zones-in-flight), not the fleet.
+class ZoneTable {
+public:
+  // `names` normalized; `walk`: --walk was asked (a zone not walked says so).
+  ZoneTable(std::vector<std::string> names, bool walk)
+      : m_names(std::move(names)), m_slots(m_names.size()), m_walk(walk) {}
+  [[nodiscard]] std::size_t size() const noexcept { return m_names.size(); }
+  [[nodiscard]] const std::string& name(std::size_t zi) const { return m_names[zi]; }
+  // The zone's walk state, made on first use. The reference stays valid until take().
+  ZoneWalk& at(std::size_t zi);
+  // The zone's snapshot, made now if it never was; nothing of it stays behind.
+  ZoneSnapshot take(std::size_t zi);
+
+private:
+  std::vector<std::string> m_names;
+  std::vector<std::unique_ptr<ZoneWalk>> m_slots;
+  bool m_walk;
+};
+
 class Walker {
 public:
-  Walker(asio::io_context& io, const ProbeOptions& options, std::vector<ZoneSnapshot>& zones,
+  Walker(asio::io_context& io, const ProbeOptions& options, ZoneTable& zones,
          const std::vector<std::pair<std::string, std::string>>& hints, Clock::time_point deadline,
          std::int64_t started_at)
       : m_executor(io.get_executor()), m_options(options), m_zones(zones), m_deadline(deadline),
         m_started_at(started_at), m_limiter(std::make_shared<Limiter>(m_executor, options.max_in_flight)),
-        m_pacer(options.max_qps_per_server), m_nodata_names(zones.size()), m_nodata_asked(zones.size()),
-        m_zone_queries(zones.size(), 0) {
+        m_pacer(options.max_qps_per_server) {
     Cut root;
     root.zone = ".";
     for (const auto& [name, address] : hints) {
@@ -204,7 +234,8 @@ private:
                         .port = m_options.port,
                         .deadline = m_deadline};
   }
-  ZoneSnapshot& zone(std::size_t zi) { return m_zones[zi]; }
+  ZoneSnapshot& zone(std::size_t zi) { return m_zones.at(zi).snapshot; }
+  ZoneWalk& walk_of(std::size_t zi) { return m_zones.at(zi); }
 
   asio::awaitable<Exchange> ask(Addr server, std::string qname, std::string qtype, Transport transport);
   asio::awaitable<std::vector<Exchange>> ask_udp_then_tcp(Addr server, std::string qname, std::string qtype);
@@ -231,7 +262,7 @@ private:
   asio::awaitable<void> probe_nodata_below_apex(std::size_t zi);
   asio::awaitable<void> resolve_and_probe(std::size_t zi, std::vector<std::string> names);
   void mark_child_names(std::size_t zi);
-  std::vector<std::string> in_zone_names(std::size_t zi) const;
+  std::vector<std::string> in_zone_names(std::size_t zi);
   NameServer& name_server(std::size_t zi, const std::string& name);
   asio::awaitable<void> walk_undelegated(std::size_t zi);
   asio::awaitable<void> walk_nsec_chain(std::size_t zi);
@@ -239,7 +270,7 @@ private:
 
   asio::any_io_executor m_executor;
   const ProbeOptions& m_options;
-  std::vector<ZoneSnapshot>& m_zones;
+  ZoneTable& m_zones;
   Clock::time_point m_deadline;
   std::int64_t m_started_at; // Snapshot::started_at: names the NXDOMAIN denial probe
   std::shared_ptr<Limiter> m_limiter;
@@ -247,14 +278,10 @@ private:
   std::map<std::string, Cut> m_cuts;
   std::map<std::string, std::shared_ptr<Pending<AddrResult>>> m_addresses;
   std::map<std::string, std::shared_ptr<Pending<AncestorZone>>> m_ancestors;
-  std::map<std::string, std::multiset<std::string>> m_waits_for;       // resolution task -> tasks it awaits
-  std::vector<std::set<std::pair<std::string, std::string>>> m_probed; // per zone: (name, address)
-  std::vector<std::string> m_internal_errors;                          // our own failures, for every zone's walk errors
-  std::vector<std::string> m_nodata_names;                             // per zone: the below-apex NODATA probe name
-  std::vector<std::set<std::size_t>> m_nodata_asked;                   // per zone: servers asked that name
-  std::vector<std::uint64_t> m_zone_queries; // per zone: questions counted by --max-queries-per-zone
-  std::uint64_t m_run_queries = 0;           // queries sent, for --max-queries
-  std::set<std::string> m_bounds_hit;        // bound_name() of every bound reached
+  std::map<std::string, std::multiset<std::string>> m_waits_for; // resolution task -> tasks it awaits
+  std::vector<std::string> m_internal_errors;                    // our own failures, for every zone's walk errors
+  std::uint64_t m_run_queries = 0;                               // queries sent, for --max-queries
+  std::set<std::string> m_bounds_hit;                            // bound_name() of every bound reached
   std::shared_ptr<ReferralMap> m_referrals = std::make_shared<ReferralMap>(); // being asked (descend)
   std::set<std::string> m_answering; // server addresses that have answered a query of this run
   friend Result<Snapshot> zw::probe::audit_walk(const std::vector<std::string>&, const ProbeOptions&);

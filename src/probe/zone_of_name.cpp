@@ -125,7 +125,7 @@ Result<ZoneOfName> find_zone(const std::string& qname, const std::string& qtype,
   }
   const std::vector<std::pair<std::string, std::string>>& hints =
       options.root_hints.empty() ? builtin_root_hints() : options.root_hints;
-  std::vector<ZoneSnapshot> none;
+  ZoneTable none({}, false);
   Descent found;
   try {
     const Clock::time_point deadline = Clock::now() + options.deadline;
