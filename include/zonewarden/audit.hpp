@@ -199,6 +199,35 @@ inline ZoneResults zones_of(const AuditResult& result) noexcept {
   return ZoneResults(result);
 }
 
+// What the rollover rules compare a live audit with (--history): each zone's state as its latest
+// earlier run saw it. find() is called by several judging threads at once.
+class PreviousStates {
+public:
+  virtual ~PreviousStates() = default;
+  // The state of `zone` (lower case with its final dot), or none: the zone has no earlier run.
+  [[nodiscard]] virtual std::optional<RolloverState> find(const std::string& zone) const = 0;
+
+protected:
+  PreviousStates() = default;
+  PreviousStates(const PreviousStates&) = default;
+  PreviousStates& operator=(const PreviousStates&) = default;
+};
+
+// The states held in a map (tests, a few zones). A fleet's are read from a file: see
+// audit::StateSpool.
+class PreviousStateMap final : public PreviousStates {
+public:
+  PreviousStateMap() = default;
+  explicit PreviousStateMap(std::map<std::string, RolloverState> states) : m_states(std::move(states)) {}
+  [[nodiscard]] std::optional<RolloverState> find(const std::string& zone) const override {
+    const auto found = m_states.find(zone);
+    return found != m_states.end() ? std::optional<RolloverState>(found->second) : std::nullopt;
+  }
+
+private:
+  std::map<std::string, RolloverState> m_states;
+};
+
 struct EngineOptions {
   std::int64_t now = 0; // unix seconds
   std::int64_t expiry_window_s = 3 * 86400;
@@ -208,12 +237,11 @@ struct EngineOptions {
   unsigned max_nsec3_iterations = 0;
   ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
   std::int64_t cds_patience_s = 3 * 86400;               // rollover/cds-not-acted-on
-  // A run with a history (--history): the zones' states as their latest earlier run saw them, by
-  // zone name in lower case with its final dot (empty for a new history). The engine then records
-  // each zone's state (ZoneResult::rollover) and the rollover rules compare it with the earlier
-  // one; a zone not in the map has no earlier run, and they say nothing. nullptr: no history.
-  // Read by several judging threads at once.
-  const std::map<std::string, RolloverState>* previous = nullptr;
+  // A run with a history (--history): the zones' states as their latest earlier run saw them
+  // (none for a new history). The engine then records each zone's state (ZoneResult::rollover)
+  // and the rollover rules compare it with the earlier one; a zone with no earlier state has no
+  // earlier run, and they say nothing. nullptr: no history.
+  const PreviousStates* previous = nullptr;
 };
 
 // What `zonewarden check` knows besides the zone file.

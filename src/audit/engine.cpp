@@ -430,11 +430,12 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   }
   RuleContext ctx(snapshot, zone, analysis, observations, options.now, rule_options,
                   compared ? &compared->view : nullptr);
-  if (options.previous != nullptr) { // a run with a history: it records the zone's state
-    const auto found = options.previous->find(zone.zone);
-    const RolloverState* previous = found != options.previous->end() ? &found->second : nullptr;
-    result.rollover = dnssec::observe_rollover(zone, analysis, options.now, previous);
-    ctx.set_rollover(&*result.rollover, previous);
+  std::optional<RolloverState> previous; // read by the rules below
+  if (options.previous != nullptr) {     // a run with a history: it records the zone's state
+    previous = options.previous->find(zone.zone);
+    const RolloverState* before = previous ? &*previous : nullptr;
+    result.rollover = dnssec::observe_rollover(zone, analysis, options.now, before);
+    ctx.set_rollover(&*result.rollover, before);
   }
   run_rules(ctx, Inputs::live, result.findings);
   report_disagreements(analysis, zone.zone, result.findings);

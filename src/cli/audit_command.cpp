@@ -187,7 +187,7 @@ EngineOptions engine_options(const Prepared& prepared, std::optional<std::int64_
   engine.now = now_override.value_or(started_at);
   engine.expiry_window_s = window;
   engine.resolver_model = model;
-  engine.previous = prepared.previous ? &*prepared.previous : nullptr;
+  engine.previous = prepared.previous.get();
   return engine;
 }
 

@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "audit/state_spool.hpp"
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
 #include "history/history_store.hpp"
@@ -189,14 +190,21 @@ constexpr std::size_t k_trend_runs = 14;
 
 // The latest recorded state of each of `zones`; none for a history not created yet (it is created
 // when the run is recorded). An existing file is opened as the recording will open it: another
-// process may be creating it at this moment.
-Result<std::map<std::string, RolloverState>> history_states(const std::string& path,
-                                                            std::span<const std::string> zones) {
+// process may be creating it at this moment. The states go to a temporary file (a fleet's would
+// take about 500 bytes a zone in memory), or to a map when none can be made.
+Result<std::shared_ptr<const PreviousStates>> history_states(const std::string& path,
+                                                             std::span<const std::string> zones) {
   if (history::history_missing(path)) {
-    return std::map<std::string, RolloverState>{};
+    return std::make_shared<const PreviousStateMap>();
   }
   ZW_TRY_ASSIGN(history::HistoryStore store, history::HistoryStore::open(path, true));
-  return store.rollover_states(zones);
+  if (auto spool = audit::StateSpool::create()) {
+    ZW_TRY(store.each_rollover_state(
+        zones, [&spool](const std::string& zone, std::string_view state) { return (*spool)->add(zone, state); }));
+    return std::shared_ptr<const PreviousStates>(std::move(*spool));
+  }
+  ZW_TRY_ASSIGN(auto states, store.rollover_states(zones));
+  return std::make_shared<const PreviousStateMap>(std::move(states));
 }
 
 } // namespace

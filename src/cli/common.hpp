@@ -2,6 +2,7 @@
 // What every command shares: exit codes, output and policy options, one-line errors.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -76,7 +77,7 @@ struct Prepared {
   // A live audit with --history: each audited zone's state as its latest recorded run saw it
   // (none for a new history), for the rollover rules (EngineOptions::previous); see
   // load_previous_states.
-  std::optional<std::map<std::string, RolloverState>> previous;
+  std::shared_ptr<const PreviousStates> previous;
   std::optional<Error> history_error; // the history could not be read: exit 2 after the reports
 };
 Result<Prepared> prepare(const OutputOptions& options);

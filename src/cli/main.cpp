@@ -63,6 +63,9 @@ int run(int argc, char** argv) {
     }
     fmt::print(stderr, "zonewarden: no command given (try --help)\n");
     return zw::cli::k_exit_error;
+  } catch (const zw::ZoneSourceError& e) {
+    // What the run kept on file could not be read back (an I/O error): not a fault of ours.
+    return zw::cli::report_error(zw::Error{e.what()});
   } catch (const std::system_error& e) {
     // fmt::print throws this when stdout's buffer cannot be written out.
     if (std::string_view(e.what()).starts_with("cannot write to file")) {

@@ -189,6 +189,19 @@ Result<std::int64_t> HistoryStore::record_run(const AuditResult& result, const R
   return id;
 }
 
+namespace {
+
+// Reads each state handed over into `out`.
+HistoryStore::StateVisitor into(std::map<std::string, RolloverState>& out) {
+  return [&out](const std::string& zone, std::string_view text) -> Result<void> {
+    ZW_TRY_ASSIGN(RolloverState state, audit::rollover_from_json(text));
+    out.insert_or_assign(zone, std::move(state));
+    return {};
+  };
+}
+
+} // namespace
+
 Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states() {
   // Each zone's row of the largest run_id among those with a state.
   ZW_TRY_ASSIGN(
@@ -200,6 +213,12 @@ Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states() {
 }
 
 Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states(std::span<const std::string> zones) {
+  std::map<std::string, RolloverState> out;
+  ZW_TRY(each_rollover_state(zones, into(out)));
+  return out;
+}
+
+Result<void> HistoryStore::each_rollover_state(std::span<const std::string> zones, const StateVisitor& visit) {
   db::Database& db = *m_db;
   // The run's zones in a temporary table (this connection only), so that only their rows are
   // read: each zone's latest state is found through the index on zones(zone, run_id), whatever
@@ -218,23 +237,26 @@ Result<std::map<std::string, RolloverState>> HistoryStore::rollover_states(std::
       db.prepare_streamed("SELECT z.zone, z.state, z.run_id FROM wanted_states w JOIN zones z ON z.zone = w.zone "
                           "WHERE z.run_id = (SELECT max(z2.run_id) FROM zones z2 WHERE z2.zone = w.zone AND "
                           "z2.state IS NOT NULL)"));
-  return read_states(*s);
+  return visit_states(*s, visit);
+}
+
+Result<void> HistoryStore::visit_states(db::Query& s, const StateVisitor& visit) {
+  for (;;) {
+    ZW_TRY_ASSIGN(const bool row, s.next());
+    if (!row) {
+      return {};
+    }
+    const std::string zone = s.text(0);
+    if (Result<void> taken = visit(normalize_zone(zone), s.text(1)); !taken) {
+      return fail(fmt::format("{}: run {}, zone {}: {}", path(), s.integer(2), zone, taken.error().message));
+    }
+  }
 }
 
 Result<std::map<std::string, RolloverState>> HistoryStore::read_states(db::Query& s) {
   std::map<std::string, RolloverState> out;
-  for (;;) {
-    ZW_TRY_ASSIGN(const bool row, s.next());
-    if (!row) {
-      return out;
-    }
-    const std::string zone = s.text(0);
-    Result<RolloverState> state = audit::rollover_from_json(s.text(1));
-    if (!state) {
-      return fail(fmt::format("{}: run {}, zone {}: {}", path(), s.integer(2), zone, state.error().message));
-    }
-    out.insert_or_assign(normalize_zone(zone), std::move(*state));
-  }
+  ZW_TRY(visit_states(s, into(out)));
+  return out;
 }
 
 Result<std::vector<RunSummary>> HistoryStore::runs() {

@@ -4,12 +4,14 @@
 // of it: which runs, what is new, what was fixed and since when (docs/history.md).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
 #include <set>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "zonewarden/audit.hpp"
@@ -132,6 +134,11 @@ public:
   // The same for the zones given only (names as given; a zone never recorded has no entry): what
   // an audit of those zones reads, whatever else the history holds.
   Result<std::map<std::string, RolloverState>> rollover_states(std::span<const std::string> zones);
+  // The same, each state handed to `visit` as stored (zone name in lower case with its final dot,
+  // the state's JSON text) and not kept: what a fleet's audit spools (audit::StateSpool). An
+  // Error from `visit` stops the reading and comes back naming the run and the zone.
+  using StateVisitor = std::function<Result<void>(const std::string& zone, std::string_view state)>;
+  Result<void> each_rollover_state(std::span<const std::string> zones, const StateVisitor& visit);
   // For the HTML report of `result` (not recorded yet): when each of its findings was first
   // recorded (by fingerprint) and, for each of its zones, its latest `runs_per_zone` runs with
   // their errors and warnings, oldest first.
@@ -164,7 +171,9 @@ private:
   Result<void> require_run(std::int64_t id);
   // The zones run `id` recorded.
   Result<std::set<std::string>> zones_of_run(std::int64_t id);
-  // The rows (zone, state, run id) of `s` as rollover states by zone name.
+  // Hands the rows (zone, state, run id) of `s` to `visit`.
+  Result<void> visit_states(db::Query& s, const StateVisitor& visit);
+  // The rows of `s` as rollover states by zone name.
   Result<std::map<std::string, RolloverState>> read_states(db::Query& s);
 
   std::unique_ptr<db::Database> m_db;

@@ -5,13 +5,14 @@
 // report's element (CBOR-encoded) with its rollover state, so reading it back is exact.
 
 #include <cstddef>
-#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "util/spool_file.hpp"
 #include "zonewarden/audit.hpp"
 
 namespace zw::report {
@@ -24,7 +25,7 @@ public:
   static std::shared_ptr<ZoneSpool> create(std::size_t zones);
   // Why the zones are kept in memory ("/tmp: Read-only file system"); empty when on file.
   [[nodiscard]] const std::string& in_memory_reason() const noexcept { return m_in_memory_reason; }
-  ~ZoneSpool() override;
+  ~ZoneSpool() override = default;
   ZoneSpool(const ZoneSpool&) = delete;
   ZoneSpool& operator=(const ZoneSpool&) = delete;
 
@@ -38,17 +39,15 @@ public:
   [[nodiscard]] ZoneResult load(std::size_t index) const override;
 
 private:
-  ZoneSpool(int fd, std::size_t zones, std::string in_memory_reason)
-      : m_fd(fd), m_slots(zones), m_in_memory_reason(std::move(in_memory_reason)) {}
+  ZoneSpool(std::unique_ptr<util::SpoolFile> file, std::size_t zones, std::string in_memory_reason)
+      : m_file(std::move(file)), m_slots(zones), m_in_memory_reason(std::move(in_memory_reason)) {}
 
   struct Slot {
-    std::uint64_t offset = 0;
-    std::uint64_t length = 0;
+    util::SpoolFile::Extent where;
     bool stored = false;
   };
-  int m_fd; // -1: no file
+  std::unique_ptr<util::SpoolFile> m_file; // null: every zone in memory
   mutable std::mutex m_mutex;
-  std::uint64_t m_end = 0; // where the next zone is written
   std::vector<Slot> m_slots;
   std::map<std::size_t, ZoneResult> m_in_memory; // zones whose write failed, or every zone without a file
   std::string m_in_memory_reason;

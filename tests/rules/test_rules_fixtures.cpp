@@ -102,14 +102,16 @@ TEST_CASE("rules::fixtures") {
       options.now = expect.now.value_or(snapshot->started_at);
       // The rollover rules' earlier run: `<name>.previous.json`, the zone's state as the history
       // stores it (docs/history.md), for every zone of the snapshot.
-      std::map<std::string, zw::RolloverState> previous;
+      std::map<std::string, zw::RolloverState> states;
+      zw::PreviousStateMap previous;
       const fs::path previous_path = file.parent_path() / (name.substr(0, name.size() - 14) + ".previous.json");
       if (fs::exists(previous_path)) {
         const auto state = zw::audit::rollover_from_json(slurp(previous_path));
         REQUIRE_MESSAGE(state.has_value(), (state ? "" : state.error().message));
         for (const zw::ZoneSnapshot& z : snapshot->zones) {
-          previous.emplace(z.zone, *state);
+          states.emplace(z.zone, *state);
         }
+        previous = zw::PreviousStateMap(std::move(states));
         options.previous = &previous;
       }
       const zw::AuditResult result = zw::run_audit_rules(*snapshot, options);

@@ -152,7 +152,7 @@ TEST_CASE("rules::the rules that compare with an earlier run are listed as run o
   };
   zw::EngineOptions options;
   CHECK(rollover(zw::start_audit_result(options)) == 0);
-  const std::map<std::string, zw::RolloverState> none; // a history with no earlier run yet
+  const zw::PreviousStateMap none; // a history with no earlier run yet
   options.previous = &none;
   const zw::AuditResult with_history = zw::start_audit_result(options);
   CHECK(rollover(with_history) == 5);

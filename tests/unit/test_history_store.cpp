@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 
 #include "audit/rollover_json.hpp"
+#include "audit/state_spool.hpp"
 #include "history/database.hpp"
 #include "history/history_store.hpp"
 #include "test_audit_support.hpp"
@@ -433,6 +434,23 @@ void keeps_states(Backend& backend) {
   auto nothing = store->rollover_states(std::vector<std::string>{});
   REQUIRE(nothing);
   CHECK(nothing->empty());
+  // What a fleet's audit does with them: each handed over as stored and kept on file.
+  {
+    auto spool = audit::StateSpool::create();
+    REQUIRE(spool);
+    const std::vector<std::string> wanted{"Example.", "other.", "never-audited."};
+    REQUIRE(store->each_rollover_state(
+        wanted, [&spool](const std::string& zone, std::string_view state) { return (*spool)->add(zone, state); }));
+    CHECK((*spool)->size() == 2);
+    const std::optional<RolloverState> example = (*spool)->find("example.");
+    REQUIRE(example);
+    CHECK(audit::rollover_to_json(*example) == audit::rollover_to_json(state_at(2000, 22222)));
+    const std::optional<RolloverState> other_state = (*spool)->find("other.");
+    REQUIRE(other_state);
+    CHECK(audit::rollover_to_json(*other_state) == audit::rollover_to_json(state_at(1000, 33333)));
+    CHECK_FALSE((*spool)->find("never-audited."));
+    CHECK_FALSE((*spool)->find("Example.")); // the engine asks in lower case, as the history keys them
+  }
 
   SUBCASE("a damaged state is a one-line error naming run and zone") {
     backend.sql(path, "UPDATE zones SET state = '{\"observed\": 1}' WHERE run_id = 2 AND zone = 'example.'");
@@ -445,6 +463,14 @@ void keeps_states(Backend& backend) {
     CHECK(damaged_one.error().message.starts_with(path + ": run 2, zone example.: not a zone state: "));
     // The other zone's state is sound: an audit of it alone is not stopped by its neighbour's.
     CHECK(store->rollover_states(std::vector<std::string>{"other."}));
+    // Spooled, the same: found when it is read, before any zone is judged.
+    auto spool = audit::StateSpool::create();
+    REQUIRE(spool);
+    const auto spooled = store->each_rollover_state(
+        std::vector<std::string>{"example.", "other."},
+        [&spool](const std::string& zone, std::string_view state) { return (*spool)->add(zone, state); });
+    REQUIRE_FALSE(spooled);
+    CHECK(spooled.error().message.starts_with(path + ": run 2, zone example.: not a zone state: "));
   }
 }
 
