@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -284,6 +285,13 @@ std::size_t shard_of(std::string_view zone, std::size_t shards);
 // comparable (command, version, policy, rules run) and no zone may be in two of them. The zones
 // are sorted by name; `now` is the earliest, `generated` the latest, `elapsed_s` the longest.
 Result<AuditResult> merge_results(std::vector<std::pair<std::string, AuditResult>> parts);
+// The same in two steps, for results whose zones are not in memory: the merged result without
+// its zones (the checks that the parts are shards of one audit), and the order of the zones of
+// all parts (`zones[i]` read from `files[i]`, in the parts' order) in the merged result: indices
+// into `zones`, canonical order of their names. An Error for a zone in two parts or a name that
+// is not a domain name.
+Result<AuditResult> merge_headers(std::span<const std::pair<std::string, const AuditResult*>> parts);
+Result<std::vector<std::size_t>> merge_order(std::span<const std::string> zones, std::span<const std::string> files);
 
 // Loads the zone file at `path`, verifies every signature and runs every zone-file rule on it.
 // An Error (exit status 2) when the file cannot be loaded: unreadable, or a syntax error, named

@@ -67,5 +67,8 @@ std::string render_html(const AuditResult& result,
 // Reads back what render_json wrote (`zonewarden report SAVED.json`); validates shape and names
 // the first offending member.
 Result<AuditResult> read_result_json(const std::string& text);
+// The same from the file `path`, read a piece at a time, each zone handed to `each_zone` in order
+// and not kept: the result returned has no zones. Errors name the file first.
+Result<AuditResult> read_result_file(const std::string& path, const std::function<void(ZoneResult&&)>& each_zone);
 
 } // namespace zw

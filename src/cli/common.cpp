@@ -18,6 +18,7 @@
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
 #include "history/history_store.hpp"
+#include "report/zone_spool.hpp"
 #include "util/files.hpp"
 #include "util/ip.hpp"
 #include "util/text.hpp"
@@ -293,8 +294,10 @@ Result<void> record_history(const std::string& path, const AuditResult& result, 
 
 } // namespace
 
-void grade_zone(const Prepared& prepared, std::int64_t now, ZoneResult& zone) {
-  apply_policy(prepared.policy, zone);
+void grade_zone(const Prepared& prepared, std::int64_t now, ZoneResult& zone, bool with_policy) {
+  if (with_policy) {
+    apply_policy(prepared.policy, zone);
+  }
   apply_waivers(prepared.waivers, now, zone);
   if (prepared.baseline) {
     apply_baseline(*prepared.baseline, zone);
@@ -313,6 +316,14 @@ int emit_graded(AuditResult& result, const OutputOptions& options, const Prepare
   apply_waivers(prepared.waivers, now, result);
   if (prepared.baseline) {
     apply_baseline(*prepared.baseline, result);
+  }
+  // Spooled zones: a live audit's were graded as they were judged; a saved result's (report) are
+  // graded as they are read back, by the same steps.
+  if (saved_result && result.spooled) {
+    const bool with_policy = prepared.profile_given;
+    result.spooled = std::make_shared<const report::DerivedZones>(
+        std::move(result.spooled), std::vector<std::size_t>{},
+        [&prepared, now, with_policy](ZoneResult& zone) { grade_zone(prepared, now, zone, with_policy); });
   }
   const Severity threshold = severity_from_string(options.fail_on).value_or(Severity::error);
   // Every format is rendered first and every file written to a temporary beside its target;

@@ -87,11 +87,13 @@ Result<Prepared> prepare(const OutputOptions& options);
 // `prepared.history_error`; nothing without --history.
 void load_previous_states(Prepared& prepared, const OutputOptions& options, std::span<const std::string> zones);
 
-// Grades one zone as emit() grades a result's: the policy, then the waivers, then the baseline.
-// A live audit grades each zone so as it is judged, before it is spooled (AuditResult::spooled).
-void grade_zone(const Prepared& prepared, std::int64_t now, ZoneResult& zone);
+// Grades one zone as emit() grades a result's: the policy (unless `with_policy` is false: a saved
+// result keeps its own without --profile), then the waivers, then the baseline. A live audit
+// grades each zone so as it is judged, before it is spooled (AuditResult::spooled).
+void grade_zone(const Prepared& prepared, std::int64_t now, ZoneResult& zone, bool with_policy = true);
 
-// Applies policy, waivers and baseline to `result` (its spooled zones are graded already), renders every format, writes
+// Applies policy, waivers and baseline to `result` (a live audit's spooled zones are graded
+// already; a saved result's are graded as they are read back), renders every format, writes
 // all files atomically together (all replaced or none) or to stdout, and returns the exit status. A `saved_result`
 // (already graded) is regraded only when --profile was given. With --history the run is recorded last, after the
 // reports, with that exit status; a history that cannot be written is a one-line error, exit 2.

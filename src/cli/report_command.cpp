@@ -4,6 +4,7 @@
 #include "cli/report_command.hpp"
 
 #include <chrono>
+#include <fstream>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -12,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/common.hpp"
+#include "report/zone_spool.hpp"
 #include "util/files.hpp"
 #include "util/json_text.hpp"
 #include "util/time.hpp"
@@ -33,25 +35,43 @@ struct ReportArgs {
 };
 
 // A snapshot carries "kind": "zonewarden-snapshot"; a report carries "tool": "zonewarden". Told
-// apart without building the zones of either as a tree (a large fleet's report is hundreds of
-// megabytes of text, ten times that as a tree).
-Result<bool> is_snapshot(const std::string& text) {
+// apart from the file read a piece at a time, without building the zones of either as a tree (a
+// large fleet's report is hundreds of megabytes of text, ten times that as a tree).
+Result<bool> is_snapshot(const std::string& path) {
+  ZW_TRY(util::check_input_file(path, util::k_max_report_bytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(fmt::format("{}: cannot open", path));
+  }
   const util::JsonElementSink drop = [](nlohmann::json&&, std::size_t) -> Result<void> { return {}; };
-  ZW_TRY_ASSIGN(const nlohmann::json head, util::parse_json_each(text, "zones", drop));
-  if (!head.is_object()) {
+  auto head = util::parse_json_each(in, "zones", drop);
+  if (!head) {
+    return fail(fmt::format("{}: {}", path, head.error().message));
+  }
+  if (!head->is_object()) {
     return false;
   }
-  const auto kind = head.find("kind");
-  return kind != head.end() && kind->is_string() && kind->get<std::string>() == "zonewarden-snapshot";
+  const auto kind = head->find("kind");
+  return kind != head->end() && kind->is_string() && kind->get<std::string>() == "zonewarden-snapshot";
+}
+
+// A saved result's zones go to a spool as they are read (a fleet's result is never whole in
+// memory); `names` and `files`, when given, get each zone's name and `path`.
+Result<AuditResult> read_spooled(const std::string& path, const std::shared_ptr<report::ZoneSpool>& spool,
+                                 std::vector<std::string>* names = nullptr, std::vector<std::string>* files = nullptr) {
+  return read_result_file(path, [&](ZoneResult&& zone) {
+    if (names != nullptr) {
+      names->push_back(zone.zone);
+      files->push_back(path);
+    }
+    spool->put(spool->size(), std::move(zone));
+  });
 }
 
 Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool& saved_result) {
-  ZW_TRY_ASSIGN(const std::string text, util::read_file(args.input, util::k_max_report_bytes));
-  auto snapshot_text = is_snapshot(text);
-  if (!snapshot_text) {
-    return fail(fmt::format("{}: {}", args.input, snapshot_text.error().message));
-  }
-  if (*snapshot_text) {
+  ZW_TRY_ASSIGN(const bool snapshot_file, is_snapshot(args.input));
+  if (snapshot_file) {
+    ZW_TRY_ASSIGN(const std::string text, util::read_file(args.input, util::k_max_report_bytes));
     auto snapshot = snapshot_from_json(text);
     if (!snapshot) {
       return fail(fmt::format("{}: {}", args.input, snapshot.error().message));
@@ -75,35 +95,38 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
     return fail(fmt::format("{}: --now and --expiry-window apply to snapshots, not to saved results", args.input));
   }
   saved_result = true;
-  auto result = read_result_json(text);
-  if (!result) {
-    return fail(fmt::format("{}: {}", args.input, result.error().message));
-  }
+  auto spool = report::ZoneSpool::create(0);
+  ZW_TRY_ASSIGN(AuditResult result, read_spooled(args.input, spool));
+  result.spooled = std::move(spool);
   return result;
 }
 
-// --merge: the JSON results of the shards of one audit (audit --shard K/N --format json).
+// --merge: the JSON results of the shards of one audit (audit --shard K/N --format json), their
+// zones spooled as they are read and merged in canonical order.
 Result<AuditResult> load_merged(const ReportArgs& args) {
   if (!args.now.empty() || !args.expiry_window.empty()) {
     return fail("--now and --expiry-window apply to snapshots, not to the saved results --merge reads");
   }
-  std::vector<std::pair<std::string, AuditResult>> parts;
+  auto spool = report::ZoneSpool::create(0);
+  std::vector<AuditResult> headers;
+  std::vector<std::string> names;
+  std::vector<std::string> files;
   for (const std::string& file : args.inputs) {
-    ZW_TRY_ASSIGN(const std::string text, util::read_file(file, util::k_max_report_bytes));
-    auto snapshot_text = is_snapshot(text);
-    if (!snapshot_text) {
-      return fail(fmt::format("{}: {}", file, snapshot_text.error().message));
-    }
-    if (*snapshot_text) {
+    ZW_TRY_ASSIGN(const bool snapshot_file, is_snapshot(file));
+    if (snapshot_file) {
       return fail(fmt::format("{}: a snapshot: --merge reads JSON results (audit --shard K/N --format json)", file));
     }
-    auto result = read_result_json(text);
-    if (!result) {
-      return fail(fmt::format("{}: {}", file, result.error().message));
-    }
-    parts.emplace_back(file, std::move(*result));
+    ZW_TRY_ASSIGN(AuditResult header, read_spooled(file, spool, &names, &files));
+    headers.push_back(std::move(header));
   }
-  return merge_results(std::move(parts));
+  std::vector<std::pair<std::string, const AuditResult*>> parts;
+  for (std::size_t i = 0; i < headers.size(); ++i) {
+    parts.emplace_back(args.inputs[i], &headers[i]);
+  }
+  ZW_TRY_ASSIGN(AuditResult merged, merge_headers(parts));
+  ZW_TRY_ASSIGN(std::vector<std::size_t> order, merge_order(names, files));
+  merged.spooled = std::make_shared<const report::DerivedZones>(std::move(spool), std::move(order), nullptr);
+  return merged;
 }
 
 } // namespace

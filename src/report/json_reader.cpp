@@ -4,6 +4,8 @@
 // exact: render_json(read_result_json(render_json(r))) == render_json(r).
 
 #include <cstdint>
+#include <fstream>
+#include <functional>
 #include <limits>
 #include <optional>
 #include <string>
@@ -14,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/zone_json.hpp"
+#include "util/files.hpp"
 #include "util/json_cursor.hpp"
 #include "util/json_text.hpp"
 #include "util/text.hpp"
@@ -167,27 +170,52 @@ ZoneResult detail::zone_from_json(const util::JsonCursor& c) {
   return z;
 }
 
-Result<AuditResult> read_result_json(const std::string& text) {
-  // Each zone is read as soon as the parser has it, and its tree dropped: a large report is never
-  // held whole as a tree. The first zone that does not read is reported after the document's own
-  // members have been checked (an unsupported schema says so, not what its zones look like).
-  std::vector<ZoneResult> zones;
+namespace {
+
+// The document's members, then its zones, each handed to `each_zone` as soon as the parser has
+// it (its tree dropped). The first zone that does not read is reported after the document's own
+// members have been checked (an unsupported schema says so, not what its zones look like).
+template <typename Input>
+Result<AuditResult> read_result(Input& text, const std::function<void(ZoneResult&&)>& each_zone) {
   std::optional<std::string> zone_error;
   // Parse errors, and numbers no double holds (1e400), come back naming the byte or member.
-  ZW_TRY_ASSIGN(
-      const json doc,
-      util::read_json_elements(
-          text, "zones", [&](const Cursor& zone) { zones.push_back(detail::zone_from_json(zone)); }, zone_error));
+  ZW_TRY_ASSIGN(const json doc,
+                util::read_json_elements(
+                    text, "zones", [&](const Cursor& zone) { each_zone(detail::zone_from_json(zone)); }, zone_error));
   try {
     AuditResult r = result_from(Cursor(doc, "")); // its "zones" is left empty by the parse
     if (zone_error) {
       return fail(*zone_error);
     }
-    r.zones = std::move(zones);
     return r;
   } catch (const ShapeError& e) {
     return fail(e.message);
   }
+}
+
+} // namespace
+
+Result<AuditResult> read_result_json(const std::string& text) {
+  // Each zone is read as soon as the parser has it, and its tree dropped: a large report is never
+  // held whole as a tree.
+  std::vector<ZoneResult> zones;
+  const std::string_view view = text;
+  ZW_TRY_ASSIGN(AuditResult r, read_result(view, [&zones](ZoneResult&& z) { zones.push_back(std::move(z)); }));
+  r.zones = std::move(zones);
+  return r;
+}
+
+Result<AuditResult> read_result_file(const std::string& path, const std::function<void(ZoneResult&&)>& each_zone) {
+  ZW_TRY(util::check_input_file(path, util::k_max_report_bytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(fmt::format("{}: cannot open", path));
+  }
+  auto result = read_result(in, each_zone);
+  if (!result) {
+    return fail(fmt::format("{}: {}", path, result.error().message));
+  }
+  return result;
 }
 
 } // namespace zw

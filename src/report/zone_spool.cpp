@@ -35,7 +35,10 @@ void ZoneSpool::put(std::size_t index, ZoneResult zone) {
     }
   }
   const std::lock_guard lock(m_mutex);
-  Slot& slot = m_slots.at(index);
+  if (index >= m_slots.size()) {
+    m_slots.resize(index + 1);
+  }
+  Slot& slot = m_slots[index];
   slot.stored = true;
   if (where) {
     slot.where = *where;
@@ -46,7 +49,12 @@ void ZoneSpool::put(std::size_t index, ZoneResult zone) {
 
 bool ZoneSpool::has(std::size_t index) const {
   const std::lock_guard lock(m_mutex);
-  return m_slots.at(index).stored;
+  return index < m_slots.size() && m_slots[index].stored;
+}
+
+std::size_t ZoneSpool::size() const {
+  const std::lock_guard lock(m_mutex);
+  return m_slots.size();
 }
 
 ZoneResult ZoneSpool::load(std::size_t index) const {
@@ -81,6 +89,14 @@ ZoneResult ZoneSpool::load(std::size_t index) const {
   } catch (const util::JsonShapeError& e) {
     throw ZoneSourceError(e.message);
   }
+}
+
+ZoneResult DerivedZones::load(std::size_t index) const {
+  ZoneResult zone = m_from->load(m_order.empty() ? index : m_order.at(index));
+  if (m_change) {
+    m_change(zone);
+  }
+  return zone;
 }
 
 } // namespace zw::report

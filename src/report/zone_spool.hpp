@@ -5,6 +5,7 @@
 // report's element (CBOR-encoded) with its rollover state, so reading it back is exact.
 
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -29,13 +30,14 @@ public:
   ZoneSpool(const ZoneSpool&) = delete;
   ZoneSpool& operator=(const ZoneSpool&) = delete;
 
-  // Stores the zone at `index` (below size(); each once), from any thread. A zone that cannot be
-  // written (a full disk) is kept in memory instead: the run loses nothing, only that saving.
+  // Stores the zone at `index` (each once), from any thread; an index at or past size() grows
+  // the spool to it. A zone that cannot be written (a full disk) is kept in memory instead: the
+  // run loses nothing, only that saving.
   void put(std::size_t index, ZoneResult zone);
   // Whether `index` was stored.
   [[nodiscard]] bool has(std::size_t index) const;
 
-  [[nodiscard]] std::size_t size() const override { return m_slots.size(); }
+  [[nodiscard]] std::size_t size() const override;
   [[nodiscard]] ZoneResult load(std::size_t index) const override;
 
 private:
@@ -51,6 +53,23 @@ private:
   std::vector<Slot> m_slots;
   std::map<std::size_t, ZoneResult> m_in_memory; // zones whose write failed, or every zone without a file
   std::string m_in_memory_reason;
+};
+
+// Another source's zones in the order `order` gives (each an index into it; empty: its own
+// order), each passed through `change` as it is read: a saved result's zones graded as they are
+// read back, the shards' zones of `report --merge` in canonical order.
+class DerivedZones final : public ZoneResultSource {
+public:
+  DerivedZones(std::shared_ptr<const ZoneResultSource> from, std::vector<std::size_t> order,
+               std::function<void(ZoneResult&)> change)
+      : m_from(std::move(from)), m_order(std::move(order)), m_change(std::move(change)) {}
+  [[nodiscard]] std::size_t size() const override { return m_order.empty() ? m_from->size() : m_order.size(); }
+  [[nodiscard]] ZoneResult load(std::size_t index) const override;
+
+private:
+  std::shared_ptr<const ZoneResultSource> m_from;
+  std::vector<std::size_t> m_order;
+  std::function<void(ZoneResult&)> m_change; // may be empty
 };
 
 } // namespace zw::report

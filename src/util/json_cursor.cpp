@@ -102,9 +102,12 @@ std::int64_t JsonCursor::time() const {
   return *t;
 }
 
-Result<nlohmann::json> read_json_elements(std::string_view text, std::string_view member,
-                                          const std::function<void(const JsonCursor&)>& read,
-                                          std::optional<std::string>& first_error) {
+namespace {
+
+template <typename Input>
+Result<nlohmann::json> read_elements(Input& text, std::string_view member,
+                                     const std::function<void(const JsonCursor&)>& read,
+                                     std::optional<std::string>& first_error) {
   first_error.reset();
   const JsonElementSink on_element = [&](nlohmann::json&& element, std::size_t index) -> Result<void> {
     if (!first_error) {
@@ -117,6 +120,20 @@ Result<nlohmann::json> read_json_elements(std::string_view text, std::string_vie
     return {};
   };
   return parse_json_each(text, member, on_element);
+}
+
+} // namespace
+
+Result<nlohmann::json> read_json_elements(std::string_view text, std::string_view member,
+                                          const std::function<void(const JsonCursor&)>& read,
+                                          std::optional<std::string>& first_error) {
+  return read_elements(text, member, read, first_error);
+}
+
+Result<nlohmann::json> read_json_elements(std::istream& in, std::string_view member,
+                                          const std::function<void(const JsonCursor&)>& read,
+                                          std::optional<std::string>& first_error) {
+  return read_elements(in, member, read, first_error);
 }
 
 } // namespace zw::util

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <istream>
 #include <limits>
 #include <optional>
 #include <string>
@@ -81,6 +82,10 @@ private:
 // caller checks the document's own members first (an unsupported schema says so before what its
 // elements look like), then reports it.
 Result<nlohmann::json> read_json_elements(std::string_view text, std::string_view member,
+                                          const std::function<void(const JsonCursor&)>& read,
+                                          std::optional<std::string>& first_error);
+// The same from a stream (util::parse_json_each's).
+Result<nlohmann::json> read_json_elements(std::istream& in, std::string_view member,
                                           const std::function<void(const JsonCursor&)>& read,
                                           std::optional<std::string>& first_error);
 

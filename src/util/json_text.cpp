@@ -95,10 +95,11 @@ struct Stopped {
   Error error;
 };
 
-Result<json> parse(std::string_view text, std::string_view member, const JsonElementSink* on_element) {
+// `Input`: a string_view, or an istream read a piece at a time.
+template <typename Input> Result<json> parse(Input&& text, std::string_view member, const JsonElementSink* on_element) {
   PathTracker tracker;
   try {
-    return json::parse(text, [&](int depth, json::parse_event_t event, json& parsed) {
+    return json::parse(std::forward<Input>(text), [&](int depth, json::parse_event_t event, json& parsed) {
       const std::optional<std::size_t> element =
           on_element != nullptr ? tracker.element_of(member, event) : std::nullopt;
       tracker.on_event(depth, event, parsed);
@@ -133,6 +134,10 @@ Result<json> parse_json(std::string_view text) {
 
 Result<json> parse_json_each(std::string_view text, std::string_view member, const JsonElementSink& on_element) {
   return parse(text, member, &on_element);
+}
+
+Result<json> parse_json_each(std::istream& in, std::string_view member, const JsonElementSink& on_element) {
+  return parse(in, member, &on_element);
 }
 
 } // namespace zw::util

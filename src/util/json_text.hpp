@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <istream>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -30,5 +31,8 @@ using JsonElementSink = std::function<Result<void>(nlohmann::json&& element, std
 // ten times the size of its text).
 Result<nlohmann::json> parse_json_each(std::string_view text, std::string_view member,
                                        const JsonElementSink& on_element);
+// The same from a stream (a file read a piece at a time, so that its text is never whole in
+// memory either). A read error ends the text where it happened: the parse then fails.
+Result<nlohmann::json> parse_json_each(std::istream& in, std::string_view member, const JsonElementSink& on_element);
 
 } // namespace zw::util

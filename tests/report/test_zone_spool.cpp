@@ -198,4 +198,42 @@ TEST_CASE("report::zone spool: without a writable temporary directory the zones 
   CHECK(zw::audit::rollover_to_json(*got.rollover) == zw::audit::rollover_to_json(*z.rollover));
 }
 
+TEST_CASE("report::read_result_file reads a zone at a time what read_result_json reads whole") {
+  for (const char* path : {"tests/report/lab-audit.json", "tests/report/edge-audit.json"}) {
+    CAPTURE(path);
+    const zw::AuditResult whole = load(path);
+    auto spool = zw::report::ZoneSpool::create(0);
+    std::size_t handed = 0;
+    auto read = zw::read_result_file(path, [&](zw::ZoneResult&& z) { spool->put(handed++, std::move(z)); });
+    REQUIRE_MESSAGE(read.has_value(), (read ? "" : read.error().message));
+    CHECK(read->zones.empty());
+    CHECK(handed == whole.zones.size());
+    read->spooled = spool;
+    CHECK(zw::render_json(*read) == zw::render_json(whole));
+  }
+  const auto none = zw::read_result_file("tests/report/no-such-file.json", [](zw::ZoneResult&&) {});
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().message.starts_with("tests/report/no-such-file.json: "));
+  const auto directory = zw::read_result_file("tests/report", [](zw::ZoneResult&&) {});
+  REQUIRE_FALSE(directory.has_value());
+  CHECK(directory.error().message == "tests/report: is a directory");
+}
+
+TEST_CASE("report::derived zones: another source's zones reordered and changed as they are read") {
+  const zw::AuditResult lab = load("tests/report/lab-audit.json");
+  REQUIRE(lab.zones.size() >= 3);
+  const zw::AuditResult from = spooled(lab);
+  const std::vector<std::size_t> order{2, 0, 1};
+  const zw::report::DerivedZones derived(from.spooled, order, [](zw::ZoneResult& z) { z.chain = "changed"; });
+  REQUIRE(derived.size() == 3);
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const zw::ZoneResult z = derived.load(i);
+    CHECK(z.zone == lab.zones[order[i]].zone);
+    CHECK(z.chain == "changed");
+  }
+  const zw::report::DerivedZones same(from.spooled, {}, nullptr);
+  CHECK(same.size() == lab.zones.size());
+  CHECK(same.load(1).zone == lab.zones[1].zone);
+}
+
 } // namespace zw_test_zone_spool
