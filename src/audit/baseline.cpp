@@ -2,6 +2,7 @@
 // location keys only; messages carry counts and times that change from run to run.
 
 #include <algorithm>
+#include <fstream>
 #include <optional>
 #include <utility>
 
@@ -39,17 +40,11 @@ void add_zone(const Cursor& zone, Baseline& baseline) {
   }
 }
 
-} // namespace
-
-Result<Baseline> load_baseline(const std::string& path) {
-  ZW_TRY_ASSIGN(const std::string text, util::read_file(path, util::k_max_report_bytes));
-  return parse_baseline(text, path);
-}
-
-Result<Baseline> parse_baseline(std::string_view text, const std::string& name) {
-  // Each zone's findings are taken as soon as the parser has the zone, and its tree dropped (a
-  // report of 100,000 zones is never held whole as a tree); the first zone that does not read is
-  // reported after the report's own members have been checked.
+// Each zone's findings are taken as soon as the parser has the zone, and its tree dropped (a
+// report of 100,000 zones is never held whole as a tree); the first zone that does not read is
+// reported after the report's own members have been checked. `Input`: the text, or the file as a
+// stream (its text not held either).
+template <typename Input> Result<Baseline> read_baseline(Input& text, const std::string& name) {
   Baseline baseline;
   std::optional<std::string> zone_error;
   auto parsed = util::read_json_elements(
@@ -79,6 +74,21 @@ Result<Baseline> parse_baseline(std::string_view text, const std::string& name) 
   std::sort(baseline.keys.begin(), baseline.keys.end());
   baseline.keys.erase(std::unique(baseline.keys.begin(), baseline.keys.end()), baseline.keys.end());
   return baseline;
+}
+
+} // namespace
+
+Result<Baseline> load_baseline(const std::string& path) {
+  ZW_TRY(util::check_input_file(path, util::k_max_report_bytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(fmt::format("{}: cannot open", path));
+  }
+  return read_baseline(in, path);
+}
+
+Result<Baseline> parse_baseline(std::string_view text, const std::string& name) {
+  return read_baseline(text, name);
 }
 
 void apply_baseline(const Baseline& baseline, ZoneResult& zone) {
