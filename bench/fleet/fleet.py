@@ -51,7 +51,8 @@ HOST_ADDRS = ["127.54.1.1", "127.54.1.2"]
 DEAD_ADDR = "127.54.1.3"  # ns3 of the lame zones: nothing listens
 FAULTS = [("lame", "delegation/lame-unreachable"), ("expired", "dnssec/rrsig-expired"),
           ("ds", "dnssec/ds-no-matching-dnskey")]
-TOOLS = ["nsd", "nft", "ip", "ldns-keygen", "ldns-signzone", "ldns-key2ds"]
+GNU_TIME = "/usr/bin/time"  # Debian's `time`: the peak RSS of what it runs (with_peak_rss)
+TOOLS = [GNU_TIME, "nsd", "nft", "ip", "ldns-keygen", "ldns-signzone", "ldns-key2ds"]
 PEERS = ["zonemaster-cli", "dnsviz"]
 
 
@@ -301,13 +302,36 @@ def sample(zones, faults, n):
     return sorted(set(picked), key=order.get)
 
 
+# The kernel's peak RSS of a process (ru_maxrss) survives exec, and a child that Python starts
+# (vfork or fork, then exec) begins with Python's own high-water mark: after signing 100,000
+# zones that is hundreds of megabytes, reported as the program's (it was, until 2026-12-06:
+# session 15's "348 MB at 100,000 zones" was this script's memory). GNU time forks the program
+# from a small process of its own and writes its peak RSS (KB) to a file: that is the figure.
+
+
+def with_peak_rss(cmd, path):
+    """cmd run under GNU time, which writes its peak RSS in KB to path."""
+    return [GNU_TIME, "-f", "%M", "-o", path, *cmd]
+
+
+def peak_rss_mb(path):
+    """What with_peak_rss wrote: the program's peak RSS in MB (None when it was killed first)."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            return int(f.read().split()[-1]) / 1024
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def timed(cmd, out, err, timeout_s, env=None):
     """Runs cmd in a session of its own (stdout to file out, stderr to err) for at most timeout_s:
     (wall s, exit status or None when it was killed at the deadline, peak RSS MB of it and the
     children it waited for)."""
     t0 = time.monotonic()
+    rss_path = out + ".rss"
     with open(out, "wb") as o, open(err, "ab") as e:
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=o, stderr=e, env=env, start_new_session=True)
+        p = subprocess.Popen(with_peak_rss(cmd, rss_path), stdin=subprocess.DEVNULL, stdout=o, stderr=e, env=env,
+                             start_new_session=True)
     killed = False
     while True:
         pid, status, ru = os.wait4(p.pid, os.WNOHANG)
@@ -321,7 +345,8 @@ def timed(cmd, out, err, timeout_s, env=None):
         time.sleep(0.02)
     wall = time.monotonic() - t0
     p.returncode = os.waitstatus_to_exitcode(status)  # reaped here; keeps Popen from waiting again
-    return wall, None if killed else p.returncode, ru.ru_maxrss / 1024
+    rss = peak_rss_mb(rss_path)
+    return wall, None if killed else p.returncode, rss if rss is not None else ru.ru_maxrss / 1024
 
 
 def load_json(path):
@@ -587,15 +612,16 @@ def main():
             wait_ready(addr, zones[-1])
         subprocess.run(["nft", "-f", "-"], input=NFT, text=True, check=True)
         out = os.path.join(work, "audit.json")
+        rss_path = os.path.join(work, "audit.rss")
         cmd = [*shlex.split(a.wrap), exe, "audit", "--zones-from", os.path.join(work, "zones.txt"), "--hints", os.path.join(work, "hints"),
                "--trust-anchor", os.path.join(work, "anchor"), "--format", "json", "-o", out, *a.audit_args]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.monotonic()
-        status = subprocess.run(cmd, stderr=subprocess.PIPE, text=True)
+        status = subprocess.run(with_peak_rss(cmd, rss_path), stderr=subprocess.PIPE, text=True)
         wall = time.monotonic() - t0
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        peak_mb = after.ru_maxrss / 1024  # the largest child so far: zonewarden, NSD and ldns run before it are smaller
+        peak_mb = peak_rss_mb(rss_path) or 0.0
         c = counters()
         zw_queries = {"root_queries": c.get("root-udp", 0) + c.get("root-tcp", 0),
                       "tld_queries": c.get("tld-udp", 0) + c.get("tld-tcp", 0)}
