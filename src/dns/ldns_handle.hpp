@@ -6,6 +6,11 @@
 #include <memory>
 #include <string>
 
+// First: <ldns/common.h> defines the macros `bool`, `false` and `true` unless stdbool.h has said
+// they exist, and a standard header read after them in the same unity translation unit breaks
+// (<optional>'s `bool(x) <=> false`).
+#include <stdbool.h> // NOLINT(modernize-deprecated-headers)
+
 #include <ldns/ldns.h>
 
 namespace zw::dns {

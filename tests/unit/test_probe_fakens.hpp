@@ -16,6 +16,11 @@
 #include <vector>
 
 #include <asio.hpp>
+// First: <ldns/common.h> defines the macros `bool`, `false` and `true` unless stdbool.h has said
+// they exist, and a standard header read after them in the same unity translation unit breaks
+// (<optional>'s `bool(x) <=> false`).
+#include <stdbool.h> // NOLINT(modernize-deprecated-headers)
+
 #include <ldns/ldns.h>
 
 #include "dns/ldns_handle.hpp"
