@@ -48,8 +48,9 @@ Result<std::string> render(std::string_view format, const AuditResult& result, c
 
 // Takes the next piece of a report's text (a file being written, say); an Error stops the report.
 using TextSink = std::function<Result<void>(std::string_view)>;
-// The same text as render(), handed to `write` in pieces: JSON a zone at a time in pieces of
-// about a megabyte, so that a fleet's report is never whole in memory; the other formats whole.
+// The same text as render(), handed to `write` in pieces: JSON, text, JUnit and HTML a zone at a
+// time in pieces of about a megabyte, so that a fleet's report is never whole in memory (HTML's
+// overview table and expiry chart, a row per zone, are); JSONL, SARIF and Markdown whole.
 Result<void> render_to(std::string_view format, const AuditResult& result, const RenderOptions& options,
                        const TextSink& write);
 

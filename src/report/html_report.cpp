@@ -19,6 +19,7 @@
 #include "report/html_markdown.hpp"
 #include "report/html_rule_docs.hpp"
 #include "report/html_svg.hpp"
+#include "report/pieces.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
@@ -425,7 +426,7 @@ void rule_reference(std::string& out, const std::set<std::string>& documented) {
 
 } // namespace
 
-std::string render_html(const AuditResult& result, const ReportHistory* history) {
+Result<void> detail::write_html(const AuditResult& result, const ReportHistory* history, const TextSink& write) {
   std::set<std::string> documented; // rules with a finding: their pages go into the appendix
   std::size_t failed = 0;
   std::size_t findings = 0;
@@ -441,7 +442,6 @@ std::string render_html(const AuditResult& result, const ReportHistory* history)
                                         zones.size() == 1 ? "" : "s", time_text(result.generated));
 
   std::string out;
-  out.reserve(64 * 1024 + std::min<std::size_t>(zones.size(), 1000) * 16 * 1024);
   out += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   // No script, no remote anything: even a missed escape could not run code or phone home.
   out += "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
@@ -489,6 +489,7 @@ std::string render_html(const AuditResult& result, const ReportHistory* history)
   }
   for (auto zone = zones.begin(); zone != zones.end(); ++zone) {
     zone_section(out, result, *zone, zone.index(), documented, history);
+    ZW_TRY(detail::flush_if_full(out, write));
   }
   out += "</section>\n";
   rule_reference(out, documented);
@@ -496,7 +497,11 @@ std::string render_html(const AuditResult& result, const ReportHistory* history)
                      "<code>{}</code>. This file is self-contained and works offline.</footer>\n",
                      html_escape(result.tool), html_escape(result.version), html_escape(result.policy));
   out += "</main>\n</body>\n</html>\n";
-  return out;
+  return write(out);
+}
+
+std::string render_html(const AuditResult& result, const ReportHistory* history) {
+  return detail::collect([&](const TextSink& write) { return detail::write_html(result, history, write); });
 }
 
 } // namespace zw

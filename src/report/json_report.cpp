@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/finding_json.hpp"
+#include "report/pieces.hpp"
 #include "report/zone_json.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
@@ -101,7 +102,6 @@ nlohmann::json detail::zone_json(const ZoneResult& z) {
 // members sorted by name, so "zones" comes last, and each zone indented by two levels (a dumped
 // string never holds a raw line break).
 Result<void> write_json(const AuditResult& result, const TextSink& write) {
-  constexpr std::size_t k_piece = std::size_t{1} << 20;
   json totals{{"error", 0}, {"warning", 0}, {"notice", 0}};
   const ZoneResults zones = zones_of(result);
   for (const ZoneResult& z : zones) {
@@ -140,10 +140,7 @@ Result<void> write_json(const AuditResult& result, const TextSink& write) {
         }
         line = end + 1;
       }
-      if (out.size() >= k_piece) {
-        ZW_TRY(write(out));
-        out.clear();
-      }
+      ZW_TRY(detail::flush_if_full(out, write));
     }
     out += "\n  ]";
   }
@@ -152,13 +149,7 @@ Result<void> write_json(const AuditResult& result, const TextSink& write) {
 }
 
 std::string render_json(const AuditResult& result) {
-  std::string out;
-  const Result<void> written = write_json(result, [&out](std::string_view piece) -> Result<void> {
-    out += piece;
-    return {};
-  });
-  (void)written; // appending to a string does not fail
-  return out;
+  return detail::collect([&result](const TextSink& write) { return write_json(result, write); });
 }
 
 } // namespace zw

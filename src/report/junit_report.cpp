@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "report/pieces.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
@@ -133,60 +134,79 @@ bool is_failure(const Finding& f, Severity fail_on) {
 
 } // namespace
 
-std::string render_junit(const AuditResult& result, Severity fail_on) {
+namespace {
+
+// One zone's <testsuite>: a test case per rule that ran (and per other rule it has findings of).
+std::string zone_suite(const AuditResult& result, const ZoneResult& z, Severity fail_on, const std::string& timestamp) {
+  const std::vector<std::string> cases = test_case_names(result, z);
+  std::string body;
+  std::size_t failures = 0;
+  for (const std::string& rule : cases) {
+    std::string failure_xml;
+    std::string system_out;
+    for (const Finding& f : z.findings) {
+      if (f.rule != rule) {
+        continue;
+      }
+      if (is_failure(f, fail_on)) {
+        ++failures;
+        failure_xml += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", to_string(f.severity),
+                                   attr(f.message), text(f.message + "\n" + details(f, "")));
+      } else {
+        // One entry per finding, each starting with "[severity] ", separated by a blank line.
+        system_out += fmt::format("{}[{}] {}\n{}", system_out.empty() ? "" : "\n", to_string(f.severity), f.message,
+                                  details(f, "  "));
+      }
+    }
+    body += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", attr(z.zone), attr(rule));
+    if (failure_xml.empty() && system_out.empty()) {
+      body += "/>\n";
+      continue;
+    }
+    body += ">\n" + failure_xml;
+    if (!system_out.empty()) {
+      body += fmt::format("      <system-out>{}</system-out>\n", text(system_out));
+    }
+    body += "    </testcase>\n";
+  }
+  return fmt::format(
+      "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" timestamp=\"{}\">\n"
+      "    <properties>\n      <property name=\"chain\" value=\"{}\"/>\n    </properties>\n{}  </testsuite>\n",
+      attr(z.zone), cases.size(), failures, timestamp, attr(z.chain), body);
+}
+
+} // namespace
+
+// The totals the root element states come first: a pass over the zones counts them, a second
+// writes each zone's suite.
+Result<void> detail::write_junit(const AuditResult& result, Severity fail_on, const TextSink& write) {
   // JUnit's timestamp is an xs:dateTime without a zone designator in the common XSDs; it is UTC.
   std::string timestamp = util::format_utc(result.generated);
   timestamp.pop_back();
-
-  std::string suites;
+  const ZoneResults zones = zones_of(result);
   std::size_t total_tests = 0;
   std::size_t total_failures = 0;
-  for (const ZoneResult& z : zones_of(result)) {
-    const std::vector<std::string> cases = test_case_names(result, z);
-    std::string body;
-    std::size_t failures = 0;
-    for (const std::string& rule : cases) {
-      std::string failure_xml;
-      std::string system_out;
-      for (const Finding& f : z.findings) {
-        if (f.rule != rule) {
-          continue;
-        }
-        if (is_failure(f, fail_on)) {
-          ++failures;
-          failure_xml += fmt::format("      <failure type=\"{}\" message=\"{}\">{}</failure>\n", to_string(f.severity),
-                                     attr(f.message), text(f.message + "\n" + details(f, "")));
-        } else {
-          // One entry per finding, each starting with "[severity] ", separated by a blank line.
-          system_out += fmt::format("{}[{}] {}\n{}", system_out.empty() ? "" : "\n", to_string(f.severity), f.message,
-                                    details(f, "  "));
-        }
-      }
-      body += fmt::format("    <testcase classname=\"{}\" name=\"{}\"", attr(z.zone), attr(rule));
-      if (failure_xml.empty() && system_out.empty()) {
-        body += "/>\n";
-        continue;
-      }
-      body += ">\n" + failure_xml;
-      if (!system_out.empty()) {
-        body += fmt::format("      <system-out>{}</system-out>\n", text(system_out));
-      }
-      body += "    </testcase>\n";
-    }
-    total_tests += cases.size();
-    total_failures += failures;
-    suites += fmt::format(
-        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" timestamp=\"{}\">\n"
-        "    <properties>\n      <property name=\"chain\" value=\"{}\"/>\n    </properties>\n{}  </testsuite>\n",
-        attr(z.zone), cases.size(), failures, timestamp, attr(z.chain), body);
+  for (const ZoneResult& z : zones) {
+    total_tests += test_case_names(result, z).size();
+    total_failures += static_cast<std::size_t>(
+        std::count_if(z.findings.begin(), z.findings.end(), [&](const Finding& f) { return is_failure(f, fail_on); }));
   }
-  return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.3f}\">\n{}"
-      "</testsuites>\n",
-      attr(
-          fmt::format("{} {} ({} policy, fail on {})", result.tool, result.command, result.policy, to_string(fail_on))),
-      total_tests, total_failures, result.elapsed_s, suites);
+  std::string out =
+      fmt::format("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                  "<testsuites name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"{:.3f}\">\n",
+                  attr(fmt::format("{} {} ({} policy, fail on {})", result.tool, result.command, result.policy,
+                                   to_string(fail_on))),
+                  total_tests, total_failures, result.elapsed_s);
+  for (const ZoneResult& z : zones) {
+    out += zone_suite(result, z, fail_on, timestamp);
+    ZW_TRY(detail::flush_if_full(out, write));
+  }
+  out += "</testsuites>\n";
+  return write(out);
+}
+
+std::string render_junit(const AuditResult& result, Severity fail_on) {
+  return detail::collect([&](const TextSink& write) { return detail::write_junit(result, fail_on, write); });
 }
 
 } // namespace zw

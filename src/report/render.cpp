@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/pieces.hpp"
 #include "zonewarden/report.hpp"
 
 namespace zw {
@@ -83,6 +84,15 @@ Result<void> render_to(std::string_view format, const AuditResult& result, const
                        const TextSink& write) {
   if (format == "json") {
     return write_json(result, write);
+  }
+  if (format == "text") {
+    return detail::write_text(result, TextOptions{options.colour}, write);
+  }
+  if (format == "junit") {
+    return detail::write_junit(result, options.fail_on, write);
+  }
+  if (format == "html") {
+    return detail::write_html(result, options.history, write);
   }
   ZW_TRY_ASSIGN(const std::string text, render(format, result, options));
   return write(text);

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "report/pieces.hpp"
 #include "zonewarden/report.hpp"
 
 namespace zw {
@@ -52,11 +53,12 @@ void server_table(std::string& out, const ZoneResult& z, const Palette& p) {
 
 } // namespace
 
-std::string render_text(const AuditResult& result, const TextOptions& options) {
+Result<void> detail::write_text(const AuditResult& result, const TextOptions& options, const TextSink& write) {
   const Palette& p = options.colour ? k_colour : k_plain;
   std::string out;
   std::size_t counts[3] = {0, 0, 0};
   for (const ZoneResult& z : zones_of(result)) {
+    ZW_TRY(detail::flush_if_full(out, write));
     if (result.command == "check") {
       // A zone file: no servers; the chain shown is the zone's own DS link (with --ds).
       out += fmt::format("{}{}{}  (zone file; DS link: {})\n", p.bold, z.zone, p.reset, z.chain);
@@ -89,7 +91,11 @@ std::string render_text(const AuditResult& result, const TextOptions& options) {
   }
   out += fmt::format("{} zone(s): {} error(s), {} warning(s), {} notice(s) in {:.2f} s\n", zones_of(result).size(),
                      counts[2], counts[1], counts[0], result.elapsed_s);
-  return out;
+  return write(out);
+}
+
+std::string render_text(const AuditResult& result, const TextOptions& options) {
+  return detail::collect([&](const TextSink& write) { return detail::write_text(result, options, write); });
 }
 
 } // namespace zw
