@@ -2,7 +2,6 @@
 // location keys only; messages carry counts and times that change from run to run.
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
 #include <utility>
 
@@ -79,11 +78,7 @@ template <typename Input> Result<Baseline> read_baseline(Input& text, const std:
 } // namespace
 
 Result<Baseline> load_baseline(const std::string& path) {
-  ZW_TRY(util::check_input_file(path, util::k_max_report_bytes));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(fmt::format("{}: cannot open", path));
-  }
+  ZW_TRY_ASSIGN(std::ifstream in, util::open_input_file(path, util::k_max_report_bytes));
   return read_baseline(in, path);
 }
 

@@ -4,7 +4,6 @@
 #include "cli/report_command.hpp"
 
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -38,11 +37,7 @@ struct ReportArgs {
 // apart from the file read a piece at a time, without building the zones of either as a tree (a
 // large fleet's report is hundreds of megabytes of text, ten times that as a tree).
 Result<bool> is_snapshot(const std::string& path) {
-  ZW_TRY(util::check_input_file(path, util::k_max_report_bytes));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(fmt::format("{}: cannot open", path));
-  }
+  ZW_TRY_ASSIGN(std::ifstream in, util::open_input_file(path, util::k_max_report_bytes));
   const util::JsonElementSink drop = [](nlohmann::json&&, std::size_t) -> Result<void> { return {}; };
   auto head = util::parse_json_each(in, "zones", drop);
   if (!head) {

@@ -4,7 +4,6 @@
 // exact: render_json(read_result_json(render_json(r))) == render_json(r).
 
 #include <cstdint>
-#include <fstream>
 #include <functional>
 #include <limits>
 #include <optional>
@@ -206,11 +205,7 @@ Result<AuditResult> read_result_json(const std::string& text) {
 }
 
 Result<AuditResult> read_result_file(const std::string& path, const std::function<void(ZoneResult&&)>& each_zone) {
-  ZW_TRY(util::check_input_file(path, util::k_max_report_bytes));
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return fail(fmt::format("{}: cannot open", path));
-  }
+  ZW_TRY_ASSIGN(std::ifstream in, util::open_input_file(path, util::k_max_report_bytes));
   auto result = read_result(in, each_zone);
   if (!result) {
     return fail(fmt::format("{}: {}", path, result.error().message));

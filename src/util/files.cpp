@@ -134,6 +134,15 @@ Result<std::uint64_t> check_input_file(const std::string& path, std::uint64_t ma
   return judge(st, max_bytes, name);
 }
 
+Result<std::ifstream> open_input_file(const std::string& path, std::uint64_t max_bytes) {
+  ZW_TRY(check_input_file(path, max_bytes));
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return fail(fmt::format("{}: cannot open", path));
+  }
+  return in;
+}
+
 Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes) {
   // Judged by path first, so a FIFO or device is never even opened; then again on the
   // descriptor, in case the path was replaced in between. O_NONBLOCK keeps a FIFO swapped in

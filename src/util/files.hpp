@@ -4,6 +4,7 @@
 // atomic: a reader never sees half a file.
 
 #include <cstdint>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -29,6 +30,10 @@ Result<std::uint64_t> check_input_file(const std::string& path, std::uint64_t ma
 // The whole content of `path`, which must pass check_input_file with `max_bytes`; the file is
 // checked again on the open descriptor, and reading stops at the limit even if it grows.
 Result<std::string> read_file(const std::string& path, std::uint64_t max_bytes = k_max_small_file_bytes);
+
+// `path` opened for reading a piece at a time (a large JSON report parsed as a stream), once it
+// has passed check_input_file with `max_bytes`; an Error "PATH: cannot open" otherwise.
+Result<std::ifstream> open_input_file(const std::string& path, std::uint64_t max_bytes);
 
 // Writes `content` to `path`. A regular file is written beside it under a temporary name,
 // flushed and renamed over it, so it is never left half-written; a device or FIFO
