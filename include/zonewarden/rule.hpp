@@ -1,5 +1,6 @@
 #pragma once
-// The rule interface. One rule per file under src/rules/<area>/, listed in src/rules/rules.def.
+// The rule interface. One rule per file under src/rules/<area>/, listed with its metadata
+// in src/rules/rules.toml (the catalog).
 // A rule reads a RuleContext and writes to a FindingSink; it does no I/O, keeps no state and
 // never reads the clock.
 
@@ -41,7 +42,8 @@ struct Overflow {
   std::string_view type{};            // the summary's RR type: "NSEC3", "DNSKEY", ""
 };
 
-// The single source of truth for `zonewarden rules`, the docs index and the JSON output.
+// A rule's entry in the catalog (src/rules/rules.toml, the single source of truth for
+// `zonewarden rules`, the docs index and the JSON output).
 // Fields after `inputs` have defaults, so a rule names only those it needs.
 struct RuleInfo {
   std::string_view id; // "area/kebab-name", never reused
@@ -106,13 +108,21 @@ public:
   }
 };
 
+// A rule: its code (check) and its entry in the catalog (info), which the registry hands to the
+// rule's factory. A rule class says `using Rule::Rule;`.
 class Rule {
 public:
+  explicit Rule(const RuleInfo& info) noexcept : m_info(&info) {}
   virtual ~Rule() = default;
-  virtual const RuleInfo& info() const noexcept = 0;
+  Rule(const Rule&) = delete;
+  Rule& operator=(const Rule&) = delete;
+  const RuleInfo& info() const noexcept { return *m_info; }
   // Examines `ctx` and reports faults to `sink`. May throw only on our own bugs; the engine
   // turns an exception into `internal/rule-failed`.
   virtual void check(const RuleContext& ctx, FindingSink& sink) const = 0;
+
+private:
+  const RuleInfo* m_info;
 };
 
 // Every registered rule, in id order. The objects live as long as the program.

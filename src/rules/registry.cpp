@@ -1,27 +1,20 @@
-// The rule table. rules.def lists every rule once; this file expands it into factory
-// declarations and the table. No static self-registration (STYLE.md §2).
+// The rule table, built from the catalog (src/rules/rules.toml, compiled by gen_catalog.py): each
+// entry's factory called once with its RuleInfo. No static self-registration (STYLE.md §2).
 
-#include <algorithm>
 #include <vector>
 
+#include "rules/catalog.hpp"
 #include "zonewarden/rule.hpp"
-
-#define ZW_RULE(area, name)                                                                                            \
-  namespace zw::rules::area {                                                                                          \
-  std::unique_ptr<::zw::Rule> make_##name();                                                                           \
-  }
-#include "rules/rules.def"
-#undef ZW_RULE
 
 namespace zw {
 
 std::span<const std::unique_ptr<Rule>> all_rules() {
   static const std::vector<std::unique_ptr<Rule>> table = [] {
     std::vector<std::unique_ptr<Rule>> rules;
-#define ZW_RULE(area, name) rules.push_back(::zw::rules::area::make_##name());
-#include "rules/rules.def"
-#undef ZW_RULE
-    std::sort(rules.begin(), rules.end(), [](const auto& a, const auto& b) { return a->info().id < b->info().id; });
+    rules.reserve(rules::catalog().size());
+    for (const rules::CatalogEntry& entry : rules::catalog()) {
+      rules.push_back(entry.make(entry.info)); // in id order: the catalog is sorted
+    }
     return rules;
   }();
   return table;

@@ -89,7 +89,7 @@ std::vector<std::string> grouped(const std::vector<ServerKeys>& servers, const s
 
 class DnskeySet final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const Result<dns::Bytes> apex = dns::name_from_text(ctx.zone_name());
     if (!apex) {
@@ -328,22 +328,10 @@ private:
                          "until all agree (RFC 7344 §4.1, RFC 8078 §3)");
     sink.add(std::move(f));
   }
-
-  static constexpr std::string_view k_tags[] = {"consistency", "dnssec", "keys"};
-  static constexpr RuleInfo k_info{
-      .id = "consistency/dnskey-set",
-      .severity = Severity::warning,
-      .stability = Stability::preview,
-      .summary = "The zone's servers serve different DNSKEY, CDS or CDNSKEY RRsets, or a CDS that matches no DNSKEY",
-      .reference = "RFC 4035 §5.3.1, RFC 7344 §4.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_dnskey_set() {
-  return std::make_unique<DnskeySet>();
+std::unique_ptr<Rule> make_dnskey_set(const RuleInfo& info) {
+  return std::make_unique<DnskeySet>(info);
 }
 } // namespace zw::rules::consistency

@@ -92,7 +92,7 @@ std::vector<std::string> grouped(const std::vector<const ServerDenial*>& servers
 
 class Nsec3param final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     std::vector<ServerDenial> servers;
     for (const ServerProbe& probe : ctx.live().servers) {
@@ -162,23 +162,10 @@ public:
                          "5155 §4): secondaries and signers that follow it serve or build another chain");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"consistency", "dnssec", "denial"};
-  static constexpr RuleInfo k_info{
-      .id = "consistency/nsec3param",
-      .severity = Severity::warning,
-      .stability = Stability::preview,
-      .summary = "The servers announce different NSEC3 parameters or deny names with different chains",
-      .reference = "RFC 5155 §4, §7.3",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3param() {
-  return std::make_unique<Nsec3param>();
+std::unique_ptr<Rule> make_nsec3param(const RuleInfo& info) {
+  return std::make_unique<Nsec3param>(info);
 }
 } // namespace zw::rules::consistency

@@ -12,7 +12,7 @@ namespace {
 
 class SoaSerial final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     std::map<std::uint32_t, std::vector<std::string>> by_serial;
     for (const ServerState& s : ctx.servers().servers) {
@@ -63,24 +63,10 @@ public:
       }
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"consistency"};
-  static constexpr std::string_view k_compliance[] = {"rfc2182"};
-  static constexpr RuleInfo k_info{.id = "consistency/soa-serial",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "The zone's name servers serve different SOA serials",
-                                   .reference = "RFC 1996 §4, RFC 1982",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_soa_serial() {
-  return std::make_unique<SoaSerial>();
+std::unique_ptr<Rule> make_soa_serial(const RuleInfo& info) {
+  return std::make_unique<SoaSerial>(info);
 }
 } // namespace zw::rules::consistency

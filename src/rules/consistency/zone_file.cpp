@@ -61,7 +61,7 @@ std::string describe(const ServerDifference& d) {
 
 class ZoneFile final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileView* file = ctx.compared_zone_file();
     if (file == nullptr) {
@@ -106,24 +106,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"consistency"};
-  static constexpr RuleInfo k_info{
-      .id = "consistency/zone-file",
-      .severity = Severity::warning,
-      .stability = Stability::preview,
-      .summary = "A server serves data that differs from the zone file (missing, stale or extra RRsets)",
-      .reference = "RFC 1034 §4.3.2, RFC 1996",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .overflow = {.what = "RRsets that differ from the zone file"},
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zone_file() {
-  return std::make_unique<ZoneFile>();
+std::unique_ptr<Rule> make_zone_file(const RuleInfo& info) {
+  return std::make_unique<ZoneFile>(info);
 }
 } // namespace zw::rules::consistency

@@ -42,7 +42,7 @@ std::optional<std::set<std::string>> child_addresses(const RuleContext& ctx, con
 
 class GlueMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     for (const NameServer& ns : ctx.live().name_servers) {
       if (ns.glue.empty()) {
@@ -72,23 +72,10 @@ public:
       }
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "delegation/glue-mismatch",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "Glue addresses at the parent differ from the name server's addresses in the zone",
-      .reference = "RFC 1034 §4.2.1, RFC 9471",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_glue_mismatch() {
-  return std::make_unique<GlueMismatch>();
+std::unique_ptr<Rule> make_glue_mismatch(const RuleInfo& info) {
+  return std::make_unique<GlueMismatch>(info);
 }
 } // namespace zw::rules::delegation

@@ -7,7 +7,7 @@ namespace {
 
 class LameUnreachable final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // Timeouts, ICMP unreachable, garbage and wrong-ID answers: a resolver gets nothing it can
     // use from this address (RFC 1035 §7.3 discards mismatched responses).
@@ -24,24 +24,10 @@ public:
       sink.add_graded(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr std::string_view k_compliance[] = {"rfc2182"};
-  static constexpr RuleInfo k_info{.id = "delegation/lame-unreachable",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "A name server of the zone does not answer, or has no address",
-                                   .reference = "RFC 1034 §4.2.2, RFC 2182 §3",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_lame_unreachable() {
-  return std::make_unique<LameUnreachable>();
+std::unique_ptr<Rule> make_lame_unreachable(const RuleInfo& info) {
+  return std::make_unique<LameUnreachable>(info);
 }
 } // namespace zw::rules::delegation

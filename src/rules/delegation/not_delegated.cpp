@@ -7,7 +7,7 @@ namespace {
 
 class NotDelegated final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneSnapshot& zone = ctx.live();
     if (zone.undelegated || zone.zone == "." || zone.parent_views.empty()) {
@@ -47,22 +47,10 @@ public:
     f.resolver = nxdomain ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
     sink.add_graded(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr RuleInfo k_info{.id = "delegation/not-delegated",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "The parent zone has no delegation for the zone",
-                                   .reference = "RFC 1034 §4.2.2",
-                                   .impact = {Rcode::nxdomain, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_not_delegated() {
-  return std::make_unique<NotDelegated>();
+std::unique_ptr<Rule> make_not_delegated(const RuleInfo& info) {
+  return std::make_unique<NotDelegated>(info);
 }
 } // namespace zw::rules::delegation

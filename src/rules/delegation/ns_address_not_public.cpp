@@ -8,7 +8,7 @@ namespace {
 
 class NsAddressNotPublic final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // Only meaningful for the public DNS: with a user's own hints (an internal or lab
     // hierarchy) private addresses are normal.
@@ -58,28 +58,15 @@ public:
       f.message = fmt::format("name server {} has the address {}, which is {}: Internet resolvers cannot reach it",
                               b.ns->name, b.address, b.reason);
       f.servers = {label};
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       sink.add_graded(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr RuleInfo k_info{.id = "delegation/ns-address-not-public",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "A name server address is private, reserved or otherwise not globally reachable",
-                                   .reference = "RFC 6890, RFC 1918",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ns_address_not_public() {
-  return std::make_unique<NsAddressNotPublic>();
+std::unique_ptr<Rule> make_ns_address_not_public(const RuleInfo& info) {
+  return std::make_unique<NsAddressNotPublic>(info);
 }
 } // namespace zw::rules::delegation

@@ -11,7 +11,7 @@ namespace {
 
 class NsMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneSnapshot& zone = ctx.live();
     if (zone.undelegated) {
@@ -45,24 +45,10 @@ public:
                          "servers present in only one set get a share of the queries or none");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"delegation"};
-  static constexpr std::string_view k_compliance[] = {"rfc2182"};
-  static constexpr RuleInfo k_info{.id = "delegation/ns-mismatch",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "The parent's NS set and the zone's apex NS set differ",
-                                   .reference = "RFC 1034 §4.2.2, RFC 2181 §5.4.1",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ns_mismatch() {
-  return std::make_unique<NsMismatch>();
+std::unique_ptr<Rule> make_ns_mismatch(const RuleInfo& info) {
+  return std::make_unique<NsMismatch>(info);
 }
 } // namespace zw::rules::delegation

@@ -11,7 +11,7 @@ namespace zs = zone_signing;
 
 class AlgorithmCoverage final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
     if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
@@ -57,8 +57,8 @@ public:
   }
 
 private:
-  static void report(const RuleContext& ctx, FindingSink& sink, const zs::ApexKeys& keys, std::uint8_t algorithm,
-                     const zs::RrsetGroup& group, std::size_t judged) {
+  void report(const RuleContext& ctx, FindingSink& sink, const zs::ApexKeys& keys, std::uint8_t algorithm,
+              const zs::RrsetGroup& group, std::size_t judged) const {
     std::string others;
     for (const std::uint8_t other : keys.active_algorithms()) {
       if (other != algorithm) {
@@ -88,8 +88,8 @@ private:
                       "and accept those signatures; still fix it before adding such a DS",
                       algorithm, others));
     } else {
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       f.evidence.push_back(
           fmt::format("validators that support algorithm {} but not {} find no usable RRSIG over these "
                       "RRsets: SERVFAIL (EDE 10)",
@@ -98,23 +98,10 @@ private:
     group.add_evidence(f);
     sink.add_graded(std::move(f));
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
-  static constexpr std::string_view k_compliance[] = {"rfc8624"};
-  static constexpr RuleInfo k_info{.id = "dnssec/algorithm-coverage",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "Signed RRsets lack an RRSIG by an algorithm of the apex DNSKEY RRset",
-                                   .reference = "RFC 4035 §2.2",
-                                   .impact = {Rcode::servfail, Ede::rrsigs_missing},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_algorithm_coverage() {
-  return std::make_unique<AlgorithmCoverage>();
+std::unique_ptr<Rule> make_algorithm_coverage(const RuleInfo& info) {
+  return std::make_unique<AlgorithmCoverage>(info);
 }
 } // namespace zw::rules::dnssec

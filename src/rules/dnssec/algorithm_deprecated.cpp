@@ -15,7 +15,7 @@ namespace reg = ::zw::dnssec;
 
 class AlgorithmDeprecated final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const std::vector<ApexKey> keys = apex_keys(ctx);
     if (keys.empty()) {
@@ -60,13 +60,13 @@ private:
     }
   }
 
-  static Finding policy_finding(const RuleContext& ctx, std::uint8_t algorithm,
-                                const std::vector<const ApexKey*>& group, const std::vector<std::uint8_t>& allowed) {
+  Finding policy_finding(const RuleContext& ctx, std::uint8_t algorithm, const std::vector<const ApexKey*>& group,
+                         const std::vector<std::uint8_t>& allowed) const {
     std::vector<std::string> allowed_text;
     for (const std::uint8_t a : allowed) {
       allowed_text.push_back(reg::algorithm_text(a));
     }
-    Finding f = finding(k_info, apex(ctx));
+    Finding f = finding(info(), apex(ctx));
     f.message = fmt::format("zone keys use algorithm {}, which is not allowed by policy (allowed: {}): key{} {}",
                             reg::algorithm_text(algorithm), fmt::join(allowed_text, ", "), group.size() > 1 ? "s" : "",
                             fmt::join(key_list(group), ", "));
@@ -75,14 +75,14 @@ private:
     return f;
   }
 
-  static Finding registry_finding(const RuleContext& ctx, std::uint8_t algorithm,
-                                  const std::vector<const ApexKey*>& group) {
+  Finding registry_finding(const RuleContext& ctx, std::uint8_t algorithm,
+                           const std::vector<const ApexKey*>& group) const {
     const reg::AlgorithmInfo& a = *reg::find_algorithm(algorithm);
     const std::string verdict =
         a.zone_signing
             ? fmt::format("which the IANA registry marks {} for DNSSEC signing", reg::to_string(a.use_signing))
             : std::string("which the IANA registry lists as not a zone-signing algorithm");
-    Finding f = finding(k_info, apex(ctx));
+    Finding f = finding(info(), apex(ctx));
     f.message = fmt::format("zone keys use algorithm {}, {}: key{} {}", reg::algorithm_text(algorithm), verdict,
                             group.size() > 1 ? "s" : "", fmt::join(key_list(group), ", "));
     add_key_evidence(f, group);
@@ -105,7 +105,7 @@ private:
     return f;
   }
 
-  static void digest_findings(const RuleContext& ctx, std::vector<Finding>& out) {
+  void digest_findings(const RuleContext& ctx, std::vector<Finding>& out) const {
     const std::vector<reg::DsRecord>& ds = ctx.dnssec().ds;
     // A set with no digest validators implement makes the zone insecure: that is the finding
     // of dnssec/ds-algorithm-missing, which names the forbidden digests too (one root cause).
@@ -120,15 +120,16 @@ private:
       }
     }
     for (const auto& [digest, group] : by_digest) {
-      const reg::DigestInfo& info = *reg::find_digest(digest);
+      const reg::DigestInfo& digest_info = *reg::find_digest(digest);
       std::vector<std::string> names;
       for (const reg::DsRecord* d : group) {
         names.push_back(fmt::format("{} (algorithm {})", d->key_tag, d->algorithm));
       }
-      Finding f = finding(k_info, apex(ctx, "DS"));
-      f.message = fmt::format("the DS set uses digest type {}, which the IANA registry marks {} for DNSSEC "
-                              "delegation: DS {}",
-                              reg::digest_text(digest), reg::to_string(info.use_delegation), fmt::join(names, ", "));
+      Finding f = finding(info(), apex(ctx, "DS"));
+      f.message =
+          fmt::format("the DS set uses digest type {}, which the IANA registry marks {} for DNSSEC "
+                      "delegation: DS {}",
+                      reg::digest_text(digest), reg::to_string(digest_info.use_delegation), fmt::join(names, ", "));
       for (const reg::DsRecord* d : group) {
         for (const std::string& server : d->parent_servers) {
           if (std::find(f.servers.begin(), f.servers.end(), server) == f.servers.end()) {
@@ -151,24 +152,10 @@ private:
       out.push_back(std::move(f));
     }
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
-  static constexpr std::string_view k_compliance[] = {"rfc8624"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/algorithm-deprecated",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "Zone keys or DS digests use an algorithm the IANA registry (or the policy) says not to use",
-      .reference = "RFC 9904 §3",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_algorithm_deprecated() {
-  return std::make_unique<AlgorithmDeprecated>();
+std::unique_ptr<Rule> make_algorithm_deprecated(const RuleInfo& info) {
+  return std::make_unique<AlgorithmDeprecated>(info);
 }
 } // namespace zw::rules::dnssec

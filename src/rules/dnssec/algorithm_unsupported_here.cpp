@@ -16,7 +16,7 @@ namespace reg = ::zw::dnssec;
 
 class AlgorithmUnsupportedHere final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const std::vector<ApexKey> keys = apex_keys(ctx);
     if (keys.empty()) {
@@ -53,7 +53,7 @@ public:
       for (const ApexKey* k : g.keys) {
         names.push_back(fmt::format("{} ({})", k->tag(), role(*k)));
       }
-      Finding f = finding(k_info, apex(ctx));
+      Finding f = finding(info(), apex(ctx));
       f.message = fmt::format(
           "this build cannot verify algorithm {}: {} zone key{}{}{}, {} RRSIG{} not checked",
           reg::algorithm_text(algorithm), g.keys.size(), g.keys.size() == 1 ? "" : "s", names.empty() ? "" : " ",
@@ -74,22 +74,10 @@ public:
 
 private:
   static constexpr std::size_t k_listed = 8;
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "algorithms"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/algorithm-unsupported-here",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "Zone keys or signatures use an algorithm this build cannot verify; they were not checked",
-      .reference = "RFC 4035 §5.2",
-      .impact = {Rcode::noerror, Ede::unsupported_dnskey_algorithm},
-      .inputs = Inputs::zone_file,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_algorithm_unsupported_here() {
-  return std::make_unique<AlgorithmUnsupportedHere>();
+std::unique_ptr<Rule> make_algorithm_unsupported_here(const RuleInfo& info) {
+  return std::make_unique<AlgorithmUnsupportedHere>(info);
 }
 } // namespace zw::rules::dnssec

@@ -7,7 +7,7 @@ namespace {
 
 class ChainAboveBogus final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     if (d.above != ::zw::dnssec::ChainStatus::bogus) {
@@ -27,23 +27,10 @@ public:
     f.evidence.push_back(fmt::format("audit {} itself for the exact fault", d.above_fault.zone));
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "chain"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/chain-above-bogus",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "The chain of trust breaks in a zone above the audited one (an ancestor's DNSKEY or DS)",
-      .reference = "RFC 4035 §5",
-      .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_chain_above_bogus() {
-  return std::make_unique<ChainAboveBogus>();
+std::unique_ptr<Rule> make_chain_above_bogus(const RuleInfo& info) {
+  return std::make_unique<ChainAboveBogus>(info);
 }
 } // namespace zw::rules::dnssec

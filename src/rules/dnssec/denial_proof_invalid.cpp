@@ -10,7 +10,7 @@ namespace {
 
 class DenialProofInvalid final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     for (const ::zw::dnssec::DenialCheck& c : d.denials) {
@@ -21,7 +21,7 @@ public:
                               c.qname, c.qtype, c.fault, c.detail);
       if (d.zone_validated) {
         f.severity = Severity::error;
-        f.resolver = k_info.impact;
+        f.resolver = info().impact;
         f.evidence.push_back("validating resolvers reject the denial: SERVFAIL instead of NXDOMAIN or an empty "
                              "answer, for every name the same records fail to cover");
       } else {
@@ -33,23 +33,10 @@ public:
       sink.add_graded(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/denial-proof-invalid",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "A denial of existence (NXDOMAIN, NODATA, wildcard) is not proven by its NSEC/NSEC3 records",
-      .reference = "RFC 4035 §5.4, RFC 5155 §8",
-      .impact = {Rcode::servfail, Ede::dnssec_bogus},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_denial_proof_invalid() {
-  return std::make_unique<DenialProofInvalid>();
+std::unique_ptr<Rule> make_denial_proof_invalid(const RuleInfo& info) {
+  return std::make_unique<DenialProofInvalid>(info);
 }
 } // namespace zw::rules::dnssec

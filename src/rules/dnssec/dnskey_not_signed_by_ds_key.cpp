@@ -9,7 +9,7 @@ namespace {
 
 class DnskeyNotSignedByDsKey final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     // A zone file checked without --ds: the DS the parent will publish is not known. By convention
@@ -63,25 +63,10 @@ public:
     f.evidence.push_back("the chain of trust stops at the DS: every answer from the zone is bogus");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "keys", "chain"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/dnskey-not-signed-by-ds-key",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "The DNSKEY RRset is not signed by a key that a DS record at the parent names",
-                                   .reference = "RFC 4035 §5.2",
-                                   .impact = {Rcode::servfail, Ede::rrsigs_missing},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_dnskey_not_signed_by_ds_key() {
-  return std::make_unique<DnskeyNotSignedByDsKey>();
+std::unique_ptr<Rule> make_dnskey_not_signed_by_ds_key(const RuleInfo& info) {
+  return std::make_unique<DnskeyNotSignedByDsKey>(info);
 }
 } // namespace zw::rules::dnssec

@@ -15,7 +15,7 @@ namespace reg = ::zw::dnssec;
 
 class DsAlgorithmMissing final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
     if (file == nullptr || !file->ds_given || ctx.dnssec().ds.empty()) {
@@ -55,7 +55,7 @@ public:
       for (const reg::DsRecord& d : ds) {
         ds_algorithms.insert(reg::algorithm_text(d.algorithm));
       }
-      Finding f = finding(k_info, apex(ctx));
+      Finding f = finding(info(), apex(ctx));
       f.servers.push_back("--ds");
       f.message =
           any_of_algorithm
@@ -125,24 +125,10 @@ private:
                          "as insecure (RFC 4035 §5.2); SHA-256 (digest type 2) is the one every validator has");
     sink.add(std::move(f));
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/ds-algorithm-missing",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "An algorithm that signs the zone has no usable DS record in the --ds set",
-                                   .reference = "RFC 4035 §2.2",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_algorithm_missing() {
-  return std::make_unique<DsAlgorithmMissing>();
+std::unique_ptr<Rule> make_ds_algorithm_missing(const RuleInfo& info) {
+  return std::make_unique<DsAlgorithmMissing>(info);
 }
 } // namespace zw::rules::dnssec

@@ -7,7 +7,7 @@ namespace {
 
 class DsButUnsigned final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     // Only when some server answered the DNSKEY query: a zone nobody answers for is lame.
@@ -21,24 +21,10 @@ public:
     f.evidence.push_back("the DS says the zone is signed: resolvers treat every answer as bogus");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/ds-but-unsigned",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "The parent has a DS record but the zone is not signed",
-                                   .reference = "RFC 4035 §5.2",
-                                   .impact = {Rcode::servfail, Ede::dnskey_missing},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_but_unsigned() {
-  return std::make_unique<DsButUnsigned>();
+std::unique_ptr<Rule> make_ds_but_unsigned(const RuleInfo& info) {
+  return std::make_unique<DsButUnsigned>(info);
 }
 } // namespace zw::rules::dnssec

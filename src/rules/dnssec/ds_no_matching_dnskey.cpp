@@ -9,7 +9,7 @@ namespace {
 
 class DsNoMatchingDnskey final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     if (d.ds.empty() || d.keys.empty()) {
@@ -43,24 +43,10 @@ public:
     f.evidence.push_back("every answer from the zone is bogus to a validating resolver");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/ds-no-matching-dnskey",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "No DS record at the parent matches a DNSKEY of the zone",
-                                   .reference = "RFC 4035 §5.2, RFC 4034 §5.1.4",
-                                   .impact = {Rcode::servfail, Ede::dnskey_missing},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_no_matching_dnskey() {
-  return std::make_unique<DsNoMatchingDnskey>();
+std::unique_ptr<Rule> make_ds_no_matching_dnskey(const RuleInfo& info) {
+  return std::make_unique<DsNoMatchingDnskey>(info);
 }
 } // namespace zw::rules::dnssec

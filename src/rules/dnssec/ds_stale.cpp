@@ -7,7 +7,7 @@ namespace {
 
 class DsStale final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     // When no DS matches, the zone is bogus and dnssec/ds-no-matching-dnskey says so (one root
@@ -41,25 +41,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "ds", "chain"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/ds-stale",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "A DS record at the parent matches no DNSKEY while another DS record does",
-                                   .reference = "RFC 4035 §5.2, RFC 6840 §5.11",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_stale() {
-  return std::make_unique<DsStale>();
+std::unique_ptr<Rule> make_ds_stale(const RuleInfo& info) {
+  return std::make_unique<DsStale>(info);
 }
 } // namespace zw::rules::dnssec

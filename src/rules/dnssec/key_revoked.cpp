@@ -10,7 +10,7 @@ namespace reg = ::zw::dnssec;
 
 class KeyRevoked final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const std::vector<ApexKey> keys = apex_keys(ctx);
     // RFC 5011 §3: a validator uses a revoked key for nothing but checking the revocation itself,
@@ -23,7 +23,7 @@ public:
       if (!k.revoked()) {
         continue;
       }
-      Finding f = finding(k_info, apex(ctx));
+      Finding f = finding(info(), apex(ctx));
       const std::uint16_t before = tag_before_revocation(k);
       f.message = fmt::format("{} has the REVOKE flag{}: validators ignore its signatures", describe(k),
                               before != 0 ? fmt::format(" (it was key {} before revocation)", before) : "");
@@ -71,21 +71,10 @@ private:
     rdata[1] = static_cast<std::uint8_t>(rdata[1] & ~0x80);
     return reg::key_tag(rdata);
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
-  static constexpr RuleInfo k_info{.id = "dnssec/key-revoked",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "A DNSKEY at the apex has the REVOKE flag set",
-                                   .reference = "RFC 5011 §3",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_revoked() {
-  return std::make_unique<KeyRevoked>();
+std::unique_ptr<Rule> make_key_revoked(const RuleInfo& info) {
+  return std::make_unique<KeyRevoked>(info);
 }
 } // namespace zw::rules::dnssec

@@ -10,7 +10,7 @@ namespace reg = ::zw::dnssec;
 
 class KeySizeWeak final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const unsigned minimum = ctx.options().min_rsa_bits;
     if (minimum == 0) {
@@ -27,7 +27,7 @@ public:
       if (bits == 0 || bits >= minimum) {
         continue; // 0: malformed, the analysis notes it
       }
-      Finding f = finding(k_info, apex(ctx));
+      Finding f = finding(info(), apex(ctx));
       f.message = fmt::format("{} has a {}-bit RSA modulus, below the minimum of {} bits", describe(k), bits, minimum);
       if (!k.source.empty()) {
         f.evidence.push_back(fmt::format("DNSKEY at {}", k.source));
@@ -46,22 +46,10 @@ private:
   static bool is_rsa(std::uint8_t algorithm) noexcept {
     return algorithm == 5 || algorithm == 7 || algorithm == 8 || algorithm == 10;
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
-  static constexpr RuleInfo k_info{.id = "dnssec/key-size-weak",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "An RSA zone key is shorter than the policy minimum (2048 bits by default)",
-                                   .reference = "RFC 6781 §3.4.2",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_size_weak() {
-  return std::make_unique<KeySizeWeak>();
+std::unique_ptr<Rule> make_key_size_weak(const RuleInfo& info) {
+  return std::make_unique<KeySizeWeak>(info);
 }
 } // namespace zw::rules::dnssec

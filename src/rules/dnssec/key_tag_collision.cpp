@@ -15,7 +15,7 @@ namespace reg = ::zw::dnssec;
 
 class KeyTagCollision final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // The tags are those of the DNSKEYs as published: a revoked key counts with its tag after
     // revocation, which is what RRSIGs and DS records name (RFC 5011 §3 changes the flags, and
@@ -35,7 +35,7 @@ public:
       for (const ApexKey* k : group) {
         roles.push_back(role(*k));
       }
-      Finding f = finding(k_info, apex(ctx));
+      Finding f = finding(info(), apex(ctx));
       f.message = fmt::format("{} DNSKEYs share key tag {} and algorithm {} ({})", group.size(), id.first,
                               reg::algorithm_text(id.second), fmt::join(roles, "; "));
       for (const ApexKey* k : group) {
@@ -51,22 +51,10 @@ public:
     }
     report_capped(ctx, sink, std::move(out), "groups of DNSKEYs sharing a key tag");
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "keys"};
-  static constexpr RuleInfo k_info{.id = "dnssec/key-tag-collision",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "Two different DNSKEYs at the apex have the same key tag and algorithm",
-                                   .reference = "RFC 4034 App. B",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_tag_collision() {
-  return std::make_unique<KeyTagCollision>();
+std::unique_ptr<Rule> make_key_tag_collision(const RuleInfo& info) {
+  return std::make_unique<KeyTagCollision>(info);
 }
 } // namespace zw::rules::dnssec

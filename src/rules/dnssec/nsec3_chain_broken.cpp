@@ -55,10 +55,10 @@ std::string bad_next_message(const Nsec3Fault& f) {
 
 class Nsec3ChainBroken final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     if (ctx.zone_file() == nullptr) {
-      report_live_gaps(ctx, sink, k_info, "NSEC3");
+      report_live_gaps(ctx, sink, info(), "NSEC3");
       return;
     }
     std::optional<DenialAnalysis> own;
@@ -67,7 +67,7 @@ public:
       return;
     }
     const std::string chain = d->chain ? to_text(*d->chain) : std::string();
-    DenialSink graded(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, info());
     for (const Nsec3Fault& f : d->nsec3) {
       if (!graded.room()) {
         continue;
@@ -134,23 +134,10 @@ public:
       graded.add(std::move(out));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{.id = "dnssec/nsec3-chain-broken",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "the NSEC3 chain misses hashed names, has stray records or a broken ring",
-                                   .reference = "RFC 5155 §7.1",
-                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
-                                   .inputs = Inputs::both,
-                                   .overflow = {.what = "NSEC3 chain faults", .type = "NSEC3"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3_chain_broken() {
-  return std::make_unique<Nsec3ChainBroken>();
+std::unique_ptr<Rule> make_nsec3_chain_broken(const RuleInfo& info) {
+  return std::make_unique<Nsec3ChainBroken>(info);
 }
 } // namespace zw::rules::dnssec

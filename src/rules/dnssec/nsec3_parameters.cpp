@@ -59,7 +59,7 @@ std::string salt_text(const dns::Bytes& salt) {
 
 class Nsec3Parameters final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     if (ctx.zone_file() == nullptr) {
       check_live(ctx, sink);
@@ -70,7 +70,7 @@ public:
     if (d == nullptr) {
       return;
     }
-    DenialSink graded(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, info());
     const std::string apex = ctx.zone_name();
     const std::string chain = d->chain ? to_text(*d->chain) : std::string();
     for (const Nsec3ParamFault& f : d->params) {
@@ -306,25 +306,10 @@ private:
       sink.add_graded(std::move(out));
     }
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr std::string_view k_compliance[] = {"rfc9276"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/nsec3-parameters",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "NSEC3PARAM missing or unlike the chain; NSEC3 iterations or salt against RFC 9276",
-      .reference = "RFC 9276 §3.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::both,
-      .overflow = {.what = "NSEC3 parameter faults", .type = "NSEC3PARAM"},
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3_parameters() {
-  return std::make_unique<Nsec3Parameters>();
+std::unique_ptr<Rule> make_nsec3_parameters(const RuleInfo& info) {
+  return std::make_unique<Nsec3Parameters>(info);
 }
 } // namespace zw::rules::dnssec

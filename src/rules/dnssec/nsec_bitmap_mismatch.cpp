@@ -38,14 +38,14 @@ std::string message(const BitmapFault& f) {
 
 class NsecBitmapMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     std::optional<DenialAnalysis> own;
     const DenialAnalysis* d = denial_of(ctx, own);
     if (d == nullptr) {
       return;
     }
-    DenialSink graded(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, info());
     for (const BitmapFault& f : d->bitmaps) {
       if (!graded.room()) {
         continue;
@@ -68,23 +68,10 @@ public:
       graded.add(std::move(out));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{.id = "dnssec/nsec-bitmap-mismatch",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "an NSEC or NSEC3 type bitmap does not match the types at its name",
-                                   .reference = "RFC 4034 §4.1.2",
-                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "NSEC/NSEC3 type bitmap faults", .type = "NSEC"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_bitmap_mismatch() {
-  return std::make_unique<NsecBitmapMismatch>();
+std::unique_ptr<Rule> make_nsec_bitmap_mismatch(const RuleInfo& info) {
+  return std::make_unique<NsecBitmapMismatch>(info);
 }
 } // namespace zw::rules::dnssec

@@ -47,10 +47,10 @@ std::string bad_next_message(const RuleContext& ctx, const NsecFault& f) {
 
 class NsecChainBroken final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     if (ctx.zone_file() == nullptr) {
-      report_live_gaps(ctx, sink, k_info, "NSEC");
+      report_live_gaps(ctx, sink, info(), "NSEC");
       return;
     }
     std::optional<DenialAnalysis> own;
@@ -58,7 +58,7 @@ public:
     if (d == nullptr) {
       return;
     }
-    DenialSink graded(ctx, sink, k_info);
+    DenialSink graded(ctx, sink, info());
     for (const NsecFault& f : d->nsec) {
       if (!graded.room()) {
         continue;
@@ -104,23 +104,10 @@ public:
       graded.add(std::move(out));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{.id = "dnssec/nsec-chain-broken",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "the NSEC chain misses names, skips names or does not close",
-                                   .reference = "RFC 4035 §2.3",
-                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
-                                   .inputs = Inputs::both,
-                                   .overflow = {.what = "NSEC chain faults", .type = "NSEC"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_chain_broken() {
-  return std::make_unique<NsecChainBroken>();
+std::unique_ptr<Rule> make_nsec_chain_broken(const RuleInfo& info) {
+  return std::make_unique<NsecChainBroken>(info);
 }
 } // namespace zw::rules::dnssec

@@ -23,7 +23,7 @@ struct TtlGroup {
 
 class NsecTtl final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -106,26 +106,13 @@ public:
       f.evidence.push_back(
           "shorter than required: denials are re-asked sooner than the zone allows, nothing is hidden");
     }
-    f.resolver = k_info.impact;
+    f.resolver = info().impact;
     sink.add_graded(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "denial"};
-  static constexpr RuleInfo k_info{.id = "dnssec/nsec-ttl",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "NSEC or NSEC3 TTLs are not the lesser of the SOA TTL and the SOA MINIMUM",
-                                   .reference = "RFC 9077 §3",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_ttl() {
-  return std::make_unique<NsecTtl>();
+std::unique_ptr<Rule> make_nsec_ttl(const RuleInfo& info) {
+  return std::make_unique<NsecTtl>(info);
 }
 } // namespace zw::rules::dnssec

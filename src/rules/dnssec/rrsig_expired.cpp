@@ -11,7 +11,7 @@ using Sig = ::zw::dnssec::ObservedSignature;
 
 class RrsigExpired final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // RFC 4034 §3.1.5: times are compared with serial arithmetic (resolved in the analysis).
     // One finding per key and expiration instant: one signing run that was not renewed.
@@ -24,8 +24,8 @@ public:
     };
     for (const bool within_skew : {false, true}) {
       report_grouped(
-          ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : k_info.impact,
-          [&](const Sig& sig) { return rule_for(sig.status) == k_info.id && tolerated(sig) == within_skew; },
+          ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : info().impact,
+          [&](const Sig& sig) { return rule_for(sig.status) == info().id && tolerated(sig) == within_skew; },
           [](const Sig& sig) {
             return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.expiration_abs);
           },
@@ -40,24 +40,10 @@ public:
           });
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-expired",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "RRSIG expiration time is in the past",
-                                   .reference = "RFC 4035 §5.3.1",
-                                   .impact = {Rcode::servfail, Ede::signature_expired},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_expired() {
-  return std::make_unique<RrsigExpired>();
+std::unique_ptr<Rule> make_rrsig_expired(const RuleInfo& info) {
+  return std::make_unique<RrsigExpired>(info);
 }
 } // namespace zw::rules::dnssec

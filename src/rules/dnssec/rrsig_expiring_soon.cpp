@@ -13,7 +13,7 @@ namespace {
 
 class RrsigExpiringSoon final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const std::int64_t window = ctx.options().expiry_window_s;
     // One root cause, one finding: RRsets whose last usable signatures expire at the same
@@ -58,24 +58,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
-  static constexpr std::string_view k_compliance[] = {"rfc6781"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-expiring-soon",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "The signatures over an RRset expire within the warning window",
-                                   .reference = "RFC 6781 §4.4.2",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_expiring_soon() {
-  return std::make_unique<RrsigExpiringSoon>();
+std::unique_ptr<Rule> make_rrsig_expiring_soon(const RuleInfo& info) {
+  return std::make_unique<RrsigExpiringSoon>(info);
 }
 } // namespace zw::rules::dnssec

@@ -11,7 +11,7 @@ using Sig = ::zw::dnssec::ObservedSignature;
 
 class RrsigInvalid final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // Only signatures inside their validity window: a resolver rejects the others on time first.
     // One finding per key: a bad key or a broken signer makes all its signatures fail.
@@ -35,24 +35,10 @@ public:
           });
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-invalid",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "RRSIG does not verify with the key it names",
-                                   .reference = "RFC 4035 §5.3.3",
-                                   .impact = {Rcode::servfail, Ede::dnssec_bogus},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_invalid() {
-  return std::make_unique<RrsigInvalid>();
+std::unique_ptr<Rule> make_rrsig_invalid(const RuleInfo& info) {
+  return std::make_unique<RrsigInvalid>(info);
 }
 } // namespace zw::rules::dnssec

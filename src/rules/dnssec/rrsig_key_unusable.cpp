@@ -12,7 +12,7 @@ using ::zw::dnssec::SigStatus;
 
 class RrsigKeyUnusable final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // One finding per key and reason; each reason has the resolver impact Unbound gives it.
     for (const SigStatus status : {SigStatus::key_not_zone_key, SigStatus::key_revoked, SigStatus::key_unusable}) {
@@ -38,24 +38,10 @@ private:
       return "cannot validate: the key's protocol field is not 3 or its public key does not load (RFC 4034 §2.1)";
     }
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "keys"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "dnssec/rrsig-key-unusable",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "RRSIG names a DNSKEY of the zone that may not validate data (no Zone Key flag, revoked, bad key)",
-      .reference = "RFC 4034 §2.1.1, RFC 5011 §2.1",
-      .impact = {Rcode::servfail, Ede::no_zone_key_bit_set},
-      .inputs = Inputs::both,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_key_unusable() {
-  return std::make_unique<RrsigKeyUnusable>();
+std::unique_ptr<Rule> make_rrsig_key_unusable(const RuleInfo& info) {
+  return std::make_unique<RrsigKeyUnusable>(info);
 }
 } // namespace zw::rules::dnssec

@@ -10,7 +10,7 @@ namespace zs = zone_signing;
 
 class RrsigMissing final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
     if (file == nullptr) {
@@ -72,8 +72,8 @@ public:
       f.message =
           fmt::format("and {} more RRsets that must be signed have no RRSIG: {}", rest.size(), rest.list_text());
       rest.add_evidence(f);
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       sink.add_summary(std::move(f));
     }
   }
@@ -86,7 +86,7 @@ private:
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     std::size_t reported = 0;
     for (const ::zw::dnssec::SignedRrset& r : d.rrsets) {
-      if (rule_for(r) != k_info.id || r.has_usable || (r.zone == d.zone && d.keys.empty())) {
+      if (rule_for(r) != info().id || r.has_usable || (r.zone == d.zone && d.keys.empty())) {
         continue;
       }
       if (++reported > zs::k_finding_cap) {
@@ -103,7 +103,7 @@ private:
                              "only once a DS is published");
       } else {
         f.severity = Severity::error;
-        f.resolver = k_info.impact;
+        f.resolver = info().impact;
         f.evidence.push_back("validating resolvers answer SERVFAIL for it");
       }
       sink.add_graded(std::move(f));
@@ -112,28 +112,15 @@ private:
       Finding f;
       f.location = Location{d.zone, "", d.zone, "SOA"};
       f.message = fmt::format("and {} more RRsets are served without an RRSIG", reported - zs::k_finding_cap);
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       sink.add_summary(std::move(f));
     }
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-missing",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "An RRset that must be signed has no RRSIG",
-                                   .reference = "RFC 4035 §2.2",
-                                   .impact = {Rcode::servfail, Ede::rrsigs_missing},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_missing() {
-  return std::make_unique<RrsigMissing>();
+std::unique_ptr<Rule> make_rrsig_missing(const RuleInfo& info) {
+  return std::make_unique<RrsigMissing>(info);
 }
 } // namespace zw::rules::dnssec

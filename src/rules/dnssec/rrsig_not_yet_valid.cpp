@@ -11,7 +11,7 @@ using Sig = ::zw::dnssec::ObservedSignature;
 
 class RrsigNotYetValid final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // An expired signature is reported as expired only. One finding per key and inception.
     // Unbound accepts a signature a while before its inception (its skew tolerance); BIND and
@@ -22,8 +22,8 @@ public:
     };
     for (const bool within_skew : {false, true}) {
       report_grouped(
-          ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : k_info.impact,
-          [&](const Sig& sig) { return rule_for(sig.status) == k_info.id && tolerated(sig) == within_skew; },
+          ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : info().impact,
+          [&](const Sig& sig) { return rule_for(sig.status) == info().id && tolerated(sig) == within_skew; },
           [](const Sig& sig) {
             return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, sig.inception_abs);
           },
@@ -37,24 +37,10 @@ public:
           });
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-not-yet-valid",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "RRSIG inception time is in the future",
-                                   .reference = "RFC 4035 §5.3.1",
-                                   .impact = {Rcode::servfail, Ede::signature_not_yet_valid},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_not_yet_valid() {
-  return std::make_unique<RrsigNotYetValid>();
+std::unique_ptr<Rule> make_rrsig_not_yet_valid(const RuleInfo& info) {
+  return std::make_unique<RrsigNotYetValid>(info);
 }
 } // namespace zw::rules::dnssec

@@ -41,7 +41,7 @@ struct SectionRrsets {
 
 class RrsigTtlMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
     if (file == nullptr) {
@@ -130,8 +130,8 @@ public:
       f.message = fmt::format("and {} more RRsets whose TTL differs from the Original TTL of their RRSIG: {}",
                               rest.size(), rest.list_text());
       rest.add_evidence(f);
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       sink.add_summary(std::move(f));
     }
     for (const auto& [key, g] : outlived) {
@@ -147,8 +147,8 @@ public:
       g.rrsets.add_evidence(f);
       // One finding per signing key that groups RRsets: like the overflow group above, it is not
       // counted against the engine's cap, so 50 single mismatches never hide it.
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       sink.add_summary(std::move(f));
     }
   }
@@ -158,7 +158,7 @@ private:
   // of the zone, which the signer copied into the Original TTL. A served TTL ABOVE it is the
   // fault that changes what caches do (a lower one is what every cache hands out); resolvers
   // should cache the smaller, but Unbound 1.17 passes the served TTL through (tests/lab/README.md).
-  static void check_live(const RuleContext& ctx, FindingSink& sink) {
+  void check_live(const RuleContext& ctx, FindingSink& sink) const {
     const Result<dns::Bytes> apex = dns::name_from_text(ctx.zone_name());
     if (!apex) {
       return;
@@ -220,8 +220,8 @@ private:
       f.location = at(ctx, "", ctx.zone_name(), "");
       f.message = fmt::format("and {} more RRsets served with a TTL above the Original TTL of their RRSIG: {}{}", more,
                               fmt::join(more_names, ", "), more > more_names.size() ? ", ..." : "");
-      f.severity = k_info.severity;
-      f.resolver = k_info.impact;
+      f.severity = info().severity;
+      f.resolver = info().impact;
       sink.add_summary(std::move(f));
     }
   }
@@ -246,24 +246,10 @@ private:
     }
     return out;
   }
-
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-ttl-mismatch",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "An RRset's TTL differs from its RRSIG Original TTL or outlives the signature",
-                                   .reference = "RFC 4035 §2.2",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::both,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_ttl_mismatch() {
-  return std::make_unique<RrsigTtlMismatch>();
+std::unique_ptr<Rule> make_rrsig_ttl_mismatch(const RuleInfo& info) {
+  return std::make_unique<RrsigTtlMismatch>(info);
 }
 } // namespace zw::rules::dnssec

@@ -42,7 +42,7 @@ bool preferred(const zs::ApexKeys& keys, const dns::RrsetView& rrset, std::uint1
 
 class RrsigValidityBelowSoaExpire final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = ctx.zone_file();
     if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
@@ -130,24 +130,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"dnssec", "signatures", "timing"};
-  static constexpr std::string_view k_compliance[] = {"rfc6781"};
-  static constexpr RuleInfo k_info{.id = "dnssec/rrsig-validity-below-soa-expire",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "RRSIGs expire before the SOA EXPIRE interval would end",
-                                   .reference = "RFC 4035 §5.3.1",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rrsig_validity_below_soa_expire() {
-  return std::make_unique<RrsigValidityBelowSoaExpire>();
+std::unique_ptr<Rule> make_rrsig_validity_below_soa_expire(const RuleInfo& info) {
+  return std::make_unique<RrsigValidityBelowSoaExpire>(info);
 }
 } // namespace zw::rules::dnssec

@@ -10,7 +10,7 @@ namespace {
 
 class EdnsNoncompliant final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // Every query of the audit carries an OPT record (EDNS 0, DO=1, 1232 octets): RFC 6891
     // §6.1.1 says a compliant responder MUST include an OPT record in its response. A
@@ -52,22 +52,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"protocol"};
-  static constexpr RuleInfo k_info{.id = "protocol/edns-noncompliant",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::preview,
-                                   .summary = "A name server answers EDNS queries without an OPT record",
-                                   .reference = "RFC 6891 §6.1.1, §7",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_edns_noncompliant() {
-  return std::make_unique<EdnsNoncompliant>();
+std::unique_ptr<Rule> make_edns_noncompliant(const RuleInfo& info) {
+  return std::make_unique<EdnsNoncompliant>(info);
 }
 } // namespace zw::rules::protocol

@@ -8,7 +8,7 @@ namespace {
 
 class RateLimited final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     // One finding per server address; observe() found the queries (ServerState::udp_unanswered).
     constexpr std::size_t k_named = 5;
@@ -39,24 +39,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"protocol", "delegation"};
-  static constexpr RuleInfo k_info{
-      .id = "protocol/rate-limited",
-      .severity = Severity::notice,
-      .stability = Stability::preview,
-      .summary = "A server answering other queries left UDP queries unanswered that it answered over TCP: probably "
-                 "response-rate limiting",
-      .reference = "RFC 1035 §4.2, RFC 7766 §6.2.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_rate_limited() {
-  return std::make_unique<RateLimited>();
+std::unique_ptr<Rule> make_rate_limited(const RuleInfo& info) {
+  return std::make_unique<RateLimited>(info);
 }
 } // namespace zw::rules::protocol

@@ -9,7 +9,7 @@ namespace {
 
 class TcpUnsupported final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     for (const ServerState& s : ctx.servers().servers) {
       // RFC 7766 §5: TCP is mandatory for every authoritative server. Only servers that answer
@@ -46,24 +46,10 @@ public:
       sink.add_graded(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"protocol"};
-  static constexpr std::string_view k_compliance[] = {"rfc7766"};
-  static constexpr RuleInfo k_info{.id = "protocol/tcp-unsupported",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "A name server does not answer DNS over TCP",
-                                   .reference = "RFC 7766 §5, RFC 1123 §6.1.3.2",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_tcp_unsupported() {
-  return std::make_unique<TcpUnsupported>();
+std::unique_ptr<Rule> make_tcp_unsupported(const RuleInfo& info) {
+  return std::make_unique<TcpUnsupported>(info);
 }
 } // namespace zw::rules::protocol

@@ -10,7 +10,7 @@ namespace {
 
 class CdsNotActedOn final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const RolloverState* now = ctx.rollover();
     if (now == nullptr || now->cds.empty() || !now->ds_known) {
@@ -51,24 +51,10 @@ public:
                          "one; submit the DS change by hand, or withdraw the CDS once the DS set is as wanted");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "cds", "history"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "rollover/cds-not-acted-on",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::preview,
-                                   .summary = "A CDS set published for days has not been acted on by the parent",
-                                   .reference = "RFC 7344 §4, RFC 8078 §3",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_cds_not_acted_on() {
-  return std::make_unique<CdsNotActedOn>();
+std::unique_ptr<Rule> make_cds_not_acted_on(const RuleInfo& info) {
+  return std::make_unique<CdsNotActedOn>(info);
 }
 } // namespace zw::rules::rollover

@@ -32,7 +32,7 @@ bool same_set(std::vector<RolloverState::Ds> a, std::vector<RolloverState::Ds> b
 
 class DsChangeTooSoon final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const auto iv = rollover_support::interval(ctx);
     if (!iv || !iv->before.ds_known || !iv->now.ds_known || iv->elapsed >= iv->before.ds_ttl ||
@@ -56,7 +56,7 @@ public:
     }
     Finding f;
     f.location = at(ctx, "", ctx.zone_name(), "DS");
-    f.severity = k_info.severity;
+    f.severity = info().severity;
     // Unbound: a DS set none of whose keys is in the DNSKEY RRset is EDE 9 (DNSKEY Missing); a key
     // there that no longer signs the DNSKEY RRset is EDE 10 (RRSIGs Missing). LAB-NOTES.md.
     const bool old_key_present = std::any_of(old_links.begin(), old_links.end(), [&](const RolloverState::Ds* d) {
@@ -83,25 +83,10 @@ public:
                          "set has expired from caches (its TTL after the change at the parent)");
     sink.add_graded(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "ds", "history"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "rollover/ds-change-too-soon",
-      .severity = Severity::error,
-      .stability = Stability::preview,
-      .summary = "The DS set changed less than its TTL ago and no key of the old DS set signs the DNSKEY RRset now",
-      .reference = "RFC 7583 §3.3, RFC 6781 §4.1.2",
-      .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ds_change_too_soon() {
-  return std::make_unique<DsChangeTooSoon>();
+std::unique_ptr<Rule> make_ds_change_too_soon(const RuleInfo& info) {
+  return std::make_unique<DsChangeTooSoon>(info);
 }
 } // namespace zw::rules::rollover

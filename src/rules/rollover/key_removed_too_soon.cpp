@@ -8,7 +8,7 @@ namespace {
 
 class KeyRemovedTooSoon final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const auto iv = rollover_support::interval(ctx);
     if (!iv || iv->elapsed >= iv->before.max_data_ttl) {
@@ -38,25 +38,10 @@ public:
                          "expired from caches (the largest TTL of the zone's data after its last use)");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "keys", "history"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{.id = "rollover/key-removed-too-soon",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::preview,
-                                   .summary = "A key that signed data alone was withdrawn while its signatures may "
-                                              "still be cached",
-                                   .reference = "RFC 6781 §4.1.1.1, RFC 7583 §3.2",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::live,
-                                   .since = "0.1.0",
-                                   .tags = k_tags,
-                                   .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_removed_too_soon() {
-  return std::make_unique<KeyRemovedTooSoon>();
+std::unique_ptr<Rule> make_key_removed_too_soon(const RuleInfo& info) {
+  return std::make_unique<KeyRemovedTooSoon>(info);
 }
 } // namespace zw::rules::rollover

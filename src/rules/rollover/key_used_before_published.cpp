@@ -13,7 +13,7 @@ using rollover_support::keys_tagged;
 
 class KeyUsedBeforePublished final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const auto iv = rollover_support::interval(ctx);
     // A zone that had no DNSKEY RRset before was not validated through one; the DS side of
@@ -79,25 +79,10 @@ public:
                          "TTL before it signs alone, or sign with both keys meanwhile");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "keys", "history"};
-  static constexpr std::string_view k_compliance[] = {"rfc9364"};
-  static constexpr RuleInfo k_info{
-      .id = "rollover/key-used-before-published",
-      .severity = Severity::error,
-      .stability = Stability::preview,
-      .summary = "Data are signed only by a key that was not in the DNSKEY RRset resolvers may still have cached",
-      .reference = "RFC 6781 §4.1.1.1, RFC 7583 §3.2",
-      .impact = {Rcode::servfail, Ede::dnskey_missing},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_key_used_before_published() {
-  return std::make_unique<KeyUsedBeforePublished>();
+std::unique_ptr<Rule> make_key_used_before_published(const RuleInfo& info) {
+  return std::make_unique<KeyUsedBeforePublished>(info);
 }
 } // namespace zw::rules::rollover

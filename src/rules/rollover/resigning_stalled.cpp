@@ -14,7 +14,7 @@ constexpr std::uint32_t k_min_refreshes = 2;
 
 class ResigningStalled final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const auto interval = rollover_support::interval(ctx);
     if (!interval) {
@@ -64,25 +64,10 @@ public:
                                      utc(*now.signed_until)));
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"rollover", "dnssec", "signatures", "timing", "history"};
-  static constexpr std::string_view k_compliance[] = {"rfc6781"};
-  static constexpr RuleInfo k_info{
-      .id = "rollover/resigning-stalled",
-      .severity = Severity::warning,
-      .stability = Stability::preview,
-      .summary = "Re-signing has stopped: the signature margin is below every margin the zone was re-signed at",
-      .reference = "RFC 6781 §4.4.2, RFC 7583 §3.1",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::live,
-      .since = "0.1.0",
-      .tags = k_tags,
-      .compliance = k_compliance};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_resigning_stalled() {
-  return std::make_unique<ResigningStalled>();
+std::unique_ptr<Rule> make_resigning_stalled(const RuleInfo& info) {
+  return std::make_unique<ResigningStalled>(info);
 }
 } // namespace zw::rules::rollover

@@ -9,7 +9,7 @@ using namespace zone_support;
 
 class ApexNsMissing final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -34,22 +34,10 @@ public:
                          "NS queries for the apex with no data");
     sink.add(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
-  static constexpr RuleInfo k_info{.id = "zone/apex-ns-missing",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "The zone apex has no NS RRset",
-                                   .reference = "RFC 1034 §4.2.1, RFC 1035 §5.2",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_apex_ns_missing() {
-  return std::make_unique<ApexNsMissing>();
+std::unique_ptr<Rule> make_apex_ns_missing(const RuleInfo& info) {
+  return std::make_unique<ApexNsMissing>(info);
 }
 } // namespace zw::rules::zone

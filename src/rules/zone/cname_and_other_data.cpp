@@ -18,7 +18,7 @@ constexpr bool allowed_beside_cname(std::uint16_t type) noexcept {
 
 class CnameAndOtherData final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -74,24 +74,10 @@ public:
       sink.add(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/cname-and-other-data",
-      .severity = Severity::error,
-      .stability = Stability::stable,
-      .summary = "A CNAME shares its owner with other data, is not alone in its RRset, or sits at the apex",
-      .reference = "RFC 1034 §3.6.2, RFC 2181 §10.1, RFC 4035 §2.5",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "names with a CNAME and other data"},
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_cname_and_other_data() {
-  return std::make_unique<CnameAndOtherData>();
+std::unique_ptr<Rule> make_cname_and_other_data(const RuleInfo& info) {
+  return std::make_unique<CnameAndOtherData>(info);
 }
 } // namespace zw::rules::zone

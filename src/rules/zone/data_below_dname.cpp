@@ -9,7 +9,7 @@ using namespace zone_support;
 
 class DataBelowDname final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr || file->layout->dnames().empty()) {
@@ -67,23 +67,10 @@ public:
       sink.add(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{.id = "zone/data-below-dname",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "Records below a DNAME owner are occluded and never served",
-                                   .reference = "RFC 6672 §2.4",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "names with data below a DNAME"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_data_below_dname() {
-  return std::make_unique<DataBelowDname>();
+std::unique_ptr<Rule> make_data_below_dname(const RuleInfo& info) {
+  return std::make_unique<DataBelowDname>(info);
 }
 } // namespace zw::rules::zone

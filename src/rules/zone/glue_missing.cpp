@@ -16,7 +16,7 @@ enum class Need : std::uint8_t {
 
 class GlueMissing final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -97,8 +97,8 @@ public:
                                 plural ? "them" : "it");
         f.evidence.push_back("BIND refuses to load a zone whose apex name server has no address in the zone "
                              "(\"has no address records (A or AAAA)\")");
-        f.severity = k_info.severity;
-        f.resolver = k_info.impact;
+        f.severity = info().severity;
+        f.resolver = info().impact;
       } else {
         f.message = fmt::format("the delegation {} names {} as name server{}, but the zone has no A or AAAA record "
                                 "for {}",
@@ -107,8 +107,8 @@ public:
           f.evidence.push_back(fmt::format("no name server of {} can be located: resolvers answer SERVFAIL for every "
                                            "name in it",
                                            owner_text));
-          f.severity = k_info.severity;
-          f.resolver = k_info.impact;
+          f.severity = info().severity;
+          f.resolver = info().impact;
         } else {
           f.evidence.push_back(fmt::format("resolvers still reach {} through its {} other name server{}, with less "
                                            "redundancy",
@@ -120,23 +120,10 @@ public:
       sink.add_graded(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
-  static constexpr RuleInfo k_info{.id = "zone/glue-missing",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "An in-bailiwick name server has no A or AAAA record in the zone",
-                                   .reference = "RFC 1034 §4.2.1, RFC 9471 §2.1",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "NS RRsets with missing glue"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_glue_missing() {
-  return std::make_unique<GlueMissing>();
+std::unique_ptr<Rule> make_glue_missing(const RuleInfo& info) {
+  return std::make_unique<GlueMissing>(info);
 }
 } // namespace zw::rules::zone

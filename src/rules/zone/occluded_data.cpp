@@ -23,7 +23,7 @@ bool names_host(const dns::RrsetView& ns, Name host) noexcept {
 
 class OccludedData final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr || file->layout->delegations().empty()) {
@@ -152,7 +152,7 @@ public:
           return r.type() == dns::rrtype::a || r.type() == dns::rrtype::aaaa;
         });
         f.severity = only_addresses ? Severity::notice : Severity::warning;
-        f.resolver = k_info.impact;
+        f.resolver = info().impact;
       } else {
         // Only signatures or NSEC over glue or the cut's NS: resolvers never ask for them, so
         // nothing fails; but the signer treated the delegation as authoritative data.
@@ -172,24 +172,10 @@ public:
       sink.add_graded(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/occluded-data",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "Records at or below a delegation that are not glue are occluded and never served",
-      .reference = "RFC 1034 §4.2.1, RFC 4035 §2.2",
-      .impact = {Rcode::nxdomain, Ede::none},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "names with occluded data below delegations"},
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_occluded_data() {
-  return std::make_unique<OccludedData>();
+std::unique_ptr<Rule> make_occluded_data(const RuleInfo& info) {
+  return std::make_unique<OccludedData>(info);
 }
 } // namespace zw::rules::zone

@@ -9,7 +9,7 @@ using namespace zone_support;
 
 class OutOfZoneData final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -39,24 +39,10 @@ public:
       sink.add(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/out-of-zone-data",
-      .severity = Severity::error, // NSD refuses the zone (BIND and Knot skip the records)
-      .stability = Stability::stable,
-      .summary = "Records whose owner is outside the zone: NSD refuses the zone, BIND and Knot ignore them",
-      .reference = "RFC 1035 §5.2",
-      .impact = {Rcode::servfail, Ede::no_reachable_authority},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "names outside the zone"},
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_out_of_zone_data() {
-  return std::make_unique<OutOfZoneData>();
+std::unique_ptr<Rule> make_out_of_zone_data(const RuleInfo& info) {
+  return std::make_unique<OutOfZoneData>(info);
 }
 } // namespace zw::rules::zone

@@ -29,7 +29,7 @@ std::string serial_text(Name rdata) {
 
 class SoaCount final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -94,24 +94,10 @@ public:
       sink.add(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{.id = "zone/soa-count",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "The apex does not hold exactly one SOA record, or an SOA sits below the apex",
-                                   .reference = "RFC 1035 §5.2, RFC 2181 §6.1",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "SOA records below the apex"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_soa_count() {
-  return std::make_unique<SoaCount>();
+std::unique_ptr<Rule> make_soa_count(const RuleInfo& info) {
+  return std::make_unique<SoaCount>(info);
 }
 } // namespace zw::rules::zone

@@ -24,7 +24,7 @@ Name parent_of(Name name) noexcept {
 
 class TargetCname final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -100,31 +100,17 @@ public:
           f.severity = Severity::error;
           f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
         } else {
-          f.severity = k_info.severity;
-          f.resolver = k_info.impact;
+          f.severity = info().severity;
+          f.resolver = info().impact;
         }
         sink.add_graded(std::move(f));
       }
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{
-      .id = "zone/target-cname",
-      .severity = Severity::warning,
-      .stability = Stability::stable,
-      .summary = "An MX exchange, NS name server or SRV target is an alias (CNAME or below a DNAME)",
-      .reference = "RFC 2181 §10.3, RFC 2782",
-      .impact = {Rcode::noerror, Ede::none},
-      .inputs = Inputs::zone_file,
-      .overflow = {.what = "RRsets whose targets are aliases"},
-      .since = "0.1.0",
-      .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_target_cname() {
-  return std::make_unique<TargetCname>();
+std::unique_ptr<Rule> make_target_cname(const RuleInfo& info) {
+  return std::make_unique<TargetCname>(info);
 }
 } // namespace zw::rules::zone

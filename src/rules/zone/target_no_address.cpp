@@ -10,7 +10,7 @@ using namespace zone_support;
 
 class TargetNoAddress final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -68,30 +68,17 @@ public:
                                     "delivered"
                                   : "no target of this SRV RRset has an address: the service cannot be reached");
         }
-        f.severity = k_info.severity;
+        f.severity = info().severity;
         f.resolver =
             all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
         sink.add_graded(std::move(f));
       }
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{.id = "zone/target-no-address",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "An MX exchange or SRV target inside the zone has no A or AAAA record",
-                                   .reference = "RFC 5321 §5.1, RFC 2782",
-                                   .impact = {Rcode::nxdomain, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "MX or SRV RRsets whose targets have no address"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_target_no_address() {
-  return std::make_unique<TargetNoAddress>();
+std::unique_ptr<Rule> make_target_no_address(const RuleInfo& info) {
+  return std::make_unique<TargetNoAddress>(info);
 }
 } // namespace zw::rules::zone

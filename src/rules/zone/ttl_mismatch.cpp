@@ -14,7 +14,7 @@ constexpr std::size_t k_lines_per_ttl = 10;
 
 class TtlMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr) {
@@ -68,23 +68,10 @@ public:
       }
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone"};
-  static constexpr RuleInfo k_info{.id = "zone/ttl-mismatch",
-                                   .severity = Severity::warning,
-                                   .stability = Stability::stable,
-                                   .summary = "The records of one RRset have different TTLs",
-                                   .reference = "RFC 2181 §5.2",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "RRsets with differing TTLs"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_ttl_mismatch() {
-  return std::make_unique<TtlMismatch>();
+std::unique_ptr<Rule> make_ttl_mismatch(const RuleInfo& info) {
+  return std::make_unique<TtlMismatch>(info);
 }
 } // namespace zw::rules::zone

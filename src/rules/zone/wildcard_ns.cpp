@@ -9,7 +9,7 @@ using namespace zone_support;
 
 class WildcardNs final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_file(ctx);
     if (file == nullptr || file->layout->delegations().empty()) {
@@ -36,23 +36,10 @@ public:
       sink.add(std::move(f));
     }
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "delegation"};
-  static constexpr RuleInfo k_info{.id = "zone/wildcard-ns",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "A wildcard owner holds an NS RRset",
-                                   .reference = "RFC 4592 §4.2",
-                                   .impact = {Rcode::servfail, Ede::no_reachable_authority},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "wildcard owners with NS records"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_wildcard_ns() {
-  return std::make_unique<WildcardNs>();
+std::unique_ptr<Rule> make_wildcard_ns(const RuleInfo& info) {
+  return std::make_unique<WildcardNs>(info);
 }
 } // namespace zw::rules::zone

@@ -34,7 +34,7 @@ private:
 
 class ZonemdDigestMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const CheckRef ref(ctx);
     const ZonemdCheck* c = ref.get();
@@ -74,22 +74,10 @@ public:
                                         zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
                    });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
-  static constexpr RuleInfo k_info{.id = "zone/zonemd-digest-mismatch",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "the apex ZONEMD digest does not match the zone's data",
-                                   .reference = "RFC 8976 §4",
-                                   .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_digest_mismatch() {
-  return std::make_unique<ZonemdDigestMismatch>();
+std::unique_ptr<Rule> make_zonemd_digest_mismatch(const RuleInfo& info) {
+  return std::make_unique<ZonemdDigestMismatch>(info);
 }
 } // namespace zw::rules::zone

@@ -10,7 +10,7 @@ using namespace zonemd_support;
 
 class ZonemdDuplicate final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const CheckRef ref(ctx);
     const ZonemdCheck* c = ref.get();
@@ -29,22 +29,10 @@ public:
                                                                  : " (does not match the zone's data)");
                    });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
-  static constexpr RuleInfo k_info{.id = "zone/zonemd-duplicate",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "apex ZONEMD records repeat a Scheme and Hash Algorithm",
-                                   .reference = "RFC 8976 §4",
-                                   .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_duplicate() {
-  return std::make_unique<ZonemdDuplicate>();
+std::unique_ptr<Rule> make_zonemd_duplicate(const RuleInfo& info) {
+  return std::make_unique<ZonemdDuplicate>(info);
 }
 } // namespace zw::rules::zone

@@ -10,7 +10,7 @@ using namespace zonemd_support;
 
 class ZonemdMalformed final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const CheckRef ref(ctx);
     const ZonemdCheck* c = ref.get();
@@ -32,22 +32,10 @@ public:
                      return fmt::format("{}: digest of {} octets; {}", describe(r), r.digest.size(), why);
                    });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
-  static constexpr RuleInfo k_info{.id = "zone/zonemd-malformed",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "an apex ZONEMD digest has the wrong length",
-                                   .reference = "RFC 8976 §2.2.4",
-                                   .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_malformed() {
-  return std::make_unique<ZonemdMalformed>();
+std::unique_ptr<Rule> make_zonemd_malformed(const RuleInfo& info) {
+  return std::make_unique<ZonemdMalformed>(info);
 }
 } // namespace zw::rules::zone

@@ -10,7 +10,7 @@ using namespace zonemd_support;
 
 class ZonemdNotAtApex final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const ZoneFileInput* file = zone_support::zone_file(ctx);
     if (file == nullptr) {
@@ -40,23 +40,10 @@ public:
       sink.add(std::move(f));
     });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
-  static constexpr RuleInfo k_info{.id = "zone/zonemd-not-at-apex",
-                                   .severity = Severity::notice,
-                                   .stability = Stability::stable,
-                                   .summary = "a ZONEMD record below the zone apex has no meaning",
-                                   .reference = "RFC 8976 §2.1",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .overflow = {.what = "names with ZONEMD below the apex"},
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_not_at_apex() {
-  return std::make_unique<ZonemdNotAtApex>();
+std::unique_ptr<Rule> make_zonemd_not_at_apex(const RuleInfo& info) {
+  return std::make_unique<ZonemdNotAtApex>(info);
 }
 } // namespace zw::rules::zone

@@ -10,7 +10,7 @@ using namespace zonemd_support;
 
 class ZonemdSerialMismatch final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const CheckRef ref(ctx);
     const ZonemdCheck* c = ref.get();
@@ -34,22 +34,10 @@ public:
                      return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
                    });
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
-  static constexpr RuleInfo k_info{.id = "zone/zonemd-serial-mismatch",
-                                   .severity = Severity::error,
-                                   .stability = Stability::stable,
-                                   .summary = "the apex ZONEMD Serial is not the SOA serial",
-                                   .reference = "RFC 8976 §4",
-                                   .impact = {Rcode::servfail, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_serial_mismatch() {
-  return std::make_unique<ZonemdSerialMismatch>();
+std::unique_ptr<Rule> make_zonemd_serial_mismatch(const RuleInfo& info) {
+  return std::make_unique<ZonemdSerialMismatch>(info);
 }
 } // namespace zw::rules::zone

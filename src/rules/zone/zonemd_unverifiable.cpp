@@ -17,7 +17,7 @@ bool unsupported(const ZonemdRecord& r) noexcept {
 
 class ZonemdUnverifiable final : public Rule {
 public:
-  const RuleInfo& info() const noexcept override { return k_info; }
+  using Rule::Rule;
   void check(const RuleContext& ctx, FindingSink& sink) const override {
     const CheckRef ref(ctx);
     const ZonemdCheck* c = ref.get();
@@ -49,27 +49,14 @@ public:
     f.evidence.emplace_back("verifiers treat the zone as having no usable ZONEMD: Unbound 1.17 (zonemd-check: yes) "
                             "serves it; Knot DNS 3.2 with zonemd-verify: on refuses it, as it refuses a zone without "
                             "ZONEMD (measured)");
-    f.severity = k_info.severity;
-    f.resolver = k_info.impact;
+    f.severity = info().severity;
+    f.resolver = info().impact;
     sink.add_graded(std::move(f));
   }
-
-private:
-  static constexpr std::string_view k_tags[] = {"zone", "zonemd"};
-  static constexpr RuleInfo k_info{.id = "zone/zonemd-unverifiable",
-                                   .severity = Severity::notice,
-                                   .stability = Stability::stable,
-                                   .summary =
-                                       "no apex ZONEMD record has a scheme and hash algorithm that verifiers support",
-                                   .reference = "RFC 8976 §4",
-                                   .impact = {Rcode::noerror, Ede::none},
-                                   .inputs = Inputs::zone_file,
-                                   .since = "0.1.0",
-                                   .tags = k_tags};
 };
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_unverifiable() {
-  return std::make_unique<ZonemdUnverifiable>();
+std::unique_ptr<Rule> make_zonemd_unverifiable(const RuleInfo& info) {
+  return std::make_unique<ZonemdUnverifiable>(info);
 }
 } // namespace zw::rules::zone
