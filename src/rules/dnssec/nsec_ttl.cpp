@@ -21,15 +21,11 @@ struct TtlGroup {
   std::vector<std::string> lines;
 };
 
-class NsecTtl final : public Rule {
+class NsecTtl final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
     const std::optional<std::uint32_t> minimum = zone_signing::soa_minimum(store);
     if (!soa || !minimum) {
@@ -42,7 +38,7 @@ public:
     std::map<std::uint32_t, TtlGroup> wrong;
     std::size_t checked = 0;
     std::uint16_t denial_type = 0;
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       // What servers never serve is not judged (zone/occluded-data, zone/out-of-zone-data).
       if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_delegation ||
           role == dns::NameRole::below_dname) {

@@ -7,16 +7,12 @@ namespace {
 
 using namespace zone_support;
 
-class ApexNsMissing final : public Rule {
+class ApexNsMissing final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const Name apex = file->store->origin();
-    const std::optional<dns::NameView> top = file->store->find_name(apex);
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const Name apex = file.store->origin();
+    const std::optional<dns::NameView> top = file.store->find_name(apex);
     // An apex that owns nothing at all is one fault, reported by zone/soa-count (likely the
     // wrong origin), not also here.
     if (!top || top->find(dns::rrtype::ns)) {

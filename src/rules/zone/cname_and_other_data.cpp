@@ -16,15 +16,11 @@ constexpr bool allowed_beside_cname(std::uint16_t type) noexcept {
          type == dns::rrtype::nsec3 || type == 24 /* SIG */ || type == 25 /* KEY */ || type == 30 /* NXT */;
 }
 
-class CnameAndOtherData final : public Rule {
+class CnameAndOtherData final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       // Below a cut or a DNAME the data is occluded and reported as such; out of zone it is
       // ignored by servers (zone/occluded-data, zone/data-below-dname, zone/out-of-zone-data).
       if (role != dns::NameRole::apex && role != dns::NameRole::authoritative && role != dns::NameRole::delegation) {

@@ -7,19 +7,18 @@ namespace {
 
 using namespace zone_support;
 
-class DataBelowDname final : public Rule {
+class DataBelowDname final : public zone_support::ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr || file->layout->dnames().empty()) {
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    if (file.layout->dnames().empty()) {
       return;
     }
     // Canonical order lists a DNAME owner's whole subtree right after it, so the DNAME of a
     // name below one is the last DNAME seen at or above the cut (the layout only records
     // DNAMEs of the apex and of authoritative names).
     dns::RrsetView dname;
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role == dns::NameRole::apex || role == dns::NameRole::authoritative) {
         if (const std::optional<dns::RrsetView> d = name.find(dns::rrtype::dname)) {
           dname = *d;

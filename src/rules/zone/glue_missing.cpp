@@ -14,16 +14,12 @@ enum class Need : std::uint8_t {
   authoritative // in this zone's own data: nobody else can answer for its address
 };
 
-class GlueMissing final : public Rule {
+class GlueMissing final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
-    const dns::ZoneLayout& layout = *file->layout;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
+    const dns::ZoneLayout& layout = *file.layout;
     const Name apex = store.origin();
 
     // Many delegations often share the same in-zone name servers: remember the last answer.
@@ -38,7 +34,7 @@ public:
       return last_authoritative;
     };
 
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::apex && role != dns::NameRole::delegation) {
         return;
       }

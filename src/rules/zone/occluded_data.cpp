@@ -21,15 +21,14 @@ bool names_host(const dns::RrsetView& ns, Name host) noexcept {
   return false;
 }
 
-class OccludedData final : public Rule {
+class OccludedData final : public zone_support::ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr || file->layout->delegations().empty()) {
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    if (file.layout->delegations().empty()) {
       return;
     }
-    const dns::ZoneStore& store = *file->store;
+    const dns::ZoneStore& store = *file.store;
     const std::optional<dns::RrsetView> apex_ns = store.find(store.origin(), dns::rrtype::ns);
 
     // Every target of the zone's own NS RRsets (apex and delegations), sorted; built on first
@@ -39,7 +38,7 @@ public:
     const auto named_by_any_ns = [&](Name host) {
       if (!targets) {
         targets.emplace();
-        for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+        for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
           if (role != dns::NameRole::apex && role != dns::NameRole::delegation) {
             return;
           }
@@ -57,7 +56,7 @@ public:
     };
 
     dns::RrsetView cut_ns; // the NS RRset of the delegation whose subtree we are in
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role == dns::NameRole::delegation) {
         cut_ns = name.find(dns::rrtype::ns).value_or(dns::RrsetView());
       } else if (role != dns::NameRole::below_delegation) {

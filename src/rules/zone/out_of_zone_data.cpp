@@ -7,18 +7,14 @@ namespace {
 
 using namespace zone_support;
 
-class OutOfZoneData final : public Rule {
+class OutOfZoneData final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const std::string apex_text = text(store.origin());
     const bool apex_empty = !store.find_name(store.origin());
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::out_of_zone) {
         return;
       }

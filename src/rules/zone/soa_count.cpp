@@ -27,15 +27,11 @@ std::string serial_text(Name rdata) {
   return serial ? std::to_string(*serial) : std::string("?");
 }
 
-class SoaCount final : public Rule {
+class SoaCount final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const Name apex = store.origin();
     const std::string apex_text = text(apex);
 
@@ -50,10 +46,10 @@ public:
         f.evidence.push_back(fmt::format("{}: the apex {} owns no records at all; is this the file of another "
                                          "zone? (the origin is --origin, else the first SOA's owner, else a "
                                          "name taken from the file name)",
-                                         file->path, apex_text));
+                                         file.path, apex_text));
       } else {
         f.evidence.push_back(
-            fmt::format("{}: {} records, none of them an SOA at {}", file->path, store.size(), apex_text));
+            fmt::format("{}: {} records, none of them an SOA at {}", file.path, store.size(), apex_text));
       }
       f.evidence.push_back("BIND, Knot DNS and NSD refuse to load a zone without an SOA at its apex");
       sink.add(std::move(f));
@@ -73,7 +69,7 @@ public:
       sink.add(std::move(f));
     }
 
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       // Out-of-zone SOAs are zone/out-of-zone-data: servers skip them.
       if (role == dns::NameRole::apex || role == dns::NameRole::out_of_zone) {
         return;

@@ -22,20 +22,16 @@ Name parent_of(Name name) noexcept {
   return name.subspan(1 + static_cast<std::size_t>(name[0]));
 }
 
-class TargetCname final : public Rule {
+class TargetCname final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
-    const dns::ZoneLayout& layout = *file->layout;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
+    const dns::ZoneLayout& layout = *file.layout;
     const Name apex = store.origin();
     const bool has_dnames = !layout.dnames().empty();
 
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::apex && role != dns::NameRole::authoritative && role != dns::NameRole::delegation) {
         return;
       }

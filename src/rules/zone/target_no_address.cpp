@@ -8,19 +8,15 @@ namespace {
 
 using namespace zone_support;
 
-class TargetNoAddress final : public Rule {
+class TargetNoAddress final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
-    const dns::ZoneLayout& layout = *file->layout;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
+    const dns::ZoneLayout& layout = *file.layout;
     const Name apex = store.origin();
 
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::apex && role != dns::NameRole::authoritative) {
         return;
       }

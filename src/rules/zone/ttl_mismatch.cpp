@@ -12,15 +12,11 @@ using namespace zone_support;
 // File lines listed per TTL in the evidence; the rest are counted.
 constexpr std::size_t k_lines_per_ttl = 10;
 
-class TtlMismatch final : public Rule {
+class TtlMismatch final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       // Servers never serve data outside the zone or below a DNAME (other rules say so).
       if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_dname) {
         return;

@@ -7,21 +7,20 @@ namespace {
 
 using namespace zone_support;
 
-class WildcardNs final : public Rule {
+class WildcardNs final : public zone_support::ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_file(ctx);
-    if (file == nullptr || file->layout->delegations().empty()) {
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    if (file.layout->delegations().empty()) {
       return;
     }
     // Only delegations: an NS RRset below a cut is occluded (zone/occluded-data), and an apex
     // NS RRset at a wildcard would need a zone named "*.something", which no parent delegates.
-    for (const dns::Bytes& cut : file->layout->delegations()) {
+    for (const dns::Bytes& cut : file.layout->delegations()) {
       if (!is_wildcard(cut)) {
         continue;
       }
-      const std::optional<dns::RrsetView> ns = file->store->find(cut, dns::rrtype::ns);
+      const std::optional<dns::RrsetView> ns = file.store->find(cut, dns::rrtype::ns);
       if (!ns) {
         continue;
       }

@@ -32,16 +32,12 @@ private:
   std::string m_line;
 };
 
-class ZonemdDigestMismatch final : public Rule {
+class ZonemdDigestMismatch final : public ZonemdRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const CheckRef ref(ctx);
-    const ZonemdCheck* c = ref.get();
-    if (c == nullptr) {
-      return;
-    }
-    const std::size_t n = with_status(*c, ZonemdStatus::digest_mismatch).size();
+  using ZonemdRule::ZonemdRule;
+  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& file, const ZonemdCheck& c,
+                    FindingSink& sink) const override {
+    const std::size_t n = with_status(c, ZonemdStatus::digest_mismatch).size();
     if (n == 0) {
       return;
     }
@@ -49,11 +45,9 @@ public:
     // canonical form keeps each RR's TTL (ours, ldns), dnspython digests the RRset's lowest.
     std::size_t mixed_ttls = 0;
     std::string first_mixed;
-    if (const ZoneFileInput* file = zone_support::zone_file(ctx)) {
-      for (const dns::RrsetView rrset : file->store->rrsets()) {
-        if (rrset.ttls_differ() && mixed_ttls++ == 0) {
-          first_mixed = zone_support::where(rrset);
-        }
+    for (const dns::RrsetView rrset : file.store->rrsets()) {
+      if (rrset.ttls_differ() && mixed_ttls++ == 0) {
+        first_mixed = zone_support::where(rrset);
       }
     }
     AppendEvidence with_ttl_note(
@@ -62,7 +56,7 @@ public:
                                             "uses each RR's own TTL, as canonical form does; a tool that "
                                             "merges TTLs first computes another digest (zone/ttl-mismatch)",
                                             mixed_ttls, mixed_ttls == 1 ? "" : "s", first_mixed));
-    report_records(ctx, with_ttl_note, *c, ZonemdStatus::digest_mismatch,
+    report_records(ctx, with_ttl_note, c, ZonemdStatus::digest_mismatch,
                    fmt::format("{} ZONEMD record{} at the apex publish{} a digest that is not the digest of the zone's "
                                "data: the zone changed after the digest was computed, or the digest is wrong",
                                n, n == 1 ? "" : "s", n == 1 ? "es" : ""),

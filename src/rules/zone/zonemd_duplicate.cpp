@@ -8,17 +8,13 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdDuplicate final : public Rule {
+class ZonemdDuplicate final : public ZonemdRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const CheckRef ref(ctx);
-    const ZonemdCheck* c = ref.get();
-    if (c == nullptr) {
-      return;
-    }
-    const std::size_t n = with_status(*c, ZonemdStatus::duplicate).size();
-    report_records(ctx, sink, *c, ZonemdStatus::duplicate,
+  using ZonemdRule::ZonemdRule;
+  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
+                    FindingSink& sink) const override {
+    const std::size_t n = with_status(c, ZonemdStatus::duplicate).size();
+    report_records(ctx, sink, c, ZonemdStatus::duplicate,
                    fmt::format("{} ZONEMD records at the apex repeat a Scheme and Hash Algorithm: none of them can "
                                "verify the zone (RFC 8976 §4 step 4)",
                                n),

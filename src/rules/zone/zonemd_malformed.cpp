@@ -8,17 +8,13 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdMalformed final : public Rule {
+class ZonemdMalformed final : public ZonemdRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const CheckRef ref(ctx);
-    const ZonemdCheck* c = ref.get();
-    if (c == nullptr) {
-      return;
-    }
-    const std::size_t n = with_status(*c, ZonemdStatus::malformed).size();
-    report_records(ctx, sink, *c, ZonemdStatus::malformed,
+  using ZonemdRule::ZonemdRule;
+  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
+                    FindingSink& sink) const override {
+    const std::size_t n = with_status(c, ZonemdStatus::malformed).size();
+    report_records(ctx, sink, c, ZonemdStatus::malformed,
                    fmt::format("{} ZONEMD record{} at the apex {} a digest of the wrong length", n, n == 1 ? "" : "s",
                                n == 1 ? "has" : "have"),
                    [](const ZonemdRecord& r) {

@@ -8,18 +8,14 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdNotAtApex final : public Rule {
+class ZonemdNotAtApex final : public zone_support::ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = zone_support::zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
     // One finding per owner: each is a record someone put at the wrong name. Only authoritative
     // names: at or below a cut or a DNAME it is occluded data (zone/occluded-data), outside the
     // zone zone/out-of-zone-data's.
-    zone_support::for_each_name(*file, [&](const dns::NameView& name, dns::NameRole role) {
+    zone_support::for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
       if (role != dns::NameRole::authoritative) {
         return;
       }

@@ -8,20 +8,16 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdSerialMismatch final : public Rule {
+class ZonemdSerialMismatch final : public ZonemdRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const CheckRef ref(ctx);
-    const ZonemdCheck* c = ref.get();
-    if (c == nullptr) {
-      return;
-    }
-    const std::size_t n = with_status(*c, ZonemdStatus::serial_mismatch).size();
-    report_records(ctx, sink, *c, ZonemdStatus::serial_mismatch,
+  using ZonemdRule::ZonemdRule;
+  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
+                    FindingSink& sink) const override {
+    const std::size_t n = with_status(c, ZonemdStatus::serial_mismatch).size();
+    report_records(ctx, sink, c, ZonemdStatus::serial_mismatch,
                    fmt::format("{} ZONEMD record{} at the apex name{} a serial other than the SOA's ({}): the digest "
                                "belongs to another version of the zone",
-                               n, n == 1 ? "" : "s", n == 1 ? "s" : "", c->soa_serial),
+                               n, n == 1 ? "" : "s", n == 1 ? "s" : "", c.soa_serial),
                    [](const ZonemdRecord& r) {
                      std::string data;
                      if (!r.computed.empty()) {

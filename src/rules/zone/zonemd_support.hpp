@@ -29,26 +29,22 @@ using zw::dnssec::ZonemdCheck;
 using zw::dnssec::ZonemdRecord;
 using zw::dnssec::ZonemdStatus;
 
-// The check of the zone file: the engine's, else computed here. Empty optional in a live audit.
-class CheckRef {
+// A zone/zonemd-* rule: it is handed the zone file's ZONEMD check, the engine's (computed in the
+// verification pass) or else computed here.
+class ZonemdRule : public zone_support::ZoneFileRule {
 public:
-  explicit CheckRef(const RuleContext& ctx) {
-    const ZoneFileInput* file = zone_support::zone_file(ctx);
-    if (file == nullptr) {
-      return;
-    }
-    if (file->zonemd != nullptr) {
-      m_check = file->zonemd;
+  using ZoneFileRule::ZoneFileRule;
+
+protected:
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const final {
+    if (file.zonemd != nullptr) {
+      check_zonemd(ctx, file, *file.zonemd, sink);
     } else {
-      m_own = zw::dnssec::check_zonemd(*file->store, file->layout->roles());
-      m_check = &*m_own;
+      check_zonemd(ctx, file, zw::dnssec::check_zonemd(*file.store, file.layout->roles()), sink);
     }
   }
-  const ZonemdCheck* get() const noexcept { return m_check; }
-
-private:
-  const ZonemdCheck* m_check = nullptr;
-  std::optional<ZonemdCheck> m_own;
+  virtual void check_zonemd(const RuleContext& ctx, const ZoneFileInput& file, const ZonemdCheck& c,
+                            FindingSink& sink) const = 0;
 };
 
 inline bool length_wrong_for_hash(const ZonemdRecord& r) noexcept {

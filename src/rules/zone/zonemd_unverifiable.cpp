@@ -15,15 +15,14 @@ bool unsupported(const ZonemdRecord& r) noexcept {
   return r.status == ZonemdStatus::unsupported_scheme || r.status == ZonemdStatus::unsupported_hash;
 }
 
-class ZonemdUnverifiable final : public Rule {
+class ZonemdUnverifiable final : public ZonemdRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const CheckRef ref(ctx);
-    const ZonemdCheck* c = ref.get();
+  using ZonemdRule::ZonemdRule;
+  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
+                    FindingSink& sink) const override {
     // Only when every record is unsupported: a failing record is its own rule's finding, a
     // verified one makes the others irrelevant (§4).
-    if (c == nullptr || c->records.empty() || !std::all_of(c->records.begin(), c->records.end(), unsupported)) {
+    if (c.records.empty() || !std::all_of(c.records.begin(), c.records.end(), unsupported)) {
       return;
     }
     Finding f;
@@ -31,8 +30,8 @@ public:
     f.message =
         fmt::format("the zone's ZONEMD record{} use{} only schemes or hash algorithms no verifier supports: the "
                     "digest cannot be verified",
-                    c->records.size() == 1 ? "" : "s", c->records.size() == 1 ? "s" : "");
-    for (const ZonemdRecord& r : c->records) {
+                    c.records.size() == 1 ? "" : "s", c.records.size() == 1 ? "s" : "");
+    for (const ZonemdRecord& r : c.records) {
       std::string why;
       if (r.status == ZonemdStatus::unsupported_scheme) {
         why = r.scheme == 0 ? "scheme 0 is reserved: a placeholder left in place (RFC 8976 §3.1)"
