@@ -123,6 +123,46 @@ private:
   const RuleInfo& m_info;
 };
 
+// A rule that judges the denial analysis of a signed zone file (NSEC and NSEC3 chains, type
+// bitmaps, NSEC3 parameters), and in a live audit what check_live sees on the wire.
+class DenialRule : public Rule {
+public:
+  using Rule::Rule;
+  void check(const RuleContext& ctx, FindingSink& sink) const final {
+    if (ctx.zone_file() == nullptr) {
+      check_live(ctx, sink);
+      return;
+    }
+    std::optional<::zw::dnssec::DenialAnalysis> own;
+    if (const ::zw::dnssec::DenialAnalysis* d = denial_of(ctx, own)) {
+      DenialSink graded(ctx, sink, info());
+      check_denial(ctx, *d, graded);
+    }
+  }
+
+protected:
+  // A live audit: nothing unless the rule says otherwise.
+  virtual void check_live(const RuleContext& ctx, FindingSink& sink) const {
+    (void)ctx;
+    (void)sink;
+  }
+  virtual void check_denial(const RuleContext& ctx, const ::zw::dnssec::DenialAnalysis& d, DenialSink& sink) const = 0;
+};
+
+// One finding per fault while the sink has room (past the cap a fault is only counted), each
+// filled in by `describe(fault, finding)` and reported at the rule's default grade.
+template <typename Fault, typename Describe>
+void report_each(DenialSink& sink, const std::vector<Fault>& faults, Describe&& describe) {
+  for (const Fault& fault : faults) {
+    if (!sink.room()) {
+      continue;
+    }
+    Finding finding;
+    describe(fault, finding);
+    sink.add(std::move(finding));
+  }
+}
+
 // Live audits: the chain gaps the servers' denials reveal (DenialCheck::gap_next), one finding
 // per gap of `type` ("NSEC" or "NSEC3"), located at the name without a record, listing the
 // servers and the questions that showed it. Graded like dnssec/denial-proof-invalid: an error

@@ -53,91 +53,83 @@ std::string bad_next_message(const Nsec3Fault& f) {
   return m;
 }
 
-class Nsec3ChainBroken final : public Rule {
+// Fills in the finding of one fault; `chain` is the NSEC3PARAM's parameters in text.
+void describe(const RuleContext& ctx, const std::string& chain, const Nsec3Fault& f, Finding& out) {
+  const std::string owner = f.kind == Nsec3FaultKind::missing ? text(f.name) : text(f.record.owner());
+  out.location = at(ctx, "", owner, f.kind == Nsec3FaultKind::no_records ? "NSEC3PARAM" : "NSEC3");
+  std::string record = where(f.record, "the NSEC3 record");
+  switch (f.kind) {
+  case Nsec3FaultKind::no_records:
+    out.message = fmt::format("the NSEC3PARAM at the apex announces an NSEC3 chain ({}), but the zone has no "
+                              "NSEC3 record",
+                              chain);
+    record = where(f.record, "the NSEC3PARAM record");
+    break;
+  case Nsec3FaultKind::missing:
+    out.message = fmt::format("{} has no NSEC3: no record at {}.{}", name_text(f), hash_text(f.hash),
+                              ctx.zone_name() == "." ? "" : ctx.zone_name());
+    if (f.optional) {
+      out.message += f.ent ? "; only insecure delegations lie below it, but the NSEC3 covering its hash has no "
+                             "Opt-Out flag"
+                           : "; it is an insecure delegation, but the NSEC3 covering its hash has no Opt-Out flag";
+    }
+    if (!f.data.empty()) {
+      out.evidence.push_back(where(f.data, fmt::format("first record of {}", text(f.name))));
+    }
+    break;
+  case Nsec3FaultKind::bad_next: out.message = bad_next_message(f); break;
+  case Nsec3FaultKind::stray:
+    out.message = fmt::format("NSEC3 at {} is the hash of no name in the zone: a leftover of a removed name or a "
+                              "planted record",
+                              text(f.record.owner()));
+    break;
+  case Nsec3FaultKind::foreign_params:
+    out.message = fmt::format("{} NSEC3 record{} use{} {}, unlike the chain ({}): a second, partial chain that no "
+                              "NSEC3PARAM announces",
+                              f.count, f.count == 1 ? "" : "s", f.count == 1 ? "s" : "", to_text(f.params), chain);
+    break;
+  case Nsec3FaultKind::bad_owner:
+    out.message = fmt::format("NSEC3 at {}: the owner is not a base32hex SHA-1 hash directly below the apex",
+                              text(f.record.owner()));
+    break;
+  case Nsec3FaultKind::unknown_flags:
+    out.message = fmt::format("NSEC3 at {} has flags {}: validators ignore NSEC3 records with flags other than 0 "
+                              "and 1 (RFC 5155 §8.2)",
+                              text(f.record.owner()), f.params.flags);
+    break;
+  case Nsec3FaultKind::duplicate:
+    out.message = fmt::format("{} NSEC3 records at {}: an owner hash has exactly one", f.count, text(f.record.owner()));
+    break;
+  case Nsec3FaultKind::malformed:
+    out.message = fmt::format("the NSEC3 record at {} does not parse", text(f.record.owner()));
+    break;
+  case Nsec3FaultKind::leftover:
+    out.message = fmt::format("{} NSEC3 record{} in a zone whose denial of existence uses NSEC (no NSEC3PARAM, "
+                              "NSEC at the apex): a partial NSEC3 chain left over",
+                              f.count, f.count == 1 ? "" : "s");
+    break;
+  }
+  if (!record.empty()) {
+    out.evidence.insert(out.evidence.begin(), record);
+  }
+}
+
+class Nsec3ChainBroken final : public DenialRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    if (ctx.zone_file() == nullptr) {
-      report_live_gaps(ctx, sink, info(), "NSEC3");
-      return;
-    }
-    std::optional<DenialAnalysis> own;
-    const DenialAnalysis* d = denial_of(ctx, own);
-    if (d == nullptr) {
-      return;
-    }
-    const std::string chain = d->chain ? to_text(*d->chain) : std::string();
-    DenialSink graded(ctx, sink, info());
-    for (const Nsec3Fault& f : d->nsec3) {
-      if (!graded.room()) {
-        continue;
-      }
-      Finding out;
-      const std::string owner = f.kind == Nsec3FaultKind::missing ? text(f.name) : text(f.record.owner());
-      out.location = at(ctx, "", owner, f.kind == Nsec3FaultKind::no_records ? "NSEC3PARAM" : "NSEC3");
-      std::string record = where(f.record, "the NSEC3 record");
-      switch (f.kind) {
-      case Nsec3FaultKind::no_records:
-        out.message = fmt::format("the NSEC3PARAM at the apex announces an NSEC3 chain ({}), but the zone has no "
-                                  "NSEC3 record",
-                                  chain);
-        record = where(f.record, "the NSEC3PARAM record");
-        break;
-      case Nsec3FaultKind::missing:
-        out.message = fmt::format("{} has no NSEC3: no record at {}.{}", name_text(f), hash_text(f.hash),
-                                  ctx.zone_name() == "." ? "" : ctx.zone_name());
-        if (f.optional) {
-          out.message += f.ent ? "; only insecure delegations lie below it, but the NSEC3 covering its hash has no "
-                                 "Opt-Out flag"
-                               : "; it is an insecure delegation, but the NSEC3 covering its hash has no Opt-Out flag";
-        }
-        if (!f.data.empty()) {
-          out.evidence.push_back(where(f.data, fmt::format("first record of {}", text(f.name))));
-        }
-        break;
-      case Nsec3FaultKind::bad_next: out.message = bad_next_message(f); break;
-      case Nsec3FaultKind::stray:
-        out.message = fmt::format("NSEC3 at {} is the hash of no name in the zone: a leftover of a removed name or a "
-                                  "planted record",
-                                  text(f.record.owner()));
-        break;
-      case Nsec3FaultKind::foreign_params:
-        out.message = fmt::format("{} NSEC3 record{} use{} {}, unlike the chain ({}): a second, partial chain that no "
-                                  "NSEC3PARAM announces",
-                                  f.count, f.count == 1 ? "" : "s", f.count == 1 ? "s" : "", to_text(f.params), chain);
-        break;
-      case Nsec3FaultKind::bad_owner:
-        out.message = fmt::format("NSEC3 at {}: the owner is not a base32hex SHA-1 hash directly below the apex",
-                                  text(f.record.owner()));
-        break;
-      case Nsec3FaultKind::unknown_flags:
-        out.message = fmt::format("NSEC3 at {} has flags {}: validators ignore NSEC3 records with flags other than 0 "
-                                  "and 1 (RFC 5155 §8.2)",
-                                  text(f.record.owner()), f.params.flags);
-        break;
-      case Nsec3FaultKind::duplicate:
-        out.message =
-            fmt::format("{} NSEC3 records at {}: an owner hash has exactly one", f.count, text(f.record.owner()));
-        break;
-      case Nsec3FaultKind::malformed:
-        out.message = fmt::format("the NSEC3 record at {} does not parse", text(f.record.owner()));
-        break;
-      case Nsec3FaultKind::leftover:
-        out.message = fmt::format("{} NSEC3 record{} in a zone whose denial of existence uses NSEC (no NSEC3PARAM, "
-                                  "NSEC at the apex): a partial NSEC3 chain left over",
-                                  f.count, f.count == 1 ? "" : "s");
-        break;
-      }
-      if (!record.empty()) {
-        out.evidence.insert(out.evidence.begin(), record);
-      }
-      graded.add(std::move(out));
-    }
+  using DenialRule::DenialRule;
+
+protected:
+  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
+    const std::string chain = d.chain ? to_text(*d.chain) : std::string();
+    report_each(sink, d.nsec3, [&](const Nsec3Fault& f, Finding& out) { describe(ctx, chain, f, out); });
+  }
+  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
+    report_live_gaps(ctx, sink, info(), "NSEC3");
   }
 };
 
 } // namespace
 std::unique_ptr<Rule> make_nsec3_chain_broken(const RuleInfo& info) {
-  return std::make_unique<Nsec3ChainBroken>(info);
+  return make_rule<Nsec3ChainBroken>(info);
 }
 } // namespace zw::rules::dnssec

@@ -57,23 +57,15 @@ std::string salt_text(const dns::Bytes& salt) {
   return s;
 }
 
-class Nsec3Parameters final : public Rule {
+class Nsec3Parameters final : public DenialRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    if (ctx.zone_file() == nullptr) {
-      check_live(ctx, sink);
-      return;
-    }
-    std::optional<DenialAnalysis> own;
-    const DenialAnalysis* d = denial_of(ctx, own);
-    if (d == nullptr) {
-      return;
-    }
-    DenialSink graded(ctx, sink, info());
+  using DenialRule::DenialRule;
+
+protected:
+  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded) const override {
     const std::string apex = ctx.zone_name();
-    const std::string chain = d->chain ? to_text(*d->chain) : std::string();
-    for (const Nsec3ParamFault& f : d->params) {
+    const std::string chain = d.chain ? to_text(*d.chain) : std::string();
+    for (const Nsec3ParamFault& f : d.params) {
       Finding out;
       out.location = at(ctx, "", apex, "NSEC3PARAM");
       switch (f.kind) {
@@ -81,7 +73,7 @@ public:
         grade(out, Severity::error, k_no_proofs);
         out.message = fmt::format("the zone has {} NSEC3 records ({}) but no NSEC3PARAM at the apex: authoritative "
                                   "servers do not serve the chain, so negative answers carry no proof",
-                                  d->nsec3_records, chain);
+                                  d.nsec3_records, chain);
         out.evidence.push_back(where(f.record, "the first NSEC3 record"));
         break;
       case Nsec3ParamFaultKind::mismatch:
@@ -131,8 +123,8 @@ public:
         grade(out, Severity::notice, k_unaffected);
         out.location.type = "NSEC3";
         out.location.owner = text(f.record.owner());
-        out.message = fmt::format("{} of the {} NSEC3 records set the Opt-Out flag, the others do not", f.count,
-                                  d->chain_records);
+        out.message =
+            fmt::format("{} of the {} NSEC3 records set the Opt-Out flag, the others do not", f.count, d.chain_records);
         break;
       }
       if (f.kind != Nsec3ParamFaultKind::missing && f.kind != Nsec3ParamFaultKind::opt_out_unneeded &&
@@ -149,8 +141,8 @@ public:
     }
     // Also a chain hashed too often to verify (above zw::dnssec::k_max_hashed_iterations): its cost
     // is this rule's finding, the unverified chain the engine's internal/audit-incomplete.
-    if (d->chain && (d->nsec3_checked || d->nsec3_not_hashed != 0)) {
-      judge_hash_cost(ctx, *d, graded);
+    if (d.chain && (d.nsec3_checked || d.nsec3_not_hashed != 0)) {
+      judge_hash_cost(ctx, d, graded);
     }
   }
 
@@ -219,7 +211,7 @@ private:
 
   // Live: the NSEC3PARAM answers at the apex and the NSEC3 records of the denial probes (and any
   // other authoritative answer), per server address.
-  static void check_live(const RuleContext& ctx, FindingSink& sink) {
+  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
     const Result<dns::Bytes> apex = dns::name_from_text(ctx.zone_name());
     if (!apex) {
       return;
@@ -310,6 +302,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_nsec3_parameters(const RuleInfo& info) {
-  return std::make_unique<Nsec3Parameters>(info);
+  return make_rule<Nsec3Parameters>(info);
 }
 } // namespace zw::rules::dnssec

@@ -36,42 +36,36 @@ std::string message(const BitmapFault& f) {
   return m;
 }
 
-class NsecBitmapMismatch final : public Rule {
+// Fills in the finding of one fault.
+void describe(const RuleContext& ctx, const BitmapFault& f, Finding& out) {
+  out.location = at(ctx, "", text(f.record.owner()), f.nsec3 ? "NSEC3" : "NSEC");
+  out.message = message(f);
+  out.evidence.push_back(where(f.record, f.nsec3 ? "the NSEC3 record" : "the NSEC record"));
+  // RFC 4035 §5.4 / RFC 5155 §8.5: a NODATA proof is this bitmap without the queried type.
+  if (!f.present_unlisted.empty()) {
+    out.evidence.push_back(fmt::format("this record proves to resolvers that {} has no {}: answers that contain "
+                                       "them conflict with the proof",
+                                       text(f.name), join_types(f.present_unlisted)));
+  }
+  if (!f.listed_absent.empty()) {
+    out.evidence.push_back(fmt::format("a NODATA answer for {} at {} cannot be proven with this record: "
+                                       "validators find the type listed and reject the answer as bogus",
+                                       join_types(f.listed_absent), text(f.name)));
+  }
+}
+
+class NsecBitmapMismatch final : public DenialRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    std::optional<DenialAnalysis> own;
-    const DenialAnalysis* d = denial_of(ctx, own);
-    if (d == nullptr) {
-      return;
-    }
-    DenialSink graded(ctx, sink, info());
-    for (const BitmapFault& f : d->bitmaps) {
-      if (!graded.room()) {
-        continue;
-      }
-      Finding out;
-      out.location = at(ctx, "", text(f.record.owner()), f.nsec3 ? "NSEC3" : "NSEC");
-      out.message = message(f);
-      out.evidence.push_back(where(f.record, f.nsec3 ? "the NSEC3 record" : "the NSEC record"));
-      // RFC 4035 §5.4 / RFC 5155 §8.5: a NODATA proof is this bitmap without the queried type.
-      if (!f.present_unlisted.empty()) {
-        out.evidence.push_back(fmt::format("this record proves to resolvers that {} has no {}: answers that contain "
-                                           "them conflict with the proof",
-                                           text(f.name), join_types(f.present_unlisted)));
-      }
-      if (!f.listed_absent.empty()) {
-        out.evidence.push_back(fmt::format("a NODATA answer for {} at {} cannot be proven with this record: "
-                                           "validators find the type listed and reject the answer as bogus",
-                                           join_types(f.listed_absent), text(f.name)));
-      }
-      graded.add(std::move(out));
-    }
+  using DenialRule::DenialRule;
+
+protected:
+  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
+    report_each(sink, d.bitmaps, [&](const BitmapFault& f, Finding& out) { describe(ctx, f, out); });
   }
 };
 
 } // namespace
 std::unique_ptr<Rule> make_nsec_bitmap_mismatch(const RuleInfo& info) {
-  return std::make_unique<NsecBitmapMismatch>(info);
+  return make_rule<NsecBitmapMismatch>(info);
 }
 } // namespace zw::rules::dnssec

@@ -45,69 +45,62 @@ std::string bad_next_message(const RuleContext& ctx, const NsecFault& f) {
   return m;
 }
 
-class NsecChainBroken final : public Rule {
+// Fills in the finding of one fault.
+void describe(const RuleContext& ctx, const NsecFault& f, Finding& out) {
+  out.location = at(ctx, "", f.name.empty() ? ctx.zone_name() : text(f.name), "NSEC");
+  const std::string record = where(f.record, "the NSEC record");
+  switch (f.kind) {
+  case NsecFaultKind::no_denial:
+    out.message = "the zone is signed but has no NSEC or NSEC3 records: no negative answer (NXDOMAIN, "
+                  "NODATA) and no wildcard answer can be proven";
+    break;
+  case NsecFaultKind::missing:
+    out.message = fmt::format("{} has no NSEC record, but every name with authoritative data or a delegation "
+                              "must have one",
+                              text(f.name));
+    if (!f.data.empty()) {
+      out.evidence.push_back(where(f.data, fmt::format("first record of {}", text(f.name))));
+    }
+    break;
+  case NsecFaultKind::bad_next:
+  case NsecFaultKind::not_closed: out.message = bad_next_message(ctx, f); break;
+  case NsecFaultKind::unexpected:
+    out.message = fmt::format("NSEC at {}, which is {}: only authoritative names and delegation points have "
+                              "NSEC records",
+                              text(f.name), role_problem(f.role));
+    break;
+  case NsecFaultKind::duplicate:
+    out.message = fmt::format("{} NSEC records at {}: a name has exactly one", f.count, text(f.name));
+    break;
+  case NsecFaultKind::malformed:
+    out.message = fmt::format("the NSEC record at {} does not parse (bad Next Domain Name)", text(f.name));
+    break;
+  case NsecFaultKind::leftover:
+    out.message = fmt::format("{} NSEC record{} in a zone whose denial of existence uses NSEC3 (NSEC3PARAM at "
+                              "the apex): a partial NSEC chain left over",
+                              f.count, f.count == 1 ? "" : "s");
+    break;
+  }
+  if (!record.empty()) {
+    out.evidence.insert(out.evidence.begin(), record);
+  }
+}
+
+class NsecChainBroken final : public DenialRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    if (ctx.zone_file() == nullptr) {
-      report_live_gaps(ctx, sink, info(), "NSEC");
-      return;
-    }
-    std::optional<DenialAnalysis> own;
-    const DenialAnalysis* d = denial_of(ctx, own);
-    if (d == nullptr) {
-      return;
-    }
-    DenialSink graded(ctx, sink, info());
-    for (const NsecFault& f : d->nsec) {
-      if (!graded.room()) {
-        continue;
-      }
-      Finding out;
-      out.location = at(ctx, "", f.name.empty() ? ctx.zone_name() : text(f.name), "NSEC");
-      const std::string record = where(f.record, "the NSEC record");
-      switch (f.kind) {
-      case NsecFaultKind::no_denial:
-        out.message = "the zone is signed but has no NSEC or NSEC3 records: no negative answer (NXDOMAIN, "
-                      "NODATA) and no wildcard answer can be proven";
-        break;
-      case NsecFaultKind::missing:
-        out.message = fmt::format("{} has no NSEC record, but every name with authoritative data or a delegation "
-                                  "must have one",
-                                  text(f.name));
-        if (!f.data.empty()) {
-          out.evidence.push_back(where(f.data, fmt::format("first record of {}", text(f.name))));
-        }
-        break;
-      case NsecFaultKind::bad_next:
-      case NsecFaultKind::not_closed: out.message = bad_next_message(ctx, f); break;
-      case NsecFaultKind::unexpected:
-        out.message = fmt::format("NSEC at {}, which is {}: only authoritative names and delegation points have "
-                                  "NSEC records",
-                                  text(f.name), role_problem(f.role));
-        break;
-      case NsecFaultKind::duplicate:
-        out.message = fmt::format("{} NSEC records at {}: a name has exactly one", f.count, text(f.name));
-        break;
-      case NsecFaultKind::malformed:
-        out.message = fmt::format("the NSEC record at {} does not parse (bad Next Domain Name)", text(f.name));
-        break;
-      case NsecFaultKind::leftover:
-        out.message = fmt::format("{} NSEC record{} in a zone whose denial of existence uses NSEC3 (NSEC3PARAM at "
-                                  "the apex): a partial NSEC chain left over",
-                                  f.count, f.count == 1 ? "" : "s");
-        break;
-      }
-      if (!record.empty()) {
-        out.evidence.insert(out.evidence.begin(), record);
-      }
-      graded.add(std::move(out));
-    }
+  using DenialRule::DenialRule;
+
+protected:
+  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
+    report_each(sink, d.nsec, [&](const NsecFault& f, Finding& out) { describe(ctx, f, out); });
+  }
+  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
+    report_live_gaps(ctx, sink, info(), "NSEC");
   }
 };
 
 } // namespace
 std::unique_ptr<Rule> make_nsec_chain_broken(const RuleInfo& info) {
-  return std::make_unique<NsecChainBroken>(info);
+  return make_rule<NsecChainBroken>(info);
 }
 } // namespace zw::rules::dnssec
