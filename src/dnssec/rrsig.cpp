@@ -40,13 +40,28 @@ std::string where(const dns::Rr& rr) {
   return fmt::format("{} {}", dns::name_to_text(rr.owner), dns::type_to_text(rr.type));
 }
 
-} // namespace
-
-std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> r) noexcept {
-  if (r.size() < dns::k_rrsig_fixed + 1) {
-    return std::nullopt;
+// The RDATA of `rr`, a `what` (type `type`, or its child-side copy `copy_type`: CDNSKEY, CDS) of
+// at least `minimum` octets; else why not ("{owner} {type}: DS RDATA of 3 octets is truncated").
+Result<std::span<const std::uint8_t>> fixed_rdata(const dns::Rr& rr, std::uint16_t type, std::uint16_t copy_type,
+                                                  std::string_view what, std::size_t minimum,
+                                                  std::string_view too_short) {
+  if (rr.type != type && rr.type != copy_type) {
+    return fail(fmt::format("{}: not a {}", where(rr), what));
   }
-  RrsigView f;
+  if (rr.rdata.size() < minimum) {
+    return fail(fmt::format("{}: {} RDATA of {} octets {}", where(rr), what, rr.rdata.size(), too_short));
+  }
+  return std::span<const std::uint8_t>(rr.rdata);
+}
+
+// Why RRSIG RDATA does not parse.
+enum class RrsigFault : std::uint8_t { none, truncated, bad_signer, no_signature };
+
+// Reads RRSIG RDATA `r` into `f` (views into `r`).
+RrsigFault read_rrsig(std::span<const std::uint8_t> r, RrsigView& f) noexcept {
+  if (r.size() < dns::k_rrsig_fixed + 1) {
+    return RrsigFault::truncated;
+  }
   f.type_covered = get16(r, 0);
   f.algorithm = r[2];
   f.labels = r[3];
@@ -56,11 +71,18 @@ std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> r) noexc
   f.key_tag = get16(r, 16);
   const std::size_t signer_length = name_length(r.subspan(dns::k_rrsig_fixed));
   if (signer_length == 0) {
-    return std::nullopt;
+    return RrsigFault::bad_signer;
   }
   f.signer = r.subspan(dns::k_rrsig_fixed, signer_length);
   f.signature = r.subspan(dns::k_rrsig_fixed + signer_length);
-  if (f.signature.empty()) {
+  return f.signature.empty() ? RrsigFault::no_signature : RrsigFault::none;
+}
+
+} // namespace
+
+std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> r) noexcept {
+  RrsigView f;
+  if (read_rrsig(r, f) != RrsigFault::none) {
     return std::nullopt;
   }
   return f;
@@ -70,62 +92,37 @@ Result<RrsigFields> parse_rrsig(const dns::Rr& rr) {
   if (rr.type != dns::rrtype::rrsig) {
     return fail(fmt::format("{}: not an RRSIG", where(rr)));
   }
-  const std::span<const std::uint8_t> r = rr.rdata;
-  if (r.size() < dns::k_rrsig_fixed + 1) {
-    return fail(fmt::format("{}: RRSIG RDATA of {} octets is truncated", where(rr), r.size()));
+  RrsigView v;
+  switch (read_rrsig(rr.rdata, v)) {
+  case RrsigFault::none: break;
+  case RrsigFault::truncated:
+    return fail(fmt::format("{}: RRSIG RDATA of {} octets is truncated", where(rr), rr.rdata.size()));
+  case RrsigFault::bad_signer: return fail(fmt::format("{}: RRSIG signer name is malformed", where(rr)));
+  case RrsigFault::no_signature: return fail(fmt::format("{}: RRSIG has an empty signature", where(rr)));
   }
-  RrsigFields f;
-  f.type_covered = get16(r, 0);
-  f.algorithm = r[2];
-  f.labels = r[3];
-  f.original_ttl = get32(r, 4);
-  f.expiration = get32(r, 8);
-  f.inception = get32(r, 12);
-  f.key_tag = get16(r, 16);
-  const std::size_t signer_length = name_length(r.subspan(dns::k_rrsig_fixed));
-  if (signer_length == 0) {
-    return fail(fmt::format("{}: RRSIG signer name is malformed", where(rr)));
-  }
-  const std::span<const std::uint8_t> signer = r.subspan(dns::k_rrsig_fixed, signer_length);
-  const std::span<const std::uint8_t> signature = r.subspan(dns::k_rrsig_fixed + signer_length);
-  if (signature.empty()) {
-    return fail(fmt::format("{}: RRSIG has an empty signature", where(rr)));
-  }
-  f.signer.assign(signer.begin(), signer.end());
-  f.signature.assign(signature.begin(), signature.end());
-  return f;
+  return RrsigFields{.type_covered = v.type_covered,
+                     .algorithm = v.algorithm,
+                     .labels = v.labels,
+                     .original_ttl = v.original_ttl,
+                     .expiration = v.expiration,
+                     .inception = v.inception,
+                     .key_tag = v.key_tag,
+                     .signer = dns::Bytes(v.signer.begin(), v.signer.end()),
+                     .signature = dns::Bytes(v.signature.begin(), v.signature.end())};
 }
 
 Result<DnskeyFields> parse_dnskey(const dns::Rr& rr) {
-  if (rr.type != dns::rrtype::dnskey && rr.type != dns::rrtype::cdnskey) {
-    return fail(fmt::format("{}: not a DNSKEY", where(rr)));
-  }
-  const std::span<const std::uint8_t> r = rr.rdata;
-  if (r.size() < 5) {
-    return fail(fmt::format("{}: DNSKEY RDATA of {} octets has no public key", where(rr), r.size()));
-  }
-  DnskeyFields f;
-  f.flags = get16(r, 0);
-  f.protocol = r[2];
-  f.algorithm = r[3];
-  f.public_key.assign(r.begin() + 4, r.end());
-  return f;
+  ZW_TRY_ASSIGN(const std::span<const std::uint8_t> r,
+                fixed_rdata(rr, dns::rrtype::dnskey, dns::rrtype::cdnskey, "DNSKEY", 5, "has no public key"));
+  return DnskeyFields{
+      .flags = get16(r, 0), .protocol = r[2], .algorithm = r[3], .public_key = dns::Bytes(r.begin() + 4, r.end())};
 }
 
 Result<DsFields> parse_ds(const dns::Rr& rr) {
-  if (rr.type != dns::rrtype::ds && rr.type != dns::rrtype::cds) {
-    return fail(fmt::format("{}: not a DS", where(rr)));
-  }
-  const std::span<const std::uint8_t> r = rr.rdata;
-  if (r.size() < 4) {
-    return fail(fmt::format("{}: DS RDATA of {} octets is truncated", where(rr), r.size()));
-  }
-  DsFields f;
-  f.key_tag = get16(r, 0);
-  f.algorithm = r[2];
-  f.digest_type = r[3];
-  f.digest.assign(r.begin() + 4, r.end());
-  return f;
+  ZW_TRY_ASSIGN(const std::span<const std::uint8_t> r,
+                fixed_rdata(rr, dns::rrtype::ds, dns::rrtype::cds, "DS", 4, "is truncated"));
+  return DsFields{
+      .key_tag = get16(r, 0), .algorithm = r[2], .digest_type = r[3], .digest = dns::Bytes(r.begin() + 4, r.end())};
 }
 
 bool serial_time_before(std::uint32_t a, std::uint32_t b) noexcept {

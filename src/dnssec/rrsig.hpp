@@ -12,9 +12,10 @@
 
 namespace zw::dnssec {
 
-// The fields of an RRSIG RDATA (RFC 4034 §3.1). `signer` is the wire-format signer name as
-// received (case kept); `signature` the octets after it.
-struct RrsigFields {
+// The fields of an RRSIG RDATA (RFC 4034 §3.1), with the signer (the wire-format name as received,
+// case kept) and the signature octets after it held as `Octets`: copies in RrsigFields, views into
+// the RDATA in RrsigView (the zone-file hot path).
+template <typename Octets> struct BasicRrsig {
   std::uint16_t type_covered = 0;
   std::uint8_t algorithm = 0;
   std::uint8_t labels = 0;
@@ -22,22 +23,11 @@ struct RrsigFields {
   std::uint32_t expiration = 0;
   std::uint32_t inception = 0;
   std::uint16_t key_tag = 0;
-  dns::Bytes signer;
-  dns::Bytes signature;
+  Octets signer;
+  Octets signature;
 };
-
-// The same fields as views into an RRSIG RDATA, with no copies (the zone-file hot path).
-struct RrsigView {
-  std::uint16_t type_covered = 0;
-  std::uint8_t algorithm = 0;
-  std::uint8_t labels = 0;
-  std::uint32_t original_ttl = 0;
-  std::uint32_t expiration = 0;
-  std::uint32_t inception = 0;
-  std::uint16_t key_tag = 0;
-  std::span<const std::uint8_t> signer;
-  std::span<const std::uint8_t> signature;
-};
+using RrsigFields = BasicRrsig<dns::Bytes>;
+using RrsigView = BasicRrsig<std::span<const std::uint8_t>>;
 
 // Parses RRSIG RDATA into views; nullopt under the same conditions as parse_rrsig fails.
 std::optional<RrsigView> parse_rrsig_view(std::span<const std::uint8_t> rdata) noexcept;
