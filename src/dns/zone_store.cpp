@@ -250,37 +250,12 @@ std::vector<Rr> RrsetView::materialize() const {
   return out;
 }
 
-RrsetIterator::RrsetIterator(const ZoneStore* store, std::size_t pos, std::size_t end) noexcept
-    : m_store(store), m_pos(pos), m_next(pos), m_end(end) {
-  if (m_pos < m_end) {
-    m_next = std::min(m_store->rrset_end(m_pos), m_end);
-  }
+std::size_t RrsetView::run_end(const ZoneStore* store, std::size_t i) noexcept {
+  return store->rrset_end(i);
 }
 
-RrsetIterator& RrsetIterator::operator++() noexcept {
-  m_pos = m_next;
-  if (m_pos < m_end) {
-    m_next = std::min(m_store->rrset_end(m_pos), m_end);
-  }
-  return *this;
-}
-
-NameIterator::NameIterator(const ZoneStore* store, std::size_t pos) noexcept : m_store(store), m_pos(pos), m_next(pos) {
-  if (m_pos < m_store->m_index.size()) {
-    m_next = m_store->name_end(m_pos);
-  }
-}
-
-NameIterator& NameIterator::operator++() noexcept {
-  m_pos = m_next;
-  if (m_pos < m_store->m_index.size()) {
-    m_next = m_store->name_end(m_pos);
-  }
-  return *this;
-}
-
-NameIterator NameRange::end() const noexcept {
-  return NameIterator(m_store, m_store->m_index.size());
+std::size_t NameView::run_end(const ZoneStore* store, std::size_t i) noexcept {
+  return store->name_end(i);
 }
 
 std::span<const std::uint8_t> NameView::owner() const noexcept {

@@ -14,6 +14,7 @@
 // DNSSEC canonical form; RDATA keeps the case of the input (signed-data code canonicalises it).
 // Views and spans stay valid as long as the ZoneStore lives and is not moved-from.
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -29,6 +30,8 @@
 namespace zw::dns {
 
 class ZoneStore;
+template <typename View> class RunIterator;
+template <typename View> class RunRange;
 
 // Where a record came from: `file` as named in the input ("zones/a.zone", or the path of an
 // $INCLUDE file), `line` 1-based, the line where the record starts. `file` is empty when the
@@ -72,55 +75,76 @@ public:
 private:
   friend class ZoneStore;
   friend class NameView;
-  friend class RrsetIterator;
+  friend class RunIterator<RrsetView>;
   RrsetView(const ZoneStore* store, std::size_t first, std::size_t count) noexcept
       : m_store(store), m_first(first), m_count(count) {}
+  // RunIterator's policy: where the RRset at `i` ends, and the view of [first, next).
+  static std::size_t run_end(const ZoneStore* store, std::size_t i) noexcept;
+  static RrsetView of_run(const ZoneStore* store, std::size_t first, std::size_t next) noexcept {
+    return RrsetView(store, first, next - first);
+  }
 
   const ZoneStore* m_store = nullptr;
   std::size_t m_first = 0;
   std::size_t m_count = 0;
 };
 
-// Iterates the RRsets of an index range, in canonical order. A C++20 forward iterator.
-class RrsetIterator {
+// Iterates the runs of consecutive RRs in an index range that make one `View`: an RRset (one
+// owner and type: RrsetView) or a name (one owner: NameView), in canonical order. A C++20 forward
+// iterator.
+template <typename View> class RunIterator {
 public:
-  using value_type = RrsetView;
+  using value_type = View;
   using difference_type = std::ptrdiff_t;
   using iterator_category = std::forward_iterator_tag;
 
-  RrsetIterator() = default;
-  RrsetView operator*() const noexcept { return RrsetView(m_store, m_pos, m_next - m_pos); }
-  RrsetIterator& operator++() noexcept;
-  RrsetIterator operator++(int) noexcept {
-    RrsetIterator old = *this;
+  RunIterator() = default;
+  View operator*() const noexcept { return View::of_run(m_store, m_pos, m_next); }
+  RunIterator& operator++() noexcept {
+    m_pos = m_next;
+    m_next = run_end();
+    return *this;
+  }
+  RunIterator operator++(int) noexcept {
+    RunIterator old = *this;
     ++*this;
     return old;
   }
-  bool operator==(const RrsetIterator& other) const noexcept { return m_pos == other.m_pos; }
+  bool operator==(const RunIterator& other) const noexcept { return m_pos == other.m_pos; }
 
 private:
-  friend class RrsetRange;
-  RrsetIterator(const ZoneStore* store, std::size_t pos, std::size_t end) noexcept;
+  friend class RunRange<View>;
+  RunIterator(const ZoneStore* store, std::size_t pos, std::size_t end) noexcept
+      : m_store(store), m_pos(pos), m_end(end) {
+    m_next = run_end();
+  }
+  std::size_t run_end() const noexcept {
+    return m_pos < m_end ? std::min(View::run_end(m_store, m_pos), m_end) : m_pos;
+  }
   const ZoneStore* m_store = nullptr;
   std::size_t m_pos = 0;
-  std::size_t m_next = 0; // end of the RRset at m_pos
+  std::size_t m_next = 0; // end of the run at m_pos
   std::size_t m_end = 0;  // end of the range
 };
 
-class RrsetRange {
+// The runs of an index range (RunIterator), for range-for.
+template <typename View> class RunRange {
 public:
-  RrsetIterator begin() const noexcept { return RrsetIterator(m_store, m_first, m_end); }
-  RrsetIterator end() const noexcept { return RrsetIterator(m_store, m_end, m_end); }
+  RunIterator<View> begin() const noexcept { return RunIterator<View>(m_store, m_first, m_end); }
+  RunIterator<View> end() const noexcept { return RunIterator<View>(m_store, m_end, m_end); }
 
 private:
   friend class ZoneStore;
   friend class NameView;
-  RrsetRange(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
+  RunRange(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
       : m_store(store), m_first(first), m_end(end) {}
   const ZoneStore* m_store;
   std::size_t m_first;
   std::size_t m_end;
 };
+
+using RrsetIterator = RunIterator<RrsetView>;
+using RrsetRange = RunRange<RrsetView>;
 
 // One owner name with all its RRsets (sorted by type), for NSEC/NSEC3 chain and type bitmap
 // checks. Cheap to copy.
@@ -143,49 +167,21 @@ public:
 
 private:
   friend class ZoneStore;
-  friend class NameIterator;
+  friend class RunIterator<NameView>;
   NameView(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
       : m_store(store), m_first(first), m_end(end) {}
+  // RunIterator's policy: where the name at `i` ends, and the view of [first, next).
+  static std::size_t run_end(const ZoneStore* store, std::size_t i) noexcept;
+  static NameView of_run(const ZoneStore* store, std::size_t first, std::size_t next) noexcept {
+    return NameView(store, first, next);
+  }
   const ZoneStore* m_store = nullptr;
   std::size_t m_first = 0;
   std::size_t m_end = 0;
 };
 
-// Iterates the distinct owner names in canonical order. A C++20 forward iterator.
-class NameIterator {
-public:
-  using value_type = NameView;
-  using difference_type = std::ptrdiff_t;
-  using iterator_category = std::forward_iterator_tag;
-
-  NameIterator() = default;
-  NameView operator*() const noexcept { return NameView(m_store, m_pos, m_next); }
-  NameIterator& operator++() noexcept;
-  NameIterator operator++(int) noexcept {
-    NameIterator old = *this;
-    ++*this;
-    return old;
-  }
-  bool operator==(const NameIterator& other) const noexcept { return m_pos == other.m_pos; }
-
-private:
-  friend class NameRange;
-  NameIterator(const ZoneStore* store, std::size_t pos) noexcept;
-  const ZoneStore* m_store = nullptr;
-  std::size_t m_pos = 0;
-  std::size_t m_next = 0;
-};
-
-class NameRange {
-public:
-  NameIterator begin() const noexcept { return NameIterator(m_store, 0); }
-  NameIterator end() const noexcept;
-
-private:
-  friend class ZoneStore;
-  explicit NameRange(const ZoneStore* store) noexcept : m_store(store) {}
-  const ZoneStore* m_store;
-};
+using NameIterator = RunIterator<NameView>;
+using NameRange = RunRange<NameView>;
 
 // Bytes held by a ZoneStore (used bytes; reserved but untouched capacity is address space only).
 struct MemoryUsage {
@@ -217,7 +213,7 @@ public:
   // Every RRset, in canonical order (owner, then type).
   RrsetRange rrsets() const noexcept { return RrsetRange(this, 0, m_index.size()); }
   // Every distinct owner name, in canonical order.
-  NameRange names() const noexcept { return NameRange(this); }
+  NameRange names() const noexcept { return NameRange(this, 0, m_index.size()); }
 
   // The owner `owner` (any case), if present. O(log n).
   std::optional<NameView> find_name(std::span<const std::uint8_t> owner) const noexcept;
@@ -236,10 +232,7 @@ public:
 private:
   friend class ZoneStoreBuilder;
   friend class RrsetView;
-  friend class RrsetIterator;
   friend class NameView;
-  friend class NameIterator;
-  friend class NameRange;
 
   // One index entry: word0 = owner arena offset (40 bits) | type (16) | spare (8);
   // word1 = record arena offset (40) | RDLENGTH (16) | spare (8).
