@@ -43,4 +43,23 @@ void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status,
   }
 }
 
+namespace {
+
+class LameRule final : public Rule {
+public:
+  LameRule(const RuleInfo& info, ServerStatus status, std::string_view what) noexcept
+      : Rule(info), m_status(status), m_what(what) {}
+  void check(const RuleContext& ctx, FindingSink& sink) const override { report_lame(ctx, sink, m_status, m_what); }
+
+private:
+  ServerStatus m_status;
+  std::string_view m_what; // a literal of the rule's file
+};
+
+} // namespace
+
+std::unique_ptr<Rule> make_lame_rule(const RuleInfo& info, ServerStatus status, std::string_view what) {
+  return std::make_unique<LameRule>(info, status, what);
+}
+
 } // namespace zw::rules

@@ -39,6 +39,15 @@ std::string duration(std::int64_t seconds);
 // it is an error and resolution fails (SERVFAIL, EDE 22 "No Reachable Authority").
 void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status, std::string_view what);
 
+// A rule that is report_lame for one server state: delegation/lame-refused, lame-servfail,
+// lame-not-authoritative and protocol/malformed-response differ only in `status` and `what`.
+std::unique_ptr<Rule> make_lame_rule(const RuleInfo& info, ServerStatus status, std::string_view what);
+
+// The factory of rule class `R` that the catalog calls: `make_NAME(info) { return make_rule<R>(info); }`.
+template <typename R> std::unique_ptr<Rule> make_rule(const RuleInfo& info) {
+  return std::make_unique<R>(info);
+}
+
 // The resolver impact and severity when every server is unusable vs. only some.
 ResolverImpact lame_impact(const RuleContext& ctx) noexcept;
 

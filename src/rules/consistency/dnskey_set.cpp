@@ -332,6 +332,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_dnskey_set(const RuleInfo& info) {
-  return std::make_unique<DnskeySet>(info);
+  return make_rule<DnskeySet>(info);
 }
 } // namespace zw::rules::consistency

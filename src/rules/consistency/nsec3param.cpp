@@ -166,6 +166,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_nsec3param(const RuleInfo& info) {
-  return std::make_unique<Nsec3param>(info);
+  return make_rule<Nsec3param>(info);
 }
 } // namespace zw::rules::consistency

@@ -67,6 +67,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_soa_serial(const RuleInfo& info) {
-  return std::make_unique<SoaSerial>(info);
+  return make_rule<SoaSerial>(info);
 }
 } // namespace zw::rules::consistency

@@ -110,6 +110,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zone_file(const RuleInfo& info) {
-  return std::make_unique<ZoneFile>(info);
+  return make_rule<ZoneFile>(info);
 }
 } // namespace zw::rules::consistency

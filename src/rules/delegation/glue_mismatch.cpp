@@ -76,6 +76,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_glue_mismatch(const RuleInfo& info) {
-  return std::make_unique<GlueMismatch>(info);
+  return make_rule<GlueMismatch>(info);
 }
 } // namespace zw::rules::delegation

@@ -3,18 +3,9 @@
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::delegation {
-namespace {
 
-class LameNotAuthoritative final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    report_lame(ctx, sink, ServerStatus::not_authoritative, "is not authoritative for the zone");
-  }
-};
-
-} // namespace
 std::unique_ptr<Rule> make_lame_not_authoritative(const RuleInfo& info) {
-  return std::make_unique<LameNotAuthoritative>(info);
+  return make_lame_rule(info, ServerStatus::not_authoritative, "is not authoritative for the zone");
 }
+
 } // namespace zw::rules::delegation

@@ -3,18 +3,9 @@
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::delegation {
-namespace {
 
-class LameRefused final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    report_lame(ctx, sink, ServerStatus::refused, "refuses queries for the zone");
-  }
-};
-
-} // namespace
 std::unique_ptr<Rule> make_lame_refused(const RuleInfo& info) {
-  return std::make_unique<LameRefused>(info);
+  return make_lame_rule(info, ServerStatus::refused, "refuses queries for the zone");
 }
+
 } // namespace zw::rules::delegation

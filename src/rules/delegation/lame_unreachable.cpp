@@ -28,6 +28,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_lame_unreachable(const RuleInfo& info) {
-  return std::make_unique<LameUnreachable>(info);
+  return make_rule<LameUnreachable>(info);
 }
 } // namespace zw::rules::delegation

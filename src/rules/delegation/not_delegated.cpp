@@ -51,6 +51,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_not_delegated(const RuleInfo& info) {
-  return std::make_unique<NotDelegated>(info);
+  return make_rule<NotDelegated>(info);
 }
 } // namespace zw::rules::delegation

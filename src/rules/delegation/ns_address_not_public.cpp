@@ -67,6 +67,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ns_address_not_public(const RuleInfo& info) {
-  return std::make_unique<NsAddressNotPublic>(info);
+  return make_rule<NsAddressNotPublic>(info);
 }
 } // namespace zw::rules::delegation

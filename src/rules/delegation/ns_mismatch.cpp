@@ -49,6 +49,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ns_mismatch(const RuleInfo& info) {
-  return std::make_unique<NsMismatch>(info);
+  return make_rule<NsMismatch>(info);
 }
 } // namespace zw::rules::delegation

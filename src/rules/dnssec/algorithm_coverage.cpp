@@ -102,6 +102,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_algorithm_coverage(const RuleInfo& info) {
-  return std::make_unique<AlgorithmCoverage>(info);
+  return make_rule<AlgorithmCoverage>(info);
 }
 } // namespace zw::rules::dnssec

@@ -156,6 +156,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_algorithm_deprecated(const RuleInfo& info) {
-  return std::make_unique<AlgorithmDeprecated>(info);
+  return make_rule<AlgorithmDeprecated>(info);
 }
 } // namespace zw::rules::dnssec

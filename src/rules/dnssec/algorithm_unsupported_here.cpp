@@ -78,6 +78,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_algorithm_unsupported_here(const RuleInfo& info) {
-  return std::make_unique<AlgorithmUnsupportedHere>(info);
+  return make_rule<AlgorithmUnsupportedHere>(info);
 }
 } // namespace zw::rules::dnssec

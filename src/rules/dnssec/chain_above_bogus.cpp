@@ -31,6 +31,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_chain_above_bogus(const RuleInfo& info) {
-  return std::make_unique<ChainAboveBogus>(info);
+  return make_rule<ChainAboveBogus>(info);
 }
 } // namespace zw::rules::dnssec

@@ -37,6 +37,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_denial_proof_invalid(const RuleInfo& info) {
-  return std::make_unique<DenialProofInvalid>(info);
+  return make_rule<DenialProofInvalid>(info);
 }
 } // namespace zw::rules::dnssec

@@ -67,6 +67,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_dnskey_not_signed_by_ds_key(const RuleInfo& info) {
-  return std::make_unique<DnskeyNotSignedByDsKey>(info);
+  return make_rule<DnskeyNotSignedByDsKey>(info);
 }
 } // namespace zw::rules::dnssec

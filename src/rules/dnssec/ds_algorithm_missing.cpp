@@ -129,6 +129,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_ds_algorithm_missing(const RuleInfo& info) {
-  return std::make_unique<DsAlgorithmMissing>(info);
+  return make_rule<DsAlgorithmMissing>(info);
 }
 } // namespace zw::rules::dnssec

@@ -25,6 +25,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ds_but_unsigned(const RuleInfo& info) {
-  return std::make_unique<DsButUnsigned>(info);
+  return make_rule<DsButUnsigned>(info);
 }
 } // namespace zw::rules::dnssec

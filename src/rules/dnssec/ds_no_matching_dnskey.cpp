@@ -47,6 +47,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ds_no_matching_dnskey(const RuleInfo& info) {
-  return std::make_unique<DsNoMatchingDnskey>(info);
+  return make_rule<DsNoMatchingDnskey>(info);
 }
 } // namespace zw::rules::dnssec

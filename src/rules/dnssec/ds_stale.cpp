@@ -45,6 +45,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ds_stale(const RuleInfo& info) {
-  return std::make_unique<DsStale>(info);
+  return make_rule<DsStale>(info);
 }
 } // namespace zw::rules::dnssec

@@ -75,6 +75,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_key_revoked(const RuleInfo& info) {
-  return std::make_unique<KeyRevoked>(info);
+  return make_rule<KeyRevoked>(info);
 }
 } // namespace zw::rules::dnssec

@@ -50,6 +50,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_key_size_weak(const RuleInfo& info) {
-  return std::make_unique<KeySizeWeak>(info);
+  return make_rule<KeySizeWeak>(info);
 }
 } // namespace zw::rules::dnssec

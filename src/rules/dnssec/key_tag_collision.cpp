@@ -55,6 +55,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_key_tag_collision(const RuleInfo& info) {
-  return std::make_unique<KeyTagCollision>(info);
+  return make_rule<KeyTagCollision>(info);
 }
 } // namespace zw::rules::dnssec

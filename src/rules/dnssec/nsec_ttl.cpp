@@ -109,6 +109,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_nsec_ttl(const RuleInfo& info) {
-  return std::make_unique<NsecTtl>(info);
+  return make_rule<NsecTtl>(info);
 }
 } // namespace zw::rules::dnssec

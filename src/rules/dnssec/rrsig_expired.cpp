@@ -44,6 +44,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_expired(const RuleInfo& info) {
-  return std::make_unique<RrsigExpired>(info);
+  return make_rule<RrsigExpired>(info);
 }
 } // namespace zw::rules::dnssec

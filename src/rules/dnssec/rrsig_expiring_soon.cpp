@@ -62,6 +62,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_expiring_soon(const RuleInfo& info) {
-  return std::make_unique<RrsigExpiringSoon>(info);
+  return make_rule<RrsigExpiringSoon>(info);
 }
 } // namespace zw::rules::dnssec

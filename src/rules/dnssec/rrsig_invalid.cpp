@@ -39,6 +39,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_invalid(const RuleInfo& info) {
-  return std::make_unique<RrsigInvalid>(info);
+  return make_rule<RrsigInvalid>(info);
 }
 } // namespace zw::rules::dnssec

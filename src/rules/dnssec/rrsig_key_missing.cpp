@@ -27,6 +27,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_key_missing(const RuleInfo& info) {
-  return std::make_unique<RrsigKeyMissing>(info);
+  return make_rule<RrsigKeyMissing>(info);
 }
 } // namespace zw::rules::dnssec

@@ -42,6 +42,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_key_unusable(const RuleInfo& info) {
-  return std::make_unique<RrsigKeyUnusable>(info);
+  return make_rule<RrsigKeyUnusable>(info);
 }
 } // namespace zw::rules::dnssec

@@ -121,6 +121,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_missing(const RuleInfo& info) {
-  return std::make_unique<RrsigMissing>(info);
+  return make_rule<RrsigMissing>(info);
 }
 } // namespace zw::rules::dnssec

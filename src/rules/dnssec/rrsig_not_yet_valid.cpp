@@ -41,6 +41,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_not_yet_valid(const RuleInfo& info) {
-  return std::make_unique<RrsigNotYetValid>(info);
+  return make_rule<RrsigNotYetValid>(info);
 }
 } // namespace zw::rules::dnssec

@@ -250,6 +250,6 @@ private:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_ttl_mismatch(const RuleInfo& info) {
-  return std::make_unique<RrsigTtlMismatch>(info);
+  return make_rule<RrsigTtlMismatch>(info);
 }
 } // namespace zw::rules::dnssec

@@ -134,6 +134,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rrsig_validity_below_soa_expire(const RuleInfo& info) {
-  return std::make_unique<RrsigValidityBelowSoaExpire>(info);
+  return make_rule<RrsigValidityBelowSoaExpire>(info);
 }
 } // namespace zw::rules::dnssec

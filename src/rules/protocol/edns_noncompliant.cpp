@@ -56,6 +56,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_edns_noncompliant(const RuleInfo& info) {
-  return std::make_unique<EdnsNoncompliant>(info);
+  return make_rule<EdnsNoncompliant>(info);
 }
 } // namespace zw::rules::protocol

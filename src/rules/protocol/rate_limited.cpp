@@ -43,6 +43,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_rate_limited(const RuleInfo& info) {
-  return std::make_unique<RateLimited>(info);
+  return make_rule<RateLimited>(info);
 }
 } // namespace zw::rules::protocol

@@ -50,6 +50,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_tcp_unsupported(const RuleInfo& info) {
-  return std::make_unique<TcpUnsupported>(info);
+  return make_rule<TcpUnsupported>(info);
 }
 } // namespace zw::rules::protocol

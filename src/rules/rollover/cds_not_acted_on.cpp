@@ -55,6 +55,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_cds_not_acted_on(const RuleInfo& info) {
-  return std::make_unique<CdsNotActedOn>(info);
+  return make_rule<CdsNotActedOn>(info);
 }
 } // namespace zw::rules::rollover

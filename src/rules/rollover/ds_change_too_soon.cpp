@@ -87,6 +87,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ds_change_too_soon(const RuleInfo& info) {
-  return std::make_unique<DsChangeTooSoon>(info);
+  return make_rule<DsChangeTooSoon>(info);
 }
 } // namespace zw::rules::rollover

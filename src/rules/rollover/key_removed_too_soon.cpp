@@ -42,6 +42,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_key_removed_too_soon(const RuleInfo& info) {
-  return std::make_unique<KeyRemovedTooSoon>(info);
+  return make_rule<KeyRemovedTooSoon>(info);
 }
 } // namespace zw::rules::rollover

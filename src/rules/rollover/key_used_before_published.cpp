@@ -83,6 +83,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_key_used_before_published(const RuleInfo& info) {
-  return std::make_unique<KeyUsedBeforePublished>(info);
+  return make_rule<KeyUsedBeforePublished>(info);
 }
 } // namespace zw::rules::rollover

@@ -68,6 +68,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_resigning_stalled(const RuleInfo& info) {
-  return std::make_unique<ResigningStalled>(info);
+  return make_rule<ResigningStalled>(info);
 }
 } // namespace zw::rules::rollover

@@ -34,6 +34,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_apex_ns_missing(const RuleInfo& info) {
-  return std::make_unique<ApexNsMissing>(info);
+  return make_rule<ApexNsMissing>(info);
 }
 } // namespace zw::rules::zone

@@ -74,6 +74,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_cname_and_other_data(const RuleInfo& info) {
-  return std::make_unique<CnameAndOtherData>(info);
+  return make_rule<CnameAndOtherData>(info);
 }
 } // namespace zw::rules::zone

@@ -70,6 +70,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_data_below_dname(const RuleInfo& info) {
-  return std::make_unique<DataBelowDname>(info);
+  return make_rule<DataBelowDname>(info);
 }
 } // namespace zw::rules::zone

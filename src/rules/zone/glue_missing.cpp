@@ -120,6 +120,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_glue_missing(const RuleInfo& info) {
-  return std::make_unique<GlueMissing>(info);
+  return make_rule<GlueMissing>(info);
 }
 } // namespace zw::rules::zone

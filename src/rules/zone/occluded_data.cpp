@@ -175,6 +175,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_occluded_data(const RuleInfo& info) {
-  return std::make_unique<OccludedData>(info);
+  return make_rule<OccludedData>(info);
 }
 } // namespace zw::rules::zone

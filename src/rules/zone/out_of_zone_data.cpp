@@ -39,6 +39,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_out_of_zone_data(const RuleInfo& info) {
-  return std::make_unique<OutOfZoneData>(info);
+  return make_rule<OutOfZoneData>(info);
 }
 } // namespace zw::rules::zone

@@ -94,6 +94,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_soa_count(const RuleInfo& info) {
-  return std::make_unique<SoaCount>(info);
+  return make_rule<SoaCount>(info);
 }
 } // namespace zw::rules::zone

@@ -107,6 +107,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_target_cname(const RuleInfo& info) {
-  return std::make_unique<TargetCname>(info);
+  return make_rule<TargetCname>(info);
 }
 } // namespace zw::rules::zone

@@ -75,6 +75,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_target_no_address(const RuleInfo& info) {
-  return std::make_unique<TargetNoAddress>(info);
+  return make_rule<TargetNoAddress>(info);
 }
 } // namespace zw::rules::zone

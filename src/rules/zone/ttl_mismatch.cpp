@@ -68,6 +68,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_ttl_mismatch(const RuleInfo& info) {
-  return std::make_unique<TtlMismatch>(info);
+  return make_rule<TtlMismatch>(info);
 }
 } // namespace zw::rules::zone

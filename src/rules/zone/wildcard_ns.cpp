@@ -39,6 +39,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_wildcard_ns(const RuleInfo& info) {
-  return std::make_unique<WildcardNs>(info);
+  return make_rule<WildcardNs>(info);
 }
 } // namespace zw::rules::zone

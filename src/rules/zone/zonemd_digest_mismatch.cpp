@@ -72,6 +72,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zonemd_digest_mismatch(const RuleInfo& info) {
-  return std::make_unique<ZonemdDigestMismatch>(info);
+  return make_rule<ZonemdDigestMismatch>(info);
 }
 } // namespace zw::rules::zone

@@ -29,6 +29,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zonemd_duplicate(const RuleInfo& info) {
-  return std::make_unique<ZonemdDuplicate>(info);
+  return make_rule<ZonemdDuplicate>(info);
 }
 } // namespace zw::rules::zone

@@ -32,6 +32,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zonemd_malformed(const RuleInfo& info) {
-  return std::make_unique<ZonemdMalformed>(info);
+  return make_rule<ZonemdMalformed>(info);
 }
 } // namespace zw::rules::zone

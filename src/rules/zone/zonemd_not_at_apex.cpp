@@ -40,6 +40,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zonemd_not_at_apex(const RuleInfo& info) {
-  return std::make_unique<ZonemdNotAtApex>(info);
+  return make_rule<ZonemdNotAtApex>(info);
 }
 } // namespace zw::rules::zone

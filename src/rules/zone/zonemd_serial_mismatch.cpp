@@ -34,6 +34,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zonemd_serial_mismatch(const RuleInfo& info) {
-  return std::make_unique<ZonemdSerialMismatch>(info);
+  return make_rule<ZonemdSerialMismatch>(info);
 }
 } // namespace zw::rules::zone

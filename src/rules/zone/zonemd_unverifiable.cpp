@@ -56,6 +56,6 @@ public:
 
 } // namespace
 std::unique_ptr<Rule> make_zonemd_unverifiable(const RuleInfo& info) {
-  return std::make_unique<ZonemdUnverifiable>(info);
+  return make_rule<ZonemdUnverifiable>(info);
 }
 } // namespace zw::rules::zone
