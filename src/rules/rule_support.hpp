@@ -51,4 +51,32 @@ template <typename R> std::unique_ptr<Rule> make_rule(const RuleInfo& info) {
 // The resolver impact and severity when every server is unusable vs. only some.
 ResolverImpact lame_impact(const RuleContext& ctx) noexcept;
 
+// The zone file input when a zone-file rule can run: `check` with a store and its layout.
+inline const ZoneFileInput* zone_file(const RuleContext& ctx) noexcept {
+  const ZoneFileInput* file = ctx.zone_file();
+  return file != nullptr && file->store != nullptr && file->layout != nullptr ? file : nullptr;
+}
+
+// A rule that judges the zone file (`check`): check_file is handed it, loaded with its store and
+// layout. In a live audit it runs check_live, which reports nothing unless the rule says
+// otherwise.
+class ZoneFileRule : public Rule {
+public:
+  using Rule::Rule;
+  void check(const RuleContext& ctx, FindingSink& sink) const final {
+    if (ctx.zone_file() == nullptr) {
+      check_live(ctx, sink);
+    } else if (const ZoneFileInput* file = zone_file(ctx)) {
+      check_file(ctx, *file, sink);
+    }
+  }
+
+protected:
+  virtual void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const = 0;
+  virtual void check_live(const RuleContext& ctx, FindingSink& sink) const {
+    (void)ctx;
+    (void)sink;
+  }
+};
+
 } // namespace zw::rules

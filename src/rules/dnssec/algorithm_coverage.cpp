@@ -9,15 +9,11 @@ namespace {
 
 namespace zs = zone_signing;
 
-class AlgorithmCoverage final : public Rule {
+class AlgorithmCoverage final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = ctx.zone_file();
-    if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const zs::ApexKeys keys = zs::ApexKeys::of(store);
     const std::span<const std::uint8_t> algorithms = keys.active_algorithms();
     if (!keys.zone_is_signed() || algorithms.size() < 2) {
@@ -30,7 +26,7 @@ public:
     // cannot sign zone data (RFC 4034 §2.1.1).
     std::vector<zs::RrsetGroup> lacking(algorithms.size());
     std::size_t judged = 0;
-    zs::for_each_rrset_to_sign(*file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
+    zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
       // An RRset with no RRSIG at all is dnssec/rrsig-missing, one with RRSIGs by unknown keys
       // only is the signature analysis' (no key): one root cause, one finding.
       std::bitset<256> present;

@@ -125,26 +125,18 @@ private:
 
 // A rule that judges the denial analysis of a signed zone file (NSEC and NSEC3 chains, type
 // bitmaps, NSEC3 parameters), and in a live audit what check_live sees on the wire.
-class DenialRule : public Rule {
+class DenialRule : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const final {
-    if (ctx.zone_file() == nullptr) {
-      check_live(ctx, sink);
-      return;
-    }
+  using ZoneFileRule::ZoneFileRule;
+
+protected:
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const final {
+    (void)file;
     std::optional<::zw::dnssec::DenialAnalysis> own;
     if (const ::zw::dnssec::DenialAnalysis* d = denial_of(ctx, own)) {
       DenialSink graded(ctx, sink, info());
       check_denial(ctx, *d, graded);
     }
-  }
-
-protected:
-  // A live audit: nothing unless the rule says otherwise.
-  virtual void check_live(const RuleContext& ctx, FindingSink& sink) const {
-    (void)ctx;
-    (void)sink;
   }
   virtual void check_denial(const RuleContext& ctx, const ::zw::dnssec::DenialAnalysis& d, DenialSink& sink) const = 0;
 };

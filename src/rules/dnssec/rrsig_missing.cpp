@@ -8,19 +8,11 @@ namespace {
 
 namespace zs = zone_signing;
 
-class RrsigMissing final : public Rule {
+class RrsigMissing final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = ctx.zone_file();
-    if (file == nullptr) {
-      check_answers(ctx, sink);
-      return;
-    }
-    if (file->store == nullptr || file->layout == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const std::optional<dns::RrsetView> dnskeys = store.find(store.origin(), dns::rrtype::dnskey);
     if (!dnskeys) {
       return; // an unsigned zone: nothing must be signed
@@ -33,7 +25,7 @@ public:
     std::vector<dns::RrsetView> missing;
     missing.reserve(zs::k_finding_cap);
     zs::CappedRrsets capped;
-    zs::for_each_rrset_to_sign(*file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
+    zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
       ++to_sign;
       if (!name.rrsigs_covering(rrset.type()).empty()) {
         ++signed_count;
@@ -82,7 +74,7 @@ private:
   // A live audit: every RRset a server answered with, without an RRSIG, in a zone that publishes
   // DNSKEYs (an unsigned zone with a DS is dnssec/ds-but-unsigned; an apex DNSKEY RRset without
   // signatures is dnssec/dnskey-not-signed-by-ds-key).
-  void check_answers(const RuleContext& ctx, FindingSink& sink) const {
+  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
     const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
     std::size_t reported = 0;
     for (const ::zw::dnssec::SignedRrset& r : d.rrsets) {

@@ -39,19 +39,11 @@ struct SectionRrsets {
   std::vector<std::pair<std::string, ::zw::dnssec::RrsigFields>> rrsigs;
 };
 
-class RrsigTtlMismatch final : public Rule {
+class RrsigTtlMismatch final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = ctx.zone_file();
-    if (file == nullptr) {
-      check_live(ctx, sink);
-      return;
-    }
-    if (file->store == nullptr || file->layout == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const zs::ApexKeys keys = zs::ApexKeys::of(store);
     if (!keys.zone_is_signed()) {
       return;
@@ -63,7 +55,7 @@ public:
     mismatches.reserve(zs::k_finding_cap);
     zs::CappedRrsets capped;
     std::map<std::pair<std::uint16_t, std::uint8_t>, OutlivedGroup> outlived;
-    zs::for_each_rrset_to_sign(*file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
+    zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
       const std::uint32_t ttl = zs::max_ttl(rrset);
       const bool uneven = rrset.ttls_differ();
       bool mismatch = false;
@@ -158,7 +150,7 @@ private:
   // of the zone, which the signer copied into the Original TTL. A served TTL ABOVE it is the
   // fault that changes what caches do (a lower one is what every cache hands out); resolvers
   // should cache the smaller, but Unbound 1.17 passes the served TTL through (tests/lab/README.md).
-  void check_live(const RuleContext& ctx, FindingSink& sink) const {
+  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
     const Result<dns::Bytes> apex = dns::name_from_text(ctx.zone_name());
     if (!apex) {
       return;

@@ -40,15 +40,11 @@ bool preferred(const zs::ApexKeys& keys, const dns::RrsetView& rrset, std::uint1
   return sep(candidate) == want_sep && sep(current) != want_sep;
 }
 
-class RrsigValidityBelowSoaExpire final : public Rule {
+class RrsigValidityBelowSoaExpire final : public ZoneFileRule {
 public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileInput* file = ctx.zone_file();
-    if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
-      return;
-    }
-    const dns::ZoneStore& store = *file->store;
+  using ZoneFileRule::ZoneFileRule;
+  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
+    const dns::ZoneStore& store = *file.store;
     const zs::ApexKeys keys = zs::ApexKeys::of(store);
     const std::optional<std::uint32_t> expire = zs::soa_expire(store);
     if (!keys.zone_is_signed() || !expire) {
@@ -57,7 +53,7 @@ public:
     const std::int64_t now = ctx.now();
     const std::int64_t window = ctx.options().expiry_window_s;
     std::map<std::pair<std::uint16_t, std::uint8_t>, KeyGroup> groups;
-    zs::for_each_rrset_to_sign(*file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
+    zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
       // Per algorithm, the signature that keeps the RRset valid longest (RFC 6840 §5.11: a
       // validator that supports only that algorithm relies on it). Few algorithms per RRset.
       std::array<Best, 8> best{};

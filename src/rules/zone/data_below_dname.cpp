@@ -7,7 +7,7 @@ namespace {
 
 using namespace zone_support;
 
-class DataBelowDname final : public zone_support::ZoneFileRule {
+class DataBelowDname final : public ZoneFileRule {
 public:
   using ZoneFileRule::ZoneFileRule;
   void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {

@@ -21,7 +21,7 @@ bool names_host(const dns::RrsetView& ns, Name host) noexcept {
   return false;
 }
 
-class OccludedData final : public zone_support::ZoneFileRule {
+class OccludedData final : public ZoneFileRule {
 public:
   using ZoneFileRule::ZoneFileRule;
   void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {

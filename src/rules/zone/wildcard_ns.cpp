@@ -7,7 +7,7 @@ namespace {
 
 using namespace zone_support;
 
-class WildcardNs final : public zone_support::ZoneFileRule {
+class WildcardNs final : public ZoneFileRule {
 public:
   using ZoneFileRule::ZoneFileRule;
   void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {

@@ -128,26 +128,4 @@ template <typename Fn> void for_each_name(const ZoneFileInput& file, Fn&& fn) {
   }
 }
 
-// The zone file input when the rule can run: `check` mode with a store and its layout.
-inline const ZoneFileInput* zone_file(const RuleContext& ctx) noexcept {
-  const ZoneFileInput* file = ctx.zone_file();
-  return file != nullptr && file->store != nullptr && file->layout != nullptr ? file : nullptr;
-}
-
-// A rule that reads the zone file (`check`): it runs when the zone file is loaded, with its store
-// and layout, and is handed it; in a live audit it reports nothing.
-class ZoneFileRule : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const final {
-    if (const ZoneFileInput* file = zone_file(ctx)) {
-      check_file(ctx, *file, sink);
-    }
-  }
-
-protected:
-  // `file.store` and `file.layout` are set.
-  virtual void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const = 0;
-};
-
 } // namespace zw::rules::zone_support

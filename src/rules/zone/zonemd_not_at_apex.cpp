@@ -8,7 +8,7 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdNotAtApex final : public zone_support::ZoneFileRule {
+class ZonemdNotAtApex final : public ZoneFileRule {
 public:
   using ZoneFileRule::ZoneFileRule;
   void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {

@@ -31,7 +31,7 @@ using zw::dnssec::ZonemdStatus;
 
 // A zone/zonemd-* rule: it is handed the zone file's ZONEMD check, the engine's (computed in the
 // verification pass) or else computed here.
-class ZonemdRule : public zone_support::ZoneFileRule {
+class ZonemdRule : public ZoneFileRule {
 public:
   using ZoneFileRule::ZoneFileRule;
 
