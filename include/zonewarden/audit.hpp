@@ -155,7 +155,7 @@ struct AuditResult {
 // each begin() is a new pass. Throws ZoneSourceError as ZoneResultSource::load does.
 class ZoneResults {
 public:
-  class iterator {
+  class iterator { // NOLINT(readability-identifier-naming): the standard range interface's name
   public:
     using iterator_category = std::input_iterator_tag;
     using value_type = ZoneResult;
@@ -231,13 +231,13 @@ private:
 
 struct EngineOptions {
   std::int64_t now = 0; // unix seconds
-  std::int64_t expiry_window_s = 3 * 86400;
+  std::int64_t expiry_window_s = std::int64_t{3} * 86400;
   // Policy thresholds for the zone-file rules (see Policy).
   std::vector<std::uint8_t> allowed_algorithms;
   unsigned min_rsa_bits = 2048;
   unsigned max_nsec3_iterations = 0;
   ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
-  std::int64_t cds_patience_s = 3 * 86400;               // rollover/cds-not-acted-on
+  std::int64_t cds_patience_s = std::int64_t{3} * 86400; // rollover/cds-not-acted-on
   // A run with a history (--history): the zones' states as their latest earlier run saw them
   // (none for a new history). The engine then records each zone's state (ZoneResult::rollover)
   // and the rollover rules compare it with the earlier one; a zone with no earlier state has no

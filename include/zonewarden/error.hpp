@@ -37,6 +37,8 @@ inline tl::unexpected<Error> fail(std::string message) {
 #define ZW_CONCAT_(a, b) ZW_CONCAT_INNER_(a, b)
 
 // Declares `lhs` from the value of a Result-returning expression, or propagates its error.
+// `lhs` is a declaration ("const Foo foo"), which parentheses would break.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define ZW_TRY_ASSIGN(lhs, expr) ZW_TRY_ASSIGN_IMPL_(ZW_CONCAT_(zw_try_, __LINE__), lhs, expr)
 #define ZW_TRY_ASSIGN_IMPL_(tmp, lhs, expr)                                                                            \
   auto tmp = (expr);                                                                                                   \
@@ -44,3 +46,4 @@ inline tl::unexpected<Error> fail(std::string message) {
     return ::tl::unexpected<::zw::Error>(std::move(tmp).error());                                                      \
   }                                                                                                                    \
   lhs = std::move(*tmp)
+// NOLINTEND(bugprone-macro-parentheses)

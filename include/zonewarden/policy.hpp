@@ -25,9 +25,9 @@ struct Policy {
   // Severity overrides by exact rule id or glob; the last matching entry wins.
   std::vector<std::pair<std::string, Severity>> severities;
   // Thresholds handed to the rules.
-  std::int64_t expiry_window_s = 3 * 86400;
-  std::int64_t cds_patience_s = 3 * 86400;      // rollover/cds-not-acted-on
-  std::vector<std::uint8_t> allowed_algorithms; // empty: the IANA recommendations decide
+  std::int64_t expiry_window_s = std::int64_t{3} * 86400;
+  std::int64_t cds_patience_s = std::int64_t{3} * 86400; // rollover/cds-not-acted-on
+  std::vector<std::uint8_t> allowed_algorithms;          // empty: the IANA recommendations decide
   unsigned min_rsa_bits = 2048;
   unsigned max_nsec3_iterations = 0; // RFC 9276 §3.1
 };

@@ -125,7 +125,7 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {
     return fail(fmt::format("--retries {}: must be between 0 and 5", args.retries));
   }
   ZW_TRY_ASSIGN(const std::int64_t deadline_ms, in_context("--deadline", util::parse_duration_ms(args.deadline)));
-  if (deadline_ms < 100 || deadline_ms > 7 * 86'400'000) {
+  if (deadline_ms < 100 || deadline_ms > std::int64_t{7} * 86'400'000) {
     return fail(fmt::format("--deadline {}: must be between 100ms and 7d", util::quote_input(args.deadline)));
   }
   options.timeout = std::chrono::milliseconds(timeout_ms);

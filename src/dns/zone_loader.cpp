@@ -165,7 +165,9 @@ void read_second_half(std::string_view before, std::string_view rest, bool mappe
     const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
     const auto begin = reinterpret_cast<std::uintptr_t>(frame.map_begin);
     frame.mapped = true;
-    frame.released = reinterpret_cast<const char*>((begin + page - 1) & ~(page - 1));
+    // The first page boundary of the mapping: madvise takes page-aligned addresses.
+    frame.released =
+        reinterpret_cast<const char*>((begin + page - 1) & ~(page - 1)); // NOLINT(performance-no-int-to-ptr)
   }
   while (!stop.load(std::memory_order_relaxed)) {
     zs_scanner_t* s = frame.scanner.get();

@@ -188,7 +188,10 @@ void drop_parsed_text(Frame& frame) {
     return;
   }
   const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto upto = reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(current) & ~(page - 1));
+  // The page boundary at or below `current`: madvise takes page-aligned addresses.
+  const auto upto =
+      reinterpret_cast<const char*>(reinterpret_cast<std::uintptr_t>(current) & // NOLINT(performance-no-int-to-ptr)
+                                    ~(page - 1));
   if (upto > frame.released) {
     ::madvise(const_cast<char*>(frame.released), static_cast<std::size_t>(upto - frame.released), MADV_DONTNEED);
     frame.released = upto;

@@ -54,6 +54,7 @@ std::vector<dns::Rr> parse_all(const std::vector<std::string>& lines, std::vecto
 // The DNSKEY RRset of a zone, from every answer that carries it: one KeyRing per zone.
 KeyRing ring_of(const std::string& zone, const std::vector<dns::Rr>& dnskeys) {
   std::vector<dns::Bytes> rdata;
+  rdata.reserve(dnskeys.size());
   for (const dns::Rr& rr : dnskeys) {
     rdata.push_back(rr.rdata);
   }

@@ -21,7 +21,7 @@ struct ZoneFileOptions {
   std::int64_t now = 0; // unix seconds: signature times are judged at this instant
   // Signatures that expire before now + this are kept (for rrsig-expiring-soon and
   // rrsig-validity-below-soa-expire); the analysis adds the SOA EXPIRE to it.
-  std::int64_t keep_window_s = 3 * 86400;
+  std::int64_t keep_window_s = std::int64_t{3} * 86400;
   // DS records for the zone in presentation format (`--ds`), and whether any were given.
   std::vector<std::string> ds_records;
   bool ds_given = false;

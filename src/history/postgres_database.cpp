@@ -121,7 +121,7 @@ std::pair<std::string, int> to_postgres(std::string_view sql) {
   for (std::size_t i = 0; i < sql.size(); ++i) {
     const char c = sql[i];
     if (quote != 0) {
-      quote = c == quote ? 0 : quote;
+      quote = c == quote ? '\0' : quote;
       out += c;
       continue;
     }

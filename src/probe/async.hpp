@@ -8,6 +8,7 @@
 #include <exception>
 #include <memory>
 #include <optional>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -186,7 +187,12 @@ public:
   explicit Slot(std::shared_ptr<Limiter> limiter) : m_limiter(std::move(limiter)) {}
   ~Slot() {
     if (m_limiter) {
-      m_limiter->release();
+      try {
+        m_limiter->release();
+      } catch (const std::system_error&) {
+        // Only cancelling the next waiter's timer can throw: that waiter has its slot already
+        // (granted) and finds it when its own deadline wakes it.
+      }
     }
   }
   Slot(const Slot&) = delete;

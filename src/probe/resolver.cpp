@@ -197,6 +197,7 @@ asio::awaitable<ServerAddresses> Walker::cut_servers(std::string zone_name, std:
     co_return out;
   }
   std::vector<asio::awaitable<AddrResult>> tasks;
+  tasks.reserve(unresolved.size());
   for (const std::string& name : unresolved) {
     tasks.push_back(resolve_name(name, caller, depth + 1));
   }

@@ -91,6 +91,7 @@ asio::awaitable<void> Walker::walk_zone(std::size_t zi) {
     path.insert(path.begin(), z);
   }
   std::vector<asio::awaitable<AncestorZone>> ancestor_tasks;
+  ancestor_tasks.reserve(path.size());
   for (const std::string& z : path) {
     ancestor_tasks.push_back(ancestor(z));
   }

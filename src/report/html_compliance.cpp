@@ -58,6 +58,7 @@ std::vector<std::string_view> rules_serving(const report::Requirement& item) {
   }
   std::sort(ranked.begin(), ranked.end());
   std::vector<std::string_view> ids;
+  ids.reserve(ranked.size());
   for (const auto& [rank, id] : ranked) {
     ids.push_back(id);
   }

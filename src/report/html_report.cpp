@@ -36,7 +36,7 @@ using detail::html_escape;
 
 // The window the timeline shades. The result does not record the policy's window, so this is
 // the engine's default (EngineOptions::expiry_window_s) and labelled as such.
-constexpr std::int64_t k_warning_window_s = 3 * 86400;
+constexpr std::int64_t k_warning_window_s = std::int64_t{3} * 86400;
 
 std::string time_text(std::int64_t unix_seconds) {
   if (unix_seconds <= 0) {

@@ -367,7 +367,7 @@ namespace {
 std::string relative(std::int64_t seconds) {
   const std::int64_t a = seconds < 0 ? -seconds : seconds;
   std::string span;
-  if (a >= 2 * 86400) {
+  if (a >= std::int64_t{2} * 86400) {
     span = fmt::format("{} d", a / 86400);
   } else if (a >= 86400) {
     span = fmt::format("{} d {} h", a / 86400, (a % 86400) / 3600);
@@ -440,9 +440,10 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
          "<line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"5\" stroke=\"#ffffff\" stroke-width=\"1.5\"/></pattern></defs>";
 
   // Axis ticks: the first step that gives at most 8 ticks.
-  constexpr std::array<std::int64_t, 13> steps{3600,       3 * 3600,    6 * 3600,   12 * 3600,  86400,
-                                               2 * 86400,  7 * 86400,   14 * 86400, 30 * 86400, 60 * 86400,
-                                               91 * 86400, 182 * 86400, 365 * 86400};
+  constexpr std::int64_t hour = 3600;
+  constexpr std::int64_t day = 86400;
+  constexpr std::array<std::int64_t, 13> steps{hour,     3 * hour, 6 * hour, 12 * hour, day,       2 * day,  7 * day,
+                                               14 * day, 30 * day, 60 * day, 91 * day,  182 * day, 365 * day};
   std::int64_t step = steps.back();
   for (const std::int64_t s : steps) {
     if ((t1 - t0) / s <= 8) {
@@ -506,7 +507,7 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
                        bx, y + 4, std::max(bw, 2.0), fill, extra, html_escape(tip));
     const std::string_view colour = left < 0 ? k_red : left <= window_s ? std::string_view("#7d4e00") : k_ink;
     const double lx = left < 0 ? wx + 6 : bx + std::max(bw, 2.0) + 6;
-    out += text_el(lx, y + 14, relative(left) + (left < 0 ? "" : ""),
+    out += text_el(lx, y + 14, relative(left),
                    fmt::format("fill=\"{}\"{}", colour, left <= window_s ? " font-weight=\"700\"" : ""));
   }
 

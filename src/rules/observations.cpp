@@ -189,10 +189,9 @@ ZoneObservations observe(const ZoneSnapshot& zone) {
       answer = s.soa_tcp;
     }
     if (answer != nullptr && answer->outcome == Outcome::answered && answer->tc) {
-      if (s.tcp_ok) {
+      // TCP delivers, or whether it does is unknown (not_asked below).
+      if (s.tcp_ok || s.soa_tcp == nullptr || s.soa_tcp->outcome == Outcome::not_asked) {
         answer = s.soa_tcp;
-      } else if (s.soa_tcp == nullptr || s.soa_tcp->outcome == Outcome::not_asked) {
-        answer = s.soa_tcp; // whether TCP delivers is unknown: not_asked below
       } else {
         s.status = ServerStatus::truncated_only;
         s.detail = fmt::format("UDP answer truncated (TC=1) and TCP failed: {}",

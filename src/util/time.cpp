@@ -58,7 +58,7 @@ Result<std::int64_t> from_fields(std::string_view text, int y, int mo, int d, in
   if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || s > 59) {
     return fail(fmt::format("{}: not a valid date and time", quote_input(text)));
   }
-  return days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;
+  return days_from_civil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + s;
 }
 
 } // namespace

@@ -56,6 +56,7 @@ std::string key_text(const dns::Bytes& rdata) {
 
 std::string keys_text(const std::set<dns::Bytes>& keys) {
   std::vector<std::string> parts;
+  parts.reserve(keys.size());
   for (const dns::Bytes& k : keys) {
     parts.push_back(key_text(k));
   }
@@ -81,6 +82,7 @@ std::vector<std::string> grouped(const std::vector<ServerKeys>& servers, const s
     }
   }
   std::vector<std::string> out;
+  out.reserve(by_set.size());
   for (const auto& [keys, labels] : by_set) {
     out.push_back(fmt::format("{}: {}", fmt::join(labels, ", "), describe(keys)));
   }
@@ -202,6 +204,7 @@ private:
       }
       broken = true;
       std::vector<std::string> tags;
+      tags.reserve(missing.size());
       for (const KeyId& k : missing) {
         tags.push_back(fmt::format("{} (algorithm {})", k.first, k.second));
       }

@@ -84,6 +84,7 @@ std::vector<std::string> grouped(const std::vector<const ServerDenial*>& servers
     by_text[describe(*s)].push_back(s->label);
   }
   std::vector<std::string> out;
+  out.reserve(by_text.size());
   for (const auto& [text, labels] : by_text) {
     out.push_back(fmt::format("{}: {}", fmt::join(labels, ", "), text));
   }

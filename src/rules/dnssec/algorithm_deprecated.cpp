@@ -48,6 +48,7 @@ public:
 private:
   static std::vector<std::string> key_list(const std::vector<const ApexKey*>& group) {
     std::vector<std::string> out;
+    out.reserve(group.size());
     for (const ApexKey* k : group) {
       out.push_back(fmt::format("{} ({})", k->tag(), role(*k)));
     }
@@ -63,6 +64,7 @@ private:
   Finding policy_finding(const RuleContext& ctx, std::uint8_t algorithm, const std::vector<const ApexKey*>& group,
                          const std::vector<std::uint8_t>& allowed) const {
     std::vector<std::string> allowed_text;
+    allowed_text.reserve(allowed.size());
     for (const std::uint8_t a : allowed) {
       allowed_text.push_back(reg::algorithm_text(a));
     }

@@ -63,7 +63,7 @@ public:
 
 protected:
   void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded) const override {
-    const std::string apex = ctx.zone_name();
+    const std::string& apex = ctx.zone_name();
     const std::string chain = d.chain ? to_text(*d.chain) : std::string();
     for (const Nsec3ParamFault& f : d.params) {
       Finding out;

@@ -43,6 +43,7 @@ public:
       Finding f;
       f.location = at(ctx, "", text(name.owner()), "CNAME");
       std::vector<std::uint16_t> other_types;
+      other_types.reserve(others.size());
       for (const dns::RrsetView& o : others) {
         other_types.push_back(o.type());
       }

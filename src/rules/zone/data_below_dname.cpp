@@ -44,6 +44,7 @@ public:
         return;
       }
       std::vector<std::uint16_t> types;
+      types.reserve(occluded.size());
       for (const dns::RrsetView& r : occluded) {
         types.push_back(r.type());
       }
