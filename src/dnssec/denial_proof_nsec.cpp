@@ -121,6 +121,15 @@ private:
     return ancestor(m_qname, labels);
   }
 
+  // The NSEC that covers the QNAME and so proves it absent (RFC 4035 §3.1.3.2); nullptr, with the
+  // proof's failure in `failure`, when none covers it or it exists as an empty non-terminal.
+  const NsecRecord* qname_cover(std::optional<ProofResult>& failure) const {
+    bool blocked = false;
+    const NsecRecord* cover = covering(m_qname, blocked);
+    failure = cover == nullptr ? not_covered(m_qname, blocked, ProofFault::qname_not_covered) : exists_as_ent(*cover);
+    return failure ? nullptr : cover;
+  }
+
   // A covering NSEC whose next name lies below the qname shows that the qname is an empty
   // non-terminal: it exists, and cannot be denied as a name.
   std::optional<ProofResult> exists_as_ent(const NsecRecord& cover) const {
@@ -136,13 +145,10 @@ private:
     if (const NsecRecord* m = matching(m_qname)) {
       return fail(ProofFault::qname_not_covered, fmt::format("the NSEC at {} shows that it exists", text(m->owner)));
     }
-    bool blocked = false;
-    const NsecRecord* cover = covering(m_qname, blocked);
+    std::optional<ProofResult> failure;
+    const NsecRecord* cover = qname_cover(failure);
     if (cover == nullptr) {
-      return not_covered(m_qname, blocked, ProofFault::qname_not_covered);
-    }
-    if (std::optional<ProofResult> r = exists_as_ent(*cover)) {
-      return std::move(*r);
+      return std::move(*failure);
     }
     if (std::optional<ProofResult> r = wildcard_denied(closest_encloser(*cover))) {
       return std::move(*r);
@@ -217,13 +223,10 @@ private:
         return not_covered(next_closer, blocked, ProofFault::qname_not_covered);
       }
     } else {
-      bool blocked = false;
-      const NsecRecord* cover = covering(m_qname, blocked);
+      std::optional<ProofResult> failure;
+      const NsecRecord* cover = qname_cover(failure);
       if (cover == nullptr) {
-        return not_covered(m_qname, blocked, ProofFault::qname_not_covered);
-      }
-      if (std::optional<ProofResult> r = exists_as_ent(*cover)) {
-        return std::move(*r);
+        return std::move(*failure);
       }
       ce = closest_encloser(*cover);
     }

@@ -221,15 +221,22 @@ private:
     return r;
   }
 
+  // The closest encloser proof of a QNAME that does not exist: its next closer name is covered
+  // (RFC 5155 §7.2.1), not matched (the QNAME exists then).
+  ProofResult absence_proof(EncloserProof& proof) {
+    ProofResult r = encloser_proof(proof);
+    if (r.ok() && proof.cover == nullptr) {
+      return fail(ProofFault::qname_not_covered, fmt::format("{} shows that it exists", what(*proof.ce, m_qname)));
+    }
+    return r;
+  }
+
   // RFC 5155 §8.4: closest encloser proof, and *.<closest encloser> covered.
   ProofResult nxdomain() {
     EncloserProof proof;
-    ProofResult r = encloser_proof(proof);
+    ProofResult r = absence_proof(proof);
     if (!r.ok()) {
       return r;
-    }
-    if (proof.cover == nullptr) {
-      return fail(ProofFault::qname_not_covered, fmt::format("{} shows that it exists", what(*proof.ce, m_qname)));
     }
     if (std::optional<ProofResult> w = wildcard_denied(ancestor(m_qname, proof.ce_labels))) {
       return std::move(*w);
@@ -319,12 +326,9 @@ private:
       return bad_labels(wildcard_labels);
     }
     EncloserProof proof;
-    ProofResult r = encloser_proof(proof);
+    ProofResult r = absence_proof(proof);
     if (!r.ok()) {
       return r;
-    }
-    if (proof.cover == nullptr) {
-      return fail(ProofFault::qname_not_covered, fmt::format("{} shows that it exists", what(*proof.ce, m_qname)));
     }
     if (wildcard_labels != 0 && wildcard_labels != proof.ce_labels) {
       return fail(ProofFault::qname_not_covered,
