@@ -98,8 +98,8 @@ def load(catalog):
     ids = list(table)
     faults = []
     if ids != sorted(ids):
-        first = next(b for a, b in zip(ids, ids[1:]) if b < a)
-        faults.append(f"rules.toml: [{first}] is out of order: the entries are sorted by id")
+        before, after = next((a, b) for a, b in zip(ids, ids[1:]) if b < a)
+        faults.append(f"rules.toml: [{after}] is out of order, after [{before}]: the entries are sorted by id")
     for rule_id, entry in table.items():
         if not isinstance(entry, dict):
             faults.append(f"rules.toml: [{rule_id}] must be a table")
