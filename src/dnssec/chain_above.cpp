@@ -210,15 +210,27 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
 
 // The audited zone's own link, from the analysis (DS union over the parent's servers, keys union
 // over the zone's servers).
-ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
+ChainLinkInfo link_records(const std::string& apex, const ZoneDnssec& d) {
   ChainLinkInfo link;
   link.zone = apex;
+  link.ds.reserve(d.ds.size());
   for (const DsRecord& ds : d.ds) {
     link.ds.push_back({ds.key_tag, ds.algorithm, ds.digest_type, ds.matches_key});
   }
+  link.keys.reserve(d.keys.size());
   for (const KeyRecord& k : d.keys) {
     link.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
   }
+  return link;
+}
+
+bool chain_enters(const ZoneDnssec& d) noexcept {
+  return std::any_of(d.keys.begin(), d.keys.end(),
+                     [](const KeyRecord& k) { return k.matched_by_ds && k.signs_dnskey; });
+}
+
+ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
+  ChainLinkInfo link = link_records(apex, d);
   if (d.above == ChainStatus::insecure || d.above == ChainStatus::bogus) {
     link.status = d.above;
   } else if (d.ds.empty()) {
@@ -226,8 +238,7 @@ ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d) {
   } else if (d.dnskey_unknown) {
     link.status = ChainStatus::indeterminate; // keys never asked for: no verdict
   } else {
-    const bool entry =
-        std::any_of(d.keys.begin(), d.keys.end(), [](const KeyRecord& k) { return k.matched_by_ds && k.signs_dnskey; });
+    const bool entry = chain_enters(d);
     const bool all_usable = std::all_of(d.rrsets.begin(), d.rrsets.end(),
                                         [&](const SignedRrset& r) { return r.zone != apex || r.has_usable; });
     link.status = entry && all_usable && d.above == ChainStatus::secure ? ChainStatus::secure : ChainStatus::bogus;

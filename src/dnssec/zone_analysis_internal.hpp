@@ -37,5 +37,9 @@ void evaluate_chain_above(const ZoneSnapshot& zone, const std::vector<std::strin
 // The audited zone's own link, from the analysis (DS union over the parent's servers, keys union
 // over the zone's servers).
 ChainLinkInfo zone_link(const std::string& apex, const ZoneDnssec& d);
+// The zone's link as records: its DS set and its keys, with no status yet.
+ChainLinkInfo link_records(const std::string& apex, const ZoneDnssec& d);
+// True when a key the DS set names signs the DNSKEY RRset: the chain can enter the zone.
+bool chain_enters(const ZoneDnssec& d) noexcept;
 
 } // namespace zw::dnssec::detail

@@ -15,6 +15,7 @@
 #include "dnssec/canonical.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
+#include "dnssec/zone_analysis_internal.hpp"
 #include "util/interrupt.hpp"
 
 namespace zw::dnssec {
@@ -360,16 +361,8 @@ ZoneFileDnssec analyse_zone_file(const dns::ZoneStore& store, const dns::ZoneLay
   out.zone_validated = true;
   out.parent_validated = false;
 
-  ChainLinkInfo link;
-  link.zone = apex;
-  for (const DsRecord& ds : out.ds) {
-    link.ds.push_back({ds.key_tag, ds.algorithm, ds.digest_type, ds.matches_key});
-  }
-  for (const KeyRecord& k : out.keys) {
-    link.keys.push_back({k.key_tag, k.algorithm, k.flags, k.matched_by_ds, k.signs_dnskey});
-  }
-  const bool entry = std::any_of(out.keys.begin(), out.keys.end(),
-                                 [](const KeyRecord& k) { return k.matched_by_ds && k.signs_dnskey; });
+  ChainLinkInfo link = detail::link_records(apex, out);
+  const bool entry = detail::chain_enters(out);
   const bool all_usable =
       std::all_of(out.rrsets.begin(), out.rrsets.end(), [](const SignedRrset& r) { return r.has_usable; });
   if (!options.ds_given) {
