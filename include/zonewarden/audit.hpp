@@ -229,15 +229,19 @@ private:
   std::map<std::string, RolloverState> m_states;
 };
 
-struct EngineOptions {
-  std::int64_t now = 0; // unix seconds
-  std::int64_t expiry_window_s = std::int64_t{3} * 86400;
-  // Policy thresholds for the zone-file rules (see Policy).
-  std::vector<std::uint8_t> allowed_algorithms;
-  unsigned min_rsa_bits = 2048;
-  unsigned max_nsec3_iterations = 0;
+// The thresholds a policy profile sets for the rules (docs/policy.md), the same in the policy,
+// the engine's options and what the rules read (RuleOptions).
+struct RuleThresholds {
+  std::int64_t expiry_window_s = std::int64_t{3} * 86400; // dnssec/rrsig-expiring-soon
+  std::int64_t cds_patience_s = std::int64_t{3} * 86400;  // rollover/cds-not-acted-on
+  std::vector<std::uint8_t> allowed_algorithms;           // empty: the IANA recommendations decide
+  unsigned min_rsa_bits = 2048;                           // dnssec/key-size-weak
+  unsigned max_nsec3_iterations = 0;                      // dnssec/nsec3-parameters (RFC 9276 §3.1)
+};
+
+struct EngineOptions : RuleThresholds {
+  std::int64_t now = 0;                                  // unix seconds
   ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
-  std::int64_t cds_patience_s = std::int64_t{3} * 86400; // rollover/cds-not-acted-on
   // A run with a history (--history): the zones' states as their latest earlier run saw them
   // (none for a new history). The engine then records each zone's state (ZoneResult::rollover)
   // and the rollover rules compare it with the earlier one; a zone with no earlier state has no

@@ -15,7 +15,8 @@
 
 namespace zw {
 
-struct Policy {
+// The policy's thresholds for the rules are its RuleThresholds.
+struct Policy : RuleThresholds {
   std::string name = "default";
   // Rule selection, applied in order: a glob ("dnssec/*", "delegation/lame-*") and whether it
   // enables or disables the rules it matches; the last matching entry decides. Rules not matched
@@ -24,12 +25,6 @@ struct Policy {
   std::vector<std::pair<std::string, bool>> rules;
   // Severity overrides by exact rule id or glob; the last matching entry wins.
   std::vector<std::pair<std::string, Severity>> severities;
-  // Thresholds handed to the rules.
-  std::int64_t expiry_window_s = std::int64_t{3} * 86400;
-  std::int64_t cds_patience_s = std::int64_t{3} * 86400; // rollover/cds-not-acted-on
-  std::vector<std::uint8_t> allowed_algorithms;          // empty: the IANA recommendations decide
-  unsigned min_rsa_bits = 2048;
-  unsigned max_nsec3_iterations = 0; // RFC 9276 §3.1
 };
 
 // The two syntaxes of profiles and waiver files.

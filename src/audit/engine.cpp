@@ -140,12 +140,8 @@ void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& find
 
 RuleOptions rule_options_from(const EngineOptions& options) {
   RuleOptions r;
-  r.expiry_window_s = options.expiry_window_s;
-  r.allowed_algorithms = options.allowed_algorithms;
-  r.min_rsa_bits = options.min_rsa_bits;
-  r.max_nsec3_iterations = options.max_nsec3_iterations;
+  static_cast<RuleThresholds&>(r) = options;
   r.resolver_model = options.resolver_model;
-  r.cds_patience_s = options.cds_patience_s;
   return r;
 }
 

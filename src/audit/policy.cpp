@@ -248,11 +248,7 @@ void apply_policy(const Policy& policy, AuditResult& result) {
 }
 
 void apply_thresholds(const Policy& policy, EngineOptions& options) {
-  options.expiry_window_s = policy.expiry_window_s;
-  options.cds_patience_s = policy.cds_patience_s;
-  options.allowed_algorithms = policy.allowed_algorithms;
-  options.min_rsa_bits = policy.min_rsa_bits;
-  options.max_nsec3_iterations = policy.max_nsec3_iterations;
+  static_cast<RuleThresholds&>(options) = policy;
 }
 
 } // namespace zw

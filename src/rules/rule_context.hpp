@@ -19,14 +19,9 @@
 
 namespace zw {
 
-// Thresholds a policy can set. Defaults follow the issue tracker and DESIGN.md.
-struct RuleOptions {
-  std::int64_t expiry_window_s = std::int64_t{3} * 86400; // dnssec/rrsig-expiring-soon
-  std::vector<std::uint8_t> allowed_algorithms;           // empty: the IANA recommendations decide
-  unsigned min_rsa_bits = 2048;                           // dnssec/key-size-weak
-  unsigned max_nsec3_iterations = 0;                      // dnssec/nsec3-parameters (RFC 9276 §3.1)
-  ResolverModel resolver_model = ResolverModel::unbound;  // whose answers findings predict
-  std::int64_t cds_patience_s = std::int64_t{3} * 86400;  // rollover/cds-not-acted-on
+// What the rules are told: the policy's thresholds, and whose answers findings predict.
+struct RuleOptions : RuleThresholds {
+  ResolverModel resolver_model = ResolverModel::unbound;
 };
 
 // What `check` adds: the zone file itself, loaded, and where its names stand.
