@@ -142,7 +142,9 @@ protected:
 };
 
 // One finding per fault while the sink has room (past the cap a fault is only counted), each
-// filled in by `describe(fault, finding)` and reported at the rule's default grade.
+// filled in by `describe(fault, finding)` and reported at the rule's default grade. describe
+// returns the file:line of the record that shows the fault ("" for none), which leads the
+// evidence.
 template <typename Fault, typename Describe>
 void report_each(DenialSink& sink, const std::vector<Fault>& faults, Describe&& describe) {
   for (const Fault& fault : faults) {
@@ -150,7 +152,9 @@ void report_each(DenialSink& sink, const std::vector<Fault>& faults, Describe&& 
       continue;
     }
     Finding finding;
-    describe(fault, finding);
+    if (std::string record = describe(fault, finding); !record.empty()) {
+      finding.evidence.insert(finding.evidence.begin(), std::move(record));
+    }
     sink.add(std::move(finding));
   }
 }

@@ -53,8 +53,9 @@ std::string bad_next_message(const Nsec3Fault& f) {
   return m;
 }
 
-// Fills in the finding of one fault; `chain` is the NSEC3PARAM's parameters in text.
-void describe(const RuleContext& ctx, const std::string& chain, const Nsec3Fault& f, Finding& out) {
+// Fills in the finding of one fault and returns its record's line; `chain`: the NSEC3PARAM's
+// parameters in text.
+std::string describe(const RuleContext& ctx, const std::string& chain, const Nsec3Fault& f, Finding& out) {
   const std::string owner = f.kind == Nsec3FaultKind::missing ? text(f.name) : text(f.record.owner());
   out.location = at(ctx, "", owner, f.kind == Nsec3FaultKind::no_records ? "NSEC3PARAM" : "NSEC3");
   std::string record = where(f.record, "the NSEC3 record");
@@ -109,9 +110,7 @@ void describe(const RuleContext& ctx, const std::string& chain, const Nsec3Fault
                               f.count, f.count == 1 ? "" : "s");
     break;
   }
-  if (!record.empty()) {
-    out.evidence.insert(out.evidence.begin(), record);
-  }
+  return record;
 }
 
 class Nsec3ChainBroken final : public DenialRule {
@@ -121,7 +120,7 @@ public:
 protected:
   void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
     const std::string chain = d.chain ? to_text(*d.chain) : std::string();
-    report_each(sink, d.nsec3, [&](const Nsec3Fault& f, Finding& out) { describe(ctx, chain, f, out); });
+    report_each(sink, d.nsec3, [&](const Nsec3Fault& f, Finding& out) { return describe(ctx, chain, f, out); });
   }
   void check_live(const RuleContext& ctx, FindingSink& sink) const override {
     report_live_gaps(ctx, sink, info(), "NSEC3");

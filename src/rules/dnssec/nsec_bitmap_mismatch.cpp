@@ -36,11 +36,10 @@ std::string message(const BitmapFault& f) {
   return m;
 }
 
-// Fills in the finding of one fault.
-void describe(const RuleContext& ctx, const BitmapFault& f, Finding& out) {
+// Fills in the finding of one fault and returns its record's line.
+std::string describe(const RuleContext& ctx, const BitmapFault& f, Finding& out) {
   out.location = at(ctx, "", text(f.record.owner()), f.nsec3 ? "NSEC3" : "NSEC");
   out.message = message(f);
-  out.evidence.push_back(where(f.record, f.nsec3 ? "the NSEC3 record" : "the NSEC record"));
   // RFC 4035 §5.4 / RFC 5155 §8.5: a NODATA proof is this bitmap without the queried type.
   if (!f.present_unlisted.empty()) {
     out.evidence.push_back(fmt::format("this record proves to resolvers that {} has no {}: answers that contain "
@@ -52,6 +51,7 @@ void describe(const RuleContext& ctx, const BitmapFault& f, Finding& out) {
                                        "validators find the type listed and reject the answer as bogus",
                                        join_types(f.listed_absent), text(f.name)));
   }
+  return where(f.record, f.nsec3 ? "the NSEC3 record" : "the NSEC record");
 }
 
 class NsecBitmapMismatch final : public DenialRule {
@@ -60,7 +60,7 @@ public:
 
 protected:
   void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
-    report_each(sink, d.bitmaps, [&](const BitmapFault& f, Finding& out) { describe(ctx, f, out); });
+    report_each(sink, d.bitmaps, [&](const BitmapFault& f, Finding& out) { return describe(ctx, f, out); });
   }
 };
 

@@ -45,8 +45,8 @@ std::string bad_next_message(const RuleContext& ctx, const NsecFault& f) {
   return m;
 }
 
-// Fills in the finding of one fault.
-void describe(const RuleContext& ctx, const NsecFault& f, Finding& out) {
+// Fills in the finding of one fault and returns its record's line.
+std::string describe(const RuleContext& ctx, const NsecFault& f, Finding& out) {
   out.location = at(ctx, "", f.name.empty() ? ctx.zone_name() : text(f.name), "NSEC");
   const std::string record = where(f.record, "the NSEC record");
   switch (f.kind) {
@@ -81,9 +81,7 @@ void describe(const RuleContext& ctx, const NsecFault& f, Finding& out) {
                               f.count, f.count == 1 ? "" : "s");
     break;
   }
-  if (!record.empty()) {
-    out.evidence.insert(out.evidence.begin(), record);
-  }
+  return record;
 }
 
 class NsecChainBroken final : public DenialRule {
@@ -92,7 +90,7 @@ public:
 
 protected:
   void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
-    report_each(sink, d.nsec, [&](const NsecFault& f, Finding& out) { describe(ctx, f, out); });
+    report_each(sink, d.nsec, [&](const NsecFault& f, Finding& out) { return describe(ctx, f, out); });
   }
   void check_live(const RuleContext& ctx, FindingSink& sink) const override {
     report_live_gaps(ctx, sink, info(), "NSEC");
