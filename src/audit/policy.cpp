@@ -19,9 +19,7 @@ namespace zw {
 
 namespace {
 
-using audit::ConfigNode;
-using audit::expect_kind;
-using audit::key_error;
+using namespace audit; // ConfigNode, expect_kind, key_error
 using Kind = ConfigNode::Kind;
 
 Result<std::vector<std::string>> rule_patterns(const ConfigNode& node, std::string_view file, const std::string& key) {

@@ -16,9 +16,7 @@ namespace zw {
 
 namespace {
 
-using audit::ConfigNode;
-using audit::expect_kind;
-using audit::key_error;
+using namespace audit; // ConfigNode, expect_kind, key_error
 using Kind = ConfigNode::Kind;
 
 std::string lower(std::string_view text) {

@@ -2,7 +2,7 @@
 """Checks src/rules/rules.toml, the rule catalog, and turns it into C++ for the registry.
 
     gen_catalog.py CATALOG --sources          the rule sources, one "AREA/NAME.cpp" a line (meson)
-    gen_catalog.py CATALOG --output FILE.cpp  the catalog: every RuleInfo and its factory
+    gen_catalog.py CATALOG --output FILE.cpp  the catalog: every RuleInfo and its RuleCode
 
 Exit status 0, or 1 with one line "rules.toml: [ID] reason" per fault (the build stops there, so
 a rule that the catalog and the source tree disagree about never builds).
@@ -128,7 +128,7 @@ def cpp(entries, catalog_name):
     ]
     for rule_id, _ in entries:
         area, snake = source_of(rule_id)
-        lines.append(f"namespace zw::rules::{area} {{ std::unique_ptr<Rule> make_{snake}(const RuleInfo& info); }}")
+        lines.append(f"namespace zw::rules::{area} {{ extern const RuleCode {snake}; }}")
     lines += ["", "namespace zw::rules {", "namespace {", ""]
     for index, (_, entry) in enumerate(entries):
         lines.append(f"constexpr std::string_view k_tags_{index}[] = {strings(entry['tags'])};")
@@ -152,7 +152,7 @@ def cpp(entries, catalog_name):
         ]
         if entry.get("compliance"):
             fields.append(f".compliance = k_compliance_{index}")
-        lines.append(f"    {{RuleInfo{{{', '.join(fields)}}}, &{area}::make_{snake}}},")
+        lines.append(f"    {{RuleInfo{{{', '.join(fields)}}}, &{area}::{snake}}},")
     lines += ["}};", "", "} // namespace", "",
               "std::span<const CatalogEntry> catalog() noexcept { return k_catalog; }", "",
               "} // namespace zw::rules", ""]

@@ -23,7 +23,28 @@ ResolverImpact lame_impact(const RuleContext& ctx) noexcept {
   return {Rcode::servfail, Ede::no_reachable_authority};
 }
 
-void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status, std::string_view what) {
+namespace {
+
+// What a server in `status` does, for report_lame's message.
+std::string_view lame_words(ServerStatus status) noexcept {
+  switch (status) {
+  case ServerStatus::refused: return "refuses queries for the zone";
+  case ServerStatus::servfail: return "fails queries for the zone";
+  case ServerStatus::not_authoritative: return "is not authoritative for the zone";
+  // Its answers break RFC 6891 and resolvers drop them (several OPT records, ...).
+  case ServerStatus::malformed: return "sends malformed responses (RFC 6891 §6.1.1)";
+  case ServerStatus::unreachable: return "is unreachable";
+  case ServerStatus::ok:
+  case ServerStatus::truncated_only:
+  case ServerStatus::not_asked: break;
+  }
+  return "gives no usable answer";
+}
+
+} // namespace
+
+void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status) {
+  const std::string_view what = lame_words(status);
   const ZoneObservations& obs = ctx.servers();
   for (const ServerState& s : obs.servers) {
     if (s.status != status) {
@@ -41,25 +62,6 @@ void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status,
     }
     sink.add_graded(std::move(f));
   }
-}
-
-namespace {
-
-class LameRule final : public Rule {
-public:
-  LameRule(const RuleInfo& info, ServerStatus status, std::string_view what) noexcept
-      : Rule(info), m_status(status), m_what(what) {}
-  void check(const RuleContext& ctx, FindingSink& sink) const override { report_lame(ctx, sink, m_status, m_what); }
-
-private:
-  ServerStatus m_status;
-  std::string_view m_what; // a literal of the rule's file
-};
-
-} // namespace
-
-std::unique_ptr<Rule> make_lame_rule(const RuleInfo& info, ServerStatus status, std::string_view what) {
-  return std::make_unique<LameRule>(info, status, what);
 }
 
 } // namespace zw::rules

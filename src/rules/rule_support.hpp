@@ -2,7 +2,6 @@
 // What every rule file includes: the interface, the context, and small shared helpers.
 
 #include <cstdint>
-#include <memory>
 #include <span>
 #include <string>
 #include <vector>
@@ -10,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "dns/rr.hpp"
+#include "rules/rule_code.hpp"
 #include "rules/rule_context.hpp"
 #include "util/time.hpp"
 #include "zonewarden/finding.hpp"
@@ -20,6 +20,17 @@ namespace zw::rules {
 // A location in the audited zone.
 inline Location at(const RuleContext& ctx, std::string server, std::string owner, std::string type) {
   return Location{ctx.zone_name(), std::move(server), std::move(owner), std::move(type), {}, 0};
+}
+
+// A finding at `location` graded as the rule's catalog entry says (its default severity and
+// resolver impact), for the sink calls that take a graded finding: add_graded, add_summary,
+// report_capped.
+inline Finding finding(const RuleInfo& info, Location location) {
+  Finding f;
+  f.location = std::move(location);
+  f.severity = info.severity;
+  f.resolver = info.impact;
+  return f;
 }
 
 // A wire name as presentation text ("example.com.").
@@ -34,18 +45,16 @@ inline std::string utc(std::int64_t unix_seconds) {
 // "3d 4h" / "5h 12m" / "42s": a span of time for messages.
 std::string duration(std::int64_t seconds);
 
-// Reports every server address whose state is `status` as one finding each. A lame server among
-// working ones is a warning and resolvers route around it; when no server of the zone works,
-// it is an error and resolution fails (SERVFAIL, EDE 22 "No Reachable Authority").
-void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status, std::string_view what);
+// Reports every server address whose state is `status` as one finding each, saying what the
+// server does ("refuses queries for the zone"). A lame server among working ones is a warning
+// and resolvers route around it; when no server of the zone works, it is an error and
+// resolution fails (SERVFAIL, EDE 22 "No Reachable Authority").
+void report_lame(const RuleContext& ctx, FindingSink& sink, ServerStatus status);
 
-// A rule that is report_lame for one server state: delegation/lame-refused, lame-servfail,
-// lame-not-authoritative and protocol/malformed-response differ only in `status` and `what`.
-std::unique_ptr<Rule> make_lame_rule(const RuleInfo& info, ServerStatus status, std::string_view what);
-
-// The factory of rule class `R` that the catalog calls: `make_NAME(info) { return make_rule<R>(info); }`.
-template <typename R> std::unique_ptr<Rule> make_rule(const RuleInfo& info) {
-  return std::make_unique<R>(info);
+// The whole of delegation/lame-refused, lame-servfail, lame-not-authoritative and
+// protocol/malformed-response: `extern const RuleCode lame_refused{.check = &check_lame<ServerStatus::refused>};`.
+template <ServerStatus Status> void check_lame(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+  report_lame(ctx, sink, Status);
 }
 
 // The resolver impact and severity when every server is unusable vs. only some.
@@ -56,27 +65,5 @@ inline const ZoneFileInput* zone_file(const RuleContext& ctx) noexcept {
   const ZoneFileInput* file = ctx.zone_file();
   return file != nullptr && file->store != nullptr && file->layout != nullptr ? file : nullptr;
 }
-
-// A rule that judges the zone file (`check`): check_file is handed it, loaded with its store and
-// layout. In a live audit it runs check_live, which reports nothing unless the rule says
-// otherwise.
-class ZoneFileRule : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const final {
-    if (ctx.zone_file() == nullptr) {
-      check_live(ctx, sink);
-    } else if (const ZoneFileInput* file = zone_file(ctx)) {
-      check_file(ctx, *file, sink);
-    }
-  }
-
-protected:
-  virtual void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const = 0;
-  virtual void check_live(const RuleContext& ctx, FindingSink& sink) const {
-    (void)ctx;
-    (void)sink;
-  }
-};
 
 } // namespace zw::rules

@@ -82,8 +82,10 @@ def main():
         check(rule.is_file(), "the rule's source is written")
         check((tree / "docs/rules/zone/mx-target-missing.md").is_file(), "its page is written")
         text = rule.read_text() if rule.is_file() else ""
-        check("make_rule<MxTargetMissing>(info)" in text and "using Rule::Rule;" in text,
-              "the source has the class and its one-line factory")
+        check("void check_mx_target_missing(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink, "
+              "const RuleInfo& info) {" in text
+              and "extern const RuleCode mx_target_missing{.file = &check_mx_target_missing};" in text,
+              "the source has the zone-file check and the RuleCode the catalog names")
         catalog = (tree / "src/rules/rules.toml").read_text()
         check('["zone/mx-target-missing"]' in catalog, "the catalog has the entry")
         at = catalog.find('["zone/mx-target-missing"]')
@@ -96,7 +98,7 @@ def main():
         body = (tree / "catalog.cpp").read_text() if generated.returncode == 0 else ""
         check('.id = "zone/mx-target-missing", .severity = Severity::warning' in body
               and '.summary = "An MX target has no address record"' in body and ".inputs = Inputs::zone_file" in body
-              and "&zone::make_mx_target_missing" in body, "the generated catalog has the entry as asked")
+              and "&zone::mx_target_missing}" in body, "the generated catalog has the entry as asked")
         compiled = syntax_check(tree, build)
         if compiled is None:
             print("skip the scaffold's compile: no compile_commands.json in the build")

@@ -91,82 +91,76 @@ std::vector<std::string> grouped(const std::vector<const ServerDenial*>& servers
   return out;
 }
 
-class Nsec3param final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    std::vector<ServerDenial> servers;
-    for (const ServerProbe& probe : ctx.live().servers) {
-      servers.push_back(observe(probe, ctx.zone_name()));
+void check_nsec3param(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+  std::vector<ServerDenial> servers;
+  for (const ServerProbe& probe : ctx.live().servers) {
+    servers.push_back(observe(probe, ctx.zone_name()));
+  }
+  std::vector<const ServerDenial*> with_params;
+  std::vector<const ServerDenial*> with_chains;
+  std::set<std::set<std::string>> param_sets;
+  std::set<std::set<std::string>> chain_sets;
+  for (const ServerDenial& s : servers) {
+    if (s.param_answered) {
+      with_params.push_back(&s);
+      param_sets.insert(s.params);
     }
-    std::vector<const ServerDenial*> with_params;
-    std::vector<const ServerDenial*> with_chains;
-    std::set<std::set<std::string>> param_sets;
-    std::set<std::set<std::string>> chain_sets;
-    for (const ServerDenial& s : servers) {
-      if (s.param_answered) {
-        with_params.push_back(&s);
-        param_sets.insert(s.params);
-      }
-      if (!s.chains.empty()) {
-        with_chains.push_back(&s);
-        chain_sets.insert(s.chains);
-      }
+    if (!s.chains.empty()) {
+      with_chains.push_back(&s);
+      chain_sets.insert(s.chains);
     }
-    if (param_sets.size() > 1 || chain_sets.size() > 1) {
-      // One root cause, copies of the zone out of step: one finding, whatever differs.
-      Finding f;
-      f.location = at(ctx, "", ctx.zone_name(), "NSEC3PARAM");
-      f.message = param_sets.size() > 1 && chain_sets.size() > 1
-                      ? "the servers announce different NSEC3 parameters and deny names with different chains"
-                  : param_sets.size() > 1 ? "the servers announce different NSEC3 parameters (NSEC3PARAM)"
-                                          : "the servers deny names with different chains (NSEC/NSEC3 parameters)";
-      for (const ServerDenial& s : servers) {
-        if (s.param_answered || !s.chains.empty()) {
-          f.servers.push_back(s.label);
-        }
-      }
-      if (param_sets.size() > 1) {
-        f.evidence.push_back(fmt::format(
-            "NSEC3PARAM: {}",
-            fmt::join(grouped(with_params, [](const ServerDenial& s) { return params_text(s.params); }), "; ")));
-      }
-      f.evidence.push_back(fmt::format(
-          "denials: {}",
-          fmt::join(grouped(with_chains, [](const ServerDenial& s) { return chains_text(s.chains); }), "; ")));
-      sink.add(std::move(f));
-      return;
-    }
-    // The same everywhere: does the NSEC3PARAM name a chain the denials use?
-    if (with_params.empty() || with_chains.empty()) {
-      return;
-    }
-    const std::set<std::string>& params = with_params.front()->params;
-    const std::set<std::string>& chains = with_chains.front()->chains;
-    std::vector<std::string> unused;
-    for (const std::string& p : params) {
-      if (!chains.contains("NSEC3 " + p)) {
-        unused.push_back(p);
-      }
-    }
-    if (unused.size() < params.size() || params.empty()) {
-      return; // one NSEC3PARAM names the chain served (a second one is a chain being built)
-    }
+  }
+  if (param_sets.size() > 1 || chain_sets.size() > 1) {
+    // One root cause, copies of the zone out of step: one finding, whatever differs.
     Finding f;
     f.location = at(ctx, "", ctx.zone_name(), "NSEC3PARAM");
-    f.message = fmt::format("the NSEC3PARAM ({}) names no chain the servers use: their denials come with {}",
-                            fmt::join(unused, ", "), fmt::join(chains, ", "));
-    for (const ServerDenial* s : with_chains) {
-      f.servers.push_back(s->label);
+    f.message = param_sets.size() > 1 && chain_sets.size() > 1
+                    ? "the servers announce different NSEC3 parameters and deny names with different chains"
+                : param_sets.size() > 1 ? "the servers announce different NSEC3 parameters (NSEC3PARAM)"
+                                        : "the servers deny names with different chains (NSEC/NSEC3 parameters)";
+    for (const ServerDenial& s : servers) {
+      if (s.param_answered || !s.chains.empty()) {
+        f.servers.push_back(s.label);
+      }
     }
-    f.evidence.push_back("an authoritative server looks its NSEC3 records up with the NSEC3PARAM parameters (RFC "
-                         "5155 §4): secondaries and signers that follow it serve or build another chain");
+    if (param_sets.size() > 1) {
+      f.evidence.push_back(fmt::format(
+          "NSEC3PARAM: {}",
+          fmt::join(grouped(with_params, [](const ServerDenial& s) { return params_text(s.params); }), "; ")));
+    }
+    f.evidence.push_back(fmt::format(
+        "denials: {}",
+        fmt::join(grouped(with_chains, [](const ServerDenial& s) { return chains_text(s.chains); }), "; ")));
     sink.add(std::move(f));
+    return;
   }
-};
+  // The same everywhere: does the NSEC3PARAM name a chain the denials use?
+  if (with_params.empty() || with_chains.empty()) {
+    return;
+  }
+  const std::set<std::string>& params = with_params.front()->params;
+  const std::set<std::string>& chains = with_chains.front()->chains;
+  std::vector<std::string> unused;
+  for (const std::string& p : params) {
+    if (!chains.contains("NSEC3 " + p)) {
+      unused.push_back(p);
+    }
+  }
+  if (unused.size() < params.size() || params.empty()) {
+    return; // one NSEC3PARAM names the chain served (a second one is a chain being built)
+  }
+  Finding f;
+  f.location = at(ctx, "", ctx.zone_name(), "NSEC3PARAM");
+  f.message = fmt::format("the NSEC3PARAM ({}) names no chain the servers use: their denials come with {}",
+                          fmt::join(unused, ", "), fmt::join(chains, ", "));
+  for (const ServerDenial* s : with_chains) {
+    f.servers.push_back(s->label);
+  }
+  f.evidence.push_back("an authoritative server looks its NSEC3 records up with the NSEC3PARAM parameters (RFC "
+                       "5155 §4): secondaries and signers that follow it serve or build another chain");
+  sink.add(std::move(f));
+}
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3param(const RuleInfo& info) {
-  return make_rule<Nsec3param>(info);
-}
+extern const RuleCode nsec3param{.check = &check_nsec3param};
 } // namespace zw::rules::consistency

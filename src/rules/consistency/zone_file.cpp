@@ -60,57 +60,51 @@ std::string describe(const ServerDifference& d) {
   return "";
 }
 
-class ZoneFile final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ZoneFileView* file = ctx.compared_zone_file();
-    if (file == nullptr) {
-      return;
-    }
-    for (const RrsetDifference& r : compare_zone_file(*file, ctx.live())) {
-      std::vector<std::string> servers;
-      std::vector<std::string> parts;
-      Finding f;
-      for (const ServerDifference& d : r.differences) {
-        servers.insert(servers.end(), d.servers.begin(), d.servers.end());
-        parts.push_back(fmt::format("{} on {}", describe(d), fmt::join(d.servers, ", ")));
-        // The servers are named in the message; the evidence repeats them only when they differ
-        // in more than one way.
-        const std::string who = r.differences.size() > 1 ? fmt::format("{}", fmt::join(d.servers, ", "))
-                                : d.servers.size() == 1  ? std::string("the server")
-                                                         : std::string("the servers");
-        if (!d.only_file.empty()) {
-          f.evidence.push_back(fmt::format("{}: only in the file: {}", who, sample(d.only_file)));
-        }
-        if (!d.only_server.empty()) {
-          f.evidence.push_back(fmt::format("{}: only on the server: {}", who, sample(d.only_server)));
-        }
-        if (r.type == "SOA" && r.owner == ctx.zone_name()) {
-          if (const std::string line = serial_line(d); !line.empty()) {
-            f.evidence.push_back(fmt::format("{}: {}", who, line));
-          }
-        }
-        if (d.file_ttl && d.server_ttl && *d.file_ttl != *d.server_ttl) {
-          f.evidence.push_back(fmt::format("{}: TTL {} (file {})", who, *d.server_ttl, *d.file_ttl));
-        }
-      }
-      for (const std::string& line : r.ttl_only) {
-        f.evidence.push_back(fmt::format("same records, other TTL on {}", line));
-      }
-      f.evidence.push_back(r.location.empty() ? fmt::format("zone file {}: no {} at {}", file->path, r.type, r.owner)
-                                              : fmt::format("zone file: {}", r.location));
-      f.location = at(ctx, servers.size() == 1 ? servers.front() : "", r.owner, r.type);
-      f.servers = servers;
-      f.message =
-          fmt::format("{} {} differs from the zone file {}: {}", r.owner, r.type, file->path, fmt::join(parts, "; "));
-      sink.add(std::move(f));
-    }
+void check_zone_file(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+  const ZoneFileView* file = ctx.compared_zone_file();
+  if (file == nullptr) {
+    return;
   }
-};
+  for (const RrsetDifference& r : compare_zone_file(*file, ctx.live())) {
+    std::vector<std::string> servers;
+    std::vector<std::string> parts;
+    Finding f;
+    for (const ServerDifference& d : r.differences) {
+      servers.insert(servers.end(), d.servers.begin(), d.servers.end());
+      parts.push_back(fmt::format("{} on {}", describe(d), fmt::join(d.servers, ", ")));
+      // The servers are named in the message; the evidence repeats them only when they differ
+      // in more than one way.
+      const std::string who = r.differences.size() > 1 ? fmt::format("{}", fmt::join(d.servers, ", "))
+                              : d.servers.size() == 1  ? std::string("the server")
+                                                       : std::string("the servers");
+      if (!d.only_file.empty()) {
+        f.evidence.push_back(fmt::format("{}: only in the file: {}", who, sample(d.only_file)));
+      }
+      if (!d.only_server.empty()) {
+        f.evidence.push_back(fmt::format("{}: only on the server: {}", who, sample(d.only_server)));
+      }
+      if (r.type == "SOA" && r.owner == ctx.zone_name()) {
+        if (const std::string line = serial_line(d); !line.empty()) {
+          f.evidence.push_back(fmt::format("{}: {}", who, line));
+        }
+      }
+      if (d.file_ttl && d.server_ttl && *d.file_ttl != *d.server_ttl) {
+        f.evidence.push_back(fmt::format("{}: TTL {} (file {})", who, *d.server_ttl, *d.file_ttl));
+      }
+    }
+    for (const std::string& line : r.ttl_only) {
+      f.evidence.push_back(fmt::format("same records, other TTL on {}", line));
+    }
+    f.evidence.push_back(r.location.empty() ? fmt::format("zone file {}: no {} at {}", file->path, r.type, r.owner)
+                                            : fmt::format("zone file: {}", r.location));
+    f.location = at(ctx, servers.size() == 1 ? servers.front() : "", r.owner, r.type);
+    f.servers = servers;
+    f.message =
+        fmt::format("{} {} differs from the zone file {}: {}", r.owner, r.type, file->path, fmt::join(parts, "; "));
+    sink.add(std::move(f));
+  }
+}
 
 } // namespace
-std::unique_ptr<Rule> make_zone_file(const RuleInfo& info) {
-  return make_rule<ZoneFile>(info);
-}
+extern const RuleCode zone_file{.check = &check_zone_file};
 } // namespace zw::rules::consistency

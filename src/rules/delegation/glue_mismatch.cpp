@@ -40,42 +40,36 @@ std::optional<std::set<std::string>> child_addresses(const RuleContext& ctx, con
   return out;
 }
 
-class GlueMismatch final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    for (const NameServer& ns : ctx.live().name_servers) {
-      if (ns.glue.empty()) {
+void check_glue_mismatch(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+  for (const NameServer& ns : ctx.live().name_servers) {
+    if (ns.glue.empty()) {
+      continue;
+    }
+    for (const auto& [family, qtype] : {std::pair{false, "A"}, std::pair{true, "AAAA"}}) {
+      std::set<std::string> glue;
+      for (const std::string& g : ns.glue) {
+        if (is_v6(g) == family) {
+          glue.insert(util::normalize_ip(g).value_or(g));
+        }
+      }
+      const auto child = child_addresses(ctx, ns.name, qtype);
+      // The zone is authoritative for in-bailiwick names only; compare when it answered.
+      if (!child || glue == *child || (glue.empty() && child->empty())) {
         continue;
       }
-      for (const auto& [family, qtype] : {std::pair{false, "A"}, std::pair{true, "AAAA"}}) {
-        std::set<std::string> glue;
-        for (const std::string& g : ns.glue) {
-          if (is_v6(g) == family) {
-            glue.insert(util::normalize_ip(g).value_or(g));
-          }
-        }
-        const auto child = child_addresses(ctx, ns.name, qtype);
-        // The zone is authoritative for in-bailiwick names only; compare when it answered.
-        if (!child || glue == *child || (glue.empty() && child->empty())) {
-          continue;
-        }
-        if (glue.empty()) {
-          continue; // no glue of this family: nothing the parent says is wrong
-        }
-        Finding f;
-        f.location = at(ctx, "", ns.name, qtype);
-        f.message = fmt::format("glue for {} {} at the parent is [{}] but the zone says [{}]", ns.name, qtype,
-                                fmt::join(glue, ", "), fmt::join(*child, ", "));
-        f.evidence.push_back("resolvers first use the glue, then may replace it with the zone's own records");
-        sink.add(std::move(f));
+      if (glue.empty()) {
+        continue; // no glue of this family: nothing the parent says is wrong
       }
+      Finding f;
+      f.location = at(ctx, "", ns.name, qtype);
+      f.message = fmt::format("glue for {} {} at the parent is [{}] but the zone says [{}]", ns.name, qtype,
+                              fmt::join(glue, ", "), fmt::join(*child, ", "));
+      f.evidence.push_back("resolvers first use the glue, then may replace it with the zone's own records");
+      sink.add(std::move(f));
     }
   }
-};
+}
 
 } // namespace
-std::unique_ptr<Rule> make_glue_mismatch(const RuleInfo& info) {
-  return make_rule<GlueMismatch>(info);
-}
+extern const RuleCode glue_mismatch{.check = &check_glue_mismatch};
 } // namespace zw::rules::delegation

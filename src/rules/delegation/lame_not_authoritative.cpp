@@ -3,9 +3,5 @@
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::delegation {
-
-std::unique_ptr<Rule> make_lame_not_authoritative(const RuleInfo& info) {
-  return make_lame_rule(info, ServerStatus::not_authoritative, "is not authoritative for the zone");
-}
-
+extern const RuleCode lame_not_authoritative{.check = &check_lame<ServerStatus::not_authoritative>};
 } // namespace zw::rules::delegation

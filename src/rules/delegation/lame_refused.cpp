@@ -3,9 +3,5 @@
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::delegation {
-
-std::unique_ptr<Rule> make_lame_refused(const RuleInfo& info) {
-  return make_lame_rule(info, ServerStatus::refused, "refuses queries for the zone");
-}
-
+extern const RuleCode lame_refused{.check = &check_lame<ServerStatus::refused>};
 } // namespace zw::rules::delegation

@@ -3,9 +3,5 @@
 #include "rules/rule_support.hpp"
 
 namespace zw::rules::delegation {
-
-std::unique_ptr<Rule> make_lame_servfail(const RuleInfo& info) {
-  return make_lame_rule(info, ServerStatus::servfail, "fails queries for the zone");
-}
-
+extern const RuleCode lame_servfail{.check = &check_lame<ServerStatus::servfail>};
 } // namespace zw::rules::delegation

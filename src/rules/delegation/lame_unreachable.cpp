@@ -5,29 +5,23 @@
 namespace zw::rules::delegation {
 namespace {
 
-class LameUnreachable final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    // Timeouts, ICMP unreachable, garbage and wrong-ID answers: a resolver gets nothing it can
-    // use from this address (RFC 1035 §7.3 discards mismatched responses).
-    report_lame(ctx, sink, ServerStatus::unreachable, "is unreachable");
-    const ZoneObservations& obs = ctx.servers();
-    for (const NameServer* ns : obs.without_address) {
-      Finding f;
-      f.location = at(ctx, ns->name, ctx.zone_name(), "NS");
-      f.message = fmt::format("name server {} has no address: {}", ns->name,
-                              ns->resolution_error.empty() ? "no A or AAAA record found" : ns->resolution_error);
-      f.servers = {ns->name};
-      f.severity = obs.any_server_ok || obs.any_server_unknown ? Severity::warning : Severity::error;
-      f.resolver = lame_impact(ctx);
-      sink.add_graded(std::move(f));
-    }
+void check_lame_unreachable(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+  // Timeouts, ICMP unreachable, garbage and wrong-ID answers: a resolver gets nothing it can
+  // use from this address (RFC 1035 §7.3 discards mismatched responses).
+  report_lame(ctx, sink, ServerStatus::unreachable);
+  const ZoneObservations& obs = ctx.servers();
+  for (const NameServer* ns : obs.without_address) {
+    Finding f;
+    f.location = at(ctx, ns->name, ctx.zone_name(), "NS");
+    f.message = fmt::format("name server {} has no address: {}", ns->name,
+                            ns->resolution_error.empty() ? "no A or AAAA record found" : ns->resolution_error);
+    f.servers = {ns->name};
+    f.severity = obs.any_server_ok || obs.any_server_unknown ? Severity::warning : Severity::error;
+    f.resolver = lame_impact(ctx);
+    sink.add_graded(std::move(f));
   }
-};
+}
 
 } // namespace
-std::unique_ptr<Rule> make_lame_unreachable(const RuleInfo& info) {
-  return make_rule<LameUnreachable>(info);
-}
+extern const RuleCode lame_unreachable{.check = &check_lame_unreachable};
 } // namespace zw::rules::delegation

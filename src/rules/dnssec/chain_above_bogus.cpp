@@ -5,32 +5,26 @@
 namespace zw::rules::dnssec {
 namespace {
 
-class ChainAboveBogus final : public Rule {
-public:
-  using Rule::Rule;
-  void check(const RuleContext& ctx, FindingSink& sink) const override {
-    const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
-    if (d.above != ::zw::dnssec::ChainStatus::bogus) {
-      return;
-    }
-    // One root cause above the zone: reported where it is (the ancestor's RRset), once per
-    // audited zone below it; the zone's own rules still judge its own data.
-    Finding f;
-    f.location = Location{d.above_fault.zone, d.above_fault.server, d.above_fault.owner, d.above_fault.type};
-    if (!d.above_fault.server.empty()) {
-      f.servers.push_back(d.above_fault.server);
-    }
-    f.message = fmt::format("the chain of trust to {} breaks above it: {}", ctx.zone_name(), d.above_reason);
-    f.evidence.push_back(fmt::format("every answer from {} and from every zone below {} is bogus to validating "
-                                     "resolvers, whatever {} itself serves",
-                                     d.above_fault.zone, d.above_fault.zone, ctx.zone_name()));
-    f.evidence.push_back(fmt::format("audit {} itself for the exact fault", d.above_fault.zone));
-    sink.add(std::move(f));
+void check_chain_above_bogus(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+  const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
+  if (d.above != ::zw::dnssec::ChainStatus::bogus) {
+    return;
   }
-};
+  // One root cause above the zone: reported where it is (the ancestor's RRset), once per
+  // audited zone below it; the zone's own rules still judge its own data.
+  Finding f;
+  f.location = Location{d.above_fault.zone, d.above_fault.server, d.above_fault.owner, d.above_fault.type};
+  if (!d.above_fault.server.empty()) {
+    f.servers.push_back(d.above_fault.server);
+  }
+  f.message = fmt::format("the chain of trust to {} breaks above it: {}", ctx.zone_name(), d.above_reason);
+  f.evidence.push_back(fmt::format("every answer from {} and from every zone below {} is bogus to validating "
+                                   "resolvers, whatever {} itself serves",
+                                   d.above_fault.zone, d.above_fault.zone, ctx.zone_name()));
+  f.evidence.push_back(fmt::format("audit {} itself for the exact fault", d.above_fault.zone));
+  sink.add(std::move(f));
+}
 
 } // namespace
-std::unique_ptr<Rule> make_chain_above_bogus(const RuleInfo& info) {
-  return make_rule<ChainAboveBogus>(info);
-}
+extern const RuleCode chain_above_bogus{.check = &check_chain_above_bogus};
 } // namespace zw::rules::dnssec

@@ -24,12 +24,20 @@
 namespace zw::rules::denial_support {
 
 using Name = std::span<const std::uint8_t>;
+using ::zw::dnssec::BitmapFault;
+using ::zw::dnssec::DenialAnalysis;
+using ::zw::dnssec::Nsec3Fault;
+using ::zw::dnssec::Nsec3FaultKind;
+using ::zw::dnssec::Nsec3ParamFault;
+using ::zw::dnssec::Nsec3ParamFaultKind;
+using ::zw::dnssec::Nsec3Params;
+using ::zw::dnssec::NsecFault;
+using ::zw::dnssec::NsecFaultKind;
 
 // The denial analysis of a SIGNED zone file: the engine's, or one computed into `own` when the
 // engine gave none. nullptr when the rule has nothing to judge: a live audit, or an unsigned
 // zone (no DNSKEY at the apex), which needs no NSEC or NSEC3.
-inline const ::zw::dnssec::DenialAnalysis* denial_of(const RuleContext& ctx,
-                                                     std::optional<::zw::dnssec::DenialAnalysis>& own) {
+inline const DenialAnalysis* denial_of(const RuleContext& ctx, std::optional<DenialAnalysis>& own) {
   const ZoneFileInput* file = ctx.zone_file();
   if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
     return nullptr;
@@ -123,23 +131,16 @@ private:
   const RuleInfo& m_info;
 };
 
-// A rule that judges the denial analysis of a signed zone file (NSEC and NSEC3 chains, type
-// bitmaps, NSEC3 parameters), and in a live audit what check_live sees on the wire.
-class DenialRule : public ZoneFileRule {
-public:
-  using ZoneFileRule::ZoneFileRule;
-
-protected:
-  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const final {
-    (void)file;
-    std::optional<::zw::dnssec::DenialAnalysis> own;
-    if (const ::zw::dnssec::DenialAnalysis* d = denial_of(ctx, own)) {
-      DenialSink graded(ctx, sink, info());
-      check_denial(ctx, *d, graded);
-    }
+// A denial rule's RuleCode::file: `Check(ctx, analysis, sink, info)` on the zone's denial
+// analysis when the zone file is signed (denial_of), its findings graded by DenialSink.
+template <void (*Check)(const RuleContext&, const DenialAnalysis&, DenialSink&, const RuleInfo&)>
+void with_denial(const RuleContext& ctx, const ZoneFileInput& /*file*/, FindingSink& sink, const RuleInfo& info) {
+  std::optional<DenialAnalysis> own;
+  if (const DenialAnalysis* d = denial_of(ctx, own)) {
+    DenialSink graded(ctx, sink, info);
+    Check(ctx, *d, graded, info);
   }
-  virtual void check_denial(const RuleContext& ctx, const ::zw::dnssec::DenialAnalysis& d, DenialSink& sink) const = 0;
-};
+}
 
 // One finding per fault while the sink has room (past the cap a fault is only counted), each
 // filled in by `describe(fault, finding)` and reported at the rule's default grade. describe

@@ -99,15 +99,6 @@ inline Location apex(const RuleContext& ctx, std::string type = "DNSKEY") {
   return at(ctx, "", ctx.zone_name(), std::move(type));
 }
 
-// A finding with the rule's default severity and resolver impact, ready for report_capped.
-inline Finding finding(const RuleInfo& info, Location location) {
-  Finding f;
-  f.location = std::move(location);
-  f.severity = info.severity;
-  f.resolver = info.impact;
-  return f;
-}
-
 // Adds `findings` (each with its severity and resolver impact set) to `sink`, at most
 // k_max_findings_per_rule of them (the engine's cap), then ONE summary at the apex DNSKEY RRset
 // (FindingSink::add_summary) saying how many more `noun` there are, graded like the worst of them

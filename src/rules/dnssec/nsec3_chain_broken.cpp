@@ -7,9 +7,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace denial_support;
-using ::zw::dnssec::DenialAnalysis;
-using ::zw::dnssec::Nsec3Fault;
-using ::zw::dnssec::Nsec3FaultKind;
 
 std::string hash_text(const ::zw::dnssec::Nsec3Hash& h) {
   return ::zw::dnssec::base32hex(h);
@@ -113,22 +110,17 @@ std::string describe(const RuleContext& ctx, const std::string& chain, const Nse
   return record;
 }
 
-class Nsec3ChainBroken final : public DenialRule {
-public:
-  using DenialRule::DenialRule;
+void check_nsec3_chain_broken(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink,
+                              const RuleInfo& /*info*/) {
+  const std::string chain = d.chain ? to_text(*d.chain) : std::string();
+  report_each(sink, d.nsec3, [&](const Nsec3Fault& f, Finding& out) { return describe(ctx, chain, f, out); });
+}
 
-protected:
-  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
-    const std::string chain = d.chain ? to_text(*d.chain) : std::string();
-    report_each(sink, d.nsec3, [&](const Nsec3Fault& f, Finding& out) { return describe(ctx, chain, f, out); });
-  }
-  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
-    report_live_gaps(ctx, sink, info(), "NSEC3");
-  }
-};
+void check_nsec3_chain_broken_live(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
+  report_live_gaps(ctx, sink, info, "NSEC3");
+}
 
 } // namespace
-std::unique_ptr<Rule> make_nsec3_chain_broken(const RuleInfo& info) {
-  return make_rule<Nsec3ChainBroken>(info);
-}
+extern const RuleCode nsec3_chain_broken{.file = &with_denial<check_nsec3_chain_broken>,
+                                         .live = &check_nsec3_chain_broken_live};
 } // namespace zw::rules::dnssec

@@ -7,8 +7,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace denial_support;
-using ::zw::dnssec::BitmapFault;
-using ::zw::dnssec::DenialAnalysis;
 
 std::string message(const BitmapFault& f) {
   const std::string record = f.nsec3 ? fmt::format("NSEC3 at {} (for {})", text(f.record.owner()), text(f.name))
@@ -54,18 +52,11 @@ std::string describe(const RuleContext& ctx, const BitmapFault& f, Finding& out)
   return where(f.record, f.nsec3 ? "the NSEC3 record" : "the NSEC record");
 }
 
-class NsecBitmapMismatch final : public DenialRule {
-public:
-  using DenialRule::DenialRule;
-
-protected:
-  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
-    report_each(sink, d.bitmaps, [&](const BitmapFault& f, Finding& out) { return describe(ctx, f, out); });
-  }
-};
+void check_nsec_bitmap_mismatch(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink,
+                                const RuleInfo& /*info*/) {
+  report_each(sink, d.bitmaps, [&](const BitmapFault& f, Finding& out) { return describe(ctx, f, out); });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_bitmap_mismatch(const RuleInfo& info) {
-  return make_rule<NsecBitmapMismatch>(info);
-}
+extern const RuleCode nsec_bitmap_mismatch{.file = &with_denial<check_nsec_bitmap_mismatch>};
 } // namespace zw::rules::dnssec

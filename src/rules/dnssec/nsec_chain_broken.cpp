@@ -7,9 +7,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace denial_support;
-using ::zw::dnssec::DenialAnalysis;
-using ::zw::dnssec::NsecFault;
-using ::zw::dnssec::NsecFaultKind;
 
 // What kind of name a chain pointer lands on, when it is not one that needs an NSEC.
 std::string_view role_problem(dns::NameRole role) {
@@ -84,21 +81,16 @@ std::string describe(const RuleContext& ctx, const NsecFault& f, Finding& out) {
   return record;
 }
 
-class NsecChainBroken final : public DenialRule {
-public:
-  using DenialRule::DenialRule;
+void check_nsec_chain_broken(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink,
+                             const RuleInfo& /*info*/) {
+  report_each(sink, d.nsec, [&](const NsecFault& f, Finding& out) { return describe(ctx, f, out); });
+}
 
-protected:
-  void check_denial(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& sink) const override {
-    report_each(sink, d.nsec, [&](const NsecFault& f, Finding& out) { return describe(ctx, f, out); });
-  }
-  void check_live(const RuleContext& ctx, FindingSink& sink) const override {
-    report_live_gaps(ctx, sink, info(), "NSEC");
-  }
-};
+void check_nsec_chain_broken_live(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
+  report_live_gaps(ctx, sink, info, "NSEC");
+}
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_chain_broken(const RuleInfo& info) {
-  return make_rule<NsecChainBroken>(info);
-}
+extern const RuleCode nsec_chain_broken{.file = &with_denial<check_nsec_chain_broken>,
+                                        .live = &check_nsec_chain_broken_live};
 } // namespace zw::rules::dnssec

@@ -21,94 +21,85 @@ struct TtlGroup {
   std::vector<std::string> lines;
 };
 
-class NsecTtl final : public ZoneFileRule {
-public:
-  using ZoneFileRule::ZoneFileRule;
-  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
-    const dns::ZoneStore& store = *file.store;
-    const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
-    const std::optional<std::uint32_t> minimum = zone_signing::soa_minimum(store);
-    if (!soa || !minimum) {
-      return; // zone/soa-count
-    }
-    const std::uint32_t soa_ttl = soa->ttl(0);
-    const std::uint32_t expected = std::min(soa_ttl, *minimum);
+void check_nsec_ttl(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink, const RuleInfo& info) {
+  const dns::ZoneStore& store = *file.store;
+  const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
+  const std::optional<std::uint32_t> minimum = zone_signing::soa_minimum(store);
+  if (!soa || !minimum) {
+    return; // zone/soa-count
+  }
+  const std::uint32_t soa_ttl = soa->ttl(0);
+  const std::uint32_t expected = std::min(soa_ttl, *minimum);
 
-    // One root cause (the signer's TTL setting), one finding: the records are grouped by TTL.
-    std::map<std::uint32_t, TtlGroup> wrong;
-    std::size_t checked = 0;
-    std::uint16_t denial_type = 0;
-    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
-      // What servers never serve is not judged (zone/occluded-data, zone/out-of-zone-data).
-      if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_delegation ||
-          role == dns::NameRole::below_dname) {
-        return;
-      }
-      for (const dns::RrsetView rrset : name.rrsets()) {
-        if (rrset.type() != dns::rrtype::nsec && rrset.type() != dns::rrtype::nsec3) {
-          continue;
-        }
-        denial_type = denial_type != 0 ? denial_type : rrset.type();
-        for (std::size_t i = 0; i < rrset.size(); ++i) {
-          ++checked;
-          if (rrset.ttl(i) == expected) {
-            continue;
-          }
-          TtlGroup& group = wrong[rrset.ttl(i)];
-          if (++group.count <= k_lines_per_ttl) {
-            group.lines.push_back(rrset.location(i).to_string());
-          }
-        }
-      }
-    });
-    if (wrong.empty()) {
+  // One root cause (the signer's TTL setting), one finding: the records are grouped by TTL.
+  std::map<std::uint32_t, TtlGroup> wrong;
+  std::size_t checked = 0;
+  std::uint16_t denial_type = 0;
+  for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
+    // What servers never serve is not judged (zone/occluded-data, zone/out-of-zone-data).
+    if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_delegation ||
+        role == dns::NameRole::below_dname) {
       return;
     }
-
-    std::size_t count = 0;
-    Finding f;
-    for (const auto& [ttl, group] : wrong) {
-      count += group.count;
-      std::string lines;
-      for (const std::string& line : group.lines) {
-        lines += (lines.empty() ? "" : ", ") + line;
+    for (const dns::RrsetView rrset : name.rrsets()) {
+      if (rrset.type() != dns::rrtype::nsec && rrset.type() != dns::rrtype::nsec3) {
+        continue;
       }
-      if (group.count > group.lines.size()) {
-        lines += fmt::format(" and {} more", group.count - group.lines.size());
+      denial_type = denial_type != 0 ? denial_type : rrset.type();
+      for (std::size_t i = 0; i < rrset.size(); ++i) {
+        ++checked;
+        if (rrset.ttl(i) == expected) {
+          continue;
+        }
+        TtlGroup& group = wrong[rrset.ttl(i)];
+        if (++group.count <= k_lines_per_ttl) {
+          group.lines.push_back(rrset.location(i).to_string());
+        }
       }
-      f.evidence.push_back(
-          fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s", lines));
     }
-    const std::uint32_t longest = wrong.rbegin()->first;
-    const std::string type = type_text(denial_type);
-    f.location = at(ctx, "", text(store.origin()), type);
-    f.message = fmt::format("{} of {} {} records have a TTL other than {}, the lesser of the SOA's TTL ({}) and its "
-                            "MINIMUM ({}) that RFC 9077 requires",
-                            count, checked, type, expected, soa_ttl, *minimum);
-    f.evidence.push_back(
-        fmt::format("{}: the SOA (TTL {}, MINIMUM {})", soa->location().to_string(), soa_ttl, *minimum));
-    if (longest > expected) {
-      // Longer: a resolver caches the denial, and with aggressive use (RFC 8198) denies every
-      // name the record covers, for longer than the zone's negative TTL: names added meanwhile
-      // stay invisible. RFC 9077 §3 tells resolvers to cap it, older ones do not.
-      f.severity = Severity::warning;
-      f.evidence.push_back(fmt::format("resolvers that predate RFC 9077 cache these denials, and the names they "
-                                       "cover (RFC 8198), for up to {} s instead of {} s: names added meanwhile stay "
-                                       "invisible",
-                                       longest, expected));
-    } else {
-      // Only shorter: denials expire sooner than they could; nothing is hidden.
-      f.severity = Severity::notice;
-      f.evidence.push_back(
-          "shorter than required: denials are re-asked sooner than the zone allows, nothing is hidden");
-    }
-    f.resolver = info().impact;
-    sink.add_graded(std::move(f));
+  });
+  if (wrong.empty()) {
+    return;
   }
-};
+
+  std::size_t count = 0;
+  Finding f;
+  for (const auto& [ttl, group] : wrong) {
+    count += group.count;
+    std::string lines;
+    for (const std::string& line : group.lines) {
+      lines += (lines.empty() ? "" : ", ") + line;
+    }
+    if (group.count > group.lines.size()) {
+      lines += fmt::format(" and {} more", group.count - group.lines.size());
+    }
+    f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s", lines));
+  }
+  const std::uint32_t longest = wrong.rbegin()->first;
+  const std::string type = type_text(denial_type);
+  f.location = at(ctx, "", text(store.origin()), type);
+  f.message = fmt::format("{} of {} {} records have a TTL other than {}, the lesser of the SOA's TTL ({}) and its "
+                          "MINIMUM ({}) that RFC 9077 requires",
+                          count, checked, type, expected, soa_ttl, *minimum);
+  f.evidence.push_back(fmt::format("{}: the SOA (TTL {}, MINIMUM {})", soa->location().to_string(), soa_ttl, *minimum));
+  if (longest > expected) {
+    // Longer: a resolver caches the denial, and with aggressive use (RFC 8198) denies every
+    // name the record covers, for longer than the zone's negative TTL: names added meanwhile
+    // stay invisible. RFC 9077 §3 tells resolvers to cap it, older ones do not.
+    f.severity = Severity::warning;
+    f.evidence.push_back(fmt::format("resolvers that predate RFC 9077 cache these denials, and the names they "
+                                     "cover (RFC 8198), for up to {} s instead of {} s: names added meanwhile stay "
+                                     "invisible",
+                                     longest, expected));
+  } else {
+    // Only shorter: denials expire sooner than they could; nothing is hidden.
+    f.severity = Severity::notice;
+    f.evidence.push_back("shorter than required: denials are re-asked sooner than the zone allows, nothing is hidden");
+  }
+  f.resolver = info.impact;
+  sink.add_graded(std::move(f));
+}
 
 } // namespace
-std::unique_ptr<Rule> make_nsec_ttl(const RuleInfo& info) {
-  return make_rule<NsecTtl>(info);
-}
+extern const RuleCode nsec_ttl{.file = &check_nsec_ttl};
 } // namespace zw::rules::dnssec

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "rules/rule_support.hpp"
+#include "rules/verdicts.hpp"
 
 namespace zw::rules::dnssec_support {
 
@@ -150,6 +151,28 @@ void report_grouped(const RuleContext& ctx, FindingSink& sink, ResolverImpact im
 
 inline std::string key_text(const ::zw::dnssec::ObservedSignature& sig) {
   return fmt::format("key {} (algorithm {})", sig.key_tag, sig.algorithm);
+}
+
+// The shared shape of dnssec/rrsig-expired and rrsig-not-yet-valid: the rule's signatures grouped
+// by key and `instant(sig)` (the edge of the validity period crossed: one signing run), in two
+// passes. Unbound accepts a signature a while beyond either edge (its skew tolerance); BIND and
+// Knot Resolver do not. Signatures `within_unbound_skew` are still reported (resolvers fail on
+// them), with the prediction for Unbound that they still resolve; `headline(sig, within_skew)`
+// starts each message.
+template <typename Instant, typename WithinSkew, typename Headline>
+void report_validity_fault(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info, Instant instant,
+                           WithinSkew within_unbound_skew, Headline headline) {
+  using Sig = ::zw::dnssec::ObservedSignature;
+  const bool unbound = ctx.options().resolver_model == ResolverModel::unbound;
+  for (const bool within_skew : {false, true}) {
+    report_grouped(
+        ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : info.impact,
+        [&](const Sig& sig) {
+          return rule_for(sig.status) == info.id && (unbound && within_unbound_skew(sig)) == within_skew;
+        },
+        [&](const Sig& sig) { return fmt::format("{}|{}|{}|{}", sig.zone, sig.key_tag, sig.algorithm, instant(sig)); },
+        [&](const Sig& sig) { return headline(sig, within_skew); });
+  }
 }
 
 } // namespace zw::rules::dnssec_support

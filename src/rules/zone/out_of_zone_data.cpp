@@ -7,38 +7,33 @@ namespace {
 
 using namespace zone_support;
 
-class OutOfZoneData final : public ZoneFileRule {
-public:
-  using ZoneFileRule::ZoneFileRule;
-  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
-    const dns::ZoneStore& store = *file.store;
-    const std::string apex_text = text(store.origin());
-    const bool apex_empty = !store.find_name(store.origin());
-    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
-      if (role != dns::NameRole::out_of_zone) {
-        return;
-      }
-      Finding f;
-      std::vector<std::uint16_t> types;
-      for (const dns::RrsetView rrset : name.rrsets()) {
-        types.push_back(rrset.type());
-        f.evidence.push_back(where(rrset));
-      }
-      f.location = at(ctx, "", text(name.owner()), type_text(types.front()));
-      f.message = fmt::format("{} ({}) is outside the zone {}: servers do not serve it from this zone",
-                              f.location.owner, join_types(types), apex_text);
-      f.evidence.push_back("BIND and Knot DNS skip it (\"ignoring out-of-zone data\"); NSD counts it as an error "
-                           "and does not load the zone file at all");
-      if (apex_empty) {
-        f.evidence.push_back(fmt::format("the apex {} owns no records: is the origin right? (--origin)", apex_text));
-      }
-      sink.add(std::move(f));
-    });
-  }
-};
+void check_out_of_zone_data(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink,
+                            const RuleInfo& /*info*/) {
+  const dns::ZoneStore& store = *file.store;
+  const std::string apex_text = text(store.origin());
+  const bool apex_empty = !store.find_name(store.origin());
+  for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
+    if (role != dns::NameRole::out_of_zone) {
+      return;
+    }
+    Finding f;
+    std::vector<std::uint16_t> types;
+    for (const dns::RrsetView rrset : name.rrsets()) {
+      types.push_back(rrset.type());
+      f.evidence.push_back(where(rrset));
+    }
+    f.location = at(ctx, "", text(name.owner()), type_text(types.front()));
+    f.message = fmt::format("{} ({}) is outside the zone {}: servers do not serve it from this zone", f.location.owner,
+                            join_types(types), apex_text);
+    f.evidence.push_back("BIND and Knot DNS skip it (\"ignoring out-of-zone data\"); NSD counts it as an error "
+                         "and does not load the zone file at all");
+    if (apex_empty) {
+      f.evidence.push_back(fmt::format("the apex {} owns no records: is the origin right? (--origin)", apex_text));
+    }
+    sink.add(std::move(f));
+  });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_out_of_zone_data(const RuleInfo& info) {
-  return make_rule<OutOfZoneData>(info);
-}
+extern const RuleCode out_of_zone_data{.file = &check_out_of_zone_data};
 } // namespace zw::rules::zone

@@ -22,91 +22,85 @@ Name parent_of(Name name) noexcept {
   return name.subspan(1 + static_cast<std::size_t>(name[0]));
 }
 
-class TargetCname final : public ZoneFileRule {
-public:
-  using ZoneFileRule::ZoneFileRule;
-  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
-    const dns::ZoneStore& store = *file.store;
-    const dns::ZoneLayout& layout = *file.layout;
-    const Name apex = store.origin();
-    const bool has_dnames = !layout.dnames().empty();
+void check_target_cname(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink, const RuleInfo& info) {
+  const dns::ZoneStore& store = *file.store;
+  const dns::ZoneLayout& layout = *file.layout;
+  const Name apex = store.origin();
+  const bool has_dnames = !layout.dnames().empty();
 
-    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
-      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative && role != dns::NameRole::delegation) {
-        return;
+  for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
+    if (role != dns::NameRole::apex && role != dns::NameRole::authoritative && role != dns::NameRole::delegation) {
+      return;
+    }
+    for (const dns::RrsetView rrset : name.rrsets()) {
+      const std::optional<std::size_t> offset = target_offset(rrset.type());
+      if (!offset) {
+        continue;
       }
-      for (const dns::RrsetView rrset : name.rrsets()) {
-        const std::optional<std::size_t> offset = target_offset(rrset.type());
-        if (!offset) {
+      Finding f;
+      std::string aliases;
+      std::size_t count = 0;
+      bool cname_found = false;
+      for (std::size_t i = 0; i < rrset.size(); ++i) {
+        const std::optional<Name> target = rdata_name(rrset.rdata(i), *offset);
+        // "." is no host at all: a null MX (RFC 7505) or "no such service" SRV (RFC 2782).
+        if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
           continue;
         }
-        Finding f;
-        std::string aliases;
-        std::size_t count = 0;
-        bool cname_found = false;
-        for (std::size_t i = 0; i < rrset.size(); ++i) {
-          const std::optional<Name> target = rdata_name(rrset.rdata(i), *offset);
-          // "." is no host at all: a null MX (RFC 7505) or "no such service" SRV (RFC 2782).
-          if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
-            continue;
+        std::string alias;
+        std::string alias_evidence;
+        if (const std::optional<dns::RrsetView> cname = store.find(*target, dns::rrtype::cname)) {
+          const dns::NameRole target_role = layout.role_of(*target);
+          if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
+            continue; // occluded or at a cut: other rules report the CNAME itself
           }
-          std::string alias;
-          std::string alias_evidence;
-          if (const std::optional<dns::RrsetView> cname = store.find(*target, dns::rrtype::cname)) {
-            const dns::NameRole target_role = layout.role_of(*target);
-            if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
-              continue; // occluded or at a cut: other rules report the CNAME itself
-            }
-            const std::optional<Name> to = rdata_name(cname->rdata(0), 0);
-            alias = fmt::format("CNAME to {}", to ? text(*to) : std::string("?"));
-            alias_evidence = where(*cname) + (to ? " " + text(*to) : std::string());
-            cname_found = true;
-          } else if (has_dnames && layout.role_of(*target) == dns::NameRole::below_dname) {
-            Name up = *target;
-            std::optional<dns::RrsetView> dname;
-            while (!dname && up.size() > apex.size()) {
-              up = parent_of(up);
-              dname = store.find(up, dns::rrtype::dname);
-            }
-            alias = fmt::format("below the DNAME at {}", dname ? text(dname->owner()) : std::string("?"));
-            if (dname) {
-              alias_evidence = where(*dname);
-            }
-          } else {
-            continue;
+          const std::optional<Name> to = rdata_name(cname->rdata(0), 0);
+          alias = fmt::format("CNAME to {}", to ? text(*to) : std::string("?"));
+          alias_evidence = where(*cname) + (to ? " " + text(*to) : std::string());
+          cname_found = true;
+        } else if (has_dnames && layout.role_of(*target) == dns::NameRole::below_dname) {
+          Name up = *target;
+          std::optional<dns::RrsetView> dname;
+          while (!dname && up.size() > apex.size()) {
+            up = parent_of(up);
+            dname = store.find(up, dns::rrtype::dname);
           }
-          aliases += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target), alias);
-          ++count;
-          f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
-                                           type_text(rrset.type()), text(*target)));
-          if (!alias_evidence.empty()) {
-            f.evidence.push_back(alias_evidence);
+          alias = fmt::format("below the DNAME at {}", dname ? text(dname->owner()) : std::string("?"));
+          if (dname) {
+            alias_evidence = where(*dname);
           }
-        }
-        if (count == 0) {
-          continue;
-        }
-        f.location = at(ctx, "", text(rrset.owner()), type_text(rrset.type()));
-        f.message = fmt::format("{} {} names {} alias{}: {}; {} targets must be host names with their own address "
-                                "records",
-                                f.location.owner, f.location.type, count == 1 ? "an" : std::to_string(count),
-                                count == 1 ? "" : "es", aliases, f.location.type);
-        if (role == dns::NameRole::apex && rrset.type() == dns::rrtype::ns && cname_found) {
-          f.evidence.push_back("BIND refuses to load a zone whose apex NS names a CNAME (\"is a CNAME (illegal)\")");
-          f.severity = Severity::error;
-          f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
         } else {
-          f.severity = info().severity;
-          f.resolver = info().impact;
+          continue;
         }
-        sink.add_graded(std::move(f));
+        aliases += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target), alias);
+        ++count;
+        f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
+                                         type_text(rrset.type()), text(*target)));
+        if (!alias_evidence.empty()) {
+          f.evidence.push_back(alias_evidence);
+        }
       }
-    });
-  }
-};
+      if (count == 0) {
+        continue;
+      }
+      f.location = at(ctx, "", text(rrset.owner()), type_text(rrset.type()));
+      f.message = fmt::format("{} {} names {} alias{}: {}; {} targets must be host names with their own address "
+                              "records",
+                              f.location.owner, f.location.type, count == 1 ? "an" : std::to_string(count),
+                              count == 1 ? "" : "es", aliases, f.location.type);
+      if (role == dns::NameRole::apex && rrset.type() == dns::rrtype::ns && cname_found) {
+        f.evidence.push_back("BIND refuses to load a zone whose apex NS names a CNAME (\"is a CNAME (illegal)\")");
+        f.severity = Severity::error;
+        f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
+      } else {
+        f.severity = info.severity;
+        f.resolver = info.impact;
+      }
+      sink.add_graded(std::move(f));
+    }
+  });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_target_cname(const RuleInfo& info) {
-  return make_rule<TargetCname>(info);
-}
+extern const RuleCode target_cname{.file = &check_target_cname};
 } // namespace zw::rules::zone

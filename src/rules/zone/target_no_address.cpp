@@ -8,73 +8,67 @@ namespace {
 
 using namespace zone_support;
 
-class TargetNoAddress final : public ZoneFileRule {
-public:
-  using ZoneFileRule::ZoneFileRule;
-  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const override {
-    const dns::ZoneStore& store = *file.store;
-    const dns::ZoneLayout& layout = *file.layout;
-    const Name apex = store.origin();
+void check_target_no_address(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink,
+                             const RuleInfo& info) {
+  const dns::ZoneStore& store = *file.store;
+  const dns::ZoneLayout& layout = *file.layout;
+  const Name apex = store.origin();
 
-    for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
-      if (role != dns::NameRole::apex && role != dns::NameRole::authoritative) {
-        return;
+  for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
+    if (role != dns::NameRole::apex && role != dns::NameRole::authoritative) {
+      return;
+    }
+    for (const dns::RrsetView rrset : name.rrsets()) {
+      // NS targets are zone/glue-missing's. MX: RFC 1035 §3.3.9; SRV: RFC 2782.
+      const std::size_t offset = rrset.type() == dns::rrtype::mx ? 2 : rrset.type() == dns::rrtype::srv ? 6 : 0;
+      if (offset == 0) {
+        continue;
       }
-      for (const dns::RrsetView rrset : name.rrsets()) {
-        // NS targets are zone/glue-missing's. MX: RFC 1035 §3.3.9; SRV: RFC 2782.
-        const std::size_t offset = rrset.type() == dns::rrtype::mx ? 2 : rrset.type() == dns::rrtype::srv ? 6 : 0;
-        if (offset == 0) {
+      Finding f;
+      std::string hosts;
+      std::size_t count = 0;
+      bool all_absent = true;
+      for (std::size_t i = 0; i < rrset.size(); ++i) {
+        const std::optional<Name> target = rdata_name(rrset.rdata(i), offset);
+        // "." is a null MX (RFC 7505) or "no such service" (RFC 2782), not a host.
+        if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
           continue;
         }
-        Finding f;
-        std::string hosts;
-        std::size_t count = 0;
-        bool all_absent = true;
-        for (std::size_t i = 0; i < rrset.size(); ++i) {
-          const std::optional<Name> target = rdata_name(rrset.rdata(i), offset);
-          // "." is a null MX (RFC 7505) or "no such service" (RFC 2782), not a host.
-          if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
-            continue;
-          }
-          const std::optional<dns::NameView> host = store.find_name(*target);
-          if (host && (host->find(dns::rrtype::a) || host->find(dns::rrtype::aaaa) || host->find(dns::rrtype::cname))) {
-            continue; // an alias is zone/target-cname's
-          }
-          // Below a delegation the child zone holds the address; below a DNAME it is an alias.
-          const dns::NameRole target_role = layout.role_of(*target);
-          if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
-            continue;
-          }
-          all_absent = all_absent && !host;
-          hosts += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target),
-                               host ? "no A or AAAA record" : "no such name in the zone");
-          ++count;
-          f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
-                                           type_text(rrset.type()), text(*target)));
+        const std::optional<dns::NameView> host = store.find_name(*target);
+        if (host && (host->find(dns::rrtype::a) || host->find(dns::rrtype::aaaa) || host->find(dns::rrtype::cname))) {
+          continue; // an alias is zone/target-cname's
         }
-        if (count == 0) {
+        // Below a delegation the child zone holds the address; below a DNAME it is an alias.
+        const dns::NameRole target_role = layout.role_of(*target);
+        if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
           continue;
         }
-        f.location = at(ctx, "", text(rrset.owner()), type_text(rrset.type()));
-        const bool mx = rrset.type() == dns::rrtype::mx;
-        f.message = fmt::format("{} {} names {}: {} cannot connect to {}", f.location.owner, f.location.type, hosts,
-                                mx ? "mail servers" : "clients of the service", count == 1 ? "it" : "them");
-        if (count == rrset.size()) {
-          f.evidence.push_back(mx ? "no exchanger of this MX RRset has an address: mail to this domain is not "
-                                    "delivered"
-                                  : "no target of this SRV RRset has an address: the service cannot be reached");
-        }
-        f.severity = info().severity;
-        f.resolver =
-            all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
-        sink.add_graded(std::move(f));
+        all_absent = all_absent && !host;
+        hosts += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target),
+                             host ? "no A or AAAA record" : "no such name in the zone");
+        ++count;
+        f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
+                                         type_text(rrset.type()), text(*target)));
       }
-    });
-  }
-};
+      if (count == 0) {
+        continue;
+      }
+      f.location = at(ctx, "", text(rrset.owner()), type_text(rrset.type()));
+      const bool mx = rrset.type() == dns::rrtype::mx;
+      f.message = fmt::format("{} {} names {}: {} cannot connect to {}", f.location.owner, f.location.type, hosts,
+                              mx ? "mail servers" : "clients of the service", count == 1 ? "it" : "them");
+      if (count == rrset.size()) {
+        f.evidence.push_back(mx ? "no exchanger of this MX RRset has an address: mail to this domain is not "
+                                  "delivered"
+                                : "no target of this SRV RRset has an address: the service cannot be reached");
+      }
+      f.severity = info.severity;
+      f.resolver = all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
+      sink.add_graded(std::move(f));
+    }
+  });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_target_no_address(const RuleInfo& info) {
-  return make_rule<TargetNoAddress>(info);
-}
+extern const RuleCode target_no_address{.file = &check_target_no_address};
 } // namespace zw::rules::zone

@@ -32,46 +32,42 @@ private:
   std::string m_line;
 };
 
-class ZonemdDigestMismatch final : public ZonemdRule {
-public:
-  using ZonemdRule::ZonemdRule;
-  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& file, const ZonemdCheck& c,
-                    FindingSink& sink) const override {
-    const std::size_t n = with_status(c, ZonemdStatus::digest_mismatch).size();
-    if (n == 0) {
-      return;
-    }
-    // RRsets whose RRs have different TTLs (RFC 2181 §5.2) are where digest implementations part:
-    // canonical form keeps each RR's TTL (ours, ldns), dnspython digests the RRset's lowest.
-    std::size_t mixed_ttls = 0;
-    std::string first_mixed;
-    for (const dns::RrsetView rrset : file.store->rrsets()) {
-      if (rrset.ttls_differ() && mixed_ttls++ == 0) {
-        first_mixed = zone_support::where(rrset);
-      }
-    }
-    AppendEvidence with_ttl_note(
-        sink, mixed_ttls == 0 ? std::string()
-                              : fmt::format("{} RRset{} of the zone mix TTLs (first: {}): the digest "
-                                            "uses each RR's own TTL, as canonical form does; a tool that "
-                                            "merges TTLs first computes another digest (zone/ttl-mismatch)",
-                                            mixed_ttls, mixed_ttls == 1 ? "" : "s", first_mixed));
-    report_records(ctx, with_ttl_note, c, ZonemdStatus::digest_mismatch,
-                   fmt::format("{} ZONEMD record{} at the apex publish{} a digest that is not the digest of the zone's "
-                               "data: the zone changed after the digest was computed, or the digest is wrong",
-                               n, n == 1 ? "" : "s", n == 1 ? "es" : ""),
-                   [](const ZonemdRecord& r) {
-                     const bool zeros =
-                         std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
-                     return fmt::format("{}: published {}, computed {}{}", describe(r), zw::dnssec::to_hex(r.digest),
-                                        zw::dnssec::to_hex(r.computed),
-                                        zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
-                   });
+void check_zonemd_digest_mismatch(const RuleContext& ctx, const ZoneFileInput& file, const ZonemdCheck& c,
+                                  FindingSink& sink, const RuleInfo& /*info*/) {
+  if (with_status(c, ZonemdStatus::digest_mismatch).empty()) {
+    return;
   }
-};
+  // RRsets whose RRs have different TTLs (RFC 2181 §5.2) are where digest implementations part:
+  // canonical form keeps each RR's TTL (ours, ldns), dnspython digests the RRset's lowest.
+  std::size_t mixed_ttls = 0;
+  std::string first_mixed;
+  for (const dns::RrsetView rrset : file.store->rrsets()) {
+    if (rrset.ttls_differ() && mixed_ttls++ == 0) {
+      first_mixed = zone_support::where(rrset);
+    }
+  }
+  AppendEvidence with_ttl_note(sink, mixed_ttls == 0
+                                         ? std::string()
+                                         : fmt::format("{} RRset{} of the zone mix TTLs (first: {}): the digest "
+                                                       "uses each RR's own TTL, as canonical form does; a tool that "
+                                                       "merges TTLs first computes another digest (zone/ttl-mismatch)",
+                                                       mixed_ttls, mixed_ttls == 1 ? "" : "s", first_mixed));
+  report_records(
+      ctx, with_ttl_note, c, ZonemdStatus::digest_mismatch,
+      [](std::size_t n) {
+        return fmt::format("{} ZONEMD record{} at the apex publish{} a digest that is not the digest of "
+                           "the zone's data: the zone changed after the digest was computed, or the digest "
+                           "is wrong",
+                           n, n == 1 ? "" : "s", n == 1 ? "es" : "");
+      },
+      [](const ZonemdRecord& r) {
+        const bool zeros = std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
+        return fmt::format("{}: published {}, computed {}{}", describe(r), zw::dnssec::to_hex(r.digest),
+                           zw::dnssec::to_hex(r.computed),
+                           zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
+      });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_digest_mismatch(const RuleInfo& info) {
-  return make_rule<ZonemdDigestMismatch>(info);
-}
+extern const RuleCode zonemd_digest_mismatch{.file = &with_zonemd<check_zonemd_digest_mismatch>};
 } // namespace zw::rules::zone

@@ -8,30 +8,26 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdMalformed final : public ZonemdRule {
-public:
-  using ZonemdRule::ZonemdRule;
-  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
-                    FindingSink& sink) const override {
-    const std::size_t n = with_status(c, ZonemdStatus::malformed).size();
-    report_records(ctx, sink, c, ZonemdStatus::malformed,
-                   fmt::format("{} ZONEMD record{} at the apex {} a digest of the wrong length", n, n == 1 ? "" : "s",
-                               n == 1 ? "has" : "have"),
-                   [](const ZonemdRecord& r) {
-                     std::string why;
-                     if (r.hash == zw::dnssec::k_zonemd_sha384 || r.hash == zw::dnssec::k_zonemd_sha512) {
-                       why = fmt::format("hash algorithm {} makes {} octets", r.hash,
-                                         r.hash == zw::dnssec::k_zonemd_sha384 ? 48 : 64);
-                     } else {
-                       why = "RFC 8976 §2.2.4 requires at least 12 octets";
-                     }
-                     return fmt::format("{}: digest of {} octets; {}", describe(r), r.digest.size(), why);
-                   });
-  }
-};
+void check_zonemd_malformed(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
+                            FindingSink& sink, const RuleInfo& /*info*/) {
+  report_records(
+      ctx, sink, c, ZonemdStatus::malformed,
+      [&](std::size_t n) {
+        return fmt::format("{} ZONEMD record{} at the apex {} a digest of the wrong length", n, n == 1 ? "" : "s",
+                           n == 1 ? "has" : "have");
+      },
+      [](const ZonemdRecord& r) {
+        std::string why;
+        if (r.hash == zw::dnssec::k_zonemd_sha384 || r.hash == zw::dnssec::k_zonemd_sha512) {
+          why =
+              fmt::format("hash algorithm {} makes {} octets", r.hash, r.hash == zw::dnssec::k_zonemd_sha384 ? 48 : 64);
+        } else {
+          why = "RFC 8976 §2.2.4 requires at least 12 octets";
+        }
+        return fmt::format("{}: digest of {} octets; {}", describe(r), r.digest.size(), why);
+      });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_malformed(const RuleInfo& info) {
-  return make_rule<ZonemdMalformed>(info);
-}
+extern const RuleCode zonemd_malformed{.file = &with_zonemd<check_zonemd_malformed>};
 } // namespace zw::rules::zone

@@ -8,32 +8,27 @@ namespace {
 
 using namespace zonemd_support;
 
-class ZonemdSerialMismatch final : public ZonemdRule {
-public:
-  using ZonemdRule::ZonemdRule;
-  void check_zonemd(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
-                    FindingSink& sink) const override {
-    const std::size_t n = with_status(c, ZonemdStatus::serial_mismatch).size();
-    report_records(ctx, sink, c, ZonemdStatus::serial_mismatch,
-                   fmt::format("{} ZONEMD record{} at the apex name{} a serial other than the SOA's ({}): the digest "
-                               "belongs to another version of the zone",
-                               n, n == 1 ? "" : "s", n == 1 ? "s" : "", c.soa_serial),
-                   [](const ZonemdRecord& r) {
-                     std::string data;
-                     if (!r.computed.empty()) {
-                       data = r.computed == r.digest
-                                  ? "; its digest matches the zone's data: only the Serial field is stale"
-                                  : fmt::format("; its digest does not match the zone's data either "
-                                                "(published {}, computed {})",
-                                                zw::dnssec::to_hex(r.digest), zw::dnssec::to_hex(r.computed));
-                     }
-                     return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
-                   });
-  }
-};
+void check_zonemd_serial_mismatch(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
+                                  FindingSink& sink, const RuleInfo& /*info*/) {
+  report_records(
+      ctx, sink, c, ZonemdStatus::serial_mismatch,
+      [&](std::size_t n) {
+        return fmt::format("{} ZONEMD record{} at the apex name{} a serial other than the SOA's ({}): the digest "
+                           "belongs to another version of the zone",
+                           n, n == 1 ? "" : "s", n == 1 ? "s" : "", c.soa_serial);
+      },
+      [](const ZonemdRecord& r) {
+        std::string data;
+        if (!r.computed.empty()) {
+          data = r.computed == r.digest ? "; its digest matches the zone's data: only the Serial field is stale"
+                                        : fmt::format("; its digest does not match the zone's data either "
+                                                      "(published {}, computed {})",
+                                                      zw::dnssec::to_hex(r.digest), zw::dnssec::to_hex(r.computed));
+        }
+        return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
+      });
+}
 
 } // namespace
-std::unique_ptr<Rule> make_zonemd_serial_mismatch(const RuleInfo& info) {
-  return make_rule<ZonemdSerialMismatch>(info);
-}
+extern const RuleCode zonemd_serial_mismatch{.file = &with_zonemd<check_zonemd_serial_mismatch>};
 } // namespace zw::rules::zone

@@ -29,23 +29,16 @@ using zw::dnssec::ZonemdCheck;
 using zw::dnssec::ZonemdRecord;
 using zw::dnssec::ZonemdStatus;
 
-// A zone/zonemd-* rule: it is handed the zone file's ZONEMD check, the engine's (computed in the
-// verification pass) or else computed here.
-class ZonemdRule : public ZoneFileRule {
-public:
-  using ZoneFileRule::ZoneFileRule;
-
-protected:
-  void check_file(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink) const final {
-    if (file.zonemd != nullptr) {
-      check_zonemd(ctx, file, *file.zonemd, sink);
-    } else {
-      check_zonemd(ctx, file, zw::dnssec::check_zonemd(*file.store, file.layout->roles()), sink);
-    }
+// A zone/zonemd-* rule's RuleCode::file: `Check(ctx, file, zonemd, sink, info)` on the zone file's
+// ZONEMD check, the engine's (computed in the verification pass) or else computed here.
+template <void (*Check)(const RuleContext&, const ZoneFileInput&, const ZonemdCheck&, FindingSink&, const RuleInfo&)>
+void with_zonemd(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink, const RuleInfo& info) {
+  if (file.zonemd != nullptr) {
+    Check(ctx, file, *file.zonemd, sink, info);
+  } else {
+    Check(ctx, file, zw::dnssec::check_zonemd(*file.store, file.layout->roles()), sink, info);
   }
-  virtual void check_zonemd(const RuleContext& ctx, const ZoneFileInput& file, const ZonemdCheck& c,
-                            FindingSink& sink) const = 0;
-};
+}
 
 inline bool length_wrong_for_hash(const ZonemdRecord& r) noexcept {
   return (r.hash == zw::dnssec::k_zonemd_sha384 && r.digest.size() != 48) ||
@@ -132,19 +125,19 @@ inline std::vector<const ZonemdRecord*> with_status(const ZonemdCheck& c, Zonemd
 }
 
 // One finding for the records of `status` (one root cause: the zone's digest was not updated, the
-// serial moved on, ...): `message` as given, evidence one line per record from `line`, then the
+// serial moved on, ...): `message(number of records)`, evidence one line per record from `line`, then the
 // SOA and what the verifying consumers do. Error when some consumer refuses the zone because of
 // these records, else warning (another record verifies).
-template <typename LineFn>
+template <typename MessageFn, typename LineFn>
 void report_records(const RuleContext& ctx, FindingSink& sink, const ZonemdCheck& c, ZonemdStatus status,
-                    std::string message, LineFn&& line) {
+                    MessageFn&& message, LineFn&& line) {
   const std::vector<const ZonemdRecord*> records = with_status(c, status);
   if (records.empty()) {
     return;
   }
   Finding f;
   f.location = at(ctx, "", ctx.zone_name(), "ZONEMD");
-  f.message = std::move(message);
+  f.message = message(records.size());
   for (const ZonemdRecord* r : records) {
     f.evidence.push_back(line(*r));
   }
