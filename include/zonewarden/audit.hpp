@@ -133,7 +133,8 @@ struct ZoneSourceError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-struct AuditResult {
+// What a result says of the run that made it (the JSON report's header).
+struct AuditHeader {
   std::string tool = "zonewarden";
   std::string version;
   std::string command;        // "audit" or "check"
@@ -142,6 +143,9 @@ struct AuditResult {
   double elapsed_s = 0.0;
   std::string policy = "default";     // the policy profile the findings were graded with
   std::vector<std::string> rules_run; // ids of every rule that ran, sorted
+};
+
+struct AuditResult : AuditHeader {
   // The zones, in the order they were given: here, or (a live audit) in `spooled`, never both.
   // Read them through zones_of(), which takes either; the functions that change findings
   // (apply_policy, apply_waivers, apply_baseline) change those held here: a spooled zone is

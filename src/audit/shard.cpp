@@ -39,13 +39,7 @@ Result<AuditResult> merge_headers(std::span<const std::pair<std::string, const A
   const std::string first_file = parts.front().first; // not bindings: clang 14's lambdas cannot capture them
   const AuditResult& first = *parts.front().second;
   AuditResult merged;
-  merged.tool = first.tool;
-  merged.version = first.version;
-  merged.command = first.command;
-  merged.policy = first.policy;
-  merged.rules_run = first.rules_run;
-  merged.now = first.now;
-  merged.generated = first.generated;
+  static_cast<AuditHeader&>(merged) = first; // each part's header must match it (below)
   for (const auto& entry : parts) {
     const std::string& file = entry.first;
     const AuditResult& part = *entry.second;

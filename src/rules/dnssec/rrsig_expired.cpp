@@ -6,7 +6,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
-using Sig = ::zw::dnssec::ObservedSignature;
 
 // RFC 4034 §3.1.5: times are compared with serial arithmetic (resolved in the analysis). One
 // finding per key and expiration instant: one signing run that was not renewed.

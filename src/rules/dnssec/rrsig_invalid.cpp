@@ -7,7 +7,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
-using Sig = ::zw::dnssec::ObservedSignature;
 
 void check_rrsig_invalid(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
   // Only signatures inside their validity window: a resolver rejects the others on time first.

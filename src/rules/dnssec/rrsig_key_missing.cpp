@@ -7,7 +7,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
-using Sig = ::zw::dnssec::ObservedSignature;
 
 void check_rrsig_key_missing(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
   // One finding per missing key: a ZSK withdrawn while its signatures are still served (a

@@ -7,7 +7,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
-using Sig = ::zw::dnssec::ObservedSignature;
 using ::zw::dnssec::SigStatus;
 
 // RFC 5011 §2.1: a revoked key signs the DNSKEY RRset to publish its revocation. That

@@ -6,7 +6,6 @@ namespace zw::rules::dnssec {
 namespace {
 
 using namespace dnssec_support;
-using Sig = ::zw::dnssec::ObservedSignature;
 
 // An expired signature is reported as expired only. One finding per key and inception.
 void check_rrsig_not_yet_valid(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {

@@ -11,6 +11,8 @@
 
 namespace zw::rules::dnssec_support {
 
+using Sig = ::zw::dnssec::ObservedSignature;
+
 // Location of a signature: the one server when only one showed it, else "" with all of them
 // listed in the finding (zone data is the same fault wherever it is served).
 inline Location signature_location(const RuleContext& ctx, const ::zw::dnssec::ObservedSignature& sig) {
@@ -162,7 +164,6 @@ inline std::string key_text(const ::zw::dnssec::ObservedSignature& sig) {
 template <typename Instant, typename WithinSkew, typename Headline>
 void report_validity_fault(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info, Instant instant,
                            WithinSkew within_unbound_skew, Headline headline) {
-  using Sig = ::zw::dnssec::ObservedSignature;
   const bool unbound = ctx.options().resolver_model == ResolverModel::unbound;
   for (const bool within_skew : {false, true}) {
     report_grouped(
