@@ -1,9 +1,11 @@
 #pragma once
 // The engine: runs the selected rules over a Snapshot and collects the results per zone.
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <memory>
@@ -233,17 +235,47 @@ private:
   std::map<std::string, RolloverState> m_states;
 };
 
-// The thresholds a policy profile sets for the rules (docs/policy.md), the same in the policy,
-// the engine's options and what the rules read (RuleOptions).
+// The thresholds a policy profile sets for the rules (docs/policy.md). The catalog says which
+// rule reads which (RuleInfo::options): expiry_window the signature-timing rules, cds_patience
+// rollover/cds-not-acted-on, allowed_algorithms dnssec/algorithm-deprecated, min_rsa_bits
+// dnssec/key-size-weak, max_nsec3_iterations dnssec/nsec3-parameters.
 struct RuleThresholds {
-  std::int64_t expiry_window_s = std::int64_t{3} * 86400; // dnssec/rrsig-expiring-soon
-  std::int64_t cds_patience_s = std::int64_t{3} * 86400;  // rollover/cds-not-acted-on
+  std::int64_t expiry_window_s = std::int64_t{3} * 86400; // signatures that expire within it
+  std::int64_t cds_patience_s = std::int64_t{3} * 86400;  // a CDS set the parent has ignored this long
   std::vector<std::uint8_t> allowed_algorithms;           // empty: the IANA recommendations decide
-  unsigned min_rsa_bits = 2048;                           // dnssec/key-size-weak
-  unsigned max_nsec3_iterations = 0;                      // dnssec/nsec3-parameters (RFC 9276 §3.1)
+  unsigned min_rsa_bits = 2048;                           // RSA moduli below it are weak
+  unsigned max_nsec3_iterations = 0;                      // RFC 9276 §3.1
 };
 
-struct EngineOptions : RuleThresholds {
+// A profile's thresholds: those of [thresholds], and for the rules it gives options of their own
+// ([options."ID"]), each such rule's, which start from [thresholds]. The same in the policy, the
+// engine's options and what the rules read (RuleOptions).
+struct ProfileThresholds : RuleThresholds {
+  std::map<std::string, RuleThresholds, std::less<>> per_rule;
+
+  // The thresholds rule `id` reads.
+  [[nodiscard]] const RuleThresholds& for_rule(std::string_view id) const {
+    const auto found = per_rule.find(id);
+    return found != per_rule.end() ? found->second : *this;
+  }
+  // The command line's --expiry-window: it wins over the profile, for every rule.
+  void override_expiry_window(std::int64_t seconds) {
+    expiry_window_s = seconds;
+    for (auto& [id, thresholds] : per_rule) {
+      thresholds.expiry_window_s = seconds;
+    }
+  }
+  // The largest expiry window any rule reads: the signatures the analysis must keep.
+  [[nodiscard]] std::int64_t widest_expiry_window() const noexcept {
+    std::int64_t widest = expiry_window_s;
+    for (const auto& [id, thresholds] : per_rule) {
+      widest = std::max(widest, thresholds.expiry_window_s);
+    }
+    return widest;
+  }
+};
+
+struct EngineOptions : ProfileThresholds {
   std::int64_t now = 0;                                  // unix seconds
   ResolverModel resolver_model = ResolverModel::unbound; // whose answers findings predict
   // A run with a history (--history): the zones' states as their latest earlier run saw them

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,7 +17,7 @@
 namespace zw {
 
 // The policy's thresholds for the rules are its RuleThresholds.
-struct Policy : RuleThresholds {
+struct Policy : ProfileThresholds {
   std::string name = "default";
   // Rule selection, applied in order: a glob ("dnssec/*", "delegation/lame-*") and whether it
   // enables or disables the rules it matches; the last matching entry decides. Rules not matched
@@ -49,9 +50,14 @@ void apply_policy(const Policy& policy, AuditResult& result);
 // The per-zone part of it (findings dropped, regraded, sorted), for a zone graded on its own.
 void apply_policy(const Policy& policy, ZoneResult& zone);
 
-// Copies the thresholds of `policy` (expiry window, allowed algorithms, minimum RSA size, maximum
-// NSEC3 iterations) into `options`, so the rules run with the profile's values.
+// Copies the thresholds of `policy` (expiry window, CDS patience, allowed algorithms, minimum RSA
+// size, maximum NSEC3 iterations; [thresholds] and each rule's [options."ID"]) into `options`, so
+// the rules run with the profile's values.
 void apply_thresholds(const Policy& policy, EngineOptions& options);
+
+// The names of the thresholds a profile sets ("expiry_window", ...): the keys of [thresholds] and
+// of [options."ID"], and what a rule's catalog entry may name in `options`.
+std::span<const std::string_view> threshold_names() noexcept;
 
 // Names of the bundled profiles ("default", "strict"), sorted.
 std::vector<std::string> bundled_profile_names();

@@ -58,6 +58,8 @@ struct RuleInfo {
   std::span<const std::string_view> tags{};       // subjects: "dnssec", "denial", "keys", ...
   std::span<const std::string_view> compliance{}; // ids of the requirements it serves (the HTML
                                                   // report's compliance section): "rfc9364"
+  std::span<const std::string_view> options{};    // the profile thresholds it reads, which a profile
+                                                  // may set for it alone ([options."ID"])
 };
 
 namespace detail {

@@ -40,7 +40,7 @@ Result<ZoneResult> check_zone_store(const dns::ZoneStore& store, const dns::Zone
 
   dnssec::ZoneFileOptions analysis_options;
   analysis_options.now = options.now;
-  analysis_options.keep_window_s = options.expiry_window_s;
+  analysis_options.keep_window_s = options.widest_expiry_window();
   analysis_options.ds_given = check.ds_given;
   analysis_options.jobs = check.jobs;
   if (check.progress != nullptr) {

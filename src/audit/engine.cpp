@@ -140,7 +140,7 @@ void run_rules(const RuleContext& ctx, Inputs inputs, std::vector<Finding>& find
 
 RuleOptions rule_options_from(const EngineOptions& options) {
   RuleOptions r;
-  static_cast<RuleThresholds&>(r) = options;
+  static_cast<ProfileThresholds&>(r) = options;
   r.resolver_model = options.resolver_model;
   return r;
 }

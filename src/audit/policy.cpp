@@ -2,9 +2,12 @@
 // or YAML through one schema (config_tree.hpp), applied to an AuditResult after the engine.
 
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <span>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "audit/bundled_profiles.hpp"
 #include "audit/config_tree.hpp"
@@ -109,45 +112,90 @@ Result<std::int64_t> duration(const ConfigNode& value, std::string_view file, co
   return *seconds;
 }
 
+constexpr std::array<std::string_view, 5> k_thresholds = {"expiry_window", "cds_patience", "allowed_algorithms",
+                                                          "min_rsa_bits", "max_nsec3_iterations"};
+
+// Reads threshold `name` (one of k_thresholds) into `out`; `key` names it in messages.
+Result<void> read_threshold(std::string_view name, const ConfigNode& value, std::string_view file,
+                            const std::string& key, RuleThresholds& out) {
+  if (name == "expiry_window") {
+    ZW_TRY_ASSIGN(out.expiry_window_s, duration(value, file, key));
+  } else if (name == "cds_patience") {
+    ZW_TRY_ASSIGN(out.cds_patience_s, duration(value, file, key));
+  } else if (name == "allowed_algorithms") {
+    ZW_TRY(expect_kind(value, Kind::array, file, key));
+    out.allowed_algorithms.clear();
+    for (std::size_t i = 0; i < value.array.size(); ++i) {
+      // RFC 4034 §2.1.3: the algorithm is an 8-bit field.
+      ZW_TRY_ASSIGN(const std::int64_t algorithm,
+                    non_negative(value.array[i], file, fmt::format("{}[{}]", key, i), 255));
+      out.allowed_algorithms.push_back(static_cast<std::uint8_t>(algorithm));
+    }
+    std::sort(out.allowed_algorithms.begin(), out.allowed_algorithms.end());
+    out.allowed_algorithms.erase(std::unique(out.allowed_algorithms.begin(), out.allowed_algorithms.end()),
+                                 out.allowed_algorithms.end());
+  } else if (name == "min_rsa_bits") {
+    ZW_TRY_ASSIGN(const std::int64_t bits, non_negative(value, file, key, std::numeric_limits<unsigned>::max()));
+    out.min_rsa_bits = static_cast<unsigned>(bits);
+  } else if (name == "max_nsec3_iterations") {
+    // RFC 5155 §3.1.3: the iterations field has 16 bits.
+    ZW_TRY_ASSIGN(const std::int64_t iterations, non_negative(value, file, key, 65535));
+    out.max_nsec3_iterations = static_cast<unsigned>(iterations);
+  } else {
+    return key_error(file, key, fmt::format("unknown key (expected {})", fmt::join(k_thresholds, ", ")));
+  }
+  return {};
+}
+
 Result<void> read_thresholds(const ConfigNode& node, std::string_view file, Policy& policy) {
   ZW_TRY(expect_kind(node, Kind::table, file, "thresholds"));
   for (const auto& [name, value] : node.table) {
-    const std::string key = "thresholds." + name;
-    if (name == "expiry_window") {
-      ZW_TRY_ASSIGN(policy.expiry_window_s, duration(value, file, key));
-    } else if (name == "cds_patience") {
-      ZW_TRY_ASSIGN(policy.cds_patience_s, duration(value, file, key));
-    } else if (name == "allowed_algorithms") {
-      ZW_TRY(expect_kind(value, Kind::array, file, key));
-      policy.allowed_algorithms.clear();
-      for (std::size_t i = 0; i < value.array.size(); ++i) {
-        // RFC 4034 §2.1.3: the algorithm is an 8-bit field.
-        ZW_TRY_ASSIGN(const std::int64_t algorithm,
-                      non_negative(value.array[i], file, fmt::format("{}[{}]", key, i), 255));
-        policy.allowed_algorithms.push_back(static_cast<std::uint8_t>(algorithm));
-      }
-      std::sort(policy.allowed_algorithms.begin(), policy.allowed_algorithms.end());
-      policy.allowed_algorithms.erase(std::unique(policy.allowed_algorithms.begin(), policy.allowed_algorithms.end()),
-                                      policy.allowed_algorithms.end());
-    } else if (name == "min_rsa_bits") {
-      ZW_TRY_ASSIGN(const std::int64_t bits, non_negative(value, file, key, std::numeric_limits<unsigned>::max()));
-      policy.min_rsa_bits = static_cast<unsigned>(bits);
-    } else if (name == "max_nsec3_iterations") {
-      // RFC 5155 §3.1.3: the iterations field has 16 bits.
-      ZW_TRY_ASSIGN(const std::int64_t iterations, non_negative(value, file, key, 65535));
-      policy.max_nsec3_iterations = static_cast<unsigned>(iterations);
-    } else {
-      return key_error(file, key,
-                       "unknown key (expected expiry_window, cds_patience, allowed_algorithms, min_rsa_bits or "
-                       "max_nsec3_iterations)");
-    }
+    ZW_TRY(read_threshold(name, value, file, "thresholds." + name, policy));
   }
   return {};
+}
+
+// A rule's option as [options."ID"] gives it, read once [thresholds] is.
+struct RuleOption {
+  const RuleInfo* rule;
+  std::string name;
+  const ConfigNode* value;
+  std::string key; // options."ID".name, for messages
+};
+
+// [options."ID"]: thresholds for one rule, which must be a rule id (no glob) whose catalog entry
+// names the option (RuleInfo::options).
+Result<std::vector<RuleOption>> read_options(const ConfigNode& node, std::string_view file) {
+  ZW_TRY(expect_kind(node, Kind::table, file, "options"));
+  std::vector<RuleOption> out;
+  for (const auto& [id, table] : node.table) {
+    const std::string rule_key = fmt::format("options.\"{}\"", id);
+    const Rule* rule = find_rule(id);
+    if (rule == nullptr) {
+      return key_error(file, rule_key,
+                       audit::is_glob(id) ? "a glob: options are given rule by rule"
+                                          : "no such rule (zonewarden rules)");
+    }
+    ZW_TRY(expect_kind(table, Kind::table, file, rule_key));
+    const RuleInfo& info = rule->info();
+    for (const auto& [name, value] : table.table) {
+      const std::string key = fmt::format("{}.{}", rule_key, name);
+      if (std::find(info.options.begin(), info.options.end(), name) == info.options.end()) {
+        return key_error(file, key,
+                         info.options.empty() ? fmt::format("{} has no options", id)
+                                              : fmt::format("{} has no option {} (its options: {})", id, name,
+                                                            fmt::join(info.options, ", ")));
+      }
+      out.push_back(RuleOption{&info, name, &value, key});
+    }
+  }
+  return out;
 }
 
 Result<Policy> policy_from_tree(const ConfigNode& root, std::string_view file, std::string default_name) {
   Policy policy;
   policy.name = std::move(default_name);
+  std::vector<RuleOption> options;
   for (const auto& [key, value] : root.table) {
     if (key == "name") {
       ZW_TRY(expect_kind(value, Kind::string, file, key));
@@ -161,9 +209,17 @@ Result<Policy> policy_from_tree(const ConfigNode& root, std::string_view file, s
       ZW_TRY(read_severity(value, file, policy));
     } else if (key == "thresholds") {
       ZW_TRY(read_thresholds(value, file, policy));
+    } else if (key == "options") {
+      ZW_TRY_ASSIGN(options, read_options(value, file));
     } else {
-      return key_error(file, key, "unknown key (expected name, rules, severity or thresholds)");
+      return key_error(file, key, "unknown key (expected name, rules, severity, thresholds or options)");
     }
+  }
+  // A rule's own options start from [thresholds], wherever in the file that table stands.
+  for (const RuleOption& option : options) {
+    const RuleThresholds& profile = policy;
+    RuleThresholds& own = policy.per_rule.try_emplace(std::string(option.rule->id), profile).first->second;
+    ZW_TRY(read_threshold(option.name, *option.value, file, option.key, own));
   }
   return policy;
 }
@@ -245,8 +301,12 @@ void apply_policy(const Policy& policy, AuditResult& result) {
   }
 }
 
+std::span<const std::string_view> threshold_names() noexcept {
+  return k_thresholds;
+}
+
 void apply_thresholds(const Policy& policy, EngineOptions& options) {
-  static_cast<RuleThresholds&>(options) = policy;
+  static_cast<ProfileThresholds&>(options) = policy;
 }
 
 } // namespace zw

@@ -181,12 +181,15 @@ Result<std::vector<std::pair<std::string, ZoneFileForAudit>>> load_zone_files(co
   return out;
 }
 
-EngineOptions engine_options(const Prepared& prepared, std::optional<std::int64_t> now_override, std::int64_t window,
-                             ResolverModel model, std::int64_t started_at) {
+// `window`: --expiry-window, which wins over the profile's thresholds.
+EngineOptions engine_options(const Prepared& prepared, std::optional<std::int64_t> now_override,
+                             std::optional<std::int64_t> window, ResolverModel model, std::int64_t started_at) {
   EngineOptions engine;
   apply_thresholds(prepared.policy, engine); // the key and NSEC3 rules judge live audits too
   engine.now = now_override.value_or(started_at);
-  engine.expiry_window_s = window;
+  if (window) {
+    engine.override_expiry_window(*window);
+  }
   engine.resolver_model = model;
   engine.previous = prepared.previous.get();
   return engine;
@@ -204,7 +207,7 @@ AuditResult finish(AuditResult result, std::chrono::steady_clock::time_point wal
 
 Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
-  std::int64_t window = prepared.policy.expiry_window_s;
+  std::optional<std::int64_t> window;
   if (!args.expiry_window.empty()) {
     ZW_TRY_ASSIGN(window, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
   }

@@ -83,13 +83,10 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
   const std::int64_t wall_now =
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   EngineOptions engine;
-  apply_thresholds(prepared.policy, engine);
+  ZW_TRY(apply_profile_thresholds(prepared, args.expiry_window, engine));
   engine.now = wall_now;
   if (!args.now.empty()) {
     ZW_TRY_ASSIGN(engine.now, in_context("--now", util::parse_time(args.now)));
-  }
-  if (!args.expiry_window.empty()) {
-    ZW_TRY_ASSIGN(engine.expiry_window_s, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
   }
   ZW_TRY_ASSIGN(engine.resolver_model, parse_resolver_model(args.resolver_model));
   if (args.files.empty()) {

@@ -294,6 +294,16 @@ Result<void> record_history(const std::string& path, const AuditResult& result, 
 
 } // namespace
 
+Result<void> apply_profile_thresholds(const Prepared& prepared, const std::string& expiry_window,
+                                      EngineOptions& engine) {
+  apply_thresholds(prepared.policy, engine);
+  if (!expiry_window.empty()) {
+    ZW_TRY_ASSIGN(const std::int64_t window, in_context("--expiry-window", util::parse_duration_s(expiry_window)));
+    engine.override_expiry_window(window);
+  }
+  return {};
+}
+
 void grade_zone(const Prepared& prepared, std::int64_t now, ZoneResult& zone, bool with_policy) {
   if (with_policy) {
     apply_policy(prepared.policy, zone);

@@ -82,6 +82,11 @@ struct Prepared {
 };
 Result<Prepared> prepare(const OutputOptions& options);
 
+// The rules' thresholds as the profile sets them ([thresholds] and each rule's [options."ID"]),
+// then `expiry_window` (--expiry-window; "" for none), which wins over the profile for every rule.
+Result<void> apply_profile_thresholds(const Prepared& prepared, const std::string& expiry_window,
+                                      EngineOptions& engine);
+
 // With --history, reads the latest recorded state of each of `zones` (the zones a live audit is
 // about to walk, its shard's only) into `prepared.previous`, or the reason it could not into
 // `prepared.history_error`; nothing without --history.

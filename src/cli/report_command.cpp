@@ -76,10 +76,8 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
     if (!args.now.empty()) {
       ZW_TRY_ASSIGN(engine.now, in_context("--now", util::parse_time(args.now)));
     }
-    engine.expiry_window_s = prepared.policy.expiry_window_s;
-    if (!args.expiry_window.empty()) {
-      ZW_TRY_ASSIGN(engine.expiry_window_s, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
-    }
+    // The snapshot's rules run with the profile's thresholds, as in the audit that saved it.
+    ZW_TRY(apply_profile_thresholds(prepared, args.expiry_window, engine));
     saved_result = false;
     AuditResult result = run_audit_rules(*snapshot, engine);
     result.generated =

@@ -53,6 +53,7 @@ nlohmann::json rule_json(const RuleInfo& info, bool page) {
       {"since", std::string(info.since)},
       {"tags", strings(info.tags)},
       {"compliance", strings(info.compliance)},
+      {"options", strings(info.options)},
       {"page", fmt::format("docs/rules/{}.md", info.id)},
   };
   if (const detail::RuleDoc* doc = page ? detail::find_rule_doc(info.id) : nullptr) {
@@ -71,7 +72,7 @@ std::function<int()> add_rules_command(CLI::App& app) {
   cmd->add_option("id", *id, "Rule id (dnssec/rrsig-expired)");
   cmd->add_option("--format", *format,
                   "text, or json: every rule's registry entry (severity, resolver impact, inputs, since, tags, "
-                  "compliance), with its page's sections for one rule")
+                  "compliance, options), with its page's sections for one rule")
       ->capture_default_str();
   return [id, format, cmd]() -> int {
     if (!cmd->parsed()) {

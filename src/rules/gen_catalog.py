@@ -19,9 +19,10 @@ STABILITIES = ("stable", "preview")
 RCODES = ("none", "noerror", "servfail", "nxdomain", "refused")
 INPUTS = {"live": "live", "zone-file": "zone_file", "both": "both"}
 REQUIRED = ("severity", "stability", "summary", "reference", "impact", "inputs", "since", "tags")
-OPTIONAL = ("compliance", "overflow")
+OPTIONAL = ("compliance", "overflow", "options")
 ID = re.compile(r"^([a-z]+)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
 WORD = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+OPTION = re.compile(r"[a-z][a-z0-9]*(_[a-z0-9]+)*\Z")
 
 
 class CatalogError(Exception):
@@ -78,6 +79,9 @@ def check_rule(rule_id, entry, edes, rules_dir):
         values = entry.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) and WORD.match(v) for v in values):
             faults.append(f"`{key}` must be a list of lower-case words")
+    options = entry.get("options", [])
+    if not isinstance(options, list) or not all(isinstance(v, str) and OPTION.match(v) for v in options):
+        faults.append("`options` must be a list of threshold names (snake_case: \"min_rsa_bits\")")
     if not entry["tags"]:
         faults.append("`tags` must name at least one subject")
     overflow = entry.get("overflow", {"what": "findings"})
@@ -134,6 +138,8 @@ def cpp(entries, catalog_name):
         lines.append(f"constexpr std::string_view k_tags_{index}[] = {strings(entry['tags'])};")
         if entry.get("compliance"):
             lines.append(f"constexpr std::string_view k_compliance_{index}[] = {strings(entry['compliance'])};")
+        if entry.get("options"):
+            lines.append(f"constexpr std::string_view k_options_{index}[] = {strings(entry['options'])};")
     lines += ["", f"constexpr std::array<CatalogEntry, {len(entries)}> k_catalog{{{{"]
     for index, (rule_id, entry) in enumerate(entries):
         area, snake = source_of(rule_id)
@@ -152,6 +158,8 @@ def cpp(entries, catalog_name):
         ]
         if entry.get("compliance"):
             fields.append(f".compliance = k_compliance_{index}")
+        if entry.get("options"):
+            fields.append(f".options = k_options_{index}")
         lines.append(f"    {{RuleInfo{{{', '.join(fields)}}}, &{area}::{snake}}},")
     lines += ["}};", "", "} // namespace", "",
               "std::span<const CatalogEntry> catalog() noexcept { return k_catalog; }", "",

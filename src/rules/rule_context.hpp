@@ -20,7 +20,7 @@
 namespace zw {
 
 // What the rules are told: the policy's thresholds, and whose answers findings predict.
-struct RuleOptions : RuleThresholds {
+struct RuleOptions : ProfileThresholds {
   ResolverModel resolver_model = ResolverModel::unbound;
 };
 
@@ -65,6 +65,8 @@ public:
   // Unix seconds; `--now`, or when the snapshot was taken. Rules never read the clock.
   std::int64_t now() const noexcept { return m_now; }
   const RuleOptions& options() const noexcept { return *m_options; }
+  // The thresholds rule `info` reads: the profile's, or the rule's own ([options."ID"]).
+  const RuleThresholds& thresholds(const RuleInfo& info) const { return m_options->for_rule(info.id); }
   // True when the walk started from the built-in public root hints (not a lab or internal root).
   bool public_root_hints() const noexcept { return m_snapshot->public_root_hints; }
 

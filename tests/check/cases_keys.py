@@ -129,6 +129,25 @@ def rsa_1024_with_policy_minimum_1024(kit):
     return kit.check(kit.signed(origin="weak.test.", keys=[ksk, zsk]), "--profile", str(policy))
 
 
+@case("dnssec/key-size-weak", "fires", where=[("strict.test.", "DNSKEY")], severity="warning")
+def rsa_2048_with_rule_option_3072(kit):
+    # The profile's [options."dnssec/key-size-weak"] sets the rule's own minimum (docs/policy.md):
+    # both 2048-bit keys are below it, and its [thresholds] value (1024) is not what the rule reads.
+    ksk, zsk = ksk_zsk(kit, "strict.test.", "RSASHA256", bits=2048)
+    policy = profile(kit, 'name = "per-rule"\n[thresholds]\nmin_rsa_bits = 1024\n'
+                          '[options."dnssec/key-size-weak"]\nmin_rsa_bits = 3072\n')
+    return kit.check(kit.signed(origin="strict.test.", keys=[ksk, zsk]), "--profile", str(policy))
+
+
+@case("dnssec/key-size-weak", "quiet")
+def rsa_1024_with_rule_option_1024(kit):
+    # The near miss: [thresholds] asks for 4096 bits, the rule's own option for 1024: the rule's wins.
+    ksk, zsk = ksk_zsk(kit, "weak.test.", "RSASHA256", bits=2048, zsk_bits=1024)
+    policy = profile(kit, 'name = "per-rule"\n[options."dnssec/key-size-weak"]\nmin_rsa_bits = 1024\n'
+                          '[thresholds]\nmin_rsa_bits = 4096\n')
+    return kit.check(kit.signed(origin="weak.test.", keys=[ksk, zsk]), "--profile", str(policy))
+
+
 # ---- dnssec/key-tag-collision ------------------------------------------------------------------
 
 def colliding_keys():

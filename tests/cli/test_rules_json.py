@@ -69,6 +69,17 @@ expect("one rule: its page's sections", one.returncode == 0 and all(rule.get(k) 
 expect("one rule: the registry entry of the listing", {k: v for k, v in rule.items() if k not in ("what", "why", "fix")}
        == by_id["dnssec/rrsig-expired"])
 
+# The profile thresholds each rule reads (docs/policy.md's table, written by hand): what a
+# profile's [options."ID"] may set for it.
+reads = {"dnssec/rrsig-expiring-soon": ["expiry_window"], "dnssec/rrsig-ttl-mismatch": ["expiry_window"],
+         "dnssec/rrsig-validity-below-soa-expire": ["expiry_window"], "rollover/resigning-stalled": ["expiry_window"],
+         "rollover/cds-not-acted-on": ["cds_patience"], "dnssec/algorithm-deprecated": ["allowed_algorithms"],
+         "dnssec/key-size-weak": ["min_rsa_bits"], "dnssec/nsec3-parameters": ["max_nsec3_iterations"]}
+for r in rules:
+    if r.get("options") != reads.get(r["id"], []):
+        expect(f"{r['id']}: options", False, r.get("options"))
+expect("every rule lists the thresholds it reads", not any(f.endswith(": options") for f in failures))
+
 bad = run("rules", "--format", "yaml")
 expect("an unknown format: one line, exit 2", bad.returncode == 2 and bad.stderr.count("\n") == 1 and not bad.stdout,
        bad.stderr)

@@ -16,6 +16,7 @@
 
 #include "report/html_compliance.hpp"
 #include "zonewarden/audit.hpp"
+#include "zonewarden/policy.hpp"
 #include "zonewarden/rule.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
@@ -136,6 +137,7 @@ TEST_CASE("rules::the registry is the catalog rules.toml") {
     };
     CHECK(strings("tags") == std::vector<std::string>(info.tags.begin(), info.tags.end()));
     CHECK(strings("compliance") == std::vector<std::string>(info.compliance.begin(), info.compliance.end()));
+    CHECK(strings("options") == std::vector<std::string>(info.options.begin(), info.options.end()));
     CHECK(entry["overflow"]["what"].value_or(std::string("findings")) == info.overflow.what);
     CHECK(entry["overflow"]["type"].value_or(std::string()) == info.overflow.type);
     std::string source = id;
@@ -145,6 +147,40 @@ TEST_CASE("rules::the registry is the catalog rules.toml") {
   CHECK(entries == zw::all_rules().size());
   CHECK(std::is_sorted(zw::all_rules().begin(), zw::all_rules().end(),
                        [](const auto& a, const auto& b) { return a->info().id < b->info().id; }));
+}
+
+// A rule's catalog entry names the profile thresholds it reads (RuleInfo::options), which a profile
+// may then set for it alone ([options."ID"]): each is a threshold profiles set, each threshold is
+// read by some rule, and the rule's code reads exactly those through ctx.thresholds(info).
+TEST_CASE("rules::each rule names the profile thresholds it reads") {
+  const std::span<const std::string_view> known = zw::threshold_names();
+  std::set<std::string_view> read;
+  const std::regex reads(R"(thresholds\(info\)\.([a-z0-9_]+))");
+  const std::regex bypass(
+      R"(options\(\)\.(expiry_window_s|cds_patience_s|allowed_algorithms|min_rsa_bits|max_nsec3_iterations))");
+  for (const auto& rule : zw::all_rules()) {
+    const zw::RuleInfo& info = rule->info();
+    CAPTURE(info.id);
+    std::string source = std::string(info.id);
+    std::replace(source.begin(), source.end(), '-', '_');
+    const std::string code = slurp(fmt::format("src/rules/{}.cpp", source));
+    std::set<std::string> in_code;
+    for (auto m = std::sregex_iterator(code.begin(), code.end(), reads); m != std::sregex_iterator(); ++m) {
+      in_code.insert((*m)[1].str());
+    }
+    std::set<std::string> declared;
+    for (const std::string_view option : info.options) {
+      CHECK(std::find(known.begin(), known.end(), option) != known.end());
+      read.insert(option);
+      // The field is the option's name, durations with their unit: expiry_window -> expiry_window_s.
+      const bool duration = option == "expiry_window" || option == "cds_patience";
+      declared.insert(duration ? std::string(option) + "_s" : std::string(option));
+    }
+    CHECK(in_code == declared);
+    // A rule reads thresholds only through ctx.thresholds(info), which applies [options."ID"].
+    CHECK_FALSE(std::regex_search(code, bypass));
+  }
+  CHECK(read == std::set<std::string_view>(known.begin(), known.end()));
 }
 
 TEST_CASE("rules::documentation pages agree with RuleInfo") {

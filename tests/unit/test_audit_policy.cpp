@@ -224,6 +224,20 @@ TEST_CASE("audit::load_policy errors name the file and the key") {
   check_policy_error(dir, "p.yml", "severity:\n  dnssec/rrsig-expired: error\n  dnssec/rrsig-expired: notice\n",
                      "severity.dnssec/rrsig-expired");
   check_policy_error(dir, "p.yml", "thresholds:\n  min_rsa_bits: 99999999999999999999999\n", "thresholds.min_rsa_bits");
+  // [options."ID"]: a registered rule by its exact id, and only the thresholds its catalog entry names.
+  check_policy_error(dir, "p.toml", "[options.\"dnssec/key-size-wek\"]\nmin_rsa_bits = 3072\n",
+                     "options.\"dnssec/key-size-wek\"");
+  check_policy_error(dir, "p.toml", "[options.\"dnssec/*\"]\nmin_rsa_bits = 3072\n", "options.\"dnssec/*\"");
+  check_policy_error(dir, "p.toml", "[options.\"dnssec/key-size-weak\"]\nexpiry_window = \"7d\"\n",
+                     "options.\"dnssec/key-size-weak\".expiry_window");
+  check_policy_error(dir, "p.toml", "[options.\"dnssec/rrsig-expired\"]\nexpiry_window = \"7d\"\n",
+                     "options.\"dnssec/rrsig-expired\".expiry_window");
+  check_policy_error(dir, "p.toml", "[options.\"dnssec/key-size-weak\"]\nmin_rsa_bits = \"3072\"\n",
+                     "options.\"dnssec/key-size-weak\".min_rsa_bits");
+  check_policy_error(dir, "p.toml", "options = 3\n", "options");
+  check_policy_error(dir, "p.toml", "[options]\n\"dnssec/key-size-weak\" = 3072\n", "options.\"dnssec/key-size-weak\"");
+  check_policy_error(dir, "p.yaml", "options:\n  dnssec/nsec3-parameters:\n    max_nsec3_iterations: 70000\n",
+                     "options.\"dnssec/nsec3-parameters\".max_nsec3_iterations");
 
   SUBCASE("syntax errors name the file and the line") {
     const std::string toml = dir.write("bad.toml", "[rules\n");
@@ -342,6 +356,44 @@ TEST_CASE("audit::apply_thresholds") {
   EngineOptions options;
   apply_thresholds(*strict, options);
   CHECK(options.expiry_window_s == 14 * 86400);
+}
+
+TEST_CASE("audit::load_policy reads thresholds for one rule ([options.\"ID\"])") {
+  // The rule's own values start from [thresholds], written before or after; other rules keep
+  // the profile's.
+  const std::string text = "[options.\"dnssec/key-size-weak\"]\nmin_rsa_bits = 4096\n"
+                           "[options.\"dnssec/rrsig-expiring-soon\"]\nexpiry_window = \"10d\"\n"
+                           "[thresholds]\nmin_rsa_bits = 3072\nexpiry_window = \"5d\"\nmax_nsec3_iterations = 10\n";
+  const Result<Policy> policy = parse_policy(text, ConfigFormat::toml, "p.toml");
+  REQUIRE(policy.has_value());
+  CHECK(policy->min_rsa_bits == 3072);
+  CHECK(policy->expiry_window_s == 5 * 86400);
+  REQUIRE(policy->per_rule.size() == 2);
+  const RuleThresholds& weak = policy->for_rule("dnssec/key-size-weak");
+  CHECK(weak.min_rsa_bits == 4096);
+  CHECK(weak.expiry_window_s == 5 * 86400);
+  CHECK(weak.max_nsec3_iterations == 10);
+  const RuleThresholds& soon = policy->for_rule("dnssec/rrsig-expiring-soon");
+  CHECK(soon.expiry_window_s == 10 * 86400);
+  CHECK(soon.min_rsa_bits == 3072);
+  CHECK(policy->for_rule("dnssec/rrsig-ttl-mismatch").expiry_window_s == 5 * 86400);
+  CHECK(policy->widest_expiry_window() == 10 * 86400);
+
+  // The YAML spelling reads the same.
+  const Result<Policy> yaml =
+      parse_policy("options:\n  dnssec/key-size-weak:\n    min_rsa_bits: 4096\n", ConfigFormat::yaml, "p.yaml");
+  REQUIRE(yaml.has_value());
+  CHECK(yaml->for_rule("dnssec/key-size-weak").min_rsa_bits == 4096);
+  CHECK(yaml->min_rsa_bits == 2048);
+
+  // The engine gets them; --expiry-window then wins for every rule.
+  EngineOptions options;
+  apply_thresholds(*policy, options);
+  CHECK(options.for_rule("dnssec/key-size-weak").min_rsa_bits == 4096);
+  options.override_expiry_window(86400);
+  CHECK(options.expiry_window_s == 86400);
+  CHECK(options.for_rule("dnssec/rrsig-expiring-soon").expiry_window_s == 86400);
+  CHECK(options.widest_expiry_window() == 86400);
 }
 
 TEST_CASE("audit::count_at_or_above ignores suppressed findings") {

@@ -133,7 +133,7 @@ void check_algorithm_deprecated(const RuleContext& ctx, FindingSink& sink, const
       by_algorithm[k.algorithm()].push_back(&k);
     }
   }
-  const std::vector<std::uint8_t>& allowed = ctx.options().allowed_algorithms;
+  const std::vector<std::uint8_t>& allowed = ctx.thresholds(info).allowed_algorithms;
   std::vector<Finding> out;
   for (const auto& [algorithm, group] : by_algorithm) {
     if (!allowed.empty()) {

@@ -14,7 +14,7 @@ bool is_rsa(std::uint8_t algorithm) noexcept {
 }
 
 void check_key_size_weak(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
-  const unsigned minimum = ctx.options().min_rsa_bits;
+  const unsigned minimum = ctx.thresholds(info).min_rsa_bits;
   if (minimum == 0) {
     return;
   }

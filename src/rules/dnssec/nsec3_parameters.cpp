@@ -92,9 +92,9 @@ void grade_hash_cost(Finding& out, const Nsec3Params& p, const std::string& what
 
 // RFC 9276 §3.1: NSEC3 SHOULD use 0 additional iterations and an empty salt; §3.2: validators
 // may stop validating above a limit (150 today). One finding: the signer's settings.
-void judge_hash_cost(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded) {
+void judge_hash_cost(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded, const RuleInfo& info) {
   const Nsec3Params& p = *d.chain;
-  const unsigned max = ctx.options().max_nsec3_iterations;
+  const unsigned max = ctx.thresholds(info).max_nsec3_iterations;
   const bool too_many = p.iterations > max;
   const bool salted = !p.salt.empty();
   if (!too_many && !salted) {
@@ -114,8 +114,7 @@ void judge_hash_cost(const RuleContext& ctx, const DenialAnalysis& d, DenialSink
   }
 }
 
-void check_nsec3_parameters(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded,
-                            const RuleInfo& /*info*/) {
+void check_nsec3_parameters(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded, const RuleInfo& info) {
   const std::string& apex = ctx.zone_name();
   const std::string chain = d.chain ? to_text(*d.chain) : std::string();
   for (const Nsec3ParamFault& f : d.params) {
@@ -195,18 +194,18 @@ void check_nsec3_parameters(const RuleContext& ctx, const DenialAnalysis& d, Den
   // Also a chain hashed too often to verify (above zw::dnssec::k_max_hashed_iterations): its cost
   // is this rule's finding, the unverified chain the engine's internal/audit-incomplete.
   if (d.chain && (d.nsec3_checked || d.nsec3_not_hashed != 0)) {
-    judge_hash_cost(ctx, d, graded);
+    judge_hash_cost(ctx, d, graded, info);
   }
 }
 
 // Live: the NSEC3PARAM answers at the apex and the NSEC3 records of the denial probes (and any
 // other authoritative answer), per server address.
-void check_nsec3_parameters_live(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+void check_nsec3_parameters_live(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
   const Result<dns::Bytes> apex = dns::name_from_text(ctx.zone_name());
   if (!apex) {
     return;
   }
-  const unsigned max = ctx.options().max_nsec3_iterations;
+  const unsigned max = ctx.thresholds(info).max_nsec3_iterations;
   std::map<ParamKey, std::vector<std::string>> param_servers; // from NSEC3PARAM
   std::map<ParamKey, std::vector<std::string>> chain_servers; // from NSEC3 records
   std::map<ParamKey, Nsec3Params> params;

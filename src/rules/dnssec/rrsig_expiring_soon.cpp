@@ -11,8 +11,8 @@
 namespace zw::rules::dnssec {
 namespace {
 
-void check_rrsig_expiring_soon(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
-  const std::int64_t window = ctx.options().expiry_window_s;
+void check_rrsig_expiring_soon(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
+  const std::int64_t window = ctx.thresholds(info).expiry_window_s;
   // One root cause, one finding: RRsets whose last usable signatures expire at the same
   // instant came from one signing run, and one re-signing fixes them all.
   std::map<std::pair<std::string, std::int64_t>, std::vector<const ::zw::dnssec::SignedRrset*>> groups;

@@ -68,7 +68,7 @@ void check_rrsig_ttl_mismatch(const RuleContext& ctx, const ZoneFileInput& file,
     return;
   }
   const std::int64_t now = ctx.now();
-  const std::int64_t window = ctx.options().expiry_window_s;
+  const std::int64_t window = ctx.thresholds(info).expiry_window_s;
   const std::optional<std::uint32_t> expire = zs::soa_expire(store);
   std::vector<OriginalTtlMismatch> mismatches;
   mismatches.reserve(zs::k_finding_cap);

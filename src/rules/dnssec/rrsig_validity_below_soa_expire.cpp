@@ -41,7 +41,7 @@ bool preferred(const zs::ApexKeys& keys, const dns::RrsetView& rrset, std::uint1
 }
 
 void check_rrsig_validity_below_soa_expire(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink,
-                                           const RuleInfo& /*info*/) {
+                                           const RuleInfo& info) {
   const dns::ZoneStore& store = *file.store;
   const zs::ApexKeys keys = zs::ApexKeys::of(store);
   const std::optional<std::uint32_t> expire = zs::soa_expire(store);
@@ -49,7 +49,7 @@ void check_rrsig_validity_below_soa_expire(const RuleContext& ctx, const ZoneFil
     return;
   }
   const std::int64_t now = ctx.now();
-  const std::int64_t window = ctx.options().expiry_window_s;
+  const std::int64_t window = ctx.thresholds(info).expiry_window_s;
   std::map<std::pair<std::uint16_t, std::uint8_t>, KeyGroup> groups;
   zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
     // Per algorithm, the signature that keeps the RRset valid longest (RFC 6840 §5.11: a

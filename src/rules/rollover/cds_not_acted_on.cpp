@@ -8,13 +8,13 @@
 namespace zw::rules::rollover {
 namespace {
 
-void check_cds_not_acted_on(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+void check_cds_not_acted_on(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
   const RolloverState* now = ctx.rollover();
   if (now == nullptr || now->cds.empty() || !now->ds_known) {
     return;
   }
   const std::int64_t waited = now->observed - now->cds_since;
-  if (waited <= 0 || waited < ctx.options().cds_patience_s) {
+  if (waited <= 0 || waited < ctx.thresholds(info).cds_patience_s) {
     return;
   }
   // RFC 8078 §4: a CDS "0 0 0 00" asks for the DS set to be removed.

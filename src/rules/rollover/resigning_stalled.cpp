@@ -12,7 +12,7 @@ namespace {
 // The minimum number of refreshes seen before the rule trusts what it learned of the signer.
 constexpr std::uint32_t k_min_refreshes = 2;
 
-void check_resigning_stalled(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
+void check_resigning_stalled(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
   const auto interval = rollover_support::interval(ctx);
   if (!interval) {
     return;
@@ -24,7 +24,7 @@ void check_resigning_stalled(const RuleContext& ctx, FindingSink& sink, const Ru
   }
   const std::int64_t margin = *now.signed_until - now.observed;
   // Within the expiry window dnssec/rrsig-expiring-soon reports the same root cause.
-  if (margin >= now.refresh_floor || margin <= ctx.options().expiry_window_s) {
+  if (margin >= now.refresh_floor || margin <= ctx.thresholds(info).expiry_window_s) {
     return;
   }
   // The RRset that stops validating first (its latest usable signature is the earliest); of
