@@ -43,23 +43,23 @@ def gen(tree, *args):
 
 
 def syntax_check(tree, build):
-    """Compiles the new rule's source as the build compiles the others; None when no database."""
+    """Compiles the new rule's source as the build compiles the others (a rule's own command, or
+    in a unity build one of the library's unity units'); None when the build has neither."""
     database = build / "compile_commands.json"
     if not database.is_file():
         return None
-    for entry in json.loads(database.read_text()):
-        if entry["file"].endswith("rules/zone/wildcard_ns.cpp"):
-            args = shlex.split(entry["command"])
-            break
-    else:
+    entries = json.loads(database.read_text())
+    entry = next((e for e in entries if e["file"].endswith("rules/zone/wildcard_ns.cpp")), None) or next(
+        (e for e in entries if "libzonewarden.a.p/" in e["file"] and "-unity" in e["file"]), None)
+    if entry is None:
         return None
     out = []
     skip = False
-    for arg in args:
+    for arg in shlex.split(entry["command"]):
         if skip:
             skip = False
             continue
-        if arg in ("-o", "-MF", "-MQ", "-MD", "-c") or arg.endswith("wildcard_ns.cpp"):
+        if arg in ("-o", "-MF", "-MQ", "-MD", "-c") or arg == entry["file"]:
             skip = arg in ("-o", "-MF", "-MQ")
             continue
         out.append(arg)
