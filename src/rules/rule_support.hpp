@@ -60,10 +60,4 @@ template <ServerStatus Status> void check_lame(const RuleContext& ctx, FindingSi
 // The resolver impact and severity when every server is unusable vs. only some.
 ResolverImpact lame_impact(const RuleContext& ctx) noexcept;
 
-// The zone file input when a zone-file rule can run: `check` with a store and its layout.
-inline const ZoneFileInput* zone_file(const RuleContext& ctx) noexcept {
-  const ZoneFileInput* file = ctx.zone_file();
-  return file != nullptr && file->store != nullptr && file->layout != nullptr ? file : nullptr;
-}
-
 } // namespace zw::rules

@@ -34,21 +34,17 @@ using ::zw::dnssec::Nsec3Params;
 using ::zw::dnssec::NsecFault;
 using ::zw::dnssec::NsecFaultKind;
 
-// The denial analysis of a SIGNED zone file: the engine's, or one computed into `own` when the
-// engine gave none. nullptr when the rule has nothing to judge: a live audit, or an unsigned
-// zone (no DNSKEY at the apex), which needs no NSEC or NSEC3.
-inline const DenialAnalysis* denial_of(const RuleContext& ctx, std::optional<DenialAnalysis>& own) {
-  const ZoneFileInput* file = ctx.zone_file();
-  if (file == nullptr || file->store == nullptr || file->layout == nullptr) {
+// The denial analysis of a loaded zone file if it is SIGNED: the engine's, or one computed into
+// `own` when the engine gave none. nullptr for an unsigned zone (no DNSKEY at the apex), which
+// needs no NSEC or NSEC3.
+inline const DenialAnalysis* denial_of(const ZoneFileInput& file, std::optional<DenialAnalysis>& own) {
+  if (!file.store->find(file.store->origin(), dns::rrtype::dnskey)) {
     return nullptr;
   }
-  if (!file->store->find(file->store->origin(), dns::rrtype::dnskey)) {
-    return nullptr;
+  if (file.denial != nullptr) {
+    return file.denial;
   }
-  if (file->denial != nullptr) {
-    return file->denial;
-  }
-  own.emplace(::zw::dnssec::analyse_denial(*file->store, *file->layout));
+  own.emplace(::zw::dnssec::analyse_denial(*file.store, *file.layout));
   return &*own;
 }
 
@@ -134,9 +130,9 @@ private:
 // A denial rule's RuleCode::file: `Check(ctx, analysis, sink, info)` on the zone's denial
 // analysis when the zone file is signed (denial_of), its findings graded by DenialSink.
 template <void (*Check)(const RuleContext&, const DenialAnalysis&, DenialSink&, const RuleInfo&)>
-void with_denial(const RuleContext& ctx, const ZoneFileInput& /*file*/, FindingSink& sink, const RuleInfo& info) {
+void with_denial(const RuleContext& ctx, const ZoneFileInput& file, FindingSink& sink, const RuleInfo& info) {
   std::optional<DenialAnalysis> own;
-  if (const DenialAnalysis* d = denial_of(ctx, own)) {
+  if (const DenialAnalysis* d = denial_of(file, own)) {
     DenialSink graded(ctx, sink, info);
     Check(ctx, *d, graded, info);
   }
