@@ -2,10 +2,12 @@
 
 #include "cli/audit_command.hpp"
 
+#include <array>
 #include <chrono>
 #include <fstream>
 #include <memory>
 #include <optional>
+#include <string_view>
 #include <thread>
 #include <unordered_set>
 
@@ -31,9 +33,7 @@ namespace {
 struct AuditArgs { // NOLINT(clang-analyzer-optin.performance.Padding)
   std::vector<std::string> zones;
   std::string zones_from;
-  std::string hints;
-  std::string trust_anchor;
-  std::vector<std::string> servers;
+  NetworkArgs network;
   std::vector<std::string> names;  // --name NAME[/TYPE]
   bool walk = false;               // --walk
   std::int64_t walk_limit = 10000; // --walk-limit N
@@ -42,16 +42,10 @@ struct AuditArgs { // NOLINT(clang-analyzer-optin.performance.Padding)
   std::int64_t zone_file_limit = 100000; // --zone-file-limit N
   bool zone_file_limit_given = false;
   std::string ds;
-  std::string timeout = "2s";
-  int retries = 1;
-  std::string deadline = "120s";
-  int max_in_flight = 200;
   std::int64_t max_zones_in_flight = 500;    // --max-zones-in-flight N (0: every zone at once)
-  int max_qps_per_server = 0;                // --max-qps-per-server N (0: no limit)
   std::int64_t max_queries_per_zone = 10000; // --max-queries-per-zone N
   std::int64_t max_queries = 20'000'000;     // --max-queries N
-  std::string now;
-  std::string expiry_window; // empty: the profile's threshold
+  TimeArgs time;
   std::string resolver_model;
   std::string save;
   std::string restore;
@@ -59,6 +53,26 @@ struct AuditArgs { // NOLINT(clang-analyzer-optin.performance.Padding)
   std::string shard_text;                                   // --shard K/N
   std::optional<std::pair<std::size_t, std::size_t>> shard; // (K, N), parsed
   OutputOptions output;
+};
+
+// A numeric bound of the audit: its option, the field it sets, its range and what it bounds.
+struct Bound {
+  std::string_view option;
+  std::int64_t AuditArgs::*value;
+  std::int64_t min;
+  std::int64_t max;
+  std::string_view help;
+};
+constexpr std::array k_bounds{
+    Bound{"--walk-limit", &AuditArgs::walk_limit, 1, 1'000'000, "With --walk: names walked per zone at most"},
+    Bound{"--zone-file-limit", &AuditArgs::zone_file_limit, 1, 10'000'000,
+          "With --zone-file: RRsets of each file asked at most"},
+    Bound{"--max-zones-in-flight", &AuditArgs::max_zones_in_flight, 0, 10'000'000,
+          "Zones walked at once at most; each that ends starts the next, and without --save is judged and its "
+          "observations freed at once, so memory follows this, not the fleet; 0: all at once"},
+    Bound{"--max-queries-per-zone", &AuditArgs::max_queries_per_zone, 1, 100'000'000,
+          "Questions asked of one zone's servers at most, beyond those of --name, --zone-file and --walk"},
+    Bound{"--max-queries", &AuditArgs::max_queries, 1, 1'000'000'000, "Queries sent in the whole run at most"},
 };
 
 // "K/N": shard K (0 to N-1) of N, N from 1 to 100000 (a Kubernetes Indexed Job's completion
@@ -195,10 +209,6 @@ EngineOptions engine_options(const Prepared& prepared, std::optional<std::int64_
   return engine;
 }
 
-std::int64_t unix_seconds_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
 AuditResult finish(AuditResult result, std::chrono::steady_clock::time_point wall_start) {
   result.generated = unix_seconds_now();
   result.elapsed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -208,14 +218,10 @@ AuditResult finish(AuditResult result, std::chrono::steady_clock::time_point wal
 Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
   std::optional<std::int64_t> window;
-  if (!args.expiry_window.empty()) {
-    ZW_TRY_ASSIGN(window, in_context("--expiry-window", util::parse_duration_s(args.expiry_window)));
+  if (!args.time.expiry_window.empty()) {
+    ZW_TRY_ASSIGN(window, in_context("--expiry-window", util::parse_duration_s(args.time.expiry_window)));
   }
-  std::optional<std::int64_t> now_override;
-  if (!args.now.empty()) {
-    ZW_TRY_ASSIGN(const std::int64_t now, in_context("--now", util::parse_time(args.now)));
-    now_override = now;
-  }
+  ZW_TRY_ASSIGN(const std::optional<std::int64_t> now_override, parse_now(args.time.now));
   ZW_TRY_ASSIGN(const ResolverModel model, parse_resolver_model(args.resolver_model));
   ZW_TRY_ASSIGN(std::vector<std::string> zones, zone_list(args));
   if (args.shard) {
@@ -247,20 +253,10 @@ Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
   if (args.zone_file_limit_given && args.zone_files.empty()) {
     return fail("--zone-file-limit bounds --zone-file: give --zone-file too");
   }
-  if (args.zone_file_limit < 1 || args.zone_file_limit > 10'000'000) {
-    return fail(fmt::format("--zone-file-limit {}: must be between 1 and 10000000", args.zone_file_limit));
-  }
-  if (args.max_queries_per_zone < 1 || args.max_queries_per_zone > 100'000'000) {
-    return fail(fmt::format("--max-queries-per-zone {}: must be between 1 and 100000000", args.max_queries_per_zone));
-  }
-  if (args.max_queries < 1 || args.max_queries > 1'000'000'000) {
-    return fail(fmt::format("--max-queries {}: must be between 1 and 1000000000", args.max_queries));
-  }
-  if (args.max_zones_in_flight < 0 || args.max_zones_in_flight > 10'000'000) {
-    return fail(fmt::format("--max-zones-in-flight {}: must be between 0 and 10000000", args.max_zones_in_flight));
-  }
-  if (args.walk_limit < 1 || args.walk_limit > 1'000'000) {
-    return fail(fmt::format("--walk-limit {}: must be between 1 and 1000000", args.walk_limit));
+  for (const Bound& bound : k_bounds) {
+    if (const std::int64_t value = args.*bound.value; value < bound.min || value > bound.max) {
+      return fail(fmt::format("{} {}: must be between {} and {}", bound.option, value, bound.min, bound.max));
+    }
   }
   if (!args.restore.empty()) {
     // Replay: no network at all; "now" is when the snapshot was taken unless --now says otherwise.
@@ -282,10 +278,8 @@ Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
     if (zones.empty() && !args.shard) {
       return fail("audit: no zone given (ZONE... or --zones-from FILE)");
     }
-    ZW_TRY_ASSIGN(probe::ProbeOptions options,
-                  probe_options(NetworkArgs{args.hints, args.servers, args.timeout, args.retries, args.deadline,
-                                            args.max_in_flight, args.max_qps_per_server}));
-    ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
+    ZW_TRY_ASSIGN(probe::ProbeOptions options, probe_options(args.network));
+    ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.network.trust_anchor));
     ZW_TRY_ASSIGN(options.name_queries, probe::plan_name_queries(zones, args.names));
     ZW_TRY_ASSIGN(auto zone_files, load_zone_files(args, zones));
     for (const auto& [zone, file] : zone_files) {
@@ -413,46 +407,23 @@ std::function<int()> add_audit_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("audit", "Walk the delegation of each zone and audit every authoritative server");
   cmd->add_option("zones", args->zones, "Zones to audit (example.com)");
   cmd->add_option("--zones-from", args->zones_from, "File with one zone per line (# comments)");
-  cmd->add_option("--hints", args->hints, "Root hints file (named.root format); default: built-in IANA hints");
-  cmd->add_option("--trust-anchor", args->trust_anchor,
-                  "Root trust anchor file (DS and/or DNSKEY RRs); default: built-in KSK-2017 and KSK-2024");
-  cmd->add_option("--server", args->servers, "Undelegated test: audit exactly NAME=ADDRESS (repeatable)");
+  add_network_options(*cmd, args->network, "Undelegated test: audit exactly NAME=ADDRESS (repeatable)",
+                      "Deadline for the whole audit");
   cmd->add_option("--name", args->names,
                   "Also ask every server of the zone NAME is in for NAME, of TYPE or else A and AAAA "
                   "(NAME[/TYPE], repeatable)");
   cmd->add_flag("--walk", args->walk,
                 "Also follow the NSEC chain of each zone and ask every server for every RRset of every name");
-  cmd->add_option("--walk-limit", args->walk_limit, "With --walk: names walked per zone at most (1-1000000)")
-      ->capture_default_str();
   cmd->add_option("--zone-file", args->zone_files,
                   "Compare what every server serves with this zone file, and validate it too (FILE with one "
                   "zone, ZONE=FILE with several; repeatable)");
-  cmd->add_option("--zone-file-limit", args->zone_file_limit,
-                  "With --zone-file: RRsets of each file asked at most (1-10000000)")
-      ->capture_default_str();
   cmd->add_option("--ds", args->ds, "Undelegated test: file with the DS records to expect");
-  cmd->add_option("--timeout", args->timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
-  cmd->add_option("--retries", args->retries, "UDP retransmissions inside the timeout")->capture_default_str();
-  cmd->add_option("--deadline", args->deadline, "Deadline for the whole audit")->capture_default_str();
-  cmd->add_option("--max-in-flight", args->max_in_flight, "Queries in flight at once, all zones together (1-10000)")
-      ->capture_default_str();
-  cmd->add_option("--max-zones-in-flight", args->max_zones_in_flight,
-                  "Zones walked at once at most; each that ends starts the next, and without --save is judged "
-                  "and its observations freed at once, so memory follows this, not the fleet (0: all; 0-10000000)")
-      ->capture_default_str();
-  cmd->add_option("--max-qps-per-server", args->max_qps_per_server,
-                  "Queries per second sent to one server address at most, so that servers zones share are "
-                  "not sent bursts their rate limiting answers with silence (0: no limit; 0-1000000)")
-      ->capture_default_str();
-  cmd->add_option("--max-queries-per-zone", args->max_queries_per_zone,
-                  "Questions asked of one zone's servers at most, beyond those of --name, --zone-file and --walk "
-                  "(1-100000000)")
-      ->capture_default_str();
-  cmd->add_option("--max-queries", args->max_queries, "Queries sent in the whole run at most (1-1000000000)")
-      ->capture_default_str();
-  cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
-  cmd->add_option("--expiry-window", args->expiry_window,
-                  "Warn when signatures expire within this span (default: the profile's, 3d)");
+  for (const Bound& bound : k_bounds) {
+    cmd->add_option(std::string(bound.option), (*args).*bound.value,
+                    fmt::format("{} ({}-{})", bound.help, bound.min, bound.max))
+        ->capture_default_str();
+  }
+  add_time_options(*cmd, args->time);
   add_resolver_model_option(*cmd, args->resolver_model);
   cmd->add_option("--save", args->save, "Write the observed snapshot as JSON to FILE");
   cmd->add_option("--restore", args->restore, "Re-run the rules on a saved snapshot, without network");

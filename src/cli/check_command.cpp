@@ -26,8 +26,7 @@ struct CheckArgs {
   std::vector<std::string> files;
   std::string origin;
   std::string ds;
-  std::string now;
-  std::string expiry_window; // empty: the profile's threshold
+  TimeArgs time;
   std::string resolver_model;
   int jobs = 0;
   bool quiet = false;
@@ -80,14 +79,11 @@ Result<void> load_ds(const std::string& path, CheckOptions& check) {
 
 Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
   const auto wall_start = std::chrono::steady_clock::now();
-  const std::int64_t wall_now =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t wall_now = unix_seconds_now();
   EngineOptions engine;
-  ZW_TRY(apply_profile_thresholds(prepared, args.expiry_window, engine));
-  engine.now = wall_now;
-  if (!args.now.empty()) {
-    ZW_TRY_ASSIGN(engine.now, in_context("--now", util::parse_time(args.now)));
-  }
+  ZW_TRY(apply_profile_thresholds(prepared, args.time.expiry_window, engine));
+  ZW_TRY_ASSIGN(const std::optional<std::int64_t> now, parse_now(args.time.now));
+  engine.now = now.value_or(wall_now);
   ZW_TRY_ASSIGN(engine.resolver_model, parse_resolver_model(args.resolver_model));
   if (args.files.empty()) {
     return fail("check: no zone file given");
@@ -159,9 +155,7 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_option("files", args->files, "Zone files (RFC 1035 master file format)")->required();
   cmd->add_option("--origin", args->origin, "Zone apex (default: the owner of the file's SOA)");
   cmd->add_option("--ds", args->ds, "File with the zone's DS records (dsset, dnssec-dsfromkey output)");
-  cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z, @unix)");
-  cmd->add_option("--expiry-window", args->expiry_window,
-                  "Warn when signatures expire within this span (default: the profile's, 3d)");
+  add_time_options(*cmd, args->time);
   cmd->add_option("-j,--jobs", args->jobs, "Verification threads (default 0: every core)");
   cmd->add_flag("-q,--quiet", args->quiet, "No progress line on standard error (shown only on a terminal)");
   add_resolver_model_option(*cmd, args->resolver_model);

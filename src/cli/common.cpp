@@ -27,6 +27,31 @@
 
 namespace zw::cli {
 
+std::int64_t unix_seconds_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+void add_now_option(CLI::App& cmd, std::string& now, std::string_view scope) {
+  cmd.add_option("--now", now,
+                 fmt::format("{}Evaluate signature times at this instant (2026-11-27T00:00:00Z, @unix)", scope));
+}
+
+void add_time_options(CLI::App& cmd, TimeArgs& args, std::string_view scope) {
+  add_now_option(cmd, args.now, scope);
+  cmd.add_option("--expiry-window", args.expiry_window,
+                 fmt::format("{}Warn when signatures expire within this span, for every rule that reads it "
+                             "(default: each rule's from the profile, 3d)",
+                             scope));
+}
+
+Result<std::optional<std::int64_t>> parse_now(const std::string& now) {
+  if (now.empty()) {
+    return std::optional<std::int64_t>{};
+  }
+  ZW_TRY_ASSIGN(const std::int64_t t, in_context("--now", util::parse_time(now)));
+  return std::optional<std::int64_t>{t};
+}
+
 void add_resolver_model_option(CLI::App& cmd, std::string& model) {
   cmd.add_option("--resolver-model", model,
                  "Whose answers the findings predict: unbound (default), bind, knot-resolver (docs/resolvers.md)");
@@ -91,6 +116,23 @@ Result<std::vector<std::string>> load_trust_anchor(const std::string& path) {
     }
   }
   return rrs;
+}
+
+void add_network_options(CLI::App& cmd, NetworkArgs& args, std::string_view server_help,
+                         std::string_view deadline_help) {
+  cmd.add_option("--hints", args.hints, "Root hints file (named.root format); default: built-in IANA hints");
+  cmd.add_option("--trust-anchor", args.trust_anchor,
+                 "Root trust anchor file (DS and/or DNSKEY RRs); default: built-in KSK-2017 and KSK-2024");
+  cmd.add_option("--server", args.servers, std::string(server_help));
+  cmd.add_option("--timeout", args.timeout, "Per-query timeout, retries included (2s, 500ms)")->capture_default_str();
+  cmd.add_option("--retries", args.retries, "UDP retransmissions inside the timeout")->capture_default_str();
+  cmd.add_option("--deadline", args.deadline, std::string(deadline_help))->capture_default_str();
+  cmd.add_option("--max-in-flight", args.max_in_flight, "Queries in flight at once, all zones together (1-10000)")
+      ->capture_default_str();
+  cmd.add_option("--max-qps-per-server", args.max_qps_per_server,
+                 "Queries per second sent to one server address at most, so that servers zones share are "
+                 "not sent bursts their rate limiting answers with silence (0: no limit; 0-1000000)")
+      ->capture_default_str();
 }
 
 Result<probe::ProbeOptions> probe_options(const NetworkArgs& args) {

@@ -58,6 +58,24 @@ struct OutputOptions {
   bool allow_incomplete = false; // --allow-incomplete: internal/audit-incomplete neither exits 2 nor counts
 };
 
+// Seconds since the Unix epoch, now.
+std::int64_t unix_seconds_now();
+
+// --now and --expiry-window, as given.
+struct TimeArgs {
+  std::string now;           // --now: judge signature times at this instant instead of the run's
+  std::string expiry_window; // --expiry-window: empty: each rule's threshold from the profile
+  bool given() const noexcept { return !now.empty() || !expiry_window.empty(); }
+};
+
+// Registers --now into `now`; `scope` starts its help ("Snapshots only: " where it applies to
+// some inputs only).
+void add_now_option(CLI::App& cmd, std::string& now, std::string_view scope = {});
+// Registers --now and --expiry-window into `args`, `scope` as for add_now_option.
+void add_time_options(CLI::App& cmd, TimeArgs& args, std::string_view scope = {});
+// --now as a Unix time; nullopt when it was not given, an Error naming the option when it does not parse.
+Result<std::optional<std::int64_t>> parse_now(const std::string& now);
+
 // Registers --resolver-model (unbound | bind | knot-resolver) into `model`.
 void add_resolver_model_option(CLI::App& cmd, std::string& model);
 // The model named by `text` ("" is Unbound); an Error naming the accepted values otherwise.
@@ -124,6 +142,7 @@ template <typename Run> int prepare_run_emit(const OutputOptions& output, Run&& 
 // The network options of the commands that ask servers (audit, explain), as given.
 struct NetworkArgs {
   std::string hints;                // --hints FILE; empty: the built-in IANA root hints
+  std::string trust_anchor;         // --trust-anchor FILE; empty: the built-in root KSKs
   std::vector<std::string> servers; // --server NAME=ADDRESS (undelegated)
   std::string timeout = "2s";
   int retries = 1;
@@ -131,6 +150,12 @@ struct NetworkArgs {
   int max_in_flight = 200;    // --max-in-flight: queries in flight at once
   int max_qps_per_server = 0; // --max-qps-per-server: 0 = no limit
 };
+
+// Registers --hints, --trust-anchor, --server, --timeout, --retries, --max-in-flight,
+// --max-qps-per-server and --deadline into `args`; what --server asks and what --deadline bounds
+// differ by command and are said by `server_help` and `deadline_help`.
+void add_network_options(CLI::App& cmd, NetworkArgs& args, std::string_view server_help,
+                         std::string_view deadline_help);
 
 // Checks `args` and turns them into probe options (root hints read and parsed); the error names
 // the offending option or file.

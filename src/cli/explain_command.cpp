@@ -38,7 +38,6 @@ struct ExplainArgs {
   std::string name;
   std::string type = "A";
   NetworkArgs network;
-  std::string trust_anchor;
   std::string now;
   std::string format = "text";
   std::string output;
@@ -289,13 +288,9 @@ Result<Explanation> explain(const ExplainArgs& args) {
   if (planned->size() != 1) {
     return fail(fmt::format("explain {} {}: expected one name and one type", args.name, args.type));
   }
-  std::optional<std::int64_t> now;
-  if (!args.now.empty()) {
-    ZW_TRY_ASSIGN(const std::int64_t t, in_context("--now", util::parse_time(args.now)));
-    now = t;
-  }
+  ZW_TRY_ASSIGN(const std::optional<std::int64_t> now, parse_now(args.now));
   ZW_TRY_ASSIGN(const probe::ProbeOptions options, probe_options(args.network));
-  ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.trust_anchor));
+  ZW_TRY_ASSIGN(const std::vector<std::string> anchor, load_trust_anchor(args.network.trust_anchor));
 
   Explanation e;
   e.name = planned->front().qname;
@@ -542,21 +537,10 @@ std::function<int()> add_explain_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("explain", "Why does NAME fail (or resolve) at a validating resolver?");
   cmd->add_option("name", args->name, "The name a resolver is asked (www.example.com)")->required();
   cmd->add_option("type", args->type, "Its type: a mnemonic (AAAA) or TYPEnnn")->capture_default_str();
-  cmd->add_option("--hints", args->network.hints, "Root hints file (named.root format); default: built-in IANA hints");
-  cmd->add_option("--trust-anchor", args->trust_anchor,
-                  "Root trust anchor file (DS and/or DNSKEY RRs); default: built-in KSK-2017 and KSK-2024");
-  cmd->add_option("--server", args->network.servers,
-                  "Undelegated test: ask exactly NAME=ADDRESS for the zone of NAME (repeatable)");
-  cmd->add_option("--timeout", args->network.timeout, "Per-query timeout, retries included (2s, 500ms)")
-      ->capture_default_str();
-  cmd->add_option("--retries", args->network.retries, "UDP retransmissions inside the timeout")->capture_default_str();
-  cmd->add_option("--max-in-flight", args->network.max_in_flight, "Queries in flight at once (1-10000)")
-      ->capture_default_str();
-  cmd->add_option("--max-qps-per-server", args->network.max_qps_per_server,
-                  "Queries per second sent to one server address at most (0: no limit; 0-1000000)")
-      ->capture_default_str();
-  cmd->add_option("--deadline", args->network.deadline, "Deadline for each audit on the way")->capture_default_str();
-  cmd->add_option("--now", args->now, "Evaluate signature times at this instant (2026-11-27T00:00:00Z)");
+  add_network_options(*cmd, args->network,
+                      "Undelegated test: ask exactly NAME=ADDRESS for the zone of NAME (repeatable)",
+                      "Deadline for each audit on the way");
+  add_now_option(*cmd, args->now);
   cmd->add_option("--format", args->format, "Output format: text or json")->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the explanation to FILE (atomically)");
   return [args, cmd]() -> int {

@@ -28,8 +28,7 @@ struct ReportArgs {
   std::vector<std::string> inputs;
   std::string input; // the one input without --merge
   bool merge = false;
-  std::string now;
-  std::string expiry_window;
+  TimeArgs time; // snapshots only
   OutputOptions output;
 };
 
@@ -72,19 +71,16 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
       return fail(fmt::format("{}: {}", args.input, snapshot.error().message));
     }
     EngineOptions engine;
-    engine.now = snapshot->started_at;
-    if (!args.now.empty()) {
-      ZW_TRY_ASSIGN(engine.now, in_context("--now", util::parse_time(args.now)));
-    }
+    ZW_TRY_ASSIGN(const std::optional<std::int64_t> now, parse_now(args.time.now));
+    engine.now = now.value_or(snapshot->started_at);
     // The snapshot's rules run with the profile's thresholds, as in the audit that saved it.
-    ZW_TRY(apply_profile_thresholds(prepared, args.expiry_window, engine));
+    ZW_TRY(apply_profile_thresholds(prepared, args.time.expiry_window, engine));
     saved_result = false;
     AuditResult result = run_audit_rules(*snapshot, engine);
-    result.generated =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    result.generated = unix_seconds_now();
     return result;
   }
-  if (!args.now.empty() || !args.expiry_window.empty()) {
+  if (args.time.given()) {
     return fail(fmt::format("{}: --now and --expiry-window apply to snapshots, not to saved results", args.input));
   }
   saved_result = true;
@@ -97,7 +93,7 @@ Result<AuditResult> load(const ReportArgs& args, const Prepared& prepared, bool&
 // --merge: the JSON results of the shards of one audit (audit --shard K/N --format json), their
 // zones spooled as they are read and merged in canonical order.
 Result<AuditResult> load_merged(const ReportArgs& args) {
-  if (!args.now.empty() || !args.expiry_window.empty()) {
+  if (args.time.given()) {
     return fail("--now and --expiry-window apply to snapshots, not to the saved results --merge reads");
   }
   auto spool = report::ZoneSpool::create(0);
@@ -134,8 +130,7 @@ std::function<int()> add_report_command(CLI::App& app) {
   cmd->add_flag("--merge", args->merge,
                 "Combine the JSON reports of the shards of one audit (audit --shard K/N) into one report: "
                 "zones sorted by name, none in two shards");
-  cmd->add_option("--now", args->now, "Snapshots only: evaluate signature times at this instant");
-  cmd->add_option("--expiry-window", args->expiry_window, "Snapshots only: rrsig-expiring-soon threshold");
+  add_time_options(*cmd, args->time, "Snapshots only: ");
   add_output_options(*cmd, args->output);
   return [args, cmd]() -> int {
     if (!cmd->parsed()) {
