@@ -221,6 +221,19 @@ std::string RrsetGroup::list_text() const {
   return text;
 }
 
+void KeyExpiryGroup::add(const dns::RrsetView& rrset, std::span<const std::uint8_t> apex, std::int64_t expiration,
+                         std::int64_t now) {
+  if (rrsets.empty() || expiration < earliest) {
+    earliest = expiration;
+  }
+  latest = std::max(latest, expiration);
+  rrsets.add(rrset, apex);
+  if (const std::uint32_t ttl = max_ttl(rrset); static_cast<std::int64_t>(ttl) > expiration - now) {
+    ++ttl_outlives;
+    longest_ttl = std::max(longest_ttl, ttl);
+  }
+}
+
 void RrsetGroup::add_evidence(Finding& finding) const {
   std::size_t shown = 0;
   visit_shown(*this, k_evidence, [&](const dns::RrsetView& r) {

@@ -9,10 +9,12 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dns/rr.hpp"
@@ -141,6 +143,21 @@ private:
 // The rank used by RrsetGroup: 0 apex SOA, 1 apex DNSKEY, 2 apex NS, 3 other apex types,
 // 4 DS, 5 anything else. Lower is more telling.
 int telling_rank(const dns::RrsetView& rrset, std::span<const std::uint8_t> apex) noexcept;
+
+// The RRsets whose usable signatures by one key (tag, algorithm) end too early, for one finding:
+// when the first and the last of those signatures expire, and how many RRsets have a TTL longer
+// than the validity left (a cache that does not validate keeps them past it), the longest.
+struct KeyExpiryGroup {
+  RrsetGroup rrsets;
+  std::int64_t earliest = 0;
+  std::int64_t latest = 0;
+  std::size_t ttl_outlives = 0;
+  std::uint32_t longest_ttl = 0;
+
+  // Adds `rrset`, whose best signature by the key expires at `expiration`, `now` being now.
+  void add(const dns::RrsetView& rrset, std::span<const std::uint8_t> apex, std::int64_t expiration, std::int64_t now);
+};
+using KeyExpiryGroups = std::map<std::pair<std::uint16_t, std::uint8_t>, KeyExpiryGroup>;
 
 // One finding per faulty RRset up to k_finding_cap, then the others in one group for a summary.
 class CappedRrsets {

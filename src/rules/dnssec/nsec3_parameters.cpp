@@ -114,73 +114,69 @@ void judge_hash_cost(const RuleContext& ctx, const DenialAnalysis& d, DenialSink
   }
 }
 
+// How `f` grades: an error where servers serve no proof or validators ignore the chain.
+Severity severity_of(const Nsec3ParamFault& f) {
+  switch (f.kind) {
+  case Nsec3ParamFaultKind::flags_nonzero:
+    return f.count == 0 ? Severity::error : Severity::warning; // another NSEC3PARAM has flags 0
+  case Nsec3ParamFaultKind::multiple: return Severity::warning;
+  case Nsec3ParamFaultKind::opt_out_unneeded:
+  case Nsec3ParamFaultKind::opt_out_mixed: return Severity::notice;
+  case Nsec3ParamFaultKind::missing:
+  case Nsec3ParamFaultKind::mismatch:
+  case Nsec3ParamFaultKind::unknown_algorithm:
+  case Nsec3ParamFaultKind::malformed: break;
+  }
+  return Severity::error;
+}
+
+std::string message_of(const Nsec3ParamFault& f, const DenialAnalysis& d, const std::string& chain) {
+  switch (f.kind) {
+  case Nsec3ParamFaultKind::missing:
+    return fmt::format("the zone has {} NSEC3 records ({}) but no NSEC3PARAM at the apex: authoritative servers do "
+                       "not serve the chain, so negative answers carry no proof",
+                       d.nsec3_records, chain);
+  case Nsec3ParamFaultKind::mismatch:
+    return fmt::format("the NSEC3PARAM announces {}, but the NSEC3 chain uses {}: authoritative servers hash names "
+                       "with the NSEC3PARAM's parameters and find no proofs",
+                       to_text(f.params), chain);
+  case Nsec3ParamFaultKind::flags_nonzero:
+    return f.count == 0 ? fmt::format("the NSEC3PARAM has flags {}: servers ignore an NSEC3PARAM whose flags are not "
+                                      "0 (RFC 5155 §4.1.2), so the chain is not served",
+                                      f.params.flags)
+                        : fmt::format("an NSEC3PARAM has flags {}, which servers ignore (RFC 5155 §4.1.2); another "
+                                      "NSEC3PARAM with flags 0 is used",
+                                      f.params.flags);
+  case Nsec3ParamFaultKind::multiple:
+    return fmt::format("{} NSEC3PARAM records at the apex: servers use one of them; keep only the one of the "
+                       "complete chain ({})",
+                       f.count, chain);
+  case Nsec3ParamFaultKind::unknown_algorithm:
+    return fmt::format("the NSEC3 chain uses hash algorithm {}; only 1 (SHA-1) is defined and validators ignore "
+                       "NSEC3 records with any other (RFC 5155 §8.1)",
+                       f.params.algorithm);
+  case Nsec3ParamFaultKind::malformed: return "the NSEC3PARAM record at the apex does not parse";
+  case Nsec3ParamFaultKind::opt_out_unneeded:
+    return fmt::format("{} NSEC3 records set the Opt-Out flag, but the zone has no insecure delegation: Opt-Out "
+                       "only leaves names unproven here (RFC 9276 §3.1)",
+                       f.count);
+  case Nsec3ParamFaultKind::opt_out_mixed:
+    return fmt::format("{} of the {} NSEC3 records set the Opt-Out flag, the others do not", f.count, d.chain_records);
+  }
+  return {};
+}
+
 void check_nsec3_parameters(const RuleContext& ctx, const DenialAnalysis& d, DenialSink& graded, const RuleInfo& info) {
-  const std::string& apex = ctx.zone_name();
   const std::string chain = d.chain ? to_text(*d.chain) : std::string();
   for (const Nsec3ParamFault& f : d.params) {
     Finding out;
-    out.location = at(ctx, "", apex, "NSEC3PARAM");
-    switch (f.kind) {
-    case Nsec3ParamFaultKind::missing:
-      grade(out, Severity::error, k_no_proofs);
-      out.message = fmt::format("the zone has {} NSEC3 records ({}) but no NSEC3PARAM at the apex: authoritative "
-                                "servers do not serve the chain, so negative answers carry no proof",
-                                d.nsec3_records, chain);
-      out.evidence.push_back(where(f.record, "the first NSEC3 record"));
-      break;
-    case Nsec3ParamFaultKind::mismatch:
-      grade(out, Severity::error, k_no_proofs);
-      out.message = fmt::format("the NSEC3PARAM announces {}, but the NSEC3 chain uses {}: authoritative servers "
-                                "hash names with the NSEC3PARAM's parameters and find no proofs",
-                                to_text(f.params), chain);
-      break;
-    case Nsec3ParamFaultKind::flags_nonzero:
-      if (f.count == 0) {
-        grade(out, Severity::error, k_no_proofs);
-        out.message = fmt::format("the NSEC3PARAM has flags {}: servers ignore an NSEC3PARAM whose flags are not 0 "
-                                  "(RFC 5155 §4.1.2), so the chain is not served",
-                                  f.params.flags);
-      } else {
-        grade(out, Severity::warning, k_unaffected);
-        out.message = fmt::format("an NSEC3PARAM has flags {}, which servers ignore (RFC 5155 §4.1.2); another "
-                                  "NSEC3PARAM with flags 0 is used",
-                                  f.params.flags);
-      }
-      break;
-    case Nsec3ParamFaultKind::multiple:
-      grade(out, Severity::warning, k_unaffected);
-      out.message = fmt::format("{} NSEC3PARAM records at the apex: servers use one of them; keep only the one of "
-                                "the complete chain ({})",
-                                f.count, chain);
-      break;
-    case Nsec3ParamFaultKind::unknown_algorithm:
-      grade(out, Severity::error, k_no_proofs);
-      out.message = fmt::format("the NSEC3 chain uses hash algorithm {}; only 1 (SHA-1) is defined and validators "
-                                "ignore NSEC3 records with any other (RFC 5155 §8.1)",
-                                f.params.algorithm);
-      break;
-    case Nsec3ParamFaultKind::malformed:
-      grade(out, Severity::error, k_no_proofs);
-      out.message = "the NSEC3PARAM record at the apex does not parse";
-      break;
-    case Nsec3ParamFaultKind::opt_out_unneeded:
-      grade(out, Severity::notice, k_unaffected);
-      out.location.type = "NSEC3";
-      out.location.owner = text(f.record.owner());
-      out.message = fmt::format("{} NSEC3 records set the Opt-Out flag, but the zone has no insecure delegation: "
-                                "Opt-Out only leaves names unproven here (RFC 9276 §3.1)",
-                                f.count);
-      break;
-    case Nsec3ParamFaultKind::opt_out_mixed:
-      grade(out, Severity::notice, k_unaffected);
-      out.location.type = "NSEC3";
-      out.location.owner = text(f.record.owner());
-      out.message =
-          fmt::format("{} of the {} NSEC3 records set the Opt-Out flag, the others do not", f.count, d.chain_records);
-      break;
-    }
-    if (f.kind != Nsec3ParamFaultKind::missing && f.kind != Nsec3ParamFaultKind::opt_out_unneeded &&
-        f.kind != Nsec3ParamFaultKind::opt_out_mixed) {
+    const Severity severity = severity_of(f);
+    grade(out, severity, severity == Severity::error ? k_no_proofs : k_unaffected);
+    out.message = message_of(f, d, chain);
+    if (f.kind == Nsec3ParamFaultKind::opt_out_unneeded || f.kind == Nsec3ParamFaultKind::opt_out_mixed) {
+      out.location = at(ctx, "", text(f.record.owner()), "NSEC3"); // an NSEC3 record that sets the flag
+    } else {
+      out.location = at(ctx, "", ctx.zone_name(), "NSEC3PARAM");
       const std::string record = where(f.record, f.record.type() == dns::rrtype::nsec3param ? "the NSEC3PARAM record"
                                                                                             : "the first NSEC3 record");
       if (!record.empty()) {

@@ -22,13 +22,6 @@ struct OriginalTtlMismatch {
   std::uint16_t key_tag = 0;
 };
 
-// RRsets whose TTL outlives the signature of one key that keeps them valid longest.
-struct OutlivedGroup {
-  zs::RrsetGroup rrsets;
-  std::int64_t earliest = 0;
-  std::uint32_t longest_ttl = 0;
-};
-
 // Live: an RRset served with a TTL above the Original TTL of an RRSIG over it, keyed by owner,
 // type, served TTL, Original TTL and key tag; the servers that served it so.
 using LiveKey = std::tuple<std::string, std::uint16_t, std::uint32_t, std::uint32_t, std::uint16_t>;
@@ -73,7 +66,7 @@ void check_rrsig_ttl_mismatch(const RuleContext& ctx, const ZoneFileInput& file,
   std::vector<OriginalTtlMismatch> mismatches;
   mismatches.reserve(zs::k_finding_cap);
   zs::CappedRrsets capped;
-  std::map<std::pair<std::uint16_t, std::uint8_t>, OutlivedGroup> outlived;
+  zs::KeyExpiryGroups outlived; // RRsets whose TTL outlives the signature that keeps them valid longest
   zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
     const std::uint32_t ttl = zs::max_ttl(rrset);
     const bool uneven = rrset.ttls_differ();
@@ -116,12 +109,7 @@ void check_rrsig_ttl_mismatch(const RuleContext& ctx, const ZoneFileInput& file,
     const std::int64_t remaining = best - now;
     if (usable && remaining > window && (!expire || remaining >= static_cast<std::int64_t>(*expire)) &&
         static_cast<std::int64_t>(ttl) > remaining) {
-      OutlivedGroup& g = outlived[{best_tag, best_algorithm}];
-      if (g.rrsets.empty() || best < g.earliest) {
-        g.earliest = best;
-      }
-      g.longest_ttl = std::max(g.longest_ttl, ttl);
-      g.rrsets.add(rrset, store.origin());
+      outlived[{best_tag, best_algorithm}].add(rrset, store.origin(), best, now);
     }
   });
   for (const OriginalTtlMismatch& m : mismatches) {

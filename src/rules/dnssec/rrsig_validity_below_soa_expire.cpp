@@ -12,15 +12,6 @@ namespace {
 
 namespace zs = zone_signing;
 
-// The signatures of one key that end too early: one finding.
-struct KeyGroup {
-  zs::RrsetGroup rrsets;
-  std::int64_t earliest = 0;
-  std::int64_t latest = 0;
-  std::size_t ttl_outlives = 0; // RRsets whose TTL is longer than the remaining validity
-  std::uint32_t longest_ttl = 0;
-};
-
 // The latest-expiring usable signature of one algorithm over one RRset.
 struct Best {
   std::uint8_t algorithm = 0;
@@ -50,7 +41,7 @@ void check_rrsig_validity_below_soa_expire(const RuleContext& ctx, const ZoneFil
   }
   const std::int64_t now = ctx.now();
   const std::int64_t window = ctx.thresholds(info).expiry_window_s;
-  std::map<std::pair<std::uint16_t, std::uint8_t>, KeyGroup> groups;
+  zs::KeyExpiryGroups groups; // the signatures of one key that end too early: one finding
   zs::for_each_rrset_to_sign(file, [&](const dns::NameView& name, const dns::RrsetView& rrset) {
     // Per algorithm, the signature that keeps the RRset valid longest (RFC 6840 §5.11: a
     // validator that supports only that algorithm relies on it). Few algorithms per RRset.
@@ -84,18 +75,9 @@ void check_rrsig_validity_below_soa_expire(const RuleContext& ctx, const ZoneFil
       if (remaining <= window || remaining >= static_cast<std::int64_t>(*expire)) {
         continue;
       }
-      KeyGroup& g = groups[{best[i].key_tag, best[i].algorithm}];
-      if (g.rrsets.empty() || best[i].expiration < g.earliest) {
-        g.earliest = best[i].expiration;
-      }
-      g.latest = std::max(g.latest, best[i].expiration);
-      g.rrsets.add(rrset, store.origin());
-      // The same short validity also lets caches outlive the signatures; it is said here, not
-      // as a second finding by dnssec/rrsig-ttl-mismatch (one root cause, one finding).
-      if (const std::uint32_t ttl = zs::max_ttl(rrset); static_cast<std::int64_t>(ttl) > remaining) {
-        ++g.ttl_outlives;
-        g.longest_ttl = std::max(g.longest_ttl, ttl);
-      }
+      // The same short validity also lets caches outlive the signatures (ttl_outlives); it is
+      // said here, not as a second finding by dnssec/rrsig-ttl-mismatch (one root cause, one finding).
+      groups[{best[i].key_tag, best[i].algorithm}].add(rrset, store.origin(), best[i].expiration, now);
     }
   });
   const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa);
