@@ -14,6 +14,7 @@
 #include "cli/common.hpp"
 #include "history/history_store.hpp"
 #include "report/html_markdown.hpp"
+#include "report/html_svg.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
@@ -262,45 +263,23 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
 // `runs --format html`: a self-contained page (no script, no fetch) with the errors and warnings
 // of every run as stacked bars, oldest left, and the runs table.
 std::string runs_html(const std::string& path, const std::vector<history::RunSummary>& runs) {
-  constexpr int k_bar = 18;
-  constexpr int k_gap = 6;
-  constexpr int k_left = 40;
-  constexpr int k_plot = 160;
-  std::int64_t top = 1;
-  for (const history::RunSummary& r : runs) {
-    top = std::max(top, r.errors + r.warnings);
-  }
-  const int width = std::max(320, k_left + static_cast<int>(runs.size()) * (k_bar + k_gap) + 20);
-  const int height = k_plot + 50;
-  std::string svg = fmt::format(R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1}" )"
-                                R"(viewBox="0 0 {0} {1}" role="img" aria-label="errors and warnings per run">)"
-                                "\n",
-                                width, height);
-  svg += fmt::format(R"(<text x="{}" y="14" text-anchor="end">{}</text>)"
-                     R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="#888"/>)"
-                     "\n",
-                     k_left - 4, top, k_left, 10 + k_plot, width - 10, 10 + k_plot);
+  std::vector<detail::RunBar> bars;
+  bars.reserve(runs.size());
   const std::size_t label_every = runs.size() / 30 + 1;
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const history::RunSummary& r = runs[i];
-    const int x = k_left + static_cast<int>(i) * (k_bar + k_gap) + k_gap;
-    const int errors_h = static_cast<int>(r.errors * k_plot / top);
-    const int warnings_h = static_cast<int>(r.warnings * k_plot / top);
-    const std::string title =
-        detail::html_escape(fmt::format("run {}, {}: {} error(s), {} warning(s), exit {}", r.id,
-                                        util::format_utc(r.started), r.errors, r.warnings, r.exit_status));
-    svg += fmt::format(R"(<g><title>{}</title>)", title);
-    svg += fmt::format(R"(<rect class="errors" x="{}" y="{}" width="{}" height="{}" fill="#c62828"/>)", x,
-                       10 + k_plot - errors_h, k_bar, errors_h);
-    svg += fmt::format(R"(<rect class="warnings" x="{}" y="{}" width="{}" height="{}" fill="#f9a825"/></g>)", x,
-                       10 + k_plot - errors_h - warnings_h, k_bar, warnings_h);
-    if (i % label_every == 0) {
-      svg += fmt::format(R"(<text x="{}" y="{}" text-anchor="middle" font-size="10">{}</text>)", x + k_bar / 2,
-                         10 + k_plot + 14, r.id);
-    }
-    svg += "\n";
+    bars.push_back(detail::RunBar{r.errors, r.warnings,
+                                  fmt::format("run {}, {}: {} error(s), {} warning(s), exit {}", r.id,
+                                              util::format_utc(r.started), r.errors, r.warnings, r.exit_status),
+                                  i % label_every == 0 ? std::to_string(r.id) : std::string()});
   }
-  svg += "</svg>\n";
+  const std::string svg =
+      detail::run_bars_svg(bars, detail::RunChartLayout{.bar = 18,
+                                                        .gap = 6,
+                                                        .plot = 160,
+                                                        .scale = true,
+                                                        .css_class = "",
+                                                        .aria_label = "errors and warnings per run"});
   std::string rows;
   for (const history::RunSummary& r : runs) {
     rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
@@ -313,7 +292,7 @@ std::string runs_html(const std::string& path, const std::vector<history::RunSum
 <style>body{{font-family:sans-serif;margin:2em}}td,th{{padding:0 .8em;text-align:right}}
 .key span{{display:inline-block;width:1em;height:1em;vertical-align:middle;margin:0 .3em 0 1em}}</style></head>
 <body><h1>zonewarden history</h1><p>{0}: {1} run(s)</p>
-<p class="key"><span style="background:#c62828"></span>errors<span style="background:#f9a825"></span>warnings</p>
+<p class="key"><span style="background:#cf222e"></span>errors<span style="background:#9a6700"></span>warnings</p>
 {2}<table><thead><tr><th>run</th><th>started</th><th>command</th><th>zones</th><th>errors</th><th>warnings</th>
 <th>notices</th><th>exit</th></tr></thead><tbody>
 {3}</tbody></table></body></html>

@@ -519,43 +519,65 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
   return out;
 }
 
-std::string trend_svg(const std::vector<ReportHistory::Run>& runs) {
+std::string run_bars_svg(std::span<const RunBar> runs, const RunChartLayout& layout) {
   if (runs.empty()) {
     return {};
   }
-  constexpr double k_bar = 6.0;
-  constexpr double k_gap = 2.0;
-  constexpr double k_height = 20.0;
   std::int64_t top = 1;
-  for (const ReportHistory::Run& r : runs) {
+  for (const RunBar& r : runs) {
     top = std::max(top, r.errors + r.warnings);
   }
-  const double width = static_cast<double>(runs.size()) * (k_bar + k_gap) - k_gap;
-  std::string out = fmt::format("<svg class=\"trend\" width=\"{:.0f}\" height=\"{:.0f}\" viewBox=\"0 0 {:.0f} {:.0f}\" "
-                                "role=\"img\" aria-label=\"errors and warnings over the last {} runs\">",
-                                width, k_height + 1, width, k_height + 1, runs.size());
+  const double left = layout.scale ? 40.0 : 0.0;  // the largest total, right-aligned
+  const double below = layout.scale ? 18.0 : 1.0; // the baseline, and the labels under it
+  const double width = left + static_cast<double>(runs.size()) * (layout.bar + layout.gap) - layout.gap;
+  const double height = layout.plot + below;
+  std::string out =
+      fmt::format("<svg{} width=\"{:.0f}\" height=\"{:.0f}\" viewBox=\"0 0 {:.0f} {:.0f}\" role=\"img\" "
+                  "aria-label=\"{}\">",
+                  layout.css_class.empty() ? std::string() : fmt::format(" class=\"{}\"", layout.css_class), width,
+                  height, width, height, html_escape(layout.aria_label));
+  if (layout.scale) {
+    out += text_el(left - 4, 10, std::to_string(top),
+                   fmt::format("text-anchor=\"end\" font-size=\"10\" fill=\"{}\"", k_muted));
+    out += line_el(left, layout.plot, width, layout.plot, fmt::format("stroke=\"{}\"", k_muted));
+  }
+  const auto scaled = [&](std::int64_t n) { return layout.plot * static_cast<double>(n) / static_cast<double>(top); };
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    const ReportHistory::Run& r = runs[i];
-    const double x = static_cast<double>(i) * (k_bar + k_gap);
-    const double errors = k_height * static_cast<double>(r.errors) / static_cast<double>(top);
-    const double warnings = k_height * static_cast<double>(r.warnings) / static_cast<double>(top);
-    const std::string date = util::format_utc(r.started).substr(0, 10);
-    out += fmt::format("<g><title>{}{}: {} error(s), {} warning(s)</title>", html_escape(date),
-                       i + 1 == runs.size() ? " (this run)" : "", r.errors, r.warnings);
-    // A baseline tick for a clean run, so that every run shows.
-    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"1\" fill=\"{}\"/>", x, k_height,
-                       k_bar, k_muted);
-    if (errors > 0) {
-      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>", x,
-                         k_height - errors, k_bar, errors, k_red);
-    }
-    if (warnings > 0) {
-      out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>", x,
-                         k_height - errors - warnings, k_bar, warnings, k_amber);
+    const RunBar& r = runs[i];
+    const double x = left + static_cast<double>(i) * (layout.bar + layout.gap);
+    const double errors = scaled(r.errors);
+    const double warnings = scaled(r.warnings);
+    out += fmt::format("<g><title>{}</title>", html_escape(r.title));
+    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"1\" fill=\"{}\"/>", x, layout.plot,
+                       layout.bar, k_muted);
+    out +=
+        fmt::format("<rect class=\"errors\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>",
+                    x, layout.plot - errors, layout.bar, errors, k_red);
+    out += fmt::format(
+        "<rect class=\"warnings\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" fill=\"{}\"/>", x,
+        layout.plot - errors - warnings, layout.bar, warnings, k_amber);
+    if (!r.label.empty()) {
+      out += text_el(x + layout.bar / 2, layout.plot + 14, r.label, "text-anchor=\"middle\" font-size=\"10\"");
     }
     out += "</g>";
   }
   return out + "</svg>";
+}
+
+std::string trend_svg(const std::vector<ReportHistory::Run>& runs) {
+  std::vector<RunBar> bars;
+  bars.reserve(runs.size());
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const ReportHistory::Run& r = runs[i];
+    bars.push_back(RunBar{r.errors,
+                          r.warnings,
+                          fmt::format("{}{}: {} error(s), {} warning(s)", util::format_utc(r.started).substr(0, 10),
+                                      i + 1 == runs.size() ? " (this run)" : "", r.errors, r.warnings),
+                          {}});
+  }
+  const std::string aria = fmt::format("errors and warnings over the last {} runs", runs.size());
+  return run_bars_svg(
+      bars, RunChartLayout{.bar = 6, .gap = 2, .plot = 20, .scale = false, .css_class = "trend", .aria_label = aria});
 }
 
 } // namespace zw::detail
