@@ -193,19 +193,19 @@ MemoryUsage ZoneStore::memory_usage() const noexcept {
 // ---- views and iterators ----
 
 std::span<const std::uint8_t> RrsetView::owner() const noexcept {
-  return m_count == 0 ? std::span<const std::uint8_t>() : m_store->owner_at(m_first);
+  return m_end == m_first ? std::span<const std::uint8_t>() : m_store->owner_at(m_first);
 }
 
 std::uint16_t RrsetView::type() const noexcept {
-  return m_count == 0 ? 0 : m_store->type_at(m_first);
+  return m_end == m_first ? 0 : m_store->type_at(m_first);
 }
 
 std::uint32_t RrsetView::ttl() const noexcept {
-  return m_count == 0 ? 0 : m_store->ttl_at(m_first);
+  return m_end == m_first ? 0 : m_store->ttl_at(m_first);
 }
 
 bool RrsetView::ttls_differ() const noexcept {
-  for (std::size_t i = 1; i < m_count; ++i) {
+  for (std::size_t i = 1; i < size(); ++i) {
     if (m_store->ttl_at(m_first + i) != m_store->ttl_at(m_first)) {
       return true;
     }
@@ -226,12 +226,12 @@ SourceLocation RrsetView::location(std::size_t i) const noexcept {
 }
 
 SourceLocation RrsetView::location() const noexcept {
-  if (m_count == 0) {
+  if (m_end == m_first) {
     return {};
   }
   // Arena offsets grow in input order, so the smallest one is the RR read first.
   std::size_t best = m_first;
-  for (std::size_t i = m_first + 1; i < m_first + m_count; ++i) {
+  for (std::size_t i = m_first + 1; i < m_end; ++i) {
     if (m_store->record_offset(i) < m_store->record_offset(best)) {
       best = i;
     }
@@ -241,9 +241,9 @@ SourceLocation RrsetView::location() const noexcept {
 
 std::vector<Rr> RrsetView::materialize() const {
   std::vector<Rr> out;
-  out.reserve(m_count);
+  out.reserve(size());
   const std::span<const std::uint8_t> name = owner();
-  for (std::size_t i = 0; i < m_count; ++i) {
+  for (std::size_t i = 0; i < size(); ++i) {
     const std::span<const std::uint8_t> data = rdata(i);
     out.push_back(Rr{Bytes(name.begin(), name.end()), type(), 1, ttl(i), Bytes(data.begin(), data.end())});
   }
@@ -277,7 +277,7 @@ std::optional<RrsetView> NameView::find(std::uint16_t type) const noexcept {
   if (lo == m_end || m_store->type_at(lo) != type) {
     return std::nullopt;
   }
-  return RrsetView(m_store, lo, m_store->rrset_end(lo) - lo);
+  return RrsetView(m_store, lo, m_store->rrset_end(lo));
 }
 
 RrsetView NameView::rrsigs_covering(std::uint16_t type) const noexcept {
@@ -292,7 +292,7 @@ RrsetView NameView::rrsigs_covering(std::uint16_t type) const noexcept {
     return data.size() < 2 ? 0 : static_cast<std::uint32_t>((data[0] << 8) | data[1]);
   };
   const std::size_t first = sigs->m_first;
-  const std::size_t last = first + sigs->m_count;
+  const std::size_t last = sigs->m_end;
   std::size_t lo = first;
   std::size_t hi = last;
   while (lo < hi) {
@@ -307,7 +307,7 @@ RrsetView NameView::rrsigs_covering(std::uint16_t type) const noexcept {
   while (end < last && covered(end) == type) {
     ++end;
   }
-  return end == lo ? RrsetView() : RrsetView(m_store, lo, end - lo);
+  return end == lo ? RrsetView() : RrsetView(m_store, lo, end);
 }
 
 std::vector<std::uint16_t> NameView::types() const {

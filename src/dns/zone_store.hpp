@@ -44,9 +44,22 @@ struct SourceLocation {
   std::string to_string() const;
 };
 
+// The RRs [first, end) of a store, in its canonical order: what RrsetView, NameView and RunRange
+// stand for.
+class StoreRun {
+protected:
+  StoreRun() = default;
+  StoreRun(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
+      : m_store(store), m_first(first), m_end(end) {}
+
+  const ZoneStore* m_store = nullptr;
+  std::size_t m_first = 0;
+  std::size_t m_end = 0;
+};
+
 // One RRset (or a contiguous part of one, see `ZoneStore::rrsigs_covering`): owner, type and
 // class shared by `size()` RRs in canonical RDATA order. Cheap to copy.
-class RrsetView {
+class RrsetView : private StoreRun {
 public:
   RrsetView() = default;
 
@@ -55,8 +68,8 @@ public:
   std::uint16_t type() const noexcept;
   std::uint16_t rclass() const noexcept { return 1; }
   // Number of RRs; 0 only for a default-constructed or "not found" view.
-  std::size_t size() const noexcept { return m_count; }
-  bool empty() const noexcept { return m_count == 0; }
+  std::size_t size() const noexcept { return m_end - m_first; }
+  bool empty() const noexcept { return m_end == m_first; }
 
   // TTL of the first RR (in canonical order); 0 when empty.
   std::uint32_t ttl() const noexcept;
@@ -76,17 +89,9 @@ private:
   friend class ZoneStore;
   friend class NameView;
   friend class RunIterator<RrsetView>;
-  RrsetView(const ZoneStore* store, std::size_t first, std::size_t count) noexcept
-      : m_store(store), m_first(first), m_count(count) {}
-  // RunIterator's policy: where the RRset at `i` ends, and the view of [first, next).
+  using StoreRun::StoreRun;
+  // RunIterator's policy: where the RRset at `i` ends.
   static std::size_t run_end(const ZoneStore* store, std::size_t i) noexcept;
-  static RrsetView of_run(const ZoneStore* store, std::size_t first, std::size_t next) noexcept {
-    return RrsetView(store, first, next - first);
-  }
-
-  const ZoneStore* m_store = nullptr;
-  std::size_t m_first = 0;
-  std::size_t m_count = 0;
 };
 
 // Iterates the runs of consecutive RRs in an index range that make one `View`: an RRset (one
@@ -99,7 +104,7 @@ public:
   using iterator_category = std::forward_iterator_tag;
 
   RunIterator() = default;
-  View operator*() const noexcept { return View::of_run(m_store, m_pos, m_next); }
+  View operator*() const noexcept { return View(m_store, m_pos, m_next); }
   RunIterator& operator++() noexcept {
     m_pos = m_next;
     m_next = run_end();
@@ -128,7 +133,7 @@ private:
 };
 
 // The runs of an index range (RunIterator), for range-for.
-template <typename View> class RunRange {
+template <typename View> class RunRange : private StoreRun {
 public:
   RunIterator<View> begin() const noexcept { return RunIterator<View>(m_store, m_first, m_end); }
   RunIterator<View> end() const noexcept { return RunIterator<View>(m_store, m_end, m_end); }
@@ -136,11 +141,7 @@ public:
 private:
   friend class ZoneStore;
   friend class NameView;
-  RunRange(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
-      : m_store(store), m_first(first), m_end(end) {}
-  const ZoneStore* m_store;
-  std::size_t m_first;
-  std::size_t m_end;
+  using StoreRun::StoreRun;
 };
 
 using RrsetIterator = RunIterator<RrsetView>;
@@ -148,7 +149,7 @@ using RrsetRange = RunRange<RrsetView>;
 
 // One owner name with all its RRsets (sorted by type), for NSEC/NSEC3 chain and type bitmap
 // checks. Cheap to copy.
-class NameView {
+class NameView : private StoreRun {
 public:
   NameView() = default;
 
@@ -168,16 +169,9 @@ public:
 private:
   friend class ZoneStore;
   friend class RunIterator<NameView>;
-  NameView(const ZoneStore* store, std::size_t first, std::size_t end) noexcept
-      : m_store(store), m_first(first), m_end(end) {}
-  // RunIterator's policy: where the name at `i` ends, and the view of [first, next).
+  using StoreRun::StoreRun;
+  // RunIterator's policy: where the name at `i` ends.
   static std::size_t run_end(const ZoneStore* store, std::size_t i) noexcept;
-  static NameView of_run(const ZoneStore* store, std::size_t first, std::size_t next) noexcept {
-    return NameView(store, first, next);
-  }
-  const ZoneStore* m_store = nullptr;
-  std::size_t m_first = 0;
-  std::size_t m_end = 0;
 };
 
 using NameIterator = RunIterator<NameView>;
