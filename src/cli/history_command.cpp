@@ -235,12 +235,7 @@ Result<std::string> diff_output(history::HistoryStore& store, const std::vector<
     if (zones.empty()) {
       return;
     }
-    out += fmt::format("not compared, {} ({}):", why, zones.size());
-    constexpr std::size_t k_shown = 10;
-    for (std::size_t i = 0; i < zones.size() && i < k_shown; ++i) {
-      out += " " + zones[i];
-    }
-    out += zones.size() > k_shown ? fmt::format(" and {} more\n", zones.size() - k_shown) : "\n";
+    out += fmt::format("not compared, {} ({}): {}\n", why, zones.size(), util::list_first(zones, 10, " "));
   };
   if (operands.empty()) {
     not_compared("recorded by one run only", d.only_to);

@@ -9,6 +9,7 @@
 
 #include "dns/rr.hpp"
 #include "probe/walker_internal.hpp"
+#include "util/text.hpp"
 
 namespace zw::probe::detail {
 
@@ -143,13 +144,7 @@ asio::awaitable<RaceResult> Walker::first_good(std::vector<Addr> servers, std::s
   }
   std::vector<std::string> parts;
   for (const auto& [reason, servers] : by_reason) {
-    const std::size_t named = std::min(servers.size(), k_named);
-    std::string who =
-        fmt::format("{}", fmt::join(servers.begin(), servers.begin() + static_cast<std::ptrdiff_t>(named), ", "));
-    if (servers.size() > named) {
-      who += fmt::format(" and {} more", servers.size() - named);
-    }
-    parts.push_back(fmt::format("{}: {}", who, reason));
+    parts.push_back(fmt::format("{}: {}", util::list_first(servers, k_named), reason));
   }
   if (race->remaining > 0) {
     parts.push_back("audit deadline reached");

@@ -11,6 +11,7 @@
 #include "dns/rr.hpp"
 #include "rules/rule_code.hpp"
 #include "rules/rule_context.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/finding.hpp"
 #include "zonewarden/rule.hpp"

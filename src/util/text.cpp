@@ -4,6 +4,23 @@
 
 namespace zw::util {
 
+std::string list_first(std::span<const std::string> items, std::size_t shown, std::string_view separator,
+                       std::size_t total) {
+  total = std::max(total, items.size());
+  shown = std::min(shown, items.size());
+  std::string out;
+  for (std::size_t i = 0; i < shown; ++i) {
+    if (i > 0) {
+      out += separator;
+    }
+    out += items[i];
+  }
+  if (total > shown) {
+    out += (shown == 0 ? "" : " and ") + std::to_string(total - shown) + " more";
+  }
+  return out;
+}
+
 std::string quote_input(std::string_view text, std::size_t max_chars) {
   std::string out;
   out.reserve(std::min(text.size(), max_chars * 4 + 3));

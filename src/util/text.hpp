@@ -2,6 +2,7 @@
 // Text helpers for messages. No DNS knowledge.
 
 #include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -14,5 +15,11 @@ inline constexpr std::size_t k_max_quoted_chars = 80;
 // is never cut), then "…"; control characters, which would break the one-line contract,
 // become "?".
 std::string quote_input(std::string_view text, std::size_t max_chars = k_max_quoted_chars);
+
+// "a, b, c and 4 more": the first `shown` of `items` joined by `separator`, then how many were
+// left out of `total`, the number there are in all (0: `items.size()`; more when `items` holds
+// only the first ones). "" when there are none.
+std::string list_first(std::span<const std::string> items, std::size_t shown, std::string_view separator = ", ",
+                       std::size_t total = 0);
 
 } // namespace zw::util

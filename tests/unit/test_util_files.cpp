@@ -125,6 +125,18 @@ TEST_CASE("util::write_files_atomically writes produced content as it comes, or 
   CHECK(write_files_atomically({{"/dev/null", "", pieces({"x", "y"})}}).has_value());
 }
 
+TEST_CASE("util::list_first names the first items and counts the rest") {
+  const std::vector<std::string> three{"a", "b", "c"};
+  CHECK(zw::util::list_first(three, 5) == "a, b, c");
+  CHECK(zw::util::list_first(three, 3) == "a, b, c");
+  CHECK(zw::util::list_first(three, 2) == "a, b and 1 more");
+  CHECK(zw::util::list_first(three, 1, " | ") == "a and 2 more");
+  CHECK(zw::util::list_first(three, 0) == "3 more");
+  CHECK(zw::util::list_first(three, 3, "; ", 10) == "a; b; c and 7 more"); // the first three of ten
+  CHECK(zw::util::list_first(three, 2, ", ", 1) == "a, b and 1 more");     // a total below the items is ignored
+  CHECK(zw::util::list_first({}, 4).empty());
+}
+
 TEST_CASE("util::quote_input caps echoed input") {
   CHECK(quote_input("example.com") == "example.com");
   CHECK(quote_input(std::string(100, 'x')) == std::string(80, 'x') + "…");

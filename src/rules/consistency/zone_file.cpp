@@ -17,13 +17,7 @@ namespace {
 constexpr std::size_t k_shown_records = 5;
 
 std::string sample(const std::vector<std::string>& records) {
-  std::vector<std::string> shown(
-      records.begin(), records.begin() + static_cast<std::ptrdiff_t>(std::min(records.size(), k_shown_records)));
-  std::string out = fmt::format("{}", fmt::join(shown, " | "));
-  if (records.size() > shown.size()) {
-    out += fmt::format(" | and {} more", records.size() - shown.size());
-  }
-  return out;
+  return util::list_first(records, k_shown_records, " | ");
 }
 
 std::optional<std::uint32_t> serial_of(const std::vector<std::string>& soa_rdata) {

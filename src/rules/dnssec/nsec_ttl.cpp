@@ -66,14 +66,8 @@ void check_nsec_ttl(const RuleContext& ctx, const ZoneFileInput& file, FindingSi
   Finding f;
   for (const auto& [ttl, group] : wrong) {
     count += group.count;
-    std::string lines;
-    for (const std::string& line : group.lines) {
-      lines += (lines.empty() ? "" : ", ") + line;
-    }
-    if (group.count > group.lines.size()) {
-      lines += fmt::format(" and {} more", group.count - group.lines.size());
-    }
-    f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s", lines));
+    f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, group.count, group.count == 1 ? "" : "s",
+                                     util::list_first(group.lines, k_lines_per_ttl, ", ", group.count)));
   }
   const std::uint32_t longest = wrong.rbegin()->first;
   const std::string type = type_text(denial_type);

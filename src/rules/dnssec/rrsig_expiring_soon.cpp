@@ -43,12 +43,9 @@ void check_rrsig_expiring_soon(const RuleContext& ctx, FindingSink& sink, const 
       }
     }
     f.location = Location{first.zone, f.servers.size() == 1 ? f.servers.front() : "", first.owner, first.type};
-    f.message = fmt::format(
-        "the signatures over {} RRset(s) expire at {}, in {} (window {}): {}{}", group.size(), utc(key.second),
-        duration(key.second - ctx.now()), duration(window),
-        fmt::join(rrsets.begin(),
-                  rrsets.begin() + std::min<std::ptrdiff_t>(4, static_cast<std::ptrdiff_t>(rrsets.size())), ", "),
-        rrsets.size() > 4 ? fmt::format(" and {} more", rrsets.size() - 4) : "");
+    f.message =
+        fmt::format("the signatures over {} RRset(s) expire at {}, in {} (window {}): {}", group.size(),
+                    utc(key.second), duration(key.second - ctx.now()), duration(window), util::list_first(rrsets, 4));
     f.evidence.push_back("re-sign the zone before then, or resolvers will answer SERVFAIL (EDE 7)");
     if (rrsets.size() > 1) {
       f.evidence.push_back(fmt::format("{} RRsets affected: {}", rrsets.size(), fmt::join(rrsets, "; ")));

@@ -63,14 +63,8 @@ void check_key_used_before_published(const RuleContext& ctx, FindingSink& sink, 
                           "cached that DNSKEY RRset (TTL {}) fail {} until it expires from their caches",
                           rrsets.size(), rrsets.size() == 1 ? " is" : "s are", rollover_support::join_keys(new_keys),
                           iv->when_before(), duration(iv->before.dnskey_ttl), rrsets.size() == 1 ? "it" : "them");
-  constexpr std::size_t k_listed = 10;
-  std::string listed;
-  for (std::size_t i = 0; i < rrsets.size() && i < k_listed; ++i) {
-    listed += (i == 0 ? "" : ", ") + rrsets[i];
-  }
   f.evidence.push_back(
-      fmt::format("signed only by the new key{}: {}{}", new_keys.size() == 1 ? "" : "s", listed,
-                  rrsets.size() > k_listed ? fmt::format(" and {} more", rrsets.size() - k_listed) : std::string()));
+      fmt::format("signed only by the new key{}: {}", new_keys.size() == 1 ? "" : "s", util::list_first(rrsets, 10)));
   f.evidence.push_back(iv->cached_until("the old DNSKEY RRset", iv->before.dnskey_ttl));
   f.evidence.push_back("RFC 6781 §4.1.1.1, RFC 7583 §3.2: publish a new key in the DNSKEY RRset for at least its "
                        "TTL before it signs alone, or sign with both keys meanwhile");

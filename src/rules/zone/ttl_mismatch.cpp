@@ -43,15 +43,12 @@ void check_ttl_mismatch(const RuleContext& ctx, const ZoneFileInput& file, Findi
         }
         ttls += std::to_string(ttl);
         ++k;
-        std::string lines;
+        std::vector<std::string> lines;
         for (std::size_t j = 0; j < rrs.size() && j < k_lines_per_ttl; ++j) {
-          lines += (j == 0 ? "" : ", ") + rrset.location(rrs[j]).to_string();
+          lines.push_back(rrset.location(rrs[j]).to_string());
         }
-        if (rrs.size() > k_lines_per_ttl) {
-          lines += fmt::format(" and {} more", rrs.size() - k_lines_per_ttl);
-        }
-        f.evidence.push_back(
-            fmt::format("TTL {} ({} record{}): {}", ttl, rrs.size(), rrs.size() == 1 ? "" : "s", lines));
+        f.evidence.push_back(fmt::format("TTL {} ({} record{}): {}", ttl, rrs.size(), rrs.size() == 1 ? "" : "s",
+                                         util::list_first(lines, k_lines_per_ttl, ", ", rrs.size())));
       }
       f.message = fmt::format("{} {}: its {} records have TTLs {}; all records of an RRset must have the same TTL",
                               f.location.owner, f.location.type, rrset.size(), ttls);
