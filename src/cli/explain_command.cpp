@@ -12,13 +12,13 @@
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 
 #include <unistd.h>
 
 #include <fmt/format.h>
 
 #include "cli/common.hpp"
+#include "dns/packet.hpp"
 #include "dns/rr.hpp"
 #include "dnssec/zone_analysis.hpp"
 #include "probe/walker.hpp"
@@ -63,32 +63,6 @@ struct Answer {
   bool has_data = false; // records of qtype at qname
 };
 
-struct RrText {
-  std::string owner;
-  std::string type;
-  std::vector<std::string> rdata;
-};
-
-std::optional<RrText> split(const std::string& line) {
-  std::istringstream in(line);
-  std::string owner;
-  std::string ttl;
-  std::string rclass;
-  RrText rr;
-  if (!(in >> owner >> ttl >> rclass >> rr.type)) {
-    return std::nullopt;
-  }
-  const Result<std::string> name = dns::normalize_name(owner);
-  if (!name) {
-    return std::nullopt;
-  }
-  rr.owner = *name;
-  for (std::string w; in >> w;) {
-    rr.rdata.push_back(w);
-  }
-  return rr;
-}
-
 Answer read_answer(const ZoneSnapshot& zone, const std::string& qname, const std::string& qtype) {
   Answer out;
   for (const ServerProbe& server : zone.servers) {
@@ -110,7 +84,7 @@ Answer read_answer(const ZoneSnapshot& zone, const std::string& qname, const std
     return out;
   }
   for (const std::string& line : out.exchange->answer) {
-    const std::optional<RrText> rr = split(line);
+    const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
     if (!rr) {
       continue;
     }
@@ -118,14 +92,14 @@ Answer read_answer(const ZoneSnapshot& zone, const std::string& qname, const std
       out.has_data = true;
     }
     if (qtype != "CNAME" && rr->owner == qname && rr->type == "CNAME" && !rr->rdata.empty() && out.next.empty()) {
-      out.next = dns::normalize_name(rr->rdata.front()).value_or("");
+      out.next = dns::normalize_name(rr->first_rdata_word()).value_or("");
       out.alias_type = "CNAME";
       out.alias_owner = rr->owner;
     }
     // RFC 6672 §2.2: the DNAME's owner is replaced by its target in qname.
     if (qtype != "DNAME" && rr->type == "DNAME" && rr->owner != qname && dns::name_is_at_or_below(qname, rr->owner) &&
         !rr->rdata.empty() && out.next.empty()) {
-      const std::string target = dns::normalize_name(rr->rdata.front()).value_or("");
+      const std::string target = dns::normalize_name(rr->first_rdata_word()).value_or("");
       const std::string prefix = qname.substr(0, qname.size() - rr->owner.size());
       if (!target.empty()) {
         out.next = dns::normalize_name(prefix + (target == "." ? "" : target)).value_or("");
@@ -423,7 +397,7 @@ Result<Explanation> explain(const ExplainArgs& args) {
         rr.status = rr_status;
         rr.reason = nx ? "NXDOMAIN: the name does not exist" : "NODATA: the name exists, without records of this type";
         for (const std::string& line : answer.exchange->authority) {
-          const auto t = split(line);
+          const auto t = dns::split_section_rr(line);
           if (t && t->type != "RRSIG" &&
               std::find(evidence.begin(), evidence.end(), std::pair{t->owner, t->type}) == evidence.end()) {
             evidence.emplace_back(t->owner, t->type);
@@ -443,7 +417,7 @@ Result<Explanation> explain(const ExplainArgs& args) {
       rr.reason = fmt::format("{} record(s) of type {}",
                               std::count_if(answer.exchange->answer.begin(), answer.exchange->answer.end(),
                                             [&](const std::string& line) {
-                                              const auto t = split(line);
+                                              const auto t = dns::split_section_rr(line);
                                               return t && t->owner == qname && t->type == e.type;
                                             }),
                               e.type);

@@ -1,5 +1,7 @@
 #include "dns/packet.hpp"
 
+#include <sstream>
+
 #include <fmt/format.h>
 
 #include "dns/ldns_handle.hpp"
@@ -256,6 +258,31 @@ Decoded decode_response(std::span<const std::uint8_t> wire, std::uint16_t id, st
   }
   out.verdict = Verdict::ok;
   return out;
+}
+
+std::string_view SectionRr::first_rdata_word() const noexcept {
+  const std::string_view text = rdata;
+  return text.substr(0, text.find(' '));
+}
+
+std::optional<SectionRr> split_section_rr(const std::string& line) {
+  std::istringstream in(line);
+  std::string owner;
+  std::string ttl;
+  std::string rclass;
+  SectionRr rr;
+  if (!(in >> owner >> ttl >> rclass >> rr.type)) {
+    return std::nullopt;
+  }
+  Result<std::string> name = normalize_name(owner);
+  if (!name) {
+    return std::nullopt;
+  }
+  rr.owner = std::move(*name);
+  for (std::string word; in >> word;) {
+    rr.rdata += rr.rdata.empty() ? word : " " + word;
+  }
+  return rr;
 }
 
 } // namespace zw::dns

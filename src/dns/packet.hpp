@@ -4,6 +4,7 @@
 // presentation format (one line each), the form a Snapshot keeps.
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -70,5 +71,18 @@ struct Decoded {
 // without regard to case).
 Decoded decode_response(std::span<const std::uint8_t> wire, std::uint16_t id, std::string_view qname,
                         std::string_view qtype);
+
+// One record of a section as the decoder writes it ("owner ttl class type rdata"), split.
+struct SectionRr {
+  std::string owner; // normalised (lower case, absolute)
+  std::string type;
+  std::string rdata; // the rest of the line, single-spaced
+
+  // The first word of the RDATA (a CNAME's or NS's target), "" when there is none.
+  std::string_view first_rdata_word() const noexcept;
+};
+
+// `line` split; nullopt when it has fewer than four fields or its owner is not a name.
+std::optional<SectionRr> split_section_rr(const std::string& line);
 
 } // namespace zw::dns

@@ -2,7 +2,6 @@
 // a resolver can move on with, and the details of questions a deadline or bound left unasked.
 
 #include <algorithm>
-#include <sstream>
 
 #include <fmt/format.h>
 
@@ -10,27 +9,6 @@
 #include "probe/walker_internal.hpp"
 
 namespace zw::probe::detail {
-
-std::optional<RrLine> split_rr(const std::string& line) {
-  std::istringstream in(line);
-  std::string owner;
-  std::string ttl;
-  std::string rclass;
-  RrLine rr;
-  if (!(in >> owner >> ttl >> rclass >> rr.type)) {
-    return std::nullopt;
-  }
-  Result<std::string> name = dns::normalize_name(owner);
-  if (!name) {
-    return std::nullopt;
-  }
-  rr.owner = std::move(*name);
-  std::string word;
-  while (in >> word) {
-    rr.rdata += rr.rdata.empty() ? word : " " + word;
-  }
-  return rr;
-}
 
 std::string normalized_or(const std::string& text) {
   Result<std::string> name = dns::normalize_name(text);
@@ -45,7 +23,7 @@ bool names_below(std::string_view name, std::string_view ancestor) {
 std::vector<std::string> ns_targets(const std::vector<std::string>& section, const std::string& owner) {
   std::vector<std::string> names;
   for (const std::string& line : section) {
-    const std::optional<RrLine> rr = split_rr(line);
+    const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
     if (rr && rr->type == "NS" && rr->owner == owner) {
       const std::string target = normalized_or(rr->rdata);
       if (std::find(names.begin(), names.end(), target) == names.end()) {
@@ -59,7 +37,7 @@ std::vector<std::string> ns_targets(const std::vector<std::string>& section, con
 // Owner of the first NS record in the authority section: where a referral points.
 std::optional<std::string> referral_owner(const Exchange& ex) {
   for (const std::string& line : ex.authority) {
-    const std::optional<RrLine> rr = split_rr(line);
+    const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
     if (rr && rr->type == "NS") {
       return rr->owner;
     }
@@ -73,7 +51,7 @@ std::map<std::string, std::vector<std::string>>
 glue_of(const std::vector<std::string>& section, const std::vector<std::string>& names, const std::string& bailiwick) {
   std::map<std::string, std::vector<std::string>> glue;
   for (const std::string& line : section) {
-    const std::optional<RrLine> rr = split_rr(line);
+    const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
     if (!rr || (rr->type != "A" && rr->type != "AAAA") ||
         std::find(names.begin(), names.end(), rr->owner) == names.end() ||
         !dns::name_is_at_or_below(rr->owner, bailiwick)) {

@@ -409,7 +409,7 @@ asio::awaitable<AddrResult> Walker::lookup(std::string name, std::string qtype, 
   }
   std::optional<std::string> cname;
   for (const std::string& line : found.answer.answer) {
-    const std::optional<RrLine> rr = split_rr(line);
+    const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
     if (rr && rr->owner == name && rr->type == qtype) {
       out.addresses.push_back(rr->rdata);
     } else if (rr && rr->owner == name && rr->type == "CNAME") {

@@ -18,6 +18,7 @@
 
 #include <asio.hpp>
 
+#include "dns/packet.hpp"
 #include "probe/async.hpp"
 #include "probe/nsec_walk.hpp"
 #include "probe/transport.hpp"
@@ -39,16 +40,9 @@ constexpr int k_rcode_noerror = 0;
 constexpr int k_rcode_nxdomain = 3;
 
 // ---------------------------------------------------------------------------------------------
-// Reading presentation-format RR lines (as packet.cpp writes them: owner ttl class type rdata).
-
-struct RrLine {
-  std::string owner; // normalised
-  std::string type;
-  std::string rdata; // the rest of the line, single-spaced
-};
+// Reading the sections of answers (dns::split_section_rr splits their lines).
 
 // Defined in answers.cpp.
-std::optional<RrLine> split_rr(const std::string& line);
 std::string normalized_or(const std::string& text);
 bool names_below(std::string_view name, std::string_view ancestor);
 std::vector<std::string> ns_targets(const std::vector<std::string>& section, const std::string& owner);

@@ -93,14 +93,14 @@ std::string zone_of_answer(const Exchange& ex, const std::string& qname, const s
   };
   for (const auto* section : {&ex.answer, &ex.authority}) {
     for (const std::string& line : *section) {
-      const std::optional<RrLine> rr = split_rr(line);
+      const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
       if (rr && rr->type == "SOA" && plausible(rr->owner) && (section == &ex.authority || rr->owner == qname)) {
         return rr->owner;
       }
     }
   }
   for (const std::string& line : ex.answer) {
-    const std::optional<RrLine> rr = split_rr(line);
+    const std::optional<dns::SectionRr> rr = dns::split_section_rr(line);
     if (rr && rr->owner == qname && rr->type == "RRSIG") {
       // RFC 4034 §3.2: type covered, algorithm, labels, original TTL, expiration, inception,
       // key tag, signer's name.

@@ -155,3 +155,26 @@ TEST_CASE("dns::parse_message: one well-formed OPT is no fault") {
 }
 
 } // namespace zw_test_dns_packet
+
+TEST_CASE("dns::split_section_rr reads back the lines the decoder writes") {
+  const auto cname = zw::dns::split_section_rr("WWW.Example.COM.\t300\tIN\tCNAME\tTarget.example.net.");
+  REQUIRE(cname);
+  CHECK(cname->owner == "www.example.com.");
+  CHECK(cname->type == "CNAME");
+  CHECK(cname->rdata == "Target.example.net.");
+  CHECK(cname->first_rdata_word() == "Target.example.net.");
+
+  const auto mx = zw::dns::split_section_rr("example.com. 300 IN MX  10   mail.example.com.");
+  REQUIRE(mx);
+  CHECK(mx->rdata == "10 mail.example.com."); // single-spaced
+  CHECK(mx->first_rdata_word() == "10");
+
+  const auto empty = zw::dns::split_section_rr("example.com. 0 IN TYPE65280");
+  REQUIRE(empty);
+  CHECK(empty->rdata.empty());
+  CHECK(empty->first_rdata_word().empty());
+
+  CHECK_FALSE(zw::dns::split_section_rr("example.com. 300 IN"));                // three fields
+  CHECK_FALSE(zw::dns::split_section_rr(""));                                   // none
+  CHECK_FALSE(zw::dns::split_section_rr(std::string(300, 'a') + ". 1 IN A 1")); // owner not a name
+}
