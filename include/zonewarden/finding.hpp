@@ -83,6 +83,9 @@ std::string_view to_string(Rcode rcode) noexcept;
 std::optional<Rcode> rcode_from_string(std::string_view text) noexcept;
 // RFC 8914 §5.2 "Purpose" text of an EDE code, "" for Ede::none.
 std::string_view ede_text(Ede ede) noexcept;
+// The RCODE and, when there is one, the EDE with its purpose: "NOERROR", "SERVFAIL, EDE 6
+// (DNSSEC Bogus)". Rcode::none reads NOERROR.
+std::string rcode_ede_text(const ResolverImpact& impact);
 // One line on what a resolver answers: "resolution not affected", the RCODE alone, or
 // "SERVFAIL, EDE 6 (DNSSEC Bogus)", as the JUnit and SARIF reports print it.
 std::string impact_text(const ResolverImpact& impact);

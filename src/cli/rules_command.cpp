@@ -115,12 +115,8 @@ std::function<int()> add_rules_command(CLI::App& app) {
           Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
     }
     const RuleInfo& info = rule->info();
-    fmt::print("{}\n\nseverity: {}\nresolver: {}{}\nreference: {}\nsummary: {}\n", info.id, to_string(info.severity),
-               to_string(info.impact.rcode),
-               info.impact.ede == Ede::none
-                   ? ""
-                   : fmt::format(", EDE {} ({})", static_cast<int>(info.impact.ede), ede_text(info.impact.ede)),
-               info.reference, info.summary);
+    fmt::print("{}\n\nseverity: {}\nresolver: {}\nreference: {}\nsummary: {}\n", info.id, to_string(info.severity),
+               rcode_ede_text(info.impact), info.reference, info.summary);
     // The page's main sections are built into the binary (the same text the HTML report uses).
     if (const detail::RuleDoc* doc = detail::find_rule_doc(info.id)) {
       fmt::print("\n## What it checks\n\n{}\n\n## Why resolution breaks\n\n{}\n\n## How to fix\n\n{}\n", doc->what,

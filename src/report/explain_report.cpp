@@ -20,11 +20,7 @@ std::string verdict_line(const Explanation& e) {
   if (e.rcode == Rcode::none) {
     return "could not tell what a validating resolver answers";
   }
-  std::string out(to_string(e.rcode));
-  if (e.ede != Ede::none) {
-    out += fmt::format(", EDE {} ({})", static_cast<int>(e.ede), ede_text(e.ede));
-  }
-  return out;
+  return rcode_ede_text(ResolverImpact{e.rcode, e.ede});
 }
 
 std::string paint(const std::string& text, const char* code, bool colour) {
@@ -69,11 +65,7 @@ std::string render_explain_text(const Explanation& e, bool colour) {
     for (const Finding& f : e.findings) {
       out += fmt::format("  {} {} at {} {}: {}\n", to_string(f.severity), f.rule, f.location.owner,
                          f.location.type.empty() ? "-" : f.location.type, f.message);
-      std::string impact(to_string(f.resolver.rcode));
-      if (f.resolver.ede != Ede::none) {
-        impact += fmt::format(", EDE {} ({})", static_cast<int>(f.resolver.ede), ede_text(f.resolver.ede));
-      }
-      out += fmt::format("    resolver: {}\n", impact);
+      out += fmt::format("    resolver: {}\n", rcode_ede_text(f.resolver));
       if (!f.servers.empty()) {
         out += fmt::format("    servers: {}\n", fmt::join(f.servers, ", "));
       }

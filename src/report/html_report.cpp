@@ -88,11 +88,7 @@ std::string html_impact_text(const ResolverImpact& impact) {
   if (impact.rcode == Rcode::none) {
     return "none: resolution is not affected";
   }
-  std::string out(to_string(impact.rcode));
-  if (impact.ede != Ede::none) {
-    out += fmt::format(", EDE {} ({})", static_cast<int>(impact.ede), ede_text(impact.ede));
-  }
-  return out;
+  return rcode_ede_text(impact);
 }
 
 struct Counts {

@@ -74,11 +74,7 @@ Result<void> detail::write_text(const AuditResult& result, const TextOptions& op
       out += fmt::format("  {}{:<7}{} {}  {}\n", colour_of(f.severity, p), to_string(f.severity), p.reset, f.rule,
                          f.message);
       if (f.resolver.rcode != Rcode::none && f.resolver.rcode != Rcode::noerror) {
-        out += fmt::format("          {}resolvers: {}{}{}\n", p.dim, to_string(f.resolver.rcode),
-                           f.resolver.ede == Ede::none ? std::string()
-                                                       : fmt::format(", EDE {} ({})", static_cast<int>(f.resolver.ede),
-                                                                     ede_text(f.resolver.ede)),
-                           p.reset);
+        out += fmt::format("          {}resolvers: {}{}\n", p.dim, rcode_ede_text(f.resolver), p.reset);
       }
       for (const std::string& e : f.evidence) {
         out += fmt::format("          {}- {}{}\n", p.dim, e, p.reset);

@@ -88,6 +88,10 @@ std::string impact_text(const ResolverImpact& impact) {
   if ((impact.rcode == Rcode::none || impact.rcode == Rcode::noerror) && impact.ede == Ede::none) {
     return "resolution not affected";
   }
+  return rcode_ede_text(impact);
+}
+
+std::string rcode_ede_text(const ResolverImpact& impact) {
   if (impact.ede == Ede::none) {
     return std::string(to_string(impact.rcode));
   }
