@@ -13,6 +13,7 @@
 
 #include "cli/common.hpp"
 #include "history/history_store.hpp"
+#include "report/finding_json.hpp"
 #include "report/html_markdown.hpp"
 #include "report/html_svg.hpp"
 #include "util/files.hpp"
@@ -51,10 +52,10 @@ json finding_json(const history::StoredFinding& f) {
               {"owner", f.owner},
               {"type", f.type},
               {"message", f.message}};
-  out["server"] = f.server.empty() ? json(nullptr) : json(f.server);
-  out["file"] = f.file.empty() ? json(nullptr) : json(f.file);
+  out["server"] = detail::null_if_empty<json>(f.server);
+  out["file"] = detail::null_if_empty<json>(f.file);
   out["line"] = f.line == 0 ? json(nullptr) : json(f.line);
-  out["suppressed"] = f.suppressed.empty() ? json(nullptr) : json(f.suppressed);
+  out["suppressed"] = detail::null_if_empty<json>(f.suppressed);
   return out;
 }
 

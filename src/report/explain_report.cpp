@@ -12,10 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-json nullable(const std::string& s) {
-  return s.empty() ? json(nullptr) : json(s);
-}
-
 std::string verdict_line(const Explanation& e) {
   if (e.rcode == Rcode::none) {
     return "could not tell what a validating resolver answers";
@@ -88,7 +84,7 @@ std::string render_explain_json(const Explanation& e) {
   for (const ExplainLink& link : e.chain) {
     chain.push_back({{"kind", link.kind},
                      {"name", link.name},
-                     {"type", nullable(link.type)},
+                     {"type", detail::null_if_empty<json>(link.type)},
                      {"depth", link.depth},
                      {"status", link.status},
                      {"reason", link.reason},

@@ -16,25 +16,17 @@ namespace zw {
 using nlohmann::json;
 
 nlohmann::json detail::finding_json(const Finding& f) {
-  json out{{"rule", f.rule},
-           {"severity", to_string(f.severity)},
-           {"zone", f.location.zone},
-           {"server", f.location.server.empty() ? json(nullptr) : json(f.location.server)},
-           {"owner", f.location.owner},
-           {"type", f.location.type},
-           {"message", f.message},
-           {"servers", f.servers},
-           {"evidence", f.evidence},
-           // Shown, never dropped: null when the finding counts towards --fail-on, else why not.
-           {"suppressed", f.suppressed.empty() ? json(nullptr) : json(f.suppressed)}};
+  json out = finding_identity<json>(f);
+  out["servers"] = f.servers;
+  out["evidence"] = f.evidence;
+  // Shown, never dropped: null when the finding counts towards --fail-on, else why not.
+  out["suppressed"] = null_if_empty<json>(f.suppressed);
   // Zone-file findings only (check): the line they point at first. Absent otherwise.
   if (!f.location.file.empty()) {
     out["file"] = f.location.file;
     out["line"] = f.location.line;
   }
-  out["resolver"] = {{"rcode", to_string(f.resolver.rcode)},
-                     {"ede", f.resolver.ede == Ede::none ? json(nullptr) : json(static_cast<int>(f.resolver.ede))},
-                     {"ede_text", f.resolver.ede == Ede::none ? json(nullptr) : json(ede_text(f.resolver.ede))}};
+  out["resolver"] = resolver_json<json>(f.resolver, true);
   return out;
 }
 
@@ -45,7 +37,7 @@ json server_json(const ServerRow& s) {
               {"address", s.address},
               {"soa_serial", s.soa_serial ? json(*s.soa_serial) : json(nullptr)},
               {"authoritative", s.authoritative},
-              {"rcode", s.rcode.empty() ? json(nullptr) : json(s.rcode)},
+              {"rcode", detail::null_if_empty<json>(s.rcode)},
               {"rtt_ms", s.rtt_ms ? json(*s.rtt_ms) : json(nullptr)},
               {"udp", s.udp},
               {"tcp", s.tcp}};

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/finding_json.hpp"
 #include "zonewarden/report.hpp"
 
 namespace zw {
@@ -12,19 +13,9 @@ std::string render_jsonl(const AuditResult& result) {
   std::string out;
   for (const ZoneResult& z : zones_of(result)) {
     for (const Finding& f : z.findings) {
-      const ordered_json line{
-          {"rule", f.rule},
-          {"severity", to_string(f.severity)},
-          {"zone", f.location.zone},
-          {"server", f.location.server.empty() ? ordered_json(nullptr) : ordered_json(f.location.server)},
-          {"owner", f.location.owner},
-          {"type", f.location.type},
-          {"message", f.message},
-          {"resolver",
-           {{"rcode", to_string(f.resolver.rcode)},
-            {"ede",
-             f.resolver.ede == Ede::none ? ordered_json(nullptr) : ordered_json(static_cast<int>(f.resolver.ede))}}},
-          {"suppressed", f.suppressed.empty() ? ordered_json(nullptr) : ordered_json(f.suppressed)}};
+      ordered_json line = detail::finding_identity<ordered_json>(f);
+      line["resolver"] = detail::resolver_json<ordered_json>(f.resolver, false);
+      line["suppressed"] = detail::null_if_empty<ordered_json>(f.suppressed);
       // dump() escapes control characters, so a line never contains a raw newline; bytes that
       // are not UTF-8 (servers send anything) become U+FFFD rather than an exception.
       out += line.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
