@@ -136,6 +136,9 @@ struct ZoneSourceError : std::runtime_error {
 };
 
 // What a result says of the run that made it (the JSON report's header).
+// The rule whose warning window a result records (AuditHeader::expiry_window_s).
+inline constexpr std::string_view k_expiry_window_rule = "dnssec/rrsig-expiring-soon";
+
 struct AuditHeader {
   std::string tool = "zonewarden";
   std::string version;
@@ -145,6 +148,9 @@ struct AuditHeader {
   double elapsed_s = 0.0;
   std::string policy = "default";     // the policy profile the findings were graded with
   std::vector<std::string> rules_run; // ids of every rule that ran, sorted
+  // The warning window dnssec/rrsig-expiring-soon judged with (the profile's, or --expiry-window):
+  // the HTML report's expiry timeline shades it. Reports written before it was recorded read 3 d.
+  std::int64_t expiry_window_s = std::int64_t{3} * 86400;
 };
 
 struct AuditResult : AuditHeader {

@@ -513,6 +513,7 @@ AuditResult start_audit_result(const EngineOptions& options) {
   result.command = "audit";
   result.now = options.now;
   result.rules_run = rules_reading(Inputs::live);
+  result.expiry_window_s = options.for_rule(k_expiry_window_rule).expiry_window_s;
   if (options.previous == nullptr) {
     // Without a history the rules that compare with an earlier run (tag "history") check
     // nothing: they are not listed as run, so no report claims they passed.

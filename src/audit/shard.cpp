@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "dns/rr.hpp"
+#include "util/time.hpp"
 #include "zonewarden/audit.hpp"
 
 namespace zw {
@@ -55,6 +56,10 @@ Result<AuditResult> merge_headers(std::span<const std::pair<std::string, const A
     }
     if (part.policy != merged.policy) {
       return differ("policy", part.policy, merged.policy);
+    }
+    if (part.expiry_window_s != merged.expiry_window_s) {
+      return differ("expiry window", util::format_duration(part.expiry_window_s),
+                    util::format_duration(merged.expiry_window_s));
     }
     if (part.rules_run != merged.rules_run) {
       return differ("the rules that ran", fmt::format("{} rules", part.rules_run.size()),

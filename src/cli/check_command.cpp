@@ -109,6 +109,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
   result.command = "check";
   result.now = engine.now;
   result.rules_run = rules_reading(Inputs::zone_file);
+  result.expiry_window_s = engine.for_rule(k_expiry_window_rule).expiry_window_s;
   for (const std::string& file : args.files) {
     if (util::stop_requested()) {
       // Interrupted (SIGINT/SIGTERM) before this file: said, never skipped in silence.

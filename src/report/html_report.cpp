@@ -34,10 +34,6 @@ namespace {
 using detail::counts_towards_fail;
 using detail::html_escape;
 
-// The window the timeline shades. The result does not record the policy's window, so this is
-// the engine's default (EngineOptions::expiry_window_s) and labelled as such.
-constexpr std::int64_t k_warning_window_s = std::int64_t{3} * 86400;
-
 std::string time_text(std::int64_t unix_seconds) {
   if (unix_seconds <= 0) {
     return "unknown";
@@ -467,15 +463,16 @@ Result<void> detail::write_html(const AuditResult& result, const ReportHistory* 
   detail::compliance_section(out, result);
 
   out += "<section id=\"expiry\" aria-labelledby=\"expiry-h\"><h2 id=\"expiry-h\">Signature expiry</h2>\n";
-  const std::string timeline = detail::expiry_timeline_svg(result, k_warning_window_s);
+  const std::string timeline = detail::expiry_timeline_svg(result);
   if (timeline.empty()) {
     out += "<p class=\"note\">No zone served signatures, so there is nothing to expire.</p>\n";
   } else {
     out += "<figure class=\"diagram\" style=\"margin:0\">" + timeline + "</figure>\n";
-    out +=
+    out += fmt::format(
         "<p class=\"legend\">One bar per signed zone, from now to its earliest RRSIG expiration. Bars inside the "
-        "hatched warning window (default 3 d) are amber and dashed; expired signatures are drawn left of now, red and "
-        "hatched. Zones without signatures are omitted.</p>\n";
+        "hatched warning window ({}, the one dnssec/rrsig-expiring-soon judged with) are amber and dashed; expired "
+        "signatures are drawn left of now, red and hatched. Zones without signatures are omitted.</p>\n",
+        detail::window_text(result.expiry_window_s));
   }
   out += "</section>\n";
 

@@ -381,7 +381,18 @@ std::string relative(std::int64_t seconds) {
 
 } // namespace
 
-std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s) {
+std::string window_text(std::int64_t seconds) {
+  if (seconds > 0 && seconds % 86400 == 0) {
+    return fmt::format("{} d", seconds / 86400);
+  }
+  if (seconds > 0 && seconds % 3600 == 0) {
+    return fmt::format("{} h", seconds / 3600);
+  }
+  return util::format_duration(seconds);
+}
+
+std::string expiry_timeline_svg(const AuditResult& result) {
+  const std::int64_t window_s = result.expiry_window_s;
   struct Row {
     std::size_t index;
     std::string zone;
@@ -466,9 +477,9 @@ std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s
   const double wx = xof(now);
   const double ww = xof(now + window_s) - wx;
   out += fmt::format("<rect class=\"window\" x=\"{:.1f}\" y=\"{:.1f}\" width=\"{:.1f}\" height=\"{:.1f}\" "
-                     "fill=\"url(#timeline-hatch)\" opacity=\"0.8\"><title>warning window (default 3 d)</title></rect>",
-                     wx, top - 4, std::max(ww, 1.0), plot_h + 4);
-  out += text_el(wx + std::max(ww, 1.0) + 4, top - 8, fmt::format("warning window (default {} d)", window_s / 86400),
+                     "fill=\"url(#timeline-hatch)\" opacity=\"0.8\"><title>warning window ({})</title></rect>",
+                     wx, top - 4, std::max(ww, 1.0), plot_h + 4, window_text(window_s));
+  out += text_el(wx + std::max(ww, 1.0) + 4, top - 8, fmt::format("warning window ({})", window_text(window_s)),
                  "fill=\"#7d4e00\"");
 
   for (std::size_t i = 0; i < rows.size(); ++i) {

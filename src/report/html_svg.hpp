@@ -17,8 +17,11 @@ namespace zw::detail {
 std::string chain_svg(const ZoneResult& zone, std::string_view id_prefix);
 
 // One bar per zone with signatures, from `result.now` to its earliest RRSIG expiration, the
-// warning window of `window_s` seconds shaded; "" when no zone has signatures.
-std::string expiry_timeline_svg(const AuditResult& result, std::int64_t window_s);
+// warning window the result records (`expiry_window_s`) shaded; "" when no zone has signatures.
+std::string expiry_timeline_svg(const AuditResult& result);
+
+// A warning window for the reader: "3 d", "12 h", else "1d 6h" (util::format_duration).
+std::string window_text(std::int64_t seconds);
 
 // One bar of a chart of runs: the run's errors and warnings, its tooltip and the label under the
 // bar ("" for none); both texts are escaped by the chart.

@@ -141,6 +141,9 @@ AuditResult result_from(const Cursor& root) {
   }
   r.policy = root.member("policy").string();
   r.rules_run = root.member("rules_run").strings();
+  if (root.has("expiry_window_s")) { // absent in reports written before it was recorded
+    r.expiry_window_s = root.member("expiry_window_s").integer(0, std::numeric_limits<std::int64_t>::max());
+  }
   for (const Cursor& z : root.member("zones").elements()) {
     r.zones.push_back(detail::zone_from_json(z));
   }

@@ -110,7 +110,8 @@ Result<void> write_json(const AuditResult& result, const TextSink& write) {
                   {"elapsed_s", result.elapsed_s},
                   {"summary", totals},
                   {"policy", result.policy},
-                  {"rules_run", result.rules_run}};
+                  {"rules_run", result.rules_run},
+                  {"expiry_window_s", result.expiry_window_s}};
   std::string out = dump(head);
   out.resize(out.size() - 2); // "\n}": the zones follow as the last member
   out += ",\n  \"zones\": ";

@@ -44,7 +44,9 @@ inline std::string utc(std::int64_t unix_seconds) {
   return util::format_utc(unix_seconds);
 }
 // "3d 4h" / "5h 12m" / "42s": a span of time for messages.
-std::string duration(std::int64_t seconds);
+inline std::string duration(std::int64_t seconds) {
+  return util::format_duration(seconds);
+}
 
 // Reports every server address whose state is `status` as one finding each, saying what the
 // server does ("refuses queries for the zone"). A lame server among working ones is a warning

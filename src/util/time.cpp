@@ -171,4 +171,18 @@ Result<std::int64_t> parse_duration_s(std::string_view text) {
   return ms / 1000;
 }
 
+std::string format_duration(std::int64_t seconds) {
+  const std::int64_t s = seconds < 0 ? -seconds : seconds;
+  if (s >= 86400) {
+    return fmt::format("{}d {}h", s / 86400, (s % 86400) / 3600);
+  }
+  if (s >= 3600) {
+    return fmt::format("{}h {}m", s / 3600, (s % 3600) / 60);
+  }
+  if (s >= 60) {
+    return fmt::format("{}m {}s", s / 60, s % 60);
+  }
+  return fmt::format("{}s", s);
+}
+
 } // namespace zw::util

@@ -19,6 +19,7 @@ import tempfile
 exe = sys.argv[1]
 SNAPSHOT = "tests/fixtures/rules/dnssec/key-size-weak/fires-rsa-1024-lab.snapshot.json"
 failures = []
+header = {}  # the JSON report's header members of the latest judge() (expiry_window_s)
 
 
 def expect(name, ok, detail=""):
@@ -41,7 +42,10 @@ def judge(folder, profile=None, *args, refused=False):
             expect(f"report judges the snapshot ({' '.join(command[2:])})", False, run.stderr)
         return run.returncode, run.stderr, {}
     found = {}
-    for zone in json.loads(run.stdout)["zones"]:
+    doc = json.loads(run.stdout)
+    header.clear()
+    header.update({k: v for k, v in doc.items() if k != "zones"})
+    for zone in doc["zones"]:
         for f in zone["findings"]:
             found.setdefault(f["rule"], []).append(f["message"])
     return run.returncode, run.stderr, found
@@ -54,6 +58,7 @@ with tempfile.TemporaryDirectory() as folder:
            len(weak) == 1 and "below the minimum of 2048 bits" in weak[0], weak)
     expect("default profile: signatures 30 days from their end are outside the 3-day window",
            "dnssec/rrsig-expiring-soon" not in found, found.get("dnssec/rrsig-expiring-soon"))
+    expect("the report records the 3-day window", header.get("expiry_window_s") == 3 * 86400, header)
 
     _, _, found = judge(folder, "[thresholds]\nmin_rsa_bits = 4096\n")
     weak = found.get("dnssec/key-size-weak", [])
@@ -67,6 +72,8 @@ with tempfile.TemporaryDirectory() as folder:
     _, _, found = judge(folder, '[options."dnssec/rrsig-expiring-soon"]\nexpiry_window = "3650d"\n')
     soon = found.get("dnssec/rrsig-expiring-soon", [])
     expect("a rule's own expiry window", bool(soon) and all("window 3650d" in m for m in soon), soon)
+    expect("the report records rrsig-expiring-soon's own window", header.get("expiry_window_s") == 3650 * 86400,
+           header)
     weak = found.get("dnssec/key-size-weak", [])
     expect("another rule's option leaves this one alone",
            len(weak) == 1 and "below the minimum of 2048 bits" in weak[0], weak)
@@ -75,6 +82,15 @@ with tempfile.TemporaryDirectory() as folder:
                         "--expiry-window", "1s")
     expect("--expiry-window wins over the rule's own window", "dnssec/rrsig-expiring-soon" not in found,
            found.get("dnssec/rrsig-expiring-soon"))
+    expect("the report records --expiry-window", header.get("expiry_window_s") == 1, header)
+
+    # The HTML report shades the window the rule judged with, and says which.
+    html = subprocess.run([exe, "report", SNAPSHOT, "--format", "html", "--expiry-window", "12h"],
+                          capture_output=True, text=True, timeout=60)
+    expect("html: the timeline's window is the run's (12 h)",
+           html.returncode in (0, 1) and "<title>warning window (12 h)</title>" in html.stdout
+           and "hatched warning window (12 h," in html.stdout and "default 3 d" not in html.stdout,
+           (html.returncode, html.stderr))
 
     code, stderr, _ = judge(folder, '[options."dnssec/key-size-weak"]\nexpiry_window = "3d"\n', refused=True)
     expect("a threshold the rule does not read: one line, exit 2",

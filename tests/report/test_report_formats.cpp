@@ -177,6 +177,20 @@ TEST_SUITE("report") {
     CHECK(edge.zones[0].chain_links.at(1).ds.at(0).key_tag == 65535);
   }
 
+  TEST_CASE("report::read_result_json keeps the recorded expiry window; older reports read 3 days") {
+    zw::AuditResult r = load(k_lab);
+    CHECK(r.expiry_window_s == 3 * 86400); // the fixture predates the member
+    r.expiry_window_s = 7200;
+    const std::string text = zw::render_json(r);
+    CHECK(text.find("\"expiry_window_s\": 7200") != std::string::npos);
+    const zw::Result<zw::AuditResult> again = zw::read_result_json(text);
+    REQUIRE(again.has_value());
+    CHECK(again->expiry_window_s == 7200);
+    std::string negative = text;
+    negative.replace(negative.find("\"expiry_window_s\": 7200"), 24, "\"expiry_window_s\": -1");
+    CHECK_FALSE(zw::read_result_json(negative).has_value());
+  }
+
   TEST_CASE("report::read_result_json names the offending member") {
     const std::string good = zw::render_json(load(k_edge));
     const auto error_of = [&](const std::string& from, const std::string& to) {
