@@ -4,6 +4,51 @@
 
 namespace zw::history::db {
 
+std::string history_tables(const SqlDialect& d) {
+  return fmt::format(R"(
+CREATE TABLE runs (
+  {run_id},
+  started {big} NOT NULL,
+  finished {big} NOT NULL,
+  generated {big} NOT NULL,
+  version {text} NOT NULL,
+  command {text} NOT NULL,
+  profile {text} NOT NULL,
+  exit_status {int} NOT NULL
+);
+CREATE TABLE zones (
+  run_id {big} NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  zone {text} NOT NULL,
+  chain {text} NOT NULL,
+  soa_serials {text},
+  dnskeys {text},
+  ds {text},
+  state {text},
+  PRIMARY KEY (run_id, zone)
+);
+CREATE INDEX zones_zone ON zones(zone, run_id);
+CREATE TABLE findings ({row}
+  run_id {big} NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+  fingerprint {text} NOT NULL,
+  rule {text} NOT NULL,
+  severity {text} NOT NULL,
+  zone {text} NOT NULL,
+  server {text} NOT NULL,
+  owner {text} NOT NULL,
+  type {text} NOT NULL,
+  file {text} NOT NULL,
+  line {big} NOT NULL,
+  message {text} NOT NULL,
+  suppressed {text} NOT NULL
+);
+CREATE INDEX findings_run ON findings(run_id);
+CREATE INDEX findings_zone ON findings(zone, run_id);
+)",
+                     fmt::arg("run_id", d.run_id), fmt::arg("big", d.big_integer), fmt::arg("int", d.integer),
+                     fmt::arg("text", d.text),
+                     fmt::arg("row", d.finding_row.empty() ? std::string() : fmt::format("\n  {},", d.finding_row)));
+}
+
 BatchInsert::BatchInsert(Database& db, std::string table_and_columns, int columns, std::string tail,
                          int rows_per_statement)
     : m_db(db), m_into(std::move(table_and_columns)), m_tail(std::move(tail)),

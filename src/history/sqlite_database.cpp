@@ -20,46 +20,10 @@ namespace {
 
 constexpr int k_busy_timeout_ms = 10000;
 
-const char* const k_sqlite_schema = R"(
-CREATE TABLE runs (
-  id INTEGER PRIMARY KEY AUTOINCREMENT,
-  started INTEGER NOT NULL,
-  finished INTEGER NOT NULL,
-  generated INTEGER NOT NULL,
-  version TEXT NOT NULL,
-  command TEXT NOT NULL,
-  profile TEXT NOT NULL,
-  exit_status INTEGER NOT NULL
-);
-CREATE TABLE zones (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  zone TEXT NOT NULL,
-  chain TEXT NOT NULL,
-  soa_serials TEXT,
-  dnskeys TEXT,
-  ds TEXT,
-  state TEXT,
-  PRIMARY KEY (run_id, zone)
-);
-CREATE INDEX zones_zone ON zones(zone, run_id);
-CREATE TABLE findings (
-  run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-  fingerprint TEXT NOT NULL,
-  rule TEXT NOT NULL,
-  severity TEXT NOT NULL,
-  zone TEXT NOT NULL,
-  server TEXT NOT NULL,
-  owner TEXT NOT NULL,
-  type TEXT NOT NULL,
-  file TEXT NOT NULL,
-  line INTEGER NOT NULL,
-  message TEXT NOT NULL,
-  suppressed TEXT NOT NULL
-);
-CREATE INDEX findings_run ON findings(run_id);
-CREATE INDEX findings_zone ON findings(zone, run_id);
-PRAGMA user_version = 2;
-)";
+// The tables, then the schema version where SQLite keeps it.
+std::string sqlite_schema() {
+  return history_tables(k_sqlite_dialect) + "PRAGMA user_version = 2;\n";
+}
 
 // Version 1 -> 2: the zones' states for the rollover rules (RolloverState as JSON).
 const char* const k_migrate_1_to_2 = R"(
@@ -223,7 +187,7 @@ Result<void> create_or_migrate(Database& db, bool create) {
   ZW_TRY_ASSIGN(const SchemaState state, schema_state(db));
   ZW_TRY(check_schema(db.name(), state, create));
   if (state.version == 0) {
-    ZW_TRY(db.exec(k_sqlite_schema));
+    ZW_TRY(db.exec(sqlite_schema()));
   } else if (state.version == 1) {
     ZW_TRY(db.exec(k_migrate_1_to_2));
   }
