@@ -319,6 +319,8 @@ AuditResult run_audit_rules(const Snapshot& snapshot, const EngineOptions& optio
 // one zone's result. `snapshot` supplies what is common to the run (trust anchor, hints); its
 // `zones` are not read.
 AuditResult start_audit_result(const EngineOptions& options);
+// The empty result of `check` (the rules that read zone files), as start_audit_result's.
+AuditResult start_check_result(const EngineOptions& options);
 ZoneResult run_audit_rules_on_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const EngineOptions& options);
 
 // `audit --shard K/N`: the shard (0 to N-1) that audits `zone`: FNV-1a (64-bit) of the name in

@@ -507,13 +507,27 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
 
 } // namespace
 
-AuditResult start_audit_result(const EngineOptions& options) {
+namespace {
+
+// The header of a result of `command`, whose rules read `inputs`, judged with `options`.
+AuditResult start_result(std::string_view command, Inputs inputs, const EngineOptions& options) {
   AuditResult result;
   result.version = ZW_VERSION;
-  result.command = "audit";
+  result.command = command;
   result.now = options.now;
-  result.rules_run = rules_reading(Inputs::live);
+  result.rules_run = rules_reading(inputs);
   result.expiry_window_s = options.for_rule(k_expiry_window_rule).expiry_window_s;
+  return result;
+}
+
+} // namespace
+
+AuditResult start_check_result(const EngineOptions& options) {
+  return start_result("check", Inputs::zone_file, options);
+}
+
+AuditResult start_audit_result(const EngineOptions& options) {
+  AuditResult result = start_result("audit", Inputs::live, options);
   if (options.previous == nullptr) {
     // Without a history the rules that compare with an earlier run (tag "history") check
     // nothing: they are not listed as run, so no report claims they passed.

@@ -104,12 +104,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
     check.ds_given = true;
     check.require_ds = args.files.size() == 1;
   }
-  AuditResult result;
-  result.version = ZW_VERSION;
-  result.command = "check";
-  result.now = engine.now;
-  result.rules_run = rules_reading(Inputs::zone_file);
-  result.expiry_window_s = engine.for_rule(k_expiry_window_rule).expiry_window_s;
+  AuditResult result = start_check_result(engine);
   for (const std::string& file : args.files) {
     if (util::stop_requested()) {
       // Interrupted (SIGINT/SIGTERM) before this file: said, never skipped in silence.
