@@ -76,73 +76,64 @@ public:
 private:
   static Renderer& self(void* userdata) { return *static_cast<Renderer*>(userdata); }
 
+  // The markup around a block whose tags need nothing from its details: {open, close}; empty
+  // for the document and raw HTML (none with MD_FLAG_NOHTML). Lists and paragraphs are written by
+  // enter_block and leave_block, which track tight lists.
+  static std::pair<std::string_view, std::string_view> block_tags(MD_BLOCKTYPE type) noexcept {
+    switch (type) {
+    case MD_BLOCK_QUOTE: return {"<blockquote>\n", "</blockquote>\n"};
+    case MD_BLOCK_LI: return {"<li>", "</li>\n"};
+    case MD_BLOCK_HR: return {"<hr>\n", ""};
+    // A heading inside a page's section is not a heading of the report's outline: bold text.
+    case MD_BLOCK_H: return {"<p class=\"md-h\"><strong>", "</strong></p>\n"};
+    case MD_BLOCK_CODE: return {"<pre><code>", "</code></pre>\n"};
+    case MD_BLOCK_TABLE: return {"<table class=\"md-table\">\n", "</table>\n"};
+    case MD_BLOCK_THEAD: return {"<thead>\n", "</thead>\n"};
+    case MD_BLOCK_TBODY: return {"<tbody>\n", "</tbody>\n"};
+    case MD_BLOCK_TR: return {"<tr>", "</tr>\n"};
+    case MD_BLOCK_TH: return {"<th scope=\"col\">", "</th>"};
+    case MD_BLOCK_TD: return {"<td>", "</td>"};
+    case MD_BLOCK_DOC:
+    case MD_BLOCK_HTML:
+    case MD_BLOCK_UL:
+    case MD_BLOCK_OL:
+    case MD_BLOCK_P: break;
+    }
+    return {};
+  }
+
   static int enter_block(MD_BLOCKTYPE type, void* detail, void* userdata) {
     Renderer& r = self(userdata);
-    switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: r.m_out += "<blockquote>\n"; break;
-    case MD_BLOCK_UL:
-      r.m_tight.push_back(static_cast<const MD_BLOCK_UL_DETAIL*>(detail)->is_tight != 0);
+    if (type == MD_BLOCK_UL || type == MD_BLOCK_OL) {
+      const bool ordered = type == MD_BLOCK_OL;
+      r.m_tight.push_back((ordered ? static_cast<const MD_BLOCK_OL_DETAIL*>(detail)->is_tight
+                                   : static_cast<const MD_BLOCK_UL_DETAIL*>(detail)->is_tight) != 0);
       r.new_line();
-      r.m_out += "<ul>\n";
-      break;
-    case MD_BLOCK_OL: {
-      const auto* ol = static_cast<const MD_BLOCK_OL_DETAIL*>(detail);
-      r.m_tight.push_back(ol->is_tight != 0);
-      r.new_line();
-      r.m_out += ol->start == 1 ? std::string("<ol>\n") : fmt::format("<ol start=\"{}\">\n", ol->start);
-      break;
-    }
-    case MD_BLOCK_LI: r.m_out += "<li>"; break;
-    case MD_BLOCK_HR: r.m_out += "<hr>\n"; break;
-    // A heading inside a page's section is not a heading of the report's outline: bold text.
-    case MD_BLOCK_H: r.m_out += "<p class=\"md-h\"><strong>"; break;
-    case MD_BLOCK_CODE: r.m_out += "<pre><code>"; break;
-    case MD_BLOCK_HTML: break; // not with MD_FLAG_NOHTML
-    case MD_BLOCK_P:
+      const unsigned start = ordered ? static_cast<const MD_BLOCK_OL_DETAIL*>(detail)->start : 1;
+      r.m_out += !ordered     ? std::string("<ul>\n")
+                 : start == 1 ? std::string("<ol>\n")
+                              : fmt::format("<ol start=\"{}\">\n", start);
+    } else if (type == MD_BLOCK_P) {
       if (!r.in_tight_list()) {
         r.m_out += "<p>";
       }
-      break;
-    case MD_BLOCK_TABLE: r.m_out += "<table class=\"md-table\">\n"; break;
-    case MD_BLOCK_THEAD: r.m_out += "<thead>\n"; break;
-    case MD_BLOCK_TBODY: r.m_out += "<tbody>\n"; break;
-    case MD_BLOCK_TR: r.m_out += "<tr>"; break;
-    case MD_BLOCK_TH: r.m_out += "<th scope=\"col\">"; break;
-    case MD_BLOCK_TD: r.m_out += "<td>"; break;
+    } else {
+      r.m_out += block_tags(type).first;
     }
     return 0;
   }
 
   static int leave_block(MD_BLOCKTYPE type, void* /*detail*/, void* userdata) {
     Renderer& r = self(userdata);
-    switch (type) {
-    case MD_BLOCK_DOC: break;
-    case MD_BLOCK_QUOTE: r.m_out += "</blockquote>\n"; break;
-    case MD_BLOCK_UL:
+    if (type == MD_BLOCK_UL || type == MD_BLOCK_OL) {
       r.m_tight.pop_back();
-      r.m_out += "</ul>\n";
-      break;
-    case MD_BLOCK_OL:
-      r.m_tight.pop_back();
-      r.m_out += "</ol>\n";
-      break;
-    case MD_BLOCK_LI: r.m_out += "</li>\n"; break;
-    case MD_BLOCK_HR: break;
-    case MD_BLOCK_H: r.m_out += "</strong></p>\n"; break;
-    case MD_BLOCK_CODE: r.m_out += "</code></pre>\n"; break;
-    case MD_BLOCK_HTML: break;
-    case MD_BLOCK_P:
+      r.m_out += type == MD_BLOCK_UL ? "</ul>\n" : "</ol>\n";
+    } else if (type == MD_BLOCK_P) {
       if (!r.in_tight_list()) {
         r.m_out += "</p>\n";
       }
-      break;
-    case MD_BLOCK_TABLE: r.m_out += "</table>\n"; break;
-    case MD_BLOCK_THEAD: r.m_out += "</thead>\n"; break;
-    case MD_BLOCK_TBODY: r.m_out += "</tbody>\n"; break;
-    case MD_BLOCK_TR: r.m_out += "</tr>\n"; break;
-    case MD_BLOCK_TH: r.m_out += "</th>"; break;
-    case MD_BLOCK_TD: r.m_out += "</td>"; break;
+    } else {
+      r.m_out += block_tags(type).second;
     }
     return 0;
   }

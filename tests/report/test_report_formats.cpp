@@ -529,6 +529,8 @@ TEST_SUITE("report") {
     CHECK(markdown_to_html("- one\n- two\n  - nested\n", links) ==
           "<ul>\n<li>one</li>\n<li>two\n<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>\n");
     CHECK(markdown_to_html("3. c\n4. d\n", links) == "<ol start=\"3\">\n<li>c</li>\n<li>d</li>\n</ol>\n");
+    CHECK(markdown_to_html("1. a\n", links) == "<ol>\n<li>a</li>\n</ol>\n");
+    CHECK(markdown_to_html("> q\n\n---\n", links) == "<blockquote>\n<p>q</p>\n</blockquote>\n<hr>\n");
     // A loose list (blank lines between items): each item a paragraph.
     CHECK(markdown_to_html("- one\n\n- two\n", links) == "<ul>\n<li><p>one</p>\n</li>\n<li><p>two</p>\n</li>\n</ul>\n");
     // Fenced code is escaped and kept verbatim.
