@@ -323,8 +323,7 @@ namespace {
 
 // After the reports, so a history that cannot be written never costs the night's reports.
 Result<void> record_history(const std::string& path, const AuditResult& result, int status) {
-  const std::int64_t finished =
-      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  const std::int64_t finished = unix_seconds_now();
   history::RunMeta meta;
   meta.finished = finished;
   meta.started = finished - static_cast<std::int64_t>(std::llround(std::max(0.0, result.elapsed_s)));

@@ -58,28 +58,31 @@ const ChainLink* own_link(const ZoneResult& zone) {
   return nullptr;
 }
 
-std::optional<std::string> dnskeys(const ZoneResult& zone) {
+// The zone's own DNSKEY or DS records (`records` of its own chain link) as a JSON array of
+// `row(record)`, for a column; nullopt when the zone has no link of its own.
+template <typename Record, typename Row>
+std::optional<std::string> link_records(const ZoneResult& zone, std::vector<Record> ChainLink::*records, Row row) {
   const ChainLink* link = own_link(zone);
   if (link == nullptr) {
     return std::nullopt;
   }
-  nlohmann::json keys = nlohmann::json::array();
-  for (const ChainLink::Key& k : link->keys) {
-    keys.push_back({{"key_tag", k.key_tag}, {"algorithm", k.algorithm}, {"flags", k.flags}});
+  nlohmann::json out = nlohmann::json::array();
+  for (const Record& r : link->*records) {
+    out.push_back(row(r));
   }
-  return keys.dump();
+  return out.dump();
+}
+
+std::optional<std::string> dnskeys(const ZoneResult& zone) {
+  return link_records(zone, &ChainLink::keys, [](const ChainLink::Key& k) {
+    return nlohmann::json{{"key_tag", k.key_tag}, {"algorithm", k.algorithm}, {"flags", k.flags}};
+  });
 }
 
 std::optional<std::string> ds_set(const ZoneResult& zone) {
-  const ChainLink* link = own_link(zone);
-  if (link == nullptr) {
-    return std::nullopt;
-  }
-  nlohmann::json ds = nlohmann::json::array();
-  for (const ChainLink::Ds& d : link->ds) {
-    ds.push_back({{"key_tag", d.key_tag}, {"algorithm", d.algorithm}, {"digest_type", d.digest_type}});
-  }
-  return ds.dump();
+  return link_records(zone, &ChainLink::ds, [](const ChainLink::Ds& d) {
+    return nlohmann::json{{"key_tag", d.key_tag}, {"algorithm", d.algorithm}, {"digest_type", d.digest_type}};
+  });
 }
 
 } // namespace

@@ -424,6 +424,24 @@ asio::awaitable<AddrResult> Walker::lookup(std::string name, std::string qtype, 
   co_return out;
 }
 
+namespace {
+
+// `qname`/`qtype` as no server of `servers` answered it: no server address at all is the zone's
+// fault (recorded as a timeout); no answer yet when a deadline or bound came is not (not asked).
+Exchange unanswered(const std::string& qname, std::string_view qtype, const ServerAddresses& servers) {
+  Exchange ex;
+  ex.qname = qname;
+  ex.qtype = qtype;
+  const bool none = servers.servers.empty() && !servers.cut_short;
+  ex.outcome = none ? Outcome::timeout : Outcome::not_asked;
+  ex.detail = none                      ? "no server address"
+              : servers.servers.empty() ? std::string(k_lookup_cut_short)
+                                        : std::string(k_cut_by_deadline);
+  return ex;
+}
+
+} // namespace
+
 // An ancestor's DNSKEY (from the first of its servers that answers) and its DS at its parent.
 asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
   if (const auto it = m_ancestors.find(zone_name); it != m_ancestors.end()) {
@@ -443,28 +461,12 @@ asio::awaitable<AncestorZone> Walker::ancestor(std::string zone_name) {
     if (!keys.exchange.qname.empty()) {
       out.server = fmt::format("{}/{}", keys.server.name, keys.server.address);
     } else {
-      out.dnskey.qname = zone_name;
-      out.dnskey.qtype = "DNSKEY";
-      // No server address at all is the zone's fault; no answer yet when the deadline came is not.
-      const bool none = servers.servers.empty() && !servers.cut_short;
-      out.dnskey.outcome = none ? Outcome::timeout : Outcome::not_asked;
-      out.dnskey.detail = none                      ? "no server address"
-                          : servers.servers.empty() ? std::string(k_lookup_cut_short)
-                                                    : std::string(k_cut_by_deadline);
+      out.dnskey = unanswered(zone_name, "DNSKEY", servers);
     }
     if (!cut.parent.empty()) {
       const ServerAddresses parents = co_await cut_servers(cut.parent, "", 0, false);
       const RaceResult ds = co_await first_good(parents.servers, zone_name, "DS", &is_authoritative_answer);
-      out.ds = ds.exchange;
-      if (out.ds.qname.empty()) {
-        out.ds.qname = zone_name;
-        out.ds.qtype = "DS";
-        const bool none = parents.servers.empty() && !parents.cut_short;
-        out.ds.outcome = none ? Outcome::timeout : Outcome::not_asked;
-        out.ds.detail = none                      ? "no server address"
-                        : parents.servers.empty() ? std::string(k_lookup_cut_short)
-                                                  : std::string(k_cut_by_deadline);
-      }
+      out.ds = ds.exchange.qname.empty() ? unanswered(zone_name, "DS", parents) : ds.exchange;
     }
   } catch (const std::exception& e) {
     out.dnskey.detail = fmt::format("internal error: {}", e.what());

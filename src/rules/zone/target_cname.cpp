@@ -7,16 +7,6 @@ namespace {
 
 using namespace zone_support;
 
-// Where the host name sits in the RDATA of the types this rule checks, or nullopt.
-std::optional<std::size_t> target_offset(std::uint16_t type) noexcept {
-  switch (type) {
-  case dns::rrtype::ns: return 0;  // RFC 1035 §3.3.11
-  case dns::rrtype::mx: return 2;  // RFC 1035 §3.3.9, after PREFERENCE
-  case dns::rrtype::srv: return 6; // RFC 2782, after priority, weight and port
-  default: return std::nullopt;
-  }
-}
-
 // The wire name with its first label removed; `name` must not be the root.
 Name parent_of(Name name) noexcept {
   return name.subspan(1 + static_cast<std::size_t>(name[0]));
@@ -33,7 +23,7 @@ void check_target_cname(const RuleContext& ctx, const ZoneFileInput& file, Findi
       return;
     }
     for (const dns::RrsetView rrset : name.rrsets()) {
-      const std::optional<std::size_t> offset = target_offset(rrset.type());
+      const std::optional<std::size_t> offset = host_target_offset(rrset.type());
       if (!offset) {
         continue;
       }

@@ -19,9 +19,9 @@ void check_target_no_address(const RuleContext& ctx, const ZoneFileInput& file, 
       return;
     }
     for (const dns::RrsetView rrset : name.rrsets()) {
-      // NS targets are zone/glue-missing's. MX: RFC 1035 §3.3.9; SRV: RFC 2782.
-      const std::size_t offset = rrset.type() == dns::rrtype::mx ? 2 : rrset.type() == dns::rrtype::srv ? 6 : 0;
-      if (offset == 0) {
+      // NS targets are zone/glue-missing's.
+      const std::optional<std::size_t> offset = host_target_offset(rrset.type());
+      if (!offset || rrset.type() == dns::rrtype::ns) {
         continue;
       }
       Finding f;
@@ -29,7 +29,7 @@ void check_target_no_address(const RuleContext& ctx, const ZoneFileInput& file, 
       std::size_t count = 0;
       bool all_absent = true;
       for (std::size_t i = 0; i < rrset.size(); ++i) {
-        const std::optional<Name> target = rdata_name(rrset.rdata(i), offset);
+        const std::optional<Name> target = rdata_name(rrset.rdata(i), *offset);
         // "." is a null MX (RFC 7505) or "no such service" (RFC 2782), not a host.
         if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
           continue;

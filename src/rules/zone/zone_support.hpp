@@ -40,6 +40,17 @@ inline std::size_t wire_name_length(Name wire) noexcept {
   return 0;
 }
 
+// Where the host name sits in the RDATA of NS, MX and SRV, or nullopt for
+// any other type.
+inline std::optional<std::size_t> host_target_offset(std::uint16_t type) noexcept {
+  switch (type) {
+  case dns::rrtype::ns: return 0;  // RFC 1035 §3.3.11
+  case dns::rrtype::mx: return 2;  // RFC 1035 §3.3.9, after PREFERENCE
+  case dns::rrtype::srv: return 6; // RFC 2782, after priority, weight and port
+  default: return std::nullopt;
+  }
+}
+
 // The name at `offset` in `rdata` (MX exchange at 2, NS at 0, SRV target at 6), if well formed.
 inline std::optional<Name> rdata_name(Name rdata, std::size_t offset) noexcept {
   if (offset >= rdata.size()) {
