@@ -99,20 +99,19 @@ std::string finding_columns(std::string_view table) {
 }
 
 StoredFinding stored_finding(const db::Query& s) {
-  StoredFinding f;
-  f.run = s.integer(0);
-  f.fingerprint = s.text(1);
-  f.rule = s.text(2);
-  f.severity = s.text(3);
-  f.zone = s.text(4);
-  f.server = s.text(5);
-  f.owner = s.text(6);
-  f.type = s.text(7);
-  f.file = s.text(8);
-  f.line = s.integer(9);
-  f.message = s.text(10);
-  f.suppressed = s.text(11);
-  return f;
+  // The columns in finding_columns()' order.
+  return StoredFinding{.run = s.integer(0),
+                       .fingerprint = s.text(1),
+                       .rule = s.text(2),
+                       .severity = s.text(3),
+                       .zone = s.text(4),
+                       .server = s.text(5),
+                       .owner = s.text(6),
+                       .type = s.text(7),
+                       .file = s.text(8),
+                       .line = s.integer(9),
+                       .message = s.text(10),
+                       .suppressed = s.text(11)};
 }
 
 } // namespace internal
