@@ -50,10 +50,14 @@ struct SignedRrset {
   std::vector<std::string> usable_servers; // those that served it with a usable signature
 };
 
-struct DsRecord {
+// A DS or DNSKEY record as the analysis lists it: its text and the key it names.
+struct KeyedRecord {
   std::string text;
   std::uint16_t key_tag = 0;
   std::uint8_t algorithm = 0;
+};
+
+struct DsRecord : KeyedRecord {
   std::uint8_t digest_type = 0;
   bool digest_supported = true;
   bool matches_key = false;                // digest equals that of an observed DNSKEY (RFC 4034 §5.1.4)
@@ -64,10 +68,7 @@ struct DsRecord {
 // this build can use its digest type and algorithm; no parent server and no matching key yet.
 DsRecord ds_record(const dns::Rr& rr);
 
-struct KeyRecord {
-  std::string text;
-  std::uint16_t key_tag = 0;
-  std::uint8_t algorithm = 0;
+struct KeyRecord : KeyedRecord {
   std::uint16_t flags = 0;
   bool matched_by_ds = false;
   bool signs_dnskey = false; // an RRSIG over the DNSKEY RRset by this key was observed
