@@ -505,10 +505,6 @@ ZoneResult audit_zone(const Snapshot& snapshot, const ZoneSnapshot& zone, const 
   return result;
 }
 
-} // namespace
-
-namespace {
-
 // The header of a result of `command`, whose rules read `inputs`, judged with `options`.
 AuditResult start_result(std::string_view command, Inputs inputs, const EngineOptions& options) {
   AuditResult result;
