@@ -6,25 +6,9 @@
 
 namespace zw::dns {
 
-namespace {
-
-constexpr std::size_t k_max_name = 255;
-
-} // namespace
-
 std::optional<std::size_t> wire_name_end(std::span<const std::uint8_t> r, std::size_t pos) noexcept {
-  const std::size_t start = pos;
-  while (pos < r.size()) {
-    const std::uint8_t len = r[pos];
-    if (len == 0) {
-      return pos - start + 1 <= k_max_name ? std::optional<std::size_t>(pos + 1) : std::nullopt;
-    }
-    if ((len & 0xC0) != 0) {
-      return std::nullopt;
-    }
-    pos += 1 + len;
-  }
-  return std::nullopt;
+  const std::size_t length = pos < r.size() ? wire_name_length(r.subspan(pos)) : 0;
+  return length == 0 ? std::nullopt : std::optional<std::size_t>(pos + length);
 }
 
 // Lowercases the label octets of the valid name at [begin, end) of `r`.

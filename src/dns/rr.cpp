@@ -392,7 +392,9 @@ std::size_t wire_name_length(std::span<const std::uint8_t> data) noexcept {
     if (len == 0) {
       return pos + 1 <= 255 ? pos + 1 : 0;
     }
-    if (len > 63) {
+    // A label over 63 octets (or a compression pointer), or one that already puts the name
+    // past 255 octets with its root label.
+    if (len > 63 || pos + 1 + len > 254) {
       return 0;
     }
     pos += 1 + len;

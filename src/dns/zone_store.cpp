@@ -39,23 +39,6 @@ std::size_t stored_name_length(const std::uint8_t* p) noexcept {
   return pos + 1;
 }
 
-// Length of the wire name at the start of `wire` if it is well formed (labels <= 63, total
-// <= 255, no compression), else 0.
-std::size_t valid_name_length(std::span<const std::uint8_t> wire) noexcept {
-  std::size_t pos = 0;
-  while (pos < wire.size()) {
-    const std::size_t len = wire[pos];
-    if (len == 0) {
-      return pos + 1 <= 255 ? pos + 1 : 0;
-    }
-    if (len > 63 || pos + 1 + len >= wire.size() || pos + 1 + len > 254) {
-      return 0;
-    }
-    pos += 1 + len;
-  }
-  return 0;
-}
-
 // RFC 4034 §6.1 order of two lowercased, well-formed wire names: label by label from the
 // right, each label as an octet string where a shorter prefix sorts first. No allocation.
 int compare_lower_names(const std::uint8_t* a, const std::uint8_t* b) noexcept {
@@ -163,7 +146,7 @@ std::size_t ZoneStore::lower_bound(std::span<const std::uint8_t> lower_owner) co
 }
 
 std::optional<NameView> ZoneStore::find_name(std::span<const std::uint8_t> owner) const noexcept {
-  const std::size_t len = valid_name_length(owner);
+  const std::size_t len = wire_name_length(owner);
   if (len == 0) {
     return std::nullopt;
   }
@@ -348,7 +331,7 @@ Result<std::uint16_t> ZoneStoreBuilder::add_file(std::string name) {
 
 Result<void> ZoneStoreBuilder::add(std::span<const std::uint8_t> owner, std::uint16_t type, std::uint32_t ttl,
                                    std::span<const std::uint8_t> rdata, std::uint16_t file, std::uint32_t line) {
-  const std::size_t owner_len = valid_name_length(owner);
+  const std::size_t owner_len = wire_name_length(owner);
   if (owner_len == 0 || owner_len != owner.size()) {
     return fail("malformed owner name");
   }
@@ -556,7 +539,7 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
     e.word0 = (rank_offset[e.word0 >> 24] << 24) | (e.word0 & 0xffffff);
   }
 
-  const std::size_t origin_len = valid_name_length(origin);
+  const std::size_t origin_len = wire_name_length(origin);
   s.m_origin = lowercased(origin.first(origin_len == 0 ? 0 : origin_len));
   if (s.m_origin.empty()) {
     s.m_origin = Bytes{0};

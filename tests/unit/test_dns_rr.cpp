@@ -1,9 +1,12 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "dns/canonical_rdata.hpp"
 #include "dns/rr.hpp"
 #include "dns/rr_file.hpp"
 #include "dns/serial.hpp"
@@ -193,3 +196,42 @@ TEST_CASE("dns::read_rr_text_lines: the line each record starts on") {
 }
 
 } // namespace zw_test_dns_rr
+
+TEST_CASE("dns::wire_name_length and wire_name_end: RFC 1035 §3.1 limits") {
+  using zw::dns::wire_name_end;
+  using zw::dns::wire_name_length;
+  // A name of `labels` labels of `size` octets each, then the root label.
+  const auto name = [](std::size_t labels, std::uint8_t size) {
+    std::vector<std::uint8_t> out;
+    for (std::size_t i = 0; i < labels; ++i) {
+      out.push_back(size);
+      out.insert(out.end(), size, 'a');
+    }
+    out.push_back(0);
+    return out;
+  };
+  CHECK(wire_name_length(std::vector<std::uint8_t>{0}) == 1); // the root
+  CHECK(wire_name_length(name(1, 63)) == 65);
+  CHECK(wire_name_length(name(1, 64)) == 0); // a label over 63 octets: 0x40 is an extended label type
+  // 3 x 64 + 62 + 1 = 255 octets: the longest name; one octet more is too long.
+  std::vector<std::uint8_t> longest = name(3, 63);
+  longest.pop_back();
+  longest.push_back(61);
+  longest.insert(longest.end(), 61, 'b');
+  longest.push_back(0);
+  CHECK(longest.size() == 255);
+  CHECK(wire_name_length(longest) == 255);
+  std::vector<std::uint8_t> too_long = name(3, 63);
+  too_long.pop_back();
+  too_long.push_back(62);
+  too_long.insert(too_long.end(), 62, 'b');
+  too_long.push_back(0);
+  CHECK(too_long.size() == 256);
+  CHECK(wire_name_length(too_long) == 0);
+  CHECK(wire_name_length(std::vector<std::uint8_t>{3, 'w', 'w', 'w'}) == 0);      // no root label
+  CHECK(wire_name_length(std::vector<std::uint8_t>{0xC0, 0x0C}) == 0);            // a compression pointer
+  CHECK(wire_name_length(std::vector<std::uint8_t>{1, 'a', 0, 0xFF, 0xFF}) == 3); // what follows is not read
+  CHECK(wire_name_end(std::vector<std::uint8_t>{9, 9, 1, 'a', 0}, 2) == std::optional<std::size_t>(5));
+  CHECK_FALSE(wire_name_end(std::vector<std::uint8_t>{1, 'a', 0}, 3)); // past the end
+  CHECK_FALSE(wire_name_end(too_long, 0));
+}

@@ -23,22 +23,7 @@ namespace zw::rules::zone_support {
 
 using Name = std::span<const std::uint8_t>;
 
-// Length of the uncompressed wire name at the start of `wire` (root label included), or 0 when
-// it is malformed: a compression pointer, a label running past the end, or over 255 octets.
-inline std::size_t wire_name_length(Name wire) noexcept {
-  std::size_t pos = 0;
-  while (pos < wire.size()) {
-    const std::size_t len = wire[pos];
-    if (len == 0) {
-      return pos + 1 <= 255 ? pos + 1 : 0;
-    }
-    if (len > 63 || pos + 1 + len >= wire.size()) {
-      return 0;
-    }
-    pos += 1 + len;
-  }
-  return 0;
-}
+using dns::wire_name_length;
 
 // Where the host name sits in the RDATA of NS, MX and SRV, or nullopt for
 // any other type.
