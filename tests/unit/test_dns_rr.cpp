@@ -213,21 +213,21 @@ TEST_CASE("dns::wire_name_length and wire_name_end: RFC 1035 §3.1 limits") {
   CHECK(wire_name_length(std::vector<std::uint8_t>{0}) == 1); // the root
   CHECK(wire_name_length(name(1, 63)) == 65);
   CHECK(wire_name_length(name(1, 64)) == 0); // a label over 63 octets: 0x40 is an extended label type
-  // 3 x 64 + 62 + 1 = 255 octets: the longest name; one octet more is too long.
-  std::vector<std::uint8_t> longest = name(3, 63);
-  longest.pop_back();
-  longest.push_back(61);
-  longest.insert(longest.end(), 61, 'b');
-  longest.push_back(0);
+  // Three labels of 63 octets, then one of `last`, then the root: 3 x 64 + (1 + last) + 1 octets.
+  const auto four_labels = [&](std::uint8_t last) {
+    std::vector<std::uint8_t> out = name(3, 63);
+    out.pop_back();
+    out.push_back(last);
+    out.insert(out.end(), last, 'b');
+    out.push_back(0);
+    return out;
+  };
+  const std::vector<std::uint8_t> longest = four_labels(61);
+  const std::vector<std::uint8_t> too_long = four_labels(62);
   CHECK(longest.size() == 255);
-  CHECK(wire_name_length(longest) == 255);
-  std::vector<std::uint8_t> too_long = name(3, 63);
-  too_long.pop_back();
-  too_long.push_back(62);
-  too_long.insert(too_long.end(), 62, 'b');
-  too_long.push_back(0);
+  CHECK(wire_name_length(longest) == 255); // the longest name
   CHECK(too_long.size() == 256);
-  CHECK(wire_name_length(too_long) == 0);
+  CHECK(wire_name_length(too_long) == 0);                                         // one octet more
   CHECK(wire_name_length(std::vector<std::uint8_t>{3, 'w', 'w', 'w'}) == 0);      // no root label
   CHECK(wire_name_length(std::vector<std::uint8_t>{0xC0, 0x0C}) == 0);            // a compression pointer
   CHECK(wire_name_length(std::vector<std::uint8_t>{1, 'a', 0, 0xFF, 0xFF}) == 3); // what follows is not read
