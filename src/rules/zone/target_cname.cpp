@@ -23,33 +23,27 @@ void check_target_cname(const RuleContext& ctx, const ZoneFileInput& file, Findi
       return;
     }
     for (const dns::RrsetView rrset : name.rrsets()) {
-      const std::optional<std::size_t> offset = host_target_offset(rrset.type());
-      if (!offset) {
-        continue;
+      if (!host_target_offset(rrset.type())) {
+        continue; // not NS, MX or SRV
       }
       Finding f;
       std::string aliases;
       std::size_t count = 0;
       bool cname_found = false;
-      for (std::size_t i = 0; i < rrset.size(); ++i) {
-        const std::optional<Name> target = rdata_name(rrset.rdata(i), *offset);
-        // "." is no host at all: a null MX (RFC 7505) or "no such service" SRV (RFC 2782).
-        if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
-          continue;
-        }
+      for_each_host_target(rrset, apex, [&](std::size_t i, Name target) {
         std::string alias;
         std::string alias_evidence;
-        if (const std::optional<dns::RrsetView> cname = store.find(*target, dns::rrtype::cname)) {
-          const dns::NameRole target_role = layout.role_of(*target);
+        if (const std::optional<dns::RrsetView> cname = store.find(target, dns::rrtype::cname)) {
+          const dns::NameRole target_role = layout.role_of(target);
           if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
-            continue; // occluded or at a cut: other rules report the CNAME itself
+            return; // occluded or at a cut: other rules report the CNAME itself
           }
           const std::optional<Name> to = rdata_name(cname->rdata(0), 0);
           alias = fmt::format("CNAME to {}", to ? text(*to) : std::string("?"));
           alias_evidence = where(*cname) + (to ? " " + text(*to) : std::string());
           cname_found = true;
-        } else if (has_dnames && layout.role_of(*target) == dns::NameRole::below_dname) {
-          Name up = *target;
+        } else if (has_dnames && layout.role_of(target) == dns::NameRole::below_dname) {
+          Name up = target;
           std::optional<dns::RrsetView> dname;
           while (!dname && up.size() > apex.size()) {
             up = parent_of(up);
@@ -60,16 +54,15 @@ void check_target_cname(const RuleContext& ctx, const ZoneFileInput& file, Findi
             alias_evidence = where(*dname);
           }
         } else {
-          continue;
+          return;
         }
-        aliases += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target), alias);
+        aliases += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(target), alias);
         ++count;
-        f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
-                                         type_text(rrset.type()), text(*target)));
+        f.evidence.push_back(target_evidence(rrset, i, target));
         if (!alias_evidence.empty()) {
           f.evidence.push_back(alias_evidence);
         }
-      }
+      });
       if (count == 0) {
         continue;
       }

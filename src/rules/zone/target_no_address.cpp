@@ -19,37 +19,29 @@ void check_target_no_address(const RuleContext& ctx, const ZoneFileInput& file, 
       return;
     }
     for (const dns::RrsetView rrset : name.rrsets()) {
-      // NS targets are zone/glue-missing's.
-      const std::optional<std::size_t> offset = host_target_offset(rrset.type());
-      if (!offset || rrset.type() == dns::rrtype::ns) {
-        continue;
+      if (rrset.type() != dns::rrtype::mx && rrset.type() != dns::rrtype::srv) {
+        continue; // NS targets are zone/glue-missing's
       }
       Finding f;
       std::string hosts;
       std::size_t count = 0;
       bool all_absent = true;
-      for (std::size_t i = 0; i < rrset.size(); ++i) {
-        const std::optional<Name> target = rdata_name(rrset.rdata(i), *offset);
-        // "." is a null MX (RFC 7505) or "no such service" (RFC 2782), not a host.
-        if (!target || target->size() == 1 || !at_or_below(*target, apex)) {
-          continue;
-        }
-        const std::optional<dns::NameView> host = store.find_name(*target);
+      for_each_host_target(rrset, apex, [&](std::size_t i, Name target) {
+        const std::optional<dns::NameView> host = store.find_name(target);
         if (host && (host->find(dns::rrtype::a) || host->find(dns::rrtype::aaaa) || host->find(dns::rrtype::cname))) {
-          continue; // an alias is zone/target-cname's
+          return; // an alias is zone/target-cname's
         }
         // Below a delegation the child zone holds the address; below a DNAME it is an alias.
-        const dns::NameRole target_role = layout.role_of(*target);
+        const dns::NameRole target_role = layout.role_of(target);
         if (target_role != dns::NameRole::apex && target_role != dns::NameRole::authoritative) {
-          continue;
+          return;
         }
         all_absent = all_absent && !host;
-        hosts += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(*target),
+        hosts += fmt::format("{}{} ({})", count == 0 ? "" : ", ", text(target),
                              host ? "no A or AAAA record" : "no such name in the zone");
         ++count;
-        f.evidence.push_back(fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()),
-                                         type_text(rrset.type()), text(*target)));
-      }
+        f.evidence.push_back(target_evidence(rrset, i, target));
+      });
       if (count == 0) {
         continue;
       }

@@ -124,4 +124,26 @@ template <typename Fn> void for_each_name(const ZoneFileInput& file, Fn&& fn) {
   }
 }
 
+// Calls `fn(i, target)` for each RR `i` of `rrset` (NS, MX or SRV; nothing for another type)
+// whose host name is a host inside the zone at `apex`: "." (a null MX, RFC 7505, or "no such
+// service", RFC 2782), a name outside the zone and malformed RDATA are passed over.
+template <typename Fn> void for_each_host_target(const dns::RrsetView& rrset, Name apex, Fn&& fn) {
+  const std::optional<std::size_t> offset = host_target_offset(rrset.type());
+  if (!offset) {
+    return;
+  }
+  for (std::size_t i = 0; i < rrset.size(); ++i) {
+    const std::optional<Name> target = rdata_name(rrset.rdata(i), *offset);
+    if (target && target->size() > 1 && at_or_below(*target, apex)) {
+      fn(i, *target);
+    }
+  }
+}
+
+// "zone.db:12: example.com. MX mail.example.com.": RR `i` of `rrset`, naming host `target`.
+inline std::string target_evidence(const dns::RrsetView& rrset, std::size_t i, Name target) {
+  return fmt::format("{}: {} {} {}", rrset.location(i).to_string(), text(rrset.owner()), type_text(rrset.type()),
+                     text(target));
+}
+
 } // namespace zw::rules::zone_support
