@@ -99,6 +99,16 @@ TEST_CASE("merge_results: refuses results that are not the shards of one audit")
     REQUIRE_FALSE(merged.has_value());
     CHECK(merged.error().message.find("the rules that ran") != std::string::npos);
   }
+  SUBCASE("another expiry window") {
+    std::vector<std::pair<std::string, AuditResult>> parts;
+    parts.emplace_back("a.json", shard_result({"a.test."}));
+    parts.emplace_back("b.json", shard_result({"b.test."}));
+    parts[1].second.expiry_window_s = 7 * 86400; // the first shard keeps the default 3 days
+    const auto merged = merge_results(std::move(parts));
+    REQUIRE_FALSE(merged.has_value());
+    CHECK(merged.error().message ==
+          "--merge: a.json and b.json differ in expiry window (3d 0h and 7d 0h): they are not shards of one audit");
+  }
   SUBCASE("a check among audits") {
     std::vector<std::pair<std::string, AuditResult>> parts;
     parts.emplace_back("a.json", shard_result({"a.test."}));
