@@ -90,6 +90,22 @@ std::optional<ProofResult> bitmap_denies(const std::vector<std::uint16_t>& types
   return std::nullopt;
 }
 
+// The bitmap checks shared by NSEC and NSEC3 insecure referrals (RFC 4035 §5.2, RFC 5155 §8.9,
+// RFC 6840 §4.4): the record matching the delegation has NS and neither SOA (it would be the
+// child's apex record) nor DS. `what()` as for bitmap_denies.
+template <typename What> ProofResult delegation_denies_ds(const std::vector<std::uint16_t>& types, What what) {
+  if (has_type(types, rrtype::soa)) {
+    return fail(ProofFault::wrong_zone, what() + " is a zone apex (SOA): it is not the parent's record");
+  }
+  if (!has_type(types, rrtype::ns)) {
+    return fail(ProofFault::no_matching_record, what() + " lists no NS: it is not a delegation");
+  }
+  if (has_type(types, rrtype::ds)) {
+    return fail(ProofFault::type_present, what() + " lists DS");
+  }
+  return {};
+}
+
 // The proof `kind` calls for, from an NsecProof or an Nsec3Proof (both name their proofs alike).
 template <typename Proof> ProofResult prove(Proof& proof, ResponseKind kind, unsigned wildcard_labels) {
   switch (kind) {

@@ -248,17 +248,7 @@ private:
     if (m == nullptr) {
       return fail(ProofFault::no_matching_record, fmt::format("no NSEC matches the delegation {}", text(m_qname)));
     }
-    const auto what = [m] { return fmt::format("the NSEC at {}", text(m->owner)); };
-    if (has_type(m->types, rrtype::soa)) {
-      return fail(ProofFault::wrong_zone, what() + " is a zone apex (SOA): it is not the parent's record");
-    }
-    if (!has_type(m->types, rrtype::ns)) {
-      return fail(ProofFault::no_matching_record, what() + " lists no NS: it is not a delegation");
-    }
-    if (has_type(m->types, rrtype::ds)) {
-      return fail(ProofFault::type_present, what() + " lists DS");
-    }
-    return {};
+    return delegation_denies_ds(m->types, [m] { return fmt::format("the NSEC at {}", text(m->owner)); });
   }
 
   std::optional<ProofResult> check_labels(unsigned wildcard_labels) const {

@@ -351,17 +351,7 @@ private:
   // SOA; or an Opt-Out NSEC3 covers the next closer name of its closest encloser proof.
   ProofResult referral() {
     if (const Nsec3Record* m = matching(m_qname)) {
-      const auto w = [this, m] { return what(*m, m_qname); };
-      if (has_type(m->types, rrtype::soa)) {
-        return fail(ProofFault::wrong_zone, w() + " is a zone apex (SOA): it is not the parent's record");
-      }
-      if (!has_type(m->types, rrtype::ns)) {
-        return fail(ProofFault::no_matching_record, w() + " lists no NS: it is not a delegation");
-      }
-      if (has_type(m->types, rrtype::ds)) {
-        return fail(ProofFault::type_present, w() + " lists DS");
-      }
-      return {};
+      return delegation_denies_ds(m->types, [this, m] { return what(*m, m_qname); });
     }
     return opt_out_proof("no NSEC3 matches the delegation");
   }
