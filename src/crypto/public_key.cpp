@@ -1,6 +1,9 @@
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 
 #include <fmt/format.h>
 #include <nettle/ecc-curve.h>
@@ -68,12 +71,34 @@ Result<EvpPkeyHandle> load_rsa(std::uint8_t alg, std::span<const std::uint8_t> k
   return pkey;
 }
 
-Result<EvpPkeyHandle> load_ecdsa(std::uint8_t alg, std::span<const std::uint8_t> key_field) {
-  const std::size_t expected = fixed_key_length(alg);
-  const char* curve = alg == algorithm::ecdsap256sha256 ? "P-256" : "P-384";
-  if (key_field.size() != expected) {
-    return fail(fmt::format("algorithm {}: ECDSA key length {}, {} needs {}", alg, key_field.size(), curve, expected));
+// The curve of an algorithm with fixed-length keys (13 to 16), for messages.
+const char* curve_name(std::uint8_t alg) noexcept {
+  switch (alg) {
+  case algorithm::ecdsap256sha256: return "P-256";
+  case algorithm::ecdsap384sha384: return "P-384";
+  case algorithm::ed25519: return "Ed25519";
+  default: return "Ed448";
   }
+}
+
+// Why `key_field` cannot be a key of `alg` (13 to 16), whose keys have one length (RFC 6605 §4,
+// RFC 8080 §3); nullopt when its length is right. `family` names the scheme in the message.
+std::optional<std::string> wrong_key_length(std::uint8_t alg, std::span<const std::uint8_t> key_field,
+                                            std::string_view family) {
+  const std::size_t expected = fixed_key_length(alg);
+  if (key_field.size() == expected) {
+    return std::nullopt;
+  }
+  return fmt::format("algorithm {}: {} key length {}, {} needs {}", alg, family, key_field.size(), curve_name(alg),
+                     expected);
+}
+
+Result<EvpPkeyHandle> load_ecdsa(std::uint8_t alg, std::span<const std::uint8_t> key_field) {
+  if (std::optional<std::string> error = wrong_key_length(alg, key_field, "ECDSA")) {
+    return fail(std::move(*error));
+  }
+  const std::size_t expected = key_field.size();
+  const char* curve = curve_name(alg);
   // RFC 6605 §4: the key field is X | Y; OpenSSL wants the SEC 1 uncompressed point 04 | X | Y.
   std::array<std::uint8_t, 1 + 96> point{};
   point[0] = 0x04;
@@ -127,11 +152,10 @@ bool load_nettle_point(std::uint8_t alg, std::span<const std::uint8_t> key_field
 }
 
 Result<EvpPkeyHandle> load_eddsa(std::uint8_t alg, std::span<const std::uint8_t> key_field) {
-  const std::size_t expected = fixed_key_length(alg);
-  const char* curve = alg == algorithm::ed25519 ? "Ed25519" : "Ed448";
-  if (key_field.size() != expected) {
-    return fail(fmt::format("algorithm {}: EdDSA key length {}, {} needs {}", alg, key_field.size(), curve, expected));
+  if (std::optional<std::string> error = wrong_key_length(alg, key_field, "EdDSA")) {
+    return fail(std::move(*error));
   }
+  const char* curve = curve_name(alg);
   // RFC 8080 §3: the key field is the raw public key of RFC 8032.
   EvpPkeyHandle pkey(EVP_PKEY_new_raw_public_key(alg == algorithm::ed25519 ? EVP_PKEY_ED25519 : EVP_PKEY_ED448, nullptr,
                                                  key_field.data(), key_field.size()));
