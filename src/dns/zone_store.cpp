@@ -113,19 +113,10 @@ SourceLocation ZoneStore::location_at(std::size_t i) const noexcept {
   return {m_files[file], line};
 }
 
-std::size_t ZoneStore::rrset_end(std::size_t i) const noexcept {
-  const std::uint64_t key = rrset_key(i);
+std::size_t ZoneStore::run_end(std::span<const Entry> index, std::size_t i, unsigned shift) noexcept {
+  const std::uint64_t key = index[i].word0 >> shift;
   std::size_t j = i + 1;
-  while (j < m_index.size() && rrset_key(j) == key) {
-    ++j;
-  }
-  return j;
-}
-
-std::size_t ZoneStore::name_end(std::size_t i) const noexcept {
-  const std::uint64_t owner = owner_offset(i);
-  std::size_t j = i + 1;
-  while (j < m_index.size() && owner_offset(j) == owner) {
+  while (j < index.size() && (index[j].word0 >> shift) == key) {
     ++j;
   }
   return j;
@@ -464,21 +455,21 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
 
   // 2. Sort by (owner rank, type, input order): integer keys only.
   const auto entry_before = [](const ZoneStore::Entry& a, const ZoneStore::Entry& b) {
-    const std::uint64_t ka = a.word0 >> 8;
-    const std::uint64_t kb = b.word0 >> 8;
+    const std::uint64_t ka = a.word0 >> ZoneStore::k_rrset_shift;
+    const std::uint64_t kb = b.word0 >> ZoneStore::k_rrset_shift;
     return ka != kb ? ka < kb : a.word1 < b.word1;
   };
   if (!std::is_sorted(index.begin(), index.end(), entry_before)) {
     // Usually only the types of one owner are out of order (A, RRSIG, NSEC, RRSIG): then each
     // owner's few entries are sorted where they are.
     const auto rank_before = [](const ZoneStore::Entry& a, const ZoneStore::Entry& b) {
-      return (a.word0 >> 24) < (b.word0 >> 24);
+      return (a.word0 >> ZoneStore::k_owner_shift) < (b.word0 >> ZoneStore::k_owner_shift);
     };
     if (std::is_sorted(index.begin(), index.end(), rank_before)) {
-      for (auto first = index.begin(); first != index.end();) {
-        const auto last = std::find_if(
-            first + 1, index.end(), [&](const ZoneStore::Entry& e) { return (e.word0 >> 24) != (first->word0 >> 24); });
-        std::sort(first, last, entry_before);
+      for (std::size_t first = 0; first < index.size();) {
+        const std::size_t last = ZoneStore::run_end(index, first, ZoneStore::k_owner_shift);
+        std::sort(index.begin() + static_cast<std::ptrdiff_t>(first), index.begin() + static_cast<std::ptrdiff_t>(last),
+                  entry_before);
         first = last;
       }
     } else {
@@ -506,11 +497,8 @@ ZoneStore ZoneStoreBuilder::finish(std::span<const std::uint8_t> origin) && {
   std::size_t out = 0;
   std::uint64_t previous_owner = ~std::uint64_t{0};
   for (std::size_t i = 0; i < index.size();) {
-    const std::uint64_t key = index[i].word0 >> 8;
-    std::size_t end = i + 1;
-    while (end < index.size() && (index[end].word0 >> 8) == key) {
-      ++end;
-    }
+    const std::uint64_t key = index[i].word0 >> ZoneStore::k_rrset_shift;
+    const std::size_t end = ZoneStore::run_end(index, i, ZoneStore::k_rrset_shift);
     const auto type = static_cast<std::uint16_t>(key);
     if (end - i > 1) {
       std::stable_sort(

@@ -236,18 +236,25 @@ private:
   };
   static_assert(sizeof(Entry) == 16);
 
-  std::uint64_t owner_offset(std::size_t i) const noexcept { return m_index[i].word0 >> 24; }
+  // word0 shifted right by these keeps the owner offset, or the owner offset and type.
+  static constexpr unsigned k_owner_shift = 24;
+  static constexpr unsigned k_rrset_shift = 8;
+
+  std::uint64_t owner_offset(std::size_t i) const noexcept { return m_index[i].word0 >> k_owner_shift; }
   std::uint16_t type_at(std::size_t i) const noexcept { return static_cast<std::uint16_t>(m_index[i].word0 >> 8); }
   std::uint64_t record_offset(std::size_t i) const noexcept { return m_index[i].word1 >> 24; }
   std::size_t rdlength_at(std::size_t i) const noexcept { return static_cast<std::uint16_t>(m_index[i].word1 >> 8); }
   // Owner-and-type key: equal for the RRs of one RRset.
-  std::uint64_t rrset_key(std::size_t i) const noexcept { return m_index[i].word0 >> 8; }
+  std::uint64_t rrset_key(std::size_t i) const noexcept { return m_index[i].word0 >> k_rrset_shift; }
   std::span<const std::uint8_t> owner_at(std::size_t i) const noexcept;
   std::span<const std::uint8_t> rdata_at(std::size_t i) const noexcept;
   std::uint32_t ttl_at(std::size_t i) const noexcept;
   SourceLocation location_at(std::size_t i) const noexcept;
-  std::size_t rrset_end(std::size_t i) const noexcept; // first index after the RRset at i
-  std::size_t name_end(std::size_t i) const noexcept;  // first index after the owner at i
+  // The first index after i in `index` whose word0 >> `shift` differs from i's.
+  static std::size_t run_end(std::span<const Entry> index, std::size_t i, unsigned shift) noexcept;
+  // First index after the RRset at i; after the owner at i.
+  std::size_t rrset_end(std::size_t i) const noexcept { return run_end(m_index, i, k_rrset_shift); }
+  std::size_t name_end(std::size_t i) const noexcept { return run_end(m_index, i, k_owner_shift); }
   // First index whose owner is not canonically below `lower_owner` (lowercased wire).
   std::size_t lower_bound(std::span<const std::uint8_t> lower_owner) const noexcept;
 
