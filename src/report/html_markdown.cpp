@@ -2,6 +2,7 @@
 // (CommonMark with GitHub's tables), and the HTML escaping every reporter of HTML uses.
 
 #include "report/html_markdown.hpp"
+#include "util/text.hpp"
 
 #include <string>
 #include <utility>
@@ -27,11 +28,7 @@ std::string html_escape(std::string_view text) {
     case '\r': out += c; break;
     default:
       // C0 controls and DEL are parse errors in HTML and not allowed in SVG (XML): show them.
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        out += fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
-      } else {
-        out += c;
-      }
+      util::append_visible(out, c);
     }
   }
   return out;

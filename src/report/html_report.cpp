@@ -80,6 +80,16 @@ std::string rule_anchor(std::string_view id) {
 }
 
 // The report's wording: "none: ..." where the others say "resolution not affected".
+// `items`, each escaped, as the items of the list `open_tag` opens (<ul ...> or <ol ...>).
+std::string escaped_list(const std::vector<std::string>& items, std::string_view open_tag) {
+  std::string out(open_tag);
+  for (const std::string& item : items) {
+    out += "<li>" + html_escape(item) + "</li>";
+  }
+  out += open_tag.starts_with("<ol") ? "</ol>" : "</ul>";
+  return out;
+}
+
 std::string html_impact_text(const ResolverImpact& impact) {
   if (impact.rcode == Rcode::none) {
     return "none: resolution is not affected";
@@ -314,11 +324,7 @@ void finding(std::string& out, const Finding& f, const std::string& anchor, cons
   out += "<dt>Suppressed</dt><dd>" +
          (suppressed ? html_escape(f.suppressed) : std::string("no: counts towards the result")) + "</dd>";
   if (!f.evidence.empty()) {
-    out += "<dt>Evidence</dt><dd><ul class=\"evidence\">";
-    for (const std::string& e : f.evidence) {
-      out += "<li>" + html_escape(e) + "</li>";
-    }
-    out += "</ul></dd>";
+    out += "<dt>Evidence</dt><dd>" + escaped_list(f.evidence, "<ul class=\"evidence\">") + "</dd>";
   }
   out += "</dl>\n";
   const detail::RuleDoc* doc = detail::find_rule_doc(f.rule);
@@ -372,11 +378,7 @@ void zone_section(std::string& out, const AuditResult& r, const ZoneResult& z, s
     finding(out, z.findings[i], fmt::format("zone-{}-f{}", index, i), documented, history);
   }
   if (!z.notes.empty()) {
-    out += "<h4>Notes</h4>\n<ul>";
-    for (const std::string& n : z.notes) {
-      out += "<li>" + html_escape(n) + "</li>";
-    }
-    out += "</ul>\n";
+    out += "<h4>Notes</h4>\n" + escaped_list(z.notes, "<ul>") + "\n";
   }
   out += "</section>\n";
 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "report/pieces.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 
@@ -36,12 +37,7 @@ void append_escaped(std::string& out, std::string_view text, bool attribute) {
       case '\t': out += attribute ? "&#9;" : "\t"; break;
       case '\n': out += attribute ? "&#10;" : "\n"; break;
       case '\r': out += "&#13;"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += fmt::format("\\x{:02x}", c);
-        } else {
-          out += static_cast<char>(c);
-        }
+      default: util::append_visible(out, static_cast<char>(c));
       }
       ++i;
       continue;

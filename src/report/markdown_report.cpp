@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
@@ -45,12 +46,9 @@ std::string cell(std::string_view text) {
     case '\r':
     case '\t': out += ' '; break;
     default:
-      // Other control characters are invisible or break the comment; show them as `\xNN`.
-      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-        out += fmt::format("\\\\x{:02x}", static_cast<unsigned char>(c));
-      } else {
-        out += c;
-      }
+      // Other control characters are invisible or break the comment; show them as `\xNN` (the
+      // backslash escaped, or Markdown would take it as an escape).
+      util::append_visible(out, c, "\\\\");
     }
   }
   return out;

@@ -59,4 +59,17 @@ std::string quote_input(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
+void append_visible(std::string& out, char c, std::string_view backslash) {
+  const auto u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u != 0x7f) {
+    out += c;
+    return;
+  }
+  constexpr std::string_view k_hex = "0123456789abcdef";
+  out += backslash;
+  out += 'x';
+  out += k_hex[u >> 4];
+  out += k_hex[u & 0x0f];
+}
+
 } // namespace zw::util

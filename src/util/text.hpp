@@ -16,6 +16,11 @@ inline constexpr std::size_t k_max_quoted_chars = 80;
 // become "?".
 std::string quote_input(std::string_view text, std::size_t max_chars = k_max_quoted_chars);
 
+// Appends `c` to `out`; a C0 control character or DEL, which a reader would not see or which
+// breaks the format (HTML, XML, a Markdown table), as `backslash` then "xNN" (two hex digits).
+// `backslash` is "\\" where a backslash is literal, "\\\\" where the format escapes it.
+void append_visible(std::string& out, char c, std::string_view backslash = "\\");
+
 // "a, b, c and 4 more": the first `shown` of `items` joined by `separator`, then how many were
 // left out of `total`, the number there are in all (0: `items.size()`; more when `items` holds
 // only the first ones). "" when there are none.

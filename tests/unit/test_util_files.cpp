@@ -147,6 +147,22 @@ TEST_CASE("util::quote_input caps echoed input") {
   CHECK(quote_input("\xff\xc3") == "??");
 }
 
+TEST_CASE("util::append_visible shows C0 controls and DEL as \\xNN") {
+  const auto visible = [](std::string_view text, std::string_view backslash) {
+    std::string out;
+    for (const char c : text) {
+      zw::util::append_visible(out, c, backslash);
+    }
+    return out;
+  };
+  CHECK(visible("a\x01"
+                "b",
+                "\\") == "a\\x01b");
+  CHECK(visible(std::string_view("\0\x1f\x7f", 3), "\\") == "\\x00\\x1f\\x7f");
+  CHECK(visible(" ~\xc3\xa9", "\\") == " ~\xc3\xa9"); // printable ASCII and UTF-8 pass through
+  CHECK(visible("\x07", "\\\\") == "\\\\x07");        // a format that escapes its backslash
+}
+
 TEST_CASE("util::parse_json names the member of a number out of range") {
   CHECK(parse_json(R"({"a": [1, {"b": 2.5}]})").has_value());
   const auto error = [](const std::string& text) {
