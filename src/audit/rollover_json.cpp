@@ -5,11 +5,26 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "util/json_cursor.hpp"
+#include "util/json_fields.hpp"
+
 namespace zw::audit {
 
 namespace {
 
 using nlohmann::json;
+using util::JsonField;
+
+using Key = RolloverState::Key;
+constexpr std::tuple k_key_fields(JsonField("id", &Key::id), JsonField("key_tag", &Key::key_tag),
+                                  JsonField("algorithm", &Key::algorithm), JsonField("flags", &Key::flags),
+                                  JsonField("signs_dnskey", &Key::signs_dnskey),
+                                  JsonField("sole_signer", &Key::sole_signer));
+
+using Ds = RolloverState::Ds;
+constexpr std::tuple k_ds_fields(JsonField("key_tag", &Ds::key_tag), JsonField("algorithm", &Ds::algorithm),
+                                 JsonField("digest_type", &Ds::digest_type), JsonField("digest", &Ds::digest),
+                                 JsonField("key", &Ds::key));
 
 json optional_integer(const std::optional<std::int64_t>& v) {
   return v ? json(*v) : json(nullptr);
@@ -24,21 +39,12 @@ std::optional<std::int64_t> read_optional(const json& j, const char* key) {
 
 std::string rollover_to_json(const RolloverState& state) {
   json keys = json::array();
-  for (const RolloverState::Key& k : state.keys) {
-    keys.push_back({{"id", k.id},
-                    {"key_tag", k.key_tag},
-                    {"algorithm", k.algorithm},
-                    {"flags", k.flags},
-                    {"signs_dnskey", k.signs_dnskey},
-                    {"sole_signer", k.sole_signer}});
+  for (const Key& k : state.keys) {
+    keys.push_back(util::fields_to_json<json>(k, k_key_fields));
   }
   json ds = json::array();
-  for (const RolloverState::Ds& d : state.ds) {
-    ds.push_back({{"key_tag", d.key_tag},
-                  {"algorithm", d.algorithm},
-                  {"digest_type", d.digest_type},
-                  {"digest", d.digest},
-                  {"key", d.key}});
+  for (const Ds& d : state.ds) {
+    ds.push_back(util::fields_to_json<json>(d, k_ds_fields));
   }
   const json out = {{"observed", state.observed},
                     {"keys", std::move(keys)},
@@ -63,17 +69,13 @@ Result<RolloverState> rollover_from_json(std::string_view text) {
     const json j = json::parse(text);
     RolloverState state;
     state.observed = j.at("observed").get<std::int64_t>();
-    for (const json& k : j.at("keys")) {
-      state.keys.push_back(RolloverState::Key{k.at("id").get<std::string>(), k.at("key_tag").get<std::uint16_t>(),
-                                              k.at("algorithm").get<std::uint8_t>(), k.at("flags").get<std::uint16_t>(),
-                                              k.at("signs_dnskey").get<bool>(), k.at("sole_signer").get<bool>()});
+    for (const util::JsonCursor& k : util::JsonCursor(j, "").member("keys").elements()) {
+      state.keys.push_back(util::fields_from<Key>(k, k_key_fields));
     }
     state.dnskey_ttl = j.at("dnskey_ttl").get<std::uint32_t>();
     state.ds_known = j.at("ds_known").get<bool>();
-    for (const json& d : j.at("ds")) {
-      state.ds.push_back(RolloverState::Ds{d.at("key_tag").get<std::uint16_t>(), d.at("algorithm").get<std::uint8_t>(),
-                                           d.at("digest_type").get<std::uint8_t>(), d.at("digest").get<std::string>(),
-                                           d.at("key").get<std::string>()});
+    for (const util::JsonCursor& d : util::JsonCursor(j, "").member("ds").elements()) {
+      state.ds.push_back(util::fields_from<Ds>(d, k_ds_fields));
     }
     state.ds_ttl = j.at("ds_ttl").get<std::uint32_t>();
     state.max_data_ttl = j.at("max_data_ttl").get<std::uint32_t>();
@@ -91,6 +93,8 @@ Result<RolloverState> rollover_from_json(std::string_view text) {
     return state;
   } catch (const json::exception& e) {
     return fail(fmt::format("not a zone state: {}", e.what()));
+  } catch (const util::JsonShapeError& e) {
+    return fail(fmt::format("not a zone state: {}", e.message));
   }
 }
 

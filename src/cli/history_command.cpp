@@ -17,6 +17,7 @@
 #include "report/html_markdown.hpp"
 #include "report/html_svg.hpp"
 #include "util/files.hpp"
+#include "util/json_fields.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -44,14 +45,16 @@ Result<std::int64_t> run_id(const std::string& text) {
   return value;
 }
 
-json finding_json(const history::StoredFinding& f) {
-  json out = {{"fingerprint", f.fingerprint},
-              {"rule", f.rule},
-              {"severity", f.severity},
-              {"zone", f.zone},
-              {"owner", f.owner},
-              {"type", f.type},
-              {"message", f.message}};
+using Stored = history::StoredFinding;
+// The members written as they are; the rest are null when empty (finding_json).
+constexpr std::tuple
+    k_stored_finding_fields(util::JsonField("fingerprint", &Stored::fingerprint),
+                            util::JsonField("rule", &Stored::rule), util::JsonField("severity", &Stored::severity),
+                            util::JsonField("zone", &Stored::zone), util::JsonField("owner", &Stored::owner),
+                            util::JsonField("type", &Stored::type), util::JsonField("message", &Stored::message));
+
+json finding_json(const Stored& f) {
+  json out = util::fields_to_json<json>(f, k_stored_finding_fields);
   out["server"] = detail::null_if_empty<json>(f.server);
   out["file"] = detail::null_if_empty<json>(f.file);
   out["line"] = f.line == 0 ? json(nullptr) : json(f.line);

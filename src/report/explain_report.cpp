@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/finding_json.hpp"
+#include "util/json_fields.hpp"
 #include "zonewarden/explain.hpp"
 
 namespace zw {
@@ -79,17 +80,23 @@ std::string render_explain_text(const Explanation& e, bool colour) {
   return out;
 }
 
+namespace {
+
+using Link = ExplainLink;
+// The members of a chain link written as they are (the type is null when empty).
+constexpr std::tuple k_link_fields(util::JsonField("kind", &Link::kind), util::JsonField("name", &Link::name),
+                                   util::JsonField("depth", &Link::depth), util::JsonField("status", &Link::status),
+                                   util::JsonField("reason", &Link::reason), util::JsonField("servers", &Link::servers),
+                                   util::JsonField("rules", &Link::rules));
+
+} // namespace
+
 std::string render_explain_json(const Explanation& e) {
   json chain = json::array();
   for (const ExplainLink& link : e.chain) {
-    chain.push_back({{"kind", link.kind},
-                     {"name", link.name},
-                     {"type", detail::null_if_empty<json>(link.type)},
-                     {"depth", link.depth},
-                     {"status", link.status},
-                     {"reason", link.reason},
-                     {"servers", link.servers},
-                     {"rules", link.rules}});
+    json out = util::fields_to_json<json>(link, k_link_fields);
+    out["type"] = detail::null_if_empty<json>(link.type);
+    chain.push_back(std::move(out));
   }
   json findings = json::array();
   for (const Finding& f : e.findings) {

@@ -40,21 +40,10 @@ ChainLink chain_link_from(const Cursor& c) {
   link.zone = c.member("zone").string();
   link.status = c.member("status").string();
   for (const Cursor& d : c.member("ds").elements()) {
-    ChainLink::Ds ds;
-    ds.key_tag = static_cast<std::uint16_t>(d.member("key_tag").integer(0, 65535));
-    ds.algorithm = static_cast<std::uint8_t>(d.member("algorithm").integer(0, 255));
-    ds.digest_type = static_cast<std::uint8_t>(d.member("digest_type").integer(0, 255));
-    ds.matches_key = d.member("matches_key").boolean();
-    link.ds.push_back(ds);
+    link.ds.push_back(util::fields_from<ChainLink::Ds>(d, detail::k_chain_ds_fields));
   }
   for (const Cursor& k : c.member("keys").elements()) {
-    ChainLink::Key key;
-    key.key_tag = static_cast<std::uint16_t>(k.member("key_tag").integer(0, 65535));
-    key.algorithm = static_cast<std::uint8_t>(k.member("algorithm").integer(0, 255));
-    key.flags = static_cast<std::uint16_t>(k.member("flags").integer(0, 65535));
-    key.matched_by_ds = k.member("matched_by_ds").boolean();
-    key.signs_dnskey = k.member("signs_dnskey").boolean();
-    link.keys.push_back(key);
+    link.keys.push_back(util::fields_from<ChainLink::Key>(k, detail::k_chain_key_fields));
   }
   return link;
 }

@@ -63,18 +63,11 @@ nlohmann::json detail::zone_json(const ZoneResult& z) {
   for (const ChainLink& link : z.chain_links) {
     json ds = json::array();
     for (const ChainLink::Ds& d : link.ds) {
-      ds.push_back({{"key_tag", d.key_tag},
-                    {"algorithm", d.algorithm},
-                    {"digest_type", d.digest_type},
-                    {"matches_key", d.matches_key}});
+      ds.push_back(util::fields_to_json<json>(d, detail::k_chain_ds_fields));
     }
     json keys = json::array();
     for (const ChainLink::Key& k : link.keys) {
-      keys.push_back({{"key_tag", k.key_tag},
-                      {"algorithm", k.algorithm},
-                      {"flags", k.flags},
-                      {"matched_by_ds", k.matched_by_ds},
-                      {"signs_dnskey", k.signs_dnskey}});
+      keys.push_back(util::fields_to_json<json>(k, detail::k_chain_key_fields));
     }
     chain.push_back({{"zone", link.zone}, {"status", link.status}, {"ds", std::move(ds)}, {"keys", std::move(keys)}});
   }

@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include "util/json_cursor.hpp"
+#include "util/json_fields.hpp"
 #include "util/json_text.hpp"
 #include "util/text.hpp"
 #include "zonewarden/snapshot.hpp"
@@ -57,32 +58,31 @@ constexpr WalkStatus k_walk_statuses[] = {WalkStatus::complete, WalkStatus::inco
 constexpr Outcome k_outcomes[] = {Outcome::answered,  Outcome::timeout,    Outcome::unreachable, Outcome::network_error,
                                   Outcome::malformed, Outcome::mismatched, Outcome::tcp_failed,  Outcome::not_asked};
 
-json to_json(const Exchange& e) {
-  return json{{"qname", e.qname},
-              {"qtype", e.qtype},
-              {"transport", to_string(e.transport)},
-              {"outcome", to_string(e.outcome)},
-              {"detail", e.detail},
-              {"rcode", e.rcode},
-              {"aa", e.aa},
-              {"tc", e.tc},
-              {"edns", e.edns},
-              {"rtt_ms", e.rtt_ms},
-              {"attempts", e.attempts},
-              {"answer", e.answer},
-              {"authority", e.authority},
-              {"additional", e.additional},
-              {"edns_faults", e.edns_faults}};
-}
+using util::JsonField;
 
-json to_json(const NameServer& ns) {
-  return json{{"name", ns.name},
-              {"at_parent", ns.at_parent},
-              {"at_child", ns.at_child},
-              {"from_user", ns.from_user},
-              {"glue", ns.glue},
-              {"addresses", ns.addresses},
-              {"resolution_error", ns.resolution_error}};
+// The members of an exchange that are written and read as they are; transport, outcome, detail,
+// rtt_ms and edns_faults have their own texts, ranges or defaults (to_json, exchange_from).
+using X = Exchange;
+constexpr std::tuple k_exchange_fields(JsonField("qname", &X::qname), JsonField("qtype", &X::qtype),
+                                       JsonField("rcode", &X::rcode), JsonField("aa", &X::aa), JsonField("tc", &X::tc),
+                                       JsonField("edns", &X::edns), JsonField("attempts", &X::attempts),
+                                       JsonField("answer", &X::answer), JsonField("authority", &X::authority),
+                                       JsonField("additional", &X::additional));
+
+using N = NameServer;
+constexpr std::tuple k_name_server_fields(JsonField("name", &N::name), JsonField("at_parent", &N::at_parent),
+                                          JsonField("at_child", &N::at_child), JsonField("from_user", &N::from_user),
+                                          JsonField("glue", &N::glue), JsonField("addresses", &N::addresses),
+                                          JsonField("resolution_error", &N::resolution_error));
+
+json to_json(const Exchange& e) {
+  json out = util::fields_to_json<json>(e, k_exchange_fields);
+  out["transport"] = to_string(e.transport);
+  out["outcome"] = to_string(e.outcome);
+  out["detail"] = e.detail;
+  out["rtt_ms"] = e.rtt_ms;
+  out["edns_faults"] = e.edns_faults;
+  return out;
 }
 
 json to_json(const ZoneSnapshot& z) {
@@ -97,7 +97,7 @@ json to_json(const ZoneSnapshot& z) {
   }
   json nss = json::array();
   for (const NameServer& ns : z.name_servers) {
-    nss.push_back(to_json(ns));
+    nss.push_back(util::fields_to_json<json>(ns, k_name_server_fields));
   }
   json servers = json::array();
   for (const ServerProbe& s : z.servers) {
@@ -146,9 +146,7 @@ Outcome outcome_from(const Cursor& c) {
 }
 
 Exchange exchange_from(const Cursor& c) {
-  Exchange e;
-  e.qname = c.member("qname").string();
-  e.qtype = c.member("qtype").string();
+  Exchange e = util::fields_from<Exchange>(c, k_exchange_fields);
   const Cursor transport = c.member("transport");
   if (transport.string() != "udp" && transport.string() != "tcp") {
     transport.fail_here(fmt::format("unknown transport \"{}\"", util::quote_input(transport.string())));
@@ -159,15 +157,7 @@ Exchange exchange_from(const Cursor& c) {
   if (e.outcome == Outcome::timeout && e.detail == k_not_sent_by_deadline) {
     e.outcome = Outcome::not_asked; // saved before Outcome::not_asked existed: the query was never sent
   }
-  e.rcode = c.member("rcode").as<int>();
-  e.aa = c.member("aa").boolean();
-  e.tc = c.member("tc").boolean();
-  e.edns = c.member("edns").boolean();
   e.rtt_ms = c.member("rtt_ms").number(-std::numeric_limits<double>::max(), std::numeric_limits<double>::max());
-  e.attempts = c.member("attempts").as<int>();
-  e.answer = c.member("answer").strings();
-  e.authority = c.member("authority").strings();
-  e.additional = c.member("additional").strings();
   if (c.has("edns_faults")) { // absent in snapshots saved before it existed
     e.edns_faults = c.member("edns_faults").strings();
   }
@@ -188,15 +178,7 @@ ZoneSnapshot zone_from(const Cursor& c) {
                                         exchange_from(p.member("referral")), exchange_from(p.member("ds"))});
   }
   for (const Cursor& n : c.member("name_servers").elements()) {
-    NameServer ns;
-    ns.name = n.member("name").string();
-    ns.at_parent = n.member("at_parent").boolean();
-    ns.at_child = n.member("at_child").boolean();
-    ns.from_user = n.member("from_user").boolean();
-    ns.glue = n.member("glue").strings();
-    ns.addresses = n.member("addresses").strings();
-    ns.resolution_error = n.member("resolution_error").string();
-    z.name_servers.push_back(std::move(ns));
+    z.name_servers.push_back(util::fields_from<NameServer>(n, k_name_server_fields));
   }
   for (const Cursor& s : c.member("servers").elements()) {
     ServerProbe probe{s.member("name").string(), s.member("address").string(), {}};

@@ -389,6 +389,16 @@ TEST_CASE("history::rollover states read back as written") {
     REQUIRE_FALSE(r);
     CHECK(r.error().message.starts_with("not a zone state: "));
   }
+  // A key tag beyond 16 bits is refused, not wrapped, and the message names the member.
+  const auto wide = audit::rollover_from_json(
+      R"({"observed": 1, "keys": [{"id": "a", "key_tag": 70000, "algorithm": 13, "flags": 257,)"
+      R"( "signs_dnskey": true, "sole_signer": true}]})");
+  REQUIRE_FALSE(wide);
+  CHECK(wide.error().message.starts_with("not a zone state: keys[0].key_tag: "));
+  const auto no_key = audit::rollover_from_json(
+      R"({"observed": 1, "keys": [], "dnskey_ttl": 3600, "ds_known": true, "ds": [{"key_tag": 1}]})");
+  REQUIRE_FALSE(no_key);
+  CHECK(no_key.error().message.starts_with("not a zone state: ds[0]"));
 }
 
 namespace {
