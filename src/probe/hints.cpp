@@ -1,4 +1,4 @@
-// The root hints: the built-in IANA list and the parser of named.root files.
+// The root hints: the parser of named.root files, and IANA's built in (probe/named.root).
 
 #include <algorithm>
 #include <cctype>
@@ -12,23 +12,15 @@
 
 namespace zw::probe {
 
+// IANA's named.root (probe/named.root), embedded at build time.
+extern const std::string_view k_named_root;
+
 const std::vector<std::pair<std::string, std::string>>& builtin_root_hints() {
-  // https://www.internic.net/domain/named.root (b.root-servers.net renumbered 2023-11-27).
-  static const std::vector<std::pair<std::string, std::string>> hints = {
-      {"a.root-servers.net.", "198.41.0.4"},     {"a.root-servers.net.", "2001:503:ba3e::2:30"},
-      {"b.root-servers.net.", "170.247.170.2"},  {"b.root-servers.net.", "2801:1b8:10::b"},
-      {"c.root-servers.net.", "192.33.4.12"},    {"c.root-servers.net.", "2001:500:2::c"},
-      {"d.root-servers.net.", "199.7.91.13"},    {"d.root-servers.net.", "2001:500:2d::d"},
-      {"e.root-servers.net.", "192.203.230.10"}, {"e.root-servers.net.", "2001:500:a8::e"},
-      {"f.root-servers.net.", "192.5.5.241"},    {"f.root-servers.net.", "2001:500:2f::f"},
-      {"g.root-servers.net.", "192.112.36.4"},   {"g.root-servers.net.", "2001:500:12::d0d"},
-      {"h.root-servers.net.", "198.97.190.53"},  {"h.root-servers.net.", "2001:500:1::53"},
-      {"i.root-servers.net.", "192.36.148.17"},  {"i.root-servers.net.", "2001:7fe::53"},
-      {"j.root-servers.net.", "192.58.128.30"},  {"j.root-servers.net.", "2001:503:c27::2:30"},
-      {"k.root-servers.net.", "193.0.14.129"},   {"k.root-servers.net.", "2001:7fd::1"},
-      {"l.root-servers.net.", "199.7.83.42"},    {"l.root-servers.net.", "2001:500:9f::42"},
-      {"m.root-servers.net.", "202.12.27.33"},   {"m.root-servers.net.", "2001:dc3::35"},
-  };
+  // Read by the parser of --hints files; the unit tests check that it reads (13 servers).
+  static const std::vector<std::pair<std::string, std::string>> hints = [] {
+    Result<std::vector<std::pair<std::string, std::string>>> parsed = parse_root_hints(k_named_root);
+    return parsed ? std::move(*parsed) : std::vector<std::pair<std::string, std::string>>{};
+  }();
   return hints;
 }
 

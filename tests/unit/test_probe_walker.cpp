@@ -248,7 +248,18 @@ B.ROOT-SERVERS.NET.      IN 3600000   A     198.51.100.2
   CHECK(bad_type.error().message.starts_with("line 3:"));
   CHECK_FALSE(probe::parse_root_hints("a.x. A 192.0.2.1 extra\n").has_value());
   CHECK_FALSE(probe::parse_root_hints("; nothing\n").has_value());
-  CHECK(probe::builtin_root_hints().size() == 26);
+}
+
+TEST_CASE("probe::builtin_root_hints reads the embedded named.root") {
+  // IANA's 13 root servers, each with one IPv4 and one IPv6 address, in the file's order. Data
+  // only: no test sends a query to them.
+  const auto& hints = probe::builtin_root_hints();
+  REQUIRE(hints.size() == 26);
+  for (std::size_t i = 0; i < hints.size(); ++i) {
+    CAPTURE(i);
+    CHECK(hints[i].first == std::string(1, static_cast<char>('a' + i / 2)) + ".root-servers.net.");
+    CHECK((hints[i].second.find(':') != std::string::npos) == (i % 2 == 1));
+  }
 }
 
 TEST_CASE("probe::audit_walk in a fake hierarchy") {

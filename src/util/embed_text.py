@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Embeds a text file into the library as a std::string_view, so that an asset (the HTML
-report's stylesheet) is edited as the file it is and still ships inside the binary.
+report's stylesheet, the built-in root hints) is edited as the file it is and still ships
+inside the binary.
 
 usage: embed_text.py INPUT OUTPUT.cpp NAMESPACE NAME
 
