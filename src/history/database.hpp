@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "util/polymorphic.hpp"
 #include "zonewarden/error.hpp"
 
 namespace zw::history::db {
@@ -38,13 +39,8 @@ std::string history_tables(const SqlDialect& dialect);
 
 // A prepared statement. Bind, then next() runs it (on its first call) and steps through its
 // rows; reset() makes it ready to be bound and run again.
-class Query {
+class Query : public util::Polymorphic {
 public:
-  virtual ~Query() = default;
-  Query() = default;
-  Query(const Query&) = delete;
-  Query& operator=(const Query&) = delete;
-
   virtual void bind(int index, std::int64_t value) = 0;
   virtual void bind(int index, const std::string& value) = 0;
   virtual void bind_null(int index) = 0;
@@ -73,13 +69,8 @@ public:
   }
 };
 
-class Database {
+class Database : public util::Polymorphic {
 public:
-  virtual ~Database() = default;
-  Database() = default;
-  Database(const Database&) = delete;
-  Database& operator=(const Database&) = delete;
-
   virtual Result<std::unique_ptr<Query>> prepare(std::string_view sql) = 0;
   // The same for a query of many rows read once, start to end: the engine hands them over as
   // next() asks instead of holding the whole result (PostgreSQL's single-row mode; SQLite steps
