@@ -408,7 +408,7 @@ private:
   void note_error(int code) noexcept {
     m_rewrite_may_help = m_rewrite_may_help || code == ZS_BAD_BASE64_CHAR || code == ZS_BAD_HEX_CHAR ||
                          code == ZS_BAD_HEX_RDATA || code == ZS_BAD_DIRECTIVE || code == ZS_BAD_ORIGIN ||
-                         code == ZS_BAD_INCLUDE_ORIGIN;
+                         code == ZS_BAD_INCLUDE_ORIGIN || code == ZS_UNSUPPORTED_TYPE || code == ZS_BAD_NUMBER;
   }
 
   // Parses one item of the innermost file: a record, an $INCLUDE, the end of the file, or an
@@ -442,6 +442,7 @@ private:
           }
         }
       }
+
       return fail(
           fmt::format("{}:{}: {}", frame.display, frame.file_line(s->line_counter), scanner_error(s->error.code)));
     case ZS_STATE_INCLUDE:

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "dns/ldns_handle.hpp"
 #include "dns/zone_text_internal.hpp"
 #include "util/text.hpp"
 
@@ -151,18 +152,32 @@ Record scan_record(std::string_view in, std::size_t pos) {
 
 // The tokens of `r` that form its split Base64/hex field, as [first, last) indexes into
 // r.tokens, when there are at least two of them and joining them is safe; else nullopt.
-std::optional<std::pair<std::size_t, std::size_t>> split_tokens(std::string_view in, const Record& r) {
-  const auto text = [&](std::size_t i) { return in.substr(r.tokens[i].begin, r.tokens[i].end - r.tokens[i].begin); };
+std::string_view token_text(std::string_view in, const Record& r, std::size_t i) {
+  return in.substr(r.tokens[i].begin, r.tokens[i].end - r.tokens[i].begin);
+}
+
+// The index of `r`'s type token (after the owner, TTL and class), or nullopt when it has none
+// or is not kept whole (too_long).
+std::optional<std::size_t> type_token(std::string_view in, const Record& r) {
   if (r.too_long) {
     return std::nullopt;
   }
   std::size_t i = r.has_owner ? 1 : 0;
-  for (int skipped = 0; skipped < 2 && i < r.tokens.size() && (is_ttl(text(i)) || is_class(text(i))); ++skipped) {
+  for (int skipped = 0;
+       skipped < 2 && i < r.tokens.size() && (is_ttl(token_text(in, r, i)) || is_class(token_text(in, r, i)));
+       ++skipped) {
     ++i;
   }
-  if (i >= r.tokens.size()) {
+  return i < r.tokens.size() ? std::optional<std::size_t>(i) : std::nullopt;
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> split_tokens(std::string_view in, const Record& r) {
+  const auto text = [&](std::size_t i) { return token_text(in, r, i); };
+  const std::optional<std::size_t> type = type_token(in, r);
+  if (!type) {
     return std::nullopt;
   }
+  const std::size_t i = *type;
   const std::size_t rdata = i + 1;
   std::size_t first = 0;
   Encoding encoding = Encoding::hex;
@@ -183,6 +198,62 @@ std::optional<std::pair<std::size_t, std::size_t>> split_tokens(std::string_view
     }
   }
   return std::pair{first, r.tokens.size()};
+}
+
+// The type mnemonics Knot's libzscanner (3.2) reads; TYPEnnn it reads for every type.
+constexpr std::array<std::string_view, 48> k_scanner_types{
+    "A",     "NS",     "CNAME", "SOA",      "PTR",        "HINFO", "MINFO",  "MX",    "TXT",   "RP",
+    "AFSDB", "RT",     "KEY",   "AAAA",     "LOC",        "SRV",   "NAPTR",  "KX",    "CERT",  "DNAME",
+    "APL",   "DS",     "SSHFP", "IPSECKEY", "RRSIG",      "NSEC",  "DNSKEY", "DHCID", "NSEC3", "NSEC3PARAM",
+    "TLSA",  "SMIMEA", "CDS",   "CDNSKEY",  "OPENPGPKEY", "CSYNC", "ZONEMD", "SPF",   "NID",   "L32",
+    "L64",   "LP",     "EUI48", "EUI64",    "URI",        "CAA",   "SVCB",   "HTTPS"};
+
+bool scanner_reads(std::string_view type) {
+  if (type.size() > 4 && iequals(type.substr(0, 4), "TYPE") && all_digits(type.substr(4))) {
+    return true;
+  }
+  return std::any_of(k_scanner_types.begin(), k_scanner_types.end(),
+                     [type](std::string_view known) { return iequals(type, known); });
+}
+
+// `type` is a mnemonic ldns reads (ldns reads one it does not know as type 0 with no RDATA).
+bool ldns_knows(std::string_view type) {
+  const std::string name(type);
+  return ldns_get_rr_type_by_name(name.c_str()) != 0;
+}
+
+// The RDATA of a record of type `type` (a mnemonic the scanner does not read but ldns does:
+// MB, WKS, HIP, DLV, ...) from its presentation tokens, in RFC 3597's generic form
+// "TYPEnnn \# length hex", with relative names completed by `origin`; ldns encodes it. An
+// Error with ldns's reason when it cannot read the RDATA.
+Result<std::string> generic_form(std::string_view type, std::string_view rdata, const std::string& origin) {
+  const std::string line = fmt::format(". 0 IN {} {}", type, rdata);
+  const RdfHandle origin_rdf(ldns_dname_new_frm_str(origin.c_str()));
+  if (!origin_rdf) {
+    return fail(fmt::format("origin {} does not read", util::quote_input(origin)));
+  }
+  ldns_rr* raw = nullptr;
+  const ldns_status status = ldns_rr_new_frm_str(&raw, line.c_str(), 0, origin_rdf.get(), nullptr);
+  const RrHandle rr(raw);
+  if (status != LDNS_STATUS_OK) {
+    return fail(status_text(status));
+  }
+  const BufferHandle wire(ldns_buffer_new(512));
+  if (!wire || ldns_rr_rdata2buffer_wire(wire.get(), rr.get()) != LDNS_STATUS_OK) {
+    return fail("ldns cannot encode its RDATA");
+  }
+  const std::size_t length = ldns_buffer_position(wire.get());
+  std::string out = fmt::format("TYPE{} \\# {}", static_cast<unsigned>(ldns_rr_get_type(rr.get())), length);
+  if (length > 0) {
+    out += ' ';
+    constexpr std::string_view k_hex = "0123456789abcdef";
+    for (std::size_t i = 0; i < length; ++i) {
+      const std::uint8_t b = ldns_buffer_at(wire.get(), i)[0];
+      out += k_hex[b >> 4];
+      out += k_hex[b & 0x0f];
+    }
+  }
+  return out;
 }
 
 // `name` (presentation format) is absolute: it ends in a dot that is not escaped.
@@ -250,7 +321,10 @@ public:
         continue;
       }
       const Record r = scan_record(m_in, pos);
-      if (const auto field = split_tokens(m_in, r)) {
+      ZW_TRY_ASSIGN(const bool generic_written, generic(r));
+      if (generic_written) {
+        // written in RFC 3597 form (ldns joins split fields itself)
+      } else if (const auto field = split_tokens(m_in, r)) {
         join(r, field->first, field->second);
       } else {
         copy(r.begin, r.end);
@@ -335,6 +409,54 @@ private:
     m_out.text.append(m_in.substr(r.tokens[last - 1].end, r.end - r.tokens[last - 1].end));
     count_lines(std::string_view(m_out.text).substr(out_begin));
     m_changed = true;
+  }
+
+  // A record of a type the scanner does not read but ldns does, written in RFC 3597's generic
+  // form: owner, TTL and class as they were, then the lines the record spanned as blank lines,
+  // so that every later line keeps its number. False: not such a record; nothing written. An
+  // Error "display:line: TYPE record: reason" when ldns refuses its RDATA.
+  Result<bool> generic(const Record& r) {
+    const std::optional<std::size_t> type = type_token(m_in, r);
+    if (!type || scanner_reads(token_text(m_in, r, *type))) {
+      return false;
+    }
+    const std::string_view type_text = token_text(m_in, r, *type);
+    if (!ldns_knows(type_text)) {
+      return fail(fmt::format("{}:{}: unsupported record type {}: neither libzscanner nor ldns reads it; write it "
+                              "as TYPEnnn \\# LENGTH HEX (RFC 3597 §5)",
+                              m_display, m_line, util::quote_input(type_text)));
+    }
+    std::string rdata;
+    for (std::size_t k = *type + 1; k < r.tokens.size(); ++k) {
+      rdata += ' ';
+      rdata += token_text(m_in, r, k);
+    }
+    // A quoted string or an escape may hold a raw line break, which ldns 1.8's parser
+    // mishandles (docs/fuzzing.md: it wrote past a buffer); a record of these types never needs one.
+    if (rdata.find_first_of("\r\n") != std::string::npos) {
+      return fail(fmt::format("{}:{}: {} record: a line break inside a quoted string or after a backslash", m_display,
+                              m_line, util::quote_input(type_text)));
+    }
+    const Result<std::string> generic = generic_form(type_text, rdata, m_origin);
+    if (!generic) {
+      return fail(fmt::format("{}:{}: {} record: {}", m_display, m_line, util::quote_input(type_text),
+                              generic.error().message));
+    }
+    const std::size_t out_begin = m_out.text.size();
+    if (!r.has_owner) {
+      m_out.text += ' ';
+    }
+    for (std::size_t k = 0; k < *type; ++k) {
+      m_out.text.append(token_text(m_in, r, k));
+      m_out.text += ' ';
+    }
+    m_out.text += *generic;
+    const std::string_view original = m_in.substr(r.begin, r.end - r.begin);
+    const auto lines = static_cast<std::size_t>(std::count(original.begin(), original.end(), '\n'));
+    m_out.text.append(std::max<std::size_t>(lines, 1), '\n');
+    count_lines(std::string_view(m_out.text).substr(out_begin));
+    m_changed = true;
+    return true;
   }
 
   Result<void> generate(std::string_view line) {

@@ -14,6 +14,9 @@
 //   from.
 // - A relative name in $ORIGIN or in $INCLUDE's origin (RFC 1035 §5.1 lets any domain name
 //   there be relative to the current origin), made absolute.
+// - A record of a type the scanner does not know but ldns does (MB, WKS, HIP, DLV, ...): its
+//   RDATA encoded by ldns and written in RFC 3597's generic form (TYPEnnn \# length hex); the
+//   lines the record spanned follow as blank lines. A type neither knows is an error naming it.
 
 #include <cstdint>
 #include <optional>
@@ -42,7 +45,8 @@ struct RewriteLimits {
 
 // The rewritten `text`, whose origin at the start is `origin` (absolute, presentation
 // format), or nullopt when nothing needed rewriting. Errors are about a $GENERATE line that
-// cannot be expanded; their message starts with `display:line: `.
+// cannot be expanded or a record of a type the scanner does not read that ldns cannot read
+// either; their message starts with `display:line: `.
 Result<std::optional<RewrittenZoneText>> rewrite_zone_text(std::string_view text, std::string_view display,
                                                            std::string_view origin, const RewriteLimits& limits = {});
 
