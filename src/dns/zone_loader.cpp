@@ -408,7 +408,8 @@ private:
   void note_error(int code) noexcept {
     m_rewrite_may_help = m_rewrite_may_help || code == ZS_BAD_BASE64_CHAR || code == ZS_BAD_HEX_CHAR ||
                          code == ZS_BAD_HEX_RDATA || code == ZS_BAD_DIRECTIVE || code == ZS_BAD_ORIGIN ||
-                         code == ZS_BAD_INCLUDE_ORIGIN || code == ZS_UNSUPPORTED_TYPE || code == ZS_BAD_NUMBER;
+                         code == ZS_BAD_INCLUDE_ORIGIN || code == ZS_UNSUPPORTED_TYPE || code == ZS_BAD_NUMBER ||
+                         code == ZS_DOS_NEWLINE;
   }
 
   // Parses one item of the innermost file: a record, an $INCLUDE, the end of the file, or an

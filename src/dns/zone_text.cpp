@@ -216,18 +216,39 @@ bool scanner_reads(std::string_view type) {
                      [type](std::string_view known) { return iequals(type, known); });
 }
 
-// `type` is a mnemonic ldns reads (ldns reads one it does not know as type 0 with no RDATA).
+// Types BIND reads that ldns 1.8 does not, whose RDATA has the format of a type ldns reads.
+struct TypeAlias {
+  std::string_view type;
+  std::uint16_t number;
+  std::string_view format; // the type ldns reads the RDATA as
+};
+constexpr std::array k_type_aliases{
+    TypeAlias{"NINFO", 56, "TXT"},   // IANA registration: TXT's format
+    TypeAlias{"RKEY", 57, "DNSKEY"}, // IANA registration: DNSKEY's format
+    TypeAlias{"AVC", 258, "TXT"},    // IANA registration: TXT's format
+    TypeAlias{"RESINFO", 261, "TXT"} // RFC 9606 §5.1: character-strings, as TXT
+};
+
+const TypeAlias* alias_of(std::string_view type) {
+  const auto* it = std::find_if(k_type_aliases.begin(), k_type_aliases.end(),
+                                [type](const TypeAlias& a) { return iequals(type, a.type); });
+  return it == k_type_aliases.end() ? nullptr : it;
+}
+
+// `type` is a mnemonic ldns reads (ldns reads one it does not know as type 0 with no RDATA),
+// or one of k_type_aliases.
 bool ldns_knows(std::string_view type) {
   const std::string name(type);
-  return ldns_get_rr_type_by_name(name.c_str()) != 0;
+  return alias_of(type) != nullptr || ldns_get_rr_type_by_name(name.c_str()) != 0;
 }
 
 // The RDATA of a record of type `type` (a mnemonic the scanner does not read but ldns does:
-// MB, WKS, HIP, DLV, ...) from its presentation tokens, in RFC 3597's generic form
+// MB, WKS, HIP, DLV, ..., or one of k_type_aliases) from its presentation tokens, in RFC 3597's generic form
 // "TYPEnnn \# length hex", with relative names completed by `origin`; ldns encodes it. An
 // Error with ldns's reason when it cannot read the RDATA.
 Result<std::string> generic_form(std::string_view type, std::string_view rdata, const std::string& origin) {
-  const std::string line = fmt::format(". 0 IN {} {}", type, rdata);
+  const TypeAlias* alias = alias_of(type);
+  const std::string line = fmt::format(". 0 IN {} {}", alias != nullptr ? alias->format : type, rdata);
   const RdfHandle origin_rdf(ldns_dname_new_frm_str(origin.c_str()));
   if (!origin_rdf) {
     return fail(fmt::format("origin {} does not read", util::quote_input(origin)));
@@ -243,7 +264,8 @@ Result<std::string> generic_form(std::string_view type, std::string_view rdata, 
     return fail("ldns cannot encode its RDATA");
   }
   const std::size_t length = ldns_buffer_position(wire.get());
-  std::string out = fmt::format("TYPE{} \\# {}", static_cast<unsigned>(ldns_rr_get_type(rr.get())), length);
+  const unsigned number = alias != nullptr ? alias->number : static_cast<unsigned>(ldns_rr_get_type(rr.get()));
+  std::string out = fmt::format("TYPE{} \\# {}", number, length);
   if (length > 0) {
     out += ' ';
     constexpr std::string_view k_hex = "0123456789abcdef";
@@ -534,7 +556,23 @@ private:
 
 Result<std::optional<RewrittenZoneText>> rewrite_zone_text(std::string_view text, std::string_view display,
                                                            std::string_view origin, const RewriteLimits& limits) {
-  return Rewriter(text, display, origin, limits).run();
+  if (text.find("\r\n") == std::string_view::npos) {
+    return Rewriter(text, display, origin, limits).run();
+  }
+  // CRLF line ends (a file written on Windows): BIND and ldns read them, the scanner refuses
+  // them. The CR of each CRLF goes; lines keep their numbers.
+  std::string lf_text;
+  lf_text.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '\r' || i + 1 == text.size() || text[i + 1] != '\n') {
+      lf_text += text[i];
+    }
+  }
+  ZW_TRY_ASSIGN(std::optional<RewrittenZoneText> rewritten, Rewriter(lf_text, display, origin, limits).run());
+  if (rewritten) {
+    return rewritten;
+  }
+  return std::optional<RewrittenZoneText>(RewrittenZoneText{std::move(lf_text), {}});
 }
 
 } // namespace zw::dns

@@ -14,9 +14,12 @@
 //   from.
 // - A relative name in $ORIGIN or in $INCLUDE's origin (RFC 1035 §5.1 lets any domain name
 //   there be relative to the current origin), made absolute.
-// - A record of a type the scanner does not know but ldns does (MB, WKS, HIP, DLV, ...): its
+// - A record of a type the scanner does not know but ldns does (MB, WKS, HIP, DLV, ...), or
+//   that BIND reads in another type's format (NINFO, AVC, RESINFO as TXT; RKEY as DNSKEY): its
 //   RDATA encoded by ldns and written in RFC 3597's generic form (TYPEnnn \# length hex); the
-//   lines the record spanned follow as blank lines. A type neither knows is an error naming it.
+//   lines the record spanned follow as blank lines. A type none of them knows is an error
+//   naming it.
+// - CRLF line ends (a file written on Windows): the CRs go.
 
 #include <cstdint>
 #include <optional>

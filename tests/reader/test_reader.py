@@ -14,6 +14,7 @@ in wire form, so escaping styles do not matter. Then the files that must fail gi
 
 Exit 77 (skipped) when ldns-read-zone or named-checkzone is missing.
 """
+import base64
 import json
 import os
 import re
@@ -139,6 +140,44 @@ def main():
             else:
                 print(f"ok   {fixture}: {len(mine)} records, the same as {oracle}")
 
+        # A file with CRLF line ends (written on Windows): BIND and ldns read it, libzscanner
+        # refuses it; the loader reads the records of the same file with LF line ends.
+        crlf = os.path.join(tmp, "forms-crlf.zone")
+        with open(os.path.join(HERE, "forms.zone"), "rb") as src, open(crlf, "wb") as dst:
+            dst.write(src.read().replace(b"\n", b"\r\n"))
+        try:
+            if ours(zone_dump, crlf, "forms.example.") != ldns_records(os.path.join(HERE, "forms.zone")):
+                failures.append("forms.zone with CRLF line ends: other records than with LF")
+            else:
+                print("ok   forms.zone with CRLF line ends: the same records")
+        except AssertionError as e:
+            failures.append(f"forms.zone with CRLF line ends: {e}")
+
+        # Types BIND reads and ldns does not, whose RDATA has the format of a type ldns reads
+        # (NINFO, AVC and RFC 9606's RESINFO: TXT's character-strings; RKEY: DNSKEY's fields):
+        # the RDATA written by hand here from those formats.
+        key = "AQPSKmynfzW4kyBv015MUG2DeIQ3"
+        expected = {
+            (name_to_wire("ninfo.alias.example."), 300, 56, "05" + b"hello".hex() + "05" + b"world".hex()),
+            (name_to_wire("avc.alias.example."), 300, 258, "11" + b"app-name:WOLFGANG".hex()),
+            (name_to_wire("resinfo.alias.example."), 300, 261, "08" + b"qnamemin".hex() + "06" + b"exterr".hex()),
+            (name_to_wire("rkey.alias.example."), 300, 57, "0000" + "03" + "05" + base64.b64decode(key).hex()),
+        }
+        alias_zone = os.path.join(tmp, "alias.example.zone")
+        with open(alias_zone, "w") as f:
+            f.write("$ORIGIN alias.example.\n$TTL 300\n@ SOA ns hostmaster 1 3600 600 86400 300\n@ NS ns\n"
+                    "ns A 192.0.2.1\nninfo NINFO \"hello\" world\navc AVC \"app-name:WOLFGANG\"\n"
+                    f"resinfo RESINFO qnamemin exterr\nrkey RKEY 0 3 5 ( {key[:10]}\n {key[10:]} )\n")
+        try:
+            mine = {r for r in ours(zone_dump, alias_zone, "alias.example.") if r[2] in (56, 57, 258, 261)}
+            if mine != expected:
+                failures.append(f"NINFO/RKEY/AVC/RESINFO: read {sorted(map(show, mine))}, expected "
+                                f"{sorted(map(show, expected))}")
+            else:
+                print("ok   NINFO, RKEY, AVC and RESINFO read as their RDATA formats say")
+        except AssertionError as e:
+            failures.append(f"NINFO/RKEY/AVC/RESINFO: {e}")
+
         # The signed fixture's signatures cover the joined Base64: every one must verify.
         r = subprocess.run([zonewarden, "check", "--format", "json", "--now", "2026-12-01",
                             os.path.join(HERE, "split-base64-signed.zone")], capture_output=True, text=True)
@@ -184,7 +223,8 @@ def main():
             "$GENERATE 1-2 h$ A 192.0.2.$ extra\n": ":4: $GENERATE: text after the rdata",
             "k 300 IN DNSKEY 257 3 13 ( AwEAA\n  b!cd )\n": ":4: invalid Base64 character",
             "d 300 IN DS 1 13 2 ( 0a0b\n  0c0 )\n": ":4:",
-            # AMTRELAY (RFC 8777): BIND reads it, neither libzscanner 3.2 nor ldns 1.8 does.
+            # AMTRELAY (RFC 8777): BIND reads it, neither libzscanner 3.2 nor ldns 1.8 does (nor is its
+            # format another type's).
             "a 300 IN AMTRELAY 0 0 3 relay.example.\n": ":4: unsupported record type AMTRELAY: neither libzscanner "
                                                         "nor ldns reads it",
             # A type only ldns reads, with its RDATA missing: ldns's reason.
