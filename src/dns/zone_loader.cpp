@@ -34,6 +34,37 @@ using namespace zscan; // NOLINT(google-build-using-namespace): the loader is zs
 constexpr std::size_t k_max_include_depth = 16;
 // $INCLUDE lines in one zone, nested or not: each opens and maps a file.
 constexpr std::size_t k_max_includes = 4096;
+// The scanner's TTL for a record that states none before any $TTL: a value no zone file
+// gives (RFC 2181 §8 leaves TTLs above 2^31 - 1 meaningless), replaced in take_record.
+constexpr std::uint32_t k_ttl_unset = 0xffffffffU;
+
+// What a record without a TTL takes before any $TTL (RFC 1035 §5.1: the last TTL stated; none
+// stated yet: the SOA's MINIMUM, as BIND does, whose reading servers serve).
+struct TtlInheritance {
+  std::optional<std::uint32_t> last;        // the last TTL a record of this read stated
+  std::optional<std::uint32_t> soa_minimum; // of the first SOA read
+  std::uint32_t fallback = 3600;            // neither (LoadOptions::default_ttl)
+  bool inherited = false;                   // some record took one of them
+};
+
+// The TTL of the record `s` has just parsed, which is `data` of `type`.
+std::uint32_t record_ttl(const zs_scanner_t& s, TtlInheritance& ttl) {
+  if (s.r_ttl != k_ttl_unset) {
+    ttl.last = s.r_ttl;
+    return s.r_ttl;
+  }
+  ttl.inherited = true;
+  if (ttl.last) {
+    return *ttl.last;
+  }
+  if (!ttl.soa_minimum && s.r_type == rrtype::soa && s.r_data_length >= 20) {
+    // RFC 1035 §3.3.13: MINIMUM is the SOA RDATA's last 32 bits.
+    const std::uint8_t* m = s.r_data + s.r_data_length - 4;
+    ttl.soa_minimum = (std::uint32_t{m[0]} << 24) | (std::uint32_t{m[1]} << 16) | (std::uint32_t{m[2]} << 8) | m[3];
+  }
+  return ttl.soa_minimum.value_or(ttl.fallback);
+}
+
 // The first SOA record read: its owner (lowercased) and where it is.
 struct FirstSoa {
   std::optional<Bytes> owner;
@@ -42,13 +73,15 @@ struct FirstSoa {
 };
 
 // Adds the record the scanner of `frame` has just parsed, which starts on `line`.
-Result<void> take_record(Frame& frame, ZoneStoreBuilder& builder, std::uint32_t line, FirstSoa& soa) {
+Result<void> take_record(Frame& frame, ZoneStoreBuilder& builder, std::uint32_t line, FirstSoa& soa,
+                         TtlInheritance& ttl) {
   const zs_scanner_t* s = frame.scanner.get();
   if (s->r_class != 1) {
     return fail(fmt::format("{}:{}: class {} is not IN", frame.display, line, class_text(s->r_class)));
   }
   const std::span<const std::uint8_t> owner(s->r_owner, s->r_owner_length);
-  const Result<void> added = builder.add(owner, s->r_type, s->r_ttl, {s->r_data, s->r_data_length}, frame.file, line);
+  const Result<void> added =
+      builder.add(owner, s->r_type, record_ttl(*s, ttl), {s->r_data, s->r_data_length}, frame.file, line);
   if (!added) {
     return fail(fmt::format("{}:{}: {}", frame.display, line, added.error().message));
   }
@@ -134,6 +167,7 @@ struct SecondHalf {
   ZoneStoreBuilder builder;
   ScannerState initial; // the state its scanner started from
   FirstSoa soa;
+  TtlInheritance ttl;    // `inherited`: a record took a TTL that depends on the first half
   bool complete = false; // read to its end with no error, no $INCLUDE, no stop
 };
 
@@ -183,7 +217,7 @@ void read_second_half(std::string_view before, std::string_view rest, bool mappe
       return;
     }
     const auto first_line = static_cast<std::uint32_t>(std::min<std::uint64_t>(start.line, 0xffffffffU));
-    if (!take_record(frame, out.builder, first_line, out.soa)) {
+    if (!take_record(frame, out.builder, first_line, out.soa, out.ttl)) {
       return;
     }
   }
@@ -193,7 +227,9 @@ class Loader {
 public:
   // Loads the file `path`, or when `text` is given, that text standing for a file so named.
   Loader(const std::string& path, std::optional<std::string_view> text, const LoadOptions& options)
-      : m_path(path), m_text(text), m_options(options) {}
+      : m_path(path), m_text(text), m_options(options) {
+    m_ttl.fallback = options.default_ttl;
+  }
 
   // Loads with libzscanner as it is; when it refuses something that BIND and ldns read
   // (zone_text.hpp: Base64/hex split mid-quantum, $GENERATE), loads again with every file
@@ -237,6 +273,8 @@ private:
   void reset() {
     m_stack.clear();
     m_soa = FirstSoa{};
+    m_ttl = TtlInheritance{};
+    m_ttl.fallback = m_options.default_ttl;
     m_includes = 0;
     m_rewrite_may_help = false;
     m_end_state.reset();
@@ -251,7 +289,7 @@ private:
     m_builder = &builder;
     ZW_TRY_ASSIGN(const std::uint16_t file, builder.add_file(m_path));
     fs::path real = fs::weakly_canonical(m_path, ec);
-    ZW_TRY(open(m_path, m_path, "", origin.text, m_options.default_ttl, file, std::move(real), m_text));
+    ZW_TRY(open(m_path, m_path, "", origin.text, k_ttl_unset, file, std::move(real), m_text));
 
     while (!m_stack.empty()) {
       ZW_TRY(step());
@@ -320,14 +358,13 @@ private:
     {
       std::jthread reader([&]() noexcept {
         try {
-          read_second_half(text.substr(0, split), text.substr(split), mapped, m_path, dir, origin->text,
-                           m_options.default_ttl, stop, second);
+          read_second_half(text.substr(0, split), text.substr(split), mapped, m_path, dir, origin->text, k_ttl_unset,
+                           stop, second);
         } catch (...) {
           failure = std::current_exception();
         }
       });
-      Result<ScannerHandle> scanner =
-          text_scanner(text.substr(0, split), m_path, dir, origin->text, m_options.default_ttl);
+      Result<ScannerHandle> scanner = text_scanner(text.substr(0, split), m_path, dir, origin->text, k_ttl_unset);
       if (scanner) {
         Frame frame = make_frame(std::move(*scanner), 0, m_path, std::move(real));
         frame.mapped = mapped;
@@ -347,7 +384,9 @@ private:
       reset();
       std::rethrow_exception(failure);
     }
-    const bool same_state = m_end_state && *m_end_state == second.initial;
+    // A record of the second half that took an inherited TTL may need the first half's last
+    // TTL or SOA: only one reader of the whole file knows them.
+    const bool same_state = m_end_state && *m_end_state == second.initial && !second.ttl.inherited;
     if (!first_complete || !second.complete || !same_state || !builder.append(std::move(second.builder))) {
       reset();
       return std::nullopt;
@@ -433,7 +472,7 @@ private:
     switch (s->state) {
     case ZS_STATE_DATA:
       return take_record(frame, *m_builder,
-                         static_cast<std::uint32_t>(std::min<std::uint64_t>(start_line, 0xffffffffU)), m_soa);
+                         static_cast<std::uint32_t>(std::min<std::uint64_t>(start_line, 0xffffffffU)), m_soa, m_ttl);
     case ZS_STATE_ERROR:
       note_error(s->error.code);
       if (s->error.code == ZS_UNSUPPORTED_TYPE && start.line == s->line_counter) {
@@ -504,6 +543,7 @@ private:
   ZoneStoreBuilder* m_builder = nullptr;
   std::vector<Frame> m_stack;
   FirstSoa m_soa;
+  TtlInheritance m_ttl;
   std::size_t m_includes = 0;
   // The main file's scanner state at its end, kept when m_capture_end (attempt_split).
   std::optional<ScannerState> m_end_state;

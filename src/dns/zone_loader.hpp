@@ -25,7 +25,8 @@ struct LoadOptions {
   // to the root (which is also the origin of a file without SOA). When given, the first SOA
   // must be at this name.
   std::string origin;
-  // TTL of records that give none before any $TTL directive.
+  // Before any $TTL directive, a record that gives no TTL takes the last TTL a record gave
+  // (RFC 1035 §5.1), else the first SOA's MINIMUM (as BIND does), else this.
   std::uint32_t default_ttl = 3600;
   // Records BIND's $GENERATE may create per file (zone_text.hpp's RewriteLimits).
   std::uint64_t max_generated = std::uint64_t{1} << 24;

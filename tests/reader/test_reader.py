@@ -7,8 +7,9 @@ For each fixture in this directory, the records zonewarden's loader reads (zone_
 TTL, type, canonical RDATA in RFC 3597 form) must be the records the oracle reads, no more and
 no fewer: `ldns-read-zone -z -U NULL` for the forms both readers accept, BIND's
 named-checkzone (its dump then read by ldns for the same form) for the forms only BIND
-accepts ($GENERATE, the class before the TTL, relative $INCLUDE origins); types libzscanner does
-not read (MB, WKS, HIP, DLV, ...) against ldns. Names are compared
+accepts ($GENERATE, the class before the TTL, relative $INCLUDE origins, the TTL of records
+that state none before any $TTL); types libzscanner does not read (MB, WKS, HIP, DLV, ...)
+against ldns. Names are compared
 in wire form, so escaping styles do not matter. Then the files that must fail give a one-line
 `file:line:` reason and exit 2, and a finding after a $GENERATE names the right line.
 
@@ -32,6 +33,8 @@ CASES = [
     ("bind-forms.zone", "bind.example.", "bind"),
     ("include.zone", "inc.example.", "bind"),
     ("obsolete-types.zone", "obsolete.example.", "ldns"),
+    ("ttl-inherit.zone", "ttl.example.", "bind"),
+    ("ttl-soa-minimum.zone", "minttl.example.", "bind"),
 ]
 
 

@@ -511,6 +511,15 @@ TEST_CASE("dns::load_zone_file in two halves gives exactly the zone or error of 
       CHECK(r.serial.find("error") == std::string::npos);
     }
   }
+  SUBCASE("no $TTL: a record without a TTL takes the last one stated, which the second half cannot know") {
+    // RFC 1035 §5.1; the SOA's 300 is the last TTL stated before `x`, x's 120 the last before www.
+    const SplitLoad r =
+        load_both_ways(with_middle_at(soa + "x 120 IN A 192.0.2.1\n", "www IN A 192.0.2.2\n"), "example.com.zone");
+    CHECK_FALSE(r.halves);
+    CHECK(r.split == r.serial);
+    // www.example.com. A, TTL 120 (type 1), not libzscanner's default 3600.
+    CHECK(r.serial.find("03777777076578616d706c6503636f6d00 1 120 ") != std::string::npos);
+  }
   SUBCASE("$ORIGIN set back before the middle: the halves are kept") {
     const SplitLoad r =
         load_both_ways(with_middle_at(soa + "$ORIGIN sub.example.com.\nx 300 IN A 192.0.2.1\n$ORIGIN example.com.\n",
