@@ -268,12 +268,7 @@ Result<std::string> generic_form(std::string_view type, std::string_view rdata, 
   std::string out = fmt::format("TYPE{} \\# {}", number, length);
   if (length > 0) {
     out += ' ';
-    constexpr std::string_view k_hex = "0123456789abcdef";
-    for (std::size_t i = 0; i < length; ++i) {
-      const std::uint8_t b = ldns_buffer_at(wire.get(), i)[0];
-      out += k_hex[b >> 4];
-      out += k_hex[b & 0x0f];
-    }
+    out += util::to_hex(std::span<const std::uint8_t>(ldns_buffer_begin(wire.get()), length));
   }
   return out;
 }
@@ -459,10 +454,10 @@ private:
       return fail(fmt::format("{}:{}: {} record: a line break inside a quoted string or after a backslash", m_display,
                               m_line, util::quote_input(type_text)));
     }
-    const Result<std::string> generic = generic_form(type_text, rdata, m_origin);
-    if (!generic) {
+    const Result<std::string> encoded = generic_form(type_text, rdata, m_origin);
+    if (!encoded) {
       return fail(fmt::format("{}:{}: {} record: {}", m_display, m_line, util::quote_input(type_text),
-                              generic.error().message));
+                              encoded.error().message));
     }
     const std::size_t out_begin = m_out.text.size();
     if (!r.has_owner) {
@@ -472,7 +467,7 @@ private:
       m_out.text.append(token_text(m_in, r, k));
       m_out.text += ' ';
     }
-    m_out.text += *generic;
+    m_out.text += *encoded;
     const std::string_view original = m_in.substr(r.begin, r.end - r.begin);
     const auto lines = static_cast<std::size_t>(std::count(original.begin(), original.end(), '\n'));
     m_out.text.append(std::max<std::size_t>(lines, 1), '\n');

@@ -12,7 +12,7 @@
 
 #include "dns/rr.hpp"
 #include "dnssec/keys.hpp"
-#include "dnssec/zonemd.hpp" // to_hex
+#include "util/text.hpp"
 
 namespace zw::dnssec {
 
@@ -25,9 +25,9 @@ bool usable(const Exchange& e) {
 // "tag algorithm digest-type hex": DS and CDS RDATA alike (RFC 4034 §5.3, RFC 7344 §3.1).
 std::string ds_like_text(std::span<const std::uint8_t> rdata) {
   if (rdata.size() < 4) {
-    return to_hex(rdata);
+    return util::to_hex(rdata);
   }
-  return fmt::format("{} {} {} {}", (rdata[0] << 8) | rdata[1], rdata[2], rdata[3], to_hex(rdata.subspan(4)));
+  return fmt::format("{} {} {} {}", (rdata[0] << 8) | rdata[1], rdata[2], rdata[3], util::to_hex(rdata.subspan(4)));
 }
 
 // What the zone's own servers answered: TTLs and the CDS set.
@@ -165,7 +165,7 @@ RolloverState observe_rollover(const ZoneSnapshot& zone, const ZoneDnssec& analy
     if (!rr || rr->rdata.size() < 4) {
       continue;
     }
-    RolloverState::Ds ds{d.key_tag, d.algorithm, d.digest_type, to_hex(std::span(rr->rdata).subspan(4)), ""};
+    RolloverState::Ds ds{d.key_tag, d.algorithm, d.digest_type, util::to_hex(std::span(rr->rdata).subspan(4)), ""};
     for (const dns::Rr& key : key_rrs) {
       if (ds_matches(*rr, key)) {
         ds.key = rollover_key_id(key.rdata);

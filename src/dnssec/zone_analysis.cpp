@@ -17,7 +17,7 @@
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/zone_analysis_internal.hpp"
-#include "dnssec/zonemd.hpp" // to_hex
+#include "util/text.hpp"
 
 namespace zw::dnssec {
 
@@ -206,9 +206,9 @@ private:
   void add_signature(const dns::Rr& sig, std::span<const dns::Rr> rrset, const std::string& server,
                      const std::string& zone, const RrsetKey& key, SignedRrset& summary) {
     // The same signature over the same data seen again at another server: verified once.
-    std::string id = to_hex(sig.rdata) + '|' + zone;
+    std::string id = util::to_hex(sig.rdata) + '|' + zone;
     for (const dns::Rr& rr : rrset) {
-      id += '|' + to_hex(rr.rdata);
+      id += '|' + util::to_hex(rr.rdata);
     }
     if (const auto found = m_index.find(id); found != m_index.end()) {
       const ObservedSignature& seen = m_signatures[found->second];
@@ -462,7 +462,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
   // DS set: union over every parent server (or --ds in an undelegated test).
   std::map<std::string, DsRecord> ds_by_rdata;
   const auto add_ds = [&](const dns::Rr& rr, const std::string& source) {
-    DsRecord& d = ds_by_rdata[to_hex(rr.rdata)];
+    DsRecord& d = ds_by_rdata[util::to_hex(rr.rdata)];
     if (d.text.empty()) {
       d = ds_record(rr);
     }
@@ -509,7 +509,7 @@ ZoneDnssec analyse_zone(const ZoneSnapshot& zone, const std::vector<std::string>
         continue;
       }
       for (const dns::Rr& rr : records(parse_all(e.answer, out.notes), apex, dns::rrtype::dnskey)) {
-        KeyRecord& k = keys_by_rdata[to_hex(rr.rdata)];
+        KeyRecord& k = keys_by_rdata[util::to_hex(rr.rdata)];
         if (k.text.empty()) {
           k.text = dns::to_text(rr);
           k.key_tag = key_tag(rr.rdata);

@@ -31,17 +31,6 @@ bool ZonemdCheck::verified() const noexcept {
                      [](const ZonemdRecord& r) { return r.status == ZonemdStatus::verified; });
 }
 
-std::string to_hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (const std::uint8_t b : bytes) {
-    out.push_back(k_digits[b >> 4]);
-    out.push_back(k_digits[b & 0xf]);
-  }
-  return out;
-}
-
 ZonemdCheck plan_zonemd(const dns::ZoneStore& store) {
   ZonemdCheck check;
   if (const std::optional<dns::RrsetView> soa = store.find(store.origin(), dns::rrtype::soa)) {

@@ -98,7 +98,4 @@ void settle_zonemd(ZonemdCheck& check, const dns::Bytes& sha384, const dns::Byte
 // Plans, digests (single-threaded) and settles: the whole of the above for one store.
 ZonemdCheck check_zonemd(const dns::ZoneStore& store, std::span<const dns::NameRole> roles);
 
-// Lowercase hexadecimal.
-std::string to_hex(std::span<const std::uint8_t> bytes);
-
 } // namespace zw::dnssec

@@ -59,17 +59,26 @@ std::string quote_input(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
+std::string to_hex(std::span<const std::uint8_t> bytes) {
+  constexpr std::string_view k_digits = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (const std::uint8_t b : bytes) {
+    out += k_digits[b >> 4];
+    out += k_digits[b & 0x0f];
+  }
+  return out;
+}
+
 void append_visible(std::string& out, char c, std::string_view backslash) {
   const auto u = static_cast<unsigned char>(c);
   if (u >= 0x20 && u != 0x7f) {
     out += c;
     return;
   }
-  constexpr std::string_view k_hex = "0123456789abcdef";
   out += backslash;
   out += 'x';
-  out += k_hex[u >> 4];
-  out += k_hex[u & 0x0f];
+  out += to_hex(std::span(&u, 1));
 }
 
 } // namespace zw::util

@@ -2,6 +2,7 @@
 // Text helpers for messages. No DNS knowledge.
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,6 +21,9 @@ std::string quote_input(std::string_view text, std::size_t max_chars = k_max_quo
 // breaks the format (HTML, XML, a Markdown table), as `backslash` then "xNN" (two hex digits).
 // `backslash` is "\\" where a backslash is literal, "\\\\" where the format escapes it.
 void append_visible(std::string& out, char c, std::string_view backslash = "\\");
+
+// `bytes` as lower-case hex, two digits an octet ("" for none).
+std::string to_hex(std::span<const std::uint8_t> bytes);
 
 // "a, b, c and 4 more": the first `shown` of `items` joined by `separator`, then how many were
 // left out of `total`, the number there are in all (0: `items.size()`; more when `items` holds

@@ -7,6 +7,7 @@
 #include "dns/zone_layout.hpp"
 #include "dns/zone_loader.hpp"
 #include "dnssec/zonemd.hpp"
+#include "util/text.hpp"
 
 // The unity build joins test files: each keeps its helpers in a namespace of its own.
 namespace zw_test_dnssec_zonemd {
@@ -28,7 +29,7 @@ TEST_CASE("dnssec::check_zonemd RFC 8976 A.1") {
   const zw::dnssec::ZonemdCheck c = check_file("rfc8976-a1-simple.zone", "example.");
   REQUIRE(c.records.size() == 1);
   CHECK(c.records[0].status == zw::dnssec::ZonemdStatus::verified);
-  CHECK(zw::dnssec::to_hex(c.records[0].computed) ==
+  CHECK(zw::util::to_hex(c.records[0].computed) ==
         "c68090d90a7aed716bc459f9340e3d7c1370d4d24b7e2fc3a1ddc0b9a87153b9a9713b3c9ae5cc27777f98b8e730044c");
   CHECK(c.verified());
 }

@@ -62,8 +62,8 @@ void check_zonemd_digest_mismatch(const RuleContext& ctx, const ZoneFileInput& f
       },
       [](const ZonemdRecord& r) {
         const bool zeros = std::all_of(r.digest.begin(), r.digest.end(), [](std::uint8_t b) { return b == 0; });
-        return fmt::format("{}: published {}, computed {}{}", describe(r), zw::dnssec::to_hex(r.digest),
-                           zw::dnssec::to_hex(r.computed),
+        return fmt::format("{}: published {}, computed {}{}", describe(r), util::to_hex(r.digest),
+                           util::to_hex(r.computed),
                            zeros ? " (all zeros: a placeholder never updated, RFC 8976 §3.4)" : "");
       });
 }

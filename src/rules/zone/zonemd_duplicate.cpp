@@ -18,7 +18,7 @@ void check_zonemd_duplicate(const RuleContext& ctx, const ZoneFileInput& /*file*
                            n);
       },
       [](const ZonemdRecord& r) {
-        return fmt::format("{}: digest {}{}", describe(r), zw::dnssec::to_hex(r.digest),
+        return fmt::format("{}: digest {}{}", describe(r), util::to_hex(r.digest),
                            r.computed.empty()       ? ""
                            : r.computed == r.digest ? " (matches the zone's data)"
                                                     : " (does not match the zone's data)");

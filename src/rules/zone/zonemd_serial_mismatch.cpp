@@ -23,7 +23,7 @@ void check_zonemd_serial_mismatch(const RuleContext& ctx, const ZoneFileInput& /
           data = r.computed == r.digest ? "; its digest matches the zone's data: only the Serial field is stale"
                                         : fmt::format("; its digest does not match the zone's data either "
                                                       "(published {}, computed {})",
-                                                      zw::dnssec::to_hex(r.digest), zw::dnssec::to_hex(r.computed));
+                                                      util::to_hex(r.digest), util::to_hex(r.computed));
         }
         return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
       });

@@ -22,6 +22,7 @@
 
 #include "dnssec/zonemd.hpp"
 #include "rules/zone/zone_support.hpp"
+#include "util/text.hpp"
 
 namespace zw::rules::zonemd_support {
 
