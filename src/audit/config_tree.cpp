@@ -10,6 +10,7 @@
 #include <toml++/toml.h>
 #include <yaml-cpp/yaml.h>
 
+#include "util/enum_names.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 #include "zonewarden/rule.hpp"
@@ -268,18 +269,16 @@ ConfigNode& ConfigNode::operator=(const ConfigNode&) = default;
 ConfigNode& ConfigNode::operator=(ConfigNode&&) noexcept = default;
 ConfigNode::~ConfigNode() = default;
 
+using util::EnumName;
+
+constexpr auto k_kind_names = util::enum_names(
+    {EnumName(ConfigNode::Kind::table, "a table"), EnumName(ConfigNode::Kind::array, "a list"),
+     EnumName(ConfigNode::Kind::string, "a string"), EnumName(ConfigNode::Kind::integer, "an integer"),
+     EnumName(ConfigNode::Kind::floating, "a floating-point number"), EnumName(ConfigNode::Kind::boolean, "a boolean"),
+     EnumName(ConfigNode::Kind::datetime, "a date"), EnumName(ConfigNode::Kind::null, "nothing")});
+
 std::string_view kind_name(ConfigNode::Kind kind) noexcept {
-  switch (kind) {
-  case ConfigNode::Kind::table: return "a table";
-  case ConfigNode::Kind::array: return "a list";
-  case ConfigNode::Kind::string: return "a string";
-  case ConfigNode::Kind::integer: return "an integer";
-  case ConfigNode::Kind::floating: return "a floating-point number";
-  case ConfigNode::Kind::boolean: return "a boolean";
-  case ConfigNode::Kind::datetime: return "a date";
-  case ConfigNode::Kind::null: return "nothing";
-  }
-  return "?";
+  return k_kind_names.text(kind, "?");
 }
 
 tl::unexpected<Error> key_error(std::string_view file, std::string_view key, std::string_view why) {

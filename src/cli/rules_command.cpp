@@ -9,6 +9,7 @@
 
 #include "cli/common.hpp"
 #include "report/html_rule_docs.hpp"
+#include "util/enum_names.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 #include "zonewarden/rule.hpp"
@@ -17,13 +18,13 @@ namespace zw::cli {
 
 namespace {
 // What a rule reads: "live" (audit), "zone-file" (check) or "both".
+using util::EnumName;
+
+constexpr auto k_inputs_names = util::enum_names(
+    {EnumName(Inputs::zone_file, "zone-file"), EnumName(Inputs::live, "live"), EnumName(Inputs::both, "both")});
+
 std::string_view inputs_text(Inputs inputs) noexcept {
-  switch (inputs) {
-  case Inputs::zone_file: return "zone-file";
-  case Inputs::live: return "live";
-  case Inputs::both: return "both";
-  }
-  return "?";
+  return k_inputs_names.text(inputs, "?");
 }
 
 nlohmann::json strings(std::span<const std::string_view> values) {

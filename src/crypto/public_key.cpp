@@ -13,6 +13,7 @@
 
 #include "crypto/dnskey_codec.hpp"
 #include "crypto/public_key_impl.hpp"
+#include "util/enum_names.hpp"
 
 namespace zw::crypto {
 
@@ -215,14 +216,15 @@ ThreadContextTable::Slot* ThreadContextTable::slot_of_this_thread() const noexce
 
 } // namespace detail
 
+using util::EnumName;
+
+constexpr auto k_verify_status_names =
+    util::enum_names({EnumName(VerifyStatus::valid, "valid"), EnumName(VerifyStatus::invalid, "invalid"),
+                      EnumName(VerifyStatus::unsupported_algorithm, "unsupported-algorithm"),
+                      EnumName(VerifyStatus::bad_key, "bad-key")});
+
 std::string_view to_string(VerifyStatus status) noexcept {
-  switch (status) {
-  case VerifyStatus::valid: return "valid";
-  case VerifyStatus::invalid: return "invalid";
-  case VerifyStatus::unsupported_algorithm: return "unsupported-algorithm";
-  case VerifyStatus::bad_key: return "bad-key";
-  }
-  return "unknown";
+  return k_verify_status_names.text(status);
 }
 
 bool is_supported_algorithm(std::uint8_t alg) noexcept {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "dnssec/denial_proof_internal.hpp"
+#include "util/enum_names.hpp"
 
 namespace zw::dnssec {
 
@@ -39,34 +40,31 @@ ProofResult check_denial_proof(std::span<const std::uint8_t> qname, std::uint16_
   return detail::prove_nsec3(qname, qtype, zone, records, kind, wildcard_labels, max_iterations);
 }
 
+using util::EnumName;
+
+constexpr auto k_proof_fault_names = util::enum_names(
+    {EnumName(ProofFault::none, "none"), EnumName(ProofFault::no_records, "no-records"),
+     EnumName(ProofFault::qname_not_covered, "qname-not-covered"),
+     EnumName(ProofFault::no_closest_encloser, "no-closest-encloser"),
+     EnumName(ProofFault::wildcard_not_denied, "wildcard-not-denied"),
+     EnumName(ProofFault::type_present, "type-present"), EnumName(ProofFault::no_matching_record, "no-matching-record"),
+     EnumName(ProofFault::wrong_zone, "wrong-zone"), EnumName(ProofFault::malformed, "malformed"),
+     EnumName(ProofFault::unsupported_hash, "unsupported-hash"),
+     EnumName(ProofFault::too_many_iterations, "too-many-iterations"),
+     EnumName(ProofFault::inconsistent_params, "inconsistent-params"), EnumName(ProofFault::mixed, "mixed")});
+
+constexpr auto k_response_kind_names =
+    util::enum_names({EnumName(ResponseKind::nxdomain, "nxdomain"), EnumName(ResponseKind::nodata, "nodata"),
+                      EnumName(ResponseKind::wildcard_answer, "wildcard-answer"),
+                      EnumName(ResponseKind::wildcard_nodata, "wildcard-nodata"),
+                      EnumName(ResponseKind::referral_no_ds, "referral-no-ds")});
+
 std::string_view to_string(ProofFault fault) noexcept {
-  switch (fault) {
-  case ProofFault::none: return "none";
-  case ProofFault::no_records: return "no-records";
-  case ProofFault::qname_not_covered: return "qname-not-covered";
-  case ProofFault::no_closest_encloser: return "no-closest-encloser";
-  case ProofFault::wildcard_not_denied: return "wildcard-not-denied";
-  case ProofFault::type_present: return "type-present";
-  case ProofFault::no_matching_record: return "no-matching-record";
-  case ProofFault::wrong_zone: return "wrong-zone";
-  case ProofFault::malformed: return "malformed";
-  case ProofFault::unsupported_hash: return "unsupported-hash";
-  case ProofFault::too_many_iterations: return "too-many-iterations";
-  case ProofFault::inconsistent_params: return "inconsistent-params";
-  case ProofFault::mixed: return "mixed";
-  }
-  return "unknown";
+  return k_proof_fault_names.text(fault);
 }
 
 std::string_view to_string(ResponseKind kind) noexcept {
-  switch (kind) {
-  case ResponseKind::nxdomain: return "nxdomain";
-  case ResponseKind::nodata: return "nodata";
-  case ResponseKind::wildcard_answer: return "wildcard-answer";
-  case ResponseKind::wildcard_nodata: return "wildcard-nodata";
-  case ResponseKind::referral_no_ds: return "referral-no-ds";
-  }
-  return "unknown";
+  return k_response_kind_names.text(kind);
 }
 
 } // namespace zw::dnssec

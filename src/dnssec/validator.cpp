@@ -4,28 +4,24 @@
 #include <string>
 
 #include "dnssec/keys.hpp"
+#include "util/enum_names.hpp"
 #include "util/recent_answers.hpp"
 
 namespace zw::dnssec {
 
+using util::EnumName;
+
+constexpr auto k_sig_status_names = util::enum_names(
+    {EnumName(SigStatus::valid, "valid"), EnumName(SigStatus::missing, "missing"),
+     EnumName(SigStatus::key_missing, "key-missing"), EnumName(SigStatus::key_not_zone_key, "key-not-zone-key"),
+     EnumName(SigStatus::key_unusable, "key-unusable"), EnumName(SigStatus::key_revoked, "key-revoked"),
+     EnumName(SigStatus::wrong_signer, "wrong-signer"), EnumName(SigStatus::labels_invalid, "labels-invalid"),
+     EnumName(SigStatus::not_yet_valid, "not-yet-valid"), EnumName(SigStatus::expired, "expired"),
+     EnumName(SigStatus::invalid, "invalid"), EnumName(SigStatus::disagreement, "disagreement"),
+     EnumName(SigStatus::unsupported_algorithm, "unsupported-algorithm"), EnumName(SigStatus::malformed, "malformed")});
+
 std::string_view to_string(SigStatus status) noexcept {
-  switch (status) {
-  case SigStatus::valid: return "valid";
-  case SigStatus::missing: return "missing";
-  case SigStatus::key_missing: return "key-missing";
-  case SigStatus::key_not_zone_key: return "key-not-zone-key";
-  case SigStatus::key_unusable: return "key-unusable";
-  case SigStatus::key_revoked: return "key-revoked";
-  case SigStatus::wrong_signer: return "wrong-signer";
-  case SigStatus::labels_invalid: return "labels-invalid";
-  case SigStatus::not_yet_valid: return "not-yet-valid";
-  case SigStatus::expired: return "expired";
-  case SigStatus::invalid: return "invalid";
-  case SigStatus::disagreement: return "disagreement";
-  case SigStatus::unsupported_algorithm: return "unsupported-algorithm";
-  case SigStatus::malformed: return "malformed";
-  }
-  return "malformed";
+  return k_sig_status_names.text(status, "malformed");
 }
 
 namespace {

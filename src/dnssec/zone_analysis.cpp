@@ -17,18 +17,19 @@
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/zone_analysis_internal.hpp"
+#include "util/enum_names.hpp"
 #include "util/text.hpp"
 
 namespace zw::dnssec {
 
+using util::EnumName;
+
+constexpr auto k_chain_status_names =
+    util::enum_names({EnumName(ChainStatus::secure, "secure"), EnumName(ChainStatus::insecure, "insecure"),
+                      EnumName(ChainStatus::bogus, "bogus"), EnumName(ChainStatus::indeterminate, "indeterminate")});
+
 std::string_view to_string(ChainStatus status) noexcept {
-  switch (status) {
-  case ChainStatus::secure: return "secure";
-  case ChainStatus::insecure: return "insecure";
-  case ChainStatus::bogus: return "bogus";
-  case ChainStatus::indeterminate: return "indeterminate";
-  }
-  return "indeterminate";
+  return k_chain_status_names.text(status, "indeterminate");
 }
 
 namespace detail {

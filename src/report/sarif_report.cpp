@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/fingerprint.hpp"
+#include "util/enum_names.hpp"
 #include "util/time.hpp"
 #include "zonewarden/report.hpp"
 #include "zonewarden/rule.hpp"
@@ -35,13 +36,13 @@ std::string docs_path(std::string_view rule_id) {
   return fmt::format("docs/rules/{}.md", rule_id);
 }
 
+using util::EnumName;
+
+constexpr auto k_sarif_levels = util::enum_names(
+    {EnumName(Severity::error, "error"), EnumName(Severity::warning, "warning"), EnumName(Severity::notice, "note")});
+
 std::string_view level_of(Severity s) {
-  switch (s) {
-  case Severity::error: return "error";
-  case Severity::warning: return "warning";
-  case Severity::notice: return "note";
-  }
-  return "warning";
+  return k_sarif_levels.text(s, "warning");
 }
 
 // "dnssec/rrsig-expired" -> "DnssecRrsigExpired": the area stays in, so names are unique.
@@ -67,13 +68,12 @@ ordered_json impact_json(const ResolverImpact& impact) {
       {"edeText", has_ede ? ordered_json(ede_text(impact.ede)) : ordered_json(nullptr)}};
 }
 
+constexpr auto k_inputs_texts =
+    util::enum_names({EnumName(Inputs::zone_file, "zone file"), EnumName(Inputs::live, "live"),
+                      EnumName(Inputs::both, "zone file, live")});
+
 std::string_view inputs_text(Inputs inputs) {
-  switch (inputs) {
-  case Inputs::zone_file: return "zone file";
-  case Inputs::live: return "live";
-  case Inputs::both: return "zone file, live";
-  }
-  return "";
+  return k_inputs_texts.text(inputs, "");
 }
 
 ordered_json descriptor(const RuleInfo& info) {

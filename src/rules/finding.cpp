@@ -2,86 +2,72 @@
 
 #include <fmt/format.h>
 
+#include "util/enum_names.hpp"
+
 namespace zw {
 
+using util::EnumName;
+
+constexpr auto k_severity_names = util::enum_names(
+    {EnumName(Severity::notice, "notice"), EnumName(Severity::warning, "warning"), EnumName(Severity::error, "error")});
+
+// Rcode::none ("no answer to grade") is written as NOERROR, and NOERROR reads back as noerror.
+constexpr auto k_rcode_names =
+    util::enum_names({EnumName(Rcode::noerror, "NOERROR"), EnumName(Rcode::servfail, "SERVFAIL"),
+                      EnumName(Rcode::nxdomain, "NXDOMAIN"), EnumName(Rcode::refused, "REFUSED")});
+
+constexpr auto k_resolver_model_names =
+    util::enum_names({EnumName(ResolverModel::unbound, "unbound"), EnumName(ResolverModel::bind, "bind"),
+                      EnumName(ResolverModel::knot_resolver, "knot-resolver")});
+
+// RFC 8914 §5.2's "Purpose" texts, RFC 9276 §3.2's for code 27; a code not here has no text.
+constexpr auto k_ede_names = util::enum_names({
+    EnumName(Ede::none, ""),
+    EnumName(Ede::other, "Other Error"),
+    EnumName(Ede::unsupported_dnskey_algorithm, "Unsupported DNSKEY Algorithm"),
+    EnumName(Ede::unsupported_ds_digest_type, "Unsupported DS Digest Type"),
+    EnumName(Ede::dnssec_indeterminate, "DNSSEC Indeterminate"),
+    EnumName(Ede::dnssec_bogus, "DNSSEC Bogus"),
+    EnumName(Ede::signature_expired, "Signature Expired"),
+    EnumName(Ede::signature_not_yet_valid, "Signature Not Yet Valid"),
+    EnumName(Ede::dnskey_missing, "DNSKEY Missing"),
+    EnumName(Ede::rrsigs_missing, "RRSIGs Missing"),
+    EnumName(Ede::no_zone_key_bit_set, "No Zone Key Bit Set"),
+    EnumName(Ede::nsec_missing, "NSEC Missing"),
+    EnumName(Ede::not_authoritative, "Not Authoritative"),
+    EnumName(Ede::not_supported, "Not Supported"),
+    EnumName(Ede::no_reachable_authority, "No Reachable Authority"),
+    EnumName(Ede::network_error, "Network Error"),
+    EnumName(Ede::invalid_data, "Invalid Data"),
+    EnumName(Ede::unsupported_nsec3_iterations, "Unsupported NSEC3 Iterations Value"),
+});
+
 std::string_view to_string(Severity severity) noexcept {
-  switch (severity) {
-  case Severity::notice: return "notice";
-  case Severity::warning: return "warning";
-  case Severity::error: return "error";
-  }
-  return "error";
+  return k_severity_names.text(severity);
 }
 
 std::optional<Severity> severity_from_string(std::string_view text) noexcept {
-  for (const Severity s : {Severity::notice, Severity::warning, Severity::error}) {
-    if (to_string(s) == text) {
-      return s;
-    }
-  }
-  return std::nullopt;
+  return k_severity_names.value(text);
 }
 
 std::string_view to_string(Rcode rcode) noexcept {
-  switch (rcode) {
-  case Rcode::none:
-  case Rcode::noerror: return "NOERROR";
-  case Rcode::servfail: return "SERVFAIL";
-  case Rcode::nxdomain: return "NXDOMAIN";
-  case Rcode::refused: return "REFUSED";
-  }
-  return "NOERROR";
-}
-
-std::string_view to_string(ResolverModel model) noexcept {
-  switch (model) {
-  case ResolverModel::unbound: return "unbound";
-  case ResolverModel::bind: return "bind";
-  case ResolverModel::knot_resolver: return "knot-resolver";
-  }
-  return "unbound";
-}
-
-std::optional<ResolverModel> resolver_model_from_string(std::string_view text) noexcept {
-  for (const ResolverModel m : {ResolverModel::unbound, ResolverModel::bind, ResolverModel::knot_resolver}) {
-    if (text == to_string(m)) {
-      return m;
-    }
-  }
-  return std::nullopt;
+  return k_rcode_names.text(rcode == Rcode::none ? Rcode::noerror : rcode);
 }
 
 std::optional<Rcode> rcode_from_string(std::string_view text) noexcept {
-  for (const Rcode r : {Rcode::noerror, Rcode::servfail, Rcode::nxdomain, Rcode::refused}) {
-    if (to_string(r) == text) {
-      return r;
-    }
-  }
-  return std::nullopt;
+  return k_rcode_names.value(text);
+}
+
+std::string_view to_string(ResolverModel model) noexcept {
+  return k_resolver_model_names.text(model);
+}
+
+std::optional<ResolverModel> resolver_model_from_string(std::string_view text) noexcept {
+  return k_resolver_model_names.value(text);
 }
 
 std::string_view ede_text(Ede ede) noexcept {
-  switch (ede) {
-  case Ede::none: return "";
-  case Ede::other: return "Other Error";
-  case Ede::unsupported_dnskey_algorithm: return "Unsupported DNSKEY Algorithm";
-  case Ede::unsupported_ds_digest_type: return "Unsupported DS Digest Type";
-  case Ede::dnssec_indeterminate: return "DNSSEC Indeterminate";
-  case Ede::dnssec_bogus: return "DNSSEC Bogus";
-  case Ede::signature_expired: return "Signature Expired";
-  case Ede::signature_not_yet_valid: return "Signature Not Yet Valid";
-  case Ede::dnskey_missing: return "DNSKEY Missing";
-  case Ede::rrsigs_missing: return "RRSIGs Missing";
-  case Ede::no_zone_key_bit_set: return "No Zone Key Bit Set";
-  case Ede::nsec_missing: return "NSEC Missing";
-  case Ede::not_authoritative: return "Not Authoritative";
-  case Ede::not_supported: return "Not Supported";
-  case Ede::no_reachable_authority: return "No Reachable Authority";
-  case Ede::network_error: return "Network Error";
-  case Ede::invalid_data: return "Invalid Data";
-  case Ede::unsupported_nsec3_iterations: return "Unsupported NSEC3 Iterations Value";
-  }
-  return "";
+  return k_ede_names.text(ede, "");
 }
 
 std::string impact_text(const ResolverImpact& impact) {

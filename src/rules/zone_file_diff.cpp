@@ -11,6 +11,7 @@
 #include "dns/canonical_rdata.hpp"
 #include "dns/rr.hpp"
 #include "rules/observations.hpp"
+#include "util/enum_names.hpp"
 
 namespace zw::rules {
 
@@ -159,13 +160,14 @@ std::vector<std::pair<std::string, std::string>> zone_file_questions(const ZoneF
   return out;
 }
 
+using util::EnumName;
+
+constexpr auto k_diff_kind_names =
+    util::enum_names({EnumName(DiffKind::missing, "missing"), EnumName(DiffKind::different, "different"),
+                      EnumName(DiffKind::extra, "extra")});
+
 std::string_view to_string(DiffKind kind) noexcept {
-  switch (kind) {
-  case DiffKind::missing: return "missing";
-  case DiffKind::different: return "different";
-  case DiffKind::extra: return "extra";
-  }
-  return "unknown";
+  return k_diff_kind_names.text(kind);
 }
 
 std::vector<RrsetDifference> compare_zone_file(const ZoneFileView& file, const ZoneSnapshot& zone) {

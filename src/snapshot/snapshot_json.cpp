@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "util/enum_names.hpp"
 #include "util/json_cursor.hpp"
 #include "util/json_fields.hpp"
 #include "util/json_text.hpp"
@@ -24,39 +25,33 @@ namespace zw {
 
 using nlohmann::json;
 
+using util::EnumName;
+
+constexpr auto k_transport_names = util::enum_names({EnumName(Transport::udp, "udp"), EnumName(Transport::tcp, "tcp")});
+
+constexpr auto k_outcome_names =
+    util::enum_names({EnumName(Outcome::answered, "answered"), EnumName(Outcome::timeout, "timeout"),
+                      EnumName(Outcome::unreachable, "unreachable"), EnumName(Outcome::network_error, "network-error"),
+                      EnumName(Outcome::malformed, "malformed"), EnumName(Outcome::mismatched, "mismatched"),
+                      EnumName(Outcome::tcp_failed, "tcp-failed"), EnumName(Outcome::not_asked, "not-asked")});
+
+constexpr auto k_walk_status_names =
+    util::enum_names({EnumName(WalkStatus::complete, "complete"), EnumName(WalkStatus::incomplete, "incomplete"),
+                      EnumName(WalkStatus::skipped, "skipped")});
+
 std::string_view to_string(Transport transport) noexcept {
-  return transport == Transport::udp ? "udp" : "tcp";
+  return k_transport_names.text(transport);
 }
 
 std::string_view to_string(Outcome outcome) noexcept {
-  switch (outcome) {
-  case Outcome::answered: return "answered";
-  case Outcome::timeout: return "timeout";
-  case Outcome::unreachable: return "unreachable";
-  case Outcome::network_error: return "network-error";
-  case Outcome::malformed: return "malformed";
-  case Outcome::mismatched: return "mismatched";
-  case Outcome::tcp_failed: return "tcp-failed";
-  case Outcome::not_asked: return "not-asked";
-  }
-  return "unknown";
+  return k_outcome_names.text(outcome);
 }
 
 std::string_view to_string(WalkStatus status) noexcept {
-  switch (status) {
-  case WalkStatus::complete: return "complete";
-  case WalkStatus::incomplete: return "incomplete";
-  case WalkStatus::skipped: return "skipped";
-  }
-  return "unknown";
+  return k_walk_status_names.text(status);
 }
 
 namespace {
-
-constexpr WalkStatus k_walk_statuses[] = {WalkStatus::complete, WalkStatus::incomplete, WalkStatus::skipped};
-
-constexpr Outcome k_outcomes[] = {Outcome::answered,  Outcome::timeout,    Outcome::unreachable, Outcome::network_error,
-                                  Outcome::malformed, Outcome::mismatched, Outcome::tcp_failed,  Outcome::not_asked};
 
 using util::JsonField;
 
@@ -135,24 +130,19 @@ json to_json(const ZoneSnapshot& z) {
 
 using Cursor = util::JsonCursor;
 
-Outcome outcome_from(const Cursor& c) {
+// The enumerator `c` names, by `names`; `what` names the member in the refusal.
+template <typename Names> auto enum_from(const Cursor& c, const Names& names, std::string_view what) {
   const std::string text = c.string();
-  for (const Outcome o : k_outcomes) {
-    if (to_string(o) == text) {
-      return o;
-    }
+  if (const auto value = names.value(text)) {
+    return *value;
   }
-  c.fail_here(fmt::format("unknown outcome \"{}\"", util::quote_input(text)));
+  c.fail_here(fmt::format("unknown {} \"{}\"", what, util::quote_input(text)));
 }
 
 Exchange exchange_from(const Cursor& c) {
   Exchange e = util::fields_from<Exchange>(c, k_exchange_fields);
-  const Cursor transport = c.member("transport");
-  if (transport.string() != "udp" && transport.string() != "tcp") {
-    transport.fail_here(fmt::format("unknown transport \"{}\"", util::quote_input(transport.string())));
-  }
-  e.transport = transport.string() == "udp" ? Transport::udp : Transport::tcp;
-  e.outcome = outcome_from(c.member("outcome"));
+  e.transport = enum_from(c.member("transport"), k_transport_names, "transport");
+  e.outcome = enum_from(c.member("outcome"), k_outcome_names, "outcome");
   e.detail = c.member("detail").string();
   if (e.outcome == Outcome::timeout && e.detail == k_not_sent_by_deadline) {
     e.outcome = Outcome::not_asked; // saved before Outcome::not_asked existed: the query was never sent
@@ -194,13 +184,7 @@ ZoneSnapshot zone_from(const Cursor& c) {
   if (c.has("nsec_walk")) { // absent in snapshots of audits without --walk
     const Cursor w = c.member("nsec_walk");
     NsecWalk walk;
-    const Cursor status = w.member("status");
-    const auto* known = std::find_if(std::begin(k_walk_statuses), std::end(k_walk_statuses),
-                                     [&](WalkStatus ws) { return to_string(ws) == status.string(); });
-    if (known == std::end(k_walk_statuses)) {
-      status.fail_here(fmt::format("unknown walk status \"{}\"", util::quote_input(status.string())));
-    }
-    walk.status = *known;
+    walk.status = enum_from(w.member("status"), k_walk_status_names, "walk status");
     walk.reason = w.member("reason").string();
     walk.server = w.member("server").string();
     walk.names = w.member("names").as<std::uint64_t>();
