@@ -39,17 +39,18 @@ Result<RrsigFields> parse_rrsig(const dns::Rr& rr);
 
 // The fields of a DNSKEY RDATA (RFC 4034 §2.1).
 struct DnskeyFields {
-  std::uint16_t flags = 0;
-  std::uint8_t protocol = 0;
-  std::uint8_t algorithm = 0;
-  dns::Bytes public_key;
-
   // Zone Key flag, bit 7 (0x0100): the key may sign zone data (RFC 4034 §2.1.1).
   bool zone_key() const noexcept { return (flags & 0x0100) != 0; }
   // Secure Entry Point flag, bit 15 (0x0001).
   bool sep() const noexcept { return (flags & 0x0001) != 0; }
   // REVOKE flag, bit 8 (0x0080), RFC 5011 §3.
   bool revoked() const noexcept { return (flags & 0x0080) != 0; }
+
+  // The RDATA, field by field in wire order.
+  std::uint16_t flags = 0;
+  std::uint8_t protocol = 0;
+  std::uint8_t algorithm = 0;
+  dns::Bytes public_key;
 };
 
 // Parses the RDATA of `rr`, which must be a DNSKEY (or CDNSKEY). Errors: another type, fewer

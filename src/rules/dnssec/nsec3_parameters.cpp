@@ -136,6 +136,7 @@ std::string message_of(const Nsec3ParamFault& f, const DenialAnalysis& d, const 
     return fmt::format("the zone has {} NSEC3 records ({}) but no NSEC3PARAM at the apex: authoritative servers do "
                        "not serve the chain, so negative answers carry no proof",
                        d.nsec3_records, chain);
+  case Nsec3ParamFaultKind::malformed: return "the NSEC3PARAM record at the apex does not parse";
   case Nsec3ParamFaultKind::mismatch:
     return fmt::format("the NSEC3PARAM announces {}, but the NSEC3 chain uses {}: authoritative servers hash names "
                        "with the NSEC3PARAM's parameters and find no proofs",
@@ -151,17 +152,16 @@ std::string message_of(const Nsec3ParamFault& f, const DenialAnalysis& d, const 
     return fmt::format("{} NSEC3PARAM records at the apex: servers use one of them; keep only the one of the "
                        "complete chain ({})",
                        f.count, chain);
+  case Nsec3ParamFaultKind::opt_out_mixed:
+    return fmt::format("{} of the {} NSEC3 records set the Opt-Out flag, the others do not", f.count, d.chain_records);
   case Nsec3ParamFaultKind::unknown_algorithm:
     return fmt::format("the NSEC3 chain uses hash algorithm {}; only 1 (SHA-1) is defined and validators ignore "
                        "NSEC3 records with any other (RFC 5155 §8.1)",
                        f.params.algorithm);
-  case Nsec3ParamFaultKind::malformed: return "the NSEC3PARAM record at the apex does not parse";
   case Nsec3ParamFaultKind::opt_out_unneeded:
     return fmt::format("{} NSEC3 records set the Opt-Out flag, but the zone has no insecure delegation: Opt-Out "
                        "only leaves names unproven here (RFC 9276 §3.1)",
                        f.count);
-  case Nsec3ParamFaultKind::opt_out_mixed:
-    return fmt::format("{} of the {} NSEC3 records set the Opt-Out flag, the others do not", f.count, d.chain_records);
   }
   return {};
 }
