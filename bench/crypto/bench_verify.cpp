@@ -41,11 +41,8 @@
 #include <openssl/x509.h>
 #include <sodium.h>
 
-#include "crypto/botan_verifier.hpp"
 #include "crypto/dual_verifier.hpp"
-#include "crypto/nettle_verifier.hpp"
-#include "crypto/openssl_verifier.hpp"
-#include "crypto/sodium_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 #include "crypto/verifier.hpp"
 
 namespace {
@@ -534,10 +531,10 @@ int main(int argc, char** argv) {
   }
   const double seconds = argc > 1 ? std::atof(argv[1]) : 1.0;
 
-  static const zw::crypto::OpenSslVerifier zw_openssl;
-  static const zw::crypto::BotanVerifier zw_botan;
-  static const zw::crypto::NettleVerifier zw_nettle;
-  static const zw::crypto::SodiumVerifier zw_sodium;
+  const zw::crypto::Verifier& zw_openssl = zw::crypto::openssl_verifier();
+  const zw::crypto::Verifier& zw_botan = zw::crypto::botan_verifier();
+  const zw::crypto::Verifier& zw_nettle = zw::crypto::nettle_verifier();
+  const zw::crypto::Verifier& zw_sodium = zw::crypto::sodium_verifier();
   struct Candidate {
     const char* name;
     Prepare prepare;

@@ -1,4 +1,4 @@
-#include "crypto/botan_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 
 #include <array>
 #include <memory>
@@ -59,35 +59,45 @@ std::unique_ptr<Botan::Public_Key> parse_key(std::uint8_t alg, std::span<const s
   return std::make_unique<Botan::ECDSA_PublicKey>(group, group.OS2ECP(point.data(), 1 + key_field.size()));
 }
 
+class BotanVerifier final : public Verifier {
+public:
+  std::string_view name() const override { return "botan"; }
+
+  VerifyStatus verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
+                      std::span<const std::uint8_t> signature) const override {
+    const char* emsa = emsa_for(alg);
+    if (emsa == nullptr) {
+      return VerifyStatus::unsupported_algorithm;
+    }
+    if (key.algorithm() != alg) {
+      return VerifyStatus::invalid;
+    }
+    std::unique_ptr<Botan::Public_Key> public_key;
+    try {
+      public_key = parse_key(alg, key.key_field());
+    } catch (...) { // STYLE.md §7: Botan's exceptions end here
+      return VerifyStatus::bad_key;
+    }
+    if (!public_key) {
+      return VerifyStatus::bad_key;
+    }
+    try {
+      // IEEE 1363 format: ECDSA signatures are r | s, exactly as DNSSEC carries them.
+      Botan::PK_Verifier verifier(*public_key, emsa, Botan::IEEE_1363);
+      return verifier.verify_message(data.data(), data.size(), signature.data(), signature.size())
+                 ? VerifyStatus::valid
+                 : VerifyStatus::invalid;
+    } catch (...) { // a malformed signature may throw instead of failing; it is still invalid
+      return VerifyStatus::invalid;
+    }
+  }
+};
+
 } // namespace
 
-VerifyStatus BotanVerifier::verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
-                                   std::span<const std::uint8_t> signature) const {
-  const char* emsa = emsa_for(alg);
-  if (emsa == nullptr) {
-    return VerifyStatus::unsupported_algorithm;
-  }
-  if (key.algorithm() != alg) {
-    return VerifyStatus::invalid;
-  }
-  std::unique_ptr<Botan::Public_Key> public_key;
-  try {
-    public_key = parse_key(alg, key.key_field());
-  } catch (...) { // STYLE.md §7: Botan's exceptions end here
-    return VerifyStatus::bad_key;
-  }
-  if (!public_key) {
-    return VerifyStatus::bad_key;
-  }
-  try {
-    // IEEE 1363 format: ECDSA signatures are r | s, exactly as DNSSEC carries them.
-    Botan::PK_Verifier verifier(*public_key, emsa, Botan::IEEE_1363);
-    return verifier.verify_message(data.data(), data.size(), signature.data(), signature.size())
-               ? VerifyStatus::valid
-               : VerifyStatus::invalid;
-  } catch (...) { // a malformed signature may throw instead of failing; it is still invalid
-    return VerifyStatus::invalid;
-  }
+const Verifier& botan_verifier() noexcept {
+  static const BotanVerifier verifier;
+  return verifier;
 }
 
 } // namespace zw::crypto

@@ -1,9 +1,6 @@
 #include "crypto/dual_verifier.hpp"
 
-#include "crypto/botan_verifier.hpp"
-#include "crypto/nettle_verifier.hpp"
-#include "crypto/openssl_verifier.hpp"
-#include "crypto/sodium_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 
 namespace zw::crypto {
 
@@ -21,15 +18,11 @@ DualResult verify_dual(const Verifier& primary, const Verifier& second, std::uin
 }
 
 VerifierPair verifiers_for(std::uint8_t algorithm) noexcept {
-  static const OpenSslVerifier openssl;
-  static const BotanVerifier botan;
-  static const NettleVerifier nettle;
-  static const SodiumVerifier sodium;
   switch (algorithm) {
-  case algorithm::ecdsap384sha384: return {nettle, openssl};
-  case algorithm::ed25519: return {sodium, openssl};
-  case algorithm::ed448: return {openssl, nettle};
-  default: return {openssl, botan};
+  case algorithm::ecdsap384sha384: return {nettle_verifier(), openssl_verifier()};
+  case algorithm::ed25519: return {sodium_verifier(), openssl_verifier()};
+  case algorithm::ed448: return {openssl_verifier(), nettle_verifier()};
+  default: return {openssl_verifier(), botan_verifier()};
   }
 }
 

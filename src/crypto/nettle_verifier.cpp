@@ -1,4 +1,4 @@
-#include "crypto/nettle_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 
 #include <algorithm>
 #include <array>
@@ -72,48 +72,58 @@ VerifyStatus verify_ecdsa(std::uint8_t alg, const PublicKey::Impl& impl, std::sp
              : VerifyStatus::invalid;
 }
 
+class NettleVerifier final : public Verifier {
+public:
+  std::string_view name() const override { return "nettle"; }
+
+  VerifyStatus verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
+                      std::span<const std::uint8_t> signature) const override {
+    switch (alg) {
+    case algorithm::ecdsap256sha256:
+    case algorithm::ecdsap384sha384:
+    case algorithm::ed25519:
+    case algorithm::ed448: break;
+    default: return VerifyStatus::unsupported_algorithm;
+    }
+    const PublicKey::Impl& impl = key.impl();
+    if (impl.algorithm != alg) {
+      return VerifyStatus::invalid;
+    }
+    if (impl.key_field.size() != fixed_key_length(alg)) {
+      return VerifyStatus::bad_key; // load_public_key refuses these; kept for safety
+    }
+    switch (alg) {
+    case algorithm::ed25519:
+      // RFC 8080 §4: R | S, 64 octets.
+      if (signature.size() != ED25519_SIGNATURE_SIZE) {
+        return VerifyStatus::invalid;
+      }
+      return ed25519_sha512_verify(impl.key_field.data(), data.size(), data.data(), signature.data()) == 1
+                 ? VerifyStatus::valid
+                 : VerifyStatus::invalid;
+    case algorithm::ed448:
+      if (signature.size() != ED448_SIGNATURE_SIZE) { // 114 octets
+        return VerifyStatus::invalid;
+      }
+      // RFC 8032 §5.2.7: S must be below L (< 2^446), so its final octet is always zero. Nettle
+      // 3.8 reads S into 448 bits and ignores that octet: it accepts a signature whose last octet
+      // was changed (tests/unit/test_crypto_verifier.cpp, "flipped bit"). Refuse it here.
+      if (signature.back() != 0) {
+        return VerifyStatus::invalid;
+      }
+      return ed448_shake256_verify(impl.key_field.data(), data.size(), data.data(), signature.data()) == 1
+                 ? VerifyStatus::valid
+                 : VerifyStatus::invalid;
+    default: return verify_ecdsa(alg, impl, data, signature);
+    }
+  }
+};
+
 } // namespace
 
-VerifyStatus NettleVerifier::verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
-                                    std::span<const std::uint8_t> signature) const {
-  switch (alg) {
-  case algorithm::ecdsap256sha256:
-  case algorithm::ecdsap384sha384:
-  case algorithm::ed25519:
-  case algorithm::ed448: break;
-  default: return VerifyStatus::unsupported_algorithm;
-  }
-  const PublicKey::Impl& impl = key.impl();
-  if (impl.algorithm != alg) {
-    return VerifyStatus::invalid;
-  }
-  if (impl.key_field.size() != fixed_key_length(alg)) {
-    return VerifyStatus::bad_key; // load_public_key refuses these; kept for safety
-  }
-  switch (alg) {
-  case algorithm::ed25519:
-    // RFC 8080 §4: R | S, 64 octets.
-    if (signature.size() != ED25519_SIGNATURE_SIZE) {
-      return VerifyStatus::invalid;
-    }
-    return ed25519_sha512_verify(impl.key_field.data(), data.size(), data.data(), signature.data()) == 1
-               ? VerifyStatus::valid
-               : VerifyStatus::invalid;
-  case algorithm::ed448:
-    if (signature.size() != ED448_SIGNATURE_SIZE) { // 114 octets
-      return VerifyStatus::invalid;
-    }
-    // RFC 8032 §5.2.7: S must be below L (< 2^446), so its final octet is always zero. Nettle
-    // 3.8 reads S into 448 bits and ignores that octet: it accepts a signature whose last octet
-    // was changed (tests/unit/test_crypto_verifier.cpp, "flipped bit"). Refuse it here.
-    if (signature.back() != 0) {
-      return VerifyStatus::invalid;
-    }
-    return ed448_shake256_verify(impl.key_field.data(), data.size(), data.data(), signature.data()) == 1
-               ? VerifyStatus::valid
-               : VerifyStatus::invalid;
-  default: return verify_ecdsa(alg, impl, data, signature);
-  }
+const Verifier& nettle_verifier() noexcept {
+  static const NettleVerifier verifier;
+  return verifier;
 }
 
 } // namespace zw::crypto

@@ -1,4 +1,4 @@
-#include "crypto/openssl_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 
 #include <array>
 
@@ -134,45 +134,55 @@ bool verify_eddsa(const PublicKey::Impl& impl, std::span<const std::uint8_t> dat
          EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), data.data(), data.size()) == 1;
 }
 
+class OpenSslVerifier final : public Verifier {
+public:
+  std::string_view name() const override { return "openssl"; }
+
+  VerifyStatus verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
+                      std::span<const std::uint8_t> signature) const override {
+    if (!is_supported_algorithm(alg)) {
+      return VerifyStatus::unsupported_algorithm;
+    }
+    const PublicKey::Impl& impl = key.impl();
+    if (impl.algorithm != alg) {
+      return VerifyStatus::invalid;
+    }
+    if (!impl.pkey) {
+      return VerifyStatus::bad_key;
+    }
+    DerBuffer der{};
+    if (alg == algorithm::ecdsap256sha256 || alg == algorithm::ecdsap384sha384) {
+      if (signature.size() != fixed_key_length(alg)) {
+        return VerifyStatus::invalid; // r | s is exactly twice the field size (RFC 6605 §4)
+      }
+      signature = std::span<const std::uint8_t>(der.data(), ecdsa_to_der(signature, der));
+    } else if (signature.empty()) {
+      return VerifyStatus::invalid;
+    }
+    bool ok = false;
+    if (alg == algorithm::ed25519 || alg == algorithm::ed448) {
+      ok = verify_eddsa(impl, data, signature);
+    } else {
+      const EVP_MD* md = digest_for(alg);
+      if (md == nullptr) {
+        return VerifyStatus::unsupported_algorithm; // the digest is missing from this OpenSSL build
+      }
+      ok = verify_prehashed(impl, alg, md, data, signature);
+    }
+    if (!ok) {
+      // A bad signature leaves reasons in this thread's error queue; drop them so they do not
+      // surface in an unrelated later call.
+      ERR_clear_error();
+    }
+    return ok ? VerifyStatus::valid : VerifyStatus::invalid;
+  }
+};
+
 } // namespace
 
-VerifyStatus OpenSslVerifier::verify(std::uint8_t alg, const PublicKey& key, std::span<const std::uint8_t> data,
-                                     std::span<const std::uint8_t> signature) const {
-  if (!is_supported_algorithm(alg)) {
-    return VerifyStatus::unsupported_algorithm;
-  }
-  const PublicKey::Impl& impl = key.impl();
-  if (impl.algorithm != alg) {
-    return VerifyStatus::invalid;
-  }
-  if (!impl.pkey) {
-    return VerifyStatus::bad_key;
-  }
-  DerBuffer der{};
-  if (alg == algorithm::ecdsap256sha256 || alg == algorithm::ecdsap384sha384) {
-    if (signature.size() != fixed_key_length(alg)) {
-      return VerifyStatus::invalid; // r | s is exactly twice the field size (RFC 6605 §4)
-    }
-    signature = std::span<const std::uint8_t>(der.data(), ecdsa_to_der(signature, der));
-  } else if (signature.empty()) {
-    return VerifyStatus::invalid;
-  }
-  bool ok = false;
-  if (alg == algorithm::ed25519 || alg == algorithm::ed448) {
-    ok = verify_eddsa(impl, data, signature);
-  } else {
-    const EVP_MD* md = digest_for(alg);
-    if (md == nullptr) {
-      return VerifyStatus::unsupported_algorithm; // the digest is missing from this OpenSSL build
-    }
-    ok = verify_prehashed(impl, alg, md, data, signature);
-  }
-  if (!ok) {
-    // A bad signature leaves reasons in this thread's error queue; drop them so they do not
-    // surface in an unrelated later call.
-    ERR_clear_error();
-  }
-  return ok ? VerifyStatus::valid : VerifyStatus::invalid;
+const Verifier& openssl_verifier() noexcept {
+  static const OpenSslVerifier verifier;
+  return verifier;
 }
 
 } // namespace zw::crypto

@@ -10,8 +10,6 @@
 
 #include <fmt/format.h>
 
-#include "crypto/botan_verifier.hpp"
-#include "crypto/openssl_verifier.hpp"
 #include "dnssec/canonical.hpp"
 #include "dnssec/denial_proof.hpp"
 #include "dnssec/keys.hpp"

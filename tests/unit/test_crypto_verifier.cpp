@@ -15,13 +15,10 @@
 #include <botan/rsa.h>
 #include <nettle/eddsa.h>
 
-#include "crypto/botan_verifier.hpp"
 #include "crypto/dnskey_codec.hpp"
 #include "crypto/dual_verifier.hpp"
-#include "crypto/nettle_verifier.hpp"
-#include "crypto/openssl_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 #include "crypto/public_key_impl.hpp"
-#include "crypto/sodium_verifier.hpp"
 #include "dnssec/canonical.hpp"
 #include "dnssec/rrsig.hpp"
 #include "test_crypto_fixtures.hpp"
@@ -34,10 +31,10 @@ using crypto::VerifyStatus;
 
 namespace {
 
-const crypto::OpenSslVerifier k_openssl;
-const crypto::BotanVerifier k_botan;
-const crypto::NettleVerifier k_nettle;
-const crypto::SodiumVerifier k_sodium;
+const crypto::Verifier& k_openssl = crypto::openssl_verifier();
+const crypto::Verifier& k_botan = crypto::botan_verifier();
+const crypto::Verifier& k_nettle = crypto::nettle_verifier();
+const crypto::Verifier& k_sodium = crypto::sodium_verifier();
 
 // Every verifier with the algorithms it implements; the others must say unsupported_algorithm.
 struct Candidate {

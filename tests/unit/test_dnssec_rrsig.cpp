@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
-#include "crypto/botan_verifier.hpp"
-#include "crypto/openssl_verifier.hpp"
+#include "crypto/library_verifiers.hpp"
 #include "dnssec/keys.hpp"
 #include "dnssec/rrsig.hpp"
 #include "dnssec/validator.hpp"
@@ -14,8 +13,8 @@ using namespace zw;
 using crypto::VerifyStatus;
 
 namespace {
-const crypto::OpenSslVerifier k_openssl;
-const crypto::BotanVerifier k_botan;
+const crypto::Verifier& k_openssl = crypto::openssl_verifier();
+const crypto::Verifier& k_botan = crypto::botan_verifier();
 
 dns::Rr rr(const char* text) {
   return dns::parse_rr(text).value();
