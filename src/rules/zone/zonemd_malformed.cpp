@@ -8,23 +8,25 @@ namespace {
 
 using namespace zonemd_support;
 
+// The length the digest should have had.
+std::string expected_length(const ZonemdRecord& r) {
+  switch (r.hash) {
+  case zw::dnssec::k_zonemd_sha384: return fmt::format("hash algorithm {} makes 48 octets", r.hash);
+  case zw::dnssec::k_zonemd_sha512: return fmt::format("hash algorithm {} makes 64 octets", r.hash);
+  default: return "RFC 8976 §2.2.4 requires at least 12 octets";
+  }
+}
+
 void check_zonemd_malformed(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
                             FindingSink& sink, const RuleInfo& /*info*/) {
   report_records(
       ctx, sink, c, ZonemdStatus::malformed,
-      [&](std::size_t n) {
+      [](std::size_t n) {
         return fmt::format("{} ZONEMD record{} at the apex {} a digest of the wrong length", n, n == 1 ? "" : "s",
                            n == 1 ? "has" : "have");
       },
       [](const ZonemdRecord& r) {
-        std::string why;
-        if (r.hash == zw::dnssec::k_zonemd_sha384 || r.hash == zw::dnssec::k_zonemd_sha512) {
-          why =
-              fmt::format("hash algorithm {} makes {} octets", r.hash, r.hash == zw::dnssec::k_zonemd_sha384 ? 48 : 64);
-        } else {
-          why = "RFC 8976 §2.2.4 requires at least 12 octets";
-        }
-        return fmt::format("{}: digest of {} octets; {}", describe(r), r.digest.size(), why);
+        return fmt::format("{}: digest of {} octets; {}", describe(r), r.digest.size(), expected_length(r));
       });
 }
 

@@ -8,6 +8,18 @@ namespace {
 
 using namespace zonemd_support;
 
+// Whether only the Serial field is stale, or the digest as well.
+std::string digest_note(const ZonemdRecord& r) {
+  if (r.computed.empty()) {
+    return {}; // a scheme or hash this build does not compute
+  }
+  if (r.computed == r.digest) {
+    return "; its digest matches the zone's data: only the Serial field is stale";
+  }
+  return fmt::format("; its digest does not match the zone's data either (published {}, computed {})",
+                     util::to_hex(r.digest), util::to_hex(r.computed));
+}
+
 void check_zonemd_serial_mismatch(const RuleContext& ctx, const ZoneFileInput& /*file*/, const ZonemdCheck& c,
                                   FindingSink& sink, const RuleInfo& /*info*/) {
   report_records(
@@ -17,16 +29,7 @@ void check_zonemd_serial_mismatch(const RuleContext& ctx, const ZoneFileInput& /
                            "belongs to another version of the zone",
                            n, n == 1 ? "" : "s", n == 1 ? "s" : "", c.soa_serial);
       },
-      [](const ZonemdRecord& r) {
-        std::string data;
-        if (!r.computed.empty()) {
-          data = r.computed == r.digest ? "; its digest matches the zone's data: only the Serial field is stale"
-                                        : fmt::format("; its digest does not match the zone's data either "
-                                                      "(published {}, computed {})",
-                                                      util::to_hex(r.digest), util::to_hex(r.computed));
-        }
-        return fmt::format("{}: serial {}{}", describe(r), r.serial, data);
-      });
+      [](const ZonemdRecord& r) { return fmt::format("{}: serial {}{}", describe(r), r.serial, digest_note(r)); });
 }
 
 } // namespace
