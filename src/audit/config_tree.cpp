@@ -66,6 +66,14 @@ Result<ConfigNode> from_toml_table(const toml::table& table, Budget& budget, std
   return out;
 }
 
+// A scalar held as text: a string, a floating-point number (as TOML wrote it) or a date.
+ConfigNode scalar(ConfigNode::Kind kind, std::string text) {
+  ConfigNode out;
+  out.kind = kind;
+  out.text = std::move(text);
+  return out;
+}
+
 std::string toml_date_text(const toml::date& d) {
   return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
 }
@@ -87,29 +95,18 @@ Result<ConfigNode> from_toml(const toml::node& node, Budget& budget, std::size_t
       out.array.push_back(std::move(child));
     }
     break;
-  case toml::node_type::string:
-    out.kind = ConfigNode::Kind::string;
-    out.text = node.as_string()->get();
-    break;
+  case toml::node_type::string: return scalar(ConfigNode::Kind::string, node.as_string()->get());
+  case toml::node_type::floating_point:
+    return scalar(ConfigNode::Kind::floating, fmt::format("{}", node.as_floating_point()->get()));
+  case toml::node_type::date: return scalar(ConfigNode::Kind::datetime, toml_date_text(node.as_date()->get()));
+  case toml::node_type::time: return scalar(ConfigNode::Kind::datetime, toml_time_text(node.as_time()->get()));
   case toml::node_type::integer:
     out.kind = ConfigNode::Kind::integer;
     out.integer = node.as_integer()->get();
     break;
-  case toml::node_type::floating_point:
-    out.kind = ConfigNode::Kind::floating;
-    out.text = fmt::format("{}", node.as_floating_point()->get());
-    break;
   case toml::node_type::boolean:
     out.kind = ConfigNode::Kind::boolean;
     out.boolean = node.as_boolean()->get();
-    break;
-  case toml::node_type::date:
-    out.kind = ConfigNode::Kind::datetime;
-    out.text = toml_date_text(node.as_date()->get());
-    break;
-  case toml::node_type::time:
-    out.kind = ConfigNode::Kind::datetime;
-    out.text = toml_time_text(node.as_time()->get());
     break;
   case toml::node_type::date_time: {
     const toml::date_time& dt = node.as_date_time()->get();
