@@ -73,11 +73,16 @@ public:
 private:
   static Renderer& self(void* userdata) { return *static_cast<Renderer*>(userdata); }
 
-  // The markup around a block whose tags need nothing from its details: {open, close}; empty
-  // for the document and raw HTML (none with MD_FLAG_NOHTML). Lists and paragraphs are written by
-  // enter_block and leave_block, which track tight lists.
-  static std::pair<std::string_view, std::string_view> block_tags(MD_BLOCKTYPE type) noexcept {
+  // The markup around a block other than a list: {open, close}; empty for the document and raw
+  // HTML (none with MD_FLAG_NOHTML), and for a paragraph in a tight list (CommonMark §5.3). Lists
+  // are written by enter_block and leave_block, which track tight lists.
+  std::pair<std::string_view, std::string_view> block_tags(MD_BLOCKTYPE type) const noexcept {
     switch (type) {
+    case MD_BLOCK_P:
+      if (in_tight_list()) {
+        break;
+      }
+      return {"<p>", "</p>\n"};
     case MD_BLOCK_QUOTE: return {"<blockquote>\n", "</blockquote>\n"};
     case MD_BLOCK_LI: return {"<li>", "</li>\n"};
     case MD_BLOCK_HR: return {"<hr>\n", ""};
@@ -93,8 +98,7 @@ private:
     case MD_BLOCK_DOC:
     case MD_BLOCK_HTML:
     case MD_BLOCK_UL:
-    case MD_BLOCK_OL:
-    case MD_BLOCK_P: break;
+    case MD_BLOCK_OL: break;
     }
     return {};
   }
@@ -110,12 +114,8 @@ private:
       r.m_out += !ordered     ? std::string("<ul>\n")
                  : start == 1 ? std::string("<ol>\n")
                               : fmt::format("<ol start=\"{}\">\n", start);
-    } else if (type == MD_BLOCK_P) {
-      if (!r.in_tight_list()) {
-        r.m_out += "<p>";
-      }
     } else {
-      r.m_out += block_tags(type).first;
+      r.m_out += r.block_tags(type).first;
     }
     return 0;
   }
@@ -125,52 +125,49 @@ private:
     if (type == MD_BLOCK_UL || type == MD_BLOCK_OL) {
       r.m_tight.pop_back();
       r.m_out += type == MD_BLOCK_UL ? "</ul>\n" : "</ol>\n";
-    } else if (type == MD_BLOCK_P) {
-      if (!r.in_tight_list()) {
-        r.m_out += "</p>\n";
-      }
     } else {
-      r.m_out += block_tags(type).second;
+      r.m_out += r.block_tags(type).second;
     }
     return 0;
   }
 
+  // The markup around a span other than a link: {open, close}; none for images, wiki links and
+  // LaTeX, which show their text only.
+  static std::pair<std::string_view, std::string_view> span_tags(MD_SPANTYPE type) noexcept {
+    switch (type) {
+    case MD_SPAN_EM: return {"<em>", "</em>"};
+    case MD_SPAN_STRONG: return {"<strong>", "</strong>"};
+    case MD_SPAN_CODE: return {"<code>", "</code>"};
+    case MD_SPAN_DEL: return {"<del>", "</del>"};
+    default: return {};
+    }
+  }
+
   static int enter_span(MD_SPANTYPE type, void* detail, void* userdata) {
     Renderer& r = self(userdata);
-    switch (type) {
-    case MD_SPAN_EM: r.m_out += "<em>"; break;
-    case MD_SPAN_STRONG: r.m_out += "<strong>"; break;
-    case MD_SPAN_CODE: r.m_out += "<code>"; break;
-    case MD_SPAN_DEL: r.m_out += "<del>"; break;
-    case MD_SPAN_A: {
-      const MD_ATTRIBUTE& href = static_cast<const MD_SPAN_A_DETAIL*>(detail)->href;
-      const std::string target = r.m_links ? r.m_links(std::string_view(href.text, href.size)) : std::string();
-      r.m_links_open.push_back(!target.empty());
-      if (!target.empty()) {
-        r.m_out += "<a href=\"" + html_escape(target) + "\">";
-      }
-      break;
+    if (type != MD_SPAN_A) {
+      r.m_out += span_tags(type).first;
+      return 0;
     }
-    default: break; // images, wiki links, LaTeX: their text only
+    const MD_ATTRIBUTE& href = static_cast<const MD_SPAN_A_DETAIL*>(detail)->href;
+    const std::string target = r.m_links ? r.m_links(std::string_view(href.text, href.size)) : std::string();
+    r.m_links_open.push_back(!target.empty());
+    if (!target.empty()) {
+      r.m_out += "<a href=\"" + html_escape(target) + "\">";
     }
     return 0;
   }
 
   static int leave_span(MD_SPANTYPE type, void* /*detail*/, void* userdata) {
     Renderer& r = self(userdata);
-    switch (type) {
-    case MD_SPAN_EM: r.m_out += "</em>"; break;
-    case MD_SPAN_STRONG: r.m_out += "</strong>"; break;
-    case MD_SPAN_CODE: r.m_out += "</code>"; break;
-    case MD_SPAN_DEL: r.m_out += "</del>"; break;
-    case MD_SPAN_A:
-      if (r.m_links_open.back()) {
-        r.m_out += "</a>";
-      }
-      r.m_links_open.pop_back();
-      break;
-    default: break;
+    if (type != MD_SPAN_A) {
+      r.m_out += span_tags(type).second;
+      return 0;
     }
+    if (r.m_links_open.back()) {
+      r.m_out += "</a>";
+    }
+    r.m_links_open.pop_back();
     return 0;
   }
 
