@@ -53,6 +53,10 @@ struct AuditArgs { // NOLINT(clang-analyzer-optin.performance.Padding)
   std::string shard_text;                                   // --shard K/N
   std::optional<std::pair<std::size_t, std::size_t>> shard; // (K, N), parsed
   OutputOptions output;
+
+  // The subcommand, and its line in --help.
+  static constexpr std::string_view k_command = "audit";
+  static constexpr std::string_view k_about = "Walk the delegation of each zone and audit every authoritative server";
 };
 
 // A numeric bound of the audit: its option, the field it sets, its range and what it bounds.
@@ -403,8 +407,7 @@ Result<AuditResult> run(const AuditArgs& args, Prepared& prepared) {
 } // namespace
 
 std::function<int()> add_audit_command(CLI::App& app) {
-  auto args = std::make_shared<AuditArgs>();
-  CLI::App* cmd = app.add_subcommand("audit", "Walk the delegation of each zone and audit every authoritative server");
+  const auto [args, cmd] = add_subcommand<AuditArgs>(app);
   cmd->add_option("zones", args->zones, "Zones to audit (example.com)");
   cmd->add_option("--zones-from", args->zones_from, "File with one zone per line (# comments)");
   add_network_options(*cmd, args->network, "Undelegated test: audit exactly NAME=ADDRESS (repeatable)",
@@ -433,22 +436,19 @@ std::function<int()> add_audit_command(CLI::App& app) {
   cmd->add_flag("-q,--quiet", args->quiet,
                 "No progress line on standard error (shown only on a terminal, for audits of more than a second)");
   add_output_options(*cmd, args->output);
-  return [args, cmd]() -> int {
-    if (!cmd->parsed()) {
-      return -1;
-    }
-    args->walk_limit_given = cmd->count("--walk-limit") > 0;
-    args->zone_file_limit_given = cmd->count("--zone-file-limit") > 0;
-    if (cmd->count("--shard") > 0) {
-      auto shard = parse_shard(args->shard_text);
+  return when_parsed(cmd, args, [](AuditArgs& args, const CLI::App& cmd) -> int {
+    args.walk_limit_given = cmd.count("--walk-limit") > 0;
+    args.zone_file_limit_given = cmd.count("--zone-file-limit") > 0;
+    if (cmd.count("--shard") > 0) {
+      auto shard = parse_shard(args.shard_text);
       if (!shard) {
         return report_error(shard.error());
       }
-      args->shard = *shard;
+      args.shard = *shard;
     }
     // Every argument and file is checked before the first packet is sent.
-    return prepare_run_emit(args->output, [&](Prepared& prepared) { return run(*args, prepared); });
-  };
+    return prepare_run_emit(args.output, [&](Prepared& prepared) { return run(args, prepared); });
+  });
 }
 
 } // namespace zw::cli

@@ -31,6 +31,10 @@ struct CheckArgs {
   int jobs = 0;
   bool quiet = false;
   OutputOptions output;
+
+  // The subcommand, and its line in --help.
+  static constexpr std::string_view k_command = "check";
+  static constexpr std::string_view k_about = "Verify signed zone files before they are published";
 };
 
 // "example.com.zone: 123456 of 1000000 names verified (12%), about 45 s left", or while the file
@@ -146,8 +150,7 @@ Result<AuditResult> run(const CheckArgs& args, const Prepared& prepared) {
 } // namespace
 
 std::function<int()> add_check_command(CLI::App& app) {
-  auto args = std::make_shared<CheckArgs>();
-  CLI::App* cmd = app.add_subcommand("check", "Verify signed zone files before they are published");
+  const auto [args, cmd] = add_subcommand<CheckArgs>(app);
   cmd->add_option("files", args->files, "Zone files (RFC 1035 master file format)")->required();
   cmd->add_option("--origin", args->origin, "Zone apex (default: the owner of the file's SOA)");
   cmd->add_option("--ds", args->ds, "File with the zone's DS records (dsset, dnssec-dsfromkey output)");
@@ -156,12 +159,9 @@ std::function<int()> add_check_command(CLI::App& app) {
   cmd->add_flag("-q,--quiet", args->quiet, "No progress line on standard error (shown only on a terminal)");
   add_resolver_model_option(*cmd, args->resolver_model);
   add_output_options(*cmd, args->output);
-  return [args, cmd]() -> int {
-    if (!cmd->parsed()) {
-      return -1;
-    }
-    return prepare_run_emit(args->output, [&](Prepared& prepared) { return run(*args, prepared); });
-  };
+  return when_parsed(cmd, args, [](CheckArgs& args, const CLI::App& /*cmd*/) -> int {
+    return prepare_run_emit(args.output, [&](Prepared& prepared) { return run(args, prepared); });
+  });
 }
 
 } // namespace zw::cli

@@ -1,6 +1,7 @@
 #pragma once
 // What every command shares: exit codes, output and policy options, one-line errors.
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -164,5 +165,20 @@ Result<probe::ProbeOptions> probe_options(const NetworkArgs& args);
 // The root trust anchor: the DS/DNSKEY records of `path` (all owned by "."), or the built-in
 // IANA KSK-2017 and KSK-2024 DS records when `path` is empty.
 Result<std::vector<std::string>> load_trust_anchor(const std::string& path);
+
+// The subcommand `Args` describes (its static `k_command` and `k_about`), added to `app`, and the
+// arguments its options fill, which the function main runs after parsing (`when_parsed`) shares:
+// `const auto [args, cmd] = add_subcommand<CheckArgs>(app);`.
+template <typename Args> std::pair<std::shared_ptr<Args>, CLI::App*> add_subcommand(CLI::App& app) {
+  return {std::make_shared<Args>(), app.add_subcommand(std::string(Args::k_command), std::string(Args::k_about))};
+}
+
+// What main runs after parsing: -1 when `cmd` was not the subcommand given, else
+// `body(*args, *cmd)`, whose result is the exit status.
+template <typename Args, typename Body>
+std::function<int()> when_parsed(CLI::App* cmd, std::shared_ptr<Args> args, Body body) {
+  return
+      [cmd, args = std::move(args), body = std::move(body)]() -> int { return cmd->parsed() ? body(*args, *cmd) : -1; };
+}
 
 } // namespace zw::cli

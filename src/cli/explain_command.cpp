@@ -41,6 +41,10 @@ struct ExplainArgs {
   std::string now;
   std::string format = "text";
   std::string output;
+
+  // The subcommand, and its line in --help.
+  static constexpr std::string_view k_command = "explain";
+  static constexpr std::string_view k_about = "Why does NAME fail (or resolve) at a validating resolver?";
 };
 
 // The audit of the zone that holds one name of the CNAME chain.
@@ -507,8 +511,7 @@ Result<Explanation> explain(const ExplainArgs& args) {
 } // namespace
 
 std::function<int()> add_explain_command(CLI::App& app) {
-  auto args = std::make_shared<ExplainArgs>();
-  CLI::App* cmd = app.add_subcommand("explain", "Why does NAME fail (or resolve) at a validating resolver?");
+  const auto [args, cmd] = add_subcommand<ExplainArgs>(app);
   cmd->add_option("name", args->name, "The name a resolver is asked (www.example.com)")->required();
   cmd->add_option("type", args->type, "Its type: a mnemonic (AAAA) or TYPEnnn")->capture_default_str();
   add_network_options(*cmd, args->network,
@@ -517,26 +520,23 @@ std::function<int()> add_explain_command(CLI::App& app) {
   add_now_option(*cmd, args->now);
   cmd->add_option("--format", args->format, "Output format: text or json")->capture_default_str();
   cmd->add_option("-o,--output", args->output, "Write the explanation to FILE (atomically)");
-  return [args, cmd]() -> int {
-    if (!cmd->parsed()) {
-      return -1;
+  return when_parsed(cmd, args, [](ExplainArgs& args, const CLI::App& /*cmd*/) -> int {
+    if (args.format != "text" && args.format != "json") {
+      return report_error(Error{fmt::format("--format {}: explain writes text or json", args.format)});
     }
-    if (args->format != "text" && args->format != "json") {
-      return report_error(Error{fmt::format("--format {}: explain writes text or json", args->format)});
-    }
-    auto explained = explain(*args);
+    auto explained = explain(args);
     if (!explained) {
       return report_error(explained.error());
     }
-    const bool colour = args->output.empty() && args->format == "text" && ::isatty(STDOUT_FILENO) != 0 &&
+    const bool colour = args.output.empty() && args.format == "text" && ::isatty(STDOUT_FILENO) != 0 &&
                         std::getenv("NO_COLOR") == nullptr;
     const std::string text =
-        args->format == "json" ? render_explain_json(*explained) : render_explain_text(*explained, colour);
-    if (args->output.empty()) {
+        args.format == "json" ? render_explain_json(*explained) : render_explain_text(*explained, colour);
+    if (args.output.empty()) {
       if (auto written = util::write_stdout(text); !written) {
         return report_error(written.error()); // a full or closed stdout is exit 2, never silent
       }
-    } else if (auto written = util::write_file_atomically(args->output, text); !written) {
+    } else if (auto written = util::write_file_atomically(args.output, text); !written) {
       return report_error(written.error());
     }
     switch (explained->rcode) {
@@ -547,7 +547,7 @@ std::function<int()> add_explain_command(CLI::App& app) {
     case Rcode::none: return k_exit_error;
     }
     return k_exit_error;
-  };
+  });
 }
 
 } // namespace zw::cli

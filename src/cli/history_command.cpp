@@ -33,6 +33,10 @@ struct HistoryArgs {
   std::vector<std::string> operands;
   std::string format = "text";
   std::int64_t keep = 0;
+
+  // The subcommand, and its line in --help.
+  static constexpr std::string_view k_command = "history";
+  static constexpr std::string_view k_about = "What the runs recorded with --history say: runs, zone, diff, prune";
 };
 
 Result<std::int64_t> run_id(const std::string& text) {
@@ -343,8 +347,7 @@ Result<std::string> run(const HistoryArgs& args) {
 } // namespace
 
 std::function<int()> add_history_command(CLI::App& app) {
-  auto args = std::make_shared<HistoryArgs>();
-  CLI::App* cmd = app.add_subcommand("history", "What the runs recorded with --history say: runs, zone, diff, prune");
+  const auto [args, cmd] = add_subcommand<HistoryArgs>(app);
   cmd->add_option("file", args->file, "The history --history wrote: an SQLite file or a postgresql:// URI")->required();
   cmd->add_option("action", args->action, "What to show: runs, zone, diff, prune")->required();
   cmd->add_option("operands", args->operands,
@@ -352,11 +355,8 @@ std::function<int()> add_history_command(CLI::App& app) {
   cmd->add_option("--format", args->format, "Output format (html: runs only, a trend chart): text, json, html")
       ->capture_default_str();
   cmd->add_option("--keep", args->keep, "prune: keep the newest N runs, delete the rest");
-  return [args, cmd]() -> int {
-    if (!cmd->parsed()) {
-      return -1;
-    }
-    auto out = run(*args);
+  return when_parsed(cmd, args, [](HistoryArgs& args, const CLI::App& /*cmd*/) -> int {
+    auto out = run(args);
     if (!out) {
       return report_error(out.error());
     }
@@ -364,7 +364,7 @@ std::function<int()> add_history_command(CLI::App& app) {
       return report_error(written.error());
     }
     return k_exit_ok;
-  };
+  });
 }
 
 } // namespace zw::cli

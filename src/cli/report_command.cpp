@@ -30,6 +30,10 @@ struct ReportArgs {
   bool merge = false;
   TimeArgs time; // snapshots only
   OutputOptions output;
+
+  // The subcommand, and its line in --help.
+  static constexpr std::string_view k_command = "report";
+  static constexpr std::string_view k_about = "Re-render a saved JSON result or snapshot in any format, offline";
 };
 
 // A snapshot carries "kind": "zonewarden-snapshot"; a report carries "tool": "zonewarden". Told
@@ -121,8 +125,7 @@ Result<AuditResult> load_merged(const ReportArgs& args) {
 } // namespace
 
 std::function<int()> add_report_command(CLI::App& app) {
-  auto args = std::make_shared<ReportArgs>();
-  CLI::App* cmd = app.add_subcommand("report", "Re-render a saved JSON result or snapshot in any format, offline");
+  const auto [args, cmd] = add_subcommand<ReportArgs>(app);
   cmd->add_option("saved", args->inputs,
                   "A JSON report (--format json) or a snapshot (audit --save); with --merge, the JSON reports of "
                   "every shard")
@@ -132,26 +135,23 @@ std::function<int()> add_report_command(CLI::App& app) {
                 "zones sorted by name, none in two shards");
   add_time_options(*cmd, args->time, "Snapshots only: ");
   add_output_options(*cmd, args->output);
-  return [args, cmd]() -> int {
-    if (!cmd->parsed()) {
-      return -1;
-    }
-    auto prepared = prepare(args->output);
+  return when_parsed(cmd, args, [](ReportArgs& args, const CLI::App& /*cmd*/) -> int {
+    auto prepared = prepare(args.output);
     if (!prepared) {
       return report_error(prepared.error());
     }
-    if (!args->merge && args->inputs.size() != 1) {
+    if (!args.merge && args.inputs.size() != 1) {
       return report_error(Error{"report: one saved result or snapshot at a time; several JSON reports of the "
                                 "shards of one audit need --merge"});
     }
-    args->input = args->inputs.front();
+    args.input = args.inputs.front();
     bool saved_result = true;
-    auto result = args->merge ? load_merged(*args) : load(*args, *prepared, saved_result);
+    auto result = args.merge ? load_merged(args) : load(args, *prepared, saved_result);
     if (!result) {
       return report_error(result.error());
     }
-    return emit(*result, args->output, *prepared, result->now, saved_result);
-  };
+    return emit(*result, args.output, *prepared, result->now, saved_result);
+  });
 }
 
 } // namespace zw::cli

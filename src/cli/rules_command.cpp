@@ -17,6 +17,16 @@
 namespace zw::cli {
 
 namespace {
+
+struct RulesArgs {
+  std::string id; // empty: every rule
+  std::string format = "text";
+
+  // The subcommand, and its line in --help.
+  static constexpr std::string_view k_command = "rules";
+  static constexpr std::string_view k_about = "List every rule, or show one rule's page";
+};
+
 // What a rule reads: "live" (audit), "zone-file" (check) or "both".
 using util::EnumName;
 
@@ -67,38 +77,35 @@ nlohmann::json rule_json(const RuleInfo& info, bool page) {
 } // namespace
 
 std::function<int()> add_rules_command(CLI::App& app) {
-  auto id = std::make_shared<std::string>();
-  auto format = std::make_shared<std::string>("text");
-  CLI::App* cmd = app.add_subcommand("rules", "List every rule, or show one rule's page");
-  cmd->add_option("id", *id, "Rule id (dnssec/rrsig-expired)");
-  cmd->add_option("--format", *format,
+  const auto [args, cmd] = add_subcommand<RulesArgs>(app);
+  cmd->add_option("id", args->id, "Rule id (dnssec/rrsig-expired)");
+  cmd->add_option("--format", args->format,
                   "text, or json: every rule's registry entry (severity, resolver impact, inputs, since, tags, "
                   "compliance, options), with its page's sections for one rule")
       ->capture_default_str();
-  return [id, format, cmd]() -> int {
-    if (!cmd->parsed()) {
-      return -1;
+  return when_parsed(cmd, args, [](const RulesArgs& args, const CLI::App& /*cmd*/) -> int {
+    const std::string& id = args.id;
+    const std::string& format = args.format;
+    if (format != "text" && format != "json") {
+      return report_error(Error{fmt::format("rules --format {}: expected text or json", util::quote_input(format))});
     }
-    if (*format != "text" && *format != "json") {
-      return report_error(Error{fmt::format("rules --format {}: expected text or json", util::quote_input(*format))});
-    }
-    if (*format == "json") {
+    if (format == "json") {
       nlohmann::json out;
-      if (id->empty()) {
+      if (id.empty()) {
         out = nlohmann::json::array();
         for (const auto& rule : all_rules()) {
           out.push_back(rule_json(rule->info(), false));
         }
-      } else if (const Rule* rule = find_rule(*id)) {
+      } else if (const Rule* rule = find_rule(id)) {
         out = rule_json(rule->info(), true);
       } else {
         return report_error(
-            Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
+            Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(id))});
       }
       fmt::print("{}\n", out.dump(2));
       return k_exit_ok;
     }
-    if (id->empty()) {
+    if (id.empty()) {
       fmt::print("{:<40} {:<8} {:<28} {:<9} {}\n", "RULE", "SEVERITY", "RESOLVER", "INPUTS", "SUMMARY");
       for (const auto& rule : all_rules()) {
         const RuleInfo& info = rule->info();
@@ -110,10 +117,10 @@ std::function<int()> add_rules_command(CLI::App& app) {
       }
       return k_exit_ok;
     }
-    const Rule* rule = find_rule(*id);
+    const Rule* rule = find_rule(id);
     if (rule == nullptr) {
       return report_error(
-          Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(*id))});
+          Error{fmt::format("rules {}: no such rule (zonewarden rules lists them)", util::quote_input(id))});
     }
     const RuleInfo& info = rule->info();
     fmt::print("{}\n\nseverity: {}\nresolver: {}\nreference: {}\nsummary: {}\n", info.id, to_string(info.severity),
@@ -125,7 +132,7 @@ std::function<int()> add_rules_command(CLI::App& app) {
     }
     fmt::print("\nfull page: docs/rules/{}.md\n", info.id);
     return k_exit_ok;
-  };
+  });
 }
 
 } // namespace zw::cli
