@@ -36,10 +36,13 @@ inline constexpr std::size_t k_max_findings_per_rule = 50;
 
 // How the findings a rule has past k_max_findings_per_rule are summed up: one finding at the
 // zone apex with `type` ("" for none), "and N more <what> (only the first 50 are reported one
-// by one)", graded like the worst of them.
+// by one)", graded like the worst of them. Its evidence names the first few held back by their
+// location or, with `list_messages`, gives every one's message: for a rule whose findings all
+// sit at one RRset (the apex DNSKEY RRset), where only the messages tell them apart.
 struct Overflow {
   std::string_view what = "findings"; // plural noun: "names with occluded data below delegations"
   std::string_view type{};            // the summary's RR type: "NSEC3", "DNSKEY", ""
+  bool list_messages = false;
 };
 
 // A rule's entry in the catalog (src/rules/rules.toml, the single source of truth for

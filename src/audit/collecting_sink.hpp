@@ -3,6 +3,7 @@
 // (k_max_findings_per_rule, include/zonewarden/rule.hpp), so rules never count.
 
 #include <cstddef>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -16,9 +17,10 @@ namespace zw::audit {
 // Appends the findings of the rule described by `info` on `zone` to `out`, setting the rule id
 // (and, for `add`, the default severity and resolver impact). The first k_max_findings_per_rule
 // go to `out` one by one; the rest are counted, and `finish` appends ONE summary finding at the
-// zone apex (RR type `info.overflow.type`, or as renamed by `overflow`): "and N more <what> (only the first 50
-// are reported one by one)", graded like the worst finding held back, its evidence naming the
-// first held-back ones whose location the rule built. Nothing is dropped silently.
+// zone apex (RR type `info.overflow.type`, or as renamed by `overflow`): "and N more <what> (only
+// the first 50 are reported one by one)", graded like the worst finding held back, its evidence
+// naming the first held-back ones whose location the rule built, or with
+// Overflow::list_messages giving the message of every one. Nothing is dropped silently.
 class CollectingSink final : public FindingSink {
 public:
   CollectingSink(const RuleInfo& info, std::string zone, std::vector<Finding>& out)
@@ -43,7 +45,9 @@ public:
   void add_graded(Finding finding) override {
     if (m_reported >= k_max_findings_per_rule) {
       hold_back(finding.severity, finding.resolver);
-      if (m_examples.size() < k_examples) {
+      if (m_overflow.list_messages) {
+        m_messages.push_back(std::move(finding.message));
+      } else if (m_examples.size() < k_examples) {
         m_examples.push_back(finding.location.owner + " " + finding.location.type);
       }
       return;
@@ -76,6 +80,8 @@ public:
       }
       f.evidence.push_back(fmt::format("the next ones: {}{}", examples, m_more > m_examples.size() ? "; ..." : ""));
     }
+    f.evidence.insert(f.evidence.end(), std::make_move_iterator(m_messages.begin()),
+                      std::make_move_iterator(m_messages.end()));
     f.severity = m_worst;
     f.resolver = m_worst_impact;
     m_out->push_back(std::move(f));
@@ -105,6 +111,7 @@ private:
   Severity m_worst = Severity::notice;
   ResolverImpact m_worst_impact;
   std::vector<std::string> m_examples;
+  std::vector<std::string> m_messages; // held back, with Overflow::list_messages
 };
 
 } // namespace zw::audit

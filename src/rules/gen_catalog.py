@@ -85,8 +85,10 @@ def check_rule(rule_id, entry, edes, rules_dir):
     if not entry["tags"]:
         faults.append("`tags` must name at least one subject")
     overflow = entry.get("overflow", {"what": "findings"})
-    if not isinstance(overflow, dict) or not set(overflow) <= {"what", "type"} or "what" not in overflow:
-        faults.append("overflow must be { what = ... } or { what = ..., type = ... }")
+    if (not isinstance(overflow, dict) or not set(overflow) <= {"what", "type", "list"} or "what" not in overflow
+            or overflow.get("list", "locations") not in ("locations", "messages")):
+        faults.append("overflow must be { what = ..., type = ..., list = \"locations\" | \"messages\" } "
+                      "(type and list optional)")
     return faults
 
 
@@ -152,7 +154,8 @@ def cpp(entries, catalog_name):
             f".reference = {literal(entry['reference'])}",
             f".impact = {{Rcode::{entry['impact']['rcode']}, Ede::{entry['impact']['ede']}}}",
             f".inputs = Inputs::{INPUTS[entry['inputs']]}",
-            f".overflow = {{.what = {literal(overflow['what'])}, .type = {literal(overflow.get('type', ''))}}}",
+            f".overflow = {{.what = {literal(overflow['what'])}, .type = {literal(overflow.get('type', ''))}, "
+            f".list_messages = {'true' if overflow.get('list') == 'messages' else 'false'}}}",
             f".since = {literal(entry['since'])}",
             f".tags = k_tags_{index}",
         ]

@@ -24,8 +24,7 @@ inline Location at(const RuleContext& ctx, std::string server, std::string owner
 }
 
 // A finding at `location` graded as the rule's catalog entry says (its default severity and
-// resolver impact), for the sink calls that take a graded finding: add_graded, add_summary,
-// report_capped.
+// resolver impact), for the sink calls that take a graded finding: add_graded and add_summary.
 inline Finding finding(const RuleInfo& info, Location location) {
   Finding f;
   f.location = std::move(location);

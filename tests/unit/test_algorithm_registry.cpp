@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "audit/collecting_sink.hpp"
 #include "crypto/verifier.hpp"
 #include "dns/rr.hpp"
 #include "dns/zone_store.hpp"
@@ -140,20 +142,6 @@ TEST_CASE("dnssec registry and this build's verifiers agree on what validators m
 
 namespace {
 
-struct CollectSink final : FindingSink {
-  const RuleInfo* info = nullptr;
-  std::vector<Finding> out;
-  void add(Finding f) override {
-    f.severity = info->severity;
-    f.resolver = info->impact;
-    add_graded(std::move(f));
-  }
-  void add_graded(Finding f) override {
-    f.rule = std::string(info->id);
-    out.push_back(std::move(f));
-  }
-};
-
 // A zone "example." whose apex DNSKEY RRset holds `keys` (presentation RRs), with the KeyRecords
 // a zone-file analysis would make of them.
 struct KeyZone {
@@ -181,11 +169,12 @@ struct KeyZone {
   std::vector<Finding> run(std::string_view id, const RuleOptions& options = {}) const {
     const Rule* rule = find_rule(id);
     REQUIRE(rule != nullptr);
-    CollectSink sink;
-    sink.info = &rule->info();
+    std::vector<Finding> out;
+    audit::CollectingSink sink(rule->info(), "example.", out); // the engine's sink, with its cap
     const RuleContext ctx("example.", input, dnssec, 1'800'000'000, options);
     rule->check(ctx, sink);
-    return sink.out;
+    sink.finish();
+    return out;
   }
 };
 
@@ -240,8 +229,18 @@ TEST_CASE("rules dnssec/key-revoked reports at most 50 keys, then one summary") 
   const KeyZone zone(keys);
   const std::vector<Finding> f = zone.run("dnssec/key-revoked");
   REQUIRE(f.size() == 51);
-  CHECK(f.back().message.find("and 10 more revoked keys") == 0);
-  CHECK(f.back().evidence.size() == 10);
+  CHECK(f.back().message == "and 10 more revoked keys (only the first 50 are reported one by one)");
+  CHECK(f.back().location.type == "DNSKEY");
+  // Every held-back key by its message: they all sit at the DNSKEY RRset.
+  REQUIRE(f.back().evidence.size() == 10);
+  std::set<std::string> messages;
+  for (std::size_t i = 0; i < 50; ++i) {
+    messages.insert(f[i].message);
+  }
+  for (const std::string& line : f.back().evidence) {
+    CHECK(line.find("has the REVOKE flag") != std::string::npos);
+    CHECK(messages.insert(line).second); // a key of its own, not one reported above
+  }
   CHECK(f.back().severity == Severity::warning);
 }
 

@@ -137,4 +137,27 @@ TEST_CASE("audit::CollectingSink: overflow() renames what the summary counts") {
   CHECK(out.back().location.type == "NSEC");
 }
 
+TEST_CASE("audit::CollectingSink: with list_messages the summary gives every held-back message") {
+  std::vector<Finding> out;
+  audit::CollectingSink sink(k_info, "example.", out);
+  sink.overflow({.what = "revoked keys", .type = "DNSKEY", .list_messages = true});
+  for (int i = 0; i < 57; ++i) {
+    Finding f = at("example.");
+    f.message = "key " + std::to_string(i) + " is revoked";
+    f.severity = i == 55 ? Severity::error : Severity::notice;
+    f.resolver = i == 55 ? ResolverImpact{Rcode::servfail, Ede::dnskey_missing} : ResolverImpact{};
+    sink.add_graded(std::move(f));
+  }
+  sink.finish();
+  REQUIRE(out.size() == 51);
+  const Finding& summary = out.back();
+  CHECK(summary.message == "and 7 more revoked keys (only the first 50 are reported one by one)");
+  CHECK(summary.location.type == "DNSKEY");
+  CHECK(summary.evidence == std::vector<std::string>{"key 50 is revoked", "key 51 is revoked", "key 52 is revoked",
+                                                     "key 53 is revoked", "key 54 is revoked", "key 55 is revoked",
+                                                     "key 56 is revoked"});
+  CHECK(summary.severity == Severity::error); // the worst held back, and its impact
+  CHECK(summary.resolver.ede == Ede::dnskey_missing);
+}
+
 } // namespace zw_test_audit_collecting_sink

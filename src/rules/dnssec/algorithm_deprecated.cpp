@@ -73,7 +73,7 @@ Finding registry_finding(const RuleContext& ctx, const RuleInfo& info, std::uint
   return f;
 }
 
-void digest_findings(const RuleContext& ctx, const RuleInfo& info, std::vector<Finding>& out) {
+void digest_findings(const RuleContext& ctx, const RuleInfo& info, FindingSink& sink) {
   const std::vector<reg::DsRecord>& ds = ctx.dnssec().ds;
   // A set with no digest validators implement makes the zone insecure: that is the finding
   // of dnssec/ds-algorithm-missing, which names the forbidden digests too (one root cause).
@@ -117,7 +117,7 @@ void digest_findings(const RuleContext& ctx, const RuleInfo& info, std::vector<F
     }
     f.evidence.push_back(fmt::format("IANA DS digest algorithm registry as of {}: {}", reg::k_registry_snapshot.date,
                                      reg::k_registry_snapshot.source));
-    out.push_back(std::move(f));
+    sink.add_graded(std::move(f));
   }
 }
 
@@ -134,20 +134,18 @@ void check_algorithm_deprecated(const RuleContext& ctx, FindingSink& sink, const
     }
   }
   const std::vector<std::uint8_t>& allowed = ctx.thresholds(info).allowed_algorithms;
-  std::vector<Finding> out;
   for (const auto& [algorithm, group] : by_algorithm) {
     if (!allowed.empty()) {
       if (std::find(allowed.begin(), allowed.end(), algorithm) == allowed.end()) {
-        out.push_back(policy_finding(ctx, info, algorithm, group, allowed));
+        sink.add_graded(policy_finding(ctx, info, algorithm, group, allowed));
       }
     } else if (reg::signing_discouraged(algorithm)) {
-      out.push_back(registry_finding(ctx, info, algorithm, group));
+      sink.add_graded(registry_finding(ctx, info, algorithm, group));
     }
   }
   if (ds_known(ctx)) {
-    digest_findings(ctx, info, out);
+    digest_findings(ctx, info, sink);
   }
-  report_capped(ctx, sink, std::move(out), "deprecated algorithms or digest types");
 }
 
 } // namespace

@@ -79,7 +79,6 @@ void check_ds_algorithm_missing(const RuleContext& ctx, FindingSink& sink, const
     return;
   }
   const std::set<std::uint8_t> signing = signing_algorithms(*file->store, keys);
-  std::vector<Finding> out;
   for (const std::uint8_t algorithm : signing) {
     bool any_of_algorithm = false;
     bool usable_of_algorithm = false;
@@ -116,9 +115,8 @@ void check_ds_algorithm_missing(const RuleContext& ctx, FindingSink& sink, const
                                      "insecure, so signing with it adds nothing for them (RFC 4035 §5.2, RFC 6840 "
                                      "§5.11)",
                                      reg::algorithm_name(algorithm)));
-    out.push_back(std::move(f));
+    sink.add_graded(std::move(f));
   }
-  report_capped(ctx, sink, std::move(out), "signing algorithms without a usable DS");
 }
 
 } // namespace

@@ -26,7 +26,6 @@ void check_key_revoked(const RuleContext& ctx, FindingSink& sink, const RuleInfo
   const bool ds_given = ds_known(ctx);
   const bool ds_reaches_live_key =
       std::any_of(keys.begin(), keys.end(), [](const ApexKey& k) { return k.record->matched_by_ds && !k.revoked(); });
-  std::vector<Finding> out;
   for (const ApexKey& k : keys) {
     if (!k.revoked()) {
       continue;
@@ -63,9 +62,8 @@ void check_key_revoked(const RuleContext& ctx, FindingSink& sink, const RuleInfo
       f.evidence.push_back("it does not sign the DNSKEY RRset, so RFC 5011 resolvers cannot authenticate the "
                            "revocation (RFC 5011 §2.1)");
     }
-    out.push_back(std::move(f));
+    sink.add_graded(std::move(f));
   }
-  report_capped(ctx, sink, std::move(out), "revoked keys");
 }
 
 } // namespace

@@ -18,7 +18,6 @@ void check_key_size_weak(const RuleContext& ctx, FindingSink& sink, const RuleIn
   if (minimum == 0) {
     return;
   }
-  std::vector<Finding> out;
   for (const ApexKey& k : apex_keys(ctx)) {
     // A revoked key signs nothing validators use (RFC 5011 §3); a non-zone key signs no zone
     // data (RFC 4034 §2.1.1). Neither weakens the zone.
@@ -38,9 +37,8 @@ void check_key_size_weak(const RuleContext& ctx, FindingSink& sink, const RuleIn
       f.evidence.push_back("NIST SP 800-131A has disallowed RSA signatures with moduli below 2048 bits since 2014 "
                            "(RFC 6781 §3.4.2 discusses key sizes)");
     }
-    out.push_back(std::move(f));
+    sink.add_graded(std::move(f));
   }
-  report_capped(ctx, sink, std::move(out), "weak RSA keys");
 }
 
 } // namespace

@@ -99,34 +99,4 @@ inline Location apex(const RuleContext& ctx, std::string type = "DNSKEY") {
   return at(ctx, "", ctx.zone_name(), std::move(type));
 }
 
-// Adds `findings` (each with its severity and resolver impact set) to `sink`, at most
-// k_max_findings_per_rule of them (the engine's cap), then ONE summary at the apex DNSKEY RRset
-// (FindingSink::add_summary) saying how many more `noun` there are, graded like the worst of them
-// and listing their messages: the findings all sit at the DNSKEY RRset, so only the messages tell
-// them apart (a crafted DNSKEY RRset can hold hundreds of keys; none is dropped silently).
-inline void report_capped(const RuleContext& ctx, FindingSink& sink, std::vector<Finding> findings,
-                          std::string_view noun) {
-  const std::size_t shown = std::min(findings.size(), k_max_findings_per_rule);
-  for (std::size_t i = 0; i < shown; ++i) {
-    sink.add_graded(std::move(findings[i]));
-  }
-  if (findings.size() <= shown) {
-    return;
-  }
-  Finding rest;
-  rest.location = apex(ctx);
-  rest.severity = Severity::notice;
-  for (std::size_t i = shown; i < findings.size(); ++i) {
-    const Finding& f = findings[i];
-    if (i == shown || f.severity > rest.severity) {
-      rest.severity = f.severity;
-      rest.resolver = f.resolver;
-    }
-    rest.evidence.push_back(f.message);
-  }
-  rest.message =
-      fmt::format("and {} more {} (only the first {} are reported one by one)", findings.size() - shown, noun, shown);
-  sink.add_summary(std::move(rest));
-}
-
 } // namespace zw::rules::key_support

@@ -23,7 +23,6 @@ void check_key_tag_collision(const RuleContext& ctx, FindingSink& sink, const Ru
   for (const ApexKey& k : keys) {
     groups[{k.tag(), k.algorithm()}].push_back(&k);
   }
-  std::vector<Finding> out;
   for (const auto& [id, group] : groups) {
     if (group.size() < 2) {
       continue;
@@ -44,9 +43,8 @@ void check_key_tag_collision(const RuleContext& ctx, FindingSink& sink, const Ru
     if (std::any_of(group.begin(), group.end(), [](const ApexKey* k) { return k->revoked(); })) {
       f.evidence.push_back("a revoked key collides with the tag it has after revocation (RFC 5011 §3)");
     }
-    out.push_back(std::move(f));
+    sink.add_graded(std::move(f));
   }
-  report_capped(ctx, sink, std::move(out), "groups of DNSKEYs sharing a key tag");
 }
 
 } // namespace
