@@ -156,6 +156,13 @@ void report_each(DenialSink& sink, const std::vector<Fault>& faults, Describe&& 
   }
 }
 
+// "3 NSEC records in a zone whose denial of existence uses NSEC3 (NSEC3PARAM at the apex): a
+// partial NSEC chain left over": records of `type` beside the chain of the other kind (`used`).
+inline std::string leftover_message(std::size_t count, std::string_view type, std::string_view used) {
+  return fmt::format("{} {} record{} in a zone whose denial of existence uses {}: a partial {} chain left over", count,
+                     type, count == 1 ? "" : "s", used, type);
+}
+
 // Live audits: the chain gaps the servers' denials reveal (DenialCheck::gap_next), one finding
 // per gap of `type` ("NSEC" or "NSEC3"), located at the name without a record, listing the
 // servers and the questions that showed it. Graded like dnssec/denial-proof-invalid: an error
@@ -204,6 +211,13 @@ inline void report_live_gaps(const RuleContext& ctx, FindingSink& sink, const Ru
     f.resolver = impact;
     sink.add_graded(std::move(f));
   }
+}
+
+// The live half of dnssec/nsec-chain-broken (`Type` NSEC) and nsec3-chain-broken (NSEC3):
+// `.live = &check_live_gaps<dns::rrtype::nsec>`.
+template <std::uint16_t Type> void check_live_gaps(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
+  static_assert(Type == dns::rrtype::nsec || Type == dns::rrtype::nsec3);
+  report_live_gaps(ctx, sink, info, Type == dns::rrtype::nsec ? "NSEC" : "NSEC3");
 }
 
 } // namespace zw::rules::denial_support

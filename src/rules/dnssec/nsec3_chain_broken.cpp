@@ -102,9 +102,7 @@ std::string describe(const RuleContext& ctx, const std::string& chain, const Nse
     out.message = fmt::format("the NSEC3 record at {} does not parse", text(f.record.owner()));
     break;
   case Nsec3FaultKind::leftover:
-    out.message = fmt::format("{} NSEC3 record{} in a zone whose denial of existence uses NSEC (no NSEC3PARAM, "
-                              "NSEC at the apex): a partial NSEC3 chain left over",
-                              f.count, f.count == 1 ? "" : "s");
+    out.message = leftover_message(f.count, "NSEC3", "NSEC (no NSEC3PARAM, NSEC at the apex)");
     break;
   }
   return record;
@@ -116,11 +114,7 @@ void check_nsec3_chain_broken(const RuleContext& ctx, const DenialAnalysis& d, D
   report_each(sink, d.nsec3, [&](const Nsec3Fault& f, Finding& out) { return describe(ctx, chain, f, out); });
 }
 
-void check_nsec3_chain_broken_live(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
-  report_live_gaps(ctx, sink, info, "NSEC3");
-}
-
 } // namespace
 extern const RuleCode nsec3_chain_broken{.file = &with_denial<check_nsec3_chain_broken>,
-                                         .live = &check_nsec3_chain_broken_live};
+                                         .live = &check_live_gaps<dns::rrtype::nsec3>};
 } // namespace zw::rules::dnssec

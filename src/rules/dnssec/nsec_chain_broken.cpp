@@ -69,13 +69,11 @@ std::string describe(const RuleContext& ctx, const NsecFault& f, Finding& out) {
   case NsecFaultKind::duplicate:
     out.message = fmt::format("{} NSEC records at {}: a name has exactly one", f.count, text(f.name));
     break;
+  case NsecFaultKind::leftover:
+    out.message = leftover_message(f.count, "NSEC", "NSEC3 (NSEC3PARAM at the apex)");
+    break;
   case NsecFaultKind::malformed:
     out.message = fmt::format("the NSEC record at {} does not parse (bad Next Domain Name)", text(f.name));
-    break;
-  case NsecFaultKind::leftover:
-    out.message = fmt::format("{} NSEC record{} in a zone whose denial of existence uses NSEC3 (NSEC3PARAM at "
-                              "the apex): a partial NSEC chain left over",
-                              f.count, f.count == 1 ? "" : "s");
     break;
   }
   return record;
@@ -86,11 +84,7 @@ void check_nsec_chain_broken(const RuleContext& ctx, const DenialAnalysis& d, De
   report_each(sink, d.nsec, [&](const NsecFault& f, Finding& out) { return describe(ctx, f, out); });
 }
 
-void check_nsec_chain_broken_live(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info) {
-  report_live_gaps(ctx, sink, info, "NSEC");
-}
-
 } // namespace
 extern const RuleCode nsec_chain_broken{.file = &with_denial<check_nsec_chain_broken>,
-                                        .live = &check_nsec_chain_broken_live};
+                                        .live = &check_live_gaps<dns::rrtype::nsec>};
 } // namespace zw::rules::dnssec

@@ -66,6 +66,7 @@ void check_ds_change_too_soon(const RuleContext& ctx, FindingSink& sink, const R
                           duration(iv->before.ds_ttl));
   f.evidence.push_back(fmt::format("DS set {}: {}; now: {} (key tag, algorithm, digest type)", iv->when_before(),
                                    ds_list(iv->before.ds), ds_list(iv->now.ds)));
+  f.evidence.push_back(iv->cached_until("the old DS set", iv->before.ds_ttl));
   for (const RolloverState::Ds* d : old_links) {
     const RolloverState::Key* k = find_key(iv->now, d->key);
     f.evidence.push_back(k == nullptr ? fmt::format("key {} (algorithm {}), named by the old DS, is no longer in "
@@ -75,7 +76,6 @@ void check_ds_change_too_soon(const RuleContext& ctx, FindingSink& sink, const R
                                                     "DNSKEY RRset but no longer signs it",
                                                     d->key_tag, d->algorithm));
   }
-  f.evidence.push_back(iv->cached_until("the old DS set", iv->before.ds_ttl));
   f.evidence.push_back("RFC 7583 §3.3: keep signing the DNSKEY RRset with the key of the old DS until the old DS "
                        "set has expired from caches (its TTL after the change at the parent)");
   sink.add_graded(std::move(f));
