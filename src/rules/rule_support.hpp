@@ -33,6 +33,13 @@ inline Finding finding(const RuleInfo& info, Location location) {
   return f;
 }
 
+// Grades `f` a warning under which resolution still succeeds (NOERROR, no EDE): resolvers route
+// around the fault, or it breaks nothing while the zone is not validated.
+inline void grade_warning_unaffected(Finding& f) {
+  f.severity = Severity::warning;
+  f.resolver = {Rcode::noerror, Ede::none};
+}
+
 // A wire name as presentation text ("example.com.").
 inline std::string text(std::span<const std::uint8_t> name) {
   return dns::name_to_text(name);

@@ -33,8 +33,7 @@ void report(const RuleContext& ctx, FindingSink& sink, const RuleInfo& info, con
   const bool ds_of_algorithm = std::any_of(d.ds.begin(), d.ds.end(),
                                            [&](const ::zw::dnssec::DsRecord& ds) { return ds.algorithm == algorithm; });
   if (d.ds_known && !ds_of_algorithm) {
-    f.severity = Severity::warning;
-    f.resolver = {Rcode::noerror, Ede::none};
+    grade_warning_unaffected(f);
     f.evidence.push_back(fmt::format("the DS RRset has no DS of algorithm {}, so validators reach the zone through {} "
                                      "and accept those signatures; still fix it before adding such a DS",
                                      algorithm, others));

@@ -22,8 +22,7 @@ void check_denial_proof_invalid(const RuleContext& ctx, FindingSink& sink, const
       f.evidence.push_back("validating resolvers reject the denial: SERVFAIL instead of NXDOMAIN or an empty "
                            "answer, for every name the same records fail to cover");
     } else {
-      f.severity = Severity::warning;
-      f.resolver = {Rcode::noerror, Ede::none};
+      grade_warning_unaffected(f);
       f.evidence.push_back("validating resolvers treat the zone as insecure (no DS), so this breaks resolution "
                            "only once a DS is published");
     }

@@ -81,8 +81,7 @@ void check_rrsig_missing_live(const RuleContext& ctx, FindingSink& sink, const R
     f.servers = r.servers;
     f.message = fmt::format("{} {} is served without an RRSIG", r.owner, r.type);
     if (r.security == ::zw::dnssec::ChainStatus::insecure) {
-      f.severity = Severity::warning;
-      f.resolver = {Rcode::noerror, Ede::none};
+      grade_warning_unaffected(f);
       f.evidence.push_back("validating resolvers treat the zone as insecure (no DS), so this breaks resolution "
                            "only once a DS is published");
     } else {

@@ -31,8 +31,7 @@ inline void grade_signature_fault(const RuleContext& ctx, const ::zw::dnssec::Ob
   const ::zw::dnssec::ZoneDnssec& d = ctx.dnssec();
   const bool validated = sig.zone == ctx.zone_name() ? d.zone_validated : d.parent_validated;
   if (!validated) {
-    f.severity = Severity::warning;
-    f.resolver = {Rcode::noerror, Ede::none};
+    grade_warning_unaffected(f);
     f.evidence.push_back(fmt::format("validating resolvers treat {} as insecure (no DS at its parent or an insecure "
                                      "chain above), so this breaks resolution only once a DS is published",
                                      sig.zone));
@@ -46,8 +45,7 @@ inline void grade_signature_fault(const RuleContext& ctx, const ::zw::dnssec::Ob
       return std::find(r.usable_servers.begin(), r.usable_servers.end(), s) != r.usable_servers.end();
     });
     if (r.has_usable && covered) {
-      f.severity = Severity::warning;
-      f.resolver = {Rcode::noerror, Ede::none};
+      grade_warning_unaffected(f);
       f.evidence.push_back("another signature over this RRset validates now at the same servers");
       return;
     }

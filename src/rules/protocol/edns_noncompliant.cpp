@@ -8,6 +8,16 @@
 namespace zw::rules::protocol {
 namespace {
 
+// What resolvers make of a server whose answers carry no OPT record; `rcode` is one such answer's.
+std::string_view effect_on_resolvers(int rcode) {
+  if (rcode == 1) {
+    return "FORMERR without OPT: the server does not implement EDNS (RFC 6891 §7), so it cannot serve DNSSEC "
+           "records to resolvers (no DO bit) nor answers larger than 512 octets over UDP";
+  }
+  return "resolvers take the answer as from a server without EDNS: no DO bit, so no DNSSEC records can be "
+         "trusted to come back, and a 512-octet UDP limit, so larger answers are truncated and retried over TCP";
+}
+
 void check_edns_noncompliant(const RuleContext& ctx, FindingSink& sink, const RuleInfo& /*info*/) {
   // Every query of the audit carries an OPT record (EDNS 0, DO=1, 1232 octets): RFC 6891
   // §6.1.1 says a compliant responder MUST include an OPT record in its response. A
@@ -38,13 +48,7 @@ void check_edns_noncompliant(const RuleContext& ctx, FindingSink& sink, const Ru
                             without.size(), answered);
     f.evidence.push_back(fmt::format("for example {} {} over {}: {} without OPT", first.qname, first.qtype,
                                      to_string(first.transport), rcode_name(first.rcode)));
-    f.evidence.push_back(
-        first.rcode == 1
-            ? "FORMERR without OPT: the server does not implement EDNS (RFC 6891 §7), so it cannot serve DNSSEC "
-              "records to resolvers (no DO bit) nor answers larger than 512 octets over UDP"
-            : "resolvers take the answer as from a server without EDNS: no DO bit, so no DNSSEC records can be "
-              "trusted to come back, and a 512-octet UDP limit, so larger answers are truncated and retried over "
-              "TCP");
+    f.evidence.emplace_back(effect_on_resolvers(first.rcode));
     sink.add(std::move(f));
   }
 }

@@ -32,12 +32,10 @@ void check_tcp_unsupported(const RuleContext& ctx, FindingSink& sink, const Rule
       f.resolver = {Rcode::servfail, Ede::no_reachable_authority};
       f.evidence.push_back("this server truncates UDP answers (TC=1) and no server of the zone delivers them");
     } else if (s.any_truncation) {
-      f.severity = Severity::warning;
-      f.resolver = {Rcode::noerror, Ede::none};
+      grade_warning_unaffected(f);
       f.evidence.push_back("this server truncates UDP answers (TC=1); resolvers must fall back to another server");
     } else {
-      f.severity = Severity::warning;
-      f.resolver = {Rcode::noerror, Ede::none};
+      grade_warning_unaffected(f);
       f.evidence.push_back("answers larger than the UDP buffer (1232 octets) will fail");
     }
     sink.add_graded(std::move(f));

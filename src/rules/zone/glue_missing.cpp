@@ -106,8 +106,7 @@ void check_glue_missing(const RuleContext& ctx, const ZoneFileInput& file, Findi
         f.evidence.push_back(fmt::format("resolvers still reach {} through its {} other name server{}, with less "
                                          "redundancy",
                                          owner_text, reachable, reachable == 1 ? "" : "s"));
-        f.severity = Severity::warning;
-        f.resolver = {Rcode::noerror, Ede::none};
+        grade_warning_unaffected(f);
       }
     }
     sink.add_graded(std::move(f));

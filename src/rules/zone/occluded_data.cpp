@@ -162,8 +162,7 @@ void check_occluded_data(const RuleContext& ctx, const ZoneFileInput& file, Find
       f.evidence = signed_glue;
       f.evidence.push_back("re-sign the zone with a signer that knows the delegation (dnssec-signzone, "
                            "ldns-signzone and Knot DNS skip glue)");
-      f.severity = Severity::warning;
-      f.resolver = {Rcode::noerror, Ede::none};
+      grade_warning_unaffected(f);
     }
     sink.add_graded(std::move(f));
   });
