@@ -41,6 +41,15 @@ def only_one(result, rule):
     return result
 
 
+def only_one_saying(result, rule, message):
+    """only_one, and its finding's message is exactly `message`."""
+    only_one(result, rule)
+    got = result.findings(rule)[0]["message"]
+    if got != message:
+        raise AssertionError(f"{rule}: expected the message {message!r}, got {got!r}")
+    return result
+
+
 def must_not(result, rule):
     if result.findings(rule):
         raise AssertionError(f"{rule} also fired: {result.summary()}")
@@ -269,12 +278,9 @@ def nsec_leftover_in_nsec3_zone(kit):
     # at a time; the stray record is reported as a leftover partial chain, once.
     z = kit.signed(ORIGIN, nsec3=NSEC3)
     z.add("mail.example.test. 300 IN NSEC ns1.example.test. A RRSIG NSEC")  # RFC 9077 TTL
-    result = only_one(kit.check(z), "dnssec/nsec-chain-broken")
-    message = result.findings("dnssec/nsec-chain-broken")[0]["message"]
-    if message != ("1 NSEC record in a zone whose denial of existence uses NSEC3 (NSEC3PARAM at the apex): "
-                   "a partial NSEC chain left over"):
-        raise AssertionError(f"unexpected message: {message}")
-    return result
+    return only_one_saying(kit.check(z), "dnssec/nsec-chain-broken",
+                           "1 NSEC record in a zone whose denial of existence uses NSEC3 (NSEC3PARAM at the "
+                           "apex): a partial NSEC chain left over")
 
 
 # ---- dnssec/nsec3-chain-broken ------------------------------------------------------------------
@@ -289,12 +295,9 @@ def nsec3_leftover_in_nsec_zone(kit):
     z = kit.signed(ORIGIN)
     nxt = nsec3_hash("mail.example.test.")
     z.add(f"{hashed_owner('www.example.test.')} 300 IN NSEC3 1 0 0 - {nxt} A RRSIG")
-    result = only_one(kit.check(z), "dnssec/nsec3-chain-broken")
-    message = result.findings("dnssec/nsec3-chain-broken")[0]["message"]
-    if message != ("1 NSEC3 record in a zone whose denial of existence uses NSEC (no NSEC3PARAM, NSEC at the apex): "
-                   "a partial NSEC3 chain left over"):
-        raise AssertionError(f"unexpected message: {message}")
-    return result
+    return only_one_saying(kit.check(z), "dnssec/nsec3-chain-broken",
+                           "1 NSEC3 record in a zone whose denial of existence uses NSEC (no NSEC3PARAM, NSEC at "
+                           "the apex): a partial NSEC3 chain left over")
 
 
 @case("dnssec/nsec3-chain-broken", "fires", where=[("www.example.test.", "NSEC3")], severity="error")
