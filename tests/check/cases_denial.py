@@ -480,6 +480,23 @@ def nsec3_ttl_shorter_than_negative_ttl(kit):
     return only_one(kit.check(denial_from(kit, 60, 60, nsec3=NSEC3)), "dnssec/nsec-ttl")
 
 
+@case("dnssec/nsec-ttl", "fires", where=[("example.test.", "NSEC")], severity="warning",
+      # The stray NSEC is a leftover partial chain (nsec_leftover_in_nsec3_zone above) and has no
+      # RRSIG: two more findings of their own.
+      also=[("dnssec/nsec-chain-broken", "mail.example.test.", "NSEC"),
+            ("dnssec/rrsig-missing", "mail.example.test.", "NSEC")])
+def nsec_ttl_of_a_leftover_nsec_in_nsec3_zone(kit):
+    # The NSEC3 records have the right TTL (300); one stray NSEC has 3600. The finding is about
+    # that NSEC, and counts the records of both kinds it checked.
+    z = kit.signed(ORIGIN, nsec3=NSEC3)
+    z.add("mail.example.test. 3600 IN NSEC ns1.example.test. A RRSIG NSEC")
+    result = only_one(kit.check(z), "dnssec/nsec-ttl")
+    f = result.findings("dnssec/nsec-ttl")[0]
+    if not f["message"].startswith("1 of ") or " NSEC and NSEC3 records have a TTL other than 300" not in f["message"]:
+        raise AssertionError(f"expected one of the NSEC and NSEC3 records: {f['message']}")
+    return result
+
+
 @case("dnssec/nsec-ttl", "quiet")
 def nsec_ttl_from_soa_ttl_below_minimum(kit):
     # SOA TTL 200 below MINIMUM 300: RFC 9077 takes the SOA TTL (dnssec-signzone 9.18 does); a

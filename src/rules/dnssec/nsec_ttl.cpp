@@ -3,6 +3,7 @@
 // User documentation: docs/rules/dnssec/nsec-ttl.md
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "rules/zone/zone_support.hpp"
 #include "rules/zone_signing.hpp"
@@ -34,7 +35,8 @@ void check_nsec_ttl(const RuleContext& ctx, const ZoneFileInput& file, FindingSi
   // One root cause (the signer's TTL setting), one finding: the records are grouped by TTL.
   std::map<std::uint32_t, TtlGroup> wrong;
   std::size_t checked = 0;
-  std::uint16_t denial_type = 0;
+  std::set<std::uint16_t> checked_types; // NSEC, NSEC3, or both in a zone with a leftover chain
+  std::set<std::uint16_t> wrong_types;
   for_each_name(file, [&](const dns::NameView& name, dns::NameRole role) {
     // What servers never serve is not judged (zone/occluded-data, zone/out-of-zone-data).
     if (role == dns::NameRole::out_of_zone || role == dns::NameRole::below_delegation ||
@@ -45,12 +47,13 @@ void check_nsec_ttl(const RuleContext& ctx, const ZoneFileInput& file, FindingSi
       if (rrset.type() != dns::rrtype::nsec && rrset.type() != dns::rrtype::nsec3) {
         continue;
       }
-      denial_type = denial_type != 0 ? denial_type : rrset.type();
+      checked_types.insert(rrset.type());
       for (std::size_t i = 0; i < rrset.size(); ++i) {
         ++checked;
         if (rrset.ttl(i) == expected) {
           continue;
         }
+        wrong_types.insert(rrset.type());
         TtlGroup& group = wrong[rrset.ttl(i)];
         if (++group.count <= k_lines_per_ttl) {
           group.lines.push_back(rrset.location(i).to_string());
@@ -70,11 +73,13 @@ void check_nsec_ttl(const RuleContext& ctx, const ZoneFileInput& file, FindingSi
                                      util::list_first(group.lines, k_lines_per_ttl, ", ", group.count)));
   }
   const std::uint32_t longest = wrong.rbegin()->first;
-  const std::string type = type_text(denial_type);
-  f.location = at(ctx, "", text(store.origin()), type);
-  f.message = fmt::format("{} of {} {} records have a TTL other than {}, the lesser of the SOA's TTL ({}) and its "
-                          "MINIMUM ({}) that RFC 9077 requires",
-                          count, checked, type, expected, soa_ttl, *minimum);
+  // The summary sits at the apex under the type of the records at fault (NSEC if both are).
+  f.location = at(ctx, "", text(store.origin()), type_text(*wrong_types.begin()));
+  f.message =
+      fmt::format("{} of {} {} records have a TTL other than {}, the lesser of the SOA's TTL ({}) and its "
+                  "MINIMUM ({}) that RFC 9077 requires",
+                  count, checked, checked_types.size() == 2 ? "NSEC and NSEC3" : type_text(*checked_types.begin()),
+                  expected, soa_ttl, *minimum);
   f.evidence.push_back(fmt::format("{}: the SOA (TTL {}, MINIMUM {})", soa->location().to_string(), soa_ttl, *minimum));
   if (longest > expected) {
     // Longer: a resolver caches the denial, and with aggressive use (RFC 8198) denies every
