@@ -1,9 +1,7 @@
 // JSON form of a Snapshot (`audit --save` / `audit --restore`). Reading validates every member
 // and names the first offending one: a hand-edited or truncated file is an Error, never a crash.
 
-#include <algorithm>
 #include <cstdint>
-#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>

@@ -11,9 +11,12 @@
 
 namespace zw::util {
 
-// One enumerator and its name.
+// One enumerator and its name: `EnumName(Severity::notice, "notice")`.
 template <typename E> struct EnumName {
-  E value;
+  constexpr EnumName() = default;
+  constexpr EnumName(E v, std::string_view t) : value(v), text(t) {}
+
+  E value{};
   std::string_view text;
 };
 
