@@ -33,11 +33,14 @@ inline Finding finding(const RuleInfo& info, Location location) {
   return f;
 }
 
-// Grades `f` a warning under which resolution still succeeds (NOERROR, no EDE): resolvers route
+// The resolver impact of a fault under which resolution still succeeds: NOERROR, no EDE.
+inline constexpr ResolverImpact k_unaffected{Rcode::noerror, Ede::none};
+
+// Grades `f` a warning under which resolution still succeeds (k_unaffected): resolvers route
 // around the fault, or it breaks nothing while the zone is not validated.
 inline void grade_warning_unaffected(Finding& f) {
   f.severity = Severity::warning;
-  f.resolver = {Rcode::noerror, Ede::none};
+  f.resolver = k_unaffected;
 }
 
 // A wire name as presentation text ("example.com.").

@@ -41,7 +41,7 @@ void check_not_delegated(const RuleContext& ctx, FindingSink& sink, const RuleIn
                                      "inside {}, not a zone)",
                                      zone.zone, zone.parent, zone.parent);
   f.severity = Severity::error;
-  f.resolver = nxdomain ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
+  f.resolver = nxdomain ? ResolverImpact{Rcode::nxdomain, Ede::none} : k_unaffected;
   sink.add_graded(std::move(f));
 }
 

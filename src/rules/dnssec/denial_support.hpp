@@ -118,9 +118,7 @@ private:
     return m_ctx.zone_file() != nullptr && !m_ctx.dnssec().zone_validated && m_info.severity == Severity::error;
   }
   Severity default_severity() const noexcept { return insecure_file() ? Severity::warning : m_info.severity; }
-  ResolverImpact default_impact() const noexcept {
-    return insecure_file() ? ResolverImpact{Rcode::noerror, Ede::none} : m_info.impact;
-  }
+  ResolverImpact default_impact() const noexcept { return insecure_file() ? k_unaffected : m_info.impact; }
 
   const RuleContext& m_ctx;
   FindingSink& m_sink;
@@ -163,7 +161,7 @@ template <typename Fault, typename Describe>
 void report_each(DenialSink& sink, const std::vector<Fault>& faults, Describe&& describe) {
   for (const Fault& fault : faults) {
     const bool leftover = is_leftover(fault);
-    if (leftover ? !sink.room(Severity::warning, {Rcode::noerror, Ede::none}) : !sink.room()) {
+    if (leftover ? !sink.room(Severity::warning, k_unaffected) : !sink.room()) {
       continue;
     }
     Finding finding;
@@ -217,7 +215,7 @@ inline void report_live_gaps(const RuleContext& ctx, FindingSink& sink, const Ru
   sink.overflow({.what = type == "NSEC" ? "NSEC chain gaps" : "NSEC3 chain gaps", .type = type});
   for (const auto& [next, g] : gaps) {
     const Severity severity = d.zone_validated ? Severity::error : Severity::warning;
-    const ResolverImpact impact = d.zone_validated ? info.impact : ResolverImpact{Rcode::noerror, Ede::none};
+    const ResolverImpact impact = d.zone_validated ? info.impact : k_unaffected;
     if (!sink.room(severity, impact)) {
       continue;
     }

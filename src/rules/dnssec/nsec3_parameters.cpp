@@ -28,7 +28,6 @@ constexpr unsigned validator_limit(ResolverModel model) noexcept {
 // What authoritative servers do when they cannot find the chain: negative answers go out
 // without proofs, and validators answer SERVFAIL (EDE 12 "NSEC Missing").
 constexpr ResolverImpact k_no_proofs{Rcode::servfail, Ede::nsec_missing};
-constexpr ResolverImpact k_unaffected{Rcode::noerror, Ede::none};
 
 // What validators do above their limit, for the evidence (measured in the lab, docs/resolvers.md).
 constexpr std::string_view k_above_limit_evidence =

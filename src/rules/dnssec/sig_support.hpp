@@ -165,7 +165,7 @@ void report_validity_fault(const RuleContext& ctx, FindingSink& sink, const Rule
   const bool unbound = ctx.options().resolver_model == ResolverModel::unbound;
   for (const bool within_skew : {false, true}) {
     report_grouped(
-        ctx, sink, within_skew ? ResolverImpact{Rcode::noerror, Ede::none} : info.impact,
+        ctx, sink, within_skew ? k_unaffected : info.impact,
         [&](const Sig& sig) {
           return rule_for(sig.status) == info.id && (unbound && within_unbound_skew(sig)) == within_skew;
         },

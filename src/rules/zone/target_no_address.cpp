@@ -55,7 +55,7 @@ void check_target_no_address(const RuleContext& ctx, const ZoneFileInput& file, 
                                 : "no target of this SRV RRset has an address: the service cannot be reached");
       }
       f.severity = info.severity;
-      f.resolver = all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
+      f.resolver = all_absent ? ResolverImpact{Rcode::nxdomain, Ede::none} : k_unaffected;
       sink.add_graded(std::move(f));
     }
   });

@@ -147,7 +147,7 @@ void report_records(const RuleContext& ctx, FindingSink& sink, const ZonemdCheck
       c, [status](const ZonemdRecord& r) { return r.status == status; }, status == ZonemdStatus::duplicate);
   f.evidence.insert(f.evidence.end(), what.lines.begin(), what.lines.end());
   f.severity = what.refused ? Severity::error : Severity::warning;
-  f.resolver = what.refused ? ResolverImpact{Rcode::servfail, Ede::none} : ResolverImpact{Rcode::noerror, Ede::none};
+  f.resolver = what.refused ? ResolverImpact{Rcode::servfail, Ede::none} : k_unaffected;
   sink.add_graded(std::move(f));
 }
 
